@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# dynrepo's one entry point on a fresh Debian 12 machine:
+#   ./build.sh demo    build, then run the program's main job on the demo
+#   ./build.sh check   build, then run every test suite
+#   ./build.sh build   only build (in ./build)
+# It installs what is missing (apt-get as root or through sudo; otherwise it
+# prints the apt-get line and stops), and runs autoreconf, configure and make
+# only when needed.
+set -eu
+
+top=$(cd "$(dirname "$0")" && pwd)
+builddir=${DYNREPO_BUILD_DIR:-$top/build}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say() { printf '%s\n' "build.sh: $*" >&2; }
+
+# ---- dependencies: look for commands and headers, not package names ----
+missing=""
+need_cmd() {	# command package
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need_header() {	# header package
+	for d in /usr/include /usr/local/include /usr/include/x86_64-linux-gnu \
+	    /usr/include/aarch64-linux-gnu; do
+		[ -f "$d/$1" ] && return 0
+	done
+	missing="$missing $2"
+}
+need_pc() {	# pkg-config module package
+	pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+
+deps() {
+	need_cmd cc gcc
+	need_cmd make make
+	need_cmd autoreconf autoconf
+	need_cmd automake automake
+	need_cmd pkg-config pkg-config
+	need_cmd flock util-linux
+	command -v pkg-config >/dev/null 2>&1 || {
+		install_packages pkg-config
+		missing=""
+	}
+	need_pc ncursesw libncurses-dev
+	need_pc libcurl libcurl4-openssl-dev
+	need_pc libcrypto libssl-dev
+	need_pc jansson libjansson-dev
+	need_pc yajl libyajl-dev
+	need_header readline/readline.h libreadline-dev
+	need_pc sqlite3 libsqlite3-dev
+	if [ "${1:-}" = check ]; then
+		need_pc criterion libcriterion-dev
+		need_cmd tmux tmux
+		need_cmd node nodejs
+		# A Node.js that brings its own npm must not get Debian's npm.
+		need_cmd npm npm
+	elif [ "${1:-}" = demo ]; then
+		need_cmd node nodejs
+		need_cmd npm npm
+	fi
+	if [ -n "$missing" ]; then
+		install_packages $missing
+	fi
+}
+
+install_packages() {
+	if [ "$(id -u)" = 0 ]; then
+		sudo=""
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+		sudo="sudo"
+	else
+		say "missing packages; install them with:"
+		echo "  sudo apt-get install -y$*" >&2
+		exit 1
+	fi
+	say "installing:$*"
+	if [ ! -f /var/lib/apt/periodic/dynrepo-updated ] ||
+	    [ -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v lock | head -1)" ]; then
+		$sudo apt-get update -qq
+		$sudo mkdir -p /var/lib/apt/periodic
+		$sudo touch /var/lib/apt/periodic/dynrepo-updated
+	fi
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2
+}
+
+# ---- build: each step only when its inputs changed ---------------------
+build() {
+	cd "$top"
+	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+	    [ Makefile.am -nt Makefile.in ]; then
+		say "autoreconf"
+		autoreconf -fi >/dev/null
+	fi
+	mkdir -p "$builddir"
+	cd "$builddir"
+	conf_flags="--enable-werror ${DYNREPO_CONFIGURE_FLAGS:-}"
+	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] ||
+	    [ "$(cat .dynrepo-configure-flags 2>/dev/null)" != "$conf_flags" ]; then
+		say "configure $conf_flags"
+		"$top/configure" $conf_flags >configure.out 2>&1 || {
+			tail -20 configure.out >&2
+			exit 1
+		}
+		echo "$conf_flags" >.dynrepo-configure-flags
+	fi
+	say "make"
+	make -j"$jobs" >make.out 2>&1 || {
+		grep -E 'error|Error' make.out | head -40 >&2
+		tail -20 make.out >&2
+		exit 1
+	}
+}
+
+# ---- check: every suite, one summary line ------------------------------
+check() {
+	cd "$builddir"
+	say "make check"
+	status=0
+	make -j"$jobs" check || status=$?
+	if [ -f test-suite.log ]; then
+		awk '/^# (PASS|FAIL|XPASS|ERROR|SKIP):/ { n[$2] = $3 }
+		    END {
+			printf "%d passed, %d failed", n["PASS:"] + 0,
+			    n["FAIL:"] + n["XPASS:"] + n["ERROR:"]
+			if (n["SKIP:"] > 0) printf ", %d skipped", n["SKIP:"]
+			printf "\n"
+		    }' test-suite.log >"$builddir/summary.txt"
+		if [ $status -ne 0 ]; then
+			# Show what failed: the per-test logs of failing tests.
+			grep -lE '^(not ok|Bail out)' tests/*/*.log tests/*.log \
+			    2>/dev/null | while read -r f; do
+				echo "==== $f" >&2
+				grep -E -A12 '^(not ok|Bail out)' "$f" | head -60 >&2
+			done
+		fi
+		cat "$builddir/summary.txt"
+	else
+		echo "0 passed, 1 failed"
+	fi
+	return $status
+}
+
+demo() {
+	exec sh "$top/tests/demo.sh" "$builddir/dynrepo"
+}
+
+cmd=${1:-build}
+case $cmd in
+build)	deps build; build ;;
+check)	deps check; build; check ;;
+demo)	deps demo; build; demo ;;
+*)	echo "usage: ./build.sh [build|check|demo]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: ISC */
+/* The verbs of the command line, one file each, and what they share. */
+#include "config.h"
+
+#include "cmd.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "xmalloc.h"
+
+#define CMD_PROFILE_OPTS "-p PROFILE [--endpoint URL] [--table NAME] [--region R]"
+
+const struct cmd_entry cmd_table[] = {
+	{ "profiles", "", "list the repository profiles of the search path",
+	    cmd_profiles_exec },
+	{ "get", CMD_PROFILE_OPTS " --partition ID --content ID [--output F]",
+	    "read one item", cmd_get_exec },
+	{ "get-batch", CMD_PROFILE_OPTS " [--output F] < KEYS.jsonl",
+	    "read many items; keys on stdin: {\"partition_ids\":[...],"
+	    "\"content_ids\":[...]}", cmd_get_batch_exec },
+	{ "list", CMD_PROFILE_OPTS " --partition ID [--prefix ID] [--desc] "
+	    "[--limit N] [--filter EXPR]... [--output F]",
+	    "items whose content id starts with a prefix", cmd_list_exec },
+	{ "between", CMD_PROFILE_OPTS " --partition ID --start ID --end ID "
+	    "[--desc] [--limit N] [--filter EXPR]... [--output F]",
+	    "items whose content id is between two ids (inclusive)",
+	    cmd_between_exec },
+	{ "put", CMD_PROFILE_OPTS " < CONTENT.jsonl",
+	    "write items: PartitionedContent JSON lines on stdin",
+	    cmd_put_exec },
+	{ "update", CMD_PROFILE_OPTS " --partition ID --content ID "
+	    "[--set F=V]... [--incr F=N]... [--append F=V]... [--version N] "
+	    "[--expiry WHEN] [--no-require-exists]  (or an UpdateCommand "
+	    "JSON on stdin)", "change fields of one item", cmd_update_exec },
+	{ "delete", CMD_PROFILE_OPTS " --partition ID [--prefix ID] --yes",
+	    "delete every item under a prefix", cmd_delete_exec },
+	{ "create-table", CMD_PROFILE_OPTS, "create the profile's table with "
+	    "its key names (for DynamoDB Local, dynalite)",
+	    cmd_create_table_exec },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	const struct cmd_entry *c;
+
+	for (c = cmd_table; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void
+cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
+{
+	memset(cc, 0, sizeof *cc);
+	cc->so.profiles_dir = g->profiles_dir;
+	optind = 1;
+	opterr = 0;
+}
+
+bool
+cmd_common_opt(struct cmd_common *cc, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'p':
+		cc->so.profile = arg;
+		return true;
+	case CMD_OPT_ENDPOINT:
+		cc->so.endpoint = arg;
+		return true;
+	case CMD_OPT_TABLE:
+		cc->so.table = arg;
+		return true;
+	case CMD_OPT_REGION:
+		cc->so.region = arg;
+		return true;
+	case CMD_OPT_OUTPUT:
+		cc->output = arg;
+		return true;
+	case CMD_OPT_HELP:
+		cc->help = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+cmd_usage(const struct cmd_entry *c, FILE *fp)
+{
+	fprintf(fp, "usage: dynrepo %s %s\n  %s\n", c->name, c->usage,
+	    c->summary);
+}
+
+int
+cmd_fail(const char *verb, const struct err *e)
+{
+	fprintf(stderr, "dynrepo %s: %s\n", verb, e->msg);
+	return err_exit_code(e->code) != 0 ? err_exit_code(e->code) : 1;
+}
+
+int
+cmd_usage_error(const char *verb, const char *fmt, ...)
+{
+	const struct cmd_entry *c = cmd_find(verb);
+	va_list ap;
+
+	fprintf(stderr, "dynrepo %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c != NULL)
+		cmd_usage(c, stderr);
+	return 2;
+}
+
+int
+cmd_parse_long(const char *opt, const char *arg, long long min,
+    long long *out, struct err *e)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || *out < min)
+		return err_set(e, ERR_USAGE, "%s: expected an integer >= %lld, "
+		    "got \"%.32s\"", opt, min, arg);
+	return 0;
+}
+
+struct value *
+cmd_parse_value(const char *text, struct err *e)
+{
+	struct value *v;
+	const char *p = text;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* Something that looks like JSON must be JSON: a typo in a quoted
+	 * string should not silently become a bare word. */
+	if (*p == '"' || *p == '{' || *p == '[')
+		return json_parse(text, strlen(text), e);
+	v = json_parse(text, strlen(text), NULL);
+	if (v != NULL)
+		return v;
+	return value_new_str(text);
+}
+
+int
+cmd_read_line(FILE *fp, struct buf *b)
+{
+	char chunk[8192];
+
+	buf_reset(b);
+	for (;;) {
+		size_t n;
+
+		if (fgets(chunk, sizeof chunk, fp) == NULL) {
+			if (ferror(fp))
+				return -1;
+			return b->len > 0 ? 1 : 0;
+		}
+		n = strlen(chunk);
+		/* fgets stops at NUL bytes too; those stay in the JSON
+		 * parser's hands as invalid input. */
+		if (n > 0 && chunk[n - 1] == '\n') {
+			buf_add(b, chunk, n - 1);
+			if (b->len > 0 && b->data[b->len - 1] == '\r')
+				b->data[--b->len] = '\0';
+			return 1;
+		}
+		buf_add(b, chunk, n);
+	}
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: ISC */
+/* The verbs of the command line, one file each, and what they share. */
+#ifndef DYNREPO_CMD_H
+#define DYNREPO_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "filter.h"
+#include "output.h"
+#include "session.h"
+
+/* Options given before the verb. */
+struct cmd_global {
+	const char	*profiles_dir;
+	bool		 verbose;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* the options, for --help */
+	const char	*summary;	/* one line */
+	int		(*exec)(const struct cmd_global *, int argc,
+			    char **argv);
+};
+
+/* The verbs; NULL-terminated by name. */
+extern const struct cmd_entry cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Long options every verb that opens a profile takes. */
+enum cmd_common_opt {
+	CMD_OPT_ENDPOINT = 0x100,
+	CMD_OPT_TABLE,
+	CMD_OPT_REGION,
+	CMD_OPT_OUTPUT,
+	CMD_OPT_HELP,
+	CMD_OPT_FIRST_OWN	/* a verb's own options start here */
+};
+
+#define CMD_COMMON_LONGOPTS						\
+	{ "profile", required_argument, NULL, 'p' },			\
+	{ "endpoint", required_argument, NULL, CMD_OPT_ENDPOINT },	\
+	{ "table", required_argument, NULL, CMD_OPT_TABLE },		\
+	{ "region", required_argument, NULL, CMD_OPT_REGION },		\
+	{ "output", required_argument, NULL, CMD_OPT_OUTPUT },		\
+	{ "help", no_argument, NULL, CMD_OPT_HELP }
+
+struct cmd_common {
+	struct session_options	 so;
+	const char		*output;
+	bool			 help;
+};
+
+/* Start parsing: reset getopt, fill defaults. */
+void	 cmd_common_init(struct cmd_common *, const struct cmd_global *);
+/* Take a common option; true when it was one. */
+bool	 cmd_common_opt(struct cmd_common *, int opt, const char *arg);
+/* Print a verb's usage to fp. */
+void	 cmd_usage(const struct cmd_entry *, FILE *);
+/* Print "dynrepo VERB: message" for err and return its exit code. */
+int	 cmd_fail(const char *verb, const struct err *);
+/* A usage error: message, the usage line, exit code 2. */
+int	 cmd_usage_error(const char *verb, const char *fmt, ...)
+	     __attribute__((format(printf, 2, 3)));
+/* Parse a decimal integer option. */
+int	 cmd_parse_long(const char *opt, const char *arg, long long min,
+	     long long *out, struct err *);
+/* Parse a value as the grammar has it: a JSON literal, else a bare word
+ * taken as a string. */
+struct value *cmd_parse_value(const char *text, struct err *);
+
+/* Read one line of any length from fp into b (without the newline).
+ * 1 when a line was read, 0 at end of file, -1 on a read error. */
+int	 cmd_read_line(FILE *fp, struct buf *b);
+
+int	 cmd_profiles_exec(const struct cmd_global *, int, char **);
+int	 cmd_get_exec(const struct cmd_global *, int, char **);
+int	 cmd_get_batch_exec(const struct cmd_global *, int, char **);
+int	 cmd_list_exec(const struct cmd_global *, int, char **);
+int	 cmd_between_exec(const struct cmd_global *, int, char **);
+int	 cmd_put_exec(const struct cmd_global *, int, char **);
+int	 cmd_update_exec(const struct cmd_global *, int, char **);
+int	 cmd_delete_exec(const struct cmd_global *, int, char **);
+int	 cmd_create_table_exec(const struct cmd_global *, int, char **);
+
+#endif

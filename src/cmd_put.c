@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: ISC */
+/* dynrepo put: PartitionedContent JSON lines on stdin, checked, then written. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+#define CMD_PUT_CHUNK	500	/* contents handed to put_batch at a time */
+
+/* Read every line of in, checking each; copy them to spool when given.
+ * Nothing is written to the table until the whole stream has passed. */
+static int
+cmd_put_check(FILE *in, FILE *spool, size_t *count, struct err *e)
+{
+	struct buf line = BUF_INIT;
+	size_t lineno = 0;
+	int r, rc = 0;
+
+	*count = 0;
+	while ((r = cmd_read_line(in, &line)) == 1) {
+		struct content *c;
+
+		lineno++;
+		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
+		    spool) != line.len || fputc('\n', spool) == EOF)) {
+			rc = err_set(e, ERR_IO, "cannot spool stdin to a "
+			    "temporary file (disk full?); nothing was written");
+			break;
+		}
+		if (line.len == 0)
+			continue;
+		if (memchr(line.data, '\0', line.len) != NULL) {
+			rc = err_set(e, ERR_INPUT, "stdin line %zu: a NUL byte "
+			    "outside a JSON string; nothing was written",
+			    lineno);
+			break;
+		}
+		c = content_from_json(line.data, line.len, e);
+		if (c == NULL) {
+			err_prefix(e, "stdin line %zu: ", lineno);
+			rc = -1;
+			break;
+		}
+		content_free(c);
+		(*count)++;
+	}
+	if (r == -1)
+		rc = err_set(e, ERR_IO, "reading stdin failed; nothing was "
+		    "written");
+	if (rc == 0 && e != NULL && e->code == ERR_INPUT)
+		rc = -1;
+	buf_cleanup(&line);
+	if (rc != 0 && e != NULL && e->code == ERR_INPUT &&
+	    strstr(e->msg, "nothing was written") == NULL) {
+		size_t n = strlen(e->msg);
+
+		snprintf(e->msg + n, sizeof e->msg - n, "; nothing was written");
+	}
+	return rc;
+}
+
+/* Write the checked stream: one PutItem for a single item, otherwise
+ * BatchWriteItem chunks. */
+static int
+cmd_put_write(struct repo *r, FILE *in, size_t count, size_t *written,
+    struct err *e)
+{
+	struct content **chunk = xcalloc(CMD_PUT_CHUNK, sizeof *chunk);
+	struct buf line = BUF_INIT;
+	size_t n = 0, i, done;
+	int rc = 0;
+
+	*written = 0;
+	while (rc == 0 && cmd_read_line(in, &line) == 1) {
+		if (line.len == 0)
+			continue;
+		chunk[n] = content_from_json(line.data, line.len, e);
+		if (chunk[n] == NULL) {
+			/* The stream changed under us between the passes. */
+			rc = -1;
+			break;
+		}
+		if (++n < CMD_PUT_CHUNK)
+			continue;
+		done = 0;
+		rc = repo_put_batch(r, chunk, n, &done, e);
+		*written += done;
+		for (i = 0; i < n; i++)
+			content_free(chunk[i]);
+		n = 0;
+	}
+	if (rc == 0 && n > 0) {
+		done = 0;
+		if (count == 1) {
+			rc = repo_put(r, chunk[0], e);
+			done = rc == 0 ? 1 : 0;
+		} else {
+			rc = repo_put_batch(r, chunk, n, &done, e);
+		}
+		*written += done;
+	}
+	for (i = 0; i < n; i++)
+		content_free(chunk[i]);
+	free(chunk);
+	buf_cleanup(&line);
+	return rc;
+}
+
+int
+cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_common cc;
+	struct session s;
+	struct stat st;
+	FILE *in = stdin, *spool = NULL;
+	size_t count = 0, written = 0;
+	struct err e;
+	int opt, rc;
+
+	cmd_common_init(&cc, g);
+	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1)
+		if (!cmd_common_opt(&cc, opt, optarg))
+			return cmd_usage_error("put", "unknown option %s",
+			    argv[optind - 1]);
+	if (cc.help) {
+		cmd_usage(cmd_find("put"), stdout);
+		return 0;
+	}
+	if (optind < argc)
+		return cmd_usage_error("put", "unexpected argument \"%s\"",
+		    argv[optind]);
+	err_clear(&e);
+	/* Open the profile first: a read-only or missing profile should
+	 * not wait for a long stream to be read. */
+	if (session_open(&s, &cc.so, &e) == -1) {
+		session_close(&s);
+		return cmd_fail("put", &e);
+	}
+	if (s.profile->read_only) {
+		err_set(&e, ERR_READ_ONLY, "profile %s is read-only: nothing "
+		    "was written", s.profile->name);
+		session_close(&s);
+		return cmd_fail("put", &e);
+	}
+	/* A regular file can be read twice; anything else is spooled to
+	 * an unlinked temporary file, so streams larger than memory work. */
+	if (fstat(fileno(stdin), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    lseek(fileno(stdin), 0, SEEK_CUR) == -1) {
+		spool = tmpfile();
+		if (spool == NULL) {
+			err_set(&e, ERR_IO, "cannot create a temporary file "
+			    "to check stdin before writing");
+			session_close(&s);
+			return cmd_fail("put", &e);
+		}
+	}
+	rc = cmd_put_check(stdin, spool, &count, &e);
+	if (rc == 0) {
+		if (spool != NULL) {
+			rewind(spool);
+			in = spool;
+		} else {
+			rewind(stdin);
+		}
+		rc = cmd_put_write(s.repo, in, count, &written, &e);
+		fprintf(stderr, "dynrepo put: %zu item%s written\n", written,
+		    written == 1 ? "" : "s");
+	}
+	if (spool != NULL)
+		fclose(spool);
+	session_close(&s);
+	return rc == 0 ? 0 : cmd_fail("put", &e);
+}

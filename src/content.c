@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: ISC */
+/* PartitionedContent: ids, the model's fields, version and expiry. */
+#include "config.h"
+
+#include "content.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "json.h"
+#include "number.h"
+#include "xmalloc.h"
+
+void
+ids_init(struct ids *ids)
+{
+	ids->v = NULL;
+	ids->n = 0;
+}
+
+void
+ids_cleanup(struct ids *ids)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		free(ids->v[i]);
+	free(ids->v);
+	ids_init(ids);
+}
+
+void
+ids_copy(struct ids *dst, const struct ids *src)
+{
+	size_t i;
+
+	ids_init(dst);
+	for (i = 0; i < src->n; i++)
+		ids_push(dst, src->v[i], strlen(src->v[i]));
+}
+
+void
+ids_push(struct ids *ids, const char *s, size_t len)
+{
+	ids->v = xreallocarray(ids->v, ids->n + 1, sizeof *ids->v);
+	ids->v[ids->n++] = xstrndup(s, len);
+}
+
+void
+ids_parse(struct ids *ids, const char *joined)
+{
+	const char *p = joined, *hash;
+
+	ids_init(ids);
+	if (*joined == '\0')
+		return;
+	for (;;) {
+		hash = strchr(p, '#');
+		if (hash == NULL) {
+			ids_push(ids, p, strlen(p));
+			return;
+		}
+		ids_push(ids, p, (size_t)(hash - p));
+		p = hash + 1;
+	}
+}
+
+void
+ids_join(const struct ids *ids, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++) {
+		if (i > 0)
+			buf_addc(b, '#');
+		buf_adds(b, ids->v[i]);
+	}
+}
+
+bool
+ids_equal(const struct ids *a, const struct ids *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}
+
+struct content *
+content_new(void)
+{
+	struct content *c = xcalloc(1, sizeof *c);
+
+	c->current_version = 1;
+	return c;
+}
+
+void
+content_free(struct content *c)
+{
+	if (c == NULL)
+		return;
+	ids_cleanup(&c->partition_ids);
+	ids_cleanup(&c->content_ids);
+	value_free(c->item);
+	value_free(c->stored);
+	free(c);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+content_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* Read exactly n digits at *p into *out. */
+static bool
+content_digits(const char **p, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+int
+content_parse_time(const char *s, int64_t *out, struct err *e)
+{
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+
+	if (!content_digits(&p, 4, &y) || *p++ != '-' ||
+	    !content_digits(&p, 2, &mo) || *p++ != '-' ||
+	    !content_digits(&p, 2, &d))
+		goto bad;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if (!content_digits(&p, 2, &h) || *p++ != ':' ||
+		    !content_digits(&p, 2, &mi))
+			goto bad;
+		if (*p == ':') {
+			p++;
+			if (!content_digits(&p, 2, &sec))
+				goto bad;
+			if (*p == '.') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					goto bad;
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p++ == '-' ? -1 : 1;
+			if (!content_digits(&p, 2, &oh))
+				goto bad;
+			if (*p == ':')
+				p++;
+			if (!content_digits(&p, 2, &om))
+				goto bad;
+		}
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60 || oh > 23 || om > 59)
+		goto bad;
+	*out = content_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + sec - sign * (oh * 3600 + om * 60);
+	return 0;
+bad:
+	return err_set(e, ERR_INPUT, "not an ISO-8601 date-time: \"%.64s\"",
+	    s);
+}
+
+void
+content_format_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
+/* Fill ids from a JSON array of strings. */
+static int
+content_ids_from(struct ids *ids, const struct value *v, const char *field,
+    struct err *e)
+{
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	if (v->type == VT_NULL)
+		return 0;
+	if (v->type != VT_L)
+		return err_set(e, ERR_INPUT, "%s: expected a list of strings",
+		    field);
+	for (i = 0; i < v->u.list.len; i++) {
+		const struct value *s = v->u.list.items[i];
+
+		if (s->type != VT_S)
+			return err_set(e, ERR_INPUT, "%s[%zu]: expected a "
+			    "string", field, i);
+		if (memchr(s->u.str.ptr, '#', s->u.str.len) != NULL ||
+		    strlen(s->u.str.ptr) != s->u.str.len)
+			return err_set(e, ERR_INPUT, "%s[%zu]: an id may not "
+			    "contain '#' or NUL: \"%.64s\"", field, i,
+			    s->u.str.ptr);
+		ids_push(ids, s->u.str.ptr, s->u.str.len);
+	}
+	return 0;
+}
+
+/* Check every number of a plain item against DynamoDB's limits. */
+static int
+content_check_numbers(const struct value *v, struct buf *path, struct err *e)
+{
+	size_t i, mark = path->len;
+
+	switch (v->type) {
+	case VT_N:
+		if (number_check(v->u.str.ptr, v->u.str.len, e) == -1) {
+			err_prefix(e, "%s: ", buf_cstr(path));
+			return -1;
+		}
+		return 0;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++) {
+			if (path->len > 0)
+				buf_addc(path, '.');
+			buf_adds(path, v->u.map.items[i].name);
+			if (content_check_numbers(v->u.map.items[i].value,
+			    path, e) == -1)
+				return -1;
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+		return 0;
+	case VT_L:
+		for (i = 0; i < v->u.list.len; i++) {
+			buf_printf(path, "[%zu]", i);
+			if (content_check_numbers(v->u.list.items[i], path,
+			    e) == -1)
+				return -1;
+			path->len = mark;
+			path->data[mark] = '\0';
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+struct content *
+content_from_json(const char *text, size_t len, struct err *e)
+{
+	struct value *doc, *v;
+	struct content *c = NULL;
+	struct buf path = BUF_INIT;
+
+	doc = json_parse(text, len, e);
+	if (doc == NULL)
+		return NULL;
+	if (doc->type != VT_M) {
+		err_set(e, ERR_INPUT, "expected a JSON object with "
+		    "partition_ids, content_ids and item");
+		goto fail;
+	}
+	c = content_new();
+	if (content_ids_from(&c->partition_ids,
+	    value_map_get(doc, "partition_ids"), "partition_ids", e) == -1 ||
+	    content_ids_from(&c->content_ids,
+	    value_map_get(doc, "content_ids"), "content_ids", e) == -1)
+		goto fail;
+	v = value_map_take(doc, "item");
+	if (v == NULL || v->type != VT_M) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "item: expected a JSON object");
+		goto fail;
+	}
+	c->item = v;
+	buf_adds(&path, "item");
+	if (content_check_numbers(c->item, &path, e) == -1)
+		goto fail;
+	v = value_map_get(doc, "current_version");
+	if (v != NULL && v->type != VT_NULL) {
+		char *end;
+
+		errno = 0;
+		if (v->type != VT_N)
+			goto bad_version;
+		c->current_version = strtoll(v->u.str.ptr, &end, 10);
+		if (errno != 0 || *end != '\0')
+			goto bad_version;
+	}
+	v = value_map_get(doc, "expiry");
+	if (v != NULL && v->type == VT_S) {
+		if (content_parse_time(v->u.str.ptr, &c->expiry, e) == -1) {
+			err_prefix(e, "expiry: ");
+			goto fail;
+		}
+		c->has_expiry = true;
+	} else if (v != NULL && v->type == VT_N) {
+		char *end;
+
+		c->expiry = strtoll(v->u.str.ptr, &end, 10);
+		if (*end != '\0') {
+			err_set(e, ERR_INPUT, "expiry: expected epoch seconds "
+			    "or an ISO-8601 date-time");
+			goto fail;
+		}
+		c->has_expiry = true;
+	} else if (v != NULL && v->type != VT_NULL) {
+		err_set(e, ERR_INPUT, "expiry: expected epoch seconds or an "
+		    "ISO-8601 date-time");
+		goto fail;
+	}
+	for (size_t i = 0; i < doc->u.map.len; i++) {
+		const char *name = doc->u.map.items[i].name;
+
+		if (strcmp(name, "partition_ids") != 0 &&
+		    strcmp(name, "content_ids") != 0 &&
+		    strcmp(name, "current_version") != 0 &&
+		    strcmp(name, "expiry") != 0) {
+			err_set(e, ERR_INPUT, "unknown member \"%.64s\" (expected "
+			    "partition_ids, content_ids, item, current_version, "
+			    "expiry)", name);
+			goto fail;
+		}
+	}
+	value_free(doc);
+	buf_cleanup(&path);
+	return c;
+bad_version:
+	err_set(e, ERR_INPUT, "current_version: expected an integer");
+fail:
+	value_free(doc);
+	content_free(c);
+	buf_cleanup(&path);
+	return NULL;
+}
+
+/* A JSON array of id strings. */
+static void
+content_ids_to_json(const struct ids *ids, struct buf *b)
+{
+	size_t i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < ids->n; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		buf_add_json_string(b, ids->v[i], strlen(ids->v[i]));
+	}
+	buf_addc(b, ']');
+}
+
+void
+content_to_json(const struct content *c, struct buf *b, int flags)
+{
+	char when[32];
+
+	buf_adds(b, "{\"partition_ids\":");
+	content_ids_to_json(&c->partition_ids, b);
+	buf_adds(b, ",\"content_ids\":");
+	content_ids_to_json(&c->content_ids, b);
+	buf_adds(b, ",\"item\":");
+	if (c->item != NULL)
+		json_emit(b, c->item, flags);
+	else
+		buf_adds(b, "{}");
+	buf_printf(b, ",\"current_version\":%lld,\"expiry\":",
+	    c->current_version);
+	if (c->has_expiry) {
+		content_format_time(c->expiry, when);
+		buf_add_json_string(b, when, strlen(when));
+	} else {
+		buf_adds(b, "null");
+	}
+	buf_addc(b, '}');
+}

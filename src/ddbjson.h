@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: ISC */
+/* DynamoDB JSON ({"S": "x"}, {"N": "1"}, ...) <-> typed values. */
+#ifndef DYNREPO_DDBJSON_H
+#define DYNREPO_DDBJSON_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "value.h"
+
+/* Type a tree that json_parse produced in DynamoDB-JSON shape.
+ * _item_: {"name": {"S": "x"}, ...} -> M of typed values.
+ * _value_: {"S": "x"} -> S, {"M": {...}} -> M, {"SS": [...]} -> SS, ...
+ * Both always consume `tree` (freed or reused) and return NULL with err
+ * (ERR_INPUT, naming the attribute path) on a wrong shape, an unknown type
+ * tag, a number DynamoDB refuses (number_check), bad base64, or an empty
+ * or duplicated set. */
+struct value	*ddbjson_item_from_tree(struct value *tree, struct err *);
+struct value	*ddbjson_value_from_tree(struct value *tree, struct err *);
+/* json_parse + ddbjson_item_from_tree. */
+struct value	*ddbjson_parse_item(const char *, size_t, struct err *);
+
+/* {"name":{"S":"x"},...} for an M; compact, no spaces. */
+void		 ddbjson_emit_item(struct buf *, const struct value *m);
+/* {"S":"x"} for any value. */
+void		 ddbjson_emit_value(struct buf *, const struct value *);
+
+#endif

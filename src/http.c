@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: ISC */
+/* HTTP transport as an injected table: the libcurl one. */
+#include "config.h"
+
+#include "http.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+#include "xmalloc.h"
+
+struct http_curl {
+	CURL		*easy;		/* kept: its connection cache */
+	char		*ca_bundle;
+	bool		 verbose;
+	char		 errbuf[CURL_ERROR_SIZE];
+};
+
+static pthread_once_t	 http_global_once = PTHREAD_ONCE_INIT;
+
+void
+http_response_init(struct http_response *resp)
+{
+	memset(resp, 0, sizeof *resp);
+	buf_init(&resp->body);
+}
+
+/* Free the captured header values. */
+static void
+http_response_clear_headers(struct http_response *resp)
+{
+	free(resp->date);
+	free(resp->crc32);
+	free(resp->request_id);
+	free(resp->content_type);
+	resp->date = resp->crc32 = resp->request_id = resp->content_type = NULL;
+}
+
+void
+http_response_cleanup(struct http_response *resp)
+{
+	http_response_clear_headers(resp);
+	buf_cleanup(&resp->body);
+	http_response_init(resp);
+}
+
+void
+http_response_reset(struct http_response *resp)
+{
+	http_response_clear_headers(resp);
+	buf_reset(&resp->body);
+	resp->status = 0;
+	resp->request_sent = false;
+	resp->timed_out = false;
+	resp->permanent = false;
+}
+
+void
+http_free(struct http_ops *ops)
+{
+	if (ops == NULL)
+		return;
+	if (ops->free != NULL)
+		ops->free(ops->ctx);
+	free(ops);
+}
+
+/* curl_global_init, once per process. */
+static void
+http_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* CURLOPT_WRITEFUNCTION: append to the response body. */
+static size_t
+http_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_response *resp = arg;
+
+	buf_add(&resp->body, p, size * n);
+	return size * n;
+}
+
+/* Store a copy of value[0..len) in *slot, replacing what was there. */
+static void
+http_keep(char **slot, const char *value, size_t len)
+{
+	free(*slot);
+	*slot = xstrndup(value, len);
+}
+
+/* CURLOPT_HEADERFUNCTION: capture the headers the client needs. */
+static size_t
+http_header_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_response *resp = arg;
+	size_t len = size * n, namelen, vlen;
+	const char *colon, *v;
+
+	/* A new status line (after a 1xx answer): forget earlier headers. */
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		http_response_clear_headers(resp);
+		return len;
+	}
+	colon = memchr(p, ':', len);
+	if (colon == NULL)
+		return len;
+	namelen = (size_t)(colon - p);
+	v = colon + 1;
+	vlen = len - namelen - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && isspace((unsigned char)v[vlen - 1]))
+		vlen--;
+
+	if (namelen == 4 && strncasecmp(p, "date", 4) == 0)
+		http_keep(&resp->date, v, vlen);
+	else if (namelen == 11 && strncasecmp(p, "x-amz-crc32", 11) == 0)
+		http_keep(&resp->crc32, v, vlen);
+	else if (namelen == 16 && strncasecmp(p, "x-amzn-requestid", 16) == 0)
+		http_keep(&resp->request_id, v, vlen);
+	else if (namelen == 12 && strncasecmp(p, "content-type", 12) == 0)
+		http_keep(&resp->content_type, v, vlen);
+	return len;
+}
+
+/* CURLOPT_DEBUGFUNCTION: curl's own notes only, never headers or data. */
+static int
+http_debug_cb(CURL *easy, curl_infotype type, char *p, size_t n, void *arg)
+{
+	(void)easy;
+	(void)arg;
+	if (type != CURLINFO_TEXT)
+		return 0;
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+		n--;
+	log_debug("curl", "%.*s", (int)n, p);
+	return 0;
+}
+
+/* The host (and port) of url into out, for messages. */
+static void
+http_url_host(const char *url, char *out, size_t size)
+{
+	const char *start, *end, *at;
+	size_t len;
+
+	start = strstr(url, "://");
+	start = start != NULL ? start + 3 : url;
+	end = start + strcspn(start, "/?#");
+	/* Never show user:password@ even if someone put it in a URL. */
+	at = memchr(start, '@', (size_t)(end - start));
+	if (at != NULL)
+		start = at + 1;
+	len = (size_t)(end - start);
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, start, len);
+	out[len] = '\0';
+}
+
+/* Whether rc means the request never reached the server. */
+static bool
+http_failed_before_send(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether retrying cannot help after rc. */
+static bool
+http_permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CRL_BADFILE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether the whole request went out before a failure. */
+static bool
+http_was_sent(struct http_curl *hc, CURLcode rc,
+    const struct http_request *req)
+{
+	curl_off_t up = 0;
+	long reqsize = 0;
+
+	if (http_failed_before_send(rc))
+		return false;
+	/* The upload counter includes body bytes that curl sent in the same
+	 * write as the headers, so it is the body that reached the socket. */
+	if (req->body_len > 0) {
+		if (curl_easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
+		    &up) != CURLE_OK)
+			return true;
+		return up >= (curl_off_t)req->body_len;
+	}
+	if (curl_easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
+	    &reqsize) != CURLE_OK)
+		return true;
+	return reqsize > 0;
+}
+
+/* Set every option for one request on the (reset) handle. */
+static struct curl_slist *
+http_setup(struct http_curl *hc, const struct http_request *req,
+    struct http_response *resp)
+{
+	struct curl_slist *hl = NULL;
+	char *line;
+	size_t i;
+	CURL *e = hc->easy;
+
+	/* Reset keeps the live connections, which is all we want kept. */
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (hc->ca_bundle != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
+	if (req->connect_timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		    req->connect_timeout_ms);
+	if (req->timeout_ms > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
+	hc->errbuf[0] = '\0';
+
+	if (strcmp(req->method, "GET") == 0 && req->body_len == 0)
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	else {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)req->body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+		    req->body != NULL ? req->body : "");
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			    req->method);
+	}
+
+	for (i = 0; i < req->nheaders; i++) {
+		line = xasprintf("%s: %s", req->headers[i].name,
+		    req->headers[i].value);
+		hl = curl_slist_append(hl, line);
+		free(line);
+	}
+	/* No 100-continue round trip; no Content-Type guessed by curl. */
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	if (hc->verbose) {
+		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
+	return hl;
+}
+
+/* http_ops.perform for libcurl. */
+static int
+http_curl_perform(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	struct http_curl *hc = ctx;
+	struct curl_slist *hl;
+	char host[256];
+	CURLcode rc;
+	long status = 0;
+
+	http_response_reset(resp);
+	hl = http_setup(hc, req, resp);
+	rc = curl_easy_perform(hc->easy);
+	curl_slist_free_all(hl);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE, &status);
+		resp->status = status;
+		resp->request_sent = true;
+		return 0;
+	}
+
+	resp->status = 0;
+	resp->request_sent = http_was_sent(hc, rc, req);
+	resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+	resp->permanent = http_permanent(rc);
+	http_url_host(req->url, host, sizeof host);
+	if (hc->errbuf[0] != '\0')
+		err_set(err, ERR_NETWORK, "%s: %s (%s)", host,
+		    curl_easy_strerror(rc), hc->errbuf);
+	else
+		err_set(err, ERR_NETWORK, "%s: %s", host,
+		    curl_easy_strerror(rc));
+	return -1;
+}
+
+/* http_ops.free for libcurl. */
+static void
+http_curl_free(void *ctx)
+{
+	struct http_curl *hc = ctx;
+
+	if (hc == NULL)
+		return;
+	curl_easy_cleanup(hc->easy);
+	free(hc->ca_bundle);
+	free(hc);
+}
+
+struct http_ops *
+http_new_curl(const struct http_options *opts)
+{
+	struct http_ops *ops;
+	struct http_curl *hc;
+
+	pthread_once(&http_global_once, http_global_init);
+	hc = xcalloc(1, sizeof *hc);
+	hc->easy = curl_easy_init();
+	if (hc->easy == NULL) {
+		/* Only allocation makes curl_easy_init fail. */
+		fprintf(stderr, "dynrepo: out of memory (curl_easy_init)\n");
+		abort();
+	}
+	if (opts != NULL) {
+		if (opts->ca_bundle != NULL)
+			hc->ca_bundle = xstrdup(opts->ca_bundle);
+		hc->verbose = opts->verbose;
+	}
+	ops = xcalloc(1, sizeof *ops);
+	ops->perform = http_curl_perform;
+	ops->free = http_curl_free;
+	ops->ctx = hc;
+	return ops;
+}

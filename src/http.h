@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: ISC */
+/* HTTP transport as an injected table; the real one is libcurl. */
+#ifndef DYNREPO_HTTP_H
+#define DYNREPO_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+struct http_header {
+	const char	*name;
+	const char	*value;
+};
+
+struct http_request {
+	const char			*method;
+	const char			*url;
+	const struct http_header	*headers;
+	size_t				 nheaders;
+	const char			*body;
+	size_t				 body_len;
+	long				 connect_timeout_ms;
+	long				 timeout_ms;
+};
+
+struct http_response {
+	long		 status;		/* 0 when no answer */
+	struct buf	 body;
+	char		*date;			/* the Date header, or NULL */
+	char		*crc32;			/* x-amz-crc32, or NULL */
+	char		*request_id;		/* x-amzn-requestid, or NULL */
+	char		*content_type;
+	bool		 request_sent;		/* the request went out whole */
+	bool		 timed_out;		/* the failure was a timeout */
+	bool		 permanent;		/* retrying cannot fix it: TLS
+						   verification, a bad URL */
+};
+
+void	 http_response_init(struct http_response *);
+void	 http_response_cleanup(struct http_response *);
+/* Empty the response for the next request, keeping the body's memory. */
+void	 http_response_reset(struct http_response *);
+
+struct http_ops {
+	/* Perform one request; resp is reset first. -1 with ERR_NETWORK on
+	 * a transport failure (resp->request_sent tells whether the request
+	 * may have been received; timed_out and permanent classify it).
+	 * Any HTTP status is success at this level. */
+	int	(*perform)(void *ctx, const struct http_request *,
+		    struct http_response *, struct err *);
+	void	(*free)(void *ctx);
+	void	*ctx;
+};
+
+struct http_options {
+	const char	*ca_bundle;		/* NULL: the system bundle */
+	bool		 verbose;		/* curl's connection notes to
+						   the debug log, no headers */
+};
+
+/* The libcurl transport: one keep-alive connection reused across calls,
+ * TLS always verified, no compression, no "Expect: 100-continue". One
+ * table per thread (a curl handle is not shared). NULL options: the
+ * defaults. Cannot fail; free with http_free. */
+struct http_ops	*http_new_curl(const struct http_options *);
+/* ops->free(ops->ctx), then the table itself; NULL is a no-op. */
+void		 http_free(struct http_ops *);
+
+#endif

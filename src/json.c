@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: ISC */
+/* Plain JSON <-> values, parsed by streaming (yajl), numbers kept as text. */
+#include "config.h"
+
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "base64.h"
+#include "number.h"
+#include "xmalloc.h"
+
+/* Deeper documents are refused: everything that walks a value recurses,
+ * and DynamoDB itself stops at 32 levels. */
+#define JSON_MAX_DEPTH		1000
+#define JSON_STACK_INLINE	32
+/* Longest member name quoted in an error message. */
+#define JSON_QUOTE_MAX		40
+
+/* The tree being built: the root and the open containers. */
+struct json_ctx {
+	struct value	 *root;
+	struct value	**stack;
+	size_t		  depth;
+	size_t		  cap;
+	struct err	 *err;
+	struct value	 *inline_stack[JSON_STACK_INLINE];
+};
+
+/* yajl's allocator hooks, so that out of memory aborts like xmalloc. */
+static void *
+json_yajl_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return xmalloc(n);
+}
+
+/* yajl's realloc hook. */
+static void *
+json_yajl_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return xreallocarray(p, n, 1);
+}
+
+/* yajl's free hook. */
+static void
+json_yajl_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static yajl_alloc_funcs json_alloc_funcs = {
+	json_yajl_malloc, json_yajl_realloc, json_yajl_free, NULL
+};
+
+/* Hang a new value under the open container (or make it the root). */
+static void
+json_add(struct json_ctx *c, struct value *v)
+{
+	struct value *top;
+
+	if (c->depth == 0) {
+		c->root = v;
+		return;
+	}
+	top = c->stack[c->depth - 1];
+	if (top->type == VT_L)
+		value_list_append(top, v);
+	else
+		top->u.map.items[top->u.map.len - 1].value = v;
+}
+
+/* Add a container and open it; refuses documents nested too deep. */
+static int
+json_open(struct json_ctx *c, struct value *v)
+{
+	json_add(c, v);
+	if (c->depth == JSON_MAX_DEPTH) {
+		err_set(c->err, ERR_INPUT, "nested deeper than %d levels",
+		    JSON_MAX_DEPTH);
+		return 0;
+	}
+	if (c->depth == c->cap) {
+		c->cap *= 2;
+		if (c->stack == c->inline_stack) {
+			c->stack = xreallocarray(NULL, c->cap,
+			    sizeof *c->stack);
+			memcpy(c->stack, c->inline_stack,
+			    sizeof c->inline_stack);
+		} else
+			c->stack = xreallocarray(c->stack, c->cap,
+			    sizeof *c->stack);
+	}
+	c->stack[c->depth++] = v;
+	return 1;
+}
+
+/* yajl callback: null. */
+static int
+json_cb_null(void *ctx)
+{
+	json_add(ctx, value_new_null());
+	return 1;
+}
+
+/* yajl callback: true or false. */
+static int
+json_cb_boolean(void *ctx, int b)
+{
+	json_add(ctx, value_new_bool(b != 0));
+	return 1;
+}
+
+/* yajl callback: a number, as its text. */
+static int
+json_cb_number(void *ctx, const char *s, size_t len)
+{
+	json_add(ctx, value_new_n(s, len));
+	return 1;
+}
+
+/* yajl callback: a string (unescaped UTF-8, may hold NUL). */
+static int
+json_cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	json_add(ctx, value_new_s((const char *)s, len));
+	return 1;
+}
+
+/* yajl callback: '{'. */
+static int
+json_cb_start_map(void *ctx)
+{
+	return json_open(ctx, value_new_m());
+}
+
+/* yajl callback: a member name; the member's value comes next. */
+static int
+json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct json_ctx *c = ctx;
+	struct value *m = c->stack[c->depth - 1];
+	size_t i;
+	char *name;
+
+	for (i = 0; i < m->u.map.len; i++) {
+		const struct value_member *mb = &m->u.map.items[i];
+
+		if (mb->name_len == len && memcmp(mb->name, key, len) == 0) {
+			err_set(c->err, ERR_INPUT, "duplicate member name "
+			    "\"%.*s%s\"", (int)(len > JSON_QUOTE_MAX ?
+			    JSON_QUOTE_MAX : len), (const char *)key,
+			    len > JSON_QUOTE_MAX ? "..." : "");
+			return 0;
+		}
+	}
+	name = xmalloc(len + 1);
+	memcpy(name, key, len);
+	name[len] = '\0';
+	value_map_add_owned(m, name, len, NULL);
+	return 1;
+}
+
+/* yajl callback: '}' or ']'. */
+static int
+json_cb_end(void *ctx)
+{
+	struct json_ctx *c = ctx;
+
+	c->depth--;
+	return 1;
+}
+
+/* yajl callback: '['. */
+static int
+json_cb_start_array(void *ctx)
+{
+	return json_open(ctx, value_new_l());
+}
+
+static const yajl_callbacks json_callbacks = {
+	.yajl_null = json_cb_null,
+	.yajl_boolean = json_cb_boolean,
+	.yajl_number = json_cb_number,
+	.yajl_string = json_cb_string,
+	.yajl_start_map = json_cb_start_map,
+	.yajl_map_key = json_cb_map_key,
+	.yajl_end_map = json_cb_end,
+	.yajl_start_array = json_cb_start_array,
+	.yajl_end_array = json_cb_end,
+};
+
+/* Turn yajl's error into err, with the byte offset. */
+static void
+json_parse_error(yajl_handle h, yajl_status st, const char *text, size_t len,
+    size_t offset, struct err *err)
+{
+	unsigned char *msg;
+	size_t n;
+
+	if (st == yajl_status_client_canceled) {
+		err_prefix(err, "invalid JSON at byte %zu: ", offset);
+		return;
+	}
+	msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
+	n = strlen((char *)msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %.*s", offset,
+	    (int)n, (char *)msg);
+	yajl_free_error(h, msg);
+}
+
+struct value *
+json_parse(const char *text, size_t len, struct err *err)
+{
+	struct json_ctx c;
+	yajl_handle h;
+	yajl_status st;
+	size_t offset;
+
+	memset(&c, 0, sizeof c);
+	c.stack = c.inline_stack;
+	c.cap = JSON_STACK_INLINE;
+	c.err = err;
+	h = yajl_alloc(&json_callbacks, &json_alloc_funcs, &c);
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	offset = yajl_get_bytes_consumed(h);
+	if (st == yajl_status_ok) {
+		/* Errors found only at the end (premature end, some trailing
+		 * garbage) are reported at the end. */
+		st = yajl_complete_parse(h);
+		offset = len;
+	}
+	if (st != yajl_status_ok) {
+		json_parse_error(h, st, text, len, offset, err);
+		value_free(c.root);
+		c.root = NULL;
+	}
+	yajl_free(h);
+	if (c.stack != c.inline_stack)
+		free(c.stack);
+	return c.root;
+}
+
+/* True when text is a number in JSON's own syntax. */
+static bool
+json_number_ok(const char *s, size_t len)
+{
+	size_t i = 0, start;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0')
+		i++;
+	else if (i < len && s[i] >= '1' && s[i] <= '9') {
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	} else
+		return false;
+	if (i < len && s[i] == '.') {
+		start = ++i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		start = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+	}
+	return i == len;
+}
+
+/* A number: its text when JSON can carry it as it is (DynamoDB also takes
+ * "+1", ".5", "007"), else its canonical text, else (not a number at all)
+ * a string. */
+static void
+json_emit_number(struct buf *b, const char *s, size_t len)
+{
+	size_t start = b->len;
+
+	if (json_number_ok(s, len)) {
+		buf_add(b, s, len);
+		return;
+	}
+	number_canonical(s, len, b);
+	if (json_number_ok(b->data + start, b->len - start))
+		return;
+	b->len = start;
+	b->data[start] = '\0';
+	buf_add_json_string(b, s, len);
+}
+
+/* A newline and two spaces a level, when pretty. */
+static void
+json_emit_newline(struct buf *b, int flags, int depth)
+{
+	if ((flags & JSON_PRETTY) == 0)
+		return;
+	buf_addc(b, '\n');
+	while (depth-- > 0)
+		buf_add(b, "  ", 2);
+}
+
+/* Emit one value at a nesting depth. */
+static void
+json_emit_value(struct buf *b, const struct value *v, int flags, int depth)
+{
+	size_t i;
+
+	switch (v->type) {
+	case VT_S:
+		buf_add_json_string(b, v->u.str.ptr, v->u.str.len);
+		break;
+	case VT_N:
+		json_emit_number(b, v->u.str.ptr, v->u.str.len);
+		break;
+	case VT_B:
+		buf_addc(b, '"');
+		base64_encode(b, v->u.str.ptr, v->u.str.len);
+		buf_addc(b, '"');
+		break;
+	case VT_BOOL:
+		if (v->u.boolean)
+			buf_add(b, "true", 4);
+		else
+			buf_add(b, "false", 5);
+		break;
+	case VT_NULL:
+		buf_add(b, "null", 4);
+		break;
+	case VT_M:
+		buf_addc(b, '{');
+		for (i = 0; i < v->u.map.len; i++) {
+			const struct value_member *m = &v->u.map.items[i];
+
+			if (i > 0)
+				buf_addc(b, ',');
+			json_emit_newline(b, flags, depth + 1);
+			buf_add_json_string(b, m->name, m->name_len);
+			if (flags & JSON_PRETTY)
+				buf_add(b, ": ", 2);
+			else
+				buf_addc(b, ':');
+			if (m->value != NULL)
+				json_emit_value(b, m->value, flags, depth + 1);
+			else
+				buf_add(b, "null", 4);
+		}
+		if (v->u.map.len > 0)
+			json_emit_newline(b, flags, depth);
+		buf_addc(b, '}');
+		break;
+	case VT_L:
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		buf_addc(b, '[');
+		for (i = 0; i < v->u.list.len; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			json_emit_newline(b, flags, depth + 1);
+			json_emit_value(b, v->u.list.items[i], flags,
+			    depth + 1);
+		}
+		if (v->u.list.len > 0)
+			json_emit_newline(b, flags, depth);
+		buf_addc(b, ']');
+		break;
+	default:
+		buf_add(b, "null", 4);
+		break;
+	}
+}
+
+void
+json_emit(struct buf *b, const struct value *v, int flags)
+{
+	json_emit_value(b, v, flags, 0);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: ISC */
+/* dynrepo: browse and edit pydantic-dynamo repositories; the entry point. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "cmd.h"
+#include "log.h"
+
+/* The whole usage text, generated from the verb table. */
+static void
+main_usage(FILE *fp)
+{
+	const struct cmd_entry *c;
+
+	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] VERB [OPTIONS]\n"
+	    "       dynrepo --version | --help | VERB --help\n\nverbs:\n");
+	for (c = cmd_table; c->name != NULL; c++)
+		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	fprintf(fp, "\nexit codes: 0 ok, 1 failed (incl. not found), 2 usage "
+	    "or bad input,\n            3 version conflict, 4 authentication "
+	    "or permission\nsee dynrepo(1)\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_global g = { 0 };
+	const struct cmd_entry *c;
+	const char *logfile;
+	struct err e;
+	int i, rc;
+
+	setlocale(LC_CTYPE, "");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0) {
+			g.verbose = true;
+		} else if (strcmp(argv[i], "--profiles") == 0 && i + 1 < argc) {
+			g.profiles_dir = argv[++i];
+		} else if (strncmp(argv[i], "--profiles=", 11) == 0) {
+			g.profiles_dir = argv[i] + 11;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("dynrepo %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			main_usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "dynrepo: unknown option %s\n", argv[i]);
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		main_usage(stderr);
+		return 2;
+	}
+	c = cmd_find(argv[i]);
+	if (c == NULL) {
+		fprintf(stderr, "dynrepo: unknown verb \"%s\"\n", argv[i]);
+		main_usage(stderr);
+		return 2;
+	}
+	err_clear(&e);
+	logfile = getenv("DYNREPO_LOG");
+	if ((g.verbose || (logfile != NULL && *logfile != '\0')) &&
+	    log_open(logfile != NULL && *logfile != '\0' ? logfile : NULL,
+	    &e) == -1)
+		fprintf(stderr, "dynrepo: %s\n", e.msg);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = c->exec(&g, argc - i, argv + i);
+	curl_global_cleanup();
+	log_close();
+	return rc;
+}

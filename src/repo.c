@@ -1,0 +1,1000 @@
+/* SPDX-License-Identifier: ISC */
+/* A pydantic-dynamo repository: the library's layout and semantics over a store. */
+#include "config.h"
+
+#include "repo.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+#include "request.h"
+#include "xmalloc.h"
+
+#define REPO_BATCH_GET_MAX	100	/* BatchGetItem's limit */
+#define REPO_BATCH_WRITE_MAX	25	/* BatchWriteItem's limit */
+#define REPO_UNPROCESSED_ROUNDS	12	/* rounds without progress */
+
+#define REPO_VERSION	"_object_version"
+#define REPO_TIMESTAMP	"_timestamp"
+#define REPO_TTL	"_ttl"
+
+struct repo {
+	char			*table;
+	char			*partition_key;
+	char			*sort_key;
+	char			*partition_prefix;	/* "{prefix}#{name}#" */
+	char			*content_prefix;	/* "{content_type}#" */
+	char			*name;
+	bool			 consistent_reads;
+	bool			 read_only;
+	struct store		*store;
+	const struct clock_ops	*clock;
+	struct repo_stats	 stats;
+};
+
+struct repo *
+repo_new(const struct repo_config *cfg, struct store *st,
+    const struct clock_ops *clock)
+{
+	struct repo *r = xcalloc(1, sizeof *r);
+
+	r->table = xstrdup(cfg->table);
+	r->partition_key = xstrdup(cfg->partition_key != NULL ?
+	    cfg->partition_key : "_table_item_id");
+	r->sort_key = xstrdup(cfg->sort_key != NULL ? cfg->sort_key :
+	    "_table_content_id");
+	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
+	    cfg->partition_name);
+	r->content_prefix = xasprintf("%s#", cfg->content_type);
+	r->name = xstrdup(cfg->name != NULL ? cfg->name : cfg->table);
+	r->consistent_reads = cfg->consistent_reads;
+	r->read_only = cfg->read_only;
+	r->store = st;
+	r->clock = clock != NULL ? clock : clock_system();
+	return r;
+}
+
+void
+repo_free(struct repo *r)
+{
+	if (r == NULL)
+		return;
+	free(r->table);
+	free(r->partition_key);
+	free(r->sort_key);
+	free(r->partition_prefix);
+	free(r->content_prefix);
+	free(r->name);
+	free(r);
+}
+
+struct store *
+repo_store(const struct repo *r)
+{
+	return r->store;
+}
+
+const char *
+repo_table(const struct repo *r)
+{
+	return r->table;
+}
+
+const struct repo_stats *
+repo_stats(const struct repo *r)
+{
+	return &r->stats;
+}
+
+/* Execute through the store, counting. */
+static int
+repo_execute(struct repo *r, const struct request *rq, struct response *rs,
+    struct err *e)
+{
+	int rc;
+
+	r->stats.requests++;
+	rc = store_execute(r->store, rq, rs, e);
+	r->stats.capacity += rs->consumed_capacity;
+	return rc;
+}
+
+/* Refuse writes on a read-only repository, in the core. */
+static int
+repo_check_writable(const struct repo *r, struct err *e)
+{
+	if (r->read_only)
+		return err_set(e, ERR_READ_ONLY, "profile %s is read-only: "
+		    "nothing was written", r->name);
+	return 0;
+}
+
+void
+repo_partition_value(const struct repo *r, const struct ids *ids,
+    struct buf *b)
+{
+	buf_adds(b, r->partition_prefix);
+	if (ids != NULL)
+		ids_join(ids, b);
+}
+
+void
+repo_content_value(const struct repo *r, const struct ids *ids, struct buf *b)
+{
+	buf_adds(b, r->content_prefix);
+	if (ids != NULL)
+		ids_join(ids, b);
+}
+
+/* An S value holding a built key string. */
+static struct value *
+repo_key_string(const struct repo *r, const struct ids *ids, bool partition)
+{
+	struct buf b = BUF_INIT;
+	struct value *v;
+	size_t len;
+	char *s;
+
+	if (partition)
+		repo_partition_value(r, ids, &b);
+	else
+		repo_content_value(r, ids, &b);
+	s = buf_detach(&b, &len);
+	v = value_new_owned(VT_S, s, len);
+	return v;
+}
+
+struct value *
+repo_key(const struct repo *r, const struct ids *partition,
+    const struct ids *content)
+{
+	struct value *m = value_new_m();
+
+	value_map_set(m, r->partition_key, repo_key_string(r, partition, true));
+	value_map_set(m, r->sort_key, repo_key_string(r, content, false));
+	return m;
+}
+
+/* The library reads ids with .replace(prefix, "", 1).split("#"): the first
+ * occurrence of the prefix is removed wherever it is, and an empty rest
+ * gives one empty id. */
+static void
+repo_read_ids(const char *stored, const char *prefix, struct ids *out)
+{
+	const char *at = strstr(stored, prefix);
+	struct buf rest = BUF_INIT;
+	const char *p, *hash;
+
+	ids_init(out);
+	if (at != NULL) {
+		buf_add(&rest, stored, (size_t)(at - stored));
+		buf_adds(&rest, at + strlen(prefix));
+	} else {
+		buf_adds(&rest, stored);
+	}
+	p = buf_cstr(&rest);
+	for (;;) {
+		hash = strchr(p, '#');
+		if (hash == NULL) {
+			ids_push(out, p, strlen(p));
+			break;
+		}
+		ids_push(out, p, (size_t)(hash - p));
+		p = hash + 1;
+	}
+	buf_cleanup(&rest);
+}
+
+/* A key attribute of a stored item, which must be a string. */
+static const char *
+repo_stored_key(const struct value *stored, const char *name, struct err *e)
+{
+	const struct value *v = value_map_get(stored, name);
+
+	if (v == NULL || v->type != VT_S) {
+		err_set(e, ERR_INPUT, "stored item has no string key "
+		    "attribute %s", name);
+		return NULL;
+	}
+	return v->u.str.ptr;
+}
+
+struct content *
+repo_decode(const struct repo *r, struct value *stored, struct err *e)
+{
+	struct content *c;
+	const char *pk, *sk;
+	struct value *v;
+	size_t i;
+
+	if ((pk = repo_stored_key(stored, r->partition_key, e)) == NULL ||
+	    (sk = repo_stored_key(stored, r->sort_key, e)) == NULL) {
+		value_free(stored);
+		return NULL;
+	}
+	c = content_new();
+	repo_read_ids(pk, r->partition_prefix, &c->partition_ids);
+	repo_read_ids(sk, r->content_prefix, &c->content_ids);
+
+	v = value_map_get(stored, REPO_VERSION);
+	if (v != NULL && v->type == VT_N && number_is_integer(v->u.str.ptr,
+	    v->u.str.len)) {
+		long long ver = strtoll(v->u.str.ptr, NULL, 10);
+
+		/* "if version := ...": a 0 reads as the default, 1. */
+		c->current_version = ver != 0 ? ver : 1;
+	}
+	v = value_map_get(stored, REPO_TTL);
+	if (v != NULL && v->type == VT_N) {
+		c->expiry = strtoll(v->u.str.ptr, NULL, 10);
+		/* "if db_expiry := ...": a 0 reads as no expiry. */
+		c->has_expiry = c->expiry != 0;
+	}
+
+	c->item = value_new_m();
+	for (i = 0; i < stored->u.map.len; i++) {
+		const struct value_member *m = &stored->u.map.items[i];
+
+		if (strcmp(m->name, r->partition_key) == 0 ||
+		    strcmp(m->name, r->sort_key) == 0 ||
+		    strcmp(m->name, REPO_VERSION) == 0 ||
+		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
+		    strcmp(m->name, REPO_TTL) == 0)
+			continue;
+		value_map_setn(c->item, m->name, m->name_len,
+		    value_copy(m->value));
+	}
+	c->stored = stored;
+	return c;
+}
+
+/* An N value from an integer. */
+static struct value *
+repo_int(long long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof text, "%lld", n);
+	return value_new_n(text, strlen(text));
+}
+
+/* The current time as the library writes _timestamp. */
+static struct value *
+repo_timestamp(const struct repo *r, const struct timespec *now)
+{
+	struct timespec ts;
+	char iso[40];
+
+	if (now == NULL) {
+		r->clock->now(r->clock->ctx, &ts);
+		now = &ts;
+	}
+	clock_format_iso(now, iso);
+	return value_new_str(iso);
+}
+
+struct value *
+repo_encode(const struct repo *r, const struct content *c,
+    const struct timespec *now)
+{
+	struct value *m = value_new_m();
+	size_t i;
+
+	value_map_set(m, r->partition_key,
+	    repo_key_string(r, &c->partition_ids, true));
+	value_map_set(m, r->sort_key,
+	    repo_key_string(r, &c->content_ids, false));
+	if (c->item != NULL)
+		for (i = 0; i < c->item->u.map.len; i++) {
+			const struct value_member *f = &c->item->u.map.items[i];
+
+			value_map_setn(m, f->name, f->name_len,
+			    value_copy(f->value));
+		}
+	value_map_set(m, REPO_VERSION, repo_int(c->current_version));
+	value_map_set(m, REPO_TIMESTAMP, repo_timestamp(r, now));
+	if (c->has_expiry)
+		value_map_set(m, REPO_TTL, repo_int(c->expiry));
+	return m;
+}
+
+/* Full-jitter exponential backoff for unprocessed batch entries. */
+static int
+repo_backoff(struct repo *r, int round, struct err *e)
+{
+	int64_t cap = 50LL << (round < 10 ? round : 10);
+	int64_t ms;
+
+	if (cap > 5000)
+		cap = 5000;
+	ms = (int64_t)(r->clock->random(r->clock->ctx) % (uint32_t)(cap + 1));
+	if (r->clock->sleep_ms(r->clock->ctx, ms) != 0)
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	return 0;
+}
+
+int
+repo_get(struct repo *r, const struct ids *partition,
+    const struct ids *content, struct content **out, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	*out = NULL;
+	request_init(&rq, OP_GET_ITEM, r->table);
+	rq.key = repo_key(r, partition, content);
+	rq.consistent_read = r->consistent_reads;
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc == 0 && rs.item != NULL) {
+		*out = repo_decode(r, rs.item, e);
+		rs.item = NULL;
+		if (*out == NULL)
+			rc = -1;
+	}
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+/* Hand every item of a response to fn; returns 1 when fn asked to stop. */
+static int
+repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
+    long limit, repo_each_fn fn, void *ctx, struct err *e)
+{
+	size_t i;
+	int stop = 0, rc = 0;
+
+	for (i = 0; i < rs->nitems; i++) {
+		struct value *item = rs->items[i];
+		struct content *c;
+
+		rs->items[i] = NULL;
+		if (stop || rc != 0) {
+			value_free(item);
+			continue;
+		}
+		c = repo_decode(r, item, e);
+		if (c == NULL) {
+			rc = -1;
+			continue;
+		}
+		(*delivered)++;
+		if (fn(ctx, c) != 0)
+			stop = 1;
+		if (limit > 0 && *delivered >= (size_t)limit)
+			stop = 1;
+	}
+	return rc != 0 ? -1 : stop;
+}
+
+/* Run a query to its end (or the limit), page by page. */
+static int
+repo_query(struct repo *r, struct expr *key_condition,
+    const struct repo_list_opts *opts, repo_each_fn fn, void *ctx,
+    struct err *e)
+{
+	struct request rq;
+	size_t delivered = 0;
+	int rc = 0;
+
+	request_init(&rq, OP_QUERY, r->table);
+	rq.key_condition = key_condition;
+	rq.consistent_read = r->consistent_reads;
+	if (opts != NULL) {
+		rq.scan_forward = !opts->descending;
+		if (opts->filter != NULL)
+			rq.filter = expr_copy(opts->filter);
+	}
+	for (;;) {
+		struct response rs;
+
+		/* DynamoDB's Limit counts items before the filter, so it
+		 * only bounds a page when there is no filter; with one, we
+		 * count matching items ourselves. */
+		if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
+			rq.limit = opts->limit - (long)delivered;
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc == 0)
+			rc = repo_deliver(r, &rs, &delivered,
+			    opts != NULL ? opts->limit : 0, fn, ctx, e);
+		if (rc == 0 && opts != NULL && opts->progress != NULL)
+			opts->progress(ctx, delivered, r->stats.capacity);
+		value_free(rq.exclusive_start_key);
+		rq.exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq.exclusive_start_key == NULL)
+			break;
+	}
+	request_cleanup(&rq);
+	return rc < 0 ? -1 : 0;
+}
+
+/* #pk = :p */
+static struct expr *
+repo_pk_equals(struct repo *r, const struct ids *partition)
+{
+	return expr_new(EX_EQ, 2, expr_new_name(r->partition_key),
+	    expr_new_value(repo_key_string(r, partition, true)));
+}
+
+int
+repo_list(struct repo *r, const struct ids *partition,
+    const struct ids *prefix, const struct repo_list_opts *opts,
+    repo_each_fn fn, void *ctx, struct err *e)
+{
+	struct expr *kc;
+
+	kc = expr_and(repo_pk_equals(r, partition),
+	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),
+	    expr_new_value(repo_key_string(r, prefix, false))));
+	return repo_query(r, kc, opts, fn, ctx, e);
+}
+
+int
+repo_list_between(struct repo *r, const struct ids *partition,
+    const struct ids *start, const struct ids *end,
+    const struct repo_list_opts *opts, repo_each_fn fn, void *ctx,
+    struct err *e)
+{
+	struct expr *kc;
+
+	if (ids_equal(start, end))
+		return repo_list(r, partition, start, opts, fn, ctx, e);
+	kc = expr_and(repo_pk_equals(r, partition),
+	    expr_new(EX_BETWEEN, 3, expr_new_name(r->sort_key),
+	    expr_new_value(repo_key_string(r, start, false)),
+	    expr_new_value(repo_key_string(r, end, false))));
+	return repo_query(r, kc, opts, fn, ctx, e);
+}
+
+int
+repo_put(struct repo *r, const struct content *c, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	request_init(&rq, OP_PUT_ITEM, r->table);
+	rq.item = repo_encode(r, c, NULL);
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+/* Send one BatchWriteItem and re-send what comes back unprocessed.
+ * Takes the writes; *done counts acknowledged entries. */
+static int
+repo_batch_write(struct repo *r, struct write_request *writes, size_t n,
+    size_t *done, struct err *e)
+{
+	struct request rq;
+	int rc = 0, idle = 0;
+
+	request_init(&rq, OP_BATCH_WRITE_ITEM, r->table);
+	rq.writes = writes;
+	rq.nwrites = n;
+	while (rq.nwrites > 0) {
+		struct response rs;
+
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc != 0) {
+			response_cleanup(&rs);
+			break;
+		}
+		*done += rq.nwrites - rs.nunprocessed_writes;
+		idle = rs.nunprocessed_writes < rq.nwrites ? 0 : idle + 1;
+		for (size_t i = 0; i < rq.nwrites; i++)
+			value_free(rq.writes[i].value);
+		free(rq.writes);
+		rq.writes = rs.unprocessed_writes;
+		rq.nwrites = rs.nunprocessed_writes;
+		rs.unprocessed_writes = NULL;
+		rs.nunprocessed_writes = 0;
+		response_cleanup(&rs);
+		if (rq.nwrites == 0)
+			break;
+		if (idle >= REPO_UNPROCESSED_ROUNDS) {
+			rc = err_set(e, ERR_THROTTLED, "BatchWriteItem: %zu "
+			    "items still unprocessed after %d attempts",
+			    rq.nwrites, idle);
+			break;
+		}
+		if ((rc = repo_backoff(r, idle, e)) != 0)
+			break;
+	}
+	request_cleanup(&rq);
+	return rc;
+}
+
+/* True when the key of w matches the key of an entry in ws[0..n). */
+static bool
+repo_key_seen(const struct repo *r, const struct write_request *ws, size_t n,
+    const struct value *item)
+{
+	const struct value *pk = value_map_get(item, r->partition_key);
+	const struct value *sk = value_map_get(item, r->sort_key);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (value_equal(pk, value_map_get(ws[i].value,
+		    r->partition_key)) && value_equal(sk,
+		    value_map_get(ws[i].value, r->sort_key)))
+			return true;
+	return false;
+}
+
+int
+repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
+    size_t *written, struct err *e)
+{
+	struct write_request *chunk = NULL;
+	size_t nchunk = 0, done = 0, i;
+	struct timespec now;
+	int rc = 0;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	r->clock->now(r->clock->ctx, &now);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct value *item = repo_encode(r, cs[i], NULL);
+
+		if (nchunk > 0 && (nchunk == REPO_BATCH_WRITE_MAX ||
+		    repo_key_seen(r, chunk, nchunk, item))) {
+			rc = repo_batch_write(r, chunk, nchunk, &done, e);
+			chunk = NULL;
+			nchunk = 0;
+		}
+		if (rc != 0) {
+			value_free(item);
+			break;
+		}
+		if (chunk == NULL)
+			chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *chunk);
+		chunk[nchunk].is_delete = false;
+		chunk[nchunk++].value = item;
+	}
+	if (rc == 0 && nchunk > 0) {
+		rc = repo_batch_write(r, chunk, nchunk, &done, e);
+		chunk = NULL;
+		nchunk = 0;
+	}
+	for (i = 0; i < nchunk; i++)
+		value_free(chunk[i].value);
+	free(chunk);
+	if (written != NULL)
+		*written = done;
+	return rc;
+}
+
+/* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys. */
+static int
+repo_batch_get(struct repo *r, struct value **keys, size_t n,
+    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+{
+	struct request rq;
+	size_t delivered = 0;
+	int rc = 0, idle = 0;
+
+	request_init(&rq, OP_BATCH_GET_ITEM, r->table);
+	rq.keys = keys;
+	rq.nkeys = n;
+	rq.consistent_read = r->consistent_reads;
+	while (rq.nkeys > 0) {
+		struct response rs;
+		size_t i;
+
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc == 0)
+			rc = repo_deliver(r, &rs, &delivered, 0, fn, ctx, e);
+		if (rc == 1) {
+			*stopped = 1;
+			rc = 0;
+			response_cleanup(&rs);
+			break;
+		}
+		if (rc != 0) {
+			response_cleanup(&rs);
+			break;
+		}
+		idle = rs.nunprocessed_keys < rq.nkeys ? 0 : idle + 1;
+		for (i = 0; i < rq.nkeys; i++)
+			value_free(rq.keys[i]);
+		free(rq.keys);
+		rq.keys = rs.unprocessed_keys;
+		rq.nkeys = rs.nunprocessed_keys;
+		rs.unprocessed_keys = NULL;
+		rs.nunprocessed_keys = 0;
+		response_cleanup(&rs);
+		if (rq.nkeys == 0)
+			break;
+		if (idle >= REPO_UNPROCESSED_ROUNDS) {
+			rc = err_set(e, ERR_THROTTLED, "BatchGetItem: %zu keys "
+			    "still unprocessed after %d attempts", rq.nkeys,
+			    idle);
+			break;
+		}
+		if ((rc = repo_backoff(r, idle, e)) != 0)
+			break;
+	}
+	request_cleanup(&rq);
+	return rc;
+}
+
+int
+repo_get_batch(struct repo *r, const struct ids *partitions,
+    const struct ids *contents, size_t n, repo_each_fn fn, void *ctx,
+    struct err *e)
+{
+	struct value **keys = NULL;
+	size_t nkeys = 0, i, j;
+	int rc = 0, stopped = 0;
+
+	for (i = 0; i < n && rc == 0 && !stopped; i++) {
+		struct value *key = repo_key(r, &partitions[i], &contents[i]);
+		bool dup = false;
+
+		/* BatchGetItem refuses duplicate keys in one request. */
+		for (j = 0; j < nkeys && !dup; j++)
+			dup = value_equal(keys[j], key);
+		if (dup) {
+			value_free(key);
+			continue;
+		}
+		if (keys == NULL)
+			keys = xcalloc(REPO_BATCH_GET_MAX, sizeof *keys);
+		keys[nkeys++] = key;
+		if (nkeys == REPO_BATCH_GET_MAX) {
+			rc = repo_batch_get(r, keys, nkeys, fn, ctx, &stopped,
+			    e);
+			keys = NULL;
+			nkeys = 0;
+		}
+	}
+	if (rc == 0 && !stopped && nkeys > 0) {
+		rc = repo_batch_get(r, keys, nkeys, fn, ctx, &stopped, e);
+		keys = NULL;
+		nkeys = 0;
+	}
+	for (i = 0; i < nkeys; i++)
+		value_free(keys[i]);
+	free(keys);
+	return rc;
+}
+
+/* Type an appended element as the library's `str | dict` does: strings
+ * and maps stay, numbers and booleans become their str(), others fail. */
+static struct value *
+repo_append_element(const struct value *v, const char *field, struct err *e)
+{
+	switch (v->type) {
+	case VT_S:
+	case VT_M:
+		return value_copy(v);
+	case VT_N:
+		return value_new_s(v->u.str.ptr, v->u.str.len);
+	case VT_BOOL:
+		return value_new_str(v->u.boolean ? "True" : "False");
+	default:
+		err_set(e, ERR_INPUT, "append_attrs.%s: elements must be "
+		    "strings or objects (the library's str | dict), got %s",
+		    field, value_type_name(v->type));
+		return NULL;
+	}
+}
+
+/* SET #a = :v, or #a.#b = :v for each member of a map value. */
+static void
+repo_update_set(struct update *u, const char *name, size_t len,
+    const struct value *v)
+{
+	struct path p;
+	size_t i;
+
+	if (v->type == VT_M) {
+		for (i = 0; i < v->u.map.len; i++) {
+			const struct value_member *m = &v->u.map.items[i];
+
+			path_init(&p);
+			path_push_name(&p, name, len);
+			path_push_name(&p, m->name, m->name_len);
+			update_add(u, UPD_SET, &p,
+			    expr_new_value(value_copy(m->value)));
+		}
+		return;
+	}
+	path_init(&p);
+	path_push_name(&p, name, len);
+	update_add(u, UPD_SET, &p, expr_new_value(value_copy(v)));
+}
+
+/* #a = if_not_exists(#a, :zero) + :n */
+static void
+repo_update_incr(struct update *u, const char *name, size_t len,
+    struct value *n)
+{
+	struct path p, q;
+
+	path_init(&p);
+	path_push_name(&p, name, len);
+	path_copy(&q, &p);
+	update_add(u, UPD_SET, &p, expr_new(EX_PLUS, 2,
+	    expr_new(EX_IF_NOT_EXISTS, 2, expr_new_path(&q),
+	    expr_new_value(repo_int(0))), expr_new_value(n)));
+}
+
+/* Check that a map argument of an UpdateCommand is a map. */
+static int
+repo_check_map(const struct value *v, const char *what, struct err *e)
+{
+	if (v != NULL && v->type != VT_M)
+		return err_set(e, ERR_INPUT, "%s: expected an object", what);
+	return 0;
+}
+
+int
+repo_update_request(struct repo *r, const struct ids *partition,
+    const struct ids *content, const struct update_command *cmd,
+    bool require_exists, struct request *rq, struct err *e)
+{
+	struct update *u;
+	struct path p;
+	size_t i;
+
+	if (repo_check_map(cmd->set_commands, "set_commands", e) == -1 ||
+	    repo_check_map(cmd->increment_attrs, "increment_attrs", e) == -1 ||
+	    repo_check_map(cmd->append_attrs, "append_attrs", e) == -1)
+		return -1;
+	request_init(rq, OP_UPDATE_ITEM, r->table);
+	rq->key = repo_key(r, partition, content);
+	u = &rq->update;
+
+	/* set_commands, then _timestamp and _ttl; a set of
+	 * _object_version is dropped, as the library drops it. */
+	for (i = 0; cmd->set_commands != NULL &&
+	    i < cmd->set_commands->u.map.len; i++) {
+		const struct value_member *m = &cmd->set_commands->u.map.items[i];
+
+		if (strcmp(m->name, REPO_VERSION) == 0 ||
+		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
+		    (cmd->has_expiry && strcmp(m->name, REPO_TTL) == 0))
+			continue;
+		repo_update_set(u, m->name, m->name_len, m->value);
+	}
+	path_init(&p);
+	path_set_name(&p, REPO_TIMESTAMP);
+	update_add(u, UPD_SET, &p, expr_new_value(repo_timestamp(r, NULL)));
+	if (cmd->has_expiry) {
+		path_init(&p);
+		path_set_name(&p, REPO_TTL);
+		update_add(u, UPD_SET, &p,
+		    expr_new_value(repo_int(cmd->expiry)));
+	}
+
+	/* increment_attrs (integers only), then _object_version + 1. */
+	for (i = 0; cmd->increment_attrs != NULL &&
+	    i < cmd->increment_attrs->u.map.len; i++) {
+		const struct value_member *m =
+		    &cmd->increment_attrs->u.map.items[i];
+
+		if (strcmp(m->name, REPO_VERSION) == 0 ||
+		    strcmp(m->name, REPO_TIMESTAMP) == 0)
+			continue;
+		if (m->value->type != VT_N ||
+		    !number_is_integer(m->value->u.str.ptr,
+		    m->value->u.str.len)) {
+			err_set(e, ERR_INPUT, "increment_attrs.%s: expected an "
+			    "integer", m->name);
+			goto fail;
+		}
+		repo_update_incr(u, m->name, m->name_len,
+		    value_copy(m->value));
+	}
+	repo_update_incr(u, REPO_VERSION, strlen(REPO_VERSION), repo_int(1));
+
+	/* append_attrs: list_append(if_not_exists(#a, :empty), :list). */
+	for (i = 0; cmd->append_attrs != NULL &&
+	    i < cmd->append_attrs->u.map.len; i++) {
+		const struct value_member *m = &cmd->append_attrs->u.map.items[i];
+		struct value *list;
+		struct path q;
+		size_t j;
+
+		if (strcmp(m->name, REPO_VERSION) == 0 ||
+		    strcmp(m->name, REPO_TIMESTAMP) == 0)
+			continue;
+		if (m->value->type != VT_L) {
+			err_set(e, ERR_INPUT, "append_attrs.%s: expected a list",
+			    m->name);
+			goto fail;
+		}
+		list = value_new_l();
+		for (j = 0; j < m->value->u.list.len; j++) {
+			struct value *el = repo_append_element(
+			    m->value->u.list.items[j], m->name, e);
+
+			if (el == NULL) {
+				value_free(list);
+				goto fail;
+			}
+			value_list_append(list, el);
+		}
+		path_init(&p);
+		path_push_name(&p, m->name, m->name_len);
+		path_copy(&q, &p);
+		update_add(u, UPD_SET, &p, expr_new(EX_LIST_APPEND, 2,
+		    expr_new(EX_IF_NOT_EXISTS, 2, expr_new_path(&q),
+		    expr_new_value(value_new_l())), expr_new_value(list)));
+	}
+
+	if (require_exists) {
+		rq->condition = expr_and(rq->condition, repo_pk_equals(r,
+		    partition));
+		rq->condition = expr_and(rq->condition, expr_new(EX_EQ, 2,
+		    expr_new_name(r->sort_key),
+		    expr_new_value(repo_key_string(r, content, false))));
+	}
+	if (cmd->current_version != 0)
+		rq->condition = expr_and(rq->condition, expr_new(EX_EQ, 2,
+		    expr_new_name(REPO_VERSION),
+		    expr_new_value(repo_int(cmd->current_version))));
+	return 0;
+fail:
+	request_cleanup(rq);
+	return -1;
+}
+
+int
+repo_update(struct repo *r, const struct ids *partition,
+    const struct ids *content, const struct update_command *cmd,
+    bool require_exists, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	struct buf key = BUF_INIT;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	if (repo_update_request(r, partition, content, cmd, require_exists,
+	    &rq, e) == -1)
+		return -1;
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc != 0 && e != NULL && e->code == ERR_CONFLICT) {
+		repo_partition_value(r, partition, &key);
+		buf_adds(&key, " / ");
+		repo_content_value(r, content, &key);
+		err_set(e, ERR_CONFLICT, "%s condition failed for %s: %s",
+		    cmd->current_version != 0 ? (require_exists ?
+		    "version or existence" : "version") : "existence",
+		    buf_cstr(&key), cmd->current_version != 0 ?
+		    "the stored _object_version differs (someone else wrote "
+		    "it) or the item does not exist" :
+		    "the item does not exist");
+		e->code = ERR_CONFLICT;
+		snprintf(e->aws_type, sizeof e->aws_type,
+		    "ConditionalCheckFailedException");
+	}
+	buf_cleanup(&key);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+/* Collects keys for delete. */
+struct repo_delete_ctx {
+	struct repo		*r;
+	struct write_request	*chunk;
+	size_t			 n;
+	size_t			 deleted;
+	int			 rc;
+	struct err		*e;
+};
+
+/* Flush the collected delete keys. */
+static int
+repo_delete_flush(struct repo_delete_ctx *d)
+{
+	int rc;
+
+	if (d->n == 0)
+		return 0;
+	rc = repo_batch_write(d->r, d->chunk, d->n, &d->deleted, d->e);
+	d->chunk = NULL;
+	d->n = 0;
+	return rc;
+}
+
+/* repo_each_fn for delete: keep the key, flush every 25. */
+static int
+repo_delete_each(void *ctx, struct content *c)
+{
+	struct repo_delete_ctx *d = ctx;
+	struct value *key = value_new_m();
+
+	value_map_set(key, d->r->partition_key, value_copy(value_map_get(
+	    c->stored, d->r->partition_key)));
+	value_map_set(key, d->r->sort_key, value_copy(value_map_get(
+	    c->stored, d->r->sort_key)));
+	content_free(c);
+	if (d->chunk == NULL)
+		d->chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *d->chunk);
+	d->chunk[d->n].is_delete = true;
+	d->chunk[d->n++].value = key;
+	if (d->n == REPO_BATCH_WRITE_MAX && repo_delete_flush(d) != 0) {
+		d->rc = -1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+repo_delete(struct repo *r, const struct ids *partition,
+    const struct ids *prefix, size_t *deleted, struct err *e)
+{
+	struct repo_delete_ctx d = { .r = r, .e = e };
+	struct request rq;
+	struct expr *kc;
+	struct path p;
+	size_t i;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	kc = expr_and(repo_pk_equals(r, partition),
+	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),
+	    expr_new_value(repo_key_string(r, prefix, false))));
+	/* A keys-only query: the projection is the two key attributes. */
+	request_init(&rq, OP_QUERY, r->table);
+	rq.key_condition = kc;
+	rq.consistent_read = r->consistent_reads;
+	rq.projection = xcalloc(2, sizeof *rq.projection);
+	path_init(&p);
+	path_set_name(&p, r->partition_key);
+	rq.projection[0] = p;
+	path_init(&p);
+	path_set_name(&p, r->sort_key);
+	rq.projection[1] = p;
+	rq.nprojection = 2;
+	rc = 0;
+	for (;;) {
+		struct response rs;
+		size_t got = 0;
+
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc == 0)
+			rc = repo_deliver(r, &rs, &got, 0, repo_delete_each,
+			    &d, e);
+		if (rc == 1 || d.rc != 0)
+			rc = -1;
+		value_free(rq.exclusive_start_key);
+		rq.exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq.exclusive_start_key == NULL)
+			break;
+	}
+	if (rc == 0)
+		rc = repo_delete_flush(&d);
+	for (i = 0; i < d.n; i++)
+		value_free(d.chunk[i].value);
+	free(d.chunk);
+	request_cleanup(&rq);
+	if (deleted != NULL)
+		*deleted = d.deleted;
+	return rc;
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: ISC */
+/* A pydantic-dynamo repository: the library's layout and semantics over a store. */
+#ifndef DYNREPO_REPO_H
+#define DYNREPO_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "content.h"
+#include "err.h"
+#include "expr.h"
+#include "store.h"
+#include "value.h"
+
+struct repo_config {
+	const char	*table;
+	const char	*partition_key;		/* NULL: "_table_item_id" */
+	const char	*sort_key;		/* NULL: "_table_content_id" */
+	const char	*partition_prefix;
+	const char	*partition_name;
+	const char	*content_type;
+	bool		 consistent_reads;
+	bool		 read_only;		/* every write refuses */
+	const char	*name;			/* for messages, may be NULL */
+};
+
+struct repo;
+
+/* The repository copies the config; store and clock are borrowed (NULL
+ * clock = clock_system()). Cannot fail. */
+struct repo	*repo_new(const struct repo_config *, struct store *,
+		    const struct clock_ops *);
+void		 repo_free(struct repo *);
+struct store	*repo_store(const struct repo *);	/* borrowed */
+const char	*repo_table(const struct repo *);	/* borrowed */
+
+/* "{partition_prefix}#{partition_name}#{ids joined by #}" and
+ * "{content_type}#{ids joined by #}". */
+void	 repo_partition_value(const struct repo *, const struct ids *,
+	     struct buf *);
+void	 repo_content_value(const struct repo *, const struct ids *,
+	     struct buf *);
+/* The primary key as an M of two S values. */
+struct value *repo_key(const struct repo *, const struct ids *partition,
+	     const struct ids *content);
+
+/* A stored item (consumed) as content: ids read back from the keys as the
+ * library reads them, version (absent or 0 -> 1), _ttl -> expiry; item
+ * keeps the model's fields (no keys, _object_version, _timestamp, _ttl);
+ * c->stored keeps the whole stored item. NULL with ERR_INPUT when a key
+ * attribute is missing or not a string. */
+struct content *repo_decode(const struct repo *, struct value *stored,
+	     struct err *);
+/* The item put writes for c at time now: keys, fields, _object_version,
+ * _timestamp (Python isoformat), _ttl when there is an expiry. */
+struct value *repo_encode(const struct repo *, const struct content *,
+	     const struct timespec *now);
+
+/* Called for each item found; takes ownership of c. Return non-zero to
+ * stop early (the operation then returns 0). */
+typedef int (*repo_each_fn)(void *ctx, struct content *c);
+
+/* The library's FilterCommand as an expression; NULL = no filter. */
+struct repo_list_opts {
+	bool		 descending;
+	long		 limit;		/* 0: all; counts matching items */
+	const struct expr *filter;	/* borrowed, may be NULL */
+	/* Progress after each page: items delivered so far, capacity used. */
+	void		(*progress)(void *ctx, size_t items, double capacity);
+};
+
+/* get: 0 and *out = NULL when there is no such item. */
+int	 repo_get(struct repo *, const struct ids *partition,
+	     const struct ids *content, struct content **out, struct err *);
+/* get_batch: BatchGetItem in chunks of 100 (duplicates sent once),
+ * UnprocessedKeys re-sent with backoff until none remain. Items come in
+ * no particular order; missing keys are simply not delivered. */
+int	 repo_get_batch(struct repo *, const struct ids *partitions,
+	     const struct ids *contents, size_t n, repo_each_fn, void *ctx,
+	     struct err *);
+/* list: Query pk = :p AND begins_with(sk, :s), every page. */
+int	 repo_list(struct repo *, const struct ids *partition,
+	     const struct ids *prefix, const struct repo_list_opts *,
+	     repo_each_fn, void *ctx, struct err *);
+/* list_between: sk BETWEEN start AND end (inclusive); start == end is
+ * list() with that prefix. */
+int	 repo_list_between(struct repo *, const struct ids *partition,
+	     const struct ids *start, const struct ids *end,
+	     const struct repo_list_opts *, repo_each_fn, void *ctx,
+	     struct err *);
+/* put: PutItem of repo_encode(c). Unconditional, as the library's. */
+int	 repo_put(struct repo *, const struct content *, struct err *);
+/* put_batch: BatchWriteItem in chunks of 25 (a later item with the key of
+ * an earlier one in the same chunk starts a new chunk, so the last one
+ * wins as with sequential puts), UnprocessedItems re-sent with backoff.
+ * *written counts items acknowledged (may be NULL). */
+int	 repo_put_batch(struct repo *, struct content *const *, size_t n,
+	     size_t *written, struct err *);
+
+/* The library's UpdateCommand. Maps are M values (borrowed). */
+struct update_command {
+	const struct value	*set_commands;		/* M or NULL */
+	const struct value	*increment_attrs;	/* M of N, or NULL */
+	const struct value	*append_attrs;		/* M of L, or NULL */
+	long long		 current_version;	/* 0: no condition */
+	bool			 has_expiry;
+	int64_t			 expiry;
+};
+
+/* update: SET fields (a map value sets its members), _timestamp and _ttl;
+ * increments as if_not_exists(#a, :zero) + :n, _object_version + 1 always;
+ * appends as list_append(if_not_exists(#a, :empty), :list) with elements
+ * typed as the library's str | dict; conditions: key attributes equal the
+ * key (require_exists), _object_version = current_version (when non-zero).
+ * A failed condition is ERR_CONFLICT. */
+int	 repo_update(struct repo *, const struct ids *partition,
+	     const struct ids *content, const struct update_command *,
+	     bool require_exists, struct err *);
+/* Build the UpdateItem request of repo_update without sending it. */
+int	 repo_update_request(struct repo *, const struct ids *partition,
+	     const struct ids *content, const struct update_command *,
+	     bool require_exists, struct request *out, struct err *);
+/* delete: every item under the prefix (keys-only query, then batched
+ * deletes). *deleted counts them (may be NULL). */
+int	 repo_delete(struct repo *, const struct ids *partition,
+	     const struct ids *prefix, size_t *deleted, struct err *);
+
+/* Statistics of the requests this repository made. */
+struct repo_stats {
+	unsigned long	 requests;
+	double		 capacity;
+};
+const struct repo_stats *repo_stats(const struct repo *);
+
+#endif

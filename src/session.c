@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: ISC */
+/* An open repository: a profile wired to its store, credentials and client. */
+#include "config.h"
+
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_dynamodb.h"
+#include "xmalloc.h"
+
+#ifndef DYNREPO_PROFILES_DIR
+#define DYNREPO_PROFILES_DIR "/usr/local/share/dynrepo/profiles"
+#endif
+
+struct profile_set *
+session_load_profiles(const char *profiles_dir)
+{
+	return profile_set_load(profiles_dir, DYNREPO_PROFILES_DIR, NULL,
+	    NULL);
+}
+
+int
+session_open(struct session *s, const struct session_options *opt,
+    struct err *e)
+{
+	const struct profile *p;
+	struct repo_config rc;
+	struct awsclient_config ac;
+	struct http_options ho;
+	const char *region, *table, *ca;
+	int max_attempts;
+
+	memset(s, 0, sizeof *s);
+	if (opt->profile == NULL)
+		return err_set(e, ERR_USAGE, "no profile given: use -p NAME "
+		    "(see `dynrepo profiles`) or -p FILE.ini");
+	if (profile_arg_is_path(opt->profile)) {
+		s->profiles = profile_load_path(opt->profile);
+		if (profile_set_lookup(s->profiles, NULL, &p, e) == -1)
+			return -1;
+	} else {
+		s->profiles = session_load_profiles(opt->profiles_dir);
+		if (profile_set_lookup(s->profiles, opt->profile, &p, e) == -1)
+			return -1;
+	}
+	s->profile = p;
+
+	s->awsconfig = awsconfig_load(NULL, NULL, e);
+	if (s->awsconfig == NULL)
+		return -1;
+	region = opt->region != NULL ? opt->region :
+	    awsconfig_resolve_region(s->awsconfig, p->aws_profile, p->region);
+	s->region = xstrdup(region != NULL ? region : "us-east-1");
+	s->endpoint = awsconfig_resolve_endpoint(s->awsconfig, p->aws_profile,
+	    opt->endpoint != NULL ? opt->endpoint : p->endpoint, region, e);
+	if (s->endpoint == NULL)
+		return -1;
+	if (strncmp(s->endpoint, "local:", 6) == 0)
+		return err_set(e, ERR_CONFIG, "profile %s: the embedded store "
+		    "(endpoint = local:PATH) is not available in this build",
+		    p->name);
+	if (awsconfig_check_endpoint(s->endpoint, p->allow_http, e) == -1) {
+		err_prefix(e, "profile %s: ", p->name);
+		return -1;
+	}
+	if (awsconfig_resolve_max_attempts(s->awsconfig, p->aws_profile,
+	    p->max_attempts, &max_attempts, e) == -1)
+		return -1;
+	ca = awsconfig_resolve_ca_bundle(s->awsconfig, p->aws_profile,
+	    p->ca_bundle);
+
+	memset(&ho, 0, sizeof ho);
+	ho.ca_bundle = ca;
+	s->http = http_new_curl(&ho);
+	s->creds = creds_provider_new(p->aws_profile, NULL, NULL);
+
+	memset(&ac, 0, sizeof ac);
+	ac.endpoint = s->endpoint;
+	ac.region = s->region;
+	ac.service = "dynamodb";
+	ac.target_prefix = "DynamoDB_20120810";
+	ac.max_attempts = max_attempts;
+	ac.connect_timeout_ms = 5000;
+	ac.timeout_ms = 60000;
+	s->client = awsclient_new(&ac, s->http, s->creds, NULL);
+	s->store = store_dynamodb_new(s->client);
+
+	table = opt->table != NULL ? opt->table : p->table;
+	memset(&rc, 0, sizeof rc);
+	rc.table = table;
+	rc.partition_key = p->partition_key;
+	rc.sort_key = p->sort_key;
+	rc.partition_prefix = p->partition_prefix;
+	rc.partition_name = p->partition_name;
+	rc.content_type = p->content_type;
+	rc.consistent_reads = p->consistent_reads;
+	rc.read_only = p->read_only;
+	rc.name = p->name;
+	s->repo = repo_new(&rc, s->store, NULL);
+	return 0;
+}
+
+void
+session_close(struct session *s)
+{
+	repo_free(s->repo);
+	store_free(s->store);
+	awsclient_free(s->client);
+	creds_provider_free(s->creds);
+	if (s->http != NULL)
+		http_free(s->http);
+	awsconfig_free(s->awsconfig);
+	profile_set_free(s->profiles);
+	free(s->endpoint);
+	free(s->region);
+	memset(s, 0, sizeof *s);
+}

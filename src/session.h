@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: ISC */
+/* An open repository: a profile wired to its store, credentials and client. */
+#ifndef DYNREPO_SESSION_H
+#define DYNREPO_SESSION_H
+
+#include <stdbool.h>
+
+#include "awsclient.h"
+#include "awsconfig.h"
+#include "creds.h"
+#include "err.h"
+#include "http.h"
+#include "profile.h"
+#include "repo.h"
+#include "store.h"
+
+struct session_options {
+	const char	*profiles_dir;	/* --profiles, or NULL */
+	const char	*profile;	/* -p: a name or a path */
+	const char	*endpoint;	/* overrides, or NULL */
+	const char	*table;
+	const char	*region;
+};
+
+struct session {
+	struct profile_set	*profiles;
+	const struct profile	*profile;	/* borrowed from profiles */
+	struct awsconfig	*awsconfig;
+	struct creds_provider	*creds;
+	struct http_ops		*http;
+	struct awsclient	*client;
+	struct store		*store;
+	struct repo		*repo;
+	char			*endpoint;	/* as resolved */
+	char			*region;
+};
+
+/* Load the profiles, find the one asked for and connect its store (no
+ * request is sent yet). -1 with err: ERR_USAGE (no -p), ERR_NOT_FOUND,
+ * ERR_CONFIG (a broken profile, a bad endpoint, no region). The session is
+ * always left safe for session_close. */
+int	 session_open(struct session *, const struct session_options *,
+	     struct err *);
+void	 session_close(struct session *);
+
+/* The profiles of the search path, for `dynrepo profiles`. */
+struct profile_set *session_load_profiles(const char *profiles_dir);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: ISC */
+/* A store executes requests: DynamoDB over HTTP, or the embedded SQLite file. */
+#ifndef DYNREPO_STORE_H
+#define DYNREPO_STORE_H
+
+#include "err.h"
+#include "request.h"
+
+struct store;
+
+struct store_ops {
+	const char	*name;		/* "dynamodb", "local" */
+	/* Execute one request. resp must be initialised and empty. On
+	 * failure -1 with err; resp may hold partial data to be ignored.
+	 * Service errors keep DynamoDB's name in err->aws_type. */
+	int	(*execute)(struct store *, const struct request *,
+		    struct response *, struct err *);
+	void	(*free)(struct store *);
+};
+
+/* Every store embeds this first. */
+struct store {
+	const struct store_ops	*ops;
+	unsigned long		 nrequests;	/* executed, for stats and tests */
+};
+
+int	 store_execute(struct store *, const struct request *,
+	     struct response *, struct err *);
+void	 store_free(struct store *);
+
+#endif

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: ISC */
+/* The DynamoDB store: requests rendered to the JSON wire protocol. */
+#include "config.h"
+
+#include "store_dynamodb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddbjson.h"
+#include "expr.h"
+#include "json.h"
+#include "xmalloc.h"
+
+struct store_dynamodb {
+	struct store		 base;
+	struct awsclient	*client;
+};
+
+/* ,"Name": followed by a JSON string. */
+static void
+store_dynamodb_add_string(struct buf *b, const char *name, const char *s)
+{
+	buf_printf(b, ",\"%s\":", name);
+	buf_add_json_string(b, s, strlen(s));
+}
+
+/* ,"Name":"<expression text>" rendered through the shared context. */
+static void
+store_dynamodb_add_expr(struct buf *b, struct expr_render *r,
+    const char *name, const struct expr *e)
+{
+	struct buf text = BUF_INIT;
+
+	if (e == NULL)
+		return;
+	expr_render(r, e, &text);
+	buf_printf(b, ",\"%s\":", name);
+	buf_add_json_string(b, text.data, text.len);
+	buf_cleanup(&text);
+}
+
+/* ,"ProjectionExpression":"#n0, #n1". */
+static void
+store_dynamodb_add_projection(struct buf *b, struct expr_render *r,
+    const struct request *rq)
+{
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	if (rq->nprojection == 0)
+		return;
+	for (i = 0; i < rq->nprojection; i++) {
+		if (i > 0)
+			buf_adds(&text, ", ");
+		expr_render_path(r, &rq->projection[i], &text);
+	}
+	buf_adds(b, ",\"ProjectionExpression\":");
+	buf_add_json_string(b, text.data, text.len);
+	buf_cleanup(&text);
+}
+
+/* ,"Key":{...} or another item-shaped member. */
+static void
+store_dynamodb_add_item(struct buf *b, const char *name, const struct value *m)
+{
+	if (m == NULL)
+		return;
+	buf_printf(b, ",\"%s\":", name);
+	ddbjson_emit_item(b, m);
+}
+
+static const char *const store_dynamodb_rv[] = {
+	[RV_NONE] = "NONE",
+	[RV_ALL_OLD] = "ALL_OLD",
+	[RV_ALL_NEW] = "ALL_NEW",
+	[RV_UPDATED_OLD] = "UPDATED_OLD",
+	[RV_UPDATED_NEW] = "UPDATED_NEW",
+};
+
+void
+store_dynamodb_render(const struct request *rq, struct buf *b)
+{
+	struct expr_render r;
+	struct buf text = BUF_INIT;
+	size_t i;
+
+	expr_render_init(&r);
+	buf_adds(b, "{\"TableName\":");
+	if (rq->op == OP_BATCH_GET_ITEM || rq->op == OP_BATCH_WRITE_ITEM ||
+	    rq->op == OP_LIST_TABLES) {
+		/* These have no TableName member; undo the opening. */
+		buf_reset(b);
+		buf_addc(b, '{');
+	} else {
+		buf_add_json_string(b, rq->table, strlen(rq->table));
+	}
+
+	switch (rq->op) {
+	case OP_GET_ITEM:
+		store_dynamodb_add_item(b, "Key", rq->key);
+		store_dynamodb_add_projection(b, &r, rq);
+		if (rq->consistent_read)
+			buf_adds(b, ",\"ConsistentRead\":true");
+		break;
+	case OP_PUT_ITEM:
+		store_dynamodb_add_item(b, "Item", rq->item);
+		store_dynamodb_add_expr(b, &r, "ConditionExpression",
+		    rq->condition);
+		break;
+	case OP_UPDATE_ITEM:
+		store_dynamodb_add_item(b, "Key", rq->key);
+		if (!update_empty(&rq->update)) {
+			expr_render_update(&r, &rq->update, &text);
+			buf_adds(b, ",\"UpdateExpression\":");
+			buf_add_json_string(b, text.data, text.len);
+		}
+		store_dynamodb_add_expr(b, &r, "ConditionExpression",
+		    rq->condition);
+		break;
+	case OP_DELETE_ITEM:
+		store_dynamodb_add_item(b, "Key", rq->key);
+		store_dynamodb_add_expr(b, &r, "ConditionExpression",
+		    rq->condition);
+		break;
+	case OP_QUERY:
+	case OP_SCAN:
+		store_dynamodb_add_expr(b, &r, "KeyConditionExpression",
+		    rq->key_condition);
+		store_dynamodb_add_expr(b, &r, "FilterExpression", rq->filter);
+		store_dynamodb_add_projection(b, &r, rq);
+		if (rq->op == OP_QUERY && !rq->scan_forward)
+			buf_adds(b, ",\"ScanIndexForward\":false");
+		if (rq->limit > 0)
+			buf_printf(b, ",\"Limit\":%ld", rq->limit);
+		if (rq->consistent_read)
+			buf_adds(b, ",\"ConsistentRead\":true");
+		if (rq->select_count)
+			buf_adds(b, ",\"Select\":\"COUNT\"");
+		if (rq->op == OP_SCAN && rq->total_segments > 0)
+			buf_printf(b, ",\"Segment\":%d,\"TotalSegments\":%d",
+			    rq->segment, rq->total_segments);
+		store_dynamodb_add_item(b, "ExclusiveStartKey",
+		    rq->exclusive_start_key);
+		break;
+	case OP_BATCH_GET_ITEM:
+		buf_adds(b, "\"RequestItems\":{");
+		buf_add_json_string(b, rq->table, strlen(rq->table));
+		buf_adds(b, ":{\"Keys\":[");
+		for (i = 0; i < rq->nkeys; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			ddbjson_emit_item(b, rq->keys[i]);
+		}
+		buf_addc(b, ']');
+		store_dynamodb_add_projection(b, &r, rq);
+		expr_render_attributes(&r, b);
+		if (rq->consistent_read)
+			buf_adds(b, ",\"ConsistentRead\":true");
+		buf_adds(b, "}}");
+		break;
+	case OP_BATCH_WRITE_ITEM:
+		buf_adds(b, "\"RequestItems\":{");
+		buf_add_json_string(b, rq->table, strlen(rq->table));
+		buf_adds(b, ":[");
+		for (i = 0; i < rq->nwrites; i++) {
+			if (i > 0)
+				buf_addc(b, ',');
+			if (rq->writes[i].is_delete)
+				buf_adds(b, "{\"DeleteRequest\":{\"Key\":");
+			else
+				buf_adds(b, "{\"PutRequest\":{\"Item\":");
+			ddbjson_emit_item(b, rq->writes[i].value);
+			buf_adds(b, "}}");
+		}
+		buf_adds(b, "]}");
+		break;
+	case OP_LIST_TABLES:
+		if (rq->exclusive_start_table != NULL) {
+			buf_adds(b, "\"ExclusiveStartTableName\":");
+			buf_add_json_string(b, rq->exclusive_start_table,
+			    strlen(rq->exclusive_start_table));
+		}
+		break;
+	case OP_CREATE_TABLE:
+		buf_adds(b, ",\"AttributeDefinitions\":[");
+		buf_adds(b, "{\"AttributeName\":");
+		buf_add_json_string(b, rq->hash_key, strlen(rq->hash_key));
+		buf_adds(b, ",\"AttributeType\":\"S\"}");
+		if (rq->range_key != NULL) {
+			buf_adds(b, ",{\"AttributeName\":");
+			buf_add_json_string(b, rq->range_key,
+			    strlen(rq->range_key));
+			buf_adds(b, ",\"AttributeType\":\"S\"}");
+		}
+		buf_adds(b, "],\"KeySchema\":[{\"AttributeName\":");
+		buf_add_json_string(b, rq->hash_key, strlen(rq->hash_key));
+		buf_adds(b, ",\"KeyType\":\"HASH\"}");
+		if (rq->range_key != NULL) {
+			buf_adds(b, ",{\"AttributeName\":");
+			buf_add_json_string(b, rq->range_key,
+			    strlen(rq->range_key));
+			buf_adds(b, ",\"KeyType\":\"RANGE\"}");
+		}
+		buf_adds(b, "],\"BillingMode\":\"PAY_PER_REQUEST\"");
+		break;
+	case OP_DESCRIBE_TABLE:
+	case OP_DELETE_TABLE:
+	case OP_COUNT:
+		break;
+	}
+
+	if (rq->op != OP_BATCH_GET_ITEM && rq->op != OP_BATCH_WRITE_ITEM &&
+	    rq->op != OP_LIST_TABLES)
+		expr_render_attributes(&r, b);
+	if (rq->return_values != RV_NONE)
+		store_dynamodb_add_string(b, "ReturnValues",
+		    store_dynamodb_rv[rq->return_values]);
+	switch (rq->op) {
+	case OP_GET_ITEM: case OP_PUT_ITEM: case OP_UPDATE_ITEM:
+	case OP_DELETE_ITEM: case OP_QUERY: case OP_SCAN:
+	case OP_BATCH_GET_ITEM: case OP_BATCH_WRITE_ITEM:
+		buf_adds(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
+		break;
+	default:
+		break;
+	}
+	buf_addc(b, '}');
+	buf_cleanup(&text);
+	expr_render_cleanup(&r);
+}
+
+/* A JSON number member as a long; absent or odd gives 0. */
+static long long
+store_dynamodb_number(const struct value *m, const char *name)
+{
+	const struct value *v = m != NULL ? value_map_get(m, name) : NULL;
+
+	if (v == NULL || v->type != VT_N)
+		return 0;
+	return strtoll(v->u.str.ptr, NULL, 10);
+}
+
+/* A JSON string member, copied; NULL when absent. */
+static char *
+store_dynamodb_string(const struct value *m, const char *name)
+{
+	const struct value *v = m != NULL ? value_map_get(m, name) : NULL;
+
+	if (v == NULL || v->type != VT_S)
+		return NULL;
+	return xstrdup(v->u.str.ptr);
+}
+
+/* Sum CapacityUnits of a ConsumedCapacity object or array. */
+static double
+store_dynamodb_capacity(const struct value *cc)
+{
+	const struct value *u;
+	double total = 0;
+	size_t i;
+
+	if (cc == NULL)
+		return 0;
+	if (cc->type == VT_L) {
+		for (i = 0; i < cc->u.list.len; i++)
+			total += store_dynamodb_capacity(cc->u.list.items[i]);
+		return total;
+	}
+	if (cc->type != VT_M)
+		return 0;
+	u = value_map_get(cc, "CapacityUnits");
+	if (u != NULL && u->type == VT_N)
+		total = strtod(u->u.str.ptr, NULL);
+	return total;
+}
+
+/* Type every element of a plain list of DynamoDB-JSON items, appending
+ * each to *out. Consumes list. */
+static int
+store_dynamodb_take_items(struct value *list, struct value ***out,
+    size_t *nout, size_t *cap, struct err *e)
+{
+	size_t i;
+	int rc = 0;
+
+	if (list == NULL)
+		return 0;
+	if (list->type != VT_L) {
+		value_free(list);
+		return err_set(e, ERR_SERVICE, "malformed response: "
+		    "expected a list of items");
+	}
+	for (i = 0; i < list->u.list.len; i++) {
+		struct value *item;
+
+		item = ddbjson_item_from_tree(list->u.list.items[i], e);
+		list->u.list.items[i] = NULL;
+		if (item == NULL) {
+			rc = -1;
+			continue;
+		}
+		if (*nout == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*out = xreallocarray(*out, *cap, sizeof **out);
+		}
+		(*out)[(*nout)++] = item;
+	}
+	list->u.list.len = 0;
+	value_free(list);
+	return rc;
+}
+
+/* UnprocessedItems: {"T": [{"PutRequest": {"Item": ...}}, ...]}. */
+static int
+store_dynamodb_take_writes(struct value *all, const char *table,
+    struct response *rs, struct err *e)
+{
+	struct value *list;
+	size_t i;
+
+	if (all == NULL || all->type != VT_M)
+		return 0;
+	list = value_map_get(all, table);
+	if (list == NULL || list->type != VT_L)
+		return 0;
+	rs->unprocessed_writes = xcalloc(list->u.list.len ? list->u.list.len : 1,
+	    sizeof *rs->unprocessed_writes);
+	for (i = 0; i < list->u.list.len; i++) {
+		struct value *w = list->u.list.items[i], *inner, *tree;
+		struct write_request *out;
+		bool del;
+
+		if (w->type != VT_M)
+			return err_set(e, ERR_SERVICE, "malformed "
+			    "UnprocessedItems");
+		inner = value_map_get(w, "PutRequest");
+		del = inner == NULL;
+		if (del)
+			inner = value_map_get(w, "DeleteRequest");
+		if (inner == NULL || inner->type != VT_M)
+			return err_set(e, ERR_SERVICE, "malformed "
+			    "UnprocessedItems");
+		tree = value_map_take(inner, del ? "Key" : "Item");
+		if (tree == NULL)
+			return err_set(e, ERR_SERVICE, "malformed "
+			    "UnprocessedItems");
+		out = &rs->unprocessed_writes[rs->nunprocessed_writes];
+		out->is_delete = del;
+		out->value = ddbjson_item_from_tree(tree, e);
+		if (out->value == NULL)
+			return -1;
+		rs->nunprocessed_writes++;
+	}
+	return 0;
+}
+
+/* KeySchema of a DescribeTable answer. */
+static void
+store_dynamodb_key_schema(const struct value *table, struct response *rs)
+{
+	const struct value *ks = value_map_get(table, "KeySchema");
+	size_t i;
+
+	if (ks == NULL || ks->type != VT_L)
+		return;
+	for (i = 0; i < ks->u.list.len; i++) {
+		const struct value *k = ks->u.list.items[i];
+		char *type = store_dynamodb_string(k, "KeyType");
+		char *name = store_dynamodb_string(k, "AttributeName");
+
+		if (type != NULL && name != NULL && strcmp(type, "HASH") == 0 &&
+		    rs->hash_key == NULL) {
+			rs->hash_key = name;
+			name = NULL;
+		} else if (type != NULL && name != NULL &&
+		    strcmp(type, "RANGE") == 0 && rs->range_key == NULL) {
+			rs->range_key = name;
+			name = NULL;
+		}
+		free(type);
+		free(name);
+	}
+}
+
+int
+store_dynamodb_parse(enum request_op op, const char *table, const char *body,
+    size_t len, struct response *rs, struct err *e)
+{
+	struct value *tree, *v, *m;
+	int rc = 0;
+	size_t cap = 0;
+
+	tree = json_parse(body, len, e);
+	if (tree == NULL) {
+		err_prefix(e, "malformed %s response: ", request_op_name(op));
+		if (e != NULL)
+			e->code = ERR_SERVICE;
+		return -1;
+	}
+	if (tree->type != VT_M) {
+		value_free(tree);
+		return err_set(e, ERR_SERVICE, "malformed %s response: not an "
+		    "object", request_op_name(op));
+	}
+	rs->consumed_capacity = store_dynamodb_capacity(
+	    value_map_get(tree, "ConsumedCapacity"));
+
+	switch (op) {
+	case OP_GET_ITEM:
+		if ((v = value_map_take(tree, "Item")) != NULL &&
+		    (rs->item = ddbjson_item_from_tree(v, e)) == NULL)
+			rc = -1;
+		break;
+	case OP_PUT_ITEM:
+	case OP_UPDATE_ITEM:
+	case OP_DELETE_ITEM:
+		if ((v = value_map_take(tree, "Attributes")) != NULL &&
+		    (rs->item = ddbjson_item_from_tree(v, e)) == NULL)
+			rc = -1;
+		break;
+	case OP_QUERY:
+	case OP_SCAN:
+		rs->count = store_dynamodb_number(tree, "Count");
+		rs->scanned_count = store_dynamodb_number(tree, "ScannedCount");
+		rc = store_dynamodb_take_items(value_map_take(tree, "Items"),
+		    &rs->items, &rs->nitems, &rs->items_cap, e);
+		if (rc == 0 &&
+		    (v = value_map_take(tree, "LastEvaluatedKey")) != NULL &&
+		    (rs->last_evaluated_key = ddbjson_item_from_tree(v, e)) ==
+		    NULL)
+			rc = -1;
+		break;
+	case OP_BATCH_GET_ITEM:
+		m = value_map_get(tree, "Responses");
+		if (m != NULL && m->type == VT_M)
+			rc = store_dynamodb_take_items(value_map_take(m, table),
+			    &rs->items, &rs->nitems, &rs->items_cap, e);
+		m = value_map_get(tree, "UnprocessedKeys");
+		if (rc == 0 && m != NULL && m->type == VT_M &&
+		    (v = value_map_get(m, table)) != NULL && v->type == VT_M)
+			rc = store_dynamodb_take_items(value_map_take(v, "Keys"),
+			    &rs->unprocessed_keys, &rs->nunprocessed_keys, &cap,
+			    e);
+		break;
+	case OP_BATCH_WRITE_ITEM:
+		rc = store_dynamodb_take_writes(
+		    value_map_get(tree, "UnprocessedItems"), table, rs, e);
+		break;
+	case OP_LIST_TABLES:
+		v = value_map_get(tree, "TableNames");
+		if (v != NULL && v->type == VT_L) {
+			size_t i;
+
+			rs->table_names = xcalloc(v->u.list.len + 1,
+			    sizeof *rs->table_names);
+			for (i = 0; i < v->u.list.len; i++)
+				if (v->u.list.items[i]->type == VT_S)
+					rs->table_names[rs->ntable_names++] =
+					    xstrdup(v->u.list.items[i]->u.str.ptr);
+		}
+		rs->last_table_name = store_dynamodb_string(tree,
+		    "LastEvaluatedTableName");
+		break;
+	case OP_DESCRIBE_TABLE:
+	case OP_CREATE_TABLE:
+	case OP_DELETE_TABLE:
+		m = value_map_get(tree, op == OP_DESCRIBE_TABLE ? "Table" :
+		    "TableDescription");
+		if (m != NULL && m->type == VT_M) {
+			rs->table_status = store_dynamodb_string(m,
+			    "TableStatus");
+			rs->item_count = store_dynamodb_number(m, "ItemCount");
+			store_dynamodb_key_schema(m, rs);
+		}
+		break;
+	case OP_COUNT:
+		break;
+	}
+	value_free(tree);
+	if (rc != 0 && e != NULL && e->code == ERR_INPUT) {
+		err_prefix(e, "malformed item in %s response: ",
+		    request_op_name(op));
+		e->code = ERR_SERVICE;
+	}
+	return rc;
+}
+
+/* store_ops.execute: render, call, parse. */
+static int
+store_dynamodb_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_dynamodb *sd = (struct store_dynamodb *)st;
+	struct buf body = BUF_INIT, answer = BUF_INIT;
+	int rc;
+
+	store_dynamodb_render(rq, &body);
+	rc = awsclient_call2(sd->client, request_op_name(rq->op), body.data,
+	    body.len, request_idempotent(rq), &answer, e);
+	if (rc == 0)
+		rc = store_dynamodb_parse(rq->op, rq->table, answer.data,
+		    answer.len, rs, e);
+	buf_cleanup(&body);
+	buf_cleanup(&answer);
+	return rc;
+}
+
+static void
+store_dynamodb_free(struct store *st)
+{
+	free(st);
+}
+
+static const struct store_ops store_dynamodb_ops = {
+	.name = "dynamodb",
+	.execute = store_dynamodb_execute,
+	.free = store_dynamodb_free,
+};
+
+struct store *
+store_dynamodb_new(struct awsclient *client)
+{
+	struct store_dynamodb *sd = xcalloc(1, sizeof *sd);
+
+	sd->base.ops = &store_dynamodb_ops;
+	sd->client = client;
+	return &sd->base;
+}

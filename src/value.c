@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: ISC */
+/* DynamoDB attribute values: construction, copying, equality, maps, lists. */
+#include "config.h"
+
+#include "value.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+#include "xmalloc.h"
+
+/* Sets up to this size are compared pairwise; larger ones are sorted. */
+#define VALUE_SET_PAIRWISE_MAX 8
+
+static const char *const value_type_names[VT_COUNT] = {
+	[VT_S] = "S",
+	[VT_N] = "N",
+	[VT_B] = "B",
+	[VT_BOOL] = "BOOL",
+	[VT_NULL] = "NULL",
+	[VT_M] = "M",
+	[VT_L] = "L",
+	[VT_SS] = "SS",
+	[VT_NS] = "NS",
+	[VT_BS] = "BS",
+};
+
+/* A zeroed value of a type. */
+static struct value *
+value_alloc(enum value_type type)
+{
+	struct value *v = xmalloc(sizeof *v);
+
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	return v;
+}
+
+/* A NUL-terminated copy of len bytes that may themselves hold NUL. */
+static char *
+value_dup_bytes(const char *p, size_t len)
+{
+	char *s = xmalloc(len + 1);
+
+	if (len > 0)
+		memcpy(s, p, len);
+	s[len] = '\0';
+	return s;
+}
+
+/* A string-like value (S, N, B) holding a copy of p. */
+static struct value *
+value_new_bytes(enum value_type type, const void *p, size_t len)
+{
+	struct value *v = value_alloc(type);
+
+	v->u.str.ptr = value_dup_bytes(p, len);
+	v->u.str.len = len;
+	return v;
+}
+
+struct value *
+value_new_s(const char *p, size_t len)
+{
+	return value_new_bytes(VT_S, p, len);
+}
+
+struct value *
+value_new_str(const char *s)
+{
+	return value_new_bytes(VT_S, s, strlen(s));
+}
+
+struct value *
+value_new_n(const char *p, size_t len)
+{
+	return value_new_bytes(VT_N, p, len);
+}
+
+struct value *
+value_new_b(const void *p, size_t len)
+{
+	return value_new_bytes(VT_B, p, len);
+}
+
+struct value *
+value_new_bool(bool b)
+{
+	struct value *v = value_alloc(VT_BOOL);
+
+	v->u.boolean = b;
+	return v;
+}
+
+struct value *
+value_new_null(void)
+{
+	return value_alloc(VT_NULL);
+}
+
+struct value *
+value_new_m(void)
+{
+	return value_alloc(VT_M);
+}
+
+struct value *
+value_new_l(void)
+{
+	return value_alloc(VT_L);
+}
+
+struct value *
+value_new_set(enum value_type type)
+{
+	assert(type == VT_SS || type == VT_NS || type == VT_BS);
+	return value_alloc(type);
+}
+
+struct value *
+value_new_owned(enum value_type type, char *p, size_t len)
+{
+	struct value *v;
+
+	assert(type == VT_S || type == VT_N || type == VT_B);
+	assert(p[len] == '\0');
+	v = value_alloc(type);
+	v->u.str.ptr = p;
+	v->u.str.len = len;
+	return v;
+}
+
+void
+value_free(struct value *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	switch (v->type) {
+	case VT_S:
+	case VT_N:
+	case VT_B:
+		free(v->u.str.ptr);
+		break;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++) {
+			free(v->u.map.items[i].name);
+			value_free(v->u.map.items[i].value);
+		}
+		free(v->u.map.items);
+		break;
+	case VT_L:
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		for (i = 0; i < v->u.list.len; i++)
+			value_free(v->u.list.items[i]);
+		free(v->u.list.items);
+		break;
+	default:
+		break;
+	}
+	free(v);
+}
+
+struct value *
+value_copy(const struct value *v)
+{
+	struct value *c;
+	size_t i, n;
+
+	switch (v->type) {
+	case VT_S:
+	case VT_N:
+	case VT_B:
+		return value_new_bytes(v->type, v->u.str.ptr, v->u.str.len);
+	case VT_BOOL:
+		return value_new_bool(v->u.boolean);
+	case VT_M:
+		c = value_alloc(VT_M);
+		n = v->u.map.len;
+		if (n == 0)
+			return c;
+		c->u.map.items = xreallocarray(NULL, n, sizeof *c->u.map.items);
+		for (i = 0; i < n; i++) {
+			const struct value_member *m = &v->u.map.items[i];
+
+			c->u.map.items[i].name = value_dup_bytes(m->name,
+			    m->name_len);
+			c->u.map.items[i].name_len = m->name_len;
+			c->u.map.items[i].value = m->value != NULL ?
+			    value_copy(m->value) : NULL;
+		}
+		c->u.map.len = c->u.map.cap = n;
+		return c;
+	case VT_L:
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		c = value_alloc(v->type);
+		n = v->u.list.len;
+		if (n == 0)
+			return c;
+		c->u.list.items = xreallocarray(NULL, n,
+		    sizeof *c->u.list.items);
+		for (i = 0; i < n; i++)
+			c->u.list.items[i] = value_copy(v->u.list.items[i]);
+		c->u.list.len = c->u.list.cap = n;
+		return c;
+	default:
+		return value_alloc(v->type);
+	}
+}
+
+/* Byte order of two S or B values, shorter first on a common prefix. */
+static int
+value_cmp_bytes(const struct value *a, const struct value *b)
+{
+	size_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+	int c = n > 0 ? memcmp(a->u.str.ptr, b->u.str.ptr, n) : 0;
+
+	if (c != 0)
+		return c;
+	if (a->u.str.len == b->u.str.len)
+		return 0;
+	return a->u.str.len < b->u.str.len ? -1 : 1;
+}
+
+/* qsort comparator for S and B set elements. */
+static int
+value_qsort_bytes(const void *pa, const void *pb)
+{
+	return value_cmp_bytes(*(struct value *const *)pa,
+	    *(struct value *const *)pb);
+}
+
+/* qsort comparator for N set elements, by numeric value. */
+static int
+value_qsort_number(const void *pa, const void *pb)
+{
+	const struct value *a = *(struct value *const *)pa;
+	const struct value *b = *(struct value *const *)pb;
+
+	return number_cmp(a->u.str.ptr, a->u.str.len, b->u.str.ptr,
+	    b->u.str.len);
+}
+
+/* Equality of two set elements (both of the set's element type). */
+static bool
+value_set_elem_equal(enum value_type set, const struct value *a,
+    const struct value *b)
+{
+	if (set == VT_NS)
+		return number_cmp(a->u.str.ptr, a->u.str.len, b->u.str.ptr,
+		    b->u.str.len) == 0;
+	return value_cmp_bytes(a, b) == 0;
+}
+
+/* Set equality regardless of order (as multisets, to be safe). */
+static bool
+value_set_equal(const struct value *a, const struct value *b)
+{
+	size_t n = a->u.list.len, i, j;
+	struct value **sa, **sb;
+	bool used[VALUE_SET_PAIRWISE_MAX], eq = true;
+
+	if (n <= VALUE_SET_PAIRWISE_MAX) {
+		memset(used, 0, sizeof used);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < n; j++) {
+				if (!used[j] && value_set_elem_equal(a->type,
+				    a->u.list.items[i], b->u.list.items[j]))
+					break;
+			}
+			if (j == n)
+				return false;
+			used[j] = true;
+		}
+		return true;
+	}
+	sa = xmemdup(a->u.list.items, n * sizeof *sa);
+	sb = xmemdup(b->u.list.items, n * sizeof *sb);
+	qsort(sa, n, sizeof *sa, a->type == VT_NS ? value_qsort_number :
+	    value_qsort_bytes);
+	qsort(sb, n, sizeof *sb, a->type == VT_NS ? value_qsort_number :
+	    value_qsort_bytes);
+	for (i = 0; i < n && eq; i++)
+		eq = value_set_elem_equal(a->type, sa[i], sb[i]);
+	free(sa);
+	free(sb);
+	return eq;
+}
+
+/* Index of a member by name in a map, or -1. */
+static long
+value_map_find(const struct value *m, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < m->u.map.len; i++) {
+		const struct value_member *mb = &m->u.map.items[i];
+
+		if (mb->name_len == len && memcmp(mb->name, name, len) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Map equality regardless of member order. */
+static bool
+value_map_equal(const struct value *a, const struct value *b)
+{
+	size_t i, n = a->u.map.len;
+
+	for (i = 0; i < n; i++) {
+		const struct value_member *ma = &a->u.map.items[i];
+		const struct value_member *mb = &b->u.map.items[i];
+		long j;
+
+		/* Maps from one source usually share their order. */
+		if (mb->name_len != ma->name_len ||
+		    memcmp(mb->name, ma->name, ma->name_len) != 0) {
+			j = value_map_find(b, ma->name, ma->name_len);
+			if (j < 0)
+				return false;
+			mb = &b->u.map.items[j];
+		}
+		if (ma->value == NULL || mb->value == NULL) {
+			if (ma->value != mb->value)
+				return false;
+		} else if (!value_equal(ma->value, mb->value))
+			return false;
+	}
+	return true;
+}
+
+bool
+value_equal(const struct value *a, const struct value *b)
+{
+	size_t i;
+
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case VT_S:
+	case VT_B:
+		return a->u.str.len == b->u.str.len &&
+		    value_cmp_bytes(a, b) == 0;
+	case VT_N:
+		return number_cmp(a->u.str.ptr, a->u.str.len, b->u.str.ptr,
+		    b->u.str.len) == 0;
+	case VT_BOOL:
+		return a->u.boolean == b->u.boolean;
+	case VT_M:
+		if (a->u.map.len != b->u.map.len)
+			return false;
+		return value_map_equal(a, b);
+	case VT_L:
+		if (a->u.list.len != b->u.list.len)
+			return false;
+		for (i = 0; i < a->u.list.len; i++) {
+			if (!value_equal(a->u.list.items[i],
+			    b->u.list.items[i]))
+				return false;
+		}
+		return true;
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		if (a->u.list.len != b->u.list.len)
+			return false;
+		return value_set_equal(a, b);
+	default:
+		return true;
+	}
+}
+
+/* Make room for one more map member; arrays grow geometrically. */
+static void
+value_map_grow(struct value *m)
+{
+	if (m->u.map.len < m->u.map.cap)
+		return;
+	m->u.map.cap = m->u.map.cap != 0 ? m->u.map.cap * 2 : 2;
+	m->u.map.items = xreallocarray(m->u.map.items, m->u.map.cap,
+	    sizeof *m->u.map.items);
+}
+
+void
+value_map_add_owned(struct value *m, char *name, size_t len,
+    struct value *v)
+{
+	struct value_member *mb;
+
+	assert(m->type == VT_M);
+	value_map_grow(m);
+	mb = &m->u.map.items[m->u.map.len++];
+	mb->name = name;
+	mb->name_len = len;
+	mb->value = v;
+}
+
+void
+value_map_setn(struct value *m, const char *name, size_t len,
+    struct value *v)
+{
+	long i;
+
+	assert(m->type == VT_M);
+	i = value_map_find(m, name, len);
+	if (i >= 0) {
+		value_free(m->u.map.items[i].value);
+		m->u.map.items[i].value = v;
+		return;
+	}
+	value_map_add_owned(m, value_dup_bytes(name, len), len, v);
+}
+
+void
+value_map_set(struct value *m, const char *name, struct value *v)
+{
+	value_map_setn(m, name, strlen(name), v);
+}
+
+struct value *
+value_map_getn(const struct value *m, const char *name, size_t len)
+{
+	long i;
+
+	if (m == NULL || m->type != VT_M)
+		return NULL;
+	i = value_map_find(m, name, len);
+	return i >= 0 ? m->u.map.items[i].value : NULL;
+}
+
+struct value *
+value_map_get(const struct value *m, const char *name)
+{
+	return value_map_getn(m, name, strlen(name));
+}
+
+struct value *
+value_map_take(struct value *m, const char *name)
+{
+	struct value *v;
+	long i;
+
+	if (m == NULL || m->type != VT_M)
+		return NULL;
+	i = value_map_find(m, name, strlen(name));
+	if (i < 0)
+		return NULL;
+	v = m->u.map.items[i].value;
+	free(m->u.map.items[i].name);
+	memmove(&m->u.map.items[i], &m->u.map.items[i + 1],
+	    (m->u.map.len - (size_t)i - 1) * sizeof *m->u.map.items);
+	m->u.map.len--;
+	return v;
+}
+
+void
+value_list_append(struct value *l, struct value *v)
+{
+	assert(l->type == VT_L || value_is_set(l));
+	if (l->u.list.len == l->u.list.cap) {
+		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
+		l->u.list.items = xreallocarray(l->u.list.items,
+		    l->u.list.cap, sizeof *l->u.list.items);
+	}
+	l->u.list.items[l->u.list.len++] = v;
+}
+
+const char *
+value_type_name(enum value_type t)
+{
+	if ((unsigned)t >= VT_COUNT)
+		return "?";
+	return value_type_names[t];
+}
+
+enum value_type
+value_type_from_name(const char *s, size_t len)
+{
+	switch (len) {
+	case 1:
+		switch (s[0]) {
+		case 'S':
+			return VT_S;
+		case 'N':
+			return VT_N;
+		case 'B':
+			return VT_B;
+		case 'M':
+			return VT_M;
+		case 'L':
+			return VT_L;
+		}
+		break;
+	case 2:
+		if (s[1] != 'S')
+			break;
+		switch (s[0]) {
+		case 'S':
+			return VT_SS;
+		case 'N':
+			return VT_NS;
+		case 'B':
+			return VT_BS;
+		}
+		break;
+	case 4:
+		if (memcmp(s, "BOOL", 4) == 0)
+			return VT_BOOL;
+		if (memcmp(s, "NULL", 4) == 0)
+			return VT_NULL;
+		break;
+	}
+	return VT_COUNT;
+}
+
+bool
+value_is_scalar_string(const struct value *v)
+{
+	return v->type == VT_S || v->type == VT_N || v->type == VT_B;
+}
+
+bool
+value_is_set(const struct value *v)
+{
+	return v->type == VT_SS || v->type == VT_NS || v->type == VT_BS;
+}

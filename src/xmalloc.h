@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: ISC */
+/* Allocation that cannot fail: out of memory aborts with a message. */
+#ifndef DYNREPO_XMALLOC_H
+#define DYNREPO_XMALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+void	*xmemdup(const void *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: ISC */
+/* Tests for json.c: streaming parse into values and plain JSON output. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "json.h"
+#include "value.h"
+#include "xmalloc.h"
+
+/* json_parse of a C string. */
+static struct value *
+parse(const char *s, struct err *err)
+{
+	err_clear(err);
+	return json_parse(s, strlen(s), err);
+}
+
+/* Emit to a new string (caller frees). */
+static char *
+emit(const struct value *v, int flags)
+{
+	struct buf b = BUF_INIT;
+
+	json_emit(&b, v, flags);
+	return buf_detach(&b, NULL);
+}
+
+/* Parse, which must fail, and return the message's byte offset. */
+static long
+fail_offset(const char *s, struct err *err)
+{
+	struct value *v = parse(s, err);
+	const char *at;
+
+	cr_assert_null(v, "%s parsed", s);
+	cr_assert_eq(err->code, ERR_INPUT, "%s", s);
+	at = strstr(err->msg, "at byte ");
+	cr_assert_not_null(at, "%s: no offset in \"%s\"", s, err->msg);
+	return strtol(at + 8, NULL, 10);
+}
+
+Test(json, parses_every_kind)
+{
+	struct value *v, *e;
+	struct err err;
+
+	v = parse("{\"s\":\"x\",\"n\":1.50,\"e\":-1E+2,\"t\":true,\"f\":false,"
+	    "\"z\":null,\"l\":[1,\"a\",[]],\"m\":{}}", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_assert_eq(v->type, VT_M);
+	cr_assert_eq(v->u.map.len, 8);
+	cr_expect_str_eq(v->u.map.items[0].name, "s");
+	cr_expect_str_eq(v->u.map.items[7].name, "m");
+	e = value_map_get(v, "s");
+	cr_expect_eq(e->type, VT_S);
+	cr_expect_str_eq(e->u.str.ptr, "x");
+	e = value_map_get(v, "n");
+	cr_expect_eq(e->type, VT_N);
+	cr_expect_str_eq(e->u.str.ptr, "1.50");
+	cr_expect_str_eq(value_map_get(v, "e")->u.str.ptr, "-1E+2");
+	cr_expect_eq(value_map_get(v, "t")->type, VT_BOOL);
+	cr_expect(value_map_get(v, "t")->u.boolean);
+	cr_expect(!value_map_get(v, "f")->u.boolean);
+	cr_expect_eq(value_map_get(v, "z")->type, VT_NULL);
+	e = value_map_get(v, "l");
+	cr_assert_eq(e->type, VT_L);
+	cr_assert_eq(e->u.list.len, 3);
+	cr_expect_eq(e->u.list.items[0]->type, VT_N);
+	cr_expect_eq(e->u.list.items[1]->type, VT_S);
+	cr_expect_eq(e->u.list.items[2]->type, VT_L);
+	cr_expect_eq(e->u.list.items[2]->u.list.len, 0);
+	cr_expect_eq(value_map_get(v, "m")->type, VT_M);
+	value_free(v);
+}
+
+Test(json, parses_top_level_scalars)
+{
+	struct value *v;
+	struct err err;
+
+	v = parse(" 12345678901234567890123456789012345678901234 ", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_expect_eq(v->type, VT_N);
+	cr_expect_str_eq(v->u.str.ptr,
+	    "12345678901234567890123456789012345678901234");
+	value_free(v);
+	v = parse("\"x\"", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_expect_str_eq(v->u.str.ptr, "x");
+	value_free(v);
+	v = parse("null", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_expect_eq(v->type, VT_NULL);
+	value_free(v);
+}
+
+Test(json, nul_bytes_survive)
+{
+	struct value *v, *e;
+	struct err err;
+	char *out;
+
+	v = parse("{\"k\\u0000ey\":\"a\\u0000b\"}", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_assert_eq(v->u.map.len, 1);
+	cr_expect_eq(v->u.map.items[0].name_len, 4);
+	cr_expect_eq(memcmp(v->u.map.items[0].name, "k\0ey", 5), 0);
+	e = v->u.map.items[0].value;
+	cr_assert_eq(e->u.str.len, 3);
+	cr_expect_eq(memcmp(e->u.str.ptr, "a\0b", 4), 0);
+	out = emit(v, 0);
+	cr_expect_str_eq(out, "{\"k\\u0000ey\":\"a\\u0000b\"}");
+	free(out);
+	value_free(v);
+}
+
+Test(json, unicode_escapes_and_utf8)
+{
+	struct value *v;
+	struct err err;
+	char *out;
+
+	v = parse("\"\\u00d3 \\u201c \\ud83c\\udfac \xc3\x93\"", &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_expect_str_eq(v->u.str.ptr, "\xc3\x93 \xe2\x80\x9c \xf0\x9f\x8e\xac "
+	    "\xc3\x93");
+	out = emit(v, 0);
+	/* Non-ASCII is kept as UTF-8, not escaped. */
+	cr_expect_str_eq(out, "\"\xc3\x93 \xe2\x80\x9c \xf0\x9f\x8e\xac "
+	    "\xc3\x93\"");
+	free(out);
+	value_free(v);
+
+	/* Invalid UTF-8 is refused. */
+	cr_expect_null(parse("\"\xff\"", &err));
+	cr_expect_eq(err.code, ERR_INPUT);
+	cr_expect(strstr(err.msg, "UTF8") != NULL, "%s", err.msg);
+}
+
+Test(json, errors_carry_offsets)
+{
+	struct err err;
+
+	cr_expect_eq(fail_offset("[1, x]", &err), 5, "%s", err.msg);
+	cr_expect(strstr(err.msg, "invalid char") != NULL, "%s", err.msg);
+	cr_expect_eq(fail_offset("{\"a\" 1}", &err), 6, "%s", err.msg);
+	cr_expect_eq(fail_offset("{\"a\":1,}", &err), 8, "%s", err.msg);
+	/* Premature end: reported at the end. */
+	cr_expect_eq(fail_offset("{\"a\":", &err), 5, "%s", err.msg);
+	cr_expect(strstr(err.msg, "premature EOF") != NULL, "%s", err.msg);
+	cr_expect_eq(fail_offset("", &err), 0, "%s", err.msg);
+	cr_expect_eq(fail_offset("[1] x", &err), 5, "%s", err.msg);
+	cr_expect(strstr(err.msg, "trailing garbage") != NULL, "%s", err.msg);
+	cr_expect_gt(fail_offset("[1] [2]", &err), 3, "%s", err.msg);
+	fail_offset("{\"a\":tru}", &err);
+	fail_offset("[1.]", &err);
+	fail_offset("[01]", &err);
+	fail_offset("[NaN]", &err);
+	fail_offset("'x'", &err);
+	fail_offset("[\"a\nb\"]", &err);
+	fail_offset("[1] // comment", &err);
+}
+
+Test(json, duplicate_names_are_errors)
+{
+	struct value *v;
+	struct err err;
+	long at;
+
+	at = fail_offset("{\"a\":1,\"b\":2,\"a\":3}", &err);
+	cr_expect(strstr(err.msg, "duplicate member name \"a\"") != NULL,
+	    "%s", err.msg);
+	cr_expect_geq(at, 14, "%s", err.msg);
+	cr_expect_leq(at, 17, "%s", err.msg);
+	fail_offset("{\"x\":{\"a\":1,\"a\":1}}", &err);
+	cr_expect(strstr(err.msg, "\"a\"") != NULL, "%s", err.msg);
+	/* Same bytes after an escape are the same name. */
+	fail_offset("{\"ab\":1,\"a\\u0062\":1}", &err);
+	/* Names differing only after a NUL are different. */
+	v = parse("{\"a\\u0000b\":1,\"a\\u0000c\":1,\"a\":1}", &err);
+	cr_expect_not_null(v, "%s", err.msg);
+	value_free(v);
+}
+
+Test(json, duplicate_check_survives_many_members)
+{
+	struct buf b = BUF_INIT;
+	struct value *v;
+	struct err err;
+	int i;
+
+	buf_addc(&b, '{');
+	for (i = 0; i < 300; i++)
+		buf_printf(&b, "%s\"m%d\":%d", i ? "," : "", i, i);
+	buf_addc(&b, '}');
+	v = json_parse(b.data, b.len, &err);
+	cr_assert_not_null(v, "%s", err.msg);
+	cr_expect_eq(v->u.map.len, 300);
+	value_free(v);
+	b.len--;
+	buf_adds(&b, ",\"m123\":0}");
+	cr_expect_null(json_parse(b.data, b.len, &err));
+	cr_expect(strstr(err.msg, "\"m123\"") != NULL, "%s", err.msg);
+	buf_cleanup(&b);
+}
+
+Test(json, depth_is_limited)
+{
+	struct buf b = BUF_INIT;
+	struct value *v;
+	struct err err;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		buf_addc(&b, '[');
+	for (i = 0; i < 1000; i++)
+		buf_addc(&b, ']');
+	v = json_parse(b.data, b.len, &err);
+	cr_expect_not_null(v, "%s", err.msg);
+	value_free(v);
+	buf_reset(&b);
+	for (i = 0; i < 100000; i++)
+		buf_add(&b, "[{\"a\":", 6);
+	cr_expect_null(json_parse(b.data, b.len, &err));
+	cr_expect(strstr(err.msg, "nested deeper") != NULL, "%s", err.msg);
+	buf_cleanup(&b);
+}
+
+/* A map with one member of every type, built by hand. */
+static struct value *
+every_type(void)
+{
+	struct value *m = value_new_m(), *l = value_new_l(), *s;
+
+	value_map_set(m, "s", value_new_str("q\"\\\n\t\x01"));
+	value_map_set(m, "n", value_new_n("1.50", 4));
+	value_map_set(m, "b", value_new_b("\x00\x01\x02\xff", 4));
+	value_map_set(m, "t", value_new_bool(true));
+	value_map_set(m, "f", value_new_bool(false));
+	value_map_set(m, "z", value_new_null());
+	value_list_append(l, value_new_n("-1e-7", 5));
+	value_list_append(l, value_new_m());
+	value_list_append(l, value_new_l());
+	value_map_set(m, "l", l);
+	s = value_new_set(VT_SS);
+	value_list_append(s, value_new_str("a"));
+	value_list_append(s, value_new_str("b"));
+	value_map_set(m, "ss", s);
+	s = value_new_set(VT_NS);
+	value_list_append(s, value_new_n("1", 1));
+	value_list_append(s, value_new_n("2.5", 3));
+	value_map_set(m, "ns", s);
+	s = value_new_set(VT_BS);
+	value_list_append(s, value_new_b("hi", 2));
+	value_map_set(m, "bs", s);
+	s = value_new_m();
+	value_map_set(s, "x", value_new_str("y"));
+	value_map_set(m, "m", s);
+	return m;
+}
+
+Test(json, emit_compact)
+{
+	struct value *v = every_type();
+	char *out = emit(v, 0);
+
+	cr_expect_str_eq(out, "{\"s\":\"q\\\"\\\\\\n\\t\\u0001\",\"n\":1.50,"
+	    "\"b\":\"AAEC/w==\",\"t\":true,\"f\":false,\"z\":null,"
+	    "\"l\":[-1e-7,{},[]],\"ss\":[\"a\",\"b\"],\"ns\":[1,2.5],"
+	    "\"bs\":[\"aGk=\"],\"m\":{\"x\":\"y\"}}");
+	free(out);
+	value_free(v);
+}
+
+Test(json, emit_pretty)
+{
+	struct value *v = every_type();
+	char *out;
+
+	value_free(value_map_take(v, "s"));
+	value_free(value_map_take(v, "b"));
+	value_free(value_map_take(v, "f"));
+	value_free(value_map_take(v, "ss"));
+	value_free(value_map_take(v, "bs"));
+	out = emit(v, JSON_PRETTY);
+	cr_expect_str_eq(out,
+	    "{\n"
+	    "  \"n\": 1.50,\n"
+	    "  \"t\": true,\n"
+	    "  \"z\": null,\n"
+	    "  \"l\": [\n"
+	    "    -1e-7,\n"
+	    "    {},\n"
+	    "    []\n"
+	    "  ],\n"
+	    "  \"ns\": [\n"
+	    "    1,\n"
+	    "    2.5\n"
+	    "  ],\n"
+	    "  \"m\": {\n"
+	    "    \"x\": \"y\"\n"
+	    "  }\n"
+	    "}");
+	free(out);
+	value_free(v);
+}
+
+Test(json, emit_numbers_json_cannot_carry)
+{
+	static const char *const cases[][2] = {
+		{ "1.50", "1.50" },
+		{ "-0", "-0" },
+		{ "1E+2", "1E+2" },
+		{ "+5", "5" },
+		{ ".5", "0.5" },
+		{ "5.", "5" },
+		{ "007", "7" },
+		{ "abc", "\"abc\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct value *v = value_new_n(cases[i][0],
+		    strlen(cases[i][0]));
+		char *out = emit(v, 0);
+
+		cr_expect_str_eq(out, cases[i][1]);
+		free(out);
+		value_free(v);
+	}
+}
+
+Test(json, round_trip)
+{
+	static const char *const docs[] = {
+		"{\"a\":[1,2.5,-3e10,\"x\",true,false,null,{\"b\":{}}],"
+		"\"c\":\"\xe2\x82\xac\"}",
+		"[]",
+		"{}",
+		"\"\"",
+		"[[[[]]],{\"\":0}]",
+	};
+	struct err err;
+	size_t i;
+
+	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		struct value *v = parse(docs[i], &err);
+		char *out;
+
+		cr_assert_not_null(v, "%s: %s", docs[i], err.msg);
+		out = emit(v, 0);
+		cr_expect_str_eq(out, docs[i]);
+		free(out);
+		value_free(v);
+	}
+}
+
+Test(json, pretty_output_parses_back_equal)
+{
+	struct value *v = every_type(), *w;
+	struct err err;
+	char *out = emit(v, JSON_PRETTY);
+
+	w = parse(out, &err);
+	cr_assert_not_null(w, "%s", err.msg);
+	/* B, SS, NS, BS come back as plain strings and lists, so compare
+	 * the plain JSON again. */
+	free(out);
+	out = emit(v, 0);
+	{
+		char *again = emit(w, 0);
+
+		cr_expect_str_eq(again, out);
+		free(again);
+	}
+	free(out);
+	value_free(v);
+	value_free(w);
+}

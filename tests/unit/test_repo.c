@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: ISC */
+/* Repository semantics over a fake store that records every request. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddbjson.h"
+#include "expr.h"
+#include "json.h"
+#include "repo.h"
+#include "store_dynamodb.h"
+#include "xmalloc.h"
+
+/* json_parse of a C string. */
+static struct value *
+jp(const char *s, struct err *e)
+{
+	return json_parse(s, strlen(s), e);
+}
+
+/* A store that renders each request as the wire would carry it, and
+ * answers through a script. */
+struct fake_store {
+	struct store	 base;
+	char		*sent[64];
+	size_t		 nsent;
+	/* Answer the n-th request (0-based). */
+	int		(*answer)(struct fake_store *, size_t n,
+			    const struct request *, struct response *,
+			    struct err *);
+	int		 unprocessed_rounds;	/* batch: hold back this often */
+};
+
+static int
+fake_execute(struct store *st, const struct request *rq, struct response *rs,
+    struct err *e)
+{
+	struct fake_store *f = (struct fake_store *)st;
+	struct buf b = BUF_INIT;
+
+	store_dynamodb_render(rq, &b);
+	cr_assert_lt(f->nsent, 64);
+	f->sent[f->nsent++] = buf_detach(&b, NULL);
+	if (f->answer == NULL)
+		return 0;
+	return f->answer(f, f->nsent - 1, rq, rs, e);
+}
+
+static void
+fake_free(struct store *st)
+{
+	struct fake_store *f = (struct fake_store *)st;
+	size_t i;
+
+	for (i = 0; i < f->nsent; i++)
+		free(f->sent[i]);
+}
+
+static const struct store_ops fake_ops = {
+	.name = "fake", .execute = fake_execute, .free = fake_free,
+};
+
+static void
+fake_now(void *ctx, struct timespec *ts)
+{
+	ts->tv_sec = 1764062043;	/* 2025-11-25T09:14:03Z */
+	ts->tv_nsec = 512345000;
+}
+
+static int64_t fake_slept;
+
+static int
+fake_sleep(void *ctx, int64_t ms)
+{
+	fake_slept += ms;
+	return 0;
+}
+
+static uint32_t
+fake_random(void *ctx)
+{
+	return 7;
+}
+
+static int64_t
+fake_mono(void *ctx)
+{
+	return 0;
+}
+
+static const struct clock_ops fake_clock = {
+	.now = fake_now, .monotonic_ms = fake_mono, .sleep_ms = fake_sleep,
+	.random = fake_random,
+};
+
+static struct fake_store fs;
+static struct repo *repo;
+
+static void
+setup(void)
+{
+	struct repo_config rc = {
+		.table = "app-data",
+		.partition_prefix = "interop",
+		.partition_name = "film_actor",
+		.content_type = "film_actor",
+	};
+
+	memset(&fs, 0, sizeof fs);
+	fs.base.ops = &fake_ops;
+	fake_slept = 0;
+	repo = repo_new(&rc, &fs.base, &fake_clock);
+}
+
+static void
+teardown(void)
+{
+	repo_free(repo);
+	fake_free(&fs.base);
+}
+
+TestSuite(repo, .init = setup, .fini = teardown);
+
+/* ids from a joined string, for brevity. */
+static struct ids
+I(const char *s)
+{
+	struct ids ids;
+
+	ids_parse(&ids, s);
+	return ids;
+}
+
+Test(repo, key_layout)
+{
+	struct ids p = I("studio-b#east"), c = I("usa#ny#actor1"), none = I("");
+	struct buf b = BUF_INIT;
+
+	repo_partition_value(repo, &p, &b);
+	cr_assert_str_eq(b.data, "interop#film_actor#studio-b#east");
+	buf_reset(&b);
+	repo_content_value(repo, &c, &b);
+	cr_assert_str_eq(b.data, "film_actor#usa#ny#actor1");
+	buf_reset(&b);
+	repo_partition_value(repo, &none, &b);
+	cr_assert_str_eq(b.data, "interop#film_actor#", "no ids end in #");
+	buf_cleanup(&b);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+	ids_cleanup(&none);
+}
+
+Test(repo, decode_golden_item)
+{
+	const char *line = "{\"_object_version\":{\"N\":\"3\"},"
+	    "\"_table_content_id\":{\"S\":\"film_actor#usa#ny#saratoga#12020#actor015\"},"
+	    "\"_table_item_id\":{\"S\":\"interop#film_actor#studio-c#west#2024\"},"
+	    "\"_timestamp\":{\"S\":\"2026-11-25T07:35:03.317007+00:00\"},"
+	    "\"_ttl\":{\"N\":\"1893456000\"},"
+	    "\"name\":{\"S\":\"A\"},\"zip\":{\"NULL\":true}}";
+	struct err e;
+	struct value *stored = ddbjson_parse_item(line, strlen(line), &e);
+	struct content *c;
+
+	cr_assert_not_null(stored, "%s", e.msg);
+	c = repo_decode(repo, stored, &e);
+	cr_assert_not_null(c, "%s", e.msg);
+	cr_assert_eq(c->partition_ids.n, 3);
+	cr_assert_str_eq(c->partition_ids.v[2], "2024");
+	cr_assert_eq(c->content_ids.n, 5);
+	cr_assert_str_eq(c->content_ids.v[4], "actor015");
+	cr_assert_eq(c->current_version, 3);
+	cr_assert(c->has_expiry);
+	cr_assert_eq(c->expiry, 1893456000);
+	cr_assert_eq(c->item->u.map.len, 2, "only model fields stay in item");
+	cr_assert_null(value_map_get(c->item, "_timestamp"));
+	cr_assert_eq(value_map_get(c->item, "zip")->type, VT_NULL);
+	content_free(c);
+}
+
+Test(repo, decode_missing_version_and_empty_ids)
+{
+	const char *line = "{\"_table_content_id\":{\"S\":\"film_actor#\"},"
+	    "\"_table_item_id\":{\"S\":\"interop#film_actor#\"}}";
+	struct err e;
+	struct content *c = repo_decode(repo,
+	    ddbjson_parse_item(line, strlen(line), &e), &e);
+
+	cr_assert_not_null(c);
+	cr_assert_eq(c->current_version, 1, "absent version reads as 1");
+	/* "".split("#") == [""], as the library reads it. */
+	cr_assert_eq(c->partition_ids.n, 1);
+	cr_assert_str_eq(c->partition_ids.v[0], "");
+	cr_assert_not(c->has_expiry);
+	content_free(c);
+}
+
+Test(repo, decode_rejects_missing_key)
+{
+	const char *line = "{\"_table_item_id\":{\"S\":\"interop#film_actor#\"}}";
+	struct err e;
+
+	cr_assert_null(repo_decode(repo, ddbjson_parse_item(line,
+	    strlen(line), &e), &e));
+	cr_assert_eq(e.code, ERR_INPUT);
+}
+
+Test(repo, put_writes_library_layout)
+{
+	struct content *c = content_new();
+	struct err e;
+
+	ids_parse(&c->partition_ids, "studio-a");
+	ids_parse(&c->content_ids, "france#actor9");
+	c->item = jp("{\"name\":\"X\",\"n\":1.50}", &e);
+	c->current_version = 4;
+	c->has_expiry = true;
+	c->expiry = 1893456000;
+	cr_assert_eq(repo_put(repo, c, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(fs.sent[0], "{\"TableName\":\"app-data\",\"Item\":{"
+	    "\"_table_item_id\":{\"S\":\"interop#film_actor#studio-a\"},"
+	    "\"_table_content_id\":{\"S\":\"film_actor#france#actor9\"},"
+	    "\"name\":{\"S\":\"X\"},\"n\":{\"N\":\"1.50\"},"
+	    "\"_object_version\":{\"N\":\"4\"},"
+	    "\"_timestamp\":{\"S\":\"2025-11-25T09:14:03.512345+00:00\"},"
+	    "\"_ttl\":{\"N\":\"1893456000\"}},"
+	    "\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	content_free(c);
+}
+
+Test(repo, update_expression_as_the_library_builds_it)
+{
+	struct err e;
+	struct value *set = jp("{\"address\":{\"city\":\"Paris\"},"
+	    "\"name\":\"N\",\"_object_version\":9}", &e);
+	struct value *inc = jp("{\"awards\":2}", &e);
+	struct value *app = jp("{\"tags\":[\"x\",7,true]}", &e);
+	struct update_command uc = {
+		.set_commands = set, .increment_attrs = inc,
+		.append_attrs = app, .current_version = 3,
+	};
+	struct ids p = I("studio-a"), c = I("usa#actor1");
+
+	cr_assert_not_null(set);
+	cr_assert_eq(repo_update(repo, &p, &c, &uc, true, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(fs.sent[0], "{\"TableName\":\"app-data\",\"Key\":{"
+	    "\"_table_item_id\":{\"S\":\"interop#film_actor#studio-a\"},"
+	    "\"_table_content_id\":{\"S\":\"film_actor#usa#actor1\"}},"
+	    "\"UpdateExpression\":\"SET #n0.#n1 = :v0, #n2 = :v1, #n3 = :v2, "
+	    "#n4 = if_not_exists(#n4, :v3) + :v4, "
+	    "#n5 = if_not_exists(#n5, :v5) + :v6, "
+	    "#n6 = list_append(if_not_exists(#n6, :v7), :v8)\","
+	    "\"ConditionExpression\":\"#n7 = :v9 AND #n8 = :v10 AND #n5 = :v11\","
+	    "\"ExpressionAttributeNames\":{\"#n0\":\"address\",\"#n1\":\"city\","
+	    "\"#n2\":\"name\",\"#n3\":\"_timestamp\",\"#n4\":\"awards\","
+	    "\"#n5\":\"_object_version\",\"#n6\":\"tags\","
+	    "\"#n7\":\"_table_item_id\",\"#n8\":\"_table_content_id\"},"
+	    "\"ExpressionAttributeValues\":{\":v0\":{\"S\":\"Paris\"},"
+	    "\":v1\":{\"S\":\"N\"},"
+	    "\":v2\":{\"S\":\"2025-11-25T09:14:03.512345+00:00\"},"
+	    "\":v3\":{\"N\":\"0\"},\":v4\":{\"N\":\"2\"},"
+	    "\":v5\":{\"N\":\"0\"},\":v6\":{\"N\":\"1\"},"
+	    "\":v7\":{\"L\":[]},"
+	    "\":v8\":{\"L\":[{\"S\":\"x\"},{\"S\":\"7\"},{\"S\":\"True\"}]},"
+	    "\":v9\":{\"S\":\"interop#film_actor#studio-a\"},"
+	    "\":v10\":{\"S\":\"film_actor#usa#actor1\"},"
+	    "\":v11\":{\"N\":\"3\"}},"
+	    "\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	value_free(set);
+	value_free(inc);
+	value_free(app);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+}
+
+Test(repo, update_rejects_fractional_increment)
+{
+	struct err e;
+	struct value *inc = jp("{\"awards\":1.5}", &e);
+	struct update_command uc = { .increment_attrs = inc };
+	struct ids p = I("a"), c = I("b");
+
+	cr_assert_eq(repo_update(repo, &p, &c, &uc, true, &e), -1);
+	cr_assert_eq(e.code, ERR_INPUT);
+	cr_assert_eq(fs.nsent, 0, "nothing is sent for bad input");
+	value_free(inc);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+}
+
+Test(repo, read_only_sends_nothing)
+{
+	struct repo_config rc = {
+		.table = "t", .partition_prefix = "p", .partition_name = "n",
+		.content_type = "c", .read_only = true, .name = "prod",
+	};
+	struct repo *ro = repo_new(&rc, &fs.base, &fake_clock);
+	struct content *c = content_new();
+	struct ids p = I("a"), none = I("");
+	struct update_command uc = { 0 };
+	struct err e;
+
+	c->item = value_new_m();
+	cr_assert_eq(repo_put(ro, c, &e), -1);
+	cr_assert_eq(e.code, ERR_READ_ONLY);
+	cr_assert(strstr(e.msg, "prod") != NULL);
+	cr_assert_eq(repo_put_batch(ro, &c, 1, NULL, &e), -1);
+	cr_assert_eq(repo_update(ro, &p, &p, &uc, true, &e), -1);
+	cr_assert_eq(repo_delete(ro, &p, &none, NULL, &e), -1);
+	cr_assert_eq(fs.nsent, 0);
+	content_free(c);
+	ids_cleanup(&p);
+	ids_cleanup(&none);
+	repo_free(ro);
+}
+
+/* Three pages of two items; the last page has no LastEvaluatedKey. */
+static int
+answer_pages(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char sk[64];
+		struct value *item = value_new_m();
+
+		snprintf(sk, sizeof sk, "film_actor#a%zu", n * 2 + i);
+		value_map_set(item, "_table_item_id",
+		    value_new_str("interop#film_actor#p"));
+		value_map_set(item, "_table_content_id", value_new_str(sk));
+		response_add_item(rs, item);
+	}
+	if (n < 2)
+		rs->last_evaluated_key = value_copy(rs->items[1]);
+	return 0;
+}
+
+static int
+count_items(void *ctx, struct content *c)
+{
+	(*(int *)ctx)++;
+	content_free(c);
+	return 0;
+}
+
+Test(repo, list_pages_and_limit_without_filter)
+{
+	struct repo_list_opts lo = { .limit = 3 };
+	struct ids p = I("p"), pre = I("us");
+	struct err e;
+	int n = 0;
+
+	fs.answer = answer_pages;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, count_items, &n, &e), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(fs.nsent, 2, "stops once the limit is reached");
+	cr_assert(strstr(fs.sent[0], "\"KeyConditionExpression\":\"#n0 = :v0 "
+	    "AND begins_with(#n1, :v1)\"") != NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\":v1\":{\"S\":\"film_actor#us\"}") !=
+	    NULL, "a prefix has no trailing #: %s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\"Limit\":3") != NULL);
+	cr_assert(strstr(fs.sent[1], "\"Limit\":1") != NULL,
+	    "the second page asks only for what is left: %s", fs.sent[1]);
+	cr_assert(strstr(fs.sent[1], "\"ExclusiveStartKey\"") != NULL);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
+Test(repo, list_limit_with_filter_counts_matches)
+{
+	struct expr *f = expr_new(EX_NOT_EXISTS, 1, expr_new_name("review"));
+	struct repo_list_opts lo = { .limit = 5, .filter = f, .descending = true };
+	struct ids p = I("p"), pre = I("");
+	struct err e;
+	int n = 0;
+
+	fs.answer = answer_pages;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, count_items, &n, &e), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_eq(fs.nsent, 3);
+	cr_assert(strstr(fs.sent[0], "\"Limit\"") == NULL,
+	    "no DynamoDB Limit with a filter: %s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\"FilterExpression\":"
+	    "\"attribute_not_exists(#n2)\"") != NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\"ScanIndexForward\":false") != NULL);
+	expr_free(f);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
+Test(repo, between_equal_ends_is_list)
+{
+	struct ids p = I("p"), a = I("usa#ny"), b = I("usa#ny"), z = I("usb");
+	struct err e;
+	int n = 0;
+
+	cr_assert_eq(repo_list_between(repo, &p, &a, &b, NULL, count_items,
+	    &n, &e), 0);
+	cr_assert(strstr(fs.sent[0], "begins_with") != NULL);
+	cr_assert_eq(repo_list_between(repo, &p, &a, &z, NULL, count_items,
+	    &n, &e), 0);
+	cr_assert(strstr(fs.sent[1], "#n1 BETWEEN :v1 AND :v2") != NULL,
+	    "%s", fs.sent[1]);
+	ids_cleanup(&p);
+	ids_cleanup(&a);
+	ids_cleanup(&b);
+	ids_cleanup(&z);
+}
+
+/* BatchWriteItem: hold back the last entry of the first answers. */
+static int
+answer_unprocessed_writes(struct fake_store *f, size_t n,
+    const struct request *rq, struct response *rs, struct err *e)
+{
+	if (f->unprocessed_rounds > 0 && rq->nwrites > 1) {
+		f->unprocessed_rounds--;
+		rs->unprocessed_writes = xcalloc(1, sizeof *rs->unprocessed_writes);
+		rs->unprocessed_writes[0].value =
+		    value_copy(rq->writes[rq->nwrites - 1].value);
+		rs->nunprocessed_writes = 1;
+	}
+	return 0;
+}
+
+Test(repo, put_batch_chunks_and_resends)
+{
+	struct content *cs[60];
+	size_t written = 0, i;
+	struct err e;
+
+	for (i = 0; i < 60; i++) {
+		char id[16];
+
+		cs[i] = content_new();
+		snprintf(id, sizeof id, "a%02zu", i);
+		ids_parse(&cs[i]->content_ids, id);
+		cs[i]->item = value_new_m();
+	}
+	fs.answer = answer_unprocessed_writes;
+	fs.unprocessed_rounds = 1;
+	cr_assert_eq(repo_put_batch(repo, cs, 60, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(written, 60);
+	/* 25 (24 done, 1 back) + its re-send + 25 + 10. */
+	cr_assert_eq(fs.nsent, 4, "got %zu requests", fs.nsent);
+	cr_assert(strstr(fs.sent[1], "a24") != NULL);
+	cr_assert(fake_slept >= 0);
+	for (i = 0; i < 60; i++)
+		content_free(cs[i]);
+}
+
+Test(repo, put_batch_duplicate_key_starts_new_chunk)
+{
+	struct content *cs[3];
+	size_t written = 0, i;
+	struct err e;
+
+	for (i = 0; i < 3; i++) {
+		cs[i] = content_new();
+		ids_parse(&cs[i]->content_ids, i == 2 ? "a0" : (i ? "a1" : "a0"));
+		cs[i]->item = value_new_m();
+	}
+	cr_assert_eq(repo_put_batch(repo, cs, 3, &written, &e), 0);
+	cr_assert_eq(fs.nsent, 2, "the second a0 goes in a later request");
+	cr_assert_eq(written, 3);
+	for (i = 0; i < 3; i++)
+		content_free(cs[i]);
+}
+
+/* BatchGetItem: answer every key, except hold back keys the first time. */
+static int
+answer_batch_get(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	size_t i, keep = rq->nkeys;
+
+	if (f->unprocessed_rounds > 0) {
+		f->unprocessed_rounds--;
+		keep = rq->nkeys / 2;
+		rs->unprocessed_keys = xcalloc(rq->nkeys - keep,
+		    sizeof *rs->unprocessed_keys);
+		for (i = keep; i < rq->nkeys; i++)
+			rs->unprocessed_keys[rs->nunprocessed_keys++] =
+			    value_copy(rq->keys[i]);
+	}
+	for (i = 0; i < keep; i++)
+		response_add_item(rs, value_copy(rq->keys[i]));
+	return 0;
+}
+
+Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
+{
+	struct ids ps[250], cs[250];
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < 250; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "a%zu", i < 50 ? i : i < 60 ? i - 50 : i - 10);
+		ids_parse(&ps[i], "p");
+		ids_parse(&cs[i], id);
+	}
+	fs.answer = answer_batch_get;
+	fs.unprocessed_rounds = 1;
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 250, count_items, &n, &e),
+	    0, "%s", e.msg);
+	/* 240 distinct keys (duplicates inside the first chunk): 100 (50
+	 * back) + re-send 50 + 100 + 40. */
+	cr_assert_eq(n, 240);
+	cr_assert_eq(fs.nsent, 4, "got %zu", fs.nsent);
+	for (i = 0; i < 250; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
+/* Never processes anything. */
+static int
+answer_never(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	size_t i;
+
+	rs->unprocessed_keys = xcalloc(rq->nkeys, sizeof *rs->unprocessed_keys);
+	for (i = 0; i < rq->nkeys; i++)
+		rs->unprocessed_keys[rs->nunprocessed_keys++] =
+		    value_copy(rq->keys[i]);
+	return 0;
+}
+
+Test(repo, get_batch_gives_up_without_progress)
+{
+	struct ids p = I("p"), c = I("a");
+	struct err e;
+	int n = 0;
+
+	fs.answer = answer_never;
+	cr_assert_eq(repo_get_batch(repo, &p, &c, 1, count_items, &n, &e), -1);
+	cr_assert_eq(e.code, ERR_THROTTLED);
+	cr_assert(fake_slept > 0, "backs off between rounds");
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+}
+
+/* Keys-only query answers with two items, then BatchWriteItem. */
+static int
+answer_delete(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	if (rq->op == OP_QUERY)
+		return answer_pages(f, 2, rq, rs, e);
+	return 0;
+}
+
+Test(repo, delete_queries_keys_then_batch_deletes)
+{
+	struct ids p = I("p"), pre = I("usa");
+	size_t deleted = 0;
+	struct err e;
+
+	fs.answer = answer_delete;
+	cr_assert_eq(repo_delete(repo, &p, &pre, &deleted, &e), 0);
+	cr_assert_eq(deleted, 2);
+	cr_assert(strstr(fs.sent[0], "\"ProjectionExpression\":\"#n0, #n1\"")
+	    != NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[1], "\"DeleteRequest\"") != NULL);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
