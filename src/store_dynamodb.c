@@ -11,6 +11,7 @@
 #include "ddbjson.h"
 #include "expr.h"
 #include "json.h"
+#include "log.h"
 #include "xmalloc.h"
 
 struct store_dynamodb {
@@ -502,6 +503,12 @@ store_dynamodb_execute(struct store *st, const struct request *rq,
 	if (rc == 0)
 		rc = store_dynamodb_parse(rq->op, rq->table, answer.data,
 		    answer.len, rs, e);
+	if (log_enabled())
+		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
+		    "%zu items, capacity %.1f", request_op_name(rq->op),
+		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
+		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
+		    answer.len, rs->nitems, rs->consumed_capacity);
 	buf_cleanup(&body);
 	buf_cleanup(&answer);
 	return rc;

@@ -21,9 +21,10 @@ node "$top/tests/demo/seed.js" 600 > "${TMPDIR:-/tmp}/dynrepo-demo.$$.jsonl"
 echo; echo "\$ node tests/demo/seed.js 600 | dynrepo put -p film-actors-local-server"
 "$bin" --profiles "$top/profiles" put $P < "${TMPDIR:-/tmp}/dynrepo-demo.$$.jsonl"
 rm -f "${TMPDIR:-/tmp}/dynrepo-demo.$$.jsonl"
-d --profiles "$top/profiles" list $P --partition studio-a --prefix usa#ny --output table
+d --profiles "$top/profiles" list $P --partition studio-a --prefix usa#ny --limit 8 --output table
 d --profiles "$top/profiles" between $P --partition studio-a --start usa#ca --end usa#ny --limit 5 --output table
-d --profiles "$top/profiles" list $P --partition studio-b#east --filter "review missing" --filter "genre = drama" --limit 5 --output table
+d --profiles "$top/profiles" list $P --partition studio-b#east --filter "review = null" --filter "genre = drama" --limit 5 --output table
+echo "# (the library stores None as NULL: \"review missing\" finds only items written without the field)"
 first=$("$bin" --profiles "$top/profiles" list $P --partition studio-a --prefix usa#ny#albany --limit 1 --output jsonl)
 cid=$(printf "%s" "$first" | sed "s/.*\"content_ids\":\[\([^]]*\)\].*/\1/; s/\"//g; s/,/#/g")
 d --profiles "$top/profiles" update $P --partition studio-a --content "$cid" --set address.city=Troy --incr awards=1 --append tags=award-winner --version 1

@@ -5,7 +5,10 @@
 'use strict';
 const n = parseInt(process.argv[2] || '300', 10);
 let state = 12345;
-function rand(k) { state = (state * 1103515245 + 12345) % 2147483648; return state % k; }
+function rand(k) {
+  state = (state * 1103515245 + 12345) % 2147483648;
+  return Math.floor(state / 65536) % k;
+}
 const places = [
   ['usa', 'ny', 'saratoga', '12020'], ['usa', 'ny', 'albany', '12201'],
   ['usa', 'ca', 'oakland', '94601'], ['usa', 'ca', 'fresno', '93650'],

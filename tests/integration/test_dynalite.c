@@ -388,3 +388,87 @@ Test(dynalite, delete_prefix_only)
 	ids_cleanup(&p);
 	ids_cleanup(&pre);
 }
+
+Test(dynalite, scan_segments_describe_list_tables_delete_item)
+{
+	struct content *cs[20];
+	struct request rq;
+	struct response rs;
+	size_t i, written, seen = 0;
+	int seg;
+	struct err e;
+
+	for (i = 0; i < 20; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "s%02zu", i);
+		cs[i] = make(i % 2 ? "p1" : "p2", id, 10);
+	}
+	cr_assert_eq(repo_put_batch(repo, cs, 20, &written, &e), 0);
+	/* Every item is in exactly one of three segments. */
+	for (seg = 0; seg < 3; seg++) {
+		request_init(&rq, OP_SCAN, table);
+		rq.segment = seg;
+		rq.total_segments = 3;
+		response_init(&rs);
+		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+		seen += rs.nitems;
+		response_cleanup(&rs);
+		request_cleanup(&rq);
+	}
+	cr_assert_eq(seen, 20);
+
+	request_init(&rq, OP_DESCRIBE_TABLE, table);
+	response_init(&rs);
+	cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(rs.hash_key, "_table_item_id");
+	cr_assert_str_eq(rs.range_key, "_table_content_id");
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+
+	request_init(&rq, OP_LIST_TABLES, NULL);
+	response_init(&rs);
+	cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+	for (i = 0; i < rs.ntable_names; i++)
+		if (strcmp(rs.table_names[i], table) == 0)
+			break;
+	cr_assert_lt(i, rs.ntable_names, "our table is listed");
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+
+	/* DeleteItem with a condition that fails: a conflict, kept. */
+	request_init(&rq, OP_DELETE_ITEM, table);
+	rq.key = repo_key(repo, &cs[0]->partition_ids, &cs[0]->content_ids);
+	rq.condition = expr_new(EX_EQ, 2, expr_new_name("name"),
+	    expr_new_value(value_new_str("nobody")));
+	response_init(&rs);
+	cr_assert_eq(store_execute(store, &rq, &rs, &e), -1);
+	cr_assert_eq(e.code, ERR_CONFLICT);
+	cr_assert_str_eq(e.aws_type, "ConditionalCheckFailedException");
+	response_cleanup(&rs);
+	expr_free(rq.condition);
+	rq.condition = NULL;
+	rq.return_values = RV_ALL_OLD;
+	response_init(&rs);
+	cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+	cr_assert_not_null(rs.item, "ALL_OLD returns the deleted item");
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	for (i = 0; i < 20; i++)
+		content_free(cs[i]);
+}
+
+Test(dynalite, service_errors_keep_their_names)
+{
+	struct request rq;
+	struct response rs;
+	struct err e;
+
+	request_init(&rq, OP_DESCRIBE_TABLE, "no-such-table");
+	response_init(&rs);
+	cr_assert_eq(store_execute(store, &rq, &rs, &e), -1);
+	cr_assert_str_eq(e.aws_type, "ResourceNotFoundException");
+	cr_assert_eq(e.http_status, 400);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+}

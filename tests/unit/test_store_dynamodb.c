@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: ISC */
+/* The DynamoDB store's wire format: request bodies and answer parsing. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "ddbjson.h"
+#include "json.h"
+#include "store_dynamodb.h"
+#include "xmalloc.h"
+
+/* Parse an answer for op on table "T". */
+static int
+parse(enum request_op op, const char *body, struct response *rs,
+    struct err *e)
+{
+	response_init(rs);
+	err_clear(e);
+	return store_dynamodb_parse(op, "T", body, strlen(body), rs, e);
+}
+
+Test(store_dynamodb, query_answer)
+{
+	struct response rs;
+	struct err e;
+
+	cr_assert_eq(parse(OP_QUERY, "{\"Count\":2,\"ScannedCount\":5,"
+	    "\"Items\":[{\"a\":{\"N\":\"1.50\"}},{\"a\":{\"SS\":[\"x\",\"y\"]}}],"
+	    "\"LastEvaluatedKey\":{\"k\":{\"S\":\"z\"}},"
+	    "\"ConsumedCapacity\":{\"TableName\":\"T\",\"CapacityUnits\":2.5}}",
+	    &rs, &e), 0, "%s", e.msg);
+	cr_assert_eq(rs.count, 2);
+	cr_assert_eq(rs.scanned_count, 5);
+	cr_assert_eq(rs.nitems, 2);
+	cr_assert_str_eq(value_map_get(rs.items[0], "a")->u.str.ptr, "1.50",
+	    "number text kept as sent");
+	cr_assert_eq(value_map_get(rs.items[1], "a")->type, VT_SS);
+	cr_assert_not_null(rs.last_evaluated_key);
+	cr_assert_float_eq(rs.consumed_capacity, 2.5, 1e-9);
+	response_cleanup(&rs);
+}
+
+Test(store_dynamodb, batch_answers)
+{
+	struct response rs;
+	struct err e;
+
+	cr_assert_eq(parse(OP_BATCH_GET_ITEM, "{\"Responses\":{\"T\":[{\"a\":"
+	    "{\"S\":\"1\"}}]},\"UnprocessedKeys\":{\"T\":{\"Keys\":[{\"k\":"
+	    "{\"S\":\"2\"}},{\"k\":{\"S\":\"3\"}}]}},\"ConsumedCapacity\":[{"
+	    "\"CapacityUnits\":1},{\"CapacityUnits\":0.5}]}", &rs, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(rs.nitems, 1);
+	cr_assert_eq(rs.nunprocessed_keys, 2);
+	cr_assert_float_eq(rs.consumed_capacity, 1.5, 1e-9);
+	response_cleanup(&rs);
+
+	cr_assert_eq(parse(OP_BATCH_WRITE_ITEM, "{\"UnprocessedItems\":{\"T\":["
+	    "{\"PutRequest\":{\"Item\":{\"k\":{\"S\":\"1\"}}}},"
+	    "{\"DeleteRequest\":{\"Key\":{\"k\":{\"S\":\"2\"}}}}]}}", &rs, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(rs.nunprocessed_writes, 2);
+	cr_assert_not(rs.unprocessed_writes[0].is_delete);
+	cr_assert(rs.unprocessed_writes[1].is_delete);
+	response_cleanup(&rs);
+
+	cr_assert_eq(parse(OP_BATCH_WRITE_ITEM, "{\"UnprocessedItems\":{}}",
+	    &rs, &e), 0);
+	cr_assert_eq(rs.nunprocessed_writes, 0);
+	response_cleanup(&rs);
+}
+
+Test(store_dynamodb, table_answers)
+{
+	struct response rs;
+	struct err e;
+
+	cr_assert_eq(parse(OP_LIST_TABLES, "{\"TableNames\":[\"a\",\"b\"],"
+	    "\"LastEvaluatedTableName\":\"b\"}", &rs, &e), 0);
+	cr_assert_eq(rs.ntable_names, 2);
+	cr_assert_str_eq(rs.last_table_name, "b");
+	response_cleanup(&rs);
+	cr_assert_eq(parse(OP_DESCRIBE_TABLE, "{\"Table\":{\"TableStatus\":"
+	    "\"ACTIVE\",\"ItemCount\":42,\"KeySchema\":[{\"AttributeName\":"
+	    "\"s\",\"KeyType\":\"RANGE\"},{\"AttributeName\":\"h\","
+	    "\"KeyType\":\"HASH\"}]}}", &rs, &e), 0);
+	cr_assert_str_eq(rs.table_status, "ACTIVE");
+	cr_assert_eq(rs.item_count, 42);
+	cr_assert_str_eq(rs.hash_key, "h");
+	cr_assert_str_eq(rs.range_key, "s");
+	response_cleanup(&rs);
+}
+
+Test(store_dynamodb, malformed_answers_are_service_errors)
+{
+	static const char *const bad[] = {
+		"<html>502</html>",
+		"[]",
+		"{\"Items\":{}}",
+		"{\"Items\":[{\"a\":{\"X\":\"1\"}}]}",
+		"{\"Items\":[{\"a\":{\"N\":\"one\"}}]}",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct response rs;
+		struct err e;
+
+		cr_expect_eq(parse(OP_QUERY, bad[i], &rs, &e), -1, "%s",
+		    bad[i]);
+		cr_expect_eq(e.code, ERR_SERVICE, "%s: %s", bad[i], e.msg);
+		response_cleanup(&rs);
+	}
+}
+
+Test(store_dynamodb, request_bodies)
+{
+	struct request rq;
+	struct buf b = BUF_INIT;
+	struct err e;
+
+	request_init(&rq, OP_SCAN, "T");
+	rq.segment = 1;
+	rq.total_segments = 4;
+	rq.limit = 10;
+	rq.filter = expr_new(EX_BEGINS_WITH, 2, expr_new_name("name"),
+	    expr_new_value(value_new_str("x")));
+	store_dynamodb_render(&rq, &b);
+	cr_assert_str_eq(b.data, "{\"TableName\":\"T\",\"FilterExpression\":"
+	    "\"begins_with(#n0, :v0)\",\"Limit\":10,\"Segment\":1,"
+	    "\"TotalSegments\":4,\"ExpressionAttributeNames\":{\"#n0\":"
+	    "\"name\"},\"ExpressionAttributeValues\":{\":v0\":{\"S\":\"x\"}},"
+	    "\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	{
+		struct value *v = json_parse(b.data, b.len, &e);
+
+		cr_assert_not_null(v, "valid JSON");
+		value_free(v);
+	}
+	request_cleanup(&rq);
+	buf_reset(&b);
+
+	request_init(&rq, OP_BATCH_WRITE_ITEM, "T");
+	rq.writes = xcalloc(2, sizeof *rq.writes);
+	rq.nwrites = 2;
+	rq.writes[0].value = value_new_m();
+	value_map_set(rq.writes[0].value, "k", value_new_str("1"));
+	rq.writes[1].is_delete = true;
+	rq.writes[1].value = value_copy(rq.writes[0].value);
+	store_dynamodb_render(&rq, &b);
+	cr_assert_str_eq(b.data, "{\"RequestItems\":{\"T\":[{\"PutRequest\":{"
+	    "\"Item\":{\"k\":{\"S\":\"1\"}}}},{\"DeleteRequest\":{\"Key\":{"
+	    "\"k\":{\"S\":\"1\"}}}}]},\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	request_cleanup(&rq);
+	buf_reset(&b);
+
+	request_init(&rq, OP_LIST_TABLES, NULL);
+	store_dynamodb_render(&rq, &b);
+	cr_assert_str_eq(b.data, "{}");
+	request_cleanup(&rq);
+	buf_cleanup(&b);
+}
