@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* The AWS shared config and credentials files, and the settings drawn from them. */
+/* The AWS config and credentials files, and the settings taken from them. */
 #include "config.h"
 
 #include "awsconfig.h"
@@ -79,7 +79,8 @@ awsconfig_classify(const char *section, char **name)
 			p++;
 		n = strlen(p);
 		/* botocore splits the header like a shell: quotes allowed */
-		if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0]) {
+		if (n >= 2 && (p[0] == '"' || p[0] == '\'') &&
+		    p[n - 1] == p[0]) {
 			p++;
 			n -= 2;
 		}
@@ -156,18 +157,17 @@ awsconfig_read(struct awsconfig *cfg, const char *path, bool credentials,
 		.ctx = &ps,
 		.flags = INI_NESTED,
 	};
+	struct err e;
 
 	if (path == NULL)
 		return 0;
-	if (ini_parse_file(path, &h, err) == 0)
+	if (ini_parse_file(path, &h, &e) == 0 || e.code == ERR_NOT_FOUND)
 		return 0;
-	if (err != NULL && err->code == ERR_NOT_FOUND) {
-		err_clear(err);
-		return 0;
-	}
-	if (err != NULL && err->code == ERR_CONFIG)
-		err_prefix(err, "AWS %s file ",
+	if (e.code == ERR_CONFIG)
+		err_prefix(&e, "AWS %s file ",
 		    credentials ? "credentials" : "config");
+	if (err != NULL)
+		*err = e;
 	return -1;
 }
 

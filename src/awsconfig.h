@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* The AWS shared config and credentials files, and the settings drawn from them. */
+/* The AWS config and credentials files, and the settings taken from them. */
 #ifndef DYNREPO_AWSCONFIG_H
 #define DYNREPO_AWSCONFIG_H
 

@@ -62,8 +62,10 @@ cmd_delete_exec(const struct cmd_global *g, int argc, char **argv)
 	ids_parse(&pids, partition);
 	ids_parse(&pre, prefix);
 	rc = repo_delete(s.repo, &pids, &pre, &deleted, &e);
-	fprintf(stderr, "dynrepo delete: %zu item%s deleted\n", deleted,
-	    deleted == 1 ? "" : "s");
+	/* After a failure part of the prefix may be gone: say how much. */
+	if (rc == 0 || deleted > 0)
+		fprintf(stderr, "dynrepo delete: %zu item%s deleted\n",
+		    deleted, deleted == 1 ? "" : "s");
 	ids_cleanup(&pids);
 	ids_cleanup(&pre);
 	session_close(&s);

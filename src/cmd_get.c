@@ -141,6 +141,13 @@ cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
 					    "%zu: ids must be strings", lineno);
 					break;
 				}
+				if (content_check_id(s->u.str.ptr,
+				    s->u.str.len, e) == -1) {
+					err_prefix(e, "stdin line %zu: ",
+					    lineno);
+					rc = -1;
+					break;
+				}
 				ids_push(dst[k], s->u.str.ptr, s->u.str.len);
 			}
 		}

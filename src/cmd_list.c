@@ -77,6 +77,12 @@ cmd_list_run(const struct cmd_global *g, int argc, char **argv, bool between)
 		case OPT_FILTER:
 			if (filter_add_parse(&filter, optarg, &e) == -1)
 				goto usage;
+			/* Numbers DynamoDB would refuse are bad input. */
+			for (size_t k = 0; k < filter.n; k++)
+				if (filter.conds[k].value != NULL &&
+				    content_check_numbers(filter.conds[k].value,
+				    filter.conds[k].field, &e) == -1)
+					goto usage;
 			break;
 		default:
 			filter_cleanup(&filter);

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "request.h"
@@ -20,7 +21,7 @@ cmd_create_table_exec(const struct cmd_global *g, int argc, char **argv)
 	struct request rq;
 	struct response rs;
 	struct err e;
-	int opt, rc;
+	int opt, rc, i;
 
 	cmd_common_init(&cc, g);
 	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1)
@@ -50,12 +51,26 @@ cmd_create_table_exec(const struct cmd_global *g, int argc, char **argv)
 	rq.range_key = strdup(s.profile->sort_key);
 	response_init(&rs);
 	rc = store_execute(s.store, &rq, &rs, &e);
-	if (rc == 0)
-		fprintf(stderr, "dynrepo create-table: table %s created (%s)\n",
-		    repo_table(s.repo), rs.table_status != NULL ?
-		    rs.table_status : "?");
 	response_cleanup(&rs);
 	request_cleanup(&rq);
+	/* A new table is CREATING for a while; it is usable once ACTIVE. */
+	for (i = 0; rc == 0 && i < 600; i++) {
+		bool active;
+
+		request_init(&rq, OP_DESCRIBE_TABLE, repo_table(s.repo));
+		response_init(&rs);
+		rc = store_execute(s.store, &rq, &rs, &e);
+		active = rc == 0 && rs.table_status != NULL &&
+		    strcmp(rs.table_status, "ACTIVE") == 0;
+		response_cleanup(&rs);
+		request_cleanup(&rq);
+		if (active)
+			break;
+		usleep(i < 10 ? 20000 : 200000);
+	}
+	if (rc == 0)
+		fprintf(stderr, "dynrepo create-table: table %s is ready\n",
+		    repo_table(s.repo));
 	session_close(&s);
 	return rc == 0 ? 0 : cmd_fail("create-table", &e);
 }

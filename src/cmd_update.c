@@ -47,6 +47,29 @@ cmd_update_split(const char *opt, const char *arg, char **field,
 	return 0;
 }
 
+/* Parse a value of an option and check its numbers. */
+static int
+cmd_update_value(const char *opt, const char *field, const char *text,
+    struct value **out, struct err *e)
+{
+	char *where;
+	int rc;
+
+	*out = cmd_parse_value(text, e);
+	if (*out == NULL) {
+		err_prefix(e, "%s %s: ", opt, field);
+		return -1;
+	}
+	where = xasprintf("%s %s", opt, field);
+	rc = content_check_numbers(*out, where, e);
+	free(where);
+	if (rc == -1) {
+		value_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* --set F=V or --set F.M=V (the library sets members of a map value). */
 static int
 cmd_update_set(struct cmd_update *u, const char *arg, struct err *e)
@@ -58,9 +81,7 @@ cmd_update_set(struct cmd_update *u, const char *arg, struct err *e)
 
 	if (cmd_update_split("--set", arg, &field, &text, e) == -1)
 		return -1;
-	v = cmd_parse_value(text, e);
-	if (v == NULL) {
-		err_prefix(e, "--set %s: ", field);
+	if (cmd_update_value("--set", field, text, &v, e) == -1) {
 		free(field);
 		return -1;
 	}
@@ -96,7 +117,12 @@ cmd_update_incr(struct cmd_update *u, const char *arg, struct err *e)
 
 	if (cmd_update_split("--incr", arg, &field, &text, e) == -1)
 		return -1;
-	if (number_check(text, strlen(text), NULL) == -1 ||
+	if (number_check(text, strlen(text), e) == -1) {
+		err_prefix(e, "--incr %s: ", field);
+		free(field);
+		return -1;
+	}
+	if (
 	    !number_is_integer(text, strlen(text)))
 		rc = err_set(e, ERR_USAGE, "--incr %s: expected an integer, got "
 		    "\"%.64s\"", field, text);
@@ -116,9 +142,7 @@ cmd_update_append(struct cmd_update *u, const char *arg, struct err *e)
 
 	if (cmd_update_split("--append", arg, &field, &text, e) == -1)
 		return -1;
-	v = cmd_parse_value(text, e);
-	if (v == NULL) {
-		err_prefix(e, "--append %s: ", field);
+	if (cmd_update_value("--append", field, text, &v, e) == -1) {
 		free(field);
 		return -1;
 	}
@@ -213,7 +237,11 @@ cmd_update_stdin(struct cmd_update *u, struct err *e)
 			goto out;
 		}
 	}
-	/* Appended values are lists; increments integers. */
+	/* Numbers within DynamoDB's limits; appended values are lists. */
+	if (content_check_numbers(u->set, "stdin: set_commands", e) == -1 ||
+	    content_check_numbers(u->incr, "stdin: increment_attrs", e) == -1 ||
+	    content_check_numbers(u->append, "stdin: append_attrs", e) == -1)
+		goto out;
 	for (i = 0; i < u->append->u.map.len; i++)
 		if (u->append->u.map.items[i].value->type != VT_L) {
 			err_set(e, ERR_INPUT, "stdin: append_attrs.%s: expected "

@@ -227,19 +227,18 @@ content_ids_from(struct ids *ids, const struct value *v, const char *field,
 		if (s->type != VT_S)
 			return err_set(e, ERR_INPUT, "%s[%zu]: expected a "
 			    "string", field, i);
-		if (memchr(s->u.str.ptr, '#', s->u.str.len) != NULL ||
-		    strlen(s->u.str.ptr) != s->u.str.len)
-			return err_set(e, ERR_INPUT, "%s[%zu]: an id may not "
-			    "contain '#' or NUL: \"%.64s\"", field, i,
-			    s->u.str.ptr);
+		if (content_check_id(s->u.str.ptr, s->u.str.len, e) == -1) {
+			err_prefix(e, "%s[%zu]: ", field, i);
+			return -1;
+		}
 		ids_push(ids, s->u.str.ptr, s->u.str.len);
 	}
 	return 0;
 }
 
-/* Check every number of a plain item against DynamoDB's limits. */
+/* Check every number of a plain value, path kept in a buffer. */
 static int
-content_check_numbers(const struct value *v, struct buf *path, struct err *e)
+content_check_numbers_at(const struct value *v, struct buf *path, struct err *e)
 {
 	size_t i, mark = path->len;
 
@@ -255,7 +254,7 @@ content_check_numbers(const struct value *v, struct buf *path, struct err *e)
 			if (path->len > 0)
 				buf_addc(path, '.');
 			buf_adds(path, v->u.map.items[i].name);
-			if (content_check_numbers(v->u.map.items[i].value,
+			if (content_check_numbers_at(v->u.map.items[i].value,
 			    path, e) == -1)
 				return -1;
 			path->len = mark;
@@ -265,7 +264,7 @@ content_check_numbers(const struct value *v, struct buf *path, struct err *e)
 	case VT_L:
 		for (i = 0; i < v->u.list.len; i++) {
 			buf_printf(path, "[%zu]", i);
-			if (content_check_numbers(v->u.list.items[i], path,
+			if (content_check_numbers_at(v->u.list.items[i], path,
 			    e) == -1)
 				return -1;
 			path->len = mark;
@@ -275,6 +274,28 @@ content_check_numbers(const struct value *v, struct buf *path, struct err *e)
 	default:
 		return 0;
 	}
+}
+
+int
+content_check_numbers(const struct value *v, const char *where,
+    struct err *e)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_adds(&path, where);
+	rc = content_check_numbers_at(v, &path, e);
+	buf_cleanup(&path);
+	return rc;
+}
+
+int
+content_check_id(const char *s, size_t len, struct err *e)
+{
+	if (memchr(s, '#', len) != NULL || strlen(s) != len)
+		return err_set(e, ERR_INPUT, "an id may not contain '#' or "
+		    "NUL: \"%.64s\"", s);
+	return 0;
 }
 
 struct content *
@@ -305,8 +326,7 @@ content_from_json(const char *text, size_t len, struct err *e)
 		goto fail;
 	}
 	c->item = v;
-	buf_adds(&path, "item");
-	if (content_check_numbers(c->item, &path, e) == -1)
+	if (content_check_numbers(c->item, "item", e) == -1)
 		goto fail;
 	v = value_map_get(doc, "current_version");
 	if (v != NULL && v->type != VT_NULL) {

@@ -52,6 +52,13 @@ struct content	*content_from_json(const char *, size_t, struct err *);
  * ISO-8601 UTC date-time or null. */
 void		 content_to_json(const struct content *, struct buf *, int flags);
 
+/* Check every number inside v against DynamoDB's limits; err names the
+ * path, starting with `where` ("item", "--set year"). */
+int		 content_check_numbers(const struct value *v, const char *where,
+		     struct err *);
+/* Check one id for the CLI's notation: no '#', no NUL. */
+int		 content_check_id(const char *, size_t, struct err *);
+
 /* Parse "2026-01-02T03:04:05[.ffffff][Z|+hh:mm]" (or a date-only
  * "2026-01-02") as UTC epoch seconds; naive times are taken as UTC. */
 int		 content_parse_time(const char *, int64_t *, struct err *);

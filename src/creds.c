@@ -394,15 +394,39 @@ creds_spawn(const char *cmd, int outfd, int errfd, pid_t *pid,
 	return 0;
 }
 
+/* Wait for the child until the deadline, then kill its process group.
+ * Returns false when it had to be killed. */
+static bool
+creds_reap(pid_t pid, long long deadline, int *status)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		/* ECHILD: reaped elsewhere (a SIGCHLD handler); nothing
+		 * left to wait for */
+		if (r == pid || (r == -1 && errno != EINTR))
+			return true;
+		if (creds_monotonic_ms() >= deadline)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		continue;
+	return false;
+}
+
 /* Run cmd; its stdout into out, the start of its stderr into errb. */
 static int
 creds_run(const char *cmd, int timeout_ms, struct buf *out, struct buf *errb,
     int *status, struct err *err)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rc = -1, n;
-	bool overflow = false, errover = false, timedout = false;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rc = -1, n, i;
+	bool overflow = false, errover = false;
 	struct pollfd pfd[2];
-	long long deadline;
+	long long deadline, left;
 	pid_t pid = -1;
 
 	if (pipe2(outp, O_CLOEXEC) == -1 || pipe2(errp, O_CLOEXEC) == -1) {
@@ -418,13 +442,9 @@ creds_run(const char *cmd, int timeout_ms, struct buf *out, struct buf *errb,
 	deadline = creds_monotonic_ms() + timeout_ms;
 	pfd[0].fd = outp[0];
 	pfd[1].fd = errp[0];
-	while (pfd[0].fd != -1 || pfd[1].fd != -1) {
-		long long left = deadline - creds_monotonic_ms();
-
-		if (left <= 0) {
-			timedout = true;
+	while ((pfd[0].fd != -1 || pfd[1].fd != -1) && !overflow) {
+		if ((left = deadline - creds_monotonic_ms()) <= 0)
 			break;
-		}
 		pfd[0].events = pfd[1].events = POLLIN;
 		n = poll(pfd, 2, (int)left);
 		if (n == -1 && errno != EINTR) {
@@ -432,34 +452,39 @@ creds_run(const char *cmd, int timeout_ms, struct buf *out, struct buf *errb,
 			    strerror(errno));
 			goto done;
 		}
-		if (n <= 0)
-			continue;
-		if (pfd[0].fd != -1 && pfd[0].revents != 0 &&
-		    creds_drain(pfd[0].fd, out, CREDS_PROCESS_MAX_OUT,
-		    &overflow) <= 0)
-			pfd[0].fd = -1;
-		if (pfd[1].fd != -1 && pfd[1].revents != 0 &&
-		    creds_drain(pfd[1].fd, errb, CREDS_PROCESS_MAX_ERR,
-		    &errover) <= 0)
-			pfd[1].fd = -1;
-	}
-	if (timedout) {
-		kill(-pid, SIGKILL);
-		err_set(err, ERR_AUTH, "credential_process did not finish "
-		    "within %d ms", timeout_ms);
-		goto done;
+		for (i = 0; i < 2 && n > 0; i++) {
+			if (pfd[i].fd == -1 || pfd[i].revents == 0)
+				continue;
+			if (creds_drain(pfd[i].fd, i == 0 ? out : errb,
+			    i == 0 ? CREDS_PROCESS_MAX_OUT :
+			    CREDS_PROCESS_MAX_ERR,
+			    i == 0 ? &overflow : &errover) <= 0)
+				pfd[i].fd = -1;
+		}
 	}
 	if (overflow) {
-		kill(-pid, SIGKILL);
 		err_set(err, ERR_AUTH, "credential_process wrote more than %d "
 		    "bytes", CREDS_PROCESS_MAX_OUT);
 		goto done;
 	}
+	if (pfd[0].fd != -1 || pfd[1].fd != -1) {
+		err_set(err, ERR_AUTH, "credential_process did not finish "
+		    "within %d ms", timeout_ms);
+		goto done;
+	}
+	/* the output may end before the process does */
+	if (!creds_reap(pid, deadline, status)) {
+		pid = -1;
+		err_set(err, ERR_AUTH, "credential_process did not finish "
+		    "within %d ms", timeout_ms);
+		goto done;
+	}
+	pid = -1;
 	rc = 0;
 done:
 	if (pid != -1) {
-		while (waitpid(pid, status, 0) == -1 && errno == EINTR)
-			continue;
+		/* an error before it ended: stop it now */
+		creds_reap(pid, 0, status);
 	}
 	if (outp[0] != -1)
 		close(outp[0]);
@@ -480,6 +505,8 @@ creds_from_process(struct creds_provider *p, const char *profile,
 	struct buf o = BUF_INIT, e = BUF_INIT;
 	int status = 0, rc = -1;
 
+	/* room enough that the secrets are never left behind by a realloc */
+	buf_reserve(&o, 16384);
 	if (creds_run(cmd, p->timeout_ms, &o, &e, &status, err) != 0) {
 		err_prefix(err, "AWS profile '%s': ", profile);
 		goto done;
@@ -570,10 +597,10 @@ creds_check_unsupported(const struct awsconfig *cfg, const char *profile,
 
 	if (awsconfig_get(cfg, profile, "role_arn") != NULL)
 		return err_set(err, ERR_AUTH, "AWS profile '%s': role_arn "
-		    "(assume role) is not supported yet; use credential_process "
-		    "(for example 'aws configure export-credentials --profile "
-		    "%s --format process') in another profile", profile,
-		    profile);
+		    "(assume role) is not supported yet; use "
+		    "credential_process (for example 'aws configure "
+		    "export-credentials --profile %s --format process') in "
+		    "another profile", profile, profile);
 	if (awsconfig_get(cfg, profile, "web_identity_token_file") != NULL)
 		return err_set(err, ERR_AUTH, "AWS profile '%s': "
 		    "web_identity_token_file is not supported yet; use "

@@ -59,7 +59,7 @@ int	 creds_provider_get(struct creds_provider *, struct creds *out,
  * credentials while they have not expired yet. Thread-safe.
  */
 struct creds_options {
-	const char	*aws_profile;		/* NULL: AWS_PROFILE / default */
+	const char	*aws_profile;		/* NULL: AWS_PROFILE, default */
 	creds_getenv_fn	 getenv_fn;		/* NULL: getenv */
 	void		*env_ctx;
 	const struct clock_ops *clock;		/* NULL: time() */

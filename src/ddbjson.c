@@ -4,10 +4,10 @@
 
 #include "ddbjson.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <yajl/yajl_parse.h>
 
 #include "base64.h"
 #include "json.h"
@@ -17,20 +17,27 @@
 /* Sets up to this size are checked for duplicates pairwise; larger ones
  * are sorted first. */
 #define DDBJSON_SET_PAIRWISE_MAX 16
-/* Longest name or element quoted in an error message. */
+/* Longest name, tag or element quoted in an error message. */
 #define DDBJSON_QUOTE_MAX	40
+/* As json_parse: deeper documents are refused. */
+#define DDBJSON_MAX_DEPTH	1000
+#define DDBJSON_STACK_INLINE	32
+#define DDBJSON_ITEM_RESERVE	16
 
-/* Where the converter is: a member name or a list index, and its parent.
- * Frames live on the C stack; the path is only built for an error. */
-struct ddbjson_frame {
-	const struct ddbjson_frame	*up;
-	const char			*name;	/* NULL for a list index */
-	size_t				 len;
-	size_t				 index;
+const char *const ddbjson_response_items[] = {
+	"Item",				/* GetItem, export lines */
+	"Attributes",			/* PutItem, UpdateItem, DeleteItem */
+	"Items[]",			/* Query, Scan */
+	"LastEvaluatedKey",
+	"Responses.*[]",		/* BatchGetItem */
+	"UnprocessedKeys.*.Keys[]",
+	"UnprocessedItems.*[].PutRequest.Item",	/* BatchWriteItem */
+	"UnprocessedItems.*[].DeleteRequest.Key",
+	NULL
 };
 
-static struct value	*ddbjson_convert(struct value *,
-			     const struct ddbjson_frame *, struct err *);
+/* Messages shared by the tree converter and the streaming parser; each
+ * sets err without the attribute path, which the caller puts in front. */
 
 /* Append bytes for a message: control bytes as '?', truncated. */
 static void
@@ -47,59 +54,74 @@ ddbjson_add_quoted(struct buf *b, const char *s, size_t len)
 		buf_add(b, "...", 3);
 }
 
-/* Append the attribute path of a frame: a.b[2].c */
+/* "expected an attribute value ..., found X". */
 static void
-ddbjson_add_path(struct buf *b, const struct ddbjson_frame *f)
+ddbjson_err_not_value(struct err *err, const char *found)
 {
-	if (f == NULL)
-		return;
-	ddbjson_add_path(b, f->up);
-	if (f->name == NULL) {
-		buf_printf(b, "[%zu]", f->index);
-		return;
-	}
-	if (f->up != NULL)
-		buf_addc(b, '.');
-	ddbjson_add_quoted(b, f->name, f->len);
+	err_set(err, ERR_INPUT, "expected an attribute value such as "
+	    "{\"S\": \"text\"}, found %s", found);
 }
 
-/* Set err to "path: message" and return NULL. */
-static struct value *
-ddbjson_fail(const struct ddbjson_frame *at, struct err *err,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static struct value *
-ddbjson_fail(const struct ddbjson_frame *at, struct err *err,
-    const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	err_vset(err, ERR_INPUT, fmt, ap);
-	va_end(ap);
-	if (at != NULL) {
-		ddbjson_add_path(&b, at);
-		err_prefix(err, "%s: ", buf_cstr(&b));
-		buf_cleanup(&b);
-	}
-	return NULL;
-}
-
-/* Put the path in front of an error another module reported. */
+/* An item position holds something other than an object. */
 static void
-ddbjson_fail_prefix(const struct ddbjson_frame *at, struct err *err)
+ddbjson_err_not_item(struct err *err, const char *found)
 {
-	struct buf b = BUF_INIT;
-
-	if (at == NULL)
-		return;
-	ddbjson_add_path(&b, at);
-	err_prefix(err, "%s: ", buf_cstr(&b));
-	buf_cleanup(&b);
+	err_set(err, ERR_INPUT, "expected an item (an object of attributes), "
+	    "found %s", found);
 }
 
-/* What a plain-JSON tree node is, for messages. */
+/* {} where an attribute value belongs. */
+static void
+ddbjson_err_no_tag(struct err *err)
+{
+	err_set(err, ERR_INPUT, "empty attribute value: expected one type "
+	    "tag");
+}
+
+/* {"S": ..., "N": ...}. */
+static void
+ddbjson_err_many_tags(struct err *err)
+{
+	err_set(err, ERR_INPUT, "attribute value has more than one type tag; "
+	    "expected exactly one");
+}
+
+/* {"X": ...}. */
+static void
+ddbjson_err_unknown_tag(struct err *err, const char *tag, size_t len)
+{
+	struct buf q = BUF_INIT;
+
+	ddbjson_add_quoted(&q, tag, len);
+	err_set(err, ERR_INPUT, "unknown type tag \"%s\"", buf_cstr(&q));
+	buf_cleanup(&q);
+}
+
+/* The payload of a tag is the wrong JSON type. */
+static void
+ddbjson_err_payload(struct err *err, enum value_type tag, const char *found)
+{
+	static const char *const want[VT_COUNT] = {
+		[VT_S] = "a string", [VT_N] = "a string", [VT_B] = "a string",
+		[VT_BOOL] = "true or false", [VT_NULL] = "true",
+		[VT_M] = "an object", [VT_L] = "an array",
+		[VT_SS] = "an array", [VT_NS] = "an array",
+		[VT_BS] = "an array",
+	};
+
+	err_set(err, ERR_INPUT, "%s must hold %s, found %s",
+	    value_type_name(tag), want[tag], found);
+}
+
+/* A set element is not a string. */
+static void
+ddbjson_err_element(struct err *err, enum value_type set, const char *found)
+{
+	err_set(err, ERR_INPUT, "%s elements must be strings, found %s",
+	    value_type_name(set), found);
+}
+
+/* What a plain-JSON node is, for messages. */
 static const char *
 ddbjson_kind(const struct value *v)
 {
@@ -130,6 +152,55 @@ ddbjson_decode_b(struct value *v, struct err *err)
 		return -1;
 	v->u.str.ptr[n] = '\0';
 	v->u.str.len = n;
+	return 0;
+}
+
+/* Retype a plain scalar node as the payload of tag (S, N, B, BOOL,
+ * NULL) in place; the node is kept, strings are not copied. */
+static int
+ddbjson_type_scalar(struct value *v, enum value_type tag, struct err *err)
+{
+	switch (tag) {
+	case VT_S:
+	case VT_N:
+	case VT_B:
+		if (v->type != VT_S)
+			break;
+		if (tag == VT_N && number_check(v->u.str.ptr, v->u.str.len,
+		    err) != 0)
+			return -1;
+		if (tag == VT_B && ddbjson_decode_b(v, err) != 0)
+			return -1;
+		v->type = tag;
+		return 0;
+	case VT_BOOL:
+		if (v->type != VT_BOOL)
+			break;
+		return 0;
+	case VT_NULL:
+		if (v->type != VT_BOOL || !v->u.boolean)
+			break;
+		v->type = VT_NULL;
+		return 0;
+	default:
+		break;
+	}
+	ddbjson_err_payload(err, tag, ddbjson_kind(v));
+	return -1;
+}
+
+/* Retype a plain node as an element of a set (SS, NS, BS) in place. */
+static int
+ddbjson_type_element(struct value *v, enum value_type set, struct err *err)
+{
+	if (v->type != VT_S) {
+		ddbjson_err_element(err, set, ddbjson_kind(v));
+		return -1;
+	}
+	if (set == VT_NS)
+		return ddbjson_type_scalar(v, VT_N, err);
+	if (set == VT_BS)
+		return ddbjson_type_scalar(v, VT_B, err);
 	return 0;
 }
 
@@ -164,103 +235,107 @@ ddbjson_qsort_elem(const void *pa, const void *pb)
 }
 
 /* Report a duplicated set element (a and b are equal). */
-static struct value *
-ddbjson_fail_duplicate(const struct value *set, const struct value *a,
-    const struct value *b, const struct ddbjson_frame *at, struct err *err)
+static int
+ddbjson_err_duplicate(const struct value *set, const struct value *a,
+    const struct value *b, struct err *err)
 {
 	struct buf q = BUF_INIT;
 
 	if (set->type == VT_BS)
-		ddbjson_fail(at, err, "BS holds the same binary value twice");
-	else if (set->type == VT_NS && (a->u.str.len != b->u.str.len ||
-	    memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len) != 0)) {
+		err_set(err, ERR_INPUT, "BS holds the same binary value twice");
+	else if (set->type == VT_NS && ddbjson_cmp_bytes(a, b) != 0) {
 		ddbjson_add_quoted(&q, a->u.str.ptr, a->u.str.len);
 		buf_add(&q, "\" and \"", 7);
 		ddbjson_add_quoted(&q, b->u.str.ptr, b->u.str.len);
-		ddbjson_fail(at, err, "NS holds the equal numbers \"%s\"",
+		err_set(err, ERR_INPUT, "NS holds the equal numbers \"%s\"",
 		    buf_cstr(&q));
 	} else {
 		ddbjson_add_quoted(&q, a->u.str.ptr, a->u.str.len);
-		ddbjson_fail(at, err, "%s holds \"%s\" twice",
+		err_set(err, ERR_INPUT, "%s holds \"%s\" twice",
 		    value_type_name(set->type), buf_cstr(&q));
 	}
 	buf_cleanup(&q);
-	return NULL;
+	return -1;
 }
 
-/* Check that a typed set holds no element twice (DynamoDB refuses it). */
+/* Check a typed set: not empty, no element twice (DynamoDB refuses
+ * both). */
 static int
-ddbjson_check_unique(const struct value *set, const struct ddbjson_frame *at,
-    struct err *err)
+ddbjson_check_set(const struct value *set, struct err *err)
 {
 	struct value *const *e = set->u.list.items;
 	struct value **sorted;
 	size_t n = set->u.list.len, i, j;
+	int rc = 0;
 
+	if (n == 0)
+		return err_set(err, ERR_INPUT, "%s is empty; DynamoDB sets "
+		    "must hold at least one element",
+		    value_type_name(set->type));
 	if (n <= DDBJSON_SET_PAIRWISE_MAX) {
 		for (i = 1; i < n; i++) {
 			for (j = 0; j < i; j++) {
-				if (ddbjson_cmp_elem(e[j], e[i]) == 0) {
-					ddbjson_fail_duplicate(set, e[j], e[i],
-					    at, err);
-					return -1;
-				}
+				if (ddbjson_cmp_elem(e[j], e[i]) == 0)
+					return ddbjson_err_duplicate(set, e[j],
+					    e[i], err);
 			}
 		}
 		return 0;
 	}
 	sorted = xmemdup(e, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, ddbjson_qsort_elem);
-	for (i = 1; i < n; i++) {
-		if (ddbjson_cmp_elem(sorted[i - 1], sorted[i]) == 0) {
-			ddbjson_fail_duplicate(set, sorted[i - 1], sorted[i],
-			    at, err);
-			free(sorted);
-			return -1;
-		}
+	for (i = 1; i < n && rc == 0; i++) {
+		if (ddbjson_cmp_elem(sorted[i - 1], sorted[i]) == 0)
+			rc = ddbjson_err_duplicate(set, sorted[i - 1],
+			    sorted[i], err);
 	}
 	free(sorted);
-	return 0;
+	return rc;
 }
 
-/* Type the elements of an SS, NS or BS in place; v is the JSON array. */
-static int
-ddbjson_convert_set(struct value *v, enum value_type type,
-    const struct ddbjson_frame *at, struct err *err)
+/*
+ * The tree converter: types a tree that json_parse built, in place.
+ */
+
+/* Where the converter is: a member name or a list index, and its parent.
+ * Frames live on the C stack; the path is only built for an error. */
+struct ddbjson_frame {
+	const struct ddbjson_frame	*up;
+	const char			*name;	/* NULL for a list index */
+	size_t				 len;
+	size_t				 index;
+};
+
+static struct value	*ddbjson_convert(struct value *,
+			     const struct ddbjson_frame *, struct err *);
+
+/* Append the attribute path of a frame: a.b[2].c */
+static void
+ddbjson_add_path(struct buf *b, const struct ddbjson_frame *f)
 {
-	struct ddbjson_frame f = { at, NULL, 0, 0 };
-	enum value_type etype = type == VT_SS ? VT_S : type == VT_NS ? VT_N :
-	    VT_B;
-	size_t i;
-
-	if (v->u.list.len == 0) {
-		ddbjson_fail(at, err, "%s is empty; DynamoDB sets must hold "
-		    "at least one element", value_type_name(type));
-		return -1;
+	if (f == NULL)
+		return;
+	ddbjson_add_path(b, f->up);
+	if (f->name == NULL) {
+		buf_printf(b, "[%zu]", f->index);
+		return;
 	}
-	for (i = 0; i < v->u.list.len; i++) {
-		struct value *e = v->u.list.items[i];
+	if (b->len > 0)
+		buf_addc(b, '.');
+	ddbjson_add_quoted(b, f->name, f->len);
+}
 
-		f.index = i;
-		if (e->type != VT_S) {
-			ddbjson_fail(&f, err, "%s elements must be strings, "
-			    "found %s", value_type_name(type),
-			    ddbjson_kind(e));
-			return -1;
-		}
-		if (etype == VT_N && number_check(e->u.str.ptr, e->u.str.len,
-		    err) != 0) {
-			ddbjson_fail_prefix(&f, err);
-			return -1;
-		}
-		if (etype == VT_B && ddbjson_decode_b(e, err) != 0) {
-			ddbjson_fail_prefix(&f, err);
-			return -1;
-		}
-		e->type = etype;
-	}
-	v->type = type;
-	return ddbjson_check_unique(v, at, err);
+/* Put the attribute path in front of the message in err. */
+static void
+ddbjson_tree_prefix(const struct ddbjson_frame *at, struct err *err)
+{
+	struct buf b = BUF_INIT;
+
+	if (at == NULL)
+		return;
+	ddbjson_add_path(&b, at);
+	err_prefix(err, "%s: ", buf_cstr(&b));
+	buf_cleanup(&b);
 }
 
 /* Type every member of a JSON object in place (an M or a whole item). */
@@ -285,10 +360,10 @@ ddbjson_convert_members(struct value *m, const struct ddbjson_frame *at,
 	return 0;
 }
 
-/* Type the elements of a JSON array in place as an L. */
+/* Type the elements of a JSON array in place: an L, or a set. */
 static int
-ddbjson_convert_list(struct value *l, const struct ddbjson_frame *at,
-    struct err *err)
+ddbjson_convert_elements(struct value *l, enum value_type type,
+    const struct ddbjson_frame *at, struct err *err)
 {
 	struct ddbjson_frame f = { at, NULL, 0, 0 };
 	size_t i;
@@ -297,31 +372,24 @@ ddbjson_convert_list(struct value *l, const struct ddbjson_frame *at,
 		struct value *w = l->u.list.items[i];
 
 		f.index = i;
+		if (type != VT_L) {
+			if (ddbjson_type_element(w, type, err) != 0) {
+				ddbjson_tree_prefix(&f, err);
+				return -1;
+			}
+			continue;
+		}
 		l->u.list.items[i] = NULL;
 		l->u.list.items[i] = ddbjson_convert(w, &f, err);
 		if (l->u.list.items[i] == NULL)
 			return -1;
 	}
+	l->type = type;
+	if (type != VT_L && ddbjson_check_set(l, err) != 0) {
+		ddbjson_tree_prefix(at, err);
+		return -1;
+	}
 	return 0;
-}
-
-/* Check that the payload of a type tag is the JSON type it must be. */
-static int
-ddbjson_expect(const struct value *v, enum value_type json,
-    const char *tag, const struct ddbjson_frame *at, struct err *err)
-{
-	static const char *const want[VT_COUNT] = {
-		[VT_S] = "a string",
-		[VT_BOOL] = "true or false",
-		[VT_M] = "an object",
-		[VT_L] = "an array",
-	};
-
-	if (v->type == json)
-		return 0;
-	ddbjson_fail(at, err, "%s must hold %s, found %s", tag, want[json],
-	    ddbjson_kind(v));
-	return -1;
 }
 
 /*
@@ -333,92 +401,49 @@ ddbjson_convert(struct value *w, const struct ddbjson_frame *at,
     struct err *err)
 {
 	struct value *v = NULL;
-	struct buf q = BUF_INIT;
 	enum value_type type;
-	const char *tag;
 	int rc = -1;
 
-	if (w->type != VT_M || w->u.map.len != 1) {
-		if (w->type != VT_M)
-			ddbjson_fail(at, err, "expected an attribute value "
-			    "such as {\"S\": \"text\"}, found %s",
-			    ddbjson_kind(w));
-		else if (w->u.map.len == 0)
-			ddbjson_fail(at, err, "empty attribute value: "
-			    "expected one type tag");
-		else
-			ddbjson_fail(at, err, "attribute value has %zu type "
-			    "tags; expected exactly one", w->u.map.len);
-		goto fail;
-	}
-	tag = w->u.map.items[0].name;
-	type = value_type_from_name(tag, w->u.map.items[0].name_len);
-	if (type == VT_COUNT) {
-		ddbjson_add_quoted(&q, tag, w->u.map.items[0].name_len);
-		ddbjson_fail(at, err, "unknown type tag \"%s\"",
-		    buf_cstr(&q));
-		buf_cleanup(&q);
-		goto fail;
-	}
-	tag = value_type_name(type);
-	v = w->u.map.items[0].value;
-	w->u.map.items[0].value = NULL;
-	value_free(w);
-	w = NULL;
-
-	switch (type) {
-	case VT_S:
-		rc = ddbjson_expect(v, VT_S, tag, at, err);
-		break;
-	case VT_N:
-		if ((rc = ddbjson_expect(v, VT_S, tag, at, err)) != 0)
-			break;
-		rc = number_check(v->u.str.ptr, v->u.str.len, err);
-		if (rc != 0)
-			ddbjson_fail_prefix(at, err);
-		v->type = VT_N;
-		break;
-	case VT_B:
-		if ((rc = ddbjson_expect(v, VT_S, tag, at, err)) != 0)
-			break;
-		rc = ddbjson_decode_b(v, err);
-		if (rc != 0)
-			ddbjson_fail_prefix(at, err);
-		v->type = VT_B;
-		break;
-	case VT_BOOL:
-		rc = ddbjson_expect(v, VT_BOOL, tag, at, err);
-		break;
-	case VT_NULL:
-		if (v->type != VT_BOOL || !v->u.boolean) {
-			ddbjson_fail(at, err, "NULL must hold true, found %s",
-			    ddbjson_kind(v));
-			break;
+	if (w->type != VT_M)
+		ddbjson_err_not_value(err, ddbjson_kind(w));
+	else if (w->u.map.len == 0)
+		ddbjson_err_no_tag(err);
+	else if (w->u.map.len > 1)
+		ddbjson_err_many_tags(err);
+	else if ((type = value_type_from_name(w->u.map.items[0].name,
+	    w->u.map.items[0].name_len)) == VT_COUNT)
+		ddbjson_err_unknown_tag(err, w->u.map.items[0].name,
+		    w->u.map.items[0].name_len);
+	else {
+		v = w->u.map.items[0].value;
+		w->u.map.items[0].value = NULL;
+		switch (type) {
+		case VT_M:
+			if (v->type != VT_M)
+				break;
+			rc = ddbjson_convert_members(v, at, err);
+			goto done;
+		case VT_L:
+		case VT_SS:
+		case VT_NS:
+		case VT_BS:
+			if (v->type != VT_L)
+				break;
+			rc = ddbjson_convert_elements(v, type, at, err);
+			goto done;
+		default:
+			rc = ddbjson_type_scalar(v, type, err);
+			if (rc != 0)
+				ddbjson_tree_prefix(at, err);
+			goto done;
 		}
-		v->type = VT_NULL;
-		rc = 0;
-		break;
-	case VT_M:
-		if ((rc = ddbjson_expect(v, VT_M, tag, at, err)) != 0)
-			break;
-		rc = ddbjson_convert_members(v, at, err);
-		break;
-	case VT_L:
-		if ((rc = ddbjson_expect(v, VT_L, tag, at, err)) != 0)
-			break;
-		rc = ddbjson_convert_list(v, at, err);
-		break;
-	default:
-		if ((rc = ddbjson_expect(v, VT_L, tag, at, err)) != 0)
-			break;
-		rc = ddbjson_convert_set(v, type, at, err);
-		break;
+		ddbjson_err_payload(err, type, ddbjson_kind(v));
 	}
+	ddbjson_tree_prefix(at, err);
+done:
+	value_free(w);
 	if (rc == 0)
 		return v;
-
-fail:
-	value_free(w);
 	value_free(v);
 	return NULL;
 }
@@ -433,8 +458,7 @@ struct value *
 ddbjson_item_from_tree(struct value *tree, struct err *err)
 {
 	if (tree->type != VT_M) {
-		ddbjson_fail(NULL, err, "expected an item (an object of "
-		    "attributes), found %s", ddbjson_kind(tree));
+		ddbjson_err_not_item(err, ddbjson_kind(tree));
 		value_free(tree);
 		return NULL;
 	}
@@ -445,15 +469,500 @@ ddbjson_item_from_tree(struct value *tree, struct err *err)
 	return tree;
 }
 
+/*
+ * The streaming parser: yajl events straight into typed values, with no
+ * {"TAG": ...} wrapper ever built. Plain JSON around the items (a Query
+ * response) is kept as json_parse would build it.
+ */
+
+enum ddbjson_kind {
+	DK_PLAIN_MAP,		/* plain JSON object */
+	DK_PLAIN_LIST,		/* plain JSON array */
+	DK_ITEM,		/* an item or an M: members are attribute values */
+	DK_LIST,		/* an L: elements are attribute values */
+	DK_SET,			/* an SS, NS or BS: elements are strings */
+	DK_WRAPPER,		/* {"TAG": payload}; no value of its own */
+};
+
+struct ddbjson_pframe {
+	enum ddbjson_kind	 kind;
+	enum value_type		 tag;	/* WRAPPER: VT_COUNT until seen;
+					   SET: the set's type */
+	struct value		*v;	/* the container; NULL for WRAPPER */
+	size_t			 next;	/* PLAIN_LIST, LIST, SET: elements
+					   begun */
+};
+
+struct ddbjson_parser {
+	struct ddbjson_pframe	*frames;
+	size_t			 depth;
+	size_t			 cap;
+	struct value		*root;
+	const char *const	*items;	/* item path patterns */
+	struct err		*err;
+	bool			 json_error;	/* err is about JSON syntax */
+	struct ddbjson_pframe	 inline_frames[DDBJSON_STACK_INLINE];
+};
+
+/* The innermost frame, or NULL at the top level. */
+static struct ddbjson_pframe *
+ddbjson_top(struct ddbjson_parser *p)
+{
+	return p->depth > 0 ? &p->frames[p->depth - 1] : NULL;
+}
+
+/* True for frames whose children are plain JSON. */
+static bool
+ddbjson_is_plain(const struct ddbjson_pframe *f)
+{
+	return f == NULL || f->kind == DK_PLAIN_MAP ||
+	    f->kind == DK_PLAIN_LIST;
+}
+
+/* Put the path of the value being parsed in front of err's message. */
+static void
+ddbjson_stream_prefix(struct ddbjson_parser *p)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < p->depth; i++) {
+		const struct ddbjson_pframe *f = &p->frames[i];
+		const struct value_member *m;
+
+		switch (f->kind) {
+		case DK_PLAIN_MAP:
+		case DK_ITEM:
+			if (f->v->u.map.len == 0)
+				break;
+			m = &f->v->u.map.items[f->v->u.map.len - 1];
+			if (b.len > 0)
+				buf_addc(&b, '.');
+			ddbjson_add_quoted(&b, m->name, m->name_len);
+			break;
+		case DK_PLAIN_LIST:
+		case DK_LIST:
+		case DK_SET:
+			if (f->next > 0)
+				buf_printf(&b, "[%zu]", f->next - 1);
+			break;
+		case DK_WRAPPER:
+			break;
+		}
+	}
+	if (b.len > 0)
+		err_prefix(p->err, "%s: ", buf_cstr(&b));
+	buf_cleanup(&b);
+}
+
+/* True when the plain value about to begin sits where an item pattern
+ * points: "Items[]", "Responses.*[]", "" (the root). */
+static bool
+ddbjson_at_item(const struct ddbjson_parser *p)
+{
+	const char *const *pat;
+	size_t i, n;
+
+	if (p->items == NULL)
+		return false;
+	for (pat = p->items; *pat != NULL; pat++) {
+		const char *s = *pat;
+
+		for (i = 0; i < p->depth && s != NULL; i++) {
+			const struct ddbjson_pframe *f = &p->frames[i];
+			const struct value_member *m;
+
+			if (f->kind == DK_PLAIN_LIST) {
+				s = s[0] == '[' && s[1] == ']' ? s + 2 : NULL;
+				continue;
+			}
+			m = &f->v->u.map.items[f->v->u.map.len - 1];
+			if (*s == '.')
+				s++;
+			n = strcspn(s, ".[");
+			if ((n != 1 || s[0] != '*') && (n != m->name_len ||
+			    memcmp(s, m->name, n) != 0))
+				s = NULL;
+			else
+				s += n;
+		}
+		if (s != NULL && *s == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* Count a new child of the innermost list-like frame. */
+static void
+ddbjson_begin(struct ddbjson_parser *p)
+{
+	struct ddbjson_pframe *top = ddbjson_top(p);
+
+	if (top != NULL && (top->kind == DK_PLAIN_LIST ||
+	    top->kind == DK_LIST || top->kind == DK_SET))
+		top->next++;
+}
+
+/* Hang a finished value where it belongs: the open member or list, the
+ * slot of an attribute value (for a wrapper's payload), or the root. */
+static void
+ddbjson_attach(struct ddbjson_parser *p, struct value *v)
+{
+	struct ddbjson_pframe *f = ddbjson_top(p);
+
+	if (f != NULL && f->kind == DK_WRAPPER)
+		f = p->depth > 1 ? &p->frames[p->depth - 2] : NULL;
+	if (f == NULL) {
+		p->root = v;
+		return;
+	}
+	if (f->kind == DK_PLAIN_MAP || f->kind == DK_ITEM)
+		f->v->u.map.items[f->v->u.map.len - 1].value = v;
+	else
+		value_list_append(f->v, v);
+}
+
+/* Open a frame; refuses documents nested too deep. */
+static int
+ddbjson_push(struct ddbjson_parser *p, enum ddbjson_kind kind,
+    enum value_type tag, struct value *v)
+{
+	struct ddbjson_pframe *f;
+
+	if (p->depth == DDBJSON_MAX_DEPTH) {
+		err_set(p->err, ERR_INPUT, "nested deeper than %d levels",
+		    DDBJSON_MAX_DEPTH);
+		p->json_error = true;
+		return 0;
+	}
+	if (p->depth == p->cap) {
+		p->cap *= 2;
+		if (p->frames == p->inline_frames) {
+			p->frames = xreallocarray(NULL, p->cap,
+			    sizeof *p->frames);
+			memcpy(p->frames, p->inline_frames,
+			    sizeof p->inline_frames);
+		} else
+			p->frames = xreallocarray(p->frames, p->cap,
+			    sizeof *p->frames);
+	}
+	f = &p->frames[p->depth++];
+	f->kind = kind;
+	f->tag = tag;
+	f->v = v;
+	f->next = 0;
+	return 1;
+}
+
+/* Fail with err's message prefixed by the path; frees v. */
+static int
+ddbjson_stream_fail(struct ddbjson_parser *p, struct value *v)
+{
+	ddbjson_stream_prefix(p);
+	value_free(v);
+	return 0;
+}
+
+/* A scalar (string, number, true, false, null) arrived. */
+static int
+ddbjson_on_scalar(struct ddbjson_parser *p, struct value *v)
+{
+	struct ddbjson_pframe *top = ddbjson_top(p);
+
+	ddbjson_begin(p);
+	if (ddbjson_is_plain(top)) {
+		if (ddbjson_at_item(p)) {
+			ddbjson_err_not_item(p->err, ddbjson_kind(v));
+			return ddbjson_stream_fail(p, v);
+		}
+	} else if (top->kind == DK_SET) {
+		if (ddbjson_type_element(v, top->tag, p->err) != 0)
+			return ddbjson_stream_fail(p, v);
+	} else if (top->kind == DK_WRAPPER) {
+		if (ddbjson_type_scalar(v, top->tag, p->err) != 0)
+			return ddbjson_stream_fail(p, v);
+	} else {
+		ddbjson_err_not_value(p->err, ddbjson_kind(v));
+		return ddbjson_stream_fail(p, v);
+	}
+	ddbjson_attach(p, v);
+	return 1;
+}
+
+/* yajl callback: null. */
+static int
+ddbjson_cb_null(void *ctx)
+{
+	return ddbjson_on_scalar(ctx, value_new_null());
+}
+
+/* yajl callback: true or false. */
+static int
+ddbjson_cb_boolean(void *ctx, int b)
+{
+	return ddbjson_on_scalar(ctx, value_new_bool(b != 0));
+}
+
+/* yajl callback: a number, as its text. */
+static int
+ddbjson_cb_number(void *ctx, const char *s, size_t len)
+{
+	return ddbjson_on_scalar(ctx, value_new_n(s, len));
+}
+
+/* yajl callback: a string. */
+static int
+ddbjson_cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return ddbjson_on_scalar(ctx, value_new_s((const char *)s, len));
+}
+
+/* yajl callback: '{'. */
+static int
+ddbjson_cb_start_map(void *ctx)
+{
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+	struct value *v;
+
+	ddbjson_begin(p);
+	if (ddbjson_is_plain(top)) {
+		v = value_new_m();
+		ddbjson_attach(p, v);
+		if (!ddbjson_at_item(p))
+			return ddbjson_push(p, DK_PLAIN_MAP, VT_COUNT, v);
+		/* Items have a dozen attributes or more: grow once. */
+		value_map_reserve(v, DDBJSON_ITEM_RESERVE);
+		return ddbjson_push(p, DK_ITEM, VT_COUNT, v);
+	}
+	switch (top->kind) {
+	case DK_ITEM:
+	case DK_LIST:
+		return ddbjson_push(p, DK_WRAPPER, VT_COUNT, NULL);
+	case DK_SET:
+		ddbjson_err_element(p->err, top->tag, "an object");
+		return ddbjson_stream_fail(p, NULL);
+	default:
+		if (top->tag != VT_M) {
+			ddbjson_err_payload(p->err, top->tag, "an object");
+			return ddbjson_stream_fail(p, NULL);
+		}
+		v = value_new_m();
+		ddbjson_attach(p, v);
+		return ddbjson_push(p, DK_ITEM, VT_COUNT, v);
+	}
+}
+
+/* yajl callback: a member name, or a wrapper's type tag. */
+static int
+ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+	const char *k = (const char *)key;
+	struct value *m = top->v;
+	struct buf q = BUF_INIT;
+	char *name;
+	size_t i;
+
+	if (top->kind == DK_WRAPPER) {
+		if (top->tag != VT_COUNT) {
+			ddbjson_err_many_tags(p->err);
+			return ddbjson_stream_fail(p, NULL);
+		}
+		top->tag = value_type_from_name(k, len);
+		if (top->tag == VT_COUNT) {
+			ddbjson_err_unknown_tag(p->err, k, len);
+			return ddbjson_stream_fail(p, NULL);
+		}
+		return 1;
+	}
+	for (i = 0; i < m->u.map.len; i++) {
+		const struct value_member *mb = &m->u.map.items[i];
+
+		if (mb->name_len == len && memcmp(mb->name, k, len) == 0) {
+			ddbjson_add_quoted(&q, k, len);
+			err_set(p->err, ERR_INPUT, "duplicate member name "
+			    "\"%s\"", buf_cstr(&q));
+			buf_cleanup(&q);
+			p->json_error = true;
+			return 0;
+		}
+	}
+	name = xmalloc(len + 1);
+	memcpy(name, k, len);
+	name[len] = '\0';
+	value_map_add_owned(m, name, len, NULL);
+	return 1;
+}
+
+/* yajl callback: '}'. */
+static int
+ddbjson_cb_end_map(void *ctx)
+{
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+
+	if (top->kind == DK_WRAPPER && top->tag == VT_COUNT) {
+		ddbjson_err_no_tag(p->err);
+		return ddbjson_stream_fail(p, NULL);
+	}
+	p->depth--;
+	return 1;
+}
+
+/* yajl callback: '['. */
+static int
+ddbjson_cb_start_array(void *ctx)
+{
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+	struct value *v;
+
+	ddbjson_begin(p);
+	if (ddbjson_is_plain(top)) {
+		if (ddbjson_at_item(p)) {
+			ddbjson_err_not_item(p->err, "an array");
+			return ddbjson_stream_fail(p, NULL);
+		}
+		v = value_new_l();
+		ddbjson_attach(p, v);
+		return ddbjson_push(p, DK_PLAIN_LIST, VT_COUNT, v);
+	}
+	switch (top->kind) {
+	case DK_ITEM:
+	case DK_LIST:
+		ddbjson_err_not_value(p->err, "an array");
+		return ddbjson_stream_fail(p, NULL);
+	case DK_SET:
+		ddbjson_err_element(p->err, top->tag, "an array");
+		return ddbjson_stream_fail(p, NULL);
+	default:
+		if (top->tag == VT_L) {
+			v = value_new_l();
+			ddbjson_attach(p, v);
+			return ddbjson_push(p, DK_LIST, VT_COUNT, v);
+		}
+		if (top->tag == VT_SS || top->tag == VT_NS ||
+		    top->tag == VT_BS) {
+			v = value_new_set(top->tag);
+			ddbjson_attach(p, v);
+			return ddbjson_push(p, DK_SET, top->tag, v);
+		}
+		ddbjson_err_payload(p->err, top->tag, "an array");
+		return ddbjson_stream_fail(p, NULL);
+	}
+}
+
+/* yajl callback: ']'; a finished set is checked here. */
+static int
+ddbjson_cb_end_array(void *ctx)
+{
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+
+	p->depth--;
+	if (top->kind == DK_SET && ddbjson_check_set(top->v, p->err) != 0)
+		return ddbjson_stream_fail(p, NULL);
+	return 1;
+}
+
+static const yajl_callbacks ddbjson_callbacks = {
+	.yajl_null = ddbjson_cb_null,
+	.yajl_boolean = ddbjson_cb_boolean,
+	.yajl_number = ddbjson_cb_number,
+	.yajl_string = ddbjson_cb_string,
+	.yajl_start_map = ddbjson_cb_start_map,
+	.yajl_map_key = ddbjson_cb_map_key,
+	.yajl_end_map = ddbjson_cb_end_map,
+	.yajl_start_array = ddbjson_cb_start_array,
+	.yajl_end_array = ddbjson_cb_end_array,
+};
+
+/* yajl's allocator hooks, so that out of memory aborts like xmalloc. */
+static void *
+ddbjson_yajl_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return xmalloc(n);
+}
+
+/* yajl's realloc hook. */
+static void *
+ddbjson_yajl_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return xreallocarray(p, n, 1);
+}
+
+/* yajl's free hook. */
+static void
+ddbjson_yajl_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static yajl_alloc_funcs ddbjson_alloc_funcs = {
+	ddbjson_yajl_malloc, ddbjson_yajl_realloc, ddbjson_yajl_free, NULL
+};
+
+struct value *
+ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
+    struct err *err)
+{
+	struct ddbjson_parser p;
+	unsigned char *msg;
+	yajl_handle h;
+	yajl_status st;
+	size_t offset, n;
+
+	memset(&p, 0, sizeof p);
+	p.frames = p.inline_frames;
+	p.cap = DDBJSON_STACK_INLINE;
+	p.items = items;
+	p.err = err;
+	h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &p);
+	st = yajl_parse(h, (const unsigned char *)text, len);
+	offset = yajl_get_bytes_consumed(h);
+	if (st == yajl_status_ok) {
+		st = yajl_complete_parse(h);
+		offset = len;
+	}
+	if (st == yajl_status_client_canceled) {
+		/* Typed errors carry their path; JSON ones the offset. */
+		if (p.json_error)
+			err_prefix(err, "invalid JSON at byte %zu: ", offset);
+	} else if (st != yajl_status_ok) {
+		msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
+		n = strlen((char *)msg);
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
+		    offset, (int)n, (char *)msg);
+		yajl_free_error(h, msg);
+	}
+	if (st != yajl_status_ok) {
+		value_free(p.root);
+		p.root = NULL;
+	}
+	yajl_free(h);
+	if (p.frames != p.inline_frames)
+		free(p.frames);
+	return p.root;
+}
+
 struct value *
 ddbjson_parse_item(const char *text, size_t len, struct err *err)
 {
-	struct value *tree = json_parse(text, len, err);
+	static const char *const root[] = { "", NULL };
 
-	if (tree == NULL)
-		return NULL;
-	return ddbjson_item_from_tree(tree, err);
+	return ddbjson_parse_doc(text, len, root, err);
 }
+
+/*
+ * Output.
+ */
 
 /* Append a string-like value's text as a JSON string. */
 static void

@@ -18,8 +18,26 @@
  * or duplicated set. */
 struct value	*ddbjson_item_from_tree(struct value *tree, struct err *);
 struct value	*ddbjson_value_from_tree(struct value *tree, struct err *);
-/* json_parse + ddbjson_item_from_tree. */
+/* Same result and messages as json_parse + ddbjson_item_from_tree, but
+ * typed while streaming (no {"S": ...} wrappers are built): the fast path
+ * for item data. */
 struct value	*ddbjson_parse_item(const char *, size_t, struct err *);
+/*
+ * Parse a document whose items sit at known places, typing them while
+ * streaming; everything else is plain JSON as json_parse builds it.
+ * items: NULL-terminated patterns, member names joined by '.', "[]" for
+ * the elements of an array, "*" for any member name, "" for the root:
+ * "Items[]", "Responses.*[]". An item place that holds no object is an
+ * error. Errors as json_parse, or (ERR_INPUT) the path from the root and
+ * what is wrong: "Items[3].address.city: unknown type tag \"X\"".
+ */
+struct value	*ddbjson_parse_doc(const char *, size_t,
+		     const char *const *items, struct err *);
+/* Where items sit in DynamoDB responses and export lines: Item,
+ * Attributes, Items[], LastEvaluatedKey, Responses.*[],
+ * UnprocessedKeys.*.Keys[], UnprocessedItems.*[].PutRequest.Item,
+ * UnprocessedItems.*[].DeleteRequest.Key. */
+extern const char *const ddbjson_response_items[];
 
 /* {"name":{"S":"x"},...} for an M; compact, no spaces. */
 void		 ddbjson_emit_item(struct buf *, const struct value *m);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* One INI parser for profiles and the AWS shared config and credentials files. */
+/* One INI parser for profiles and the AWS config and credentials files. */
 #ifndef DYNREPO_INI_H
 #define DYNREPO_INI_H
 

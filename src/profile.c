@@ -254,8 +254,9 @@ profile_finish(struct profile_parse *ps)
 			    k->name);
 	}
 	if (p->table != NULL && !profile_table_ok(p->table))
-		profile_bad(ps, profile_key_line(ps, "table"), "table '%s' is not a DynamoDB "
-		    "table name (3 to 255 of a-z A-Z 0-9 _ . -)", p->table);
+		profile_bad(ps, profile_key_line(ps, "table"), "table '%s' is "
+		    "not a DynamoDB table name (3 to 255 of a-z A-Z 0-9 _ . -)",
+		    p->table);
 	if (p->partition_key == NULL)
 		p->partition_key = xstrdup(PROFILE_PARTITION_KEY);
 	if (p->sort_key == NULL)

@@ -31,12 +31,12 @@ struct profile {
 	char	*region;
 	char	*endpoint;		/* http(s)://... or local:PATH */
 	char	*aws_profile;
-	char	*schema;		/* resolved against the file's directory */
+	char	*schema;		/* relative to the file's directory */
 	char	*ca_bundle;
 	char   **partitions;		/* npartitions ids ("studio-b#east") */
 	size_t	 npartitions;
 	int	 max_attempts;		/* 0: unset */
-	int	 pydantic;		/* 0: unset (the schema's dialect), 1, 2 */
+	int	 pydantic;		/* 1, 2; 0: the schema's dialect */
 	bool	 consistent_reads;	/* default false */
 	bool	 read_only;		/* default false */
 	bool	 allow_http;		/* default false */

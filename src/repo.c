@@ -633,29 +633,76 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n,
 	return rc;
 }
 
+/* A key's identity for duplicate detection: pk, NUL, sk. */
+struct repo_keyref {
+	char	*text;
+	size_t	 len;
+	size_t	 index;
+};
+
+static int
+repo_keyref_cmp(const void *a, const void *b)
+{
+	const struct repo_keyref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->text, y->text, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Mark which of n keys repeat an earlier one: dup[i] is true for every
+ * occurrence after the first, wherever it is in the input. */
+static bool *
+repo_find_duplicates(const struct repo *r, const struct ids *partitions,
+    const struct ids *contents, size_t n)
+{
+	struct repo_keyref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	bool *dup = xcalloc(n ? n : 1, sizeof *dup);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+
+		ids_join(&partitions[i], &b);
+		buf_addc(&b, '\0');
+		ids_join(&contents[i], &b);
+		refs[i].text = buf_detach(&b, &refs[i].len);
+		refs[i].index = i;
+	}
+	qsort(refs, n, sizeof *refs, repo_keyref_cmp);
+	for (i = 1; i < n; i++)
+		if (refs[i].len == refs[i - 1].len &&
+		    memcmp(refs[i].text, refs[i - 1].text, refs[i].len) == 0)
+			dup[refs[i].index] = true;
+	for (i = 0; i < n; i++)
+		free(refs[i].text);
+	free(refs);
+	return dup;
+}
+
 int
 repo_get_batch(struct repo *r, const struct ids *partitions,
     const struct ids *contents, size_t n, repo_each_fn fn, void *ctx,
     struct err *e)
 {
 	struct value **keys = NULL;
-	size_t nkeys = 0, i, j;
+	size_t nkeys = 0, i;
 	int rc = 0, stopped = 0;
+	bool *dup;
 
+	/* BatchGetItem refuses duplicate keys in one request, and a key
+	 * asked for twice would print its item twice: ask once. */
+	dup = repo_find_duplicates(r, partitions, contents, n);
 	for (i = 0; i < n && rc == 0 && !stopped; i++) {
-		struct value *key = repo_key(r, &partitions[i], &contents[i]);
-		bool dup = false;
-
-		/* BatchGetItem refuses duplicate keys in one request. */
-		for (j = 0; j < nkeys && !dup; j++)
-			dup = value_equal(keys[j], key);
-		if (dup) {
-			value_free(key);
+		if (dup[i])
 			continue;
-		}
 		if (keys == NULL)
 			keys = xcalloc(REPO_BATCH_GET_MAX, sizeof *keys);
-		keys[nkeys++] = key;
+		keys[nkeys++] = repo_key(r, &partitions[i], &contents[i]);
 		if (nkeys == REPO_BATCH_GET_MAX) {
 			rc = repo_batch_get(r, keys, nkeys, fn, ctx, &stopped,
 			    e);
@@ -671,6 +718,7 @@ repo_get_batch(struct repo *r, const struct ids *partitions,
 	for (i = 0; i < nkeys; i++)
 		value_free(keys[i]);
 	free(keys);
+	free(dup);
 	return rc;
 }
 
@@ -892,6 +940,56 @@ repo_update(struct repo *r, const struct ids *partition,
 	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc;
+}
+
+int
+repo_scan(struct repo *r, int segment, int total_segments, bool keys_only,
+    repo_each_fn fn, void *ctx, struct err *e)
+{
+	struct request rq;
+	size_t delivered = 0;
+	int rc = 0;
+
+	request_init(&rq, OP_SCAN, r->table);
+	rq.consistent_read = r->consistent_reads;
+	rq.segment = segment;
+	rq.total_segments = total_segments;
+	/* Other repositories may share the table: keep to our prefixes. */
+	rq.filter = expr_and(expr_new(EX_BEGINS_WITH, 2,
+	    expr_new_name(r->partition_key),
+	    expr_new_value(value_new_str(r->partition_prefix))),
+	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),
+	    expr_new_value(value_new_str(r->content_prefix))));
+	if (keys_only) {
+		rq.projection = xcalloc(2, sizeof *rq.projection);
+		path_init(&rq.projection[0]);
+		path_set_name(&rq.projection[0], r->partition_key);
+		path_init(&rq.projection[1]);
+		path_set_name(&rq.projection[1], r->sort_key);
+		rq.nprojection = 2;
+	}
+	for (;;) {
+		struct response rs;
+
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc == 0)
+			rc = repo_deliver(r, &rs, &delivered, 0, fn, ctx, e);
+		value_free(rq.exclusive_start_key);
+		rq.exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq.exclusive_start_key == NULL)
+			break;
+	}
+	request_cleanup(&rq);
+	if (rc == -1 && e != NULL && e->code == ERR_ACCESS_DENIED) {
+		err_prefix(e, "this needs the dynamodb:Scan permission, which "
+		    "the library itself never uses (per-partition reads still "
+		    "work): ");
+		e->code = ERR_ACCESS_DENIED;
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* Collects keys for delete. */

@@ -75,7 +75,8 @@ struct repo_list_opts {
 /* get: 0 and *out = NULL when there is no such item. */
 int	 repo_get(struct repo *, const struct ids *partition,
 	     const struct ids *content, struct content **out, struct err *);
-/* get_batch: BatchGetItem in chunks of 100 (duplicates sent once),
+/* get_batch: BatchGetItem in chunks of 100 (a key given twice anywhere
+ * is asked for once),
  * UnprocessedKeys re-sent with backoff until none remain. Items come in
  * no particular order; missing keys are simply not delivered. */
 int	 repo_get_batch(struct repo *, const struct ids *partitions,
@@ -127,6 +128,14 @@ int	 repo_update_request(struct repo *, const struct ids *partition,
  * deletes). *deleted counts them (may be NULL). */
 int	 repo_delete(struct repo *, const struct ids *partition,
 	     const struct ids *prefix, size_t *deleted, struct err *);
+
+/* scan: every item of the repository (Scan restricted by a filter to
+ * begins_with(pk, "{prefix}#{name}#") AND begins_with(sk,
+ * "{content_type}#")), one segment of total_segments (0: no segments), all
+ * pages. keys_only projects the two key attributes. Needs dynamodb:Scan;
+ * a denial is ERR_ACCESS_DENIED with a message naming the permission. */
+int	 repo_scan(struct repo *, int segment, int total_segments,
+	     bool keys_only, repo_each_fn, void *ctx, struct err *);
 
 /* Statistics of the requests this repository made. */
 struct repo_stats {

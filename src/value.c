@@ -50,13 +50,26 @@ value_dup_bytes(const char *p, size_t len)
 	return s;
 }
 
-/* A string-like value (S, N, B) holding a copy of p. */
+/* True when a string's bytes share the value's allocation. */
+static bool
+value_str_inline(const struct value *v)
+{
+	return v->u.str.ptr == (const char *)(v + 1);
+}
+
+/* A string-like value (S, N, B) holding a copy of p. The bytes live in
+ * the same allocation as the value: half the mallocs for item data. */
 static struct value *
 value_new_bytes(enum value_type type, const void *p, size_t len)
 {
-	struct value *v = value_alloc(type);
+	struct value *v = xmalloc(sizeof *v + len + 1);
 
-	v->u.str.ptr = value_dup_bytes(p, len);
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	v->u.str.ptr = (char *)(v + 1);
+	if (len > 0)
+		memcpy(v->u.str.ptr, p, len);
+	v->u.str.ptr[len] = '\0';
 	v->u.str.len = len;
 	return v;
 }
@@ -143,7 +156,8 @@ value_free(struct value *v)
 	case VT_S:
 	case VT_N:
 	case VT_B:
-		free(v->u.str.ptr);
+		if (!value_str_inline(v))
+			free(v->u.str.ptr);
 		break;
 	case VT_M:
 		for (i = 0; i < v->u.map.len; i++) {
@@ -164,6 +178,22 @@ value_free(struct value *v)
 		break;
 	}
 	free(v);
+}
+
+char *
+value_take_str(struct value *v, size_t *lenp)
+{
+	char *p;
+
+	assert(value_is_scalar_string(v));
+	if (lenp != NULL)
+		*lenp = v->u.str.len;
+	if (value_str_inline(v))
+		p = value_dup_bytes(v->u.str.ptr, v->u.str.len);
+	else
+		p = v->u.str.ptr;
+	free(v);
+	return p;
 }
 
 struct value *
@@ -385,6 +415,17 @@ value_map_grow(struct value *m)
 	if (m->u.map.len < m->u.map.cap)
 		return;
 	m->u.map.cap = m->u.map.cap != 0 ? m->u.map.cap * 2 : 2;
+	m->u.map.items = xreallocarray(m->u.map.items, m->u.map.cap,
+	    sizeof *m->u.map.items);
+}
+
+void
+value_map_reserve(struct value *m, size_t n)
+{
+	assert(m->type == VT_M);
+	if (m->u.map.cap - m->u.map.len >= n)
+		return;
+	m->u.map.cap = m->u.map.len + n;
 	m->u.map.items = xreallocarray(m->u.map.items, m->u.map.cap,
 	    sizeof *m->u.map.items);
 }

@@ -32,7 +32,8 @@ struct value {
 	enum value_type	 type;
 	union {
 		struct {			/* S, N, B */
-			char	*ptr;		/* owned; ptr[len] == '\0' */
+			char	*ptr;		/* owned; ptr[len] == '\0';
+						   see value_take_str */
 			size_t	 len;
 		} str;
 		bool	 boolean;		/* BOOL */
@@ -63,6 +64,11 @@ struct value	*value_new_set(enum value_type);
  * p must have a '\0' at p[len]. */
 struct value	*value_new_owned(enum value_type, char *p, size_t len);
 void		 value_free(struct value *);		/* NULL is a no-op */
+/* The bytes of an S, N or B may share the value's own allocation: never
+ * free, realloc or keep str.ptr past the value. To keep the bytes, take
+ * them: returns a malloc'd copy or the moved buffer (NUL-terminated, *lenp
+ * gets the length if not NULL) and frees v. Cannot fail. */
+char		*value_take_str(struct value *v, size_t *lenp);
 struct value	*value_copy(const struct value *);
 
 /* Deep equality as DynamoDB sees it: numbers by numeric value (1.50 == 1.5),
@@ -79,6 +85,8 @@ void		 value_map_setn(struct value *m, const char *name, size_t len,
  * have a '\0' at name[len], and of v. */
 void		 value_map_add_owned(struct value *m, char *name, size_t len,
 		     struct value *v);
+/* Make room for n more members (a hint; maps grow by themselves). */
+void		 value_map_reserve(struct value *m, size_t n);
 /* Borrowed; NULL when absent or when m is not a map. */
 struct value	*value_map_get(const struct value *m, const char *name);
 struct value	*value_map_getn(const struct value *m, const char *name,

@@ -104,6 +104,92 @@ exports.num = (s) => {
 	exp += BigInt(t);
 	return m[1] + digits + 'e' + exp;
 };
+// JSON.parse, except that every number becomes { $n: "its text" }, so no
+// digit is lost to a double.
+exports.parse = (text) => {
+	let i = 0;
+	const ws = () => { while (/\s/.test(text[i] || '')) i++; };
+	const val = () => {
+		ws();
+		const c = text[i];
+		if (c === '{') {
+			const o = {};
+			i++;
+			ws();
+			if (text[i] === '}') { i++; return o; }
+			for (;;) {
+				ws();
+				const k = val();
+				ws();
+				if (text[i++] !== ':')
+					throw new Error('expected : at ' + i);
+				o[k] = val();
+				ws();
+				const d = text[i++];
+				if (d === '}') return o;
+				if (d !== ',')
+					throw new Error('expected , at ' + i);
+			}
+		}
+		if (c === '[') {
+			const a = [];
+			i++;
+			ws();
+			if (text[i] === ']') { i++; return a; }
+			for (;;) {
+				a.push(val());
+				ws();
+				const d = text[i++];
+				if (d === ']') return a;
+				if (d !== ',')
+					throw new Error('expected , at ' + i);
+			}
+		}
+		if (c === '"') {
+			const m = /^"(?:[^"\\]|\\.)*"/.exec(text.slice(i));
+			if (m === null)
+				throw new Error('bad string at ' + i);
+			i += m[0].length;
+			return JSON.parse(m[0]);
+		}
+		const m = /^(?:-?[0-9][0-9.eE+-]*|true|false|null)/.exec(text.slice(i));
+		if (m === null)
+			throw new Error('bad value at ' + i);
+		i += m[0].length;
+		return /^[-0-9]/.test(m[0]) ? { $n: m[0] } : JSON.parse(m[0]);
+	};
+	const v = val();
+	ws();
+	if (i !== text.length)
+		throw new Error('text after the value at ' + i);
+	return v;
+};
+// A DynamoDB JSON value as h.parse returns its plain JSON form.
+exports.plain = function plain(d) {
+	const [t, v] = Object.entries(d)[0];
+	switch (t) {
+	case 'S': return v;
+	case 'N': return { $n: v };
+	case 'BOOL': return v;
+	case 'NULL': return null;
+	case 'L': return v.map(plain);
+	case 'M': return Object.fromEntries(Object.entries(v).map(
+	    ([k, x]) => [k, plain(x)]));
+	default: throw new Error('type ' + t + ' has no plain form');
+	}
+};
+// h.canon for h.parse results: numbers compared by value (h.num).
+exports.canonx = function canonx(v) {
+	if (v !== null && typeof v === 'object' && typeof v.$n === 'string' &&
+	    Object.keys(v).length === 1)
+		return 'N(' + exports.num(v.$n) + ')';
+	if (Array.isArray(v))
+		return '[' + v.map(canonx).join(',') + ']';
+	if (v !== null && typeof v === 'object')
+		return '{' + Object.keys(v).sort().map((k) =>
+		    JSON.stringify(k) + ':' + canonx(v[k])).join(',') + '}';
+	return JSON.stringify(v);
+};
 // The raw text of the number that follows "name": in a JSON document.
 exports.rawnum = (text, name) => {
 	const re = new RegExp('"' + name + '":(-?[0-9.eE+-]+)');
@@ -175,7 +261,7 @@ fail()
 fail_file()
 {
 	printf '%s:\n' "$1" >>"$T_DIAG"
-	head -c 1500 "$2" | head -n 12 | sed 's/^/  /' >>"$T_DIAG"
+	head -n 12 "$2" | cut -c 1-400 | sed 's/^/  /' >>"$T_DIAG"
 }
 
 # End a test point: print ok / not ok, then the diagnostics as "# " lines.
@@ -188,10 +274,10 @@ t_end()
 		t_end_todo=" # TODO $2"
 	fi
 	if [ -s "$T_DIAG" ]; then
-		echo "not ok $T_NUM - $1$t_end_todo"
+		printf 'not ok %s - %s%s\n' "$T_NUM" "$1" "$t_end_todo"
 		sed 's/^/# /' "$T_DIAG"
 	else
-		echo "ok $T_NUM - $1$t_end_todo"
+		printf 'ok %s - %s%s\n' "$T_NUM" "$1" "$t_end_todo"
 	fi
 	: >"$T_DIAG"
 }
@@ -242,7 +328,7 @@ check_err_has()
 # Expect stderr of the last run not to contain the fixed string $1.
 check_err_lacks()
 {
-	if grep -F -i -q -e "$1" "$ERR"; then
+	if grep -F -q -e "$1" "$ERR"; then
 		fail "stderr contains: $1"
 		fail_file "stderr" "$ERR"
 	fi

@@ -71,6 +71,21 @@ setup(void)
 	cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
 	response_cleanup(&rs);
 	request_cleanup(&rq);
+	/* CreateTable answers CREATING; wait for ACTIVE as a client must. */
+	for (int i = 0; i < 100; i++) {
+		bool active;
+
+		request_init(&rq, OP_DESCRIBE_TABLE, table);
+		response_init(&rs);
+		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+		active = rs.table_status != NULL &&
+		    strcmp(rs.table_status, "ACTIVE") == 0;
+		response_cleanup(&rs);
+		request_cleanup(&rq);
+		if (active)
+			break;
+		usleep(20000);
+	}
 }
 
 static void
@@ -289,7 +304,7 @@ Test(dynalite, update_semantics_and_conflicts)
 	ids_parse(&p, "p");
 	ids_parse(&a, "usa#ny#a1");
 	ids_parse(&missing, "usa#ny#zz");
-	cr_assert_eq(repo_put(repo, c, &e), 0);
+	cr_assert_eq(repo_put(repo, c, &e), 0, "%s", e.msg);
 	cr_assert_eq(repo_update(repo, &p, &a, &uc, true, &e), 0, "%s", e.msg);
 	cr_assert_eq(repo_get(repo, &p, &a, &got, &e), 0);
 	cr_assert_eq(got->current_version, 2);

@@ -484,6 +484,29 @@ Test(creds, process_timeout)
 	creds_provider_free(p);
 }
 
+Test(creds, process_that_closes_its_output_and_lingers)
+{
+	struct creds_options o = {
+		.getenv_fn = fake_getenv,
+		.env_ctx = &env,
+		.process_timeout_ms = 300,
+	};
+	struct creds_provider *p;
+	struct timespec t0, t1;
+	struct creds c;
+	struct err err;
+
+	process_config("aws/process_lingers.sh");
+	p = creds_provider_new_ex(&o);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(creds_provider_get(p, &c, &err), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_assert_str_eq(err.msg, "AWS profile 'default': credential_process "
+	    "did not finish within 300 ms");
+	cr_assert_lt(t1.tv_sec - t0.tv_sec, 5);
+	creds_provider_free(p);
+}
+
 Test(creds, static_credentials_are_cached)
 {
 	struct creds_provider *p;

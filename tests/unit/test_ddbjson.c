@@ -35,33 +35,56 @@ emit_item(const struct value *v)
 	return buf_detach(&b, NULL);
 }
 
+/* json_parse + ddbjson_item_from_tree of a C string. */
+static struct value *
+tree_item(const char *s, struct err *err)
+{
+	struct value *t;
+
+	err_clear(err);
+	t = json_parse(s, strlen(s), err);
+	if (t == NULL)
+		return NULL;
+	return ddbjson_item_from_tree(t, err);
+}
+
+/* Both parsers must refuse doc with the same message; it is returned
+ * (static storage). */
+static const char *
+both_fail(const char *doc)
+{
+	static struct err err;
+	struct value *v;
+	struct err terr;
+
+	v = tree_item(doc, &terr);
+	cr_expect_null(v, "tree path parsed %s", doc);
+	value_free(v);
+	v = item(doc, &err);
+	cr_expect_null(v, "streaming path parsed %s", doc);
+	value_free(v);
+	cr_expect_eq(err.code, ERR_INPUT, "%s", doc);
+	cr_expect_eq(terr.code, ERR_INPUT, "%s", doc);
+	cr_expect_str_eq(err.msg, terr.msg, "the two paths disagree on %s",
+	    doc);
+	return err.msg;
+}
+
 /* Parsing must fail with exactly this message. */
 static void
 expect_error(const char *doc, const char *msg)
 {
-	struct value *v;
-	struct err err;
-
-	v = item(doc, &err);
-	cr_expect_null(v, "%s parsed", doc);
-	value_free(v);
-	cr_expect_eq(err.code, ERR_INPUT, "%s", doc);
-	cr_expect_str_eq(err.msg, msg, "%s", doc);
+	cr_expect_str_eq(both_fail(doc), msg, "%s", doc);
 }
 
 /* Parsing must fail with a message that contains this text. */
 static void
 expect_error_has(const char *doc, const char *part)
 {
-	struct value *v;
-	struct err err;
+	const char *msg = both_fail(doc);
 
-	v = item(doc, &err);
-	cr_expect_null(v, "%s parsed", doc);
-	value_free(v);
-	cr_expect_eq(err.code, ERR_INPUT, "%s", doc);
-	cr_expect(strstr(err.msg, part) != NULL, "%s: \"%s\" lacks \"%s\"",
-	    doc, err.msg, part);
+	cr_expect(strstr(msg, part) != NULL, "%s: \"%s\" lacks \"%s\"",
+	    doc, msg, part);
 }
 
 Test(ddbjson, every_type_round_trips)
@@ -122,6 +145,13 @@ Test(ddbjson, every_type_round_trips)
 	out = emit_item(v);
 	cr_expect_str_eq(out, doc);
 	free(out);
+	e = tree_item(doc, &err);
+	cr_assert_not_null(e, "%s", err.msg);
+	cr_expect(value_equal(v, e));
+	out = emit_item(e);
+	cr_expect_str_eq(out, doc);
+	free(out);
+	value_free(e);
 	value_free(v);
 }
 
@@ -230,7 +260,8 @@ Test(ddbjson, wrong_shapes_rejected_with_paths)
 	expect_error("{\"a\":{\"S\":1}}", "a: S must hold a string, found a "
 	    "number");
 	expect_error("{\"a\":{\"S\":\"x\",\"N\":\"1\"}}",
-	    "a: attribute value has 2 type tags; expected exactly one");
+	    "a: attribute value has more than one type tag; expected exactly "
+	    "one");
 	expect_error("{\"a\":{}}",
 	    "a: empty attribute value: expected one type tag");
 	expect_error("{\"a\":\"x\"}", "a: expected an attribute value such "
@@ -318,7 +349,7 @@ Test(ddbjson, sets_must_be_nonempty_and_unique)
 Test(ddbjson, large_sets_checked_for_duplicates)
 {
 	struct buf b = BUF_INIT;
-	struct value *v;
+	struct value *v, *t;
 	struct err err;
 	int i;
 
@@ -332,23 +363,143 @@ Test(ddbjson, large_sets_checked_for_duplicates)
 	v = ddbjson_parse_item(b.data, b.len, &err);
 	cr_assert_not_null(v, "%s", err.msg);
 	cr_expect_eq(value_map_get(v, "ns")->u.list.len, 200);
+	t = tree_item(b.data, &err);
+	cr_assert_not_null(t, "%s", err.msg);
+	cr_expect(value_equal(v, t));
+	value_free(t);
 	value_free(v);
 
 	b.len -= strlen("]}}");
 	buf_adds(&b, ",\"s3\"]}}");
-	v = ddbjson_parse_item(b.data, b.len, &err);
-	cr_expect_null(v);
-	cr_expect_str_eq(err.msg, "ss: SS holds \"s3\" twice");
+	expect_error(b.data, "ss: SS holds \"s3\" twice");
 	buf_reset(&b);
 	buf_adds(&b, "{\"ns\":{\"NS\":[");
 	for (i = 0; i < 200; i++)
 		buf_printf(&b, "\"%d.%d\",", i, i % 10);
 	/* "77.70" equals "77.7", the 78th element. */
 	buf_adds(&b, "\"77.70\"]}}");
+	expect_error(b.data, "ns: NS holds the equal numbers \"77.7\" and "
+	    "\"77.70\"");
+	buf_cleanup(&b);
+}
+
+Test(ddbjson, parse_doc_types_items_in_responses)
+{
+	static const char query[] =
+	    "{\"Count\":2,\"Items\":[{\"a\":{\"S\":\"x\"}},"
+	    "{\"a\":{\"N\":\"1.50\"},\"S\":{\"M\":{}}}],"
+	    "\"ScannedCount\":3,\"LastEvaluatedKey\":{\"k\":{\"S\":\"x\"}},"
+	    "\"ConsumedCapacity\":{\"TableName\":\"t\",\"CapacityUnits\":0.5}}";
+	static const char batch[] =
+	    "{\"Responses\":{\"t1\":[{\"a\":{\"BOOL\":true}}],\"t2\":[]},"
+	    "\"UnprocessedKeys\":{\"t1\":{\"Keys\":[{\"k\":{\"N\":\"1\"}}],"
+	    "\"ConsistentRead\":true}},"
+	    "\"UnprocessedItems\":{\"t\":[{\"PutRequest\":{\"Item\":"
+	    "{\"k\":{\"SS\":[\"a\"]}}}},{\"DeleteRequest\":{\"Key\":"
+	    "{\"k\":{\"B\":\"aGk=\"}}}}]}}";
+	struct value *d, *l, *e;
+	struct err err;
+
+	d = ddbjson_parse_doc(query, strlen(query), ddbjson_response_items,
+	    &err);
+	cr_assert_not_null(d, "%s", err.msg);
+	cr_expect_eq(value_map_get(d, "Count")->type, VT_N);
+	cr_expect_str_eq(value_map_get(d, "Count")->u.str.ptr, "2");
+	l = value_map_get(d, "Items");
+	cr_assert_eq(l->type, VT_L);
+	cr_assert_eq(l->u.list.len, 2);
+	e = value_map_get(l->u.list.items[0], "a");
+	cr_expect_eq(e->type, VT_S);
+	cr_expect_str_eq(e->u.str.ptr, "x");
+	e = value_map_get(l->u.list.items[1], "a");
+	cr_expect_eq(e->type, VT_N);
+	cr_expect_str_eq(e->u.str.ptr, "1.50");
+	/* An attribute named like a tag is still an attribute. */
+	cr_expect_eq(value_map_get(l->u.list.items[1], "S")->type, VT_M);
+	e = value_map_get(value_map_get(d, "LastEvaluatedKey"), "k");
+	cr_expect_eq(e->type, VT_S);
+	/* Plain JSON elsewhere: the capacity object stays plain. */
+	e = value_map_get(d, "ConsumedCapacity");
+	cr_expect_eq(value_map_get(e, "TableName")->type, VT_S);
+	cr_expect_eq(value_map_get(e, "CapacityUnits")->type, VT_N);
+	value_free(d);
+
+	d = ddbjson_parse_doc(batch, strlen(batch), ddbjson_response_items,
+	    &err);
+	cr_assert_not_null(d, "%s", err.msg);
+	l = value_map_get(value_map_get(d, "Responses"), "t1");
+	cr_expect_eq(value_map_get(l->u.list.items[0], "a")->type, VT_BOOL);
+	l = value_map_get(value_map_get(value_map_get(d, "UnprocessedKeys"),
+	    "t1"), "Keys");
+	cr_expect_eq(value_map_get(l->u.list.items[0], "k")->type, VT_N);
+	l = value_map_get(value_map_get(d, "UnprocessedItems"), "t");
+	e = value_map_get(value_map_get(l->u.list.items[0], "PutRequest"),
+	    "Item");
+	cr_expect_eq(value_map_get(e, "k")->type, VT_SS);
+	e = value_map_get(value_map_get(l->u.list.items[1], "DeleteRequest"),
+	    "Key");
+	e = value_map_get(e, "k");
+	cr_expect_eq(e->type, VT_B);
+	cr_expect_str_eq(e->u.str.ptr, "hi");
+	value_free(d);
+
+	/* Without patterns it is json_parse. */
+	d = ddbjson_parse_doc(query, strlen(query), NULL, &err);
+	cr_assert_not_null(d, "%s", err.msg);
+	e = json_parse(query, strlen(query), &err);
+	cr_assert_not_null(e, "%s", err.msg);
+	cr_expect(value_equal(d, e));
+	value_free(d);
+	value_free(e);
+}
+
+Test(ddbjson, parse_doc_errors_name_the_full_path)
+{
+	static const char *const pats[] = { "Items[]", "Key", NULL };
+	static const char *const cases[][2] = {
+		{ "{\"Items\":[{},{\"a\":{\"M\":{\"b\":{\"X\":1}}}}]}",
+		  "Items[1].a.b: unknown type tag \"X\"" },
+		{ "{\"Items\":[{\"a\":{\"SS\":[]}}]}",
+		  "Items[0].a: SS is empty; DynamoDB sets must hold at least "
+		  "one element" },
+		{ "{\"Items\":[1]}",
+		  "Items[0]: expected an item (an object of attributes), found "
+		  "a number" },
+		{ "{\"Key\":[]}",
+		  "Key: expected an item (an object of attributes), found an "
+		  "array" },
+		{ "{\"Items\":[{\"a\":{\"S\":\"x\"},\"a\":{\"S\":\"x\"}}]}",
+		  "invalid JSON at byte 28: duplicate member name \"a\"" },
+		{ "{\"Items\":[{\"a\":{\"S\":\"x\"}}",
+		  "invalid JSON at byte 25: parse error: premature EOF" },
+	};
+	struct value *d;
+	struct err err;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		d = ddbjson_parse_doc(cases[i][0], strlen(cases[i][0]), pats,
+		    &err);
+		cr_expect_null(d, "%s", cases[i][0]);
+		value_free(d);
+		cr_expect_eq(err.code, ERR_INPUT);
+		cr_expect_str_eq(err.msg, cases[i][1]);
+	}
+}
+
+Test(ddbjson, streaming_depth_is_limited)
+{
+	struct buf b = BUF_INIT;
+	struct value *v;
+	struct err err;
+	int i;
+
+	buf_adds(&b, "{\"a\":");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, "{\"L\":[");
 	v = ddbjson_parse_item(b.data, b.len, &err);
 	cr_expect_null(v);
-	cr_expect_str_eq(err.msg, "ns: NS holds the equal numbers \"77.7\" "
-	    "and \"77.70\"");
+	cr_expect(strstr(err.msg, "nested deeper") != NULL, "%s", err.msg);
 	buf_cleanup(&b);
 }
 
@@ -460,7 +611,8 @@ Test(ddbjson, golden_items_from_pydantic_dynamo)
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s (set DYNREPO_TESTDATA)", path);
 	while ((n = getline(&line, &cap, f)) > 0) {
-		struct value *tree, *it, *back;
+		static const char *const items[] = { "Item", NULL };
+		struct value *tree, *it, *back, *stream;
 		struct buf b = BUF_INIT;
 		struct err err;
 
@@ -479,6 +631,12 @@ Test(ddbjson, golden_items_from_pydantic_dynamo)
 		cr_assert_not_null(it, "line %zu: %s", lines, err.msg);
 		if (lines == 1)
 			check_first_item(it);
+
+		stream = ddbjson_parse_doc(line, (size_t)n, items, &err);
+		cr_assert_not_null(stream, "line %zu: %s", lines, err.msg);
+		cr_expect(value_equal(it, value_map_get(stream, "Item")),
+		    "line %zu: the streaming parser differs", lines);
+		value_free(stream);
 
 		ddbjson_emit_item(&b, it);
 		out = buf_detach(&b, NULL);

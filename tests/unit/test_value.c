@@ -351,3 +351,51 @@ Test(value, copy_is_deep)
 	value_free(m);
 	value_free(c);
 }
+
+Test(value, take_str_keeps_the_bytes)
+{
+	struct value *v;
+	size_t len;
+	char *p;
+
+	v = value_new_s("a\0b", 3);
+	p = value_take_str(v, &len);
+	cr_expect_eq(len, 3);
+	cr_expect_eq(memcmp(p, "a\0b", 4), 0);
+	free(p);
+
+	v = value_new_owned(VT_B, xstrdup("xyz"), 3);
+	p = value_take_str(v, NULL);
+	cr_expect_str_eq(p, "xyz");
+	free(p);
+
+	/* A copy's bytes are its own. */
+	v = value_new_owned(VT_N, xstrdup("7"), 1);
+	p = value_take_str(value_copy(v), &len);
+	value_free(v);
+	cr_expect_str_eq(p, "7");
+	cr_expect_eq(len, 1);
+	free(p);
+}
+
+Test(value, map_reserve)
+{
+	struct value *m = value_new_m();
+	struct value_member *items;
+	char name[16];
+	int i;
+
+	value_map_set(m, "a", value_new_null());
+	value_map_reserve(m, 20);
+	cr_expect_geq(m->u.map.cap, 21);
+	items = m->u.map.items;
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "m%d", i);
+		value_map_set(m, name, value_new_bool(true));
+	}
+	/* No growth was needed. */
+	cr_expect_eq(m->u.map.items, items);
+	cr_expect_eq(m->u.map.len, 21);
+	cr_expect_eq(value_map_get(m, "a")->type, VT_NULL);
+	value_free(m);
+}

@@ -1,0 +1,3035 @@
+/* SPDX-License-Identifier: ISC */
+/* The embedded store: tables in one SQLite file, with DynamoDB's semantics. */
+#include "config.h"
+
+#include "store_local.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base64.h"
+#include "buf.h"
+#include "ddbjson.h"
+#include "expr_eval.h"
+#include "number.h"
+#include "xmalloc.h"
+
+/* "dynr" in PRAGMA application_id marks a file as ours. */
+#define STORE_LOCAL_APP_ID	0x64796e72
+#define STORE_LOCAL_FORMAT	"dynrepo-local"
+#define STORE_LOCAL_VERSION	"1"
+
+/* DynamoDB's limits. */
+#define STORE_LOCAL_ITEM_MAX	409600		/* 400 KB */
+#define STORE_LOCAL_HASH_MAX	2048
+#define STORE_LOCAL_RANGE_MAX	1024
+#define STORE_LOCAL_PAGE_MAX	(1024 * 1024)	/* Query/Scan page */
+#define STORE_LOCAL_GET_MAX	100		/* BatchGetItem keys */
+#define STORE_LOCAL_WRITE_MAX	25		/* BatchWriteItem requests */
+#define STORE_LOCAL_ANSWER_MAX	(16 * 1024 * 1024)	/* BatchGetItem */
+#define STORE_LOCAL_LIST_MAX	100		/* ListTables page */
+#define STORE_LOCAL_SEGMENTS_MAX 1000000
+#define STORE_LOCAL_NAME_MAX	255
+#define STORE_LOCAL_BUSY_MS	5000
+/* Longest user text quoted in a message. */
+#define STORE_LOCAL_QUOTE_MAX	400
+
+#define STORE_LOCAL_NAME_RE	"[a-zA-Z0-9_.-]+"
+#define STORE_LOCAL_TYPES	"{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
+
+/* Statements prepared once per connection. */
+enum store_local_stmt {
+	SL_GET_TABLE,
+	SL_GET_ITEM,
+	SL_PUT_ITEM,
+	SL_DEL_ITEM,
+	SL_COUNT_ITEMS,
+	SL_LIST_TABLES,
+	SL_ADD_TABLE,
+	SL_DROP_ITEMS,
+	SL_DROP_TABLE,
+	SL_STMT_COUNT
+};
+
+static const char *const store_local_sql[SL_STMT_COUNT] = {
+	[SL_GET_TABLE] = "SELECT hash_key, hash_type, range_key, range_type "
+	    "FROM tables WHERE name = ?1",
+	[SL_GET_ITEM] = "SELECT item, size FROM items "
+	    "WHERE tbl = ?1 AND pk = ?2 AND sk = ?3",
+	[SL_PUT_ITEM] = "INSERT OR REPLACE INTO items (tbl, pk, sk, item, size) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SL_DEL_ITEM] = "DELETE FROM items WHERE tbl = ?1 AND pk = ?2 AND sk = ?3",
+	[SL_COUNT_ITEMS] = "SELECT count(*) FROM items WHERE tbl = ?1",
+	[SL_LIST_TABLES] = "SELECT name FROM tables WHERE name > ?1 "
+	    "ORDER BY name LIMIT ?2",
+	[SL_ADD_TABLE] = "INSERT INTO tables (name, hash_key, hash_type, "
+	    "range_key, range_type, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SL_DROP_ITEMS] = "DELETE FROM items WHERE tbl = ?1",
+	[SL_DROP_TABLE] = "DELETE FROM tables WHERE name = ?1",
+};
+
+static const char store_local_schema[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE tables (name TEXT PRIMARY KEY, hash_key TEXT NOT NULL,"
+	" hash_type TEXT NOT NULL, range_key TEXT, range_type TEXT,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE items (tbl TEXT NOT NULL, pk BLOB NOT NULL,"
+	" sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
+	" PRIMARY KEY (tbl, pk, sk));"
+	"INSERT INTO meta VALUES ('format', '" STORE_LOCAL_FORMAT "');"
+	"INSERT INTO meta VALUES ('schema_version', '" STORE_LOCAL_VERSION "');";
+
+struct store_local {
+	struct store	 base;
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmts[SL_STMT_COUNT];
+};
+
+/* A table's key schema, read from the tables table. */
+struct store_local_table {
+	char		 name[STORE_LOCAL_NAME_MAX + 1];
+	char		*hash_key;
+	char		*range_key;	/* NULL for a hash-only table */
+	enum value_type	 hash_type;
+	enum value_type	 range_type;
+};
+
+/* A primary key as SQLite stores it: the key values' bytes (borrowed).
+ * S keys are their UTF-8 bytes and B keys their raw bytes, so SQLite's
+ * memcmp order of BLOBs is DynamoDB's order; a hash-only table has an
+ * empty sk. */
+struct store_local_key {
+	const char	*pk;
+	size_t		 pklen;
+	const char	*sk;
+	size_t		 sklen;
+};
+
+/* One condition of a key condition expression, after decomposition. */
+struct store_local_kcond {
+	const char		*name;
+	size_t			 name_len;
+	enum expr_kind		 op;	/* EQ LT LE GT GE BETWEEN BEGINS_WITH */
+	const struct value	*v[2];
+	size_t			 nv;
+};
+
+struct store_local_kc {
+	struct store_local_kcond	*c;
+	size_t				 n;
+};
+
+/* A number's shape, as DynamoDB measures and limits it. */
+struct store_local_num {
+	bool		 neg;
+	size_t		 digits;	/* significant digits; 0 for zero */
+	long long	 e;		/* power of ten of the first digit */
+};
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* The code src/awsclient.c gives a DynamoDB error name, so callers cannot
+ * tell the stores apart. */
+static enum err_code
+store_local_code(const char *type)
+{
+	if (strcmp(type, "ConditionalCheckFailedException") == 0)
+		return ERR_CONFLICT;
+	if (strcmp(type, "ResourceNotFoundException") == 0)
+		return ERR_NOT_FOUND;
+	return ERR_SERVICE;
+}
+
+/* Record a DynamoDB error as awsclient records one: "Type: message". */
+static int
+store_local_vfail(struct err *e, const char *type, const char *fmt,
+    va_list ap)
+{
+	char msg[sizeof e->msg];
+	size_t i;
+
+	if (e == NULL)
+		return -1;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	err_set(e, store_local_code(type), "%s: %s", type, msg);
+	/* As awsclient_clean: no control characters in messages. */
+	for (i = 0; e->msg[i] != '\0'; i++)
+		if ((unsigned char)e->msg[i] < 0x20 || e->msg[i] == 0x7f)
+			e->msg[i] = ' ';
+	snprintf(e->aws_type, sizeof e->aws_type, "%s", type);
+	e->http_status = 400;
+	return -1;
+}
+
+/* A DynamoDB error of the given type. */
+static int
+store_local_fail(struct err *e, const char *type, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+store_local_fail(struct err *e, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_local_vfail(e, type, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A ValidationException. */
+static int
+store_local_invalid(struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+store_local_invalid(struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_local_vfail(e, "ValidationException", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Turn an expr_eval error (ERR_INPUT, DynamoDB's words) into the error
+ * DynamoDB would send, with prefix in front of its message. */
+static int
+store_local_adopt(struct err *e, const char *prefix)
+{
+	char msg[sizeof e->msg], type[sizeof e->aws_type];
+	const char *m;
+	size_t tl;
+
+	if (e == NULL)
+		return -1;
+	if (e->code != ERR_INPUT && e->aws_type[0] == '\0')
+		return -1;
+	snprintf(type, sizeof type, "%s", e->aws_type[0] != '\0' ?
+	    e->aws_type : "ValidationException");
+	memcpy(msg, e->msg, sizeof msg);
+	m = msg;
+	tl = strlen(type);
+	if (strncmp(m, type, tl) == 0 && m[tl] == ':' && m[tl + 1] == ' ')
+		m += tl + 2;
+	if (strncmp(m, prefix, strlen(prefix)) == 0)
+		prefix = "";
+	return store_local_fail(e, type, "%s%s", prefix, m);
+}
+
+/* An SQLite failure: ERR_IO with the file and SQLite's reason. */
+static int
+store_local_sqlerr(struct store_local *sl, const char *what, struct err *e)
+{
+	return err_set(e, ERR_IO, "%s: %s: %s", sl->path, what,
+	    sqlite3_errmsg(sl->db));
+}
+
+/* Append user text for a message, cut at STORE_LOCAL_QUOTE_MAX bytes. */
+static void
+store_local_quote(struct buf *b, const char *s, size_t len)
+{
+	if (len > STORE_LOCAL_QUOTE_MAX) {
+		buf_add(b, s, STORE_LOCAL_QUOTE_MAX);
+		buf_adds(b, "...");
+	} else
+		buf_add(b, s, len);
+}
+
+/* DynamoDB's [a, b, [2]] form of a document path in messages. */
+static void
+store_local_path_str(const struct path *p, struct buf *b)
+{
+	size_t i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < p->n; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		if (p->segs[i].name != NULL)
+			store_local_quote(b, p->segs[i].name,
+			    p->segs[i].name_len);
+		else
+			buf_printf(b, "[%ld]", p->segs[i].index);
+	}
+	buf_addc(b, ']');
+}
+
+/* A scalar as DynamoDB's messages show it: S as is, N canonical, B in
+ * base64. */
+static void
+store_local_scalar_str(const struct value *v, struct buf *b)
+{
+	struct buf t = BUF_INIT;
+
+	switch (v->type) {
+	case VT_S:
+		store_local_quote(b, v->u.str.ptr, v->u.str.len);
+		break;
+	case VT_N:
+		number_canonical(v->u.str.ptr, v->u.str.len, b);
+		break;
+	case VT_B:
+		base64_encode(&t, v->u.str.ptr, v->u.str.len);
+		store_local_quote(b, buf_cstr(&t), t.len);
+		buf_cleanup(&t);
+		break;
+	case VT_BOOL:
+		buf_adds(b, v->u.boolean ? "true" : "false");
+		break;
+	default:
+		buf_adds(b, value_type_name(v->type));
+		break;
+	}
+}
+
+/* ---- numbers --------------------------------------------------------- */
+
+/* Parse a number's sign, significant digits and exponent; -1 when the
+ * text is not a number. */
+static int
+store_local_num_parse(const char *t, size_t len, struct store_local_num *n)
+{
+	size_t i = 0, pos = 0, intlen = 0, first = SIZE_MAX, last = 0;
+	long long x = 0;
+	bool point = false, eneg = false;
+
+	n->neg = false;
+	if (i < len && (t[i] == '-' || t[i] == '+'))
+		n->neg = t[i++] == '-';
+	for (; i < len; i++) {
+		if (t[i] == '.' && !point) {
+			point = true;
+			continue;
+		}
+		if (t[i] < '0' || t[i] > '9')
+			break;
+		if (!point)
+			intlen++;
+		if (t[i] != '0') {
+			if (first == SIZE_MAX)
+				first = pos;
+			last = pos;
+		}
+		pos++;
+	}
+	if (pos == 0)
+		return -1;
+	if (i < len && (t[i] == 'e' || t[i] == 'E')) {
+		i++;
+		if (i < len && (t[i] == '-' || t[i] == '+'))
+			eneg = t[i++] == '-';
+		if (i == len || t[i] < '0' || t[i] > '9')
+			return -1;
+		for (; i < len && t[i] >= '0' && t[i] <= '9'; i++)
+			if (x < 1000000000000LL)
+				x = x * 10 + (t[i] - '0');
+	}
+	if (i != len)
+		return -1;
+	if (first == SIZE_MAX) {
+		n->neg = false;
+		n->digits = 0;
+		n->e = 0;
+		return 0;
+	}
+	n->digits = last - first + 1;
+	n->e = (long long)intlen - 1 - (long long)first + (eneg ? -x : x);
+	return 0;
+}
+
+/* DynamoDB's check of a number (checkNum); false with the message. */
+static bool
+store_local_number_ok(const char *t, size_t len, struct buf *why)
+{
+	struct store_local_num n;
+
+	if (len == 0) {
+		buf_adds(why, "The parameter cannot be converted to a numeric "
+		    "value");
+		return false;
+	}
+	if (number_check(t, len, NULL) == 0)
+		return true;
+	if (store_local_num_parse(t, len, &n) == 0 && n.e > 125)
+		buf_adds(why, "Number overflow. Attempting to store a number "
+		    "with magnitude larger than supported range");
+	else if (store_local_num_parse(t, len, &n) == 0 && n.e < -130)
+		buf_adds(why, "Number underflow. Attempting to store a number "
+		    "with magnitude smaller than supported range");
+	else if (store_local_num_parse(t, len, &n) == 0 && n.digits > 38)
+		buf_adds(why, "Attempting to store more than 38 significant "
+		    "digits in a Number");
+	else {
+		buf_adds(why, "The parameter cannot be converted to a numeric "
+		    "value: ");
+		store_local_quote(why, t, len);
+	}
+	return false;
+}
+
+/* Replace every N (and NS element) in v by its canonical text, as
+ * DynamoDB stores numbers ("1.50" reads back as "1.5"). */
+static void
+store_local_canonical(struct value *v)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		number_canonical(v->u.str.ptr, v->u.str.len, &b);
+		free(v->u.str.ptr);
+		v->u.str.ptr = buf_detach(&b, &v->u.str.len);
+		break;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			store_local_canonical(v->u.map.items[i].value);
+		break;
+	case VT_L:
+	case VT_NS:
+		for (i = 0; i < v->u.list.len; i++)
+			store_local_canonical(v->u.list.items[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- attribute values ------------------------------------------------ */
+
+/* qsort order of set elements by bytes. */
+static int
+store_local_qsort_bytes(const void *pa, const void *pb)
+{
+	const struct value *a = *(const struct value *const *)pa;
+	const struct value *b = *(const struct value *const *)pb;
+	size_t n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+	int c = memcmp(a->u.str.ptr, b->u.str.ptr, n);
+
+	if (c != 0)
+		return c;
+	return a->u.str.len < b->u.str.len ? -1 : a->u.str.len > b->u.str.len;
+}
+
+/* qsort order of NS elements by value. */
+static int
+store_local_qsort_number(const void *pa, const void *pb)
+{
+	const struct value *a = *(const struct value *const *)pa;
+	const struct value *b = *(const struct value *const *)pb;
+
+	return number_cmp(a->u.str.ptr, a->u.str.len, b->u.str.ptr,
+	    b->u.str.len);
+}
+
+/* Whether a set holds two equal elements (numbers by value). */
+static bool
+store_local_set_has_dup(const struct value *set)
+{
+	const struct value **v;
+	size_t i, n = set->u.list.len;
+	bool dup = false;
+	int (*cmp)(const void *, const void *) = set->type == VT_NS ?
+	    store_local_qsort_number : store_local_qsort_bytes;
+
+	if (n < 2)
+		return false;
+	v = xreallocarray(NULL, n, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = set->u.list.items[i];
+	qsort(v, n, sizeof *v, cmp);
+	for (i = 1; i < n && !dup; i++)
+		dup = cmp(&v[i - 1], &v[i]) == 0;
+	free(v);
+	return dup;
+}
+
+/* A set's elements as DynamoDB lists them in messages: [a, b]. */
+static void
+store_local_set_str(const struct value *set, struct buf *b)
+{
+	size_t i;
+
+	buf_addc(b, '[');
+	for (i = 0; i < set->u.list.len && b->len < 600; i++) {
+		if (i > 0)
+			buf_adds(b, ", ");
+		store_local_scalar_str(set->u.list.items[i], b);
+	}
+	buf_addc(b, ']');
+}
+
+/* DynamoDB's check of one attribute value (validateAttributeValue): false
+ * with its message in why. */
+static bool
+store_local_value_ok(const struct value *v, struct buf *why)
+{
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		return store_local_number_ok(v->u.str.ptr, v->u.str.len, why);
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		if (v->u.list.len == 0) {
+			buf_adds(why, v->type == VT_SS ? "One or more parameter "
+			    "values were invalid: An string set  may not be "
+			    "empty" : v->type == VT_NS ? "One or more parameter "
+			    "values were invalid: An number set  may not be "
+			    "empty" : "One or more parameter values were "
+			    "invalid: Binary sets should not be empty");
+			return false;
+		}
+		for (i = 0; i < v->u.list.len; i++) {
+			const struct value *x = v->u.list.items[i];
+
+			if (x->type != (v->type == VT_SS ? VT_S : v->type ==
+			    VT_NS ? VT_N : VT_B)) {
+				buf_printf(why, "One or more parameter values "
+				    "were invalid: %s element is of type %s",
+				    value_type_name(v->type),
+				    value_type_name(x->type));
+				return false;
+			}
+			if (v->type == VT_NS && !store_local_number_ok(
+			    x->u.str.ptr, x->u.str.len, why))
+				return false;
+		}
+		if (!store_local_set_has_dup(v))
+			return true;
+		if (v->type == VT_NS) {
+			buf_adds(why, "Input collection contains duplicates");
+			return false;
+		}
+		buf_adds(why, "One or more parameter values were invalid: "
+		    "Input collection ");
+		store_local_set_str(v, why);
+		buf_adds(why, v->type == VT_SS ? " contains duplicates." :
+		    "of type BS contains duplicates.");
+		return false;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			if (!store_local_value_ok(v->u.map.items[i].value, why))
+				return false;
+		return true;
+	case VT_L:
+		for (i = 0; i < v->u.list.len; i++)
+			if (!store_local_value_ok(v->u.list.items[i], why))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Check every attribute of an item or key; ValidationException with
+ * prefix in front of DynamoDB's message. */
+static int
+store_local_check_values(const struct value *m, const char *prefix,
+    struct err *e)
+{
+	struct buf why = BUF_INIT;
+	int rc = 0;
+
+	if (m->type != VT_M)
+		return store_local_invalid(e, "%sexpected a map of attributes",
+		    prefix);
+	if (!store_local_value_ok(m, &why)) {
+		/* DynamoDB keeps the prefix off these, for its own reasons. */
+		if (strstr(buf_cstr(&why), "contains duplicates") != NULL ||
+		    strstr(buf_cstr(&why), "numeric value") != NULL ||
+		    strstr(buf_cstr(&why), "significant digits") != NULL ||
+		    strstr(buf_cstr(&why), "number with magnitude") != NULL ||
+		    strstr(buf_cstr(&why), "number set") != NULL)
+			prefix = "";
+		rc = store_local_invalid(e, "%s%s", prefix, buf_cstr(&why));
+	}
+	buf_cleanup(&why);
+	return rc;
+}
+
+/* Walk the values of an expression in the order expr_render numbers
+ * them (:v0, :v1, ...), checking each. */
+static bool
+store_local_expr_values_ok(const struct expr *x, size_t *nv, struct buf *why)
+{
+	size_t i;
+
+	if (x == NULL)
+		return true;
+	if (x->kind == EX_VALUE) {
+		if (!store_local_value_ok(x->value, why)) {
+			buf_printf(why, " for key :v%zu", *nv);
+			return false;
+		}
+		(*nv)++;
+		return true;
+	}
+	for (i = 0; i < x->nargs; i++)
+		if (!store_local_expr_values_ok(x->args[i], nv, why))
+			return false;
+	return true;
+}
+
+/* The ExpressionAttributeValues check: every value of the request's
+ * expressions, in the order the wire form lists them. */
+static int
+store_local_check_expr_values(const struct request *rq, struct err *e)
+{
+	static const enum update_action order[] = {
+		UPD_SET, UPD_REMOVE, UPD_ADD, UPD_DELETE
+	};
+	struct buf why = BUF_INIT;
+	size_t nv = 0, k, i;
+	bool ok = true;
+
+	if (rq->op == OP_UPDATE_ITEM) {
+		for (k = 0; k < 4 && ok; k++)
+			for (i = 0; i < rq->update.n && ok; i++)
+				if (rq->update.clauses[i].action == order[k])
+					ok = store_local_expr_values_ok(
+					    rq->update.clauses[i].operand, &nv,
+					    &why);
+	}
+	if (ok && (rq->op == OP_QUERY || rq->op == OP_SCAN)) {
+		if (rq->op == OP_QUERY)
+			ok = store_local_expr_values_ok(rq->key_condition,
+			    &nv, &why);
+		if (ok)
+			ok = store_local_expr_values_ok(rq->filter, &nv, &why);
+	}
+	if (ok && (rq->op == OP_PUT_ITEM || rq->op == OP_UPDATE_ITEM ||
+	    rq->op == OP_DELETE_ITEM))
+		ok = store_local_expr_values_ok(rq->condition, &nv, &why);
+	if (!ok)
+		store_local_invalid(e, "ExpressionAttributeValues contains "
+		    "invalid value: %s", buf_cstr(&why));
+	buf_cleanup(&why);
+	return ok ? 0 : -1;
+}
+
+/* ---- static checks of expressions ------------------------------------ */
+
+/* Two path segments name the same thing. */
+static bool
+store_local_seg_equal(const struct path_seg *a, const struct path_seg *b)
+{
+	if (a->name == NULL || b->name == NULL)
+		return a->name == NULL && b->name == NULL &&
+		    a->index == b->index;
+	return a->name_len == b->name_len &&
+	    memcmp(a->name, b->name, a->name_len) == 0;
+}
+
+/* DynamoDB's check that no two document paths of a projection or of an
+ * update's targets overlap ("a" and "a.b") or conflict ("a.b", "a[0]"). */
+static int
+store_local_check_paths(const struct path *const *p, size_t n,
+    const char *prefix, struct err *e)
+{
+	const struct path *c1 = NULL, *c2 = NULL, *o1 = NULL, *o2 = NULL;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i, j, k;
+	int rc = 0;
+
+	for (j = 1; j < n && o1 == NULL; j++) {
+		for (i = 0; i < j; i++) {
+			bool differ = false;
+
+			for (k = 0; k < p[i]->n && k < p[j]->n; k++) {
+				const struct path_seg *s = &p[i]->segs[k];
+				const struct path_seg *t = &p[j]->segs[k];
+
+				if ((s->name == NULL) != (t->name == NULL)) {
+					c1 = p[i];
+					c2 = p[j];
+					differ = true;
+					break;
+				}
+				if (!store_local_seg_equal(s, t)) {
+					differ = true;
+					break;
+				}
+			}
+			if (!differ) {
+				o1 = p[i];
+				o2 = p[j];
+				break;
+			}
+		}
+	}
+	if (o1 != NULL || c1 != NULL) {
+		store_local_path_str(o1 != NULL ? o1 : c1, &a);
+		store_local_path_str(o1 != NULL ? o2 : c2, &b);
+		rc = store_local_invalid(e, "%sTwo document paths %s with each "
+		    "other; must remove or rewrite one of these paths; path "
+		    "one: %s, path two: %s", prefix, o1 != NULL ? "overlap" :
+		    "conflict", buf_cstr(&a), buf_cstr(&b));
+	}
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+	return rc;
+}
+
+/* The name DynamoDB's messages give a function node; NULL for others. */
+static const char *
+store_local_function_name(enum expr_kind k)
+{
+	switch (k) {
+	case EX_BEGINS_WITH:
+		return "begins_with";
+	case EX_CONTAINS:
+		return "contains";
+	case EX_EXISTS:
+		return "attribute_exists";
+	case EX_NOT_EXISTS:
+		return "attribute_not_exists";
+	case EX_ATTR_TYPE:
+		return "attribute_type";
+	case EX_SIZE:
+		return "size";
+	case EX_IF_NOT_EXISTS:
+		return "if_not_exists";
+	case EX_LIST_APPEND:
+		return "list_append";
+	default:
+		return NULL;
+	}
+}
+
+/* The operator text of a comparison. */
+static const char *
+store_local_cmp_name(enum expr_kind k)
+{
+	switch (k) {
+	case EX_EQ:
+		return "=";
+	case EX_NE:
+		return "<>";
+	case EX_LT:
+		return "<";
+	case EX_LE:
+		return "<=";
+	case EX_GT:
+		return ">";
+	case EX_GE:
+		return ">=";
+	default:
+		return "?";
+	}
+}
+
+/* The type DynamoDB's parser knows an operand to have: a literal's type,
+ * N for size(), BOOL for a condition function; NULL when unknown. */
+static const char *
+store_local_operand_type(const struct expr *x, bool immediate)
+{
+	if (x->kind == EX_VALUE)
+		return value_type_name(x->value->type);
+	if (immediate)
+		return NULL;
+	if (x->kind == EX_SIZE)
+		return "N";
+	if (x->kind == EX_BEGINS_WITH || x->kind == EX_CONTAINS ||
+	    x->kind == EX_EXISTS || x->kind == EX_NOT_EXISTS ||
+	    x->kind == EX_ATTR_TYPE)
+		return "BOOL";
+	return NULL;
+}
+
+/* Order two scalars of one type as DynamoDB does; 0 for other types. */
+static int
+store_local_scalar_cmp(const struct value *a, const struct value *b)
+{
+	size_t n;
+	int c;
+
+	if (a->type == VT_N)
+		return number_cmp(a->u.str.ptr, a->u.str.len, b->u.str.ptr,
+		    b->u.str.len);
+	if (a->type != VT_S && a->type != VT_B)
+		return 0;
+	n = a->u.str.len < b->u.str.len ? a->u.str.len : b->u.str.len;
+	c = memcmp(a->u.str.ptr, b->u.str.ptr, n);
+	if (c != 0)
+		return c;
+	return a->u.str.len < b->u.str.len ? -1 : a->u.str.len > b->u.str.len;
+}
+
+/* First error of each kind the condition parser reports. */
+struct store_local_cond_errs {
+	struct buf	misused;
+	struct buf	distinct;
+	struct buf	function;
+};
+
+/* Function calls used as operands: only size() may be one. */
+static void
+store_local_cond_misused(const struct expr *x, size_t from,
+    struct store_local_cond_errs *c)
+{
+	size_t i;
+
+	for (i = from; i < x->nargs && c->misused.len == 0; i++) {
+		const char *f = store_local_function_name(x->args[i]->kind);
+
+		if (f != NULL && x->args[i]->kind != EX_SIZE)
+			buf_printf(&c->misused, "The function is not allowed "
+			    "to be used this way in an expression; function: "
+			    "%s", f);
+	}
+}
+
+/* Two identical paths as the operands of op. */
+static void
+store_local_cond_distinct(const char *op, const struct expr *a,
+    const struct expr *b, struct store_local_cond_errs *c)
+{
+	if (c->distinct.len > 0 || a->kind != EX_PATH || b->kind != EX_PATH ||
+	    !path_equal(&a->path, &b->path))
+		return;
+	buf_printf(&c->distinct, "The first operand must be distinct from "
+	    "the remaining operands for this operator or function; "
+	    "operator: %s, first operand: ", op);
+	store_local_path_str(&a->path, &c->distinct);
+}
+
+/* BETWEEN's literal bounds: one type, low <= high. */
+static void
+store_local_cond_between(const struct expr *lo, const struct expr *hi,
+    struct store_local_cond_errs *c)
+{
+	const char *what;
+
+	if (c->function.len > 0 || lo->kind != EX_VALUE || hi->kind != EX_VALUE)
+		return;
+	if (lo->value->type != hi->value->type)
+		what = "same data type for lower and upper bounds";
+	else if (store_local_scalar_cmp(lo->value, hi->value) > 0)
+		what = "upper bound to be greater than or equal to lower bound";
+	else
+		return;
+	buf_printf(&c->function, "The BETWEEN operator requires %s; lower "
+	    "bound operand: AttributeValue: {%s:", what,
+	    value_type_name(lo->value->type));
+	store_local_scalar_str(lo->value, &c->function);
+	buf_printf(&c->function, "}, upper bound operand: AttributeValue: "
+	    "{%s:", value_type_name(hi->value->type));
+	store_local_scalar_str(hi->value, &c->function);
+	buf_addc(&c->function, '}');
+}
+
+/* The argument checks of a function call (checkFunction). */
+static void
+store_local_cond_function(const struct expr *x,
+    struct store_local_cond_errs *c)
+{
+	const char *f = store_local_function_name(x->kind), *type;
+	size_t i;
+
+	if (x->nargs == 2)
+		store_local_cond_distinct(f, x->args[0], x->args[1], c);
+	if (c->function.len > 0)
+		return;
+	switch (x->kind) {
+	case EX_EXISTS:
+	case EX_NOT_EXISTS:
+		if (x->nargs < 1 || x->args[0]->kind != EX_PATH)
+			buf_printf(&c->function, "Operator or function "
+			    "requires a document path; operator or function: "
+			    "%s", f);
+		break;
+	case EX_BEGINS_WITH:
+		for (i = 0; i < x->nargs; i++) {
+			type = store_local_operand_type(x->args[i], false);
+			if (type != NULL && strcmp(type, "S") != 0 &&
+			    strcmp(type, "B") != 0) {
+				buf_printf(&c->function, "Incorrect operand "
+				    "type for operator or function; operator "
+				    "or function: %s, operand type: %s", f,
+				    type);
+				break;
+			}
+		}
+		break;
+	case EX_ATTR_TYPE:
+		type = x->nargs == 2 ? store_local_operand_type(x->args[1],
+		    false) : NULL;
+		if (type == NULL || strcmp(type, "S") != 0)
+			buf_printf(&c->function, "Incorrect operand type for "
+			    "operator or function; operator or function: %s, "
+			    "operand type: %s", f, type != NULL ? type :
+			    "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}");
+		else if (value_type_from_name(x->args[1]->value->u.str.ptr,
+		    x->args[1]->value->u.str.len) == VT_COUNT) {
+			buf_adds(&c->function, "Invalid attribute type name "
+			    "found; type: ");
+			store_local_quote(&c->function,
+			    x->args[1]->value->u.str.ptr,
+			    x->args[1]->value->u.str.len);
+			buf_adds(&c->function, ", valid types: "
+			    STORE_LOCAL_TYPES);
+		}
+		break;
+	case EX_SIZE:
+		type = x->nargs == 1 ? store_local_operand_type(x->args[0],
+		    false) : NULL;
+		if (type != NULL && (strcmp(type, "N") == 0 ||
+		    strcmp(type, "BOOL") == 0 || strcmp(type, "NULL") == 0))
+			buf_printf(&c->function, "Incorrect operand type for "
+			    "operator or function; operator or function: %s, "
+			    "operand type: %s", f, type);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Walk a condition as DynamoDB's parser does (operands before the
+ * operator), noting the first error of each kind. */
+static void
+store_local_cond_walk(const struct expr *x, bool is_condition,
+    struct store_local_cond_errs *c)
+{
+	bool logical = x->kind == EX_AND || x->kind == EX_OR ||
+	    x->kind == EX_NOT;
+	size_t i;
+
+	for (i = 0; i < x->nargs; i++)
+		store_local_cond_walk(x->args[i], logical, c);
+	if (is_condition && x->kind == EX_SIZE && c->misused.len == 0)
+		buf_adds(&c->misused, "The function is not allowed to be used "
+		    "this way in an expression; function: size");
+	switch (x->kind) {
+	case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+		store_local_cond_misused(x, 0, c);
+		if (x->nargs == 2)
+			store_local_cond_distinct(store_local_cmp_name(x->kind),
+			    x->args[0], x->args[1], c);
+		break;
+	case EX_BETWEEN:
+		store_local_cond_misused(x, 0, c);
+		if (x->nargs == 3)
+			store_local_cond_between(x->args[1], x->args[2], c);
+		break;
+	case EX_IN:
+		store_local_cond_misused(x, 0, c);
+		break;
+	case EX_BEGINS_WITH: case EX_CONTAINS: case EX_EXISTS:
+	case EX_NOT_EXISTS: case EX_ATTR_TYPE: case EX_SIZE:
+		store_local_cond_misused(x, 0, c);
+		store_local_cond_function(x, c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* What DynamoDB refuses in a condition, filter or key condition before
+ * reading any item; prefix names the expression ("Invalid
+ * FilterExpression: "). */
+static int
+store_local_check_cond(const struct expr *x, const char *prefix,
+    struct err *e)
+{
+	struct store_local_cond_errs c = { BUF_INIT, BUF_INIT, BUF_INIT };
+	const struct buf *first = NULL;
+	int rc = 0;
+
+	if (x == NULL)
+		return 0;
+	store_local_cond_walk(x, true, &c);
+	if (c.misused.len > 0)
+		first = &c.misused;
+	else if (c.distinct.len > 0)
+		first = &c.distinct;
+	else if (c.function.len > 0)
+		first = &c.function;
+	if (first != NULL)
+		rc = store_local_invalid(e, "%s%s", prefix, buf_cstr(first));
+	buf_cleanup(&c.misused);
+	buf_cleanup(&c.distinct);
+	buf_cleanup(&c.function);
+	return rc;
+}
+
+/* The type name an update's ADD or DELETE operand has in messages. */
+static const char *
+store_local_update_type(enum value_type t)
+{
+	switch (t) {
+	case VT_S:
+		return "STRING";
+	case VT_N:
+		return "NUMBER";
+	case VT_B:
+		return "BINARY";
+	case VT_NULL:
+		return "NULL";
+	case VT_BOOL:
+		return "BOOLEAN";
+	case VT_L:
+		return "LIST";
+	case VT_M:
+		return "MAP";
+	default:
+		return NULL;
+	}
+}
+
+/* The function checks of a SET operand (operands first). */
+static void
+store_local_update_walk(const struct expr *x, struct buf *err)
+{
+	const char *f, *type;
+	size_t i;
+
+	for (i = 0; i < x->nargs; i++)
+		store_local_update_walk(x->args[i], err);
+	if (err->len > 0)
+		return;
+	switch (x->kind) {
+	case EX_IF_NOT_EXISTS:
+		if (x->nargs < 1 || x->args[0]->kind != EX_PATH)
+			buf_adds(err, "Operator or function requires a document "
+			    "path; operator or function: if_not_exists");
+		break;
+	case EX_LIST_APPEND:
+	case EX_PLUS:
+	case EX_MINUS:
+		f = x->kind == EX_LIST_APPEND ? "list_append" :
+		    x->kind == EX_PLUS ? "+" : "-";
+		for (i = 0; i < x->nargs; i++) {
+			type = store_local_operand_type(x->args[i], true);
+			if (type != NULL && strcmp(type, x->kind ==
+			    EX_LIST_APPEND ? "L" : "N") != 0) {
+				buf_printf(err, "Incorrect operand type for "
+				    "operator or function; operator or "
+				    "function: %s, operand type: %s", f, type);
+				break;
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* What DynamoDB refuses in an update expression before reading the item:
+ * overlapping or conflicting targets, ADD/DELETE operands of the wrong
+ * type, function operands of the wrong type. */
+static int
+store_local_check_update(const struct update *u, struct err *e)
+{
+	static const enum update_action order[] = {
+		UPD_SET, UPD_REMOVE, UPD_ADD, UPD_DELETE
+	};
+	static const char prefix[] = "Invalid UpdateExpression: ";
+	const struct path **paths;
+	struct buf operand = BUF_INIT, function = BUF_INIT;
+	size_t n = 0, k, i;
+	int rc = 0;
+
+	if (u->n == 0)
+		return 0;
+	paths = xreallocarray(NULL, u->n, sizeof *paths);
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < u->n; i++) {
+			const struct update_clause *c = &u->clauses[i];
+			const char *type;
+
+			if (c->action != order[k])
+				continue;
+			paths[n++] = &c->path;
+			if ((c->action == UPD_ADD || c->action == UPD_DELETE) &&
+			    c->operand != NULL && c->operand->kind ==
+			    EX_VALUE && operand.len == 0) {
+				type = store_local_update_type(
+				    c->operand->value->type);
+				if (type != NULL && !(c->action == UPD_ADD &&
+				    c->operand->value->type == VT_N))
+					buf_printf(&operand, "Incorrect operand "
+					    "type for operator or function; "
+					    "operator: %s, operand type: %s",
+					    c->action == UPD_ADD ? "ADD" :
+					    "DELETE", type);
+			}
+			if (c->action == UPD_SET && c->operand != NULL)
+				store_local_update_walk(c->operand, &function);
+		}
+	}
+	rc = store_local_check_paths(paths, n, prefix, e);
+	if (rc == 0 && operand.len > 0)
+		rc = store_local_invalid(e, "%s%s", prefix, buf_cstr(&operand));
+	else if (rc == 0 && function.len > 0)
+		rc = store_local_invalid(e, "%s%s", prefix,
+		    buf_cstr(&function));
+	free(paths);
+	buf_cleanup(&operand);
+	buf_cleanup(&function);
+	return rc;
+}
+
+/* The projection's paths may not overlap. */
+static int
+store_local_check_projection(const struct request *rq, struct err *e)
+{
+	const struct path **paths;
+	size_t i;
+	int rc;
+
+	if (rq->nprojection < 2)
+		return 0;
+	paths = xreallocarray(NULL, rq->nprojection, sizeof *paths);
+	for (i = 0; i < rq->nprojection; i++)
+		paths[i] = &rq->projection[i];
+	rc = store_local_check_paths(paths, rq->nprojection,
+	    "Invalid ProjectionExpression: ", e);
+	free(paths);
+	return rc;
+}
+
+/* ---- names and keys -------------------------------------------------- */
+
+/* DynamoDB's constraints on a table name, as field `field` of the
+ * request: N validation errors, each quoting the name. */
+static int
+store_local_check_table_name(const char *name, const char *field,
+    struct err *e)
+{
+	struct buf msg = BUF_INIT, q = BUF_INIT;
+	size_t len, i;
+	int nerr = 0, rc = 0;
+	bool re = true;
+
+	if (name == NULL)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value null at '%s' failed to satisfy constraint: Member "
+		    "must not be null", field);
+	len = strlen(name);
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+		    name[i] == '.' || name[i] == '-'))
+			re = false;
+	store_local_quote(&q, name, len);
+	if (!re || len == 0) {
+		buf_printf(&msg, "Value '%s' at '%s' failed to satisfy "
+		    "constraint: Member must satisfy regular expression "
+		    "pattern: " STORE_LOCAL_NAME_RE, buf_cstr(&q), field);
+		nerr++;
+	}
+	if (len < 3 || len > STORE_LOCAL_NAME_MAX) {
+		buf_printf(&msg, "%sValue '%s' at '%s' failed to satisfy "
+		    "constraint: Member must have length %s than or equal to "
+		    "%d", nerr > 0 ? "; " : "", buf_cstr(&q), field,
+		    len < 3 ? "greater" : "less", len < 3 ? 3 :
+		    STORE_LOCAL_NAME_MAX);
+		nerr++;
+	}
+	if (nerr > 0)
+		rc = store_local_invalid(e, "%d validation error%s detected: %s",
+		    nerr, nerr > 1 ? "s" : "", buf_cstr(&msg));
+	buf_cleanup(&msg);
+	buf_cleanup(&q);
+	return rc;
+}
+
+/* The statement for s, prepared on first use; NULL with ERR_IO. */
+static sqlite3_stmt *
+store_local_stmt(struct store_local *sl, enum store_local_stmt s,
+    struct err *e)
+{
+	if (sl->stmts[s] == NULL &&
+	    sqlite3_prepare_v3(sl->db, store_local_sql[s], -1,
+	    SQLITE_PREPARE_PERSISTENT, &sl->stmts[s], NULL) != SQLITE_OK) {
+		store_local_sqlerr(sl, "prepare", e);
+		return NULL;
+	}
+	return sl->stmts[s];
+}
+
+/* Bind bytes as a BLOB (an empty one too: a NULL pointer would bind
+ * NULL). */
+static void
+store_local_bind_blob(sqlite3_stmt *st, int i, const char *p, size_t len)
+{
+	if (len == 0)
+		sqlite3_bind_zeroblob(st, i, 0);
+	else
+		sqlite3_bind_blob(st, i, p, (int)len, SQLITE_STATIC);
+}
+
+/* Bind table name and key as ?1 ?2 ?3. */
+static void
+store_local_bind_key(sqlite3_stmt *st, const struct store_local_table *t,
+    const struct store_local_key *k)
+{
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	store_local_bind_blob(st, 2, k->pk, k->pklen);
+	store_local_bind_blob(st, 3, k->sk, k->sklen);
+}
+
+/* Reset a statement for its next use. */
+static void
+store_local_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Free what a table description holds. */
+static void
+store_local_table_cleanup(struct store_local_table *t)
+{
+	free(t->hash_key);
+	free(t->range_key);
+	t->hash_key = t->range_key = NULL;
+}
+
+/* A key type stored in the tables table; VT_COUNT when unsupported. */
+static enum value_type
+store_local_key_type(const unsigned char *s)
+{
+	if (s != NULL && strcmp((const char *)s, "S") == 0)
+		return VT_S;
+	if (s != NULL && strcmp((const char *)s, "B") == 0)
+		return VT_B;
+	return VT_COUNT;
+}
+
+/* Read table name's key schema into t. ResourceNotFoundException when
+ * there is no such table; DescribeTable and DeleteTable name it. */
+static int
+store_local_table_get(struct store_local *sl, const char *name,
+    bool name_it, struct store_local_table *t, struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_GET_TABLE, e);
+	const unsigned char *range;
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (st == NULL)
+		return -1;
+	snprintf(t->name, sizeof t->name, "%s", name);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		store_local_done(st);
+		if (name_it)
+			return store_local_fail(e, "ResourceNotFoundException",
+			    "Requested resource not found: Table: %s not found",
+			    name);
+		return store_local_fail(e, "ResourceNotFoundException",
+		    "Requested resource not found");
+	}
+	if (rc != SQLITE_ROW) {
+		store_local_sqlerr(sl, "reading the table list", e);
+		store_local_done(st);
+		return -1;
+	}
+	t->hash_key = xstrdup((const char *)sqlite3_column_text(st, 0));
+	t->hash_type = store_local_key_type(sqlite3_column_text(st, 1));
+	range = sqlite3_column_text(st, 2);
+	if (range != NULL) {
+		t->range_key = xstrdup((const char *)range);
+		t->range_type = store_local_key_type(
+		    sqlite3_column_text(st, 3));
+	}
+	store_local_done(st);
+	if (t->hash_type == VT_COUNT || (t->range_key != NULL &&
+	    t->range_type == VT_COUNT)) {
+		store_local_table_cleanup(t);
+		return err_set(e, ERR_CONFIG, "%s: table %s has a key type "
+		    "other than S or B, which the embedded store does not "
+		    "support", sl->path, name);
+	}
+	return 0;
+}
+
+/* One key attribute of a key (validateKeyPiece): present, of the
+ * schema's type, not empty, within DynamoDB's size limits. */
+static bool
+store_local_piece_ok(const struct value *key, const char *attr,
+    enum value_type type, bool is_hash, struct buf *why)
+{
+	const struct value *v = value_map_get(key, attr);
+
+	if (v == NULL || v->type != type) {
+		buf_adds(why, "The provided key element does not match the "
+		    "schema");
+		return false;
+	}
+	if (v->u.str.len == 0) {
+		buf_printf(why, "One or more parameter values were invalid: "
+		    "The AttributeValue for a key attribute cannot contain an "
+		    "empty %s value. Key: %s", type == VT_S ? "string" :
+		    "binary", attr);
+		return false;
+	}
+	if (is_hash && v->u.str.len > STORE_LOCAL_HASH_MAX) {
+		buf_adds(why, "One or more parameter values were invalid: "
+		    "Size of hashkey has exceeded the maximum size limit "
+		    "of2048 bytes");
+		return false;
+	}
+	if (!is_hash && v->u.str.len > STORE_LOCAL_RANGE_MAX) {
+		buf_adds(why, "One or more parameter values were invalid: "
+		    "Aggregated size of all range keys has exceeded the size "
+		    "limit of 1024 bytes");
+		return false;
+	}
+	return true;
+}
+
+/* A whole key (validateKey): exactly the schema's attributes. */
+static bool
+store_local_key_ok(const struct store_local_table *t, const struct value *key,
+    struct buf *why)
+{
+	if (key->u.map.len != (t->range_key != NULL ? 2u : 1u)) {
+		buf_adds(why, "The provided key element does not match the "
+		    "schema");
+		return false;
+	}
+	return store_local_piece_ok(key, t->hash_key, t->hash_type, true,
+	    why) && (t->range_key == NULL || store_local_piece_ok(key,
+	    t->range_key, t->range_type, false, why));
+}
+
+/* One key attribute of an item (validateItem). */
+static bool
+store_local_item_piece_ok(const struct value *item, const char *attr,
+    enum value_type type, bool is_hash, struct buf *why)
+{
+	const struct value *v = value_map_get(item, attr);
+
+	if (v == NULL) {
+		buf_printf(why, "One or more parameter values were invalid: "
+		    "Missing the key %s in the item", attr);
+		return false;
+	}
+	if (v->type != type) {
+		buf_printf(why, "One or more parameter values were invalid: "
+		    "Type mismatch for key %s expected: %s actual: %s", attr,
+		    value_type_name(type), value_type_name(v->type));
+		return false;
+	}
+	if (v->u.str.len == 0) {
+		buf_printf(why, "One or more parameter values are not valid. "
+		    "The AttributeValue for a key attribute cannot contain an "
+		    "empty %s value. Key: %s", type == VT_S ? "string" :
+		    "binary", attr);
+		return false;
+	}
+	return store_local_piece_ok(item, attr, type, is_hash, why);
+}
+
+/* An item's key attributes (validateItem). */
+static bool
+store_local_item_ok(const struct store_local_table *t,
+    const struct value *item, struct buf *why)
+{
+	return store_local_item_piece_ok(item, t->hash_key, t->hash_type,
+	    true, why) && (t->range_key == NULL ||
+	    store_local_item_piece_ok(item, t->range_key, t->range_type, false,
+	    why));
+}
+
+/* The stored key of a validated key or item (pointers into it). */
+static void
+store_local_key_of(const struct store_local_table *t, const struct value *m,
+    struct store_local_key *k)
+{
+	const struct value *h = value_map_get(m, t->hash_key);
+	const struct value *r = t->range_key != NULL ?
+	    value_map_get(m, t->range_key) : NULL;
+
+	k->pk = h->u.str.ptr;
+	k->pklen = h->u.str.len;
+	k->sk = r != NULL ? r->u.str.ptr : "";
+	k->sklen = r != NULL ? r->u.str.len : 0;
+}
+
+/* Whether two stored keys are equal. */
+static bool
+store_local_key_equal(const struct store_local_key *a,
+    const struct store_local_key *b)
+{
+	return a->pklen == b->pklen && a->sklen == b->sklen &&
+	    memcmp(a->pk, b->pk, a->pklen) == 0 &&
+	    memcmp(a->sk, b->sk, a->sklen) == 0;
+}
+
+/* A new M holding only the key attributes of item. */
+static struct value *
+store_local_key_value(const struct store_local_table *t,
+    const struct value *item)
+{
+	struct value *k = value_new_m();
+
+	value_map_set(k, t->hash_key, value_copy(value_map_get(item,
+	    t->hash_key)));
+	if (t->range_key != NULL)
+		value_map_set(k, t->range_key, value_copy(value_map_get(item,
+		    t->range_key)));
+	return k;
+}
+
+/* Whether a path's first segment is the attribute name. */
+static bool
+store_local_path_head_is(const struct path *p, const char *name)
+{
+	return p->n > 0 && p->segs[0].name != NULL &&
+	    p->segs[0].name_len == strlen(name) &&
+	    memcmp(p->segs[0].name, name, p->segs[0].name_len) == 0;
+}
+
+/* Whether expression x uses a path headed by name; with nested, only
+ * paths that go inside it (name.a, name[0]). */
+static bool
+store_local_expr_uses(const struct expr *x, const char *name, bool nested)
+{
+	size_t i;
+
+	if (x == NULL)
+		return false;
+	if (x->kind == EX_PATH && store_local_path_head_is(&x->path, name) &&
+	    (!nested || x->path.n > 1))
+		return true;
+	for (i = 0; i < x->nargs; i++)
+		if (store_local_expr_uses(x->args[i], name, nested))
+			return true;
+	return false;
+}
+
+/* Key attributes are scalars: projections, filters and updates may not
+ * look inside them (validateKeyPaths). */
+static int
+store_local_check_key_paths(const struct store_local_table *t,
+    const struct request *rq, const struct expr *x, struct err *e)
+{
+	const char *keys[2] = { t->hash_key, t->range_key };
+	size_t k, i;
+
+	for (k = 0; k < 2 && keys[k] != NULL; k++) {
+		bool bad = store_local_expr_uses(x, keys[k], true);
+
+		for (i = 0; rq != NULL && i < rq->nprojection && !bad; i++)
+			bad = store_local_path_head_is(&rq->projection[i],
+			    keys[k]) && rq->projection[i].n > 1;
+		if (bad)
+			return store_local_invalid(e, "Key attributes must be "
+			    "scalars; list random access '[]' and map lookup "
+			    "'.' are not allowed: Key: %s", keys[k]);
+	}
+	return 0;
+}
+
+/* ---- rows ------------------------------------------------------------ */
+
+/* Run one SQL text (transaction control); ERR_IO on failure. */
+static int
+store_local_exec(struct store_local *sl, const char *sql, struct err *e)
+{
+	if (sqlite3_exec(sl->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_local_sqlerr(sl, sql, e);
+	return 0;
+}
+
+/* Start a read snapshot, or (write) take the write lock at once so that
+ * the transaction never has to upgrade and fail on a busy file. */
+static int
+store_local_begin(struct store_local *sl, bool write, struct err *e)
+{
+	return store_local_exec(sl, write ? "BEGIN IMMEDIATE" : "BEGIN", e);
+}
+
+/* Commit; the write is durable when this returns 0. */
+static int
+store_local_commit(struct store_local *sl, struct err *e)
+{
+	if (store_local_exec(sl, "COMMIT", e) == -1) {
+		sqlite3_exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo an open transaction, keeping the error already recorded. */
+static void
+store_local_rollback(struct store_local *sl)
+{
+	if (!sqlite3_get_autocommit(sl->db))
+		sqlite3_exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Parse a stored item; ERR_IO naming the table when it is damaged. */
+static struct value *
+store_local_parse_row(struct store_local *sl, const char *table,
+    sqlite3_stmt *st, int col, struct err *e)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	int len = sqlite3_column_bytes(st, col);
+	struct value *item;
+
+	item = ddbjson_parse_item(text != NULL ? text : "", (size_t)len, e);
+	if (item == NULL)
+		err_prefix(e, "%s: damaged item in table %s: ", sl->path, table);
+	if (item == NULL && e != NULL)
+		e->code = ERR_IO;
+	return item;
+}
+
+/* Read the item at key: *item is NULL when there is none; *size is its
+ * stored DynamoDB size. */
+static int
+store_local_fetch(struct store_local *sl, const struct store_local_table *t,
+    const struct store_local_key *k, struct value **item, size_t *size,
+    struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_GET_ITEM, e);
+	int rc;
+
+	*item = NULL;
+	if (size != NULL)
+		*size = 0;
+	if (st == NULL)
+		return -1;
+	store_local_bind_key(st, t, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (size != NULL)
+			*size = (size_t)sqlite3_column_int64(st, 1);
+		*item = store_local_parse_row(sl, t->name, st, 0, e);
+		rc = *item != NULL ? 0 : -1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_local_sqlerr(sl, "reading an item", e);
+	store_local_done(st);
+	return rc;
+}
+
+/* The stored size of the item at key, 0 when absent. */
+static int
+store_local_fetch_size(struct store_local *sl,
+    const struct store_local_table *t, const struct store_local_key *k,
+    bool *found, size_t *size, struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_GET_ITEM, e);
+	int rc;
+
+	*found = false;
+	*size = 0;
+	if (st == NULL)
+		return -1;
+	store_local_bind_key(st, t, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		*size = (size_t)sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_local_sqlerr(sl, "reading an item", e);
+	store_local_done(st);
+	return rc;
+}
+
+/* Store item (canonical, validated) at its key. */
+static int
+store_local_store(struct store_local *sl, const struct store_local_table *t,
+    const struct value *item, size_t size, struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_PUT_ITEM, e);
+	struct store_local_key k;
+	struct buf json = BUF_INIT;
+	int rc = 0;
+
+	if (st == NULL)
+		return -1;
+	store_local_key_of(t, item, &k);
+	ddbjson_emit_item(&json, item);
+	store_local_bind_key(st, t, &k);
+	sqlite3_bind_text(st, 4, buf_cstr(&json), (int)json.len,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)size);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_local_sqlerr(sl, "writing an item", e);
+	store_local_done(st);
+	buf_cleanup(&json);
+	return rc;
+}
+
+/* Delete the item at key (nothing when absent). */
+static int
+store_local_remove(struct store_local *sl, const struct store_local_table *t,
+    const struct store_local_key *k, struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_DEL_ITEM, e);
+	int rc = 0;
+
+	if (st == NULL)
+		return -1;
+	store_local_bind_key(st, t, k);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_local_sqlerr(sl, "deleting an item", e);
+	store_local_done(st);
+	return rc;
+}
+
+/* The number of items in a table. */
+static int
+store_local_count(struct store_local *sl, const char *table, long long *n,
+    struct err *e)
+{
+	sqlite3_stmt *st = store_local_stmt(sl, SL_COUNT_ITEMS, e);
+	int rc = 0;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = store_local_sqlerr(sl, "counting items", e);
+	store_local_done(st);
+	return rc;
+}
+
+/* ---- sizes and capacity ---------------------------------------------- */
+
+static size_t store_local_page_attrs(const struct value *, bool,
+    const char *, size_t *);
+static size_t store_local_page_stored(const struct value *, bool);
+
+/* valSize of the paging measure DynamoDB uses (as dynalite models it). */
+static size_t
+store_local_page_val(const struct value *v, bool compress)
+{
+	struct store_local_num n;
+	size_t s = 0, i;
+
+	switch (v->type) {
+	case VT_S:
+	case VT_B:
+		return v->u.str.len;
+	case VT_N:
+		if (store_local_num_parse(v->u.str.ptr, v->u.str.len, &n) != 0 ||
+		    n.digits == 0)
+			return 1;
+		return 1 + (n.digits + 1) / 2 + ((n.digits % 2 != 0 ||
+		    n.e % 2 != 0) ? 0 : 1) + (n.neg ? 1 : 0);
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		for (i = 0; i < v->u.list.len; i++)
+			s += store_local_page_val(v->u.list.items[i], false);
+		return s;
+	case VT_NULL:
+	case VT_BOOL:
+		return 1;
+	case VT_L:
+		s = 3;
+		for (i = 0; i < v->u.list.len; i++)
+			s += 1 + store_local_page_stored(v->u.list.items[i],
+			    compress);
+		return s;
+	case VT_M:
+		return 3 + v->u.map.len + store_local_page_attrs(v, compress,
+		    NULL, NULL);
+	default:
+		return 0;
+	}
+}
+
+/* valSizeWithStorage: a value with its storage overhead. */
+static size_t
+store_local_page_stored(const struct value *v, bool compress)
+{
+	size_t s = store_local_page_val(v, compress);
+
+	if (!compress)
+		return s;
+	switch (v->type) {
+	case VT_S:
+		return s + (s < 128 ? 1 : s < 16384 ? 2 : 3);
+	case VT_B:
+	case VT_N:
+		return s + 1;
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		return s + v->u.list.len + 1;
+	case VT_NULL:
+		return 0;
+	case VT_BOOL:
+		return 1;
+	default:
+		return s;
+	}
+}
+
+/* itemSize without the metadata: the attributes of a map, the range key
+ * apart (its size goes to *range_size). */
+static size_t
+store_local_page_attrs(const struct value *m, bool compress,
+    const char *range_key, size_t *range_size)
+{
+	size_t s = 0, i;
+
+	for (i = 0; i < m->u.map.len; i++) {
+		const struct value_member *a = &m->u.map.items[i];
+		bool is_range = range_key != NULL &&
+		    strcmp(a->name, range_key) == 0 &&
+		    a->name_len == strlen(range_key);
+		size_t x = store_local_page_stored(a->value,
+		    compress && !is_range);
+
+		if (compress && is_range) {
+			*range_size = x;
+			continue;
+		}
+		s += x + (compress ? 1 : a->name_len);
+	}
+	return s;
+}
+
+/* The size an item adds to a Query or Scan page, which stops at 1 MB:
+ * DynamoDB's stored form with its per-item overhead. */
+static size_t
+store_local_page_size(const struct value *item, const char *range_key)
+{
+	size_t range_size = 0, s;
+
+	s = store_local_page_attrs(item, true, range_key, &range_size);
+	return 2 + s + (1 + (1 + s) / 3072) * (18 + range_size);
+}
+
+/* Read units for bytes read: 4 KB each, half for eventually consistent
+ * reads. */
+static double
+store_local_read_units(size_t bytes, bool consistent)
+{
+	double units = (double)((bytes + 4095) / 4096);
+
+	return consistent ? units : units / 2;
+}
+
+/* Write units for one item write: 1 KB each, the larger of the old and
+ * the new item (an absent item counts 1). */
+static double
+store_local_write_units(size_t old_size, bool had_old, size_t new_size,
+    bool has_new)
+{
+	size_t o = had_old ? (old_size + 1023) / 1024 : 1;
+	size_t n = has_new ? (new_size + 1023) / 1024 : 0;
+
+	return (double)(o > n ? o : n);
+}
+
+/* ---- item operations ------------------------------------------------- */
+
+/* The check every keyed request makes before touching the file: the
+ * table name, the key's values. */
+static int
+store_local_check_key_request(const struct request *rq, struct err *e)
+{
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1)
+		return -1;
+	if (rq->key == NULL)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value null at 'key' failed to satisfy constraint: Member "
+		    "must not be null");
+	return store_local_check_values(rq->key, "", e);
+}
+
+/* Validate a key against the table; ValidationException. */
+static int
+store_local_check_key(const struct store_local_table *t,
+    const struct value *key, struct err *e)
+{
+	struct buf why = BUF_INIT;
+	int rc = 0;
+
+	if (!store_local_key_ok(t, key, &why))
+		rc = store_local_invalid(e, "%s", buf_cstr(&why));
+	buf_cleanup(&why);
+	return rc;
+}
+
+/* GetItem. */
+static int
+store_local_get_item(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t;
+	struct store_local_key k;
+	struct value *item = NULL;
+	size_t size = 0;
+	int rc;
+
+	if (store_local_check_key_request(rq, e) == -1 ||
+	    store_local_check_projection(rq, e) == -1)
+		return -1;
+	if (store_local_begin(sl, false, e) == -1)
+		return -1;
+	rc = store_local_table_get(sl, rq->table, false, &t, e);
+	if (rc == 0)
+		rc = store_local_check_key(&t, rq->key, e);
+	if (rc == 0)
+		rc = store_local_check_key_paths(&t, rq, NULL, e);
+	if (rc == 0) {
+		store_local_key_of(&t, rq->key, &k);
+		rc = store_local_fetch(sl, &t, &k, &item, &size, e);
+	}
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	if (rc != 0)
+		return -1;
+	rs->consumed_capacity = item != NULL ? store_local_read_units(size,
+	    rq->consistent_read) : store_local_read_units(1,
+	    rq->consistent_read);
+	if (item != NULL && rq->nprojection > 0) {
+		rs->item = expr_eval_project(rq->projection, rq->nprojection,
+		    item);
+		value_free(item);
+	} else
+		rs->item = item;
+	return 0;
+}
+
+/* Evaluate a write's condition on the stored item (NULL: none);
+ * ConditionalCheckFailedException when it does not hold. */
+static int
+store_local_condition(const struct request *rq, const struct value *old,
+    struct err *e)
+{
+	bool ok;
+
+	if (rq->condition == NULL)
+		return 0;
+	if (expr_eval_condition(rq->condition, old, &ok, e) == -1)
+		return store_local_adopt(e, "");
+	if (!ok)
+		return store_local_fail(e, "ConditionalCheckFailedException",
+		    "The conditional request failed");
+	return 0;
+}
+
+/* ReturnValues of PutItem and DeleteItem. */
+static int
+store_local_check_return_old(const struct request *rq, struct err *e)
+{
+	if (rq->return_values != RV_NONE && rq->return_values != RV_ALL_OLD)
+		return store_local_invalid(e, "ReturnValues can only be ALL_OLD "
+		    "or NONE");
+	return 0;
+}
+
+/* PutItem. */
+static int
+store_local_put_item(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	struct store_local_key k;
+	struct value *item = NULL, *old = NULL;
+	struct buf why = BUF_INIT;
+	size_t size, old_size = 0;
+	int rc = -1;
+
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1)
+		return -1;
+	if (rq->item == NULL)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value null at 'item' failed to satisfy constraint: Member "
+		    "must not be null");
+	if (store_local_check_values(rq->item, "", e) == -1 ||
+	    store_local_check_return_old(rq, e) == -1)
+		return -1;
+	item = value_copy(rq->item);
+	store_local_canonical(item);
+	size = expr_eval_item_size(item);
+	if (size > STORE_LOCAL_ITEM_MAX) {
+		value_free(item);
+		return store_local_invalid(e, "Item size has exceeded the "
+		    "maximum allowed size");
+	}
+	if (store_local_check_expr_values(rq, e) == -1 ||
+	    store_local_check_cond(rq->condition,
+	    "Invalid ConditionExpression: ", e) == -1)
+		goto out;
+	if (store_local_begin(sl, true, e) == -1)
+		goto out;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1)
+		goto fail;
+	if (!store_local_item_ok(&t, item, &why)) {
+		store_local_invalid(e, "%s", buf_cstr(&why));
+		goto fail;
+	}
+	store_local_key_of(&t, item, &k);
+	if (store_local_fetch(sl, &t, &k, &old, &old_size, e) == -1 ||
+	    store_local_condition(rq, old, e) == -1 ||
+	    store_local_store(sl, &t, item, size, e) == -1 ||
+	    store_local_commit(sl, e) == -1)
+		goto fail;
+	rs->consumed_capacity = store_local_write_units(old_size, old != NULL,
+	    size, true);
+	if (rq->return_values == RV_ALL_OLD) {
+		rs->item = old;
+		old = NULL;
+	}
+	rc = 0;
+	goto out;
+fail:
+	store_local_rollback(sl);
+out:
+	store_local_table_cleanup(&t);
+	value_free(item);
+	value_free(old);
+	buf_cleanup(&why);
+	return rc;
+}
+
+/* DeleteItem. */
+static int
+store_local_delete_item(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	struct store_local_key k;
+	struct value *old = NULL;
+	size_t old_size = 0;
+	int rc = -1;
+
+	if (store_local_check_key_request(rq, e) == -1 ||
+	    store_local_check_return_old(rq, e) == -1 ||
+	    store_local_check_expr_values(rq, e) == -1 ||
+	    store_local_check_cond(rq->condition,
+	    "Invalid ConditionExpression: ", e) == -1)
+		return -1;
+	if (store_local_begin(sl, true, e) == -1)
+		return -1;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1 ||
+	    store_local_check_key(&t, rq->key, e) == -1)
+		goto fail;
+	store_local_key_of(&t, rq->key, &k);
+	if (store_local_fetch(sl, &t, &k, &old, &old_size, e) == -1 ||
+	    store_local_condition(rq, old, e) == -1 ||
+	    (old != NULL && store_local_remove(sl, &t, &k, e) == -1) ||
+	    store_local_commit(sl, e) == -1)
+		goto fail;
+	rs->consumed_capacity = store_local_write_units(old_size, old != NULL,
+	    0, false);
+	if (rq->return_values == RV_ALL_OLD) {
+		rs->item = old;
+		old = NULL;
+	}
+	rc = 0;
+	goto out;
+fail:
+	store_local_rollback(sl);
+out:
+	store_local_table_cleanup(&t);
+	value_free(old);
+	return rc;
+}
+
+/* UpdateItem may not touch the key (validateUpdates). */
+static int
+store_local_check_update_keys(const struct store_local_table *t,
+    const struct update *u, struct err *e)
+{
+	const char *keys[2] = { t->hash_key, t->range_key };
+	size_t k, i;
+
+	for (k = 0; k < 2 && keys[k] != NULL; k++)
+		for (i = 0; i < u->n; i++)
+			if (store_local_path_head_is(&u->clauses[i].path,
+			    keys[k]))
+				return store_local_invalid(e, "One or more "
+				    "parameter values were invalid: Cannot "
+				    "update attribute %s. This attribute is "
+				    "part of the key", keys[k]);
+	for (i = 0; i < u->n; i++)
+		if (store_local_check_key_paths(t, NULL, u->clauses[i].operand,
+		    e) == -1)
+			return -1;
+	return 0;
+}
+
+/* UPDATED_OLD / UPDATED_NEW: the updated paths of item; NULL when none
+ * of them is there (DynamoDB then sends no Attributes). */
+static struct value *
+store_local_updated(const struct update *u, const struct value *item)
+{
+	struct path *paths = xreallocarray(NULL, u->n, sizeof *paths);
+	struct value *m;
+	size_t i;
+
+	/* Shallow copies: expr_eval_project only reads them. */
+	for (i = 0; i < u->n; i++)
+		paths[i] = u->clauses[i].path;
+	m = expr_eval_project(paths, u->n, item);
+	free(paths);
+	if (m->u.map.len == 0) {
+		value_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* UpdateItem: condition on the stored item, then the update applied to
+ * it (or to the key alone when there is none). */
+static int
+store_local_update_item(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	struct store_local_key k;
+	struct value *old = NULL, *item = NULL;
+	size_t old_size = 0, size;
+	int rc = -1;
+
+	if (store_local_check_key_request(rq, e) == -1 ||
+	    store_local_check_expr_values(rq, e) == -1 ||
+	    store_local_check_update(&rq->update, e) == -1 ||
+	    store_local_check_cond(rq->condition,
+	    "Invalid ConditionExpression: ", e) == -1)
+		return -1;
+	if (store_local_begin(sl, true, e) == -1)
+		return -1;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1 ||
+	    store_local_check_key(&t, rq->key, e) == -1 ||
+	    store_local_check_update_keys(&t, &rq->update, e) == -1)
+		goto fail;
+	store_local_key_of(&t, rq->key, &k);
+	if (store_local_fetch(sl, &t, &k, &old, &old_size, e) == -1 ||
+	    store_local_condition(rq, old, e) == -1)
+		goto fail;
+	item = value_copy(old != NULL ? old : rq->key);
+	if (!update_empty(&rq->update) &&
+	    expr_eval_update(&rq->update, &item, e) == -1) {
+		store_local_adopt(e, "");
+		goto fail;
+	}
+	store_local_canonical(item);
+	size = expr_eval_item_size(item);
+	if (size > STORE_LOCAL_ITEM_MAX) {
+		store_local_invalid(e, "Item size to update has exceeded the "
+		    "maximum allowed size");
+		goto fail;
+	}
+	if (store_local_store(sl, &t, item, size, e) == -1 ||
+	    store_local_commit(sl, e) == -1)
+		goto fail;
+	rs->consumed_capacity = store_local_write_units(old_size, old != NULL,
+	    size, true);
+	switch (rq->return_values) {
+	case RV_ALL_OLD:
+		rs->item = old;
+		old = NULL;
+		break;
+	case RV_ALL_NEW:
+		rs->item = item;
+		item = NULL;
+		break;
+	case RV_UPDATED_OLD:
+		if (old != NULL)
+			rs->item = store_local_updated(&rq->update, old);
+		break;
+	case RV_UPDATED_NEW:
+		rs->item = store_local_updated(&rq->update, item);
+		break;
+	case RV_NONE:
+		break;
+	}
+	rc = 0;
+	goto out;
+fail:
+	store_local_rollback(sl);
+out:
+	store_local_table_cleanup(&t);
+	value_free(old);
+	value_free(item);
+	return rc;
+}
+
+/* ---- Query and Scan -------------------------------------------------- */
+
+/* Add one decomposed key condition. */
+static void
+store_local_kc_add(struct store_local_kc *kc, const struct path *p,
+    enum expr_kind op, const struct expr *const *vals, size_t nv)
+{
+	struct store_local_kcond *c;
+	size_t i;
+
+	kc->c = xreallocarray(kc->c, kc->n + 1, sizeof *kc->c);
+	c = &kc->c[kc->n++];
+	c->name = p->segs[0].name;
+	c->name_len = p->segs[0].name_len;
+	c->op = op;
+	c->nv = nv;
+	for (i = 0; i < 2; i++)
+		c->v[i] = i < nv && vals[i]->kind == EX_VALUE ?
+		    vals[i]->value : NULL;
+}
+
+/* The condition on attribute name, or NULL. */
+static const struct store_local_kcond *
+store_local_kc_find(const struct store_local_kc *kc, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < kc->n; i++)
+		if (kc->c[i].name_len == strlen(name) &&
+		    memcmp(kc->c[i].name, name, kc->c[i].name_len) == 0)
+			return &kc->c[i];
+	return NULL;
+}
+
+/* Split a key condition into one condition per key attribute, refusing
+ * what DynamoDB refuses, in the order it looks (convertKeyCondition). */
+static int
+store_local_kc_split(const struct expr *x, struct store_local_kc *kc,
+    struct err *e)
+{
+	static const char inv[] = "Invalid condition in KeyConditionExpression: ";
+	const struct path *attr = NULL;
+	const struct expr *vals[2];
+	enum expr_kind op = x->kind;
+	size_t i, ix = 0, nv = 0;
+	const char *f = store_local_function_name(x->kind);
+
+	switch (x->kind) {
+	case EX_OR:
+		return store_local_invalid(e, "Invalid operator used in "
+		    "KeyConditionExpression: OR");
+	case EX_NOT:
+		return store_local_invalid(e, "Invalid operator used in "
+		    "KeyConditionExpression: NOT");
+	case EX_IN:
+		return store_local_invalid(e, "Invalid operator used in "
+		    "KeyConditionExpression: IN");
+	case EX_NE:
+		return store_local_invalid(e, "Invalid operator used in "
+		    "KeyConditionExpression: <>");
+	case EX_EXISTS: case EX_NOT_EXISTS: case EX_ATTR_TYPE: case EX_CONTAINS:
+		return store_local_invalid(e, "Invalid operator used in "
+		    "KeyConditionExpression: %s", f);
+	case EX_SIZE:
+		return store_local_invalid(e, "KeyConditionExpressions cannot "
+		    "contain nested operations");
+	case EX_BETWEEN:
+	case EX_BEGINS_WITH:
+		if (x->nargs == 0 || x->args[0]->kind != EX_PATH)
+			return store_local_invalid(e, "%s%s operator must have "
+			    "the key attribute as its first operand", inv,
+			    x->kind == EX_BETWEEN ? "BETWEEN" : f);
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < x->nargs; i++) {
+		const struct expr *a = x->args[i];
+
+		if (a->kind == EX_PATH) {
+			if (attr != NULL)
+				return store_local_invalid(e, "%sMultiple "
+				    "attribute names used in one condition",
+				    inv);
+			if (a->path.n != 1 || a->path.segs[0].name == NULL)
+				return store_local_invalid(e, "KeyCondition"
+				    "Expressions cannot have conditions on "
+				    "nested attributes");
+			attr = &a->path;
+			ix = i;
+		} else if (a->kind != EX_VALUE) {
+			if (store_local_kc_split(a, kc, e) == -1)
+				return -1;
+		} else if (nv < 2)
+			vals[nv++] = a;
+	}
+	if (x->kind == EX_AND)
+		return 0;
+	if (attr == NULL)
+		return store_local_invalid(e, "%sNo key attribute specified",
+		    inv);
+	for (i = 0; i < kc->n; i++)
+		if (kc->c[i].name_len == attr->segs[0].name_len &&
+		    memcmp(kc->c[i].name, attr->segs[0].name,
+		    kc->c[i].name_len) == 0)
+			return store_local_invalid(e, "KeyConditionExpressions "
+			    "must only contain one condition per key");
+	/* :v < #k is #k > :v. */
+	if (ix != 0)
+		op = op == EX_LT ? EX_GT : op == EX_LE ? EX_GE :
+		    op == EX_GT ? EX_LT : op == EX_GE ? EX_LE : op;
+	store_local_kc_add(kc, attr, op, vals, nv);
+	return 0;
+}
+
+/* Whether a stored sort key satisfies a range condition. */
+static bool
+store_local_kc_match(const struct store_local_kcond *c, const char *p,
+    size_t len)
+{
+	struct value v = { .type = c->v[0]->type };
+	int lo, hi;
+
+	v.u.str.ptr = (char *)(uintptr_t)p;
+	v.u.str.len = len;
+	lo = store_local_scalar_cmp(&v, c->v[0]);
+	switch (c->op) {
+	case EX_EQ:
+		return lo == 0;
+	case EX_LT:
+		return lo < 0;
+	case EX_LE:
+		return lo <= 0;
+	case EX_GT:
+		return lo > 0;
+	case EX_GE:
+		return lo >= 0;
+	case EX_BETWEEN:
+		hi = store_local_scalar_cmp(&v, c->v[1]);
+		return lo >= 0 && hi <= 0;
+	case EX_BEGINS_WITH:
+		return len >= c->v[0]->u.str.len &&
+		    memcmp(p, c->v[0]->u.str.ptr, c->v[0]->u.str.len) == 0;
+	default:
+		return false;
+	}
+}
+
+/* The checks a Query makes against the table's key schema, in
+ * DynamoDB's order: the start key, the key conditions, the filter. */
+static int
+store_local_query_check(const struct store_local_table *t,
+    const struct request *rq, const struct store_local_kc *kc,
+    struct err *e)
+{
+	const char *keys[2] = { t->hash_key, t->range_key };
+	enum value_type types[2] = { t->hash_type, t->range_type };
+	const struct value *esk = rq->exclusive_start_key;
+	const struct store_local_kcond *c, *hc, *rc;
+	struct buf why = BUF_INIT;
+	size_t k, i, nkeys = t->range_key != NULL ? 2 : 1;
+
+	if (esk != NULL && esk->u.map.len != nkeys)
+		return store_local_invalid(e, "The provided starting key is "
+		    "invalid");
+	for (k = 0; k < nkeys; k++) {
+		if (esk != NULL && value_map_get(esk, keys[k]) == NULL)
+			return store_local_invalid(e, "The provided starting "
+			    "key is invalid");
+		if (esk != NULL && !store_local_piece_ok(esk, keys[k],
+		    types[k], k == 0, &why)) {
+			store_local_invalid(e, "%s", buf_cstr(&why));
+			buf_cleanup(&why);
+			return -1;
+		}
+		if (k == 0 && nkeys == 1 && kc->n > 1)
+			return store_local_invalid(e, "Query key condition not "
+			    "supported");
+		c = store_local_kc_find(kc, keys[k]);
+		if (c == NULL) {
+			if (k == 0 || kc->n > 1)
+				return store_local_invalid(e, "Query condition "
+				    "missed key schema element: %s", keys[k]);
+			continue;
+		}
+		for (i = 0; i < c->nv; i++)
+			if (c->v[i] == NULL || c->v[i]->type != types[k])
+				return store_local_invalid(e, "One or more "
+				    "parameter values were invalid: Condition "
+				    "parameter type does not match schema "
+				    "type");
+		if (k == 0 && c->op != EX_EQ)
+			return store_local_invalid(e, "Query key condition not "
+			    "supported");
+	}
+	hc = store_local_kc_find(kc, t->hash_key);
+	rc = t->range_key != NULL ? store_local_kc_find(kc, t->range_key) :
+	    NULL;
+	if (esk != NULL) {
+		const struct value *h = value_map_get(esk, t->hash_key);
+		const struct value *r = t->range_key != NULL ?
+		    value_map_get(esk, t->range_key) : NULL;
+		bool same = h->u.str.len == hc->v[0]->u.str.len &&
+		    memcmp(h->u.str.ptr, hc->v[0]->u.str.ptr,
+		    h->u.str.len) == 0;
+
+		if (rc == NULL && !same)
+			return store_local_invalid(e, "The provided starting "
+			    "key is outside query boundaries based on provided "
+			    "conditions");
+		if (rc != NULL && !store_local_kc_match(rc, r->u.str.ptr,
+		    r->u.str.len))
+			return store_local_invalid(e, "The provided starting "
+			    "key does not match the range key predicate");
+		if (rc != NULL && !same)
+			return store_local_invalid(e, "The query can return at "
+			    "most one row and cannot be restarted");
+	}
+	if (store_local_check_key_paths(t, rq, NULL, e) == -1)
+		return -1;
+	for (k = 0; k < nkeys; k++)
+		if (store_local_expr_uses(rq->filter, keys[k], false))
+			return store_local_invalid(e, "Filter Expression can "
+			    "only contain non-primary key attributes: Primary "
+			    "key attribute: %s", keys[k]);
+	return 0;
+}
+
+/* Read rows (columns pk, sk, item) into a page as DynamoDB pages: Limit
+ * and the 1 MB budget count items read before the filter, and either
+ * one, once reached, ends the page with the last read item's key as
+ * LastEvaluatedKey, even when no more items follow. */
+static int
+store_local_page(struct store_local *sl, const struct store_local_table *t,
+    const struct request *rq, sqlite3_stmt *st, struct response *rs,
+    struct err *e)
+{
+	struct value *last = NULL;
+	size_t budget = 0, read = 0;
+	long count = 0, matched = 0;
+	bool full = false;
+	int rc = 0, step;
+
+	for (;;) {
+		struct value *item;
+		bool match = true;
+
+		full = (rq->limit > 0 && count >= rq->limit) ||
+		    budget >= STORE_LOCAL_PAGE_MAX;
+		if (full)
+			break;
+		step = sqlite3_step(st);
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW) {
+			rc = store_local_sqlerr(sl, "reading items", e);
+			break;
+		}
+		item = store_local_parse_row(sl, t->name, st, 2, e);
+		if (item == NULL) {
+			rc = -1;
+			break;
+		}
+		read += expr_eval_item_size(item);
+		budget += store_local_page_size(item, t->range_key);
+		count++;
+		value_free(last);
+		last = store_local_key_value(t, item);
+		if (rq->filter != NULL && expr_eval_condition(rq->filter, item,
+		    &match, e) == -1) {
+			value_free(item);
+			rc = store_local_adopt(e, "");
+			break;
+		}
+		if (match)
+			matched++;
+		if (match && !rq->select_count && rq->nprojection > 0)
+			response_add_item(rs, expr_eval_project(rq->projection,
+			    rq->nprojection, item));
+		else if (match && !rq->select_count) {
+			response_add_item(rs, item);
+			item = NULL;
+		}
+		value_free(item);
+	}
+	if (rc == 0) {
+		rs->count = matched;
+		rs->scanned_count = count;
+		rs->consumed_capacity = store_local_read_units(read,
+		    rq->consistent_read);
+		if (full) {
+			rs->last_evaluated_key = last;
+			last = NULL;
+		}
+	}
+	value_free(last);
+	return rc;
+}
+
+/* The smallest byte string above every string that starts with p; false
+ * when there is none (p is all 0xff). */
+static bool
+store_local_successor(const struct value *p, struct buf *out)
+{
+	size_t n = p->u.str.len;
+
+	while (n > 0 && (unsigned char)p->u.str.ptr[n - 1] == 0xff)
+		n--;
+	if (n == 0)
+		return false;
+	buf_add(out, p->u.str.ptr, n);
+	out->data[n - 1] = (char)((unsigned char)out->data[n - 1] + 1);
+	return true;
+}
+
+/* The checks of a Query or Scan that need no table. */
+static int
+store_local_check_read(const struct request *rq, struct err *e)
+{
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1)
+		return -1;
+	if (rq->exclusive_start_key != NULL &&
+	    store_local_check_values(rq->exclusive_start_key,
+	    "The provided starting key is invalid: ", e) == -1)
+		return -1;
+	return 0;
+}
+
+/* Query: one partition, a range of sort keys, in order. */
+static int
+store_local_query(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_kc kc = { NULL, 0 };
+	struct store_local_table t = { .hash_key = NULL };
+	const struct store_local_kcond *hc, *rc;
+	struct buf sql = BUF_INIT, succ = BUF_INIT;
+	const struct value *binds[4];
+	sqlite3_stmt *st = NULL;
+	size_t nb = 0, i;
+	int ret = -1;
+
+	if (store_local_check_read(rq, e) == -1)
+		return -1;
+	if (rq->key_condition == NULL)
+		return store_local_invalid(e, "Either the KeyConditions or "
+		    "KeyConditionExpression parameter must be specified in the "
+		    "request.");
+	if (store_local_check_expr_values(rq, e) == -1 ||
+	    store_local_check_cond(rq->key_condition,
+	    "Invalid KeyConditionExpression: ", e) == -1 ||
+	    store_local_check_cond(rq->filter, "Invalid FilterExpression: ",
+	    e) == -1 || store_local_check_projection(rq, e) == -1)
+		return -1;
+	if (store_local_kc_split(rq->key_condition, &kc, e) == -1)
+		goto out;
+	if (kc.n != 1 && kc.n != 2) {
+		store_local_invalid(e, "Conditions can be of length 1 or 2 "
+		    "only");
+		goto out;
+	}
+	if (store_local_begin(sl, false, e) == -1)
+		goto out;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1 ||
+	    store_local_query_check(&t, rq, &kc, e) == -1)
+		goto out;
+
+	hc = store_local_kc_find(&kc, t.hash_key);
+	rc = t.range_key != NULL ? store_local_kc_find(&kc, t.range_key) :
+	    NULL;
+	buf_adds(&sql, "SELECT pk, sk, item FROM items "
+	    "WHERE tbl = ?1 AND pk = ?2");
+	binds[nb++] = hc->v[0];
+	if (rc != NULL) {
+		switch (rc->op) {
+		case EX_EQ:
+			buf_printf(&sql, " AND sk = ?%zu", nb + 2);
+			binds[nb++] = rc->v[0];
+			break;
+		case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+			buf_printf(&sql, " AND sk %s ?%zu",
+			    store_local_cmp_name(rc->op), nb + 2);
+			binds[nb++] = rc->v[0];
+			break;
+		case EX_BETWEEN:
+			buf_printf(&sql, " AND sk >= ?%zu AND sk <= ?%zu",
+			    nb + 2, nb + 3);
+			binds[nb++] = rc->v[0];
+			binds[nb++] = rc->v[1];
+			break;
+		case EX_BEGINS_WITH:
+			buf_printf(&sql, " AND sk >= ?%zu", nb + 2);
+			binds[nb++] = rc->v[0];
+			if (store_local_successor(rc->v[0], &succ))
+				buf_printf(&sql, " AND sk < ?%zu", nb + 2);
+			break;
+		default:
+			break;
+		}
+	}
+	if (rq->exclusive_start_key != NULL && t.range_key != NULL)
+		buf_printf(&sql, " AND sk %s ?%d", rq->scan_forward ? ">" : "<",
+		    (int)nb + 2 + (succ.len > 0));
+	else if (rq->exclusive_start_key != NULL)
+		buf_adds(&sql, " AND 0");
+	buf_printf(&sql, " ORDER BY sk %s", rq->scan_forward ? "ASC" : "DESC");
+
+	if (sqlite3_prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_local_sqlerr(sl, "preparing a query", e);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+	for (i = 0; i < nb; i++)
+		store_local_bind_blob(st, (int)i + 2, binds[i]->u.str.ptr,
+		    binds[i]->u.str.len);
+	if (succ.len > 0)
+		store_local_bind_blob(st, (int)nb + 2, succ.data, succ.len);
+	if (rq->exclusive_start_key != NULL && t.range_key != NULL) {
+		const struct value *r = value_map_get(rq->exclusive_start_key,
+		    t.range_key);
+
+		store_local_bind_blob(st, (int)nb + 2 + (succ.len > 0),
+		    r->u.str.ptr, r->u.str.len);
+	}
+	ret = store_local_page(sl, &t, rq, st, rs, e);
+out:
+	sqlite3_finalize(st);
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	free(kc.c);
+	buf_cleanup(&sql);
+	buf_cleanup(&succ);
+	return ret;
+}
+
+/* The segment of a Scan that holds a partition: its key's hash
+ * (FNV-1a) scaled onto total contiguous ranges, so every item is in
+ * exactly one segment and a partition never splits. */
+static long long
+store_local_segment_of(const void *pk, size_t len, long long total)
+{
+	const unsigned char *p = pk;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return (long long)(((h >> 32) * (uint64_t)total) >> 32);
+}
+
+/* SQL function dynrepo_segment(pk, total). */
+static void
+store_local_segment_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	long long total = sqlite3_value_int64(argv[1]);
+
+	(void)argc;
+	if (total < 1)
+		total = 1;
+	sqlite3_result_int64(ctx, store_local_segment_of(
+	    sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+	    total));
+}
+
+/* Scan: every item of a table (or of one segment), in key order. */
+static int
+store_local_scan(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	const struct value *esk = rq->exclusive_start_key;
+	struct store_local_key k;
+	struct buf sql = BUF_INIT, why = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	bool segmented = rq->total_segments > 0;
+	int ret = -1;
+
+	if (store_local_check_read(rq, e) == -1)
+		return -1;
+	if (segmented && rq->segment < 0)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value '%d' at 'segment' failed to satisfy constraint: "
+		    "Member must have value greater than or equal to 0",
+		    rq->segment);
+	if (segmented && rq->total_segments > STORE_LOCAL_SEGMENTS_MAX)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value '%d' at 'totalSegments' failed to satisfy "
+		    "constraint: Member must have value less than or equal to "
+		    "%d", rq->total_segments, STORE_LOCAL_SEGMENTS_MAX);
+	if (segmented && rq->segment >= rq->total_segments)
+		return store_local_invalid(e, "The Segment parameter is "
+		    "zero-based and must be less than parameter TotalSegments: "
+		    "Segment: %d is not less than TotalSegments: %d",
+		    rq->segment, rq->total_segments);
+	if (store_local_check_expr_values(rq, e) == -1 ||
+	    store_local_check_cond(rq->filter, "Invalid FilterExpression: ",
+	    e) == -1 || store_local_check_projection(rq, e) == -1)
+		return -1;
+	if (store_local_begin(sl, false, e) == -1)
+		return -1;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1)
+		goto out;
+	if (esk != NULL && esk->u.map.len != (t.range_key != NULL ? 2u : 1u)) {
+		store_local_invalid(e, "The provided starting key is invalid: "
+		    "The provided key element does not match the schema");
+		goto out;
+	}
+	if (esk != NULL && !store_local_key_ok(&t, esk, &why)) {
+		store_local_invalid(e, "The provided starting key is invalid: "
+		    "%s", buf_cstr(&why));
+		goto out;
+	}
+	if (esk != NULL)
+		store_local_key_of(&t, esk, &k);
+	if (esk != NULL && segmented && store_local_segment_of(k.pk, k.pklen,
+	    rq->total_segments) != rq->segment) {
+		store_local_invalid(e, "The provided starting key is invalid: "
+		    "Invalid ExclusiveStartKey. Please use ExclusiveStartKey "
+		    "with correct Segment. TotalSegments: %d Segment: %d",
+		    rq->total_segments, rq->segment);
+		goto out;
+	}
+	if (store_local_check_key_paths(&t, rq, rq->filter, e) == -1)
+		goto out;
+
+	buf_adds(&sql, "SELECT pk, sk, item FROM items WHERE tbl = ?1");
+	if (segmented)
+		buf_adds(&sql, " AND dynrepo_segment(pk, ?4) = ?5");
+	if (esk != NULL)
+		buf_adds(&sql, " AND (pk, sk) > (?2, ?3)");
+	buf_adds(&sql, " ORDER BY pk, sk");
+	if (sqlite3_prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
+	    SQLITE_OK) {
+		store_local_sqlerr(sl, "preparing a scan", e);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+	if (esk != NULL) {
+		store_local_bind_blob(st, 2, k.pk, k.pklen);
+		store_local_bind_blob(st, 3, k.sk, k.sklen);
+	}
+	if (segmented) {
+		sqlite3_bind_int64(st, 4, rq->total_segments);
+		sqlite3_bind_int64(st, 5, rq->segment);
+	}
+	ret = store_local_page(sl, &t, rq, st, rs, e);
+out:
+	sqlite3_finalize(st);
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	buf_cleanup(&sql);
+	buf_cleanup(&why);
+	return ret;
+}
+
+/* ---- batches --------------------------------------------------------- */
+
+/* A table name as a key of RequestItems. */
+static int
+store_local_check_batch_table(const char *name, struct err *e)
+{
+	size_t len = name != NULL ? strlen(name) : 0, i;
+	bool ok = len >= 3 && len <= STORE_LOCAL_NAME_MAX;
+
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+		    name[i] == '.' || name[i] == '-'))
+			ok = false;
+	if (!ok)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value at 'requestItems' failed to satisfy constraint: Map "
+		    "keys must satisfy constraint: [Member must have length "
+		    "less than or equal to 255, Member must have length "
+		    "greater than or equal to 3, Member must satisfy regular "
+		    "expression pattern: " STORE_LOCAL_NAME_RE "]");
+	return 0;
+}
+
+/* BatchGetItem: up to 100 keys of one table, answered in one snapshot;
+ * once the answer would pass DynamoDB's 16 MB, the remaining keys come
+ * back as UnprocessedKeys. */
+static int
+store_local_batch_get(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	struct store_local_key k;
+	size_t i, j, total = 0, read = 0;
+	int rc = -1;
+
+	if (store_local_check_batch_table(rq->table, e) == -1)
+		return -1;
+	if (rq->nkeys == 0 || rq->nkeys > STORE_LOCAL_GET_MAX)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value at 'requestItems.%s.member.keys' failed to satisfy "
+		    "constraint: Member must have length %s than or equal to "
+		    "%d", rq->table, rq->nkeys == 0 ? "greater" : "less",
+		    rq->nkeys == 0 ? 1 : STORE_LOCAL_GET_MAX);
+	for (i = 0; i < rq->nkeys; i++) {
+		if (rq->keys[i] == NULL)
+			return store_local_invalid(e, "Supplied AttributeValue "
+			    "is empty, must contain exactly one of the "
+			    "supported datatypes");
+		if (store_local_check_values(rq->keys[i], "", e) == -1)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (value_equal(rq->keys[i], rq->keys[j]))
+				return store_local_invalid(e, "Provided list of "
+				    "item keys contains duplicates");
+	}
+	if (store_local_check_projection(rq, e) == -1)
+		return -1;
+	if (store_local_begin(sl, false, e) == -1)
+		return -1;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1)
+		goto out;
+	for (i = 0; i < rq->nkeys; i++)
+		if (store_local_check_key(&t, rq->keys[i], e) == -1)
+			goto out;
+	if (store_local_check_key_paths(&t, rq, NULL, e) == -1)
+		goto out;
+	for (i = 0; i < rq->nkeys; i++) {
+		struct value *item;
+		size_t size;
+
+		store_local_key_of(&t, rq->keys[i], &k);
+		if (store_local_fetch(sl, &t, &k, &item, &size, e) == -1)
+			goto out;
+		if (item == NULL) {
+			read += 1;
+			continue;
+		}
+		if (total + size > STORE_LOCAL_ANSWER_MAX) {
+			value_free(item);
+			rs->unprocessed_keys = xreallocarray(rs->unprocessed_keys,
+			    rs->nunprocessed_keys + 1,
+			    sizeof *rs->unprocessed_keys);
+			rs->unprocessed_keys[rs->nunprocessed_keys++] =
+			    value_copy(rq->keys[i]);
+			continue;
+		}
+		total += size;
+		rs->consumed_capacity += store_local_read_units(size,
+		    rq->consistent_read);
+		if (rq->nprojection > 0) {
+			response_add_item(rs, expr_eval_project(rq->projection,
+			    rq->nprojection, item));
+			value_free(item);
+		} else
+			response_add_item(rs, item);
+	}
+	/* A missing item still costs a read. */
+	rs->consumed_capacity += (double)read * store_local_read_units(1,
+	    rq->consistent_read);
+	rc = 0;
+out:
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	return rc;
+}
+
+/* BatchWriteItem: up to 25 puts and deletes of one table, all in one
+ * transaction; nothing is ever left unprocessed. */
+static int
+store_local_batch_write(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	struct store_local_key *keys = NULL;
+	struct value **items = NULL;
+	size_t *sizes = NULL, i, j, old_size;
+	struct buf why = BUF_INIT;
+	bool found;
+	int rc = -1;
+
+	if (store_local_check_batch_table(rq->table, e) == -1)
+		return -1;
+	if (rq->nwrites == 0 || rq->nwrites > STORE_LOCAL_WRITE_MAX)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value at 'requestItems' failed to satisfy constraint: Map "
+		    "value must satisfy constraint: [Member must have length "
+		    "less than or equal to 25, Member must have length greater "
+		    "than or equal to 1]");
+	items = xcalloc(rq->nwrites, sizeof *items);
+	sizes = xcalloc(rq->nwrites, sizeof *sizes);
+	keys = xcalloc(rq->nwrites, sizeof *keys);
+	for (i = 0; i < rq->nwrites; i++) {
+		const struct write_request *w = &rq->writes[i];
+
+		if (w->value == NULL) {
+			store_local_invalid(e, "Supplied AttributeValue has "
+			    "more than one datatypes set, must contain exactly "
+			    "one of the supported datatypes");
+			goto out;
+		}
+		if (store_local_check_values(w->value, "", e) == -1)
+			goto out;
+		if (w->is_delete)
+			continue;
+		items[i] = value_copy(w->value);
+		store_local_canonical(items[i]);
+		sizes[i] = expr_eval_item_size(items[i]);
+		if (sizes[i] > STORE_LOCAL_ITEM_MAX) {
+			store_local_invalid(e, "Item size has exceeded the "
+			    "maximum allowed size");
+			goto out;
+		}
+	}
+	if (store_local_begin(sl, true, e) == -1)
+		goto out;
+	if (store_local_table_get(sl, rq->table, false, &t, e) == -1)
+		goto fail;
+	for (i = 0; i < rq->nwrites; i++) {
+		const struct write_request *w = &rq->writes[i];
+
+		buf_reset(&why);
+		if (w->is_delete ? !store_local_key_ok(&t, w->value, &why) :
+		    !store_local_item_ok(&t, items[i], &why)) {
+			/* BatchWriteItem words key trouble in an item the
+			 * way it words it in a key. */
+			if (strstr(buf_cstr(&why), "Missing the key") != NULL ||
+			    strstr(buf_cstr(&why), "Type mismatch for key") !=
+			    NULL)
+				store_local_invalid(e, "The provided key element "
+				    "does not match the schema");
+			else
+				store_local_invalid(e, "%s", buf_cstr(&why));
+			goto fail;
+		}
+		store_local_key_of(&t, w->is_delete ? w->value : items[i],
+		    &keys[i]);
+		for (j = 0; j < i; j++)
+			if (store_local_key_equal(&keys[i], &keys[j])) {
+				store_local_invalid(e, "Provided list of item "
+				    "keys contains duplicates");
+				goto fail;
+			}
+	}
+	for (i = 0; i < rq->nwrites; i++) {
+		if (store_local_fetch_size(sl, &t, &keys[i], &found, &old_size,
+		    e) == -1)
+			goto fail;
+		if (rq->writes[i].is_delete ? (found && store_local_remove(sl,
+		    &t, &keys[i], e) == -1) : store_local_store(sl, &t,
+		    items[i], sizes[i], e) == -1)
+			goto fail;
+		rs->consumed_capacity += store_local_write_units(old_size,
+		    found, sizes[i], !rq->writes[i].is_delete);
+	}
+	if (store_local_commit(sl, e) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	rs->consumed_capacity = 0;
+	store_local_rollback(sl);
+out:
+	for (i = 0; i < rq->nwrites; i++)
+		value_free(items[i]);
+	free(items);
+	free(sizes);
+	free(keys);
+	store_local_table_cleanup(&t);
+	buf_cleanup(&why);
+	return rc;
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+/* Fill a table description answer. */
+static int
+store_local_describe_into(struct store_local *sl,
+    const struct store_local_table *t, const char *status,
+    struct response *rs, struct err *e)
+{
+	if (store_local_count(sl, t->name, &rs->item_count, e) == -1)
+		return -1;
+	rs->table_status = xstrdup(status);
+	rs->hash_key = xstrdup(t->hash_key);
+	rs->range_key = t->range_key != NULL ? xstrdup(t->range_key) : NULL;
+	return 0;
+}
+
+/* DescribeTable. */
+static int
+store_local_describe(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	int rc;
+
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1 ||
+	    store_local_begin(sl, false, e) == -1)
+		return -1;
+	rc = store_local_table_get(sl, rq->table, true, &t, e);
+	if (rc == 0)
+		rc = store_local_describe_into(sl, &t, "ACTIVE", rs, e);
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	return rc;
+}
+
+/* A key attribute name of CreateTable: 1 to 255 bytes. */
+static int
+store_local_check_key_name(const char *name, int member, struct err *e)
+{
+	size_t len = name != NULL ? strlen(name) : 0;
+
+	if (name == NULL)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value null at 'keySchema.%d.member.attributeName' failed "
+		    "to satisfy constraint: Member must not be null", member);
+	if (len == 0 || len > STORE_LOCAL_NAME_MAX)
+		return store_local_invalid(e, "1 validation error detected: "
+		    "Value '%s' at 'keySchema.%d.member.attributeName' failed "
+		    "to satisfy constraint: Member must have length %s than or "
+		    "equal to %d", len == 0 ? "" : "...", member, len == 0 ?
+		    "greater" : "less", len == 0 ? 1 : STORE_LOCAL_NAME_MAX);
+	return 0;
+}
+
+/* CreateTable: S keys (the request model has no other); the table is
+ * ACTIVE at once. */
+static int
+store_local_create(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	sqlite3_stmt *st;
+	struct store_local_table t;
+	size_t len = rq->table != NULL ? strlen(rq->table) : 0;
+	int rc, step;
+
+	if (rq->table != NULL && (len < 3 || len > STORE_LOCAL_NAME_MAX))
+		return store_local_invalid(e, "TableName must be at least 3 "
+		    "characters long and at most 255 characters long");
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1 ||
+	    store_local_check_key_name(rq->hash_key, 1, e) == -1 ||
+	    (rq->range_key != NULL &&
+	    store_local_check_key_name(rq->range_key, 2, e) == -1))
+		return -1;
+	if (rq->range_key != NULL && strcmp(rq->hash_key, rq->range_key) == 0)
+		return store_local_invalid(e, "Both the Hash Key and the Range "
+		    "Key element in the KeySchema have the same name");
+	if (store_local_begin(sl, true, e) == -1)
+		return -1;
+	rc = store_local_table_get(sl, rq->table, false, &t, e);
+	store_local_table_cleanup(&t);
+	if (rc == 0) {
+		store_local_rollback(sl);
+		return store_local_fail(e, "ResourceInUseException", "Table "
+		    "already exists: %s", rq->table);
+	}
+	if (e != NULL && e->code != ERR_NOT_FOUND) {
+		store_local_rollback(sl);
+		return -1;
+	}
+	err_clear(e);
+	if ((st = store_local_stmt(sl, SL_ADD_TABLE, e)) == NULL) {
+		store_local_rollback(sl);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, rq->table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rq->hash_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, "S", -1, SQLITE_STATIC);
+	if (rq->range_key != NULL) {
+		sqlite3_bind_text(st, 4, rq->range_key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, "S", -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	step = sqlite3_step(st);
+	if (step != SQLITE_DONE)
+		store_local_sqlerr(sl, "creating a table", e);
+	store_local_done(st);
+	if (step != SQLITE_DONE || store_local_commit(sl, e) == -1) {
+		store_local_rollback(sl);
+		return -1;
+	}
+	rs->table_status = xstrdup("ACTIVE");
+	rs->hash_key = xstrdup(rq->hash_key);
+	rs->range_key = rq->range_key != NULL ? xstrdup(rq->range_key) : NULL;
+	return 0;
+}
+
+/* DeleteTable: the table and its items, in one transaction. */
+static int
+store_local_drop(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local_table t = { .hash_key = NULL };
+	enum store_local_stmt s[2] = { SL_DROP_ITEMS, SL_DROP_TABLE };
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (store_local_check_table_name(rq->table, "tableName", e) == -1 ||
+	    store_local_begin(sl, true, e) == -1)
+		return -1;
+	if (store_local_table_get(sl, rq->table, true, &t, e) == -1 ||
+	    store_local_describe_into(sl, &t, "DELETING", rs, e) == -1)
+		goto fail;
+	for (i = 0; i < 2; i++) {
+		int step;
+
+		if ((st = store_local_stmt(sl, s[i], e)) == NULL)
+			goto fail;
+		sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+		step = sqlite3_step(st);
+		store_local_done(st);
+		if (step != SQLITE_DONE) {
+			store_local_sqlerr(sl, "deleting a table", e);
+			goto fail;
+		}
+	}
+	if (store_local_commit(sl, e) == -1)
+		goto fail;
+	store_local_table_cleanup(&t);
+	return 0;
+fail:
+	store_local_rollback(sl);
+	store_local_table_cleanup(&t);
+	return -1;
+}
+
+/* ListTables: names in byte order, 100 a page. */
+static int
+store_local_list(struct store_local *sl, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (rq->exclusive_start_table != NULL &&
+	    store_local_check_table_name(rq->exclusive_start_table,
+	    "exclusiveStartTableName", e) == -1)
+		return -1;
+	if ((st = store_local_stmt(sl, SL_LIST_TABLES, e)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, rq->exclusive_start_table != NULL ?
+	    rq->exclusive_start_table : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, STORE_LOCAL_LIST_MAX + 1);
+	rs->table_names = xcalloc(STORE_LOCAL_LIST_MAX + 2,
+	    sizeof *rs->table_names);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rs->ntable_names == STORE_LOCAL_LIST_MAX) {
+			/* More follow: this page ends at its last name. */
+			rs->last_table_name = xstrdup(
+			    rs->table_names[rs->ntable_names - 1]);
+			break;
+		}
+		rs->table_names[rs->ntable_names++] = xstrdup(
+		    (const char *)sqlite3_column_text(st, 0));
+	}
+	store_local_done(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_local_sqlerr(sl, "listing tables", e);
+	return 0;
+}
