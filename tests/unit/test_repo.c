@@ -573,3 +573,55 @@ Test(repo, delete_queries_keys_then_batch_deletes)
 	ids_cleanup(&p);
 	ids_cleanup(&pre);
 }
+
+/* A store that only counts: the regression guard counts work, not time. */
+static unsigned long count_requests, count_writes;
+
+static int
+count_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	count_requests++;
+	count_writes += rq->nwrites;
+	return 0;
+}
+
+static void
+count_free(struct store *st)
+{
+}
+
+static const struct store_ops count_ops = {
+	.name = "count", .execute = count_execute, .free = count_free,
+};
+
+Test(repo_work, put_batch_of_10k_is_400_requests)
+{
+	struct store st = { .ops = &count_ops };
+	struct repo_config rc = {
+		.table = "t", .partition_prefix = "p", .partition_name = "n",
+		.content_type = "c",
+	};
+	struct repo *r = repo_new(&rc, &st, &fake_clock);
+	struct content **cs = xcalloc(10000, sizeof *cs);
+	size_t i, written = 0;
+	struct err e;
+
+	for (i = 0; i < 10000; i++) {
+		char id[16];
+
+		cs[i] = content_new();
+		snprintf(id, sizeof id, "a%05zu", i);
+		ids_parse(&cs[i]->content_ids, id);
+		cs[i]->item = value_new_m();
+	}
+	count_requests = count_writes = 0;
+	cr_assert_eq(repo_put_batch(r, cs, 10000, &written, &e), 0);
+	cr_assert_eq(count_requests, 400, "BatchWriteItem carries 25 items");
+	cr_assert_eq(count_writes, 10000);
+	cr_assert_eq(written, 10000);
+	for (i = 0; i < 10000; i++)
+		content_free(cs[i]);
+	free(cs);
+	repo_free(r);
+}
