@@ -277,7 +277,18 @@ store_dynamodb_capacity(const struct value *cc)
 	return total;
 }
 
-/* Type every element of a plain list of DynamoDB-JSON items, appending
+/* An item the streaming parser already typed; consumes v. */
+static struct value *
+store_dynamodb_typed(struct value *v, struct err *e)
+{
+	if (v != NULL && v->type == VT_M)
+		return v;
+	value_free(v);
+	err_set(e, ERR_SERVICE, "malformed response: expected an item");
+	return NULL;
+}
+
+/* Move every element of a list of (already typed) items, appending
  * each to *out. Consumes list. */
 static int
 store_dynamodb_take_items(struct value *list, struct value ***out,
@@ -296,7 +307,7 @@ store_dynamodb_take_items(struct value *list, struct value ***out,
 	for (i = 0; i < list->u.list.len; i++) {
 		struct value *item;
 
-		item = ddbjson_item_from_tree(list->u.list.items[i], e);
+		item = store_dynamodb_typed(list->u.list.items[i], e);
 		list->u.list.items[i] = NULL;
 		if (item == NULL) {
 			rc = -1;
@@ -349,7 +360,7 @@ store_dynamodb_take_writes(struct value *all, const char *table,
 			    "UnprocessedItems");
 		out = &rs->unprocessed_writes[rs->nunprocessed_writes];
 		out->is_delete = del;
-		out->value = ddbjson_item_from_tree(tree, e);
+		out->value = store_dynamodb_typed(tree, e);
 		if (out->value == NULL)
 			return -1;
 		rs->nunprocessed_writes++;
@@ -393,7 +404,8 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 	int rc = 0;
 	size_t cap = 0;
 
-	tree = json_parse(body, len, e);
+	/* Items are typed while the answer streams through the parser. */
+	tree = ddbjson_parse_doc(body, len, ddbjson_response_items, e);
 	if (tree == NULL) {
 		err_prefix(e, "malformed %s response: ", request_op_name(op));
 		if (e != NULL)
@@ -411,14 +423,14 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 	switch (op) {
 	case OP_GET_ITEM:
 		if ((v = value_map_take(tree, "Item")) != NULL &&
-		    (rs->item = ddbjson_item_from_tree(v, e)) == NULL)
+		    (rs->item = store_dynamodb_typed(v, e)) == NULL)
 			rc = -1;
 		break;
 	case OP_PUT_ITEM:
 	case OP_UPDATE_ITEM:
 	case OP_DELETE_ITEM:
 		if ((v = value_map_take(tree, "Attributes")) != NULL &&
-		    (rs->item = ddbjson_item_from_tree(v, e)) == NULL)
+		    (rs->item = store_dynamodb_typed(v, e)) == NULL)
 			rc = -1;
 		break;
 	case OP_QUERY:
@@ -429,7 +441,7 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 		    &rs->items, &rs->nitems, &rs->items_cap, e);
 		if (rc == 0 &&
 		    (v = value_map_take(tree, "LastEvaluatedKey")) != NULL &&
-		    (rs->last_evaluated_key = ddbjson_item_from_tree(v, e)) ==
+		    (rs->last_evaluated_key = store_dynamodb_typed(v, e)) ==
 		    NULL)
 			rc = -1;
 		break;
