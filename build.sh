@@ -85,26 +85,29 @@ install_packages() {
 }
 
 # ---- build: each step only when its inputs changed ---------------------
-build() {
+# build DIR [CONFIGURE FLAGS...]: configure (when needed) and make in DIR.
+build_in() {
+	dir=$1
+	shift
 	cd "$top"
 	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
 	    [ Makefile.am -nt Makefile.in ]; then
 		say "autoreconf"
 		autoreconf -fi >/dev/null
 	fi
-	mkdir -p "$builddir"
-	cd "$builddir"
-	conf_flags="--enable-werror ${DYNREPO_CONFIGURE_FLAGS:-}"
+	mkdir -p "$dir"
+	cd "$dir"
+	conf_flags="--enable-werror $* ${DYNREPO_CONFIGURE_FLAGS:-}"
 	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] ||
 	    [ "$(cat .dynrepo-configure-flags 2>/dev/null)" != "$conf_flags" ]; then
-		say "configure $conf_flags"
+		say "configure $conf_flags (in $dir)"
 		"$top/configure" $conf_flags >configure.out 2>&1 || {
 			tail -20 configure.out >&2
 			exit 1
 		}
 		echo "$conf_flags" >.dynrepo-configure-flags
 	fi
-	say "make"
+	say "make (in $dir)"
 	make -j"$jobs" >make.out 2>&1 || {
 		grep -E 'error|Error' make.out | head -40 >&2
 		tail -20 make.out >&2
@@ -112,32 +115,54 @@ build() {
 	}
 }
 
+build() {
+	build_in "$builddir"
+}
+
 # ---- check: every suite, one summary line ------------------------------
-check() {
-	cd "$builddir"
-	say "make check"
-	status=0
-	make -j"$jobs" check || status=$?
+# check_in DIR: make check there; the counts go to DIR/summary.counts.
+check_in() {
+	cd "$1"
+	say "make check (in $1)"
+	rc=0
+	make -j"$jobs" check || rc=$?
 	if [ -f test-suite.log ]; then
 		awk '/^# (PASS|FAIL|XPASS|ERROR|SKIP):/ { n[$2] = $3 }
 		    END {
-			printf "%d passed, %d failed", n["PASS:"] + 0,
-			    n["FAIL:"] + n["XPASS:"] + n["ERROR:"]
-			if (n["SKIP:"] > 0) printf ", %d skipped", n["SKIP:"]
-			printf "\n"
-		    }' test-suite.log >"$builddir/summary.txt"
-		if [ $status -ne 0 ]; then
+			printf "%d %d %d\n", n["PASS:"] + 0,
+			    n["FAIL:"] + n["XPASS:"] + n["ERROR:"], n["SKIP:"] + 0
+		    }' test-suite.log >summary.counts
+		if [ $rc -ne 0 ]; then
 			# Show what failed: the per-test logs of failing tests.
 			grep -lE '^(not ok|Bail out)' tests/*/*.log tests/*.log \
 			    2>/dev/null | while read -r f; do
-				echo "==== $f" >&2
+				echo "==== $1/$f" >&2
 				grep -E -A12 '^(not ok|Bail out)' "$f" | head -60 >&2
 			done
 		fi
-		cat "$builddir/summary.txt"
 	else
-		echo "0 passed, 1 failed"
+		echo "0 1 0" >summary.counts
 	fi
+	return $rc
+}
+
+# The whole test suite twice: a normal build, and one with AddressSanitizer
+# and UndefinedBehaviorSanitizer (DYNREPO_SKIP_SANITIZERS=1 skips that).
+check() {
+	status=0
+	check_in "$builddir" || status=1
+	if [ "${DYNREPO_SKIP_SANITIZERS:-0}" != 1 ]; then
+		build_in "$top/build-sanitizers" --enable-sanitizers
+		check_in "$top/build-sanitizers" || status=1
+	fi
+	cat "$builddir/summary.counts" \
+	    "$top/build-sanitizers/summary.counts" 2>/dev/null |
+	    awk '{ p += $1; f += $2; s += $3 }
+		END {
+			printf "%d passed, %d failed", p, f
+			if (s > 0) printf ", %d skipped", s
+			printf "\n"
+		}'
 	return $status
 }
 

@@ -631,7 +631,8 @@ profile_read_dir(struct profile_set *set, const char *dir, bool explicit,
 			free(path);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, profile_cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof *names, profile_cmp_names);
 	for (i = 0; i < n; i++) {
 		profile_read_file(set, names[i]);
 		free(names[i]);
