@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # dynrepo's one entry point on a fresh Debian 12 machine:
-#   ./build.sh demo    build, then run the program's main job on the demo
+#   ./build.sh demo    build, then open the demo repositories (embedded store)
 #   ./build.sh check   build, then run every test suite
 #   ./build.sh build   only build (in ./build)
 # It installs what is missing (apt-get as root or through sudo; otherwise it
@@ -54,9 +54,6 @@ deps() {
 		need_cmd tmux tmux
 		need_cmd node nodejs
 		# A Node.js that brings its own npm must not get Debian's npm.
-		need_cmd npm npm
-	elif [ "${1:-}" = demo ]; then
-		need_cmd node nodejs
 		need_cmd npm npm
 	fi
 	if [ -n "$missing" ]; then

@@ -19,6 +19,7 @@ main_usage(FILE *fp)
 	const struct cmd_entry *c;
 
 	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] VERB [OPTIONS]\n"
+	    "       dynrepo --demo [--reset]\n"
 	    "       dynrepo --version | --help | VERB --help\n\nverbs:\n");
 	for (c = cmd_table; c->name != NULL; c++)
 		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
@@ -31,6 +32,7 @@ int
 main(int argc, char **argv)
 {
 	struct cmd_global g = { 0 };
+	bool demo = false, reset = false;
 	const struct cmd_entry *c;
 	const char *logfile;
 	struct err e;
@@ -45,6 +47,10 @@ main(int argc, char **argv)
 			g.profiles_dir = argv[++i];
 		} else if (strncmp(argv[i], "--profiles=", 11) == 0) {
 			g.profiles_dir = argv[i] + 11;
+		} else if (strcmp(argv[i], "--demo") == 0) {
+			demo = true;
+		} else if (strcmp(argv[i], "--reset") == 0) {
+			reset = true;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("dynrepo %s\n", PACKAGE_VERSION);
 			return 0;
@@ -58,6 +64,16 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (reset && !demo) {
+		fprintf(stderr, "dynrepo: --reset goes with --demo\n");
+		return 2;
+	}
+	if (demo && i < argc) {
+		fprintf(stderr, "dynrepo: --demo takes no verb\n");
+		return 2;
+	}
+	if (demo)
+		return cmd_demo_exec(&g, reset);
 	if (i >= argc) {
 		main_usage(stderr);
 		return 2;

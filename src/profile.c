@@ -334,6 +334,19 @@ profile_on_section(void *ctx, const char *section, const char *file,
 static char *
 profile_resolve(const struct profile_parse *ps, const char *value)
 {
+	const char *home = getenv("HOME"), *data = getenv("XDG_DATA_HOME");
+
+	/* "~/x" and "$XDG_DATA_HOME/x" are the person's, not the file's:
+	 * the shipped demo profiles point into the user's data directory. */
+	if (strncmp(value, "~/", 2) == 0 && home != NULL && *home == '/')
+		return xasprintf("%s/%s", home, value + 2);
+	if (strncmp(value, "$XDG_DATA_HOME/", 15) == 0) {
+		if (data != NULL && *data == '/')
+			return xasprintf("%s/%s", data, value + 15);
+		if (home != NULL && *home == '/')
+			return xasprintf("%s/.local/share/%s", home,
+			    value + 15);
+	}
 	if (value[0] == '/' || ps->dir == NULL)
 		return xstrdup(value);
 	return xasprintf("%s/%s", ps->dir, value);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store_dynamodb.h"
+#include "store_local.h"
 #include "xmalloc.h"
 
 #ifndef DYNREPO_PROFILES_DIR
@@ -21,12 +22,14 @@ session_load_profiles(const char *profiles_dir)
 	    NULL);
 }
 
+static void session_open_repo(struct session *, const struct profile *,
+    const char *);
+
 int
 session_open(struct session *s, const struct session_options *opt,
     struct err *e)
 {
 	const struct profile *p;
-	struct repo_config rc;
 	struct awsclient_config ac;
 	struct http_options ho;
 	const char *region, *table, *ca;
@@ -57,10 +60,17 @@ session_open(struct session *s, const struct session_options *opt,
 	    opt->endpoint != NULL ? opt->endpoint : p->endpoint, region, e);
 	if (s->endpoint == NULL)
 		return -1;
-	if (strncmp(s->endpoint, "local:", 6) == 0)
-		return err_set(e, ERR_CONFIG, "profile %s: the embedded store "
-		    "(endpoint = local:PATH) is not available in this build",
-		    p->name);
+	table = opt->table != NULL ? opt->table : p->table;
+	if (strncmp(s->endpoint, "local:", 6) == 0) {
+		/* The embedded store: no credentials, no network. */
+		s->store = store_local_open(s->endpoint + 6, e);
+		if (s->store == NULL) {
+			err_prefix(e, "profile %s: ", p->name);
+			return -1;
+		}
+		session_open_repo(s, p, table);
+		return 0;
+	}
 	if (awsconfig_check_endpoint(s->endpoint, p->allow_http, e) == -1) {
 		err_prefix(e, "profile %s: ", p->name);
 		return -1;
@@ -86,8 +96,17 @@ session_open(struct session *s, const struct session_options *opt,
 	ac.timeout_ms = 60000;
 	s->client = awsclient_new(&ac, s->http, s->creds, NULL);
 	s->store = store_dynamodb_new(s->client);
+	session_open_repo(s, p, table);
+	return 0;
+}
 
-	table = opt->table != NULL ? opt->table : p->table;
+/* The repository of profile p over the session's store. */
+static void
+session_open_repo(struct session *s, const struct profile *p,
+    const char *table)
+{
+	struct repo_config rc;
+
 	memset(&rc, 0, sizeof rc);
 	rc.table = table;
 	rc.partition_key = p->partition_key;
@@ -99,7 +118,6 @@ session_open(struct session *s, const struct session_options *opt,
 	rc.read_only = p->read_only;
 	rc.name = p->name;
 	s->repo = repo_new(&rc, s->store, NULL);
-	return 0;
 }
 
 void
