@@ -10,7 +10,6 @@
 #include <yajl/yajl_parse.h>
 
 #include "base64.h"
-#include "json.h"
 #include "number.h"
 #include "xmalloc.h"
 
@@ -25,13 +24,13 @@
 #define DDBJSON_ITEM_RESERVE	16
 
 const char *const ddbjson_response_items[] = {
-	"Item",				/* GetItem, export lines */
-	"Attributes",			/* PutItem, UpdateItem, DeleteItem */
-	"Items[]",			/* Query, Scan */
+	"Item",			/* GetItem, export lines */
+	"Attributes",		/* PutItem, UpdateItem, DeleteItem */
+	"Items[]",		/* Query, Scan */
 	"LastEvaluatedKey",
-	"Responses.*[]",		/* BatchGetItem */
+	"Responses.*[]",	/* BatchGetItem */
 	"UnprocessedKeys.*.Keys[]",
-	"UnprocessedItems.*[].PutRequest.Item",	/* BatchWriteItem */
+	"UnprocessedItems.*[].PutRequest.Item",
 	"UnprocessedItems.*[].DeleteRequest.Key",
 	NULL
 };
@@ -301,7 +300,7 @@ ddbjson_check_set(const struct value *set, struct err *err)
  * Frames live on the C stack; the path is only built for an error. */
 struct ddbjson_frame {
 	const struct ddbjson_frame	*up;
-	const char			*name;	/* NULL for a list index */
+	const char			*name;	/* NULL: an index */
 	size_t				 len;
 	size_t				 index;
 };
@@ -476,23 +475,24 @@ ddbjson_item_from_tree(struct value *tree, struct err *err)
  */
 
 enum ddbjson_kind {
-	DK_PLAIN_MAP,		/* plain JSON object */
-	DK_PLAIN_LIST,		/* plain JSON array */
-	DK_ITEM,		/* an item or an M: members are attribute values */
-	DK_LIST,		/* an L: elements are attribute values */
-	DK_SET,			/* an SS, NS or BS: elements are strings */
-	DK_WRAPPER,		/* {"TAG": payload}; no value of its own */
+	DK_PLAIN_MAP,	/* plain JSON object */
+	DK_PLAIN_LIST,	/* plain JSON array */
+	DK_ITEM,	/* an item or an M: members are attribute values */
+	DK_LIST,	/* an L: elements are attribute values */
+	DK_SET,		/* an SS, NS or BS: elements are strings */
+	DK_WRAPPER,	/* {"TAG": payload}; no value of its own */
 };
 
+/* One open JSON container. */
 struct ddbjson_pframe {
 	enum ddbjson_kind	 kind;
 	enum value_type		 tag;	/* WRAPPER: VT_COUNT until seen;
-					   SET: the set's type */
-	struct value		*v;	/* the container; NULL for WRAPPER */
-	size_t			 next;	/* PLAIN_LIST, LIST, SET: elements
-					   begun */
+					 * SET: the set's type */
+	struct value		*v;	/* NULL for WRAPPER */
+	size_t			 next;	/* lists, sets: elements begun */
 };
 
+/* The streaming parser's state, yajl's context. */
 struct ddbjson_parser {
 	struct ddbjson_pframe	*frames;
 	size_t			 depth;
@@ -500,7 +500,7 @@ struct ddbjson_parser {
 	struct value		*root;
 	const char *const	*items;	/* item path patterns */
 	struct err		*err;
-	bool			 json_error;	/* err is about JSON syntax */
+	bool			 json_error;	/* err: JSON syntax */
 	struct ddbjson_pframe	 inline_frames[DDBJSON_STACK_INLINE];
 };
 

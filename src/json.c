@@ -100,6 +100,21 @@ json_open(struct json_ctx *c, struct value *v)
 	return 1;
 }
 
+/* Append a name for a message: control bytes as '?', truncated. */
+static void
+json_quote(struct buf *b, const char *s, size_t len)
+{
+	size_t i, n = len > JSON_QUOTE_MAX ? JSON_QUOTE_MAX : len;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		buf_addc(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+	}
+	if (n < len)
+		buf_add(b, "...", 3);
+}
+
 /* yajl callback: null. */
 static int
 json_cb_null(void *ctx)
@@ -145,6 +160,7 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct json_ctx *c = ctx;
 	struct value *m = c->stack[c->depth - 1];
+	struct buf q = BUF_INIT;
 	size_t i;
 	char *name;
 
@@ -152,10 +168,10 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 		const struct value_member *mb = &m->u.map.items[i];
 
 		if (mb->name_len == len && memcmp(mb->name, key, len) == 0) {
+			json_quote(&q, (const char *)key, len);
 			err_set(c->err, ERR_INPUT, "duplicate member name "
-			    "\"%.*s%s\"", (int)(len > JSON_QUOTE_MAX ?
-			    JSON_QUOTE_MAX : len), (const char *)key,
-			    len > JSON_QUOTE_MAX ? "..." : "");
+			    "\"%s\"", buf_cstr(&q));
+			buf_cleanup(&q);
 			return 0;
 		}
 	}

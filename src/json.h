@@ -12,16 +12,21 @@
 /* Parse one JSON document into a tree: object -> M (member order kept;
  * a duplicate name is an error), array -> L, string -> S, number -> N with
  * its text exactly as written (not validated against DynamoDB's limits),
- * true/false -> BOOL, null -> NULL. Trailing garbage is an error.
- * Returns NULL with err (ERR_INPUT, with the byte offset) on failure. */
+ * true/false -> BOOL, null -> NULL. Strings may hold NUL (\u0000).
+ * Trailing garbage, invalid UTF-8 and nesting deeper than 1000 levels are
+ * errors. Returns NULL with err (ERR_INPUT, "invalid JSON at byte N: ...")
+ * on failure. */
 struct value	*json_parse(const char *, size_t, struct err *);
 
 enum json_flags {
 	JSON_PRETTY = 1 << 0,	/* indent by two spaces, one member a line */
 };
 
-/* Plain JSON of a value: S -> string, N -> the number's text, B -> base64
- * string, BOOL, NULL -> null, M -> object, L/SS/NS/BS -> array. */
+/* Plain JSON of a value: S -> string (UTF-8 kept, control characters
+ * escaped), N -> the number's text (its canonical text when JSON cannot
+ * carry it as written: "+1", ".5", "007"), B -> base64 string, BOOL,
+ * NULL -> null, M -> object, L/SS/NS/BS -> array. Appends; no newline at
+ * the end. Cannot fail. */
 void		 json_emit(struct buf *, const struct value *, int flags);
 
 #endif

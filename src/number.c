@@ -31,8 +31,8 @@ struct number_parts {
 	bool		 neg;
 	const char	*mant;		/* first mantissa character */
 	size_t		 intlen;	/* digits before the point */
-	size_t		 first;		/* first significant mantissa digit */
-	size_t		 n;		/* significant digits; 0 for zero */
+	size_t		 first;		/* first significant digit */
+	size_t		 n;		/* significant digits; 0: zero */
 	long long	 e;		/* power of ten of d(0) */
 };
 

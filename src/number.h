@@ -10,18 +10,26 @@
 #include "err.h"
 
 /* Check that text is a number DynamoDB accepts: JSON-like decimal syntax
- * with optional sign, fraction and exponent (leading '+' and leading zeros
- * are accepted as DynamoDB accepts them), at most 38 significant digits,
+ * with optional sign, fraction and exponent (a leading '+', leading zeros,
+ * ".5" and "5." are accepted as DynamoDB accepts them; dynalite refuses
+ * the '+'), at most 38 significant digits,
  * magnitude 0 or within 1E-130 .. 9.9999999999999999999999999999999999999E+125.
  * On failure err (ERR_INPUT) says why, quoting the text. */
 int	 number_check(const char *text, size_t len, struct err *);
-/* Canonical text as DynamoDB returns it: no exponent unless needed ...
- * (the exact rules are in number.c); "1.50" -> "1.5", "-0" -> "0". */
+/* Append the text DynamoDB and dynalite return for a number, which is
+ * big.js's toFixed(): plain decimal, never an exponent, no leading or
+ * trailing zeros: "1.50" -> "1.5", "1e2" -> "100", "1E-7" -> "0.0000001",
+ * "-0" -> "0", "+.5" -> "0.5". Text that is not a number is appended as
+ * it is; numbers far outside DynamoDB's range get an exponent. Cannot
+ * fail. */
 void	 number_canonical(const char *text, size_t len, struct buf *out);
-/* Numeric comparison of two valid numbers: <0, 0, >0. Exact. */
+/* Numeric comparison of two valid numbers: <0, 0, >0. Exact. Texts that
+ * are not numbers compare by their bytes (still a total order). */
 int	 number_cmp(const char *a, size_t alen, const char *b, size_t blen);
-/* out = a + b (or a - b when negate_b), exact; fails (ERR_INPUT) when the
- * result leaves DynamoDB's range or precision. */
+/* Append a + b (or a - b when negate_b), exact, in number_canonical's
+ * form; fails (ERR_INPUT, nothing appended) when an operand is not a
+ * valid number or the result leaves DynamoDB's range or precision (it
+ * never rounds). */
 int	 number_add(const char *a, size_t alen, const char *b, size_t blen,
 	     bool negate_b, struct buf *out, struct err *);
 /* True when text is an integer (no fraction part after canonicalisation). */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base64.h"
@@ -33,8 +34,9 @@
 #define STORE_LOCAL_RANGE_MAX	1024
 #define STORE_LOCAL_PAGE_MAX	(1024 * 1024)	/* Query/Scan page */
 #define STORE_LOCAL_GET_MAX	100		/* BatchGetItem keys */
-#define STORE_LOCAL_WRITE_MAX	25		/* BatchWriteItem requests */
-#define STORE_LOCAL_ANSWER_MAX	(16 * 1024 * 1024)	/* BatchGetItem */
+#define STORE_LOCAL_WRITE_MAX	25		/* BatchWriteItem writes */
+/* A BatchGetItem answer. */
+#define STORE_LOCAL_ANSWER_MAX	(16 * 1024 * 1024)
 #define STORE_LOCAL_LIST_MAX	100		/* ListTables page */
 #define STORE_LOCAL_SEGMENTS_MAX 1000000
 #define STORE_LOCAL_NAME_MAX	255
@@ -64,9 +66,10 @@ static const char *const store_local_sql[SL_STMT_COUNT] = {
 	    "FROM tables WHERE name = ?1",
 	[SL_GET_ITEM] = "SELECT item, size FROM items "
 	    "WHERE tbl = ?1 AND pk = ?2 AND sk = ?3",
-	[SL_PUT_ITEM] = "INSERT OR REPLACE INTO items (tbl, pk, sk, item, size) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	[SL_DEL_ITEM] = "DELETE FROM items WHERE tbl = ?1 AND pk = ?2 AND sk = ?3",
+	[SL_PUT_ITEM] = "INSERT OR REPLACE INTO items "
+	    "(tbl, pk, sk, item, size) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[SL_DEL_ITEM] = "DELETE FROM items "
+	    "WHERE tbl = ?1 AND pk = ?2 AND sk = ?3",
 	[SL_COUNT_ITEMS] = "SELECT count(*) FROM items WHERE tbl = ?1",
 	[SL_LIST_TABLES] = "SELECT name FROM tables WHERE name > ?1 "
 	    "ORDER BY name LIMIT ?2",
@@ -76,7 +79,7 @@ static const char *const store_local_sql[SL_STMT_COUNT] = {
 	[SL_DROP_TABLE] = "DELETE FROM tables WHERE name = ?1",
 };
 
-static const char store_local_schema[] =
+static const char store_local_schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE tables (name TEXT PRIMARY KEY, hash_key TEXT NOT NULL,"
 	" hash_type TEXT NOT NULL, range_key TEXT, range_type TEXT,"
@@ -85,7 +88,8 @@ static const char store_local_schema[] =
 	" sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,"
 	" PRIMARY KEY (tbl, pk, sk));"
 	"INSERT INTO meta VALUES ('format', '" STORE_LOCAL_FORMAT "');"
-	"INSERT INTO meta VALUES ('schema_version', '" STORE_LOCAL_VERSION "');";
+	"INSERT INTO meta VALUES ('schema_version', '"
+	    STORE_LOCAL_VERSION "');";
 
 struct store_local {
 	struct store	 base;
@@ -118,7 +122,8 @@ struct store_local_key {
 struct store_local_kcond {
 	const char		*name;
 	size_t			 name_len;
-	enum expr_kind		 op;	/* EQ LT LE GT GE BETWEEN BEGINS_WITH */
+	enum expr_kind		 op;	/* EQ LT LE GT GE BETWEEN
+					   BEGINS_WITH */
 	const struct value	*v[2];
 	size_t			 nv;
 };
@@ -131,8 +136,8 @@ struct store_local_kc {
 /* A number's shape, as DynamoDB measures and limits it. */
 struct store_local_num {
 	bool		 neg;
-	size_t		 digits;	/* significant digits; 0 for zero */
-	long long	 e;		/* power of ten of the first digit */
+	size_t		 digits;	/* significant; 0 for zero */
+	long long	 e;		/* power of ten of the first */
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -378,28 +383,33 @@ store_local_number_ok(const char *t, size_t len, struct buf *why)
 	return false;
 }
 
-/* Replace every N (and NS element) in v by its canonical text, as
+/* Replace every N (and NS element) in *slot by its canonical text, as
  * DynamoDB stores numbers ("1.50" reads back as "1.5"). */
 static void
-store_local_canonical(struct value *v)
+store_local_canonical(struct value **slot)
 {
+	struct value *v = *slot;
 	struct buf b = BUF_INIT;
 	size_t i;
 
 	switch (v->type) {
 	case VT_N:
 		number_canonical(v->u.str.ptr, v->u.str.len, &b);
-		free(v->u.str.ptr);
-		v->u.str.ptr = buf_detach(&b, &v->u.str.len);
+		if (b.len != v->u.str.len ||
+		    memcmp(b.data, v->u.str.ptr, b.len) != 0) {
+			*slot = value_new_n(b.data, b.len);
+			value_free(v);
+		}
+		buf_cleanup(&b);
 		break;
 	case VT_M:
 		for (i = 0; i < v->u.map.len; i++)
-			store_local_canonical(v->u.map.items[i].value);
+			store_local_canonical(&v->u.map.items[i].value);
 		break;
 	case VT_L:
 	case VT_NS:
 		for (i = 0; i < v->u.list.len; i++)
-			store_local_canonical(v->u.list.items[i]);
+			store_local_canonical(&v->u.list.items[i]);
 		break;
 	default:
 		break;
@@ -484,12 +494,12 @@ store_local_value_ok(const struct value *v, struct buf *why)
 	case VT_NS:
 	case VT_BS:
 		if (v->u.list.len == 0) {
-			buf_adds(why, v->type == VT_SS ? "One or more parameter "
-			    "values were invalid: An string set  may not be "
-			    "empty" : v->type == VT_NS ? "One or more parameter "
-			    "values were invalid: An number set  may not be "
-			    "empty" : "One or more parameter values were "
-			    "invalid: Binary sets should not be empty");
+			buf_adds(why, "One or more parameter values were "
+			    "invalid: ");
+			buf_adds(why, v->type == VT_SS ? "An string set  may "
+			    "not be empty" : v->type == VT_NS ? "An number set "
+			    " may not be empty" : "Binary sets should not be "
+			    "empty");
 			return false;
 		}
 		for (i = 0; i < v->u.list.len; i++) {
@@ -731,24 +741,6 @@ store_local_cmp_name(enum expr_kind k)
 	}
 }
 
-/* The type DynamoDB's parser knows an operand to have: a literal's type,
- * N for size(), BOOL for a condition function; NULL when unknown. */
-static const char *
-store_local_operand_type(const struct expr *x, bool immediate)
-{
-	if (x->kind == EX_VALUE)
-		return value_type_name(x->value->type);
-	if (immediate)
-		return NULL;
-	if (x->kind == EX_SIZE)
-		return "N";
-	if (x->kind == EX_BEGINS_WITH || x->kind == EX_CONTAINS ||
-	    x->kind == EX_EXISTS || x->kind == EX_NOT_EXISTS ||
-	    x->kind == EX_ATTR_TYPE)
-		return "BOOL";
-	return NULL;
-}
-
 /* Order two scalars of one type as DynamoDB does; 0 for other types. */
 static int
 store_local_scalar_cmp(const struct value *a, const struct value *b)
@@ -768,318 +760,25 @@ store_local_scalar_cmp(const struct value *a, const struct value *b)
 	return a->u.str.len < b->u.str.len ? -1 : a->u.str.len > b->u.str.len;
 }
 
-/* First error of each kind the condition parser reports. */
-struct store_local_cond_errs {
-	struct buf	misused;
-	struct buf	distinct;
-	struct buf	function;
-};
-
-/* Function calls used as operands: only size() may be one. */
-static void
-store_local_cond_misused(const struct expr *x, size_t from,
-    struct store_local_cond_errs *c)
-{
-	size_t i;
-
-	for (i = from; i < x->nargs && c->misused.len == 0; i++) {
-		const char *f = store_local_function_name(x->args[i]->kind);
-
-		if (f != NULL && x->args[i]->kind != EX_SIZE)
-			buf_printf(&c->misused, "The function is not allowed "
-			    "to be used this way in an expression; function: "
-			    "%s", f);
-	}
-}
-
-/* Two identical paths as the operands of op. */
-static void
-store_local_cond_distinct(const char *op, const struct expr *a,
-    const struct expr *b, struct store_local_cond_errs *c)
-{
-	if (c->distinct.len > 0 || a->kind != EX_PATH || b->kind != EX_PATH ||
-	    !path_equal(&a->path, &b->path))
-		return;
-	buf_printf(&c->distinct, "The first operand must be distinct from "
-	    "the remaining operands for this operator or function; "
-	    "operator: %s, first operand: ", op);
-	store_local_path_str(&a->path, &c->distinct);
-}
-
-/* BETWEEN's literal bounds: one type, low <= high. */
-static void
-store_local_cond_between(const struct expr *lo, const struct expr *hi,
-    struct store_local_cond_errs *c)
-{
-	const char *what;
-
-	if (c->function.len > 0 || lo->kind != EX_VALUE || hi->kind != EX_VALUE)
-		return;
-	if (lo->value->type != hi->value->type)
-		what = "same data type for lower and upper bounds";
-	else if (store_local_scalar_cmp(lo->value, hi->value) > 0)
-		what = "upper bound to be greater than or equal to lower bound";
-	else
-		return;
-	buf_printf(&c->function, "The BETWEEN operator requires %s; lower "
-	    "bound operand: AttributeValue: {%s:", what,
-	    value_type_name(lo->value->type));
-	store_local_scalar_str(lo->value, &c->function);
-	buf_printf(&c->function, "}, upper bound operand: AttributeValue: "
-	    "{%s:", value_type_name(hi->value->type));
-	store_local_scalar_str(hi->value, &c->function);
-	buf_addc(&c->function, '}');
-}
-
-/* The argument checks of a function call (checkFunction). */
-static void
-store_local_cond_function(const struct expr *x,
-    struct store_local_cond_errs *c)
-{
-	const char *f = store_local_function_name(x->kind), *type;
-	size_t i;
-
-	if (x->nargs == 2)
-		store_local_cond_distinct(f, x->args[0], x->args[1], c);
-	if (c->function.len > 0)
-		return;
-	switch (x->kind) {
-	case EX_EXISTS:
-	case EX_NOT_EXISTS:
-		if (x->nargs < 1 || x->args[0]->kind != EX_PATH)
-			buf_printf(&c->function, "Operator or function "
-			    "requires a document path; operator or function: "
-			    "%s", f);
-		break;
-	case EX_BEGINS_WITH:
-		for (i = 0; i < x->nargs; i++) {
-			type = store_local_operand_type(x->args[i], false);
-			if (type != NULL && strcmp(type, "S") != 0 &&
-			    strcmp(type, "B") != 0) {
-				buf_printf(&c->function, "Incorrect operand "
-				    "type for operator or function; operator "
-				    "or function: %s, operand type: %s", f,
-				    type);
-				break;
-			}
-		}
-		break;
-	case EX_ATTR_TYPE:
-		type = x->nargs == 2 ? store_local_operand_type(x->args[1],
-		    false) : NULL;
-		if (type == NULL || strcmp(type, "S") != 0)
-			buf_printf(&c->function, "Incorrect operand type for "
-			    "operator or function; operator or function: %s, "
-			    "operand type: %s", f, type != NULL ? type :
-			    "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}");
-		else if (value_type_from_name(x->args[1]->value->u.str.ptr,
-		    x->args[1]->value->u.str.len) == VT_COUNT) {
-			buf_adds(&c->function, "Invalid attribute type name "
-			    "found; type: ");
-			store_local_quote(&c->function,
-			    x->args[1]->value->u.str.ptr,
-			    x->args[1]->value->u.str.len);
-			buf_adds(&c->function, ", valid types: "
-			    STORE_LOCAL_TYPES);
-		}
-		break;
-	case EX_SIZE:
-		type = x->nargs == 1 ? store_local_operand_type(x->args[0],
-		    false) : NULL;
-		if (type != NULL && (strcmp(type, "N") == 0 ||
-		    strcmp(type, "BOOL") == 0 || strcmp(type, "NULL") == 0))
-			buf_printf(&c->function, "Incorrect operand type for "
-			    "operator or function; operator or function: %s, "
-			    "operand type: %s", f, type);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Walk a condition as DynamoDB's parser does (operands before the
- * operator), noting the first error of each kind. */
-static void
-store_local_cond_walk(const struct expr *x, bool is_condition,
-    struct store_local_cond_errs *c)
-{
-	bool logical = x->kind == EX_AND || x->kind == EX_OR ||
-	    x->kind == EX_NOT;
-	size_t i;
-
-	for (i = 0; i < x->nargs; i++)
-		store_local_cond_walk(x->args[i], logical, c);
-	if (is_condition && x->kind == EX_SIZE && c->misused.len == 0)
-		buf_adds(&c->misused, "The function is not allowed to be used "
-		    "this way in an expression; function: size");
-	switch (x->kind) {
-	case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
-		store_local_cond_misused(x, 0, c);
-		if (x->nargs == 2)
-			store_local_cond_distinct(store_local_cmp_name(x->kind),
-			    x->args[0], x->args[1], c);
-		break;
-	case EX_BETWEEN:
-		store_local_cond_misused(x, 0, c);
-		if (x->nargs == 3)
-			store_local_cond_between(x->args[1], x->args[2], c);
-		break;
-	case EX_IN:
-		store_local_cond_misused(x, 0, c);
-		break;
-	case EX_BEGINS_WITH: case EX_CONTAINS: case EX_EXISTS:
-	case EX_NOT_EXISTS: case EX_ATTR_TYPE: case EX_SIZE:
-		store_local_cond_misused(x, 0, c);
-		store_local_cond_function(x, c);
-		break;
-	default:
-		break;
-	}
-}
-
 /* What DynamoDB refuses in a condition, filter or key condition before
- * reading any item; prefix names the expression ("Invalid
- * FilterExpression: "). */
+ * reading any item (param: "ConditionExpression", ...). */
 static int
-store_local_check_cond(const struct expr *x, const char *prefix,
+store_local_check_cond(const struct expr *x, const char *param,
     struct err *e)
 {
-	struct store_local_cond_errs c = { BUF_INIT, BUF_INIT, BUF_INIT };
-	const struct buf *first = NULL;
-	int rc = 0;
-
-	if (x == NULL)
-		return 0;
-	store_local_cond_walk(x, true, &c);
-	if (c.misused.len > 0)
-		first = &c.misused;
-	else if (c.distinct.len > 0)
-		first = &c.distinct;
-	else if (c.function.len > 0)
-		first = &c.function;
-	if (first != NULL)
-		rc = store_local_invalid(e, "%s%s", prefix, buf_cstr(first));
-	buf_cleanup(&c.misused);
-	buf_cleanup(&c.distinct);
-	buf_cleanup(&c.function);
-	return rc;
+	if (x != NULL && expr_eval_check(x, param, e) == -1)
+		return store_local_adopt(e, "");
+	return 0;
 }
 
-/* The type name an update's ADD or DELETE operand has in messages. */
-static const char *
-store_local_update_type(enum value_type t)
-{
-	switch (t) {
-	case VT_S:
-		return "STRING";
-	case VT_N:
-		return "NUMBER";
-	case VT_B:
-		return "BINARY";
-	case VT_NULL:
-		return "NULL";
-	case VT_BOOL:
-		return "BOOLEAN";
-	case VT_L:
-		return "LIST";
-	case VT_M:
-		return "MAP";
-	default:
-		return NULL;
-	}
-}
-
-/* The function checks of a SET operand (operands first). */
-static void
-store_local_update_walk(const struct expr *x, struct buf *err)
-{
-	const char *f, *type;
-	size_t i;
-
-	for (i = 0; i < x->nargs; i++)
-		store_local_update_walk(x->args[i], err);
-	if (err->len > 0)
-		return;
-	switch (x->kind) {
-	case EX_IF_NOT_EXISTS:
-		if (x->nargs < 1 || x->args[0]->kind != EX_PATH)
-			buf_adds(err, "Operator or function requires a document "
-			    "path; operator or function: if_not_exists");
-		break;
-	case EX_LIST_APPEND:
-	case EX_PLUS:
-	case EX_MINUS:
-		f = x->kind == EX_LIST_APPEND ? "list_append" :
-		    x->kind == EX_PLUS ? "+" : "-";
-		for (i = 0; i < x->nargs; i++) {
-			type = store_local_operand_type(x->args[i], true);
-			if (type != NULL && strcmp(type, x->kind ==
-			    EX_LIST_APPEND ? "L" : "N") != 0) {
-				buf_printf(err, "Incorrect operand type for "
-				    "operator or function; operator or "
-				    "function: %s, operand type: %s", f, type);
-				break;
-			}
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-/* What DynamoDB refuses in an update expression before reading the item:
- * overlapping or conflicting targets, ADD/DELETE operands of the wrong
- * type, function operands of the wrong type. */
+/* What DynamoDB refuses in an update expression before reading the
+ * item. */
 static int
 store_local_check_update(const struct update *u, struct err *e)
 {
-	static const enum update_action order[] = {
-		UPD_SET, UPD_REMOVE, UPD_ADD, UPD_DELETE
-	};
-	static const char prefix[] = "Invalid UpdateExpression: ";
-	const struct path **paths;
-	struct buf operand = BUF_INIT, function = BUF_INIT;
-	size_t n = 0, k, i;
-	int rc = 0;
-
-	if (u->n == 0)
-		return 0;
-	paths = xreallocarray(NULL, u->n, sizeof *paths);
-	for (k = 0; k < 4; k++) {
-		for (i = 0; i < u->n; i++) {
-			const struct update_clause *c = &u->clauses[i];
-			const char *type;
-
-			if (c->action != order[k])
-				continue;
-			paths[n++] = &c->path;
-			if ((c->action == UPD_ADD || c->action == UPD_DELETE) &&
-			    c->operand != NULL && c->operand->kind ==
-			    EX_VALUE && operand.len == 0) {
-				type = store_local_update_type(
-				    c->operand->value->type);
-				if (type != NULL && !(c->action == UPD_ADD &&
-				    c->operand->value->type == VT_N))
-					buf_printf(&operand, "Incorrect operand "
-					    "type for operator or function; "
-					    "operator: %s, operand type: %s",
-					    c->action == UPD_ADD ? "ADD" :
-					    "DELETE", type);
-			}
-			if (c->action == UPD_SET && c->operand != NULL)
-				store_local_update_walk(c->operand, &function);
-		}
-	}
-	rc = store_local_check_paths(paths, n, prefix, e);
-	if (rc == 0 && operand.len > 0)
-		rc = store_local_invalid(e, "%s%s", prefix, buf_cstr(&operand));
-	else if (rc == 0 && function.len > 0)
-		rc = store_local_invalid(e, "%s%s", prefix,
-		    buf_cstr(&function));
-	free(paths);
-	buf_cleanup(&operand);
-	buf_cleanup(&function);
-	return rc;
+	if (expr_eval_update_check(u, e) == -1)
+		return store_local_adopt(e, "");
+	return 0;
 }
 
 /* The projection's paths may not overlap. */
@@ -1141,8 +840,8 @@ store_local_check_table_name(const char *name, const char *field,
 		nerr++;
 	}
 	if (nerr > 0)
-		rc = store_local_invalid(e, "%d validation error%s detected: %s",
-		    nerr, nerr > 1 ? "s" : "", buf_cstr(&msg));
+		rc = store_local_invalid(e, "%d validation error%s detected: "
+		    "%s", nerr, nerr > 1 ? "s" : "", buf_cstr(&msg));
 	buf_cleanup(&msg);
 	buf_cleanup(&q);
 	return rc;
@@ -1488,7 +1187,8 @@ store_local_parse_row(struct store_local *sl, const char *table,
 
 	item = ddbjson_parse_item(text != NULL ? text : "", (size_t)len, e);
 	if (item == NULL)
-		err_prefix(e, "%s: damaged item in table %s: ", sl->path, table);
+		err_prefix(e, "%s: damaged item in table %s: ", sl->path,
+		    table);
 	if (item == NULL && e != NULL)
 		e->code = ERR_IO;
 	return item;
@@ -1631,8 +1331,8 @@ store_local_page_val(const struct value *v, bool compress)
 	case VT_B:
 		return v->u.str.len;
 	case VT_N:
-		if (store_local_num_parse(v->u.str.ptr, v->u.str.len, &n) != 0 ||
-		    n.digits == 0)
+		if (store_local_num_parse(v->u.str.ptr, v->u.str.len,
+		    &n) != 0 || n.digits == 0)
 			return 1;
 		return 1 + (n.digits + 1) / 2 + ((n.digits % 2 != 0 ||
 		    n.e % 2 != 0) ? 0 : 1) + (n.neg ? 1 : 0);
@@ -1838,8 +1538,8 @@ static int
 store_local_check_return_old(const struct request *rq, struct err *e)
 {
 	if (rq->return_values != RV_NONE && rq->return_values != RV_ALL_OLD)
-		return store_local_invalid(e, "ReturnValues can only be ALL_OLD "
-		    "or NONE");
+		return store_local_invalid(e, "ReturnValues can only be "
+		    "ALL_OLD or NONE");
 	return 0;
 }
 
@@ -1865,7 +1565,7 @@ store_local_put_item(struct store_local *sl, const struct request *rq,
 	    store_local_check_return_old(rq, e) == -1)
 		return -1;
 	item = value_copy(rq->item);
-	store_local_canonical(item);
+	store_local_canonical(&item);
 	size = expr_eval_item_size(item);
 	if (size > STORE_LOCAL_ITEM_MAX) {
 		value_free(item);
@@ -1874,7 +1574,7 @@ store_local_put_item(struct store_local *sl, const struct request *rq,
 	}
 	if (store_local_check_expr_values(rq, e) == -1 ||
 	    store_local_check_cond(rq->condition,
-	    "Invalid ConditionExpression: ", e) == -1)
+	    "ConditionExpression", e) == -1)
 		goto out;
 	if (store_local_begin(sl, true, e) == -1)
 		goto out;
@@ -1923,7 +1623,7 @@ store_local_delete_item(struct store_local *sl, const struct request *rq,
 	    store_local_check_return_old(rq, e) == -1 ||
 	    store_local_check_expr_values(rq, e) == -1 ||
 	    store_local_check_cond(rq->condition,
-	    "Invalid ConditionExpression: ", e) == -1)
+	    "ConditionExpression", e) == -1)
 		return -1;
 	if (store_local_begin(sl, true, e) == -1)
 		return -1;
@@ -2012,7 +1712,7 @@ store_local_update_item(struct store_local *sl, const struct request *rq,
 	    store_local_check_expr_values(rq, e) == -1 ||
 	    store_local_check_update(&rq->update, e) == -1 ||
 	    store_local_check_cond(rq->condition,
-	    "Invalid ConditionExpression: ", e) == -1)
+	    "ConditionExpression", e) == -1)
 		return -1;
 	if (store_local_begin(sl, true, e) == -1)
 		return -1;
@@ -2030,7 +1730,7 @@ store_local_update_item(struct store_local *sl, const struct request *rq,
 		store_local_adopt(e, "");
 		goto fail;
 	}
-	store_local_canonical(item);
+	store_local_canonical(&item);
 	size = expr_eval_item_size(item);
 	if (size > STORE_LOCAL_ITEM_MAX) {
 		store_local_invalid(e, "Item size to update has exceeded the "
@@ -2112,7 +1812,8 @@ static int
 store_local_kc_split(const struct expr *x, struct store_local_kc *kc,
     struct err *e)
 {
-	static const char inv[] = "Invalid condition in KeyConditionExpression: ";
+	static const char inv[] = "Invalid condition in "
+	    "KeyConditionExpression: ";
 	const struct path *attr = NULL;
 	const struct expr *vals[2];
 	enum expr_kind op = x->kind;
@@ -2422,8 +2123,8 @@ store_local_query(struct store_local *sl, const struct request *rq,
 		    "request.");
 	if (store_local_check_expr_values(rq, e) == -1 ||
 	    store_local_check_cond(rq->key_condition,
-	    "Invalid KeyConditionExpression: ", e) == -1 ||
-	    store_local_check_cond(rq->filter, "Invalid FilterExpression: ",
+	    "KeyConditionExpression", e) == -1 ||
+	    store_local_check_cond(rq->filter, "FilterExpression",
 	    e) == -1 || store_local_check_projection(rq, e) == -1)
 		return -1;
 	if (store_local_kc_split(rq->key_condition, &kc, e) == -1)
@@ -2508,9 +2209,10 @@ out:
 	return ret;
 }
 
-/* The segment of a Scan that holds a partition: its key's hash
- * (FNV-1a) scaled onto total contiguous ranges, so every item is in
- * exactly one segment and a partition never splits. */
+/* The segment of a Scan that holds a partition: its key's hash (FNV-1a,
+ * then murmur3's finaliser so that the high bits vary) scaled onto total
+ * contiguous ranges, so every item is in exactly one segment and a
+ * partition never splits. */
 static long long
 store_local_segment_of(const void *pk, size_t len, long long total)
 {
@@ -2522,6 +2224,11 @@ store_local_segment_of(const void *pk, size_t len, long long total)
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return (long long)(((h >> 32) * (uint64_t)total) >> 32);
 }
 
@@ -2570,7 +2277,7 @@ store_local_scan(struct store_local *sl, const struct request *rq,
 		    "Segment: %d is not less than TotalSegments: %d",
 		    rq->segment, rq->total_segments);
 	if (store_local_check_expr_values(rq, e) == -1 ||
-	    store_local_check_cond(rq->filter, "Invalid FilterExpression: ",
+	    store_local_check_cond(rq->filter, "FilterExpression",
 	    e) == -1 || store_local_check_projection(rq, e) == -1)
 		return -1;
 	if (store_local_begin(sl, false, e) == -1)
@@ -2684,8 +2391,8 @@ store_local_batch_get(struct store_local *sl, const struct request *rq,
 			return -1;
 		for (j = 0; j < i; j++)
 			if (value_equal(rq->keys[i], rq->keys[j]))
-				return store_local_invalid(e, "Provided list of "
-				    "item keys contains duplicates");
+				return store_local_invalid(e, "Provided list "
+				    "of item keys contains duplicates");
 	}
 	if (store_local_check_projection(rq, e) == -1)
 		return -1;
@@ -2711,8 +2418,8 @@ store_local_batch_get(struct store_local *sl, const struct request *rq,
 		}
 		if (total + size > STORE_LOCAL_ANSWER_MAX) {
 			value_free(item);
-			rs->unprocessed_keys = xreallocarray(rs->unprocessed_keys,
-			    rs->nunprocessed_keys + 1,
+			rs->unprocessed_keys = xreallocarray(
+			    rs->unprocessed_keys, rs->nunprocessed_keys + 1,
 			    sizeof *rs->unprocessed_keys);
 			rs->unprocessed_keys[rs->nunprocessed_keys++] =
 			    value_copy(rq->keys[i]);
@@ -2777,7 +2484,7 @@ store_local_batch_write(struct store_local *sl, const struct request *rq,
 		if (w->is_delete)
 			continue;
 		items[i] = value_copy(w->value);
-		store_local_canonical(items[i]);
+		store_local_canonical(&items[i]);
 		sizes[i] = expr_eval_item_size(items[i]);
 		if (sizes[i] > STORE_LOCAL_ITEM_MAX) {
 			store_local_invalid(e, "Item size has exceeded the "
@@ -2800,8 +2507,8 @@ store_local_batch_write(struct store_local *sl, const struct request *rq,
 			if (strstr(buf_cstr(&why), "Missing the key") != NULL ||
 			    strstr(buf_cstr(&why), "Type mismatch for key") !=
 			    NULL)
-				store_local_invalid(e, "The provided key element "
-				    "does not match the schema");
+				store_local_invalid(e, "The provided key "
+				    "element does not match the schema");
 			else
 				store_local_invalid(e, "%s", buf_cstr(&why));
 			goto fail;
@@ -2898,14 +2605,16 @@ store_local_check_key_name(const char *name, int member, struct err *e)
 	return 0;
 }
 
-/* CreateTable: S keys (the request model has no other); the table is
- * ACTIVE at once. */
+/* CreateTable: S keys (the request model has no other). The answer says
+ * CREATING as DynamoDB's does, though the table is ACTIVE at once: callers
+ * wait for ACTIVE with DescribeTable, which they get on the first try. */
 static int
 store_local_create(struct store_local *sl, const struct request *rq,
     struct response *rs, struct err *e)
 {
 	sqlite3_stmt *st;
 	struct store_local_table t;
+	struct err te;
 	size_t len = rq->table != NULL ? strlen(rq->table) : 0;
 	int rc, step;
 
@@ -2922,18 +2631,19 @@ store_local_create(struct store_local *sl, const struct request *rq,
 		    "Key element in the KeySchema have the same name");
 	if (store_local_begin(sl, true, e) == -1)
 		return -1;
-	rc = store_local_table_get(sl, rq->table, false, &t, e);
+	rc = store_local_table_get(sl, rq->table, false, &t, &te);
 	store_local_table_cleanup(&t);
-	if (rc == 0) {
+	if (rc == 0 || te.code == ERR_CONFIG) {
 		store_local_rollback(sl);
 		return store_local_fail(e, "ResourceInUseException", "Table "
 		    "already exists: %s", rq->table);
 	}
-	if (e != NULL && e->code != ERR_NOT_FOUND) {
+	if (te.code != ERR_NOT_FOUND) {
 		store_local_rollback(sl);
+		if (e != NULL)
+			*e = te;
 		return -1;
 	}
-	err_clear(e);
 	if ((st = store_local_stmt(sl, SL_ADD_TABLE, e)) == NULL) {
 		store_local_rollback(sl);
 		return -1;
@@ -2954,7 +2664,7 @@ store_local_create(struct store_local *sl, const struct request *rq,
 		store_local_rollback(sl);
 		return -1;
 	}
-	rs->table_status = xstrdup("ACTIVE");
+	rs->table_status = xstrdup("CREATING");
 	rs->hash_key = xstrdup(rq->hash_key);
 	rs->range_key = rq->range_key != NULL ? xstrdup(rq->range_key) : NULL;
 	return 0;
@@ -3032,4 +2742,283 @@ store_local_list(struct store_local *sl, const struct request *rq,
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return store_local_sqlerr(sl, "listing tables", e);
 	return 0;
+}
+
+/* ---- the store ------------------------------------------------------- */
+
+/* store_ops.execute. */
+static int
+store_local_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct store_local *sl = (struct store_local *)st;
+
+	switch (rq->op) {
+	case OP_GET_ITEM:
+		return store_local_get_item(sl, rq, rs, e);
+	case OP_PUT_ITEM:
+		return store_local_put_item(sl, rq, rs, e);
+	case OP_UPDATE_ITEM:
+		return store_local_update_item(sl, rq, rs, e);
+	case OP_DELETE_ITEM:
+		return store_local_delete_item(sl, rq, rs, e);
+	case OP_QUERY:
+		return store_local_query(sl, rq, rs, e);
+	case OP_SCAN:
+		return store_local_scan(sl, rq, rs, e);
+	case OP_BATCH_GET_ITEM:
+		return store_local_batch_get(sl, rq, rs, e);
+	case OP_BATCH_WRITE_ITEM:
+		return store_local_batch_write(sl, rq, rs, e);
+	case OP_DESCRIBE_TABLE:
+		return store_local_describe(sl, rq, rs, e);
+	case OP_LIST_TABLES:
+		return store_local_list(sl, rq, rs, e);
+	case OP_CREATE_TABLE:
+		return store_local_create(sl, rq, rs, e);
+	case OP_DELETE_TABLE:
+		return store_local_drop(sl, rq, rs, e);
+	case OP_COUNT:
+		break;
+	}
+	return err_set(e, ERR_INTERNAL, "unknown request operation %d",
+	    (int)rq->op);
+}
+
+/* store_ops.free. */
+static void
+store_local_free(struct store *st)
+{
+	struct store_local *sl = (struct store_local *)st;
+	size_t i;
+
+	if (sl == NULL)
+		return;
+	for (i = 0; i < SL_STMT_COUNT; i++)
+		sqlite3_finalize(sl->stmts[i]);
+	sqlite3_close_v2(sl->db);
+	free(sl->path);
+	free(sl);
+}
+
+static const struct store_ops store_local_ops = {
+	.name = "local",
+	.execute = store_local_execute,
+	.free = store_local_free,
+};
+
+/* Create the missing directories above path, each 0700. */
+static int
+store_local_mkdirs(const char *path, struct err *e)
+{
+	char *dir = xstrdup(path), *p;
+	int rc = 0;
+
+	p = strrchr(dir, '/');
+	if (p == NULL || p == dir) {
+		free(dir);
+		return 0;
+	}
+	*p = '\0';
+	for (p = dir + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) == 0) {
+			/* 0700 whatever the umask. */
+			if (chmod(dir, 0700) == -1)
+				rc = err_set(e, ERR_IO, "%s: %s", dir,
+				    strerror(errno));
+		} else if (errno != EEXIST)
+			rc = err_set(e, ERR_IO, "cannot create directory %s: "
+			    "%s", dir, strerror(errno));
+		*p = c;
+		if (c == '\0' || rc == -1)
+			break;
+	}
+	free(dir);
+	return rc;
+}
+
+/* Create the file 0600 (whatever the umask) before SQLite opens it;
+ * SQLite gives its -wal and -shm files the same mode. */
+static int
+store_local_create_file(const char *path, struct err *e)
+{
+	struct stat sb;
+	int fd;
+
+	if (path[0] == '\0')
+		return err_set(e, ERR_IO, "empty path for the local store");
+	if (store_local_mkdirs(path, e) == -1)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (fchmod(fd, 0600) == -1) {
+			err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return err_set(e, ERR_IO, "cannot create %s: %s", path,
+		    strerror(errno));
+	if (stat(path, &sb) == -1)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return err_set(e, ERR_IO, "%s is not a regular file", path);
+	return 0;
+}
+
+/* An integer from a one-row statement; a file that is not SQLite at all
+ * is ERR_CONFIG. */
+static int
+store_local_int(struct store_local *sl, const char *sql, long long *out,
+    struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(sl->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		int step = sqlite3_step(st);
+
+		if (step == SQLITE_ROW) {
+			*out = sqlite3_column_int64(st, 0);
+			rc = 0;
+		} else if (step == SQLITE_DONE)
+			rc = 0;
+	}
+	if (rc == -1) {
+		int code = sqlite3_errcode(sl->db) & 0xff;
+
+		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+			err_set(e, ERR_CONFIG, "%s is not a dynrepo database: "
+			    "%s", sl->path, sqlite3_errmsg(sl->db));
+		else
+			store_local_sqlerr(sl, "reading the database", e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Check that the file is ours and of this version, creating the schema
+ * in a new (empty) file. */
+static int
+store_local_schema(struct store_local *sl, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	long long app, nobjects;
+	char *sql;
+	int rc = -1, step;
+
+	if (store_local_int(sl, "PRAGMA application_id", &app, e) == -1 ||
+	    store_local_int(sl, "SELECT count(*) FROM sqlite_master",
+	    &nobjects, e) == -1)
+		return -1;
+	if (app == 0 && nobjects == 0) {
+		if (store_local_begin(sl, true, e) == -1)
+			return -1;
+		/* Another process may have won the race to create it. */
+		if (store_local_int(sl, "SELECT count(*) FROM sqlite_master",
+		    &nobjects, e) == -1) {
+			store_local_rollback(sl);
+			return -1;
+		}
+		if (nobjects == 0) {
+			sql = xasprintf("%sPRAGMA application_id = %d;",
+			    store_local_schema_sql, STORE_LOCAL_APP_ID);
+			rc = store_local_exec(sl, sql, e);
+			free(sql);
+			if (rc == -1) {
+				store_local_rollback(sl);
+				return -1;
+			}
+		}
+		if (store_local_commit(sl, e) == -1)
+			return -1;
+		if (store_local_int(sl, "PRAGMA application_id", &app,
+		    e) == -1)
+			return -1;
+	}
+	if (app != STORE_LOCAL_APP_ID)
+		return err_set(e, ERR_CONFIG, "%s is an SQLite database but "
+		    "not a dynrepo store", sl->path);
+	if (sqlite3_prepare_v2(sl->db, "SELECT value FROM meta WHERE key = "
+	    "'schema_version'", -1, &st, NULL) != SQLITE_OK)
+		return err_set(e, ERR_CONFIG, "%s: not a dynrepo store: %s",
+		    sl->path, sqlite3_errmsg(sl->db));
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st,
+	    0), STORE_LOCAL_VERSION) == 0)
+		rc = 0;
+	else if (step == SQLITE_ROW)
+		err_set(e, ERR_CONFIG, "%s: store format version %s, but this "
+		    "dynrepo reads version " STORE_LOCAL_VERSION, sl->path,
+		    (const char *)sqlite3_column_text(st, 0));
+	else
+		err_set(e, ERR_CONFIG, "%s: not a dynrepo store (no schema "
+		    "version)", sl->path);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* WAL lets readers and one writer share the file across processes;
+ * synchronous FULL syncs the WAL at every commit, so an acknowledged
+ * write survives a killed process and a power cut alike. */
+static int
+store_local_tune(struct store_local *sl, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	bool wal = false;
+
+	if (sqlite3_prepare_v2(sl->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		wal = sqlite3_column_text(st, 0) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 0), "wal") ==
+		    0;
+	sqlite3_finalize(st);
+	if (!wal)
+		return err_set(e, ERR_IO, "%s: cannot use write-ahead logging: "
+		    "%s", sl->path, sqlite3_errmsg(sl->db));
+	if (store_local_exec(sl, "PRAGMA synchronous = FULL", e) == -1)
+		return -1;
+	if (sqlite3_create_function_v2(sl->db, "dynrepo_segment", 2,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	    store_local_segment_fn, NULL, NULL, NULL) != SQLITE_OK)
+		return store_local_sqlerr(sl, "registering functions", e);
+	return 0;
+}
+
+struct store *
+store_local_open(const char *path, struct err *e)
+{
+	struct store_local *sl;
+
+	if (path == NULL) {
+		err_set(e, ERR_IO, "no path for the local store");
+		return NULL;
+	}
+	if (store_local_create_file(path, e) == -1)
+		return NULL;
+	sl = xcalloc(1, sizeof *sl);
+	sl->base.ops = &store_local_ops;
+	sl->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &sl->db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		err_set(e, ERR_IO, "cannot open %s: %s", path, sl->db != NULL ?
+		    sqlite3_errmsg(sl->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(sl->db, STORE_LOCAL_BUSY_MS);
+	if (store_local_schema(sl, e) == -1 || store_local_tune(sl, e) == -1)
+		goto fail;
+	return &sl->base;
+fail:
+	store_local_free(&sl->base);
+	return NULL;
 }

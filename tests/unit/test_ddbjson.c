@@ -235,7 +235,8 @@ Test(ddbjson, boundary_numbers_round_trip_unchanged)
 
 Test(ddbjson, bad_numbers_rejected_with_path)
 {
-	expect_error("{\"n\":{\"N\":\"123456789012345678901234567890123456789\"}}",
+	expect_error("{\"n\":{\"N\":"
+	    "\"123456789012345678901234567890123456789\"}}",
 	    "n: number \"123456789012345678901234567890123456789\" has 39 "
 	    "significant digits; DynamoDB allows at most 38");
 	expect_error_has("{\"a\":{\"M\":{\"n\":{\"N\":\"1E+126\"}}}}",
@@ -338,7 +339,8 @@ Test(ddbjson, sets_must_be_nonempty_and_unique)
 	    "a: SS holds \"x\" twice");
 	expect_error("{\"a\":{\"NS\":[\"1.5\",\"2\",\"1.50\"]}}",
 	    "a: NS holds the equal numbers \"1.5\" and \"1.50\"");
-	expect_error("{\"a\":{\"NS\":[\"3\",\"3\"]}}", "a: NS holds \"3\" twice");
+	expect_error("{\"a\":{\"NS\":[\"3\",\"3\"]}}",
+	    "a: NS holds \"3\" twice");
 	expect_error("{\"a\":{\"BS\":[\"aGk=\",\"aGk=\"]}}",
 	    "a: BS holds the same binary value twice");
 	/* Different strings, same bytes after unescaping. */
@@ -506,7 +508,8 @@ Test(ddbjson, streaming_depth_is_limited)
 Test(ddbjson, base64)
 {
 	static const char *const good[][2] = {
-		{ "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" }, { "Zm9v", "foo" },
+		{ "", "" }, { "Zg==", "f" }, { "Zm8=", "fo" },
+		{ "Zm9v", "foo" },
 		{ "Zm9vYg==", "foob" }, { "Zm9vYmE=", "fooba" },
 		{ "Zm9vYmFy", "foobar" },
 	};
