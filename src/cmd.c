@@ -38,6 +38,13 @@ const struct cmd_entry cmd_table[] = {
 	    "JSON on stdin)", "change fields of one item", cmd_update_exec },
 	{ "delete", CMD_PROFILE_OPTS " --partition ID [--prefix ID] --yes",
 	    "delete every item under a prefix", cmd_delete_exec },
+	{ "check", CMD_PROFILE_OPTS " [--partition ID]... "
+	    "[--all-partitions] [--segments N] [--pydantic 1|2] "
+	    "[--output table|jsonl] [--fail-fast]", "would the application "
+	    "still parse every item? (exit 1 when not)", cmd_check_exec },
+	{ "partitions", CMD_PROFILE_OPTS " [--segments N] "
+	    "[--output table|jsonl]", "the partition ids of the repository, "
+	    "with item counts (needs dynamodb:Scan)", cmd_partitions_exec },
 	{ "create-table", CMD_PROFILE_OPTS, "create the profile's table with "
 	    "its key names (for DynamoDB Local, dynalite)",
 	    cmd_create_table_exec },

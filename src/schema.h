@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* A pydantic model as pydantic's own JSON Schema: types, typing and validation. */
+/* A pydantic model as its JSON Schema: types, typing and validation. */
 #ifndef DYNREPO_SCHEMA_H
 #define DYNREPO_SCHEMA_H
 
@@ -39,7 +39,7 @@ enum schema_kind {
 	SCHEMA_STRING,
 	SCHEMA_INTEGER,
 	SCHEMA_NUMBER,		/* float; in pydantic 1 also Decimal */
-	SCHEMA_DECIMAL,		/* pydantic 2's Decimal: anyOf [number, string] */
+	SCHEMA_DECIMAL,		/* pydantic 2's Decimal: number or string */
 	SCHEMA_BOOLEAN,
 	SCHEMA_NULL,		/* None as a type of its own */
 	SCHEMA_DATETIME,	/* string, format date-time */
@@ -137,8 +137,21 @@ const char	*schema_title(const struct schema *);
 /* The model's top-level property names in the schema's order (the
  * model's field order). Borrowed; *n gets the count. */
 const char *const *schema_fields(const struct schema *, size_t *n);
-/* The root model. Borrowed. */
+/* The root model, and the slot it sits in. Borrowed. */
 const struct schema_node *schema_root(const struct schema *);
+const struct schema_slot *schema_root_slot(const struct schema *);
+/* A model's property by name; NULL when it has none (or n is not a
+ * model). Borrowed. */
+const struct schema_prop *schema_prop(const struct schema_node *n,
+		    const char *name, size_t len);
+/* The slot of a member under a model (a property, or the schema of its
+ * extras), a dict (its values) or a union (the first member that has
+ * it); of an index under a list, set or tuple. NULL when silent (Any).
+ * Borrowed. */
+const struct schema_slot *schema_member(const struct schema_node *n,
+		    const char *name, size_t len);
+const struct schema_slot *schema_element(const struct schema_node *n,
+		    long index);
 /* The slot a path leads to ("address.city", "roles[0].year"), through
  * models, dicts, lists and Optional. NULL when the schema is silent there
  * (no such field, or under an Any). Borrowed. */
@@ -155,9 +168,10 @@ void		 schema_node_describe(const struct schema_node *, struct buf *);
 void		 schema_value_describe(const struct value *, struct buf *);
 
 /*
- * Typing: plain JSON (S, N, BOOL, NULL, M, L as json_parse builds it) to
- * the DynamoDB value the library would store. integer -> N (an integral
- * number; "12.0" becomes "12"), number -> N with its digits, string -> S,
+ * Typing (schema_edit.c): plain JSON (S, N, BOOL, NULL, M, L as
+ * json_parse builds it) to the DynamoDB value the library would store.
+ * integer -> N (an integral number; "12.0" becomes "12"), number -> N
+ * with its digits, string -> S,
  * date-time / date / time -> S in Python's isoformat() ("Z" becomes
  * "+00:00"), enum -> the value itself, model and dict -> M (members typed),
  * list and set -> L (a set without duplicates), None -> NULL where the
@@ -231,15 +245,17 @@ struct schema_when {
 	int	 hour, minute, second, usec;
 	bool	 has_date, has_time, has_seconds, has_tz;
 	int	 tz_minutes;		/* offset east of UTC */
-	bool	 loose;			/* a form pydantic 2 refuses (one-digit
-					   fields, a fraction past 6 digits ...) */
+	bool	 loose;			/* a form pydantic 2 refuses
+					   (one-digit fields, ...) */
 };
-/* pydantic 1's regular expressions (and Python's range checks) for
- * datetime, date and time; pydantic 2's speedate forms are a subset,
- * which `loose` marks. A date-time needs a time; 'T' or ' ' between. */
-bool	 schema_parse_datetime(const char *, struct schema_when *);
-bool	 schema_parse_date(const char *, struct schema_when *);
-bool	 schema_parse_time(const char *, struct schema_when *);
+/* Parse by pydantic 1's regular expressions and Python's range checks
+ * (rules 1), by pydantic 2's speedate forms (rules 2: two-digit fields,
+ * also 't', '_', 'z'), or by either (rules 0). A date-time needs a time,
+ * with 'T' or ' ' between. `loose` tells that pydantic 2 would refuse
+ * the form. */
+bool	 schema_parse_datetime(const char *, int rules, struct schema_when *);
+bool	 schema_parse_date(const char *, int rules, struct schema_when *);
+bool	 schema_parse_time(const char *, int rules, struct schema_when *);
 /* Python's isoformat() of parsed fields. */
 void	 schema_format_when(const struct schema_when *, struct buf *);
 
