@@ -120,6 +120,13 @@ cmd_list_run(const struct cmd_global *g, int argc, char **argv, bool between)
 		filter_cleanup(&filter);
 		return cmd_fail(verb, &e);
 	}
+	/* Names must be the model's; values are typed as stored. */
+	if (schema_validate_filter(s.schema, &filter, s.profile->allow_extra,
+	    &e) == -1) {
+		session_close(&s);
+		filter_cleanup(&filter);
+		return cmd_usage_error(verb, "%s", e.msg);
+	}
 	fexpr = filter_to_expr(&filter);
 	lo.filter = fexpr;
 	ids_parse(&pids, partition);

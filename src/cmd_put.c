@@ -13,10 +13,33 @@
 
 #define CMD_PUT_CHUNK	500	/* contents handed to put_batch at a time */
 
+/* One line as content, its item typed by the model as the library's put
+ * stores item.dict(); NULL with err on bad input. */
+static struct content *
+cmd_put_parse(const struct session *s, const struct buf *line,
+    struct err *e)
+{
+	struct content *c = content_from_json(line->data, line->len, e);
+	struct value *typed;
+
+	if (c == NULL || s->schema == NULL)
+		return c;
+	if (schema_type_item(s->schema, c->item, NULL,
+	    s->profile->allow_extra, &typed, e) == -1) {
+		err_prefix(e, "item: ");
+		content_free(c);
+		return NULL;
+	}
+	value_free(c->item);
+	c->item = typed;
+	return c;
+}
+
 /* Read every line of in, checking each; copy them to spool when given.
  * Nothing is written to the table until the whole stream has passed. */
 static int
-cmd_put_check(FILE *in, FILE *spool, size_t *count, struct err *e)
+cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
+    struct err *e)
 {
 	struct buf line = BUF_INIT;
 	size_t lineno = 0;
@@ -41,7 +64,7 @@ cmd_put_check(FILE *in, FILE *spool, size_t *count, struct err *e)
 			    lineno);
 			break;
 		}
-		c = content_from_json(line.data, line.len, e);
+		c = cmd_put_parse(s, &line, e);
 		if (c == NULL) {
 			err_prefix(e, "stdin line %zu: ", lineno);
 			rc = -1;
@@ -68,9 +91,10 @@ cmd_put_check(FILE *in, FILE *spool, size_t *count, struct err *e)
 /* Write the checked stream: one PutItem for a single item, otherwise
  * BatchWriteItem chunks. */
 static int
-cmd_put_write(struct repo *r, FILE *in, size_t count, size_t *written,
-    struct err *e)
+cmd_put_write(const struct session *s, FILE *in, size_t count,
+    size_t *written, struct err *e)
 {
+	struct repo *r = s->repo;
 	struct content **chunk = xcalloc(CMD_PUT_CHUNK, sizeof *chunk);
 	struct buf line = BUF_INIT;
 	size_t n = 0, i, done;
@@ -80,7 +104,7 @@ cmd_put_write(struct repo *r, FILE *in, size_t count, size_t *written,
 	while (rc == 0 && cmd_read_line(in, &line) == 1) {
 		if (line.len == 0)
 			continue;
-		chunk[n] = content_from_json(line.data, line.len, e);
+		chunk[n] = cmd_put_parse(s, &line, e);
 		if (chunk[n] == NULL) {
 			/* The stream changed under us between the passes. */
 			rc = -1;
@@ -164,7 +188,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 			return cmd_fail("put", &e);
 		}
 	}
-	rc = cmd_put_check(stdin, spool, &count, &e);
+	rc = cmd_put_check(&s, stdin, spool, &count, &e);
 	if (rc == 0) {
 		if (spool != NULL) {
 			rewind(spool);
@@ -172,7 +196,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		} else {
 			rewind(stdin);
 		}
-		rc = cmd_put_write(s.repo, in, count, &written, &e);
+		rc = cmd_put_write(&s, in, count, &written, &e);
 		fprintf(stderr, "dynrepo put: %zu item%s written\n", written,
 		    written == 1 ? "" : "s");
 	}

@@ -366,6 +366,20 @@ cmd_update_exec(const struct cmd_global *g, int argc, char **argv)
 		rc = cmd_fail("update", &e);
 		goto out;
 	}
+	/* With a model: values typed as the library stores them, and the
+	 * command checked as the library checks it, before anything is sent. */
+	if (s.schema != NULL) {
+		struct value *typed;
+
+		if (schema_type_set_commands(s.schema, u.set, NULL,
+		    s.profile->allow_extra, &typed, &e) == -1) {
+			session_close(&s);
+			rc = cmd_fail("update", &e);
+			goto out;
+		}
+		value_free(u.set);
+		u.set = typed;
+	}
 	memset(&uc, 0, sizeof uc);
 	uc.set_commands = u.set;
 	uc.increment_attrs = u.incr;
@@ -373,6 +387,12 @@ cmd_update_exec(const struct cmd_global *g, int argc, char **argv)
 	uc.current_version = u.version;
 	uc.has_expiry = u.has_expiry;
 	uc.expiry = u.expiry;
+	if (s.schema != NULL && schema_validate_update(s.schema, &uc,
+	    s.profile->allow_extra, &e) == -1) {
+		session_close(&s);
+		rc = cmd_fail("update", &e);
+		goto out;
+	}
 	ids_parse(&pids, partition);
 	ids_parse(&cids, content);
 	rc = repo_update(s.repo, &pids, &cids, &uc, require_exists, &e);

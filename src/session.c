@@ -49,6 +49,15 @@ session_open(struct session *s, const struct session_options *opt,
 			return -1;
 	}
 	s->profile = p;
+	if (p->schema != NULL) {
+		s->schema = schema_load(p->schema, e);
+		if (s->schema == NULL) {
+			err_prefix(e, "profile %s: schema: ", p->name);
+			if (e != NULL)
+				e->code = ERR_CONFIG;
+			return -1;
+		}
+	}
 
 	s->awsconfig = awsconfig_load(NULL, NULL, e);
 	if (s->awsconfig == NULL)
@@ -124,6 +133,7 @@ void
 session_close(struct session *s)
 {
 	repo_free(s->repo);
+	schema_free(s->schema);
 	store_free(s->store);
 	awsclient_free(s->client);
 	creds_provider_free(s->creds);

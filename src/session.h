@@ -12,6 +12,7 @@
 #include "http.h"
 #include "profile.h"
 #include "repo.h"
+#include "schema.h"
 #include "store.h"
 
 struct session_options {
@@ -31,11 +32,13 @@ struct session {
 	struct awsclient	*client;
 	struct store		*store;
 	struct repo		*repo;
+	struct schema		*schema;	/* the profile's model, or NULL */
 	char			*endpoint;	/* as resolved */
 	char			*region;
 };
 
-/* Load the profiles, find the one asked for and connect its store (no
+/* Load the profiles, find the one asked for, load its model (the
+ * profile's schema, when it names one) and connect its store (no
  * request is sent yet). -1 with err: ERR_USAGE (no -p), ERR_NOT_FOUND,
  * ERR_CONFIG (a broken profile, a bad endpoint, no region). The session is
  * always left safe for session_close. */
