@@ -49,6 +49,7 @@ deps() {
 	need_pc yajl libyajl-dev
 	need_header readline/readline.h libreadline-dev
 	need_pc sqlite3 libsqlite3-dev
+	need_pc zlib zlib1g-dev
 	if [ "${1:-}" = check ]; then
 		need_pc criterion libcriterion-dev
 		need_cmd tmux tmux

@@ -29,7 +29,7 @@ const struct cmd_entry cmd_table[] = {
 	    "[--desc] [--limit N] [--filter EXPR]... [--output F]",
 	    "items whose content id is between two ids (inclusive)",
 	    cmd_between_exec },
-	{ "put", CMD_PROFILE_OPTS " < CONTENT.jsonl",
+	{ "put", CMD_PROFILE_OPTS " [--changed-only] < CONTENT.jsonl",
 	    "write items: PartitionedContent JSON lines on stdin",
 	    cmd_put_exec },
 	{ "update", CMD_PROFILE_OPTS " --partition ID --content ID "
@@ -38,6 +38,12 @@ const struct cmd_entry cmd_table[] = {
 	    "JSON on stdin)", "change fields of one item", cmd_update_exec },
 	{ "delete", CMD_PROFILE_OPTS " --partition ID [--prefix ID] --yes",
 	    "delete every item under a prefix", cmd_delete_exec },
+	{ "export", CMD_PROFILE_OPTS " [--partition ID]... [--gzip] "
+	    "[-o FILE]", "stored items as DynamoDB JSON lines "
+	    "({\"Item\": ...}, DynamoDB's export format)", cmd_export_exec },
+	{ "import", CMD_PROFILE_OPTS " [--changed-only] FILE|-",
+	    "write the items of an export (gzip or not), checked whole "
+	    "before the first write", cmd_import_exec },
 	{ "check", CMD_PROFILE_OPTS " [--partition ID]... "
 	    "[--all-partitions] [--segments N] [--pydantic 1|2] "
 	    "[--output table|jsonl] [--fail-fast]", "would the application "

@@ -92,15 +92,16 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
  * BatchWriteItem chunks. */
 static int
 cmd_put_write(const struct session *s, FILE *in, size_t count,
-    size_t *written, struct err *e)
+    bool changed_only, size_t *written, size_t *unchanged, struct err *e)
 {
 	struct repo *r = s->repo;
 	struct content **chunk = xcalloc(CMD_PUT_CHUNK, sizeof *chunk);
 	struct buf line = BUF_INIT;
-	size_t n = 0, i, done;
+	size_t n = 0, i, done, same;
 	int rc = 0;
 
 	*written = 0;
+	*unchanged = 0;
 	while (rc == 0 && cmd_read_line(in, &line) == 1) {
 		if (line.len == 0)
 			continue;
@@ -112,16 +113,23 @@ cmd_put_write(const struct session *s, FILE *in, size_t count,
 		}
 		if (++n < CMD_PUT_CHUNK)
 			continue;
-		done = 0;
-		rc = repo_put_batch(r, chunk, n, &done, e);
+		done = same = 0;
+		if (changed_only)
+			rc = repo_put_changed(r, chunk, n, &done, &same, e);
+		else
+			rc = repo_put_batch(r, chunk, n, &done, e);
 		*written += done;
+		*unchanged += same;
 		for (i = 0; i < n; i++)
 			content_free(chunk[i]);
 		n = 0;
 	}
 	if (rc == 0 && n > 0) {
-		done = 0;
-		if (count == 1) {
+		done = same = 0;
+		if (changed_only) {
+			rc = repo_put_changed(r, chunk, n, &done, &same, e);
+			*unchanged += same;
+		} else if (count == 1) {
 			rc = repo_put(r, chunk[0], e);
 			done = rc == 0 ? 1 : 0;
 		} else {
@@ -141,21 +149,29 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CMD_COMMON_LONGOPTS,
+		{ "changed-only", no_argument, NULL, CMD_OPT_FIRST_OWN },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cmd_common cc;
 	struct session s;
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
-	size_t count = 0, written = 0;
+	size_t count = 0, written = 0, unchanged = 0;
+	bool changed_only = false;
 	struct err e;
 	int opt, rc;
 
 	cmd_common_init(&cc, g);
-	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1)
-		if (!cmd_common_opt(&cc, opt, optarg))
-			return cmd_usage_error("put", "unknown option %s",
-			    argv[optind - 1]);
+	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1) {
+		if (cmd_common_opt(&cc, opt, optarg))
+			continue;
+		if (opt == CMD_OPT_FIRST_OWN) {
+			changed_only = true;
+			continue;
+		}
+		return cmd_usage_error("put", "unknown option %s",
+		    argv[optind - 1]);
+	}
 	if (cc.help) {
 		cmd_usage(cmd_find("put"), stdout);
 		return 0;
@@ -196,9 +212,15 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		} else {
 			rewind(stdin);
 		}
-		rc = cmd_put_write(&s, in, count, &written, &e);
-		fprintf(stderr, "dynrepo put: %zu item%s written\n", written,
-		    written == 1 ? "" : "s");
+		rc = cmd_put_write(&s, in, count, changed_only, &written,
+		    &unchanged, &e);
+		if (changed_only)
+			fprintf(stderr, "dynrepo put: %zu item%s written, %zu "
+			    "unchanged\n", written, written == 1 ? "" : "s",
+			    unchanged);
+		else
+			fprintf(stderr, "dynrepo put: %zu item%s written\n",
+			    written, written == 1 ? "" : "s");
 	}
 	if (spool != NULL)
 		fclose(spool);

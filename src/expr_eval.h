@@ -13,13 +13,17 @@
  * Condition, filter and key-condition expressions: *result is whether the
  * item (an M; NULL means "no item", as for a PutItem condition on a new
  * key) satisfies e. DynamoDB's rules: a missing attribute makes a
- * comparison false; comparing different types is false, not an error;
- * < <= > >= BETWEEN apply to S (byte-wise), N (numeric) and B; begins_with
- * to S and B; contains to S (substring), sets (member) and L (element);
+ * comparison false (<> is NOT =, so it is true there; two missing operands
+ * are equal, as in dynalite); comparing different types is false, not an
+ * error; < <= > >= BETWEEN apply to S (byte-wise), N (numeric) and B;
+ * begins_with to S and B; contains to S (substring), sets (member) and L
+ * (element, by deep equality);
  * size() to S (bytes), B, sets, L, M. -1 with ERR_INPUT and aws_type
  * "ValidationException" for what DynamoDB refuses before evaluating
  * (for example attribute_type with an unknown type name, or a BETWEEN
- * whose low bound is above its high bound), with DynamoDB's wording.
+ * whose low bound is above its high bound), with DynamoDB's wording
+ * but without the "Invalid ConditionExpression: " in front (see
+ * expr_eval_check). Cannot fail once the expression has passed the checks.
  */
 int	 expr_eval_condition(const struct expr *, const struct value *item,
 	     bool *result, struct err *);
@@ -27,7 +31,8 @@ int	 expr_eval_condition(const struct expr *, const struct value *item,
 /*
  * What DynamoDB refuses in a condition before looking at any item, with
  * its words behind "Invalid <param>: " (param is "ConditionExpression",
- * "FilterExpression" or "KeyConditionExpression"): a function used as an
+ * "FilterExpression" or "KeyConditionExpression"; NULL is
+ * "ConditionExpression"): a function used as an
  * operand, a wrong number of operands, two identical paths compared, a
  * literal operand of the wrong type, an unknown attribute_type name, BETWEEN
  * bounds of different types or in the wrong order. A store calls it once

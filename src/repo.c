@@ -578,6 +578,156 @@ repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
 	return rc;
 }
 
+int
+repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
+    size_t *written, struct err *e)
+{
+	struct write_request *chunk = NULL;
+	size_t nchunk = 0, done = 0, i;
+	int rc = 0;
+
+	if (repo_check_writable(r, e) == -1) {
+		for (i = 0; i < n; i++)
+			value_free(items[i]);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct value *item = items[i];
+
+		items[i] = NULL;
+		if (rc != 0) {
+			value_free(item);
+			continue;
+		}
+		if (nchunk > 0 && (nchunk == REPO_BATCH_WRITE_MAX ||
+		    repo_key_seen(r, chunk, nchunk, item))) {
+			rc = repo_batch_write(r, chunk, nchunk, &done, e);
+			chunk = NULL;
+			nchunk = 0;
+			if (rc != 0) {
+				value_free(item);
+				continue;
+			}
+		}
+		if (chunk == NULL)
+			chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *chunk);
+		chunk[nchunk++].value = item;
+	}
+	if (rc == 0 && nchunk > 0) {
+		rc = repo_batch_write(r, chunk, nchunk, &done, e);
+		chunk = NULL;
+		nchunk = 0;
+	}
+	for (i = 0; i < nchunk; i++)
+		value_free(chunk[i].value);
+	free(chunk);
+	if (written != NULL)
+		*written = done;
+	return rc;
+}
+
+bool
+repo_content_equal(const struct content *a, const struct content *b)
+{
+	if (!ids_equal(&a->partition_ids, &b->partition_ids) ||
+	    !ids_equal(&a->content_ids, &b->content_ids) ||
+	    a->current_version != b->current_version ||
+	    a->has_expiry != b->has_expiry ||
+	    (a->has_expiry && a->expiry != b->expiry))
+		return false;
+	if (a->item == NULL || b->item == NULL)
+		return a->item == b->item;
+	return value_equal(a->item, b->item);
+}
+
+/* Order contents by partition ids, then content ids (segment-wise, as
+ * Python compares lists of strings). */
+static int
+repo_content_cmp(const void *pa, const void *pb)
+{
+	const struct content *a = *(const struct content *const *)pa;
+	const struct content *b = *(const struct content *const *)pb;
+	const struct ids *x[2] = { &a->partition_ids, &a->content_ids };
+	const struct ids *y[2] = { &b->partition_ids, &b->content_ids };
+	size_t k, i;
+	int c;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < x[k]->n && i < y[k]->n; i++)
+			if ((c = strcmp(x[k]->v[i], y[k]->v[i])) != 0)
+				return c;
+		if (x[k]->n != y[k]->n)
+			return x[k]->n < y[k]->n ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Collects the stored contents of one partition range. */
+struct repo_existing {
+	struct content	**v;
+	size_t		  n;
+};
+
+static int
+repo_existing_add(void *ctx, struct content *c)
+{
+	struct repo_existing *x = ctx;
+
+	x->v = xreallocarray(x->v, x->n + 1, sizeof *x->v);
+	x->v[x->n++] = c;
+	return 0;
+}
+
+int
+repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
+    size_t *written, size_t *unchanged, struct err *e)
+{
+	struct content **sorted, **changed;
+	size_t i, j, start, nchanged = 0, same = 0, done = 0;
+	int rc = 0;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	sorted = xcalloc(n ? n : 1, sizeof *sorted);
+	changed = xcalloc(n ? n : 1, sizeof *changed);
+	memcpy(sorted, cs, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, repo_content_cmp);
+	for (start = 0; start < n && rc == 0; start = i) {
+		struct repo_existing x = { NULL, 0 };
+
+		/* One partition: [start, i). */
+		for (i = start + 1; i < n && ids_equal(&sorted[i]->partition_ids,
+		    &sorted[start]->partition_ids); i++)
+			;
+		rc = repo_list_between(r, &sorted[start]->partition_ids,
+		    &sorted[start]->content_ids, &sorted[i - 1]->content_ids,
+		    NULL, repo_existing_add, &x, e);
+		for (j = start; j < i && rc == 0; j++) {
+			size_t k;
+			bool found = false;
+
+			for (k = 0; k < x.n && !found; k++)
+				found = repo_content_equal(sorted[j], x.v[k]);
+			if (found)
+				same++;
+			else
+				changed[nchanged++] = sorted[j];
+		}
+		for (j = 0; j < x.n; j++)
+			content_free(x.v[j]);
+		free(x.v);
+	}
+	if (rc == 0 && nchanged > 0)
+		rc = repo_put_batch(r, changed, nchanged, &done, e);
+	free(sorted);
+	free(changed);
+	if (written != NULL)
+		*written = done;
+	if (unchanged != NULL)
+		*unchanged = same;
+	return rc;
+}
+
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys. */
 static int
 repo_batch_get(struct repo *r, struct value **keys, size_t n,

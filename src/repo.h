@@ -101,6 +101,21 @@ int	 repo_put(struct repo *, const struct content *, struct err *);
 int	 repo_put_batch(struct repo *, struct content *const *, size_t n,
 	     size_t *written, struct err *);
 
+/* put_batch of stored items as they are (an import: keys, _object_version,
+ * _timestamp kept), chunks of 25, the last of two equal keys winning.
+ * Takes the items (freed, written or not). */
+int	 repo_put_raw_batch(struct repo *, struct value **items, size_t n,
+	     size_t *written, struct err *);
+
+/* The library's WriteOnceRepository: per partition, one list_between over
+ * the incoming content ids, then put_batch of only the contents that are
+ * new or differ from what is stored (ids, fields, version, expiry;
+ * _timestamp aside). *written and *unchanged count them. */
+int	 repo_put_changed(struct repo *, struct content *const *, size_t n,
+	     size_t *written, size_t *unchanged, struct err *);
+/* Whether two contents are equal as the library compares them. */
+bool	 repo_content_equal(const struct content *, const struct content *);
+
 /* The library's UpdateCommand. Maps are M values (borrowed). */
 struct update_command {
 	const struct value	*set_commands;		/* M or NULL */

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: ISC */
+/* dynrepo import: DynamoDB JSON lines (an export), checked whole, then written. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "cmd.h"
+#include "ddbjson.h"
+#include "expr_eval.h"
+#include "xmalloc.h"
+
+#define CMD_IMPORT_CHUNK	500
+#define CMD_IMPORT_MAX_ITEM	(400 * 1024)	/* DynamoDB's item limit */
+#define CMD_IMPORT_MAX_PK	2048
+#define CMD_IMPORT_MAX_SK	1024
+
+enum { OPT_CHANGED_ONLY = CMD_OPT_FIRST_OWN };
+
+/* One line of any length from a (maybe compressed) stream: 1, 0 at the
+ * end, -1 on a read or decompression error. */
+static int
+cmd_import_read_line(gzFile gz, struct buf *b)
+{
+	char chunk[8192];
+	int errnum;
+
+	buf_reset(b);
+	for (;;) {
+		size_t n;
+
+		if (gzgets(gz, chunk, sizeof chunk) == NULL) {
+			gzerror(gz, &errnum);
+			if (errnum != Z_OK && errnum != Z_BUF_ERROR)
+				return -1;
+			return b->len > 0 ? 1 : 0;
+		}
+		n = strlen(chunk);
+		if (n > 0 && chunk[n - 1] == '\n') {
+			buf_add(b, chunk, n - 1);
+			if (b->len > 0 && b->data[b->len - 1] == '\r')
+				b->data[--b->len] = '\0';
+			return 1;
+		}
+		buf_add(b, chunk, n);
+	}
+}
+
+/* The stored item of one export line ({"Item": {...}}), checked as
+ * DynamoDB would check it before a write; NULL with err. */
+static struct value *
+cmd_import_parse(const struct session *s, const struct buf *line,
+    bool this_repo_only, struct err *e)
+{
+	static const char *const items[] = { "Item", NULL };
+	const char *keys[2] = { s->profile->partition_key,
+	    s->profile->sort_key };
+	const size_t limits[2] = { CMD_IMPORT_MAX_PK, CMD_IMPORT_MAX_SK };
+	struct value *doc, *item;
+	size_t k;
+
+	doc = ddbjson_parse_doc(line->data, line->len, items, e);
+	if (doc == NULL)
+		return NULL;
+	item = doc->type == VT_M ? value_map_take(doc, "Item") : NULL;
+	if (item == NULL || doc->u.map.len != 0) {
+		value_free(doc);
+		value_free(item);
+		err_set(e, ERR_INPUT, "expected {\"Item\": {...}}, one item a "
+		    "line (DynamoDB's export format)");
+		return NULL;
+	}
+	value_free(doc);
+	for (k = 0; k < 2; k++) {
+		const struct value *v = value_map_get(item, keys[k]);
+
+		if (v == NULL || v->type != VT_S || v->u.str.len == 0) {
+			err_set(e, ERR_INPUT, "the key attribute %s is missing "
+			    "or not a non-empty string", keys[k]);
+			goto fail;
+		}
+		if (v->u.str.len > limits[k]) {
+			err_set(e, ERR_INPUT, "the key attribute %s is %zu bytes; "
+			    "DynamoDB allows %zu", keys[k], v->u.str.len,
+			    limits[k]);
+			goto fail;
+		}
+	}
+	if (expr_eval_item_size(item) > CMD_IMPORT_MAX_ITEM) {
+		err_set(e, ERR_INPUT, "the item is %zu bytes; DynamoDB allows "
+		    "400 KB", expr_eval_item_size(item));
+		goto fail;
+	}
+	if (this_repo_only) {
+		char *pp = profile_partition_prefix(s->profile);
+		char *cp = profile_content_prefix(s->profile);
+		const struct value *pk = value_map_get(item, keys[0]);
+		const struct value *sk = value_map_get(item, keys[1]);
+		bool ours = strncmp(pk->u.str.ptr, pp, strlen(pp)) == 0 &&
+		    strncmp(sk->u.str.ptr, cp, strlen(cp)) == 0;
+
+		free(pp);
+		free(cp);
+		if (!ours) {
+			err_set(e, ERR_INPUT, "the item belongs to another "
+			    "repository (%.64s); --changed-only works on the "
+			    "profile's own repository", pk->u.str.ptr);
+			goto fail;
+		}
+	}
+	return item;
+fail:
+	value_free(item);
+	return NULL;
+}
+
+/* Pass 1: check every line; copy them to spool when given. */
+static int
+cmd_import_check(const struct session *s, gzFile gz, FILE *spool,
+    bool changed_only, size_t *count, struct err *e)
+{
+	struct buf line = BUF_INIT;
+	size_t lineno = 0;
+	int r, rc = 0;
+
+	*count = 0;
+	while ((r = cmd_import_read_line(gz, &line)) == 1) {
+		struct value *item;
+
+		lineno++;
+		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
+		    spool) != line.len || fputc('\n', spool) == EOF)) {
+			rc = err_set(e, ERR_IO, "cannot spool the input to a "
+			    "temporary file (disk full?)");
+			break;
+		}
+		if (line.len == 0)
+			continue;
+		item = cmd_import_parse(s, &line, changed_only, e);
+		if (item == NULL) {
+			err_prefix(e, "line %zu: ", lineno);
+			rc = -1;
+			break;
+		}
+		value_free(item);
+		(*count)++;
+	}
+	if (r == -1)
+		rc = err_set(e, ERR_INPUT, "line %zu: the input cannot be read "
+		    "(a damaged gzip file?)", lineno + 1);
+	buf_cleanup(&line);
+	return rc;
+}
+
+/* Write one chunk of stored items. */
+static int
+cmd_import_flush(const struct session *s, struct value **items, size_t *n,
+    bool changed_only, size_t *written, size_t *unchanged, struct err *e)
+{
+	struct content **cs;
+	size_t i, w = 0, u = 0;
+	int rc = 0;
+
+	if (*n == 0)
+		return 0;
+	if (!changed_only) {
+		rc = repo_put_raw_batch(s->repo, items, *n, &w, e);
+		*written += w;
+		*n = 0;
+		return rc;
+	}
+	cs = xcalloc(*n, sizeof *cs);
+	for (i = 0; i < *n; i++) {
+		cs[i] = repo_decode(s->repo, items[i], e);
+		items[i] = NULL;
+		if (cs[i] == NULL)
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = repo_put_changed(s->repo, cs, *n, &w, &u, e);
+	for (i = 0; i < *n; i++)
+		content_free(cs[i]);
+	free(cs);
+	*written += w;
+	*unchanged += u;
+	*n = 0;
+	return rc;
+}
+
+/* Pass 2: write what pass 1 checked. */
+static int
+cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
+    size_t *written, size_t *unchanged, struct err *e)
+{
+	struct value **items = xcalloc(CMD_IMPORT_CHUNK, sizeof *items);
+	struct buf line = BUF_INIT;
+	size_t n = 0;
+	int rc = 0;
+
+	while (rc == 0 && cmd_import_read_line(gz, &line) == 1) {
+		if (line.len == 0)
+			continue;
+		items[n] = cmd_import_parse(s, &line, changed_only, e);
+		if (items[n] == NULL) {
+			rc = -1;	/* the input changed between passes */
+			break;
+		}
+		if (++n == CMD_IMPORT_CHUNK)
+			rc = cmd_import_flush(s, items, &n, changed_only,
+			    written, unchanged, e);
+	}
+	if (rc == 0)
+		rc = cmd_import_flush(s, items, &n, changed_only, written,
+		    unchanged, e);
+	while (n > 0)
+		value_free(items[--n]);
+	free(items);
+	buf_cleanup(&line);
+	return rc;
+}
+
+int
+cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_COMMON_LONGOPTS,
+		{ "changed-only", no_argument, NULL, OPT_CHANGED_ONLY },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t count = 0, written = 0, unchanged = 0;
+	const char *file;
+	struct cmd_common cc;
+	struct session s;
+	bool changed_only = false;
+	FILE *spool = NULL;
+	gzFile gz = NULL;
+	struct err e;
+	int opt, rc, fd;
+
+	cmd_common_init(&cc, g);
+	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1) {
+		if (cmd_common_opt(&cc, opt, optarg))
+			continue;
+		if (opt == OPT_CHANGED_ONLY) {
+			changed_only = true;
+			continue;
+		}
+		return cmd_usage_error("import", "unknown option %s",
+		    argv[optind - 1]);
+	}
+	if (cc.help) {
+		cmd_usage(cmd_find("import"), stdout);
+		return 0;
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error("import", "give one FILE (or - for "
+		    "standard input)");
+	file = argv[optind];
+	err_clear(&e);
+	if (session_open(&s, &cc.so, &e) == -1) {
+		session_close(&s);
+		return cmd_fail("import", &e);
+	}
+	if (s.profile->read_only) {
+		err_set(&e, ERR_READ_ONLY, "profile %s is read-only: nothing "
+		    "was written", s.profile->name);
+		session_close(&s);
+		return cmd_fail("import", &e);
+	}
+	if (strcmp(file, "-") == 0) {
+		/* Standard input is read once: spool it for the second pass. */
+		fd = dup(STDIN_FILENO);
+		spool = tmpfile();
+		if (spool == NULL) {
+			close(fd);
+			err_set(&e, ERR_IO, "cannot create a temporary file");
+			session_close(&s);
+			return cmd_fail("import", &e);
+		}
+	} else {
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+	}
+	/* gzread reads plain files as they are: .gz or not, both work. */
+	gz = fd == -1 ? NULL : gzdopen(fd, "rb");
+	if (gz == NULL) {
+		err_set(&e, ERR_IO, "cannot read %s: %s", file,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		if (spool != NULL)
+			fclose(spool);
+		session_close(&s);
+		return cmd_fail("import", &e);
+	}
+	rc = cmd_import_check(&s, gz, spool, changed_only, &count, &e);
+	if (rc == -1 && e.code == ERR_INPUT) {
+		size_t n = strlen(e.msg);
+
+		snprintf(e.msg + n, sizeof e.msg - n, "; nothing was written");
+	}
+	if (rc == 0) {
+		if (spool != NULL) {
+			gzclose(gz);
+			rewind(spool);
+			gz = gzdopen(dup(fileno(spool)), "rb");
+		} else {
+			gzrewind(gz);
+		}
+		rc = gz == NULL ? err_set(&e, ERR_IO, "cannot reread the "
+		    "input") : cmd_import_write(&s, gz, changed_only, &written,
+		    &unchanged, &e);
+		if (changed_only)
+			fprintf(stderr, "dynrepo import: %zu item%s written, %zu "
+			    "unchanged\n", written, written == 1 ? "" : "s",
+			    unchanged);
+		else
+			fprintf(stderr, "dynrepo import: %zu item%s written\n",
+			    written, written == 1 ? "" : "s");
+	}
+	if (gz != NULL)
+		gzclose(gz);
+	if (spool != NULL)
+		fclose(spool);
+	session_close(&s);
+	(void)count;
+	return rc == 0 ? 0 : cmd_fail("import", &e);
+}
