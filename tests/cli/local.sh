@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: ISC
+# The embedded store through the CLI: the demo, check and partitions,
+# export and import between the embedded store and a server, write-once
+# (--changed-only) counts, and bad input that writes nothing.
+. "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+XDG_DATA_HOME=$T_TMP/data
+export XDG_DATA_HOME
+SHIPPED="$DYNREPO_SRCDIR/profiles"
+DB=$XDG_DATA_HOME/dynrepo/demo.db
+
+# A profile on a local file of its own, same repository as "rw".
+cat >"$T_PROFDIR/local.ini" <<EOF
+[repository loc]
+table            = local-table
+endpoint         = local:$T_TMP/local.db
+partition_prefix = content
+partition_name   = film_actor
+content_type     = film_actor
+
+[repository locro]
+table            = local-table
+endpoint         = local:$T_TMP/local.db
+partition_prefix = content
+partition_name   = film_actor
+content_type     = film_actor
+read_only        = true
+EOF
+
+# Content lines: $1 items in partition p, field n = index (+ $2).
+contents()
+{
+	node -e 'const [n, add] = process.argv.slice(1).map(Number);
+	for (let i = 0; i < n; i++)
+		console.log(JSON.stringify({ partition_ids: ["p"],
+		    content_ids: ["c" + String(i).padStart(3, "0")],
+		    item: { name: "n" + i, n: i + add } }));' "$1" "${2:-0}"
+}
+
+t_begin
+run "$DYNREPO_BIN" --demo
+check_rc 0
+check_out_has "1500 film actors, 800 characters, 1800 events"
+[ "$(stat -c %a "$DB" 2>/dev/null)" = 600 ] || fail "demo.db mode is not 0600"
+[ "$(stat -c %a "$XDG_DATA_HOME/dynrepo" 2>/dev/null)" = 700 ] ||
+    fail "the demo directory is not 0700"
+t_end "--demo creates the demo database (0600 in a 0700 directory)"
+
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" profiles
+check_rc 0
+check_out_has demo-film-actors
+check_out_has demo-characters
+check_out_has demo-events
+t_end "the shipped profiles include the demo's"
+
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" update -p demo-characters \
+    --partition night-train --content lead#char0071 --set name=Edited
+check_rc 0
+run "$DYNREPO_BIN" --demo
+check_rc 0
+check_out_has "is there already"
+run "$DYNREPO_BIN" --profiles "$SHIPPED" get -p demo-characters \
+    --partition night-train --content lead#char0071
+check_out_has '"name":"Edited"'
+check_out_has '"current_version":2'
+t_end "running --demo again keeps a person's edits"
+
+t_begin
+run "$DYNREPO_BIN" --demo --reset
+check_rc 0
+check_out_has "created"
+run "$DYNREPO_BIN" --profiles "$SHIPPED" get -p demo-characters \
+    --partition night-train --content lead#char0071
+check_out_lacks '"name":"Edited"'
+check_out_has '"current_version":1'
+t_end "--demo --reset starts over"
+
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" partitions -p demo-characters
+check_rc 0
+check_out_has "8 partitions, 800 items"
+t_end "partitions counts the demo's characters"
+
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" check -p demo-events \
+    --all-partitions
+check_rc 0
+check_out_has "checked 1800 items"
+check_out_has "0 with violations"
+t_end "check passes the demo's event log by its model"
+
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" between -p demo-events \
+    --partition billing --start 2026-10-02 --end 2026-10-03 --output jsonl
+check_rc 0
+check_js 'const l = h.jsonl(process.argv[1]);
+if (l.length < 5) { console.log("only " + l.length); process.exit(1); }
+for (const x of l)
+	if (x.content_ids[0] < "2026-10-02" || x.content_ids[0] > "2026-10-03")
+		{ console.log(x.content_ids[0]); process.exit(1); }' "$OUT"
+t_end "between walks the event log by timestamp ids"
+
+# ---- export and import ------------------------------------------------
+t_begin
+run "$DYNREPO_BIN" --profiles "$SHIPPED" export -p demo-film-actors \
+    --partition studio-a -o "$T_TMP/a.jsonl"
+check_rc 0
+n_a=$(wc -l <"$T_TMP/a.jsonl")
+[ "$n_a" -gt 100 ] || fail "only $n_a lines exported"
+grep -qv '^{"Item":{' "$T_TMP/a.jsonl" && fail "a line is not {\"Item\": ...}"
+[ "$(stat -c %a "$T_TMP/a.jsonl")" = 600 ] || fail "the export is not 0600"
+t_end "export writes {\"Item\": ...} lines, 0600"
+
+new_table
+t_begin
+gzip -c "$T_TMP/a.jsonl" >"$T_TMP/a.jsonl.gz"
+run dr import $RW "$T_TMP/a.jsonl.gz"
+check_rc 0
+check_err_has "$n_a items written"
+run dr list $RW --partition studio-a --output ddb
+check_lines "$n_a"
+check_js 'const a = h.jsonl(process.argv[1]).map((l) => h.canon(l.Item)).sort();
+const b = h.jsonl(process.argv[2]).map((l) => h.canon(l)).sort();
+if (a.join("\n") !== b.join("\n")) { console.log("items differ"); process.exit(1); }' \
+    "$T_TMP/a.jsonl" "$OUT"
+t_end "a gzip export imports into a server table, every attribute kept"
+
+t_begin
+run dr import $RW --changed-only "$T_TMP/a.jsonl"
+check_rc 0
+check_err_has "0 items written, $n_a unchanged"
+t_end "import --changed-only writes nothing when nothing changed"
+
+t_begin
+run dr export $RW -o "$T_TMP/b.jsonl"
+check_rc 0
+run dr create-table -p loc
+check_rc 0
+run dr import -p loc "$T_TMP/b.jsonl"
+check_rc 0
+run dr list -p loc --partition studio-a --output ddb
+check_lines "$n_a"
+t_end "and back from the server into the embedded store (a whole-repository export)"
+
+t_begin
+head -2 "$T_TMP/a.jsonl" >"$T_TMP/bad.jsonl"
+echo '{"Item":{"_table_item_id":{"S":"x"},"_table_content_id":{"N":"1"}}}' >>"$T_TMP/bad.jsonl"
+sed -n 3,5p "$T_TMP/a.jsonl" >>"$T_TMP/bad.jsonl"
+run dr create-table -p loc --table fresh
+run dr import -p loc --table fresh "$T_TMP/bad.jsonl"
+check_rc 2
+check_err_has "line 3"
+check_err_has "nothing was written"
+run dr export -p loc --table fresh
+check_lines 0
+t_end "a bad line anywhere: exit 2, the line named, nothing written"
+
+t_begin
+printf '{"Item":{"_table_item_id":{"S":"a"},"_table_content_id":{"S":"b"},"x":{"SS":[]}}}\n' >"$T_TMP/bad2.jsonl"
+run dr import -p loc --table fresh "$T_TMP/bad2.jsonl"
+check_rc 2
+printf '{"Item":{"_table_item_id":{"S":"a"},"_table_content_id":{"S":"b"},"x":{"S":"%s"}}}\n' \
+    "$(head -c 410000 /dev/zero | tr '\0' x)" >"$T_TMP/big.jsonl"
+run dr import -p loc --table fresh "$T_TMP/big.jsonl"
+check_rc 2
+check_err_has "400 KB"
+t_end "an empty set and a 401 KB item are refused before any write"
+
+t_begin
+run dr import -p locro "$T_TMP/a.jsonl"
+check_rc 2
+check_err_has "read-only"
+t_end "a read-only profile refuses import"
+
+# ---- put --changed-only -------------------------------------------------
+t_begin
+contents 10 >"$T_TMP/c.jsonl"
+run_in "$T_TMP/c.jsonl" dr put -p loc --changed-only
+check_rc 0
+check_err_has "10 items written, 0 unchanged"
+run_in "$T_TMP/c.jsonl" dr put -p loc --changed-only
+check_err_has "0 items written, 10 unchanged"
+{ contents 9; contents 10 100 | tail -1; } >"$T_TMP/c2.jsonl"
+run_in "$T_TMP/c2.jsonl" dr put -p loc --changed-only
+check_err_has "1 item written, 9 unchanged"
+t_end "put --changed-only writes only new or changed contents"
+
+t_begin
+run dr get -p loc --partition p --content c009
+check_out_has '"n":109'
+t_end "the changed content is the one written"
+
+t_done
