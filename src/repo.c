@@ -539,42 +539,18 @@ int
 repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
     size_t *written, struct err *e)
 {
-	struct write_request *chunk = NULL;
-	size_t nchunk = 0, done = 0, i;
-	struct timespec now;
-	int rc = 0;
+	struct value **items;
+	size_t i;
+	int rc;
 
 	if (repo_check_writable(r, e) == -1)
 		return -1;
-	r->clock->now(r->clock->ctx, &now);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct value *item = repo_encode(r, cs[i], NULL);
-
-		if (nchunk > 0 && (nchunk == REPO_BATCH_WRITE_MAX ||
-		    repo_key_seen(r, chunk, nchunk, item))) {
-			rc = repo_batch_write(r, chunk, nchunk, &done, e);
-			chunk = NULL;
-			nchunk = 0;
-		}
-		if (rc != 0) {
-			value_free(item);
-			break;
-		}
-		if (chunk == NULL)
-			chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *chunk);
-		chunk[nchunk].is_delete = false;
-		chunk[nchunk++].value = item;
-	}
-	if (rc == 0 && nchunk > 0) {
-		rc = repo_batch_write(r, chunk, nchunk, &done, e);
-		chunk = NULL;
-		nchunk = 0;
-	}
-	for (i = 0; i < nchunk; i++)
-		value_free(chunk[i].value);
-	free(chunk);
-	if (written != NULL)
-		*written = done;
+	/* Each item its own _timestamp, as the library's put_batch. */
+	items = xcalloc(n ? n : 1, sizeof *items);
+	for (i = 0; i < n; i++)
+		items[i] = repo_encode(r, cs[i], NULL);
+	rc = repo_put_raw_batch(r, items, n, written, e);
+	free(items);
 	return rc;
 }
 
