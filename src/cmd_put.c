@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "expr_eval.h"
 #include "xmalloc.h"
 
 #define CMD_PUT_CHUNK	500	/* contents handed to put_batch at a time */
@@ -33,6 +34,32 @@ cmd_put_parse(const struct session *s, const struct buf *line,
 	value_free(c->item);
 	c->item = typed;
 	return c;
+}
+
+/* DynamoDB's limits on what put would write, checked before anything is:
+ * the item as stored (keys and the library's attributes included) at most
+ * 400 KB, the partition key at most 2048 bytes, the sort key 1024. */
+static int
+cmd_put_limits(const struct session *s, const struct content *c,
+    struct err *e)
+{
+	struct value *stored = repo_encode(s->repo, c, NULL);
+	const struct value *pk = value_map_get(stored, s->profile->partition_key);
+	const struct value *sk = value_map_get(stored, s->profile->sort_key);
+	size_t size = expr_eval_item_size(stored);
+	int rc = 0;
+
+	if (pk->u.str.len > 2048)
+		rc = err_set(e, ERR_INPUT, "the partition key would be %zu "
+		    "bytes; DynamoDB allows 2048", pk->u.str.len);
+	else if (sk->u.str.len > 1024)
+		rc = err_set(e, ERR_INPUT, "the sort key would be %zu bytes; "
+		    "DynamoDB allows 1024", sk->u.str.len);
+	else if (size > 400 * 1024)
+		rc = err_set(e, ERR_INPUT, "the item would be %zu bytes as "
+		    "stored; DynamoDB allows 400 KB", size);
+	value_free(stored);
+	return rc;
 }
 
 /* Read every line of in, checking each; copy them to spool when given.
@@ -65,8 +92,9 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
 			break;
 		}
 		c = cmd_put_parse(s, &line, e);
-		if (c == NULL) {
+		if (c == NULL || cmd_put_limits(s, c, e) == -1) {
 			err_prefix(e, "stdin line %zu: ", lineno);
+			content_free(c);
 			rc = -1;
 			break;
 		}
