@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "cmd.h"
 #include "log.h"
+#include "tui.h"
 
 /* The whole usage text, generated from the verb table. */
 static void
@@ -19,6 +21,7 @@ main_usage(FILE *fp)
 	const struct cmd_entry *c;
 
 	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] VERB [OPTIONS]\n"
+	    "       dynrepo [--profiles DIR] [-p PROFILE]   (the browser)\n"
 	    "       dynrepo --demo [--reset]\n"
 	    "       dynrepo --version | --help | VERB --help\n\nverbs:\n");
 	for (c = cmd_table; c->name != NULL; c++)
@@ -33,6 +36,7 @@ main(int argc, char **argv)
 {
 	struct cmd_global g = { 0 };
 	bool demo = false, reset = false;
+	struct tui_options to = { 0 };
 	const struct cmd_entry *c;
 	const char *logfile;
 	struct err e;
@@ -47,6 +51,11 @@ main(int argc, char **argv)
 			g.profiles_dir = argv[++i];
 		} else if (strncmp(argv[i], "--profiles=", 11) == 0) {
 			g.profiles_dir = argv[i] + 11;
+		} else if ((strcmp(argv[i], "-p") == 0 ||
+		    strcmp(argv[i], "--profile") == 0) && i + 1 < argc) {
+			to.profile = argv[++i];
+		} else if (strncmp(argv[i], "--profile=", 10) == 0) {
+			to.profile = argv[i] + 10;
 		} else if (strcmp(argv[i], "--demo") == 0) {
 			demo = true;
 		} else if (strcmp(argv[i], "--reset") == 0) {
@@ -72,9 +81,42 @@ main(int argc, char **argv)
 		fprintf(stderr, "dynrepo: --demo takes no verb\n");
 		return 2;
 	}
-	if (demo)
-		return cmd_demo_exec(&g, reset);
-	if (i >= argc) {
+	if (demo) {
+		rc = cmd_demo_exec(&g, reset);
+		/* On a terminal the demo opens in the browser. */
+		if (rc != 0 || !isatty(STDIN_FILENO) ||
+		    !isatty(STDOUT_FILENO))
+			return rc;
+		to.profiles_dir = g.profiles_dir;
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = tui_main(&to);
+		curl_global_cleanup();
+		return rc;
+	}
+	/* No verb on a terminal: the browser. */
+	if (i >= argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		logfile = getenv("DYNREPO_LOG");
+		err_clear(&e);
+		if (logfile != NULL && *logfile != '\0' &&
+		    log_open(logfile, &e) == -1) {
+			fprintf(stderr, "dynrepo: %s\n", e.msg);
+			return 1;
+		} else if (g.verbose && (logfile == NULL || *logfile == '\0')) {
+			fprintf(stderr, "dynrepo: -v needs DYNREPO_LOG=FILE "
+			    "in the browser (the screen is taken)\n");
+			return 2;
+		}
+		to.profiles_dir = g.profiles_dir;
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = tui_main(&to);
+		curl_global_cleanup();
+		log_close();
+		return rc;
+	}
+	if (i >= argc || to.profile != NULL) {
+		if (to.profile != NULL)
+			fprintf(stderr, "dynrepo: -p goes after the verb "
+			    "(dynrepo VERB -p NAME ...)\n");
 		main_usage(stderr);
 		return 2;
 	}

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The demo: create (once) the demo repositories in the embedded store
-# (dynrepo --demo), then browse, filter and edit them with the CLI. Nothing
-# leaves this machine; no AWS account or server is needed.
+# (dynrepo --demo), then open them in the browser (on a terminal), or
+# browse, filter and edit them with the CLI. Nothing leaves this machine;
+# no AWS account or server is needed.
 set -eu
 bin=${1:?usage: demo.sh PATH/TO/dynrepo}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +15,10 @@ d() {
 	"$bin" --profiles "$profiles" "$@"
 }
 
+# On a terminal: the browser, on the demo. Otherwise: a CLI walk-through.
+if [ -t 0 ] && [ -t 1 ]; then
+	exec "$bin" --profiles "$profiles" --demo
+fi
 "$bin" --demo
 d profiles
 d list -p demo-film-actors --partition studio-a --prefix usa#ny --limit 6 \

@@ -1,0 +1,714 @@
+/* SPDX-License-Identifier: ISC */
+/* A worker thread that owns a session and runs the UI's requests. */
+#include "config.h"
+
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "repo.h"
+#include "schema.h"
+#include "session.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* How long worker_free waits for a request in flight before leaving the
+ * thread to the end of the process. */
+#define WORKER_JOIN_MS	1500
+
+/* A job in the queue or running, with the state the threads share. */
+struct worker_qjob {
+	struct worker_job	*job;
+	unsigned long		 id;
+	bool			 cancelled;
+	size_t			 want;		/* 0: all */
+	size_t			 delivered;	/* worker thread only */
+	bool			 paused_sent;
+	double			 capacity0;	/* repo capacity at the start */
+	struct content		**batch;	/* worker thread only */
+	size_t			 nbatch, batchcap;
+	struct worker_qjob	*next;		/* in the queue */
+	struct worker_qjob	*outer;		/* the job it runs inside */
+};
+
+/* The store the worker's repository talks to: checks the running job's
+ * cancel flag before every request, and holds a list between pages until
+ * the UI wants more; then hands the request to the session's store. */
+struct worker_store {
+	struct store	 base;
+	struct worker	*w;
+};
+
+struct worker {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	bool			 quit;
+	struct worker_qjob	*head, *tail;	/* queued */
+	struct worker_qjob	*current;	/* innermost running job */
+	unsigned long		 next_id;
+
+	struct worker_event	**ev;		/* a FIFO: ev[evhead..nev) */
+	size_t			 evhead, nev, evcap;
+	int			 fds[2];	/* wake-up pipe */
+
+	/* The worker thread's alone. */
+	struct session		 session;
+	bool			 open;
+	struct worker_store	 store;
+	struct repo		*repo;
+};
+
+static const int worker_fault_signals[] = {
+	SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS
+};
+
+static void	*worker_main(void *);
+static void	 worker_run(struct worker *, struct worker_qjob *);
+
+/* Add an event and wake the reader; called with the lock held. */
+static void
+worker_post_locked(struct worker *w, struct worker_event *ev)
+{
+	char c = 1;
+
+	if (w->evhead > 0 && w->evhead == w->nev) {
+		w->evhead = 0;
+		w->nev = 0;
+	}
+	if (w->nev == w->evcap) {
+		w->evcap = w->evcap == 0 ? 16 : w->evcap * 2;
+		w->ev = xreallocarray(w->ev, w->evcap, sizeof *w->ev);
+	}
+	w->ev[w->nev++] = ev;
+	/* The pipe is non-blocking: a full pipe already wakes the reader. */
+	if (write(w->fds[1], &c, 1) == -1 && errno != EAGAIN)
+		abort();
+}
+
+/* Add an event and wake the reader. */
+static void
+worker_post(struct worker *w, struct worker_event *ev)
+{
+	pthread_mutex_lock(&w->lock);
+	worker_post_locked(w, ev);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* A new event about a job. */
+static struct worker_event *
+worker_event_new(enum worker_event_type type, const struct worker_qjob *qj)
+{
+	struct worker_event *ev = xcalloc(1, sizeof *ev);
+
+	ev->type = type;
+	ev->job = qj->id;
+	ev->job_type = qj->job->type;
+	ev->owner = qj->job->owner;
+	err_clear(&ev->err);
+	return ev;
+}
+
+void
+worker_event_free(struct worker_event *ev)
+{
+	size_t i;
+
+	if (ev == NULL)
+		return;
+	for (i = 0; i < ev->nitems; i++)
+		content_free(ev->items[i]);
+	free(ev->items);
+	content_free(ev->item);
+	free(ev->endpoint);
+	free(ev->region);
+	free(ev->table);
+	free(ev);
+}
+
+struct worker_job *
+worker_job_new(enum worker_job_type type)
+{
+	struct worker_job *j = xcalloc(1, sizeof *j);
+
+	j->type = type;
+	ids_init(&j->partition);
+	ids_init(&j->prefix);
+	ids_init(&j->start);
+	ids_init(&j->end);
+	ids_init(&j->content);
+	return j;
+}
+
+void
+worker_job_free(struct worker_job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->profiles_dir);
+	free(j->profile);
+	ids_cleanup(&j->partition);
+	ids_cleanup(&j->prefix);
+	ids_cleanup(&j->start);
+	ids_cleanup(&j->end);
+	ids_cleanup(&j->content);
+	if (j->filter != NULL) {
+		filter_cleanup(j->filter);
+		free(j->filter);
+	}
+	value_free(j->set_commands);
+	value_free(j->increment_attrs);
+	value_free(j->append_attrs);
+	content_free(j->item);
+	free(j);
+}
+
+/* Free a queue entry and what it still holds. */
+static void
+worker_qjob_free(struct worker_qjob *qj)
+{
+	size_t i;
+
+	for (i = 0; i < qj->nbatch; i++)
+		content_free(qj->batch[i]);
+	free(qj->batch);
+	worker_job_free(qj->job);
+	free(qj);
+}
+
+/* Whether the running job qj was cancelled (or the worker is stopping). */
+static bool
+worker_cancelled(struct worker *w, struct worker_qjob *qj)
+{
+	bool c;
+
+	pthread_mutex_lock(&w->lock);
+	c = qj->cancelled || w->quit;
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
+
+/* Take the first queued job that may run inside a paused list (not a
+ * list, not an open); NULL when none. Called with the lock held. */
+static struct worker_qjob *
+worker_take_nested_locked(struct worker *w)
+{
+	struct worker_qjob **pp, *qj;
+
+	for (pp = &w->head; (qj = *pp) != NULL; pp = &qj->next) {
+		enum worker_job_type t = qj->job->type;
+
+		if (t == WJ_LIST || t == WJ_BETWEEN || t == WJ_OPEN)
+			continue;
+		*pp = qj->next;
+		if (w->tail == qj) {
+			struct worker_qjob *p;
+
+			w->tail = NULL;
+			for (p = w->head; p != NULL; p = p->next)
+				w->tail = p;
+		}
+		qj->next = NULL;
+		return qj;
+	}
+	return NULL;
+}
+
+/* The store_ops execute of the worker's store. */
+static int
+worker_store_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct worker *w = ((struct worker_store *)st)->w;
+	struct worker_qjob *qj, *nj;
+	enum worker_job_type t;
+
+	pthread_mutex_lock(&w->lock);
+	qj = w->current;
+	t = qj->job->type;
+	/* A list's next page waits until the UI wants more items. */
+	if ((t == WJ_LIST || t == WJ_BETWEEN) && rq->op == OP_QUERY &&
+	    rq->exclusive_start_key != NULL) {
+		while (!qj->cancelled && !w->quit && qj->want != 0 &&
+		    qj->delivered >= qj->want) {
+			if (!qj->paused_sent) {
+				struct worker_event *ev;
+
+				ev = worker_event_new(WE_PAUSED, qj);
+				ev->total = qj->delivered;
+				ev->capacity = repo_stats(w->repo)->capacity -
+				    qj->capacity0;
+				worker_post_locked(w, ev);
+				qj->paused_sent = true;
+			}
+			nj = worker_take_nested_locked(w);
+			if (nj != NULL) {
+				pthread_mutex_unlock(&w->lock);
+				worker_run(w, nj);
+				pthread_mutex_lock(&w->lock);
+				continue;
+			}
+			pthread_cond_wait(&w->cond, &w->lock);
+		}
+		qj->paused_sent = false;
+	}
+	if (qj->cancelled || w->quit) {
+		pthread_mutex_unlock(&w->lock);
+		return err_set(e, ERR_CANCELLED, "cancelled");
+	}
+	pthread_mutex_unlock(&w->lock);
+	return store_execute(w->session.store, rq, rs, e);
+}
+
+/* The wrapper store frees nothing: the session owns the real one. */
+static void
+worker_store_free(struct store *st)
+{
+	(void)st;
+}
+
+static const struct store_ops worker_store_ops = {
+	"worker",
+	worker_store_execute,
+	worker_store_free
+};
+
+struct worker *
+worker_new(struct err *e)
+{
+	struct worker *w = xcalloc(1, sizeof *w);
+	sigset_t all, old;
+	int i, rc;
+
+	if (pipe(w->fds) == -1) {
+		err_set(e, ERR_INTERNAL, "pipe: %s", strerror(errno));
+		free(w);
+		return NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(w->fds[i], F_SETFL, fcntl(w->fds[i], F_GETFL) |
+		    O_NONBLOCK);
+		fcntl(w->fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->next_id = 1;
+	w->store.base.ops = &worker_store_ops;
+	w->store.w = w;
+	/* Signals belong to the UI thread: the new thread inherits a mask
+	 * that blocks them, but for the faults, which must reach their
+	 * handlers (blocked, the kernel kills the process outright). */
+	sigfillset(&all);
+	for (i = 0; i < (int)(sizeof worker_fault_signals /
+	    sizeof *worker_fault_signals); i++)
+		sigdelset(&all, worker_fault_signals[i]);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		close(w->fds[0]);
+		close(w->fds[1]);
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free(w);
+		err_set(e, ERR_INTERNAL, "pthread_create: %s", strerror(rc));
+		return NULL;
+	}
+	return w;
+}
+
+/* Close the session and its repository; worker thread only. */
+static void
+worker_close_session(struct worker *w)
+{
+	if (!w->open)
+		return;
+	repo_free(w->repo);
+	w->repo = NULL;
+	session_close(&w->session);
+	w->open = false;
+}
+
+void
+worker_free(struct worker *w)
+{
+	struct worker_qjob *qj;
+	struct timespec ts;
+	size_t i;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	for (qj = w->current; qj != NULL; qj = qj->outer)
+		qj->cancelled = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += WORKER_JOIN_MS / 1000;
+	ts.tv_nsec += (WORKER_JOIN_MS % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	/* A request in flight is not interrupted; rather than wait for its
+	 * timeout, leave the thread (and what it uses) to the process's
+	 * end. */
+	if (pthread_timedjoin_np(w->thread, NULL, &ts) != 0) {
+		pthread_detach(w->thread);
+		return;
+	}
+	while ((qj = w->head) != NULL) {
+		w->head = qj->next;
+		worker_qjob_free(qj);
+	}
+	for (i = w->evhead; i < w->nev; i++)
+		worker_event_free(w->ev[i]);
+	free(w->ev);
+	close(w->fds[0]);
+	close(w->fds[1]);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+unsigned long
+worker_submit(struct worker *w, struct worker_job *j)
+{
+	struct worker_qjob *qj = xcalloc(1, sizeof *qj);
+	unsigned long id;
+
+	qj->job = j;
+	qj->want = j->want;
+	pthread_mutex_lock(&w->lock);
+	id = qj->id = w->next_id++;
+	if (w->tail != NULL)
+		w->tail->next = qj;
+	else
+		w->head = qj;
+	w->tail = qj;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return id;
+}
+
+/* The queued or running job of this id; called with the lock held. */
+static struct worker_qjob *
+worker_find_locked(struct worker *w, unsigned long id)
+{
+	struct worker_qjob *qj;
+
+	for (qj = w->current; qj != NULL; qj = qj->outer)
+		if (qj->id == id)
+			return qj;
+	for (qj = w->head; qj != NULL; qj = qj->next)
+		if (qj->id == id)
+			return qj;
+	return NULL;
+}
+
+void
+worker_cancel(struct worker *w, unsigned long id)
+{
+	struct worker_qjob *qj;
+
+	pthread_mutex_lock(&w->lock);
+	qj = worker_find_locked(w, id);
+	if (qj != NULL) {
+		qj->cancelled = true;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+worker_more(struct worker *w, unsigned long id, size_t want)
+{
+	struct worker_qjob *qj;
+
+	pthread_mutex_lock(&w->lock);
+	qj = worker_find_locked(w, id);
+	if (qj != NULL && qj->want != 0 && (want == 0 || want > qj->want)) {
+		qj->want = want;
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+int
+worker_fd(const struct worker *w)
+{
+	return w->fds[0];
+}
+
+struct worker_event *
+worker_next(struct worker *w)
+{
+	struct worker_event *ev = NULL;
+	char drain[64];
+
+	pthread_mutex_lock(&w->lock);
+	if (w->evhead < w->nev)
+		ev = w->ev[w->evhead++];
+	if (w->evhead == w->nev) {
+		/* Empty: the wake-ups written so far are all answered. */
+		while (read(w->fds[0], drain, sizeof drain) > 0)
+			continue;
+		w->evhead = w->nev = 0;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return ev;
+}
+
+/* Send the items collected since the last page. */
+static void
+worker_flush(struct worker *w, struct worker_qjob *qj)
+{
+	struct worker_event *ev;
+
+	if (qj->nbatch == 0)
+		return;
+	ev = worker_event_new(WE_PAGE, qj);
+	ev->items = qj->batch;
+	ev->nitems = qj->nbatch;
+	ev->total = qj->delivered;
+	ev->capacity = repo_stats(w->repo)->capacity - qj->capacity0;
+	qj->batch = NULL;
+	qj->nbatch = qj->batchcap = 0;
+	worker_post(w, ev);
+}
+
+/* Context of a list's callbacks. */
+struct worker_list_ctx {
+	struct worker		*w;
+	struct worker_qjob	*qj;
+};
+
+/* repo_each_fn of a list: collect the item; stop when cancelled. */
+static int
+worker_list_each(void *ctx, struct content *c)
+{
+	struct worker_list_ctx *lc = ctx;
+	struct worker_qjob *qj = lc->qj;
+
+	if (qj->nbatch == qj->batchcap) {
+		qj->batchcap = qj->batchcap == 0 ? 64 : qj->batchcap * 2;
+		qj->batch = xreallocarray(qj->batch, qj->batchcap,
+		    sizeof *qj->batch);
+	}
+	qj->batch[qj->nbatch++] = c;
+	qj->delivered++;
+	return worker_cancelled(lc->w, qj) ? 1 : 0;
+}
+
+/* repo_list_opts progress: one WE_PAGE per page. */
+static void
+worker_list_progress(void *ctx, size_t items, double capacity)
+{
+	struct worker_list_ctx *lc = ctx;
+
+	(void)items;
+	(void)capacity;
+	worker_flush(lc->w, lc->qj);
+}
+
+/* LIST and BETWEEN. */
+static int
+worker_run_list(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct worker_list_ctx lc = { w, qj };
+	const struct profile *p = w->session.profile;
+	struct repo_list_opts o;
+	struct expr *fx = NULL;
+	int rc;
+
+	/* Names must be the model's; values are typed as stored. */
+	if (j->filter != NULL) {
+		if (schema_validate_filter(w->session.schema, j->filter,
+		    p->allow_extra, e) == -1)
+			return -1;
+		fx = filter_to_expr(j->filter);
+	}
+	memset(&o, 0, sizeof o);
+	o.descending = j->descending;
+	o.filter = fx;
+	o.progress = worker_list_progress;
+	if (j->type == WJ_LIST)
+		rc = repo_list(w->repo, &j->partition, &j->prefix, &o,
+		    worker_list_each, &lc, e);
+	else
+		rc = repo_list_between(w->repo, &j->partition, &j->start,
+		    &j->end, &o, worker_list_each, &lc, e);
+	expr_free(fx);
+	worker_flush(w, qj);
+	/* An early stop from worker_list_each is a cancel, not the end. */
+	if (rc == 0 && worker_cancelled(w, qj))
+		rc = err_set(e, ERR_CANCELLED, "cancelled");
+	done->total = qj->delivered;
+	return rc;
+}
+
+/* OPEN: the session and the worker's repository over it. */
+static int
+worker_run_open(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct session_options so;
+	const struct profile *p;
+	struct repo_config rc;
+
+	worker_close_session(w);
+	memset(&so, 0, sizeof so);
+	so.profiles_dir = j->profiles_dir;
+	so.profile = j->profile;
+	if (session_open(&w->session, &so, e) == -1) {
+		session_close(&w->session);
+		return -1;
+	}
+	w->open = true;
+	p = w->session.profile;
+	memset(&rc, 0, sizeof rc);
+	rc.table = repo_table(w->session.repo);
+	rc.partition_key = p->partition_key;
+	rc.sort_key = p->sort_key;
+	rc.partition_prefix = p->partition_prefix;
+	rc.partition_name = p->partition_name;
+	rc.content_type = p->content_type;
+	rc.consistent_reads = p->consistent_reads;
+	rc.read_only = p->read_only;
+	rc.name = p->name;
+	w->repo = repo_new(&rc, &w->store.base, NULL);
+	done->endpoint = xstrdup(w->session.endpoint);
+	done->region = xstrdup(w->session.region);
+	done->table = xstrdup(repo_table(w->repo));
+	return 0;
+}
+
+/* UPDATE: the UpdateCommand, then the item as stored now (after a
+ * conflict too, so the UI can show what changed underneath). */
+static int
+worker_run_update(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct update_command u;
+	int rc;
+
+	memset(&u, 0, sizeof u);
+	u.set_commands = j->set_commands;
+	u.increment_attrs = j->increment_attrs;
+	u.append_attrs = j->append_attrs;
+	u.current_version = j->current_version;
+	/* The model checks the command as the library would, first. */
+	if (w->session.schema != NULL && schema_validate_update(
+	    w->session.schema, &u, w->session.profile->allow_extra, e) == -1)
+		return -1;
+	rc = repo_update(w->repo, &j->partition, &j->content, &u,
+	    j->require_exists, e);
+	if (rc == 0 || e->code == ERR_CONFLICT)
+		(void)repo_get(w->repo, &j->partition, &j->content,
+		    &done->item, NULL);
+	return rc;
+}
+
+/* Run one job to its end and post its WE_DONE. */
+static void
+worker_run(struct worker *w, struct worker_qjob *qj)
+{
+	struct worker_job *j = qj->job;
+	struct worker_event *done = worker_event_new(WE_DONE, qj);
+	struct err *e = &done->err;
+	int rc = 0;
+
+	pthread_mutex_lock(&w->lock);
+	qj->outer = w->current;
+	w->current = qj;
+	pthread_mutex_unlock(&w->lock);
+	if (j->type != WJ_OPEN && !w->open)
+		rc = err_set(e, ERR_USAGE, "no profile is open");
+	else if (j->type != WJ_OPEN && worker_cancelled(w, qj))
+		rc = err_set(e, ERR_CANCELLED, "cancelled");
+	else if (j->type != WJ_OPEN)
+		qj->capacity0 = repo_stats(w->repo)->capacity;
+	if (e->code != ERR_OK) {
+		rc = -1;
+	} else {
+		switch (j->type) {
+		case WJ_OPEN:
+			rc = worker_run_open(w, qj, done, e);
+			break;
+		case WJ_LIST:
+		case WJ_BETWEEN:
+			rc = worker_run_list(w, qj, done, e);
+			break;
+		case WJ_GET:
+			rc = repo_get(w->repo, &j->partition, &j->content,
+			    &done->item, e);
+			break;
+		case WJ_UPDATE:
+			rc = worker_run_update(w, qj, done, e);
+			break;
+		case WJ_PUT:
+			rc = repo_put(w->repo, j->item, e);
+			if (rc == 0)
+				(void)repo_get(w->repo, &j->item->partition_ids,
+				    &j->item->content_ids, &done->item, NULL);
+			break;
+		case WJ_DELETE:
+			rc = repo_delete(w->repo, &j->partition, &j->prefix,
+			    &done->deleted, e);
+			break;
+		default:
+			rc = err_set(e, ERR_INTERNAL, "unknown job type %d",
+			    (int)j->type);
+			break;
+		}
+	}
+	if (w->open && w->repo != NULL)
+		done->capacity = repo_stats(w->repo)->capacity - qj->capacity0;
+	done->rc = rc;
+	if (rc == 0)
+		err_clear(e);
+	pthread_mutex_lock(&w->lock);
+	w->current = qj->outer;
+	worker_post_locked(w, done);
+	pthread_mutex_unlock(&w->lock);
+	worker_qjob_free(qj);
+}
+
+/* The thread: take jobs in order until told to quit. */
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct worker_qjob *qj;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->quit) {
+		qj = w->head;
+		if (qj == NULL) {
+			pthread_cond_wait(&w->cond, &w->lock);
+			continue;
+		}
+		w->head = qj->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		qj->next = NULL;
+		pthread_mutex_unlock(&w->lock);
+		worker_run(w, qj);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	worker_close_session(w);
+	return NULL;
+}

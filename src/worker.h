@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: ISC */
+/* A worker thread that owns a session and runs the UI's requests. */
+#ifndef DYNREPO_WORKER_H
+#define DYNREPO_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "content.h"
+#include "err.h"
+#include "filter.h"
+#include "value.h"
+
+/*
+ * The worker runs jobs one at a time, in the order submitted, on its own
+ * thread, which alone touches the session (its repository, store and HTTP
+ * client). Results come back as events in a queue; worker_fd() becomes
+ * readable when events wait, so an event loop can poll it next to the
+ * terminal. Every job ends with exactly one WE_DONE event; a list also
+ * sends WE_PAGE events on the way and WE_PAUSED when it stops to wait for
+ * demand.
+ *
+ * A list job is loaded on demand: after each page the worker goes on only
+ * while the items delivered are fewer than the job's `want`; otherwise it
+ * sends WE_PAUSED and waits (worker_more raises want, worker_cancel ends
+ * it). While a list waits, other jobs submitted after it (get, update,
+ * ...) run in between; another list waits behind it, so cancel the old
+ * list first. Cancelling is checked before every request the job makes:
+ * a request already sent is never interrupted, its answer is dropped and
+ * the job ends with ERR_CANCELLED.
+ */
+enum worker_job_type {
+	WJ_OPEN,	/* open: session for profile (closes any other) */
+	WJ_LIST,	/* repo_list(partition, prefix) */
+	WJ_BETWEEN,	/* repo_list_between(partition, start, end) */
+	WJ_GET,		/* repo_get(partition, content) */
+	WJ_UPDATE,	/* repo_update, then get the item back */
+	WJ_PUT,		/* repo_put(item), then get it back */
+	WJ_DELETE	/* repo_delete(partition, prefix) */
+};
+
+/* A job: fill the inputs of its type, submit; the worker owns it then. */
+struct worker_job {
+	enum worker_job_type	 type;
+	void			*owner;		/* the submitter's cookie */
+
+	/* WJ_OPEN: as struct session_options; owned strings or NULL. */
+	char			*profiles_dir;
+	char			*profile;
+
+	/* The ids the operation is about (owned). */
+	struct ids		 partition;
+	struct ids		 prefix;	/* LIST, DELETE */
+	struct ids		 start, end;	/* BETWEEN */
+	struct ids		 content;	/* GET, UPDATE */
+
+	/* LIST, BETWEEN: the FilterCommand (owned, may be NULL), checked
+	 * against the profile's model and typed as stored before the
+	 * query runs. */
+	bool			 descending;
+	struct filter		*filter;
+	size_t			 want;		/* items, then pause; 0: all */
+
+	/* UPDATE: the library's UpdateCommand, values as stored (owned);
+	 * with a model, checked against it before anything is sent. */
+	struct value		*set_commands;		/* M or NULL */
+	struct value		*increment_attrs;	/* M or NULL */
+	struct value		*append_attrs;		/* M or NULL */
+	long long		 current_version;	/* 0: no condition */
+	bool			 require_exists;
+
+	/* PUT */
+	struct content		*item;		/* owned */
+};
+
+enum worker_event_type {
+	WE_PAGE,	/* items of a list: a batch in order */
+	WE_PAUSED,	/* a list has more pages and waits for demand */
+	WE_DONE		/* the job is over: rc, err and its results */
+};
+
+/* An event; the receiver frees it with worker_event_free. */
+struct worker_event {
+	enum worker_event_type	 type;
+	unsigned long		 job;		/* worker_submit's id */
+	enum worker_job_type	 job_type;
+	void			*owner;		/* the job's cookie */
+
+	int			 rc;		/* WE_DONE: 0 or -1 */
+	struct err		 err;		/* WE_DONE with rc -1 */
+
+	/* WE_PAGE: items in the list's order (owned). */
+	struct content		**items;
+	size_t			 nitems;
+	/* LIST, BETWEEN: items delivered so far, capacity used by the job. */
+	size_t			 total;
+	double			 capacity;
+
+	/* GET: the item or NULL when there is none; UPDATE, PUT: the item
+	 * as stored after the write, or after a conflict the item as it is
+	 * stored now (NULL when it is gone or could not be read). Owned. */
+	struct content		*item;
+	size_t			 deleted;	/* DELETE */
+	/* OPEN: what the session resolved (owned). */
+	char			*endpoint;
+	char			*region;
+	char			*table;
+};
+
+struct worker;
+
+/* Start the worker thread, with every signal blocked in it so signals
+ * reach the UI thread. NULL with ERR_INTERNAL when a thread or pipe
+ * cannot be made. */
+struct worker	*worker_new(struct err *);
+/* Cancel every job, wait for the thread, close the session, drop the
+ * events not taken. NULL is a no-op. */
+void		 worker_free(struct worker *);
+
+/* A new job with its ids empty; cannot fail. */
+struct worker_job *worker_job_new(enum worker_job_type);
+/* For a job never submitted. NULL is a no-op. */
+void		 worker_job_free(struct worker_job *);
+
+/* Queue a job (the worker takes it); returns its id, never 0. */
+unsigned long	 worker_submit(struct worker *, struct worker_job *);
+/* Ask a job to stop; unknown or finished ids are ignored. */
+void		 worker_cancel(struct worker *, unsigned long id);
+/* Let a paused list go on until `want` items are delivered (0: all). */
+void		 worker_more(struct worker *, unsigned long id, size_t want);
+
+/* Readable while events wait; borrowed, stays open until worker_free. */
+int		 worker_fd(const struct worker *);
+/* The next event, or NULL when none waits. Drains the fd's wake-ups. */
+struct worker_event *worker_next(struct worker *);
+void		 worker_event_free(struct worker_event *);
+
+#endif

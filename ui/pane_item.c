@@ -1,0 +1,728 @@
+/* SPDX-License-Identifier: ISC */
+/* The item pane: one item as plain or DynamoDB JSON; fields edited in place. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "cmdline.h"
+#include "ddbjson.h"
+#include "draw.h"
+#include "edit.h"
+#include "json.h"
+#include "table.h"
+#include "ui.h"
+#include "xmalloc.h"
+
+/* One line of the view: its text (raw) and the model field it shows. */
+struct item_line {
+	char	*text;
+	char	*field;		/* the field's name (borrowed from the
+				   line that starts it), or NULL */
+	bool	 starts;	/* the first line of the field */
+	bool	 head;		/* ids and metadata above the JSON */
+};
+
+enum item_state {
+	IS_IDLE,
+	IS_SAVING,	/* an update is on its way */
+	IS_CONFLICT,	/* the version on screen was not the stored one */
+	IS_LOADING	/* a reload is on its way */
+};
+
+struct pane_item {
+	struct pane		 base;
+	struct content		*c;		/* as shown, owned */
+	bool			 ddb;		/* DynamoDB JSON view */
+	struct item_line	*lines;
+	size_t			 nlines;
+	size_t			 top;
+	long			 sel;		/* line of the selected field */
+	int			 h, hoff;
+
+	enum item_state		 state;
+	unsigned long		 job;
+	/* The edit being saved or kept after a failure: field and text. */
+	char			*edit_field;
+	char			*edit_text;
+	long long		 edit_version;	/* the version it edits */
+	struct value		*theirs;	/* theirs, after a conflict */
+	bool			 theirs_absent;
+};
+
+enum {
+	ITEM_TOGGLE = 100,
+	ITEM_EDIT,
+	ITEM_SET,
+	ITEM_RELOAD,
+	ITEM_OVERWRITE,
+	ITEM_LEFT,
+	ITEM_RIGHT,
+	ITEM_SCROLL_DOWN,
+	ITEM_SCROLL_UP
+};
+
+/* Free the lines. */
+static void
+item_clear_lines(struct pane_item *pi)
+{
+	size_t i;
+
+	for (i = 0; i < pi->nlines; i++)
+		free(pi->lines[i].text);
+	free(pi->lines);
+	pi->lines = NULL;
+	pi->nlines = 0;
+}
+
+/* Append a line (takes text). */
+static struct item_line *
+item_add_line(struct pane_item *pi, char *text, bool head)
+{
+	struct item_line *l;
+
+	pi->lines = xreallocarray(pi->lines, pi->nlines + 1,
+	    sizeof *pi->lines);
+	l = &pi->lines[pi->nlines++];
+	l->text = text;
+	l->field = NULL;
+	l->starts = false;
+	l->head = head;
+	return l;
+}
+
+/* Add the lines of one member: "  "name": <pretty value>," */
+static void
+item_add_member(struct pane_item *pi, const char *name, const char *pretty,
+    bool last, bool model)
+{
+	struct buf b = BUF_INIT;
+	const char *p = pretty, *nl;
+	struct item_line *first = NULL, *l;
+	size_t i0 = pi->nlines, i;
+
+	buf_adds(&b, "  ");
+	buf_add_json_string(&b, name, strlen(name));
+	buf_adds(&b, ": ");
+	for (;;) {
+		nl = strchr(p, '\n');
+		buf_add(&b, p, nl != NULL ? (size_t)(nl - p) : strlen(p));
+		if (nl == NULL && !last)
+			buf_addc(&b, ',');
+		l = item_add_line(pi, buf_detach(&b, NULL), false);
+		if (first == NULL)
+			first = l;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		buf_adds(&b, "  ");
+	}
+	if (!model)
+		return;
+	/* Lines may have moved: xreallocarray. Point them at the name. */
+	for (i = i0; i < pi->nlines; i++) {
+		pi->lines[i].field = (char *)name;
+		pi->lines[i].starts = i == i0;
+	}
+}
+
+/* Rebuild the lines from the content and the view mode. */
+static void
+item_build(struct pane_item *pi)
+{
+	const struct content *c = pi->c;
+	const struct value *m;
+	struct buf b = BUF_INIT, pretty = BUF_INIT;
+	char when[32];
+	size_t i;
+
+	item_clear_lines(pi);
+	buf_adds(&b, "partition  ");
+	if (c->partition_ids.n == 0)
+		buf_adds(&b, "(no ids)");
+	ids_join(&c->partition_ids, &b);
+	item_add_line(pi, buf_detach(&b, NULL), true);
+	buf_adds(&b, "content    ");
+	ids_join(&c->content_ids, &b);
+	item_add_line(pi, buf_detach(&b, NULL), true);
+	item_add_line(pi, xasprintf("version    %lld", c->current_version),
+	    true);
+	m = c->stored != NULL ? value_map_get(c->stored, "_timestamp") : NULL;
+	if (m != NULL && m->type == VT_S)
+		item_add_line(pi, xasprintf("timestamp  %s", m->u.str.ptr),
+		    true);
+	if (c->has_expiry) {
+		content_format_time(c->expiry, when);
+		item_add_line(pi, xasprintf("ttl        %s (%lld)", when,
+		    (long long)c->expiry), true);
+	}
+	item_add_line(pi, xstrdup(""), true);
+	item_add_line(pi, xstrdup("{"), false);
+	m = pi->ddb ? c->stored : c->item;
+	for (i = 0; m != NULL && m->type == VT_M && i < m->u.map.len; i++) {
+		const struct value_member *mm = &m->u.map.items[i];
+		const struct value_member *field = NULL;
+		size_t k;
+
+		buf_reset(&pretty);
+		if (pi->ddb) {
+			struct value *tree;
+
+			/* DynamoDB JSON, pretty: emit, parse, emit. */
+			ddbjson_emit_value(&b, mm->value);
+			tree = json_parse(b.data, b.len, NULL);
+			if (tree != NULL)
+				json_emit(&pretty, tree, JSON_PRETTY);
+			else
+				buf_add(&pretty, b.data, b.len);
+			value_free(tree);
+			buf_reset(&b);
+		} else {
+			json_emit(&pretty, mm->value, JSON_PRETTY);
+		}
+		/* Only the model's fields are editable: look the name up in
+		 * the item (the DynamoDB view shows keys and metadata too). */
+		for (k = 0; c->item != NULL && k < c->item->u.map.len; k++)
+			if (strcmp(c->item->u.map.items[k].name,
+			    mm->name) == 0)
+				field = &c->item->u.map.items[k];
+		item_add_member(pi, field != NULL ? field->name : mm->name,
+		    buf_cstr(&pretty), i + 1 == m->u.map.len, field != NULL);
+	}
+	item_add_line(pi, xstrdup("}"), false);
+	buf_cleanup(&b);
+	buf_cleanup(&pretty);
+}
+
+/* The line starting field `name`, or -1. */
+static long
+item_field_line(const struct pane_item *pi, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < pi->nlines; i++)
+		if (pi->lines[i].starts &&
+		    strcmp(pi->lines[i].field, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* The first field line at or after i (dir 1) or before it (-1), or -1. */
+static long
+item_next_field(const struct pane_item *pi, long i, int dir)
+{
+	for (; i >= 0 && (size_t)i < pi->nlines; i += dir)
+		if (pi->lines[i].starts)
+			return i;
+	return -1;
+}
+
+/* Show a new content (takes c), keeping the selected field. */
+static void
+item_set_content(struct pane_item *pi, struct content *c)
+{
+	char *keep = NULL;
+
+	if (pi->sel >= 0 && pi->lines[pi->sel].field != NULL)
+		keep = xstrdup(pi->lines[pi->sel].field);
+	if (c != pi->c)
+		content_free(pi->c);
+	pi->c = c;
+	item_build(pi);
+	pi->sel = item_field_line(pi, keep);
+	if (pi->sel < 0)
+		pi->sel = item_next_field(pi, 0, 1);
+	free(keep);
+}
+
+/* The name of the selected field, or NULL. */
+static const char *
+item_selected(const struct pane_item *pi)
+{
+	return pi->sel >= 0 ? pi->lines[pi->sel].field : NULL;
+}
+
+/* Forget the kept edit. */
+static void
+item_drop_edit(struct pane_item *pi)
+{
+	free(pi->edit_field);
+	free(pi->edit_text);
+	pi->edit_field = pi->edit_text = NULL;
+	value_free(pi->theirs);
+	pi->theirs = NULL;
+	pi->theirs_absent = false;
+}
+
+/* Send the kept edit as an update guarded by `version`. */
+static void
+item_save(struct ui *ui, struct pane_item *pi, long long version)
+{
+	const struct value *old = value_map_get(pi->c->item, pi->edit_field);
+	struct worker_job *j;
+	struct value *v;
+	struct err e;
+
+	err_clear(&e);
+	v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
+	if (v == NULL) {
+		ui_error_err(ui, NULL, &e);
+		return;
+	}
+	j = worker_job_new(WJ_UPDATE);
+	ids_copy(&j->partition, &pi->c->partition_ids);
+	ids_copy(&j->content, &pi->c->content_ids);
+	j->set_commands = value_new_m();
+	value_map_set(j->set_commands, pi->edit_field, v);
+	j->current_version = version;
+	j->require_exists = true;
+	pi->edit_version = version;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "saving %s ...", pi->edit_field);
+}
+
+/* The edit prompt's answer. */
+static void
+item_edit_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+
+	if (line == NULL) {
+		if (pi->state != IS_CONFLICT)
+			item_drop_edit(pi);
+		return;
+	}
+	free(pi->edit_text);
+	pi->edit_text = xstrdup(line);
+	/* Saved against the version on screen (after a conflict, theirs). */
+	item_save(ui, pi, pi->c->current_version);
+}
+
+/* Open the edit prompt for a field; with a kept edit of that field, its
+ * text comes back. */
+static void
+item_edit(struct ui *ui, struct pane_item *pi, const char *field)
+{
+	struct buf pre = BUF_INIT, prompt = BUF_INIT;
+	char *f;
+
+	if (ui_refuse_write(ui))
+		return;
+	if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
+		ui_note(ui, "wait: a request is on its way");
+		return;
+	}
+	if (field == NULL) {
+		ui_note(ui, "no field selected (j/k select one)");
+		return;
+	}
+	f = xstrdup(field);
+	if (pi->edit_field != NULL && strcmp(pi->edit_field, f) == 0 &&
+	    pi->edit_text != NULL) {
+		buf_adds(&pre, pi->edit_text);
+	} else {
+		item_drop_edit(pi);
+		pi->edit_field = xstrdup(f);
+		edit_prefill(value_map_get(pi->c->item, f), &pre);
+	}
+	buf_printf(&prompt, "%s = ", f);
+	ui_prompt(ui, &pi->base, CMDLINE_HIST_VALUE, buf_cstr(&prompt),
+	    buf_cstr(&pre), item_edit_done);
+	free(f);
+	buf_cleanup(&pre);
+	buf_cleanup(&prompt);
+}
+
+/* Reload the item from the store. */
+static void
+item_reload(struct ui *ui, struct pane_item *pi)
+{
+	struct worker_job *j = worker_job_new(WJ_GET);
+
+	ui_cancel(ui, pi->job);
+	ids_copy(&j->partition, &pi->c->partition_ids);
+	ids_copy(&j->content, &pi->c->content_ids);
+	pi->state = IS_LOADING;
+	pi->job = ui_submit(ui, &pi->base, j);
+}
+
+/* pane_ops event. */
+static void
+item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	const struct value *t;
+
+	if (ev->job != pi->job || ev->type != WE_DONE)
+		return;
+	pi->job = 0;
+	if (ev->job_type == WJ_GET) {
+		pi->state = IS_IDLE;
+		if (ev->rc == -1) {
+			ui_error_err(ui, "reload", &ev->err);
+		} else if (ev->item == NULL) {
+			ui_error(ui, "the item is gone: it was deleted");
+		} else {
+			item_drop_edit(pi);
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, pane, pi->c);
+			ui_note(ui, "reloaded: version %lld",
+			    pi->c->current_version);
+		}
+		return;
+	}
+	/* WJ_UPDATE */
+	if (ev->rc == 0) {
+		pi->state = IS_IDLE;
+		ui_note(ui, "saved %s", pi->edit_field);
+		item_drop_edit(pi);
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, pane, pi->c);
+			ui_note(ui, "saved: version %lld",
+			    pi->c->current_version);
+		}
+		return;
+	}
+	if (ev->err.code == ERR_CONFLICT) {
+		/* Show theirs; keep ours for overwrite or another edit. */
+		pi->state = IS_CONFLICT;
+		value_free(pi->theirs);
+		pi->theirs = NULL;
+		pi->theirs_absent = ev->item == NULL;
+		if (ev->item != NULL) {
+			t = value_map_get(ev->item->item, pi->edit_field);
+			pi->theirs = t != NULL ? value_copy(t) : NULL;
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, pane, pi->c);
+		}
+		ui_error(ui, "version conflict: the item changed since "
+		    "version %lld; o overwrites, e edits, r reloads",
+		    pi->edit_version);
+		return;
+	}
+	pi->state = IS_IDLE;
+	ui_error(ui, "not saved (%s; e brings your edit back): %s",
+	    err_code_name(ev->err.code), ev->err.msg);
+}
+
+/* The conflict box's lines (caller frees each and the array). */
+static size_t
+item_conflict_lines(const struct pane_item *pi, char ***out)
+{
+	struct buf b = BUF_INIT;
+	char **l = xcalloc(4, sizeof *l);
+
+	l[0] = xasprintf("VERSION CONFLICT: you edited version %lld; the "
+	    "store holds version %lld.", pi->edit_version,
+	    pi->c->current_version);
+	buf_printf(&b, "  %s  theirs: ", pi->edit_field);
+	if (pi->theirs_absent)
+		buf_adds(&b, "(item deleted)");
+	else if (pi->theirs == NULL)
+		buf_adds(&b, "(absent)");
+	else
+		table_value_text(pi->theirs, &b);
+	l[1] = buf_detach(&b, NULL);
+	buf_printf(&b, "  %s  yours:  %s", pi->edit_field,
+	    pi->edit_text != NULL ? pi->edit_text : "");
+	l[2] = buf_detach(&b, NULL);
+	l[3] = xstrdup("  o: overwrite with yours   e: edit yours again   "
+	    "r: reload (drop yours)");
+	*out = l;
+	return 4;
+}
+
+/* pane_ops draw. */
+static void
+item_draw(struct ui *ui, struct pane *pane, int y, int h)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	char **box = NULL;
+	size_t nbox = 0, i, k;
+	long s0 = -1, s1 = -1;
+
+	if (pi->state == IS_CONFLICT) {
+		nbox = item_conflict_lines(pi, &box);
+		for (k = 0; k < nbox && (int)k < h; k++)
+			draw_str(y + (int)k, 1, ui->cols - 2, box[k],
+			    draw_attr(k == 0 ? DR_WARN : DR_NORMAL));
+		for (k = 0; k < nbox; k++)
+			free(box[k]);
+		free(box);
+		y += (int)nbox + 1;
+		h -= (int)nbox + 1;
+	}
+	pi->h = h > 1 ? h : 1;
+	/* The selected field's lines. */
+	if (pi->sel >= 0) {
+		s0 = pi->sel;
+		for (s1 = s0 + 1; (size_t)s1 < pi->nlines &&
+		    pi->lines[s1].field == pi->lines[s0].field &&
+		    !pi->lines[s1].starts; s1++)
+			continue;
+		if ((size_t)s0 < pi->top)
+			pi->top = (size_t)s0;
+		else if (s0 >= (long)pi->top + pi->h)
+			pi->top = (size_t)s0;
+	}
+	if (pi->top + (size_t)pi->h > pi->nlines)
+		pi->top = pi->nlines > (size_t)pi->h ? pi->nlines -
+		    (size_t)pi->h : 0;
+	for (k = 0; (int)k < pi->h && pi->top + k < pi->nlines; k++) {
+		struct item_line *l;
+		attr_t a = A_NORMAL;
+
+		i = pi->top + k;
+		l = &pi->lines[i];
+		if ((long)i >= s0 && (long)i < s1)
+			a = draw_attr(DR_SELECTED);
+		else if (l->head)
+			a = draw_attr(DR_KEY);
+		if (a == draw_attr(DR_SELECTED))
+			draw_fill(y + (int)k, 0, ui->cols, a);
+		draw_text(y + (int)k, 1, ui->cols - 2, l->text, strlen(l->text),
+		    pi->hoff, true, a);
+	}
+}
+
+/* pane_ops title. */
+static void
+item_title(struct ui *ui, struct pane *pane, struct buf *b)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+
+	(void)ui;
+	buf_adds(b, "item ");
+	ids_join(&pi->c->content_ids, b);
+	buf_printf(b, " (version %lld) %s", pi->c->current_version,
+	    pi->ddb ? "DynamoDB JSON" : "JSON");
+}
+
+/* pane_ops status. */
+static void
+item_status(struct ui *ui, struct pane *pane, struct buf *b)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	const char *f = item_selected(pi);
+
+	(void)ui;
+	switch (pi->state) {
+	case IS_SAVING:
+		buf_adds(b, "saving... ");
+		break;
+	case IS_LOADING:
+		buf_adds(b, "loading... ");
+		break;
+	case IS_CONFLICT:
+		buf_adds(b, "conflict: o overwrite, e edit, r reload | ");
+		break;
+	case IS_IDLE:
+		break;
+	}
+	if (f != NULL)
+		buf_printf(b, "field %s | Enter/e edits, t toggles JSON", f);
+	else
+		buf_adds(b, "t toggles JSON");
+}
+
+/* The commands of the pane. */
+static int
+item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	long i;
+
+	switch (op) {
+	case UI_MOVE_DOWN:
+		i = pi->sel >= 0 ? item_next_field(pi, pi->sel + 1, 1) :
+		    item_next_field(pi, (long)pi->top, 1);
+		if (i >= 0)
+			pi->sel = i;
+		else if (pi->top + (size_t)pi->h < pi->nlines)
+			pi->top++;
+		break;
+	case UI_MOVE_UP:
+		i = pi->sel > 0 ? item_next_field(pi, pi->sel - 1, -1) : -1;
+		if (i >= 0)
+			pi->sel = i;
+		else if (pi->top > 0)
+			pi->top--;
+		if (i < 0 && pi->sel >= 0 && (size_t)pi->sel >= pi->top)
+			pi->top = 0;
+		break;
+	case UI_MOVE_PAGE_DOWN:
+	case ITEM_SCROLL_DOWN:
+		if (pi->top + (size_t)pi->h < pi->nlines)
+			pi->top += (size_t)pi->h - 1;
+		i = item_next_field(pi, (long)pi->top, 1);
+		if (i >= 0 && op == UI_MOVE_PAGE_DOWN)
+			pi->sel = i;
+		break;
+	case UI_MOVE_PAGE_UP:
+	case ITEM_SCROLL_UP:
+		pi->top = pi->top > (size_t)pi->h - 1 ? pi->top -
+		    ((size_t)pi->h - 1) : 0;
+		i = item_next_field(pi, (long)pi->top, 1);
+		if (i >= 0 && op == UI_MOVE_PAGE_UP)
+			pi->sel = i;
+		break;
+	case UI_MOVE_FIRST:
+		pi->top = 0;
+		pi->sel = item_next_field(pi, 0, 1);
+		break;
+	case UI_MOVE_LAST:
+		pi->sel = item_next_field(pi, (long)pi->nlines - 1, -1);
+		pi->top = pi->nlines;
+		break;
+	case ITEM_LEFT:
+		pi->hoff = pi->hoff > 8 ? pi->hoff - 8 : 0;
+		break;
+	case ITEM_RIGHT:
+		pi->hoff += 8;
+		break;
+	case ITEM_TOGGLE:
+		pi->ddb = !pi->ddb;
+		item_set_content(pi, pi->c);
+		break;
+	case ITEM_EDIT:
+		if (pi->state == IS_CONFLICT && arg == NULL) {
+			item_edit(ui, pi, pi->edit_field);
+			break;
+		}
+		item_edit(ui, pi, arg != NULL ? arg : item_selected(pi));
+		break;
+	case ITEM_SET:
+		if (arg == NULL || strchr(arg, '=') == NULL ||
+		    arg[0] == '=') {
+			ui_error(ui, "set: FIELD=VALUE");
+			break;
+		}
+		if (ui_refuse_write(ui))
+			break;
+		if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
+			ui_note(ui, "wait: a request is on its way");
+			break;
+		}
+		item_drop_edit(pi);
+		pi->edit_field = xstrndup(arg, (size_t)(strchr(arg, '=') -
+		    arg));
+		pi->edit_text = xstrdup(strchr(arg, '=') + 1);
+		item_save(ui, pi, pi->c->current_version);
+		break;
+	case ITEM_RELOAD:
+		item_drop_edit(pi);
+		item_reload(ui, pi);
+		break;
+	case ITEM_OVERWRITE:
+		if (pi->state != IS_CONFLICT) {
+			ui_note(ui, "no conflict to overwrite");
+			break;
+		}
+		if (ui_refuse_write(ui))
+			break;
+		/* Ours, guarded by the version now on screen: theirs. */
+		item_save(ui, pi, pi->c->current_version);
+		break;
+	}
+	return UI_REDRAW;
+}
+
+/* pane_ops item_saved: another pane saved this item. */
+static void
+item_item_saved(struct ui *ui, struct pane *pane, const struct content *c)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+
+	if (pi->state == IS_IDLE && ids_equal(&c->partition_ids,
+	    &pi->c->partition_ids) && ids_equal(&c->content_ids,
+	    &pi->c->content_ids)) {
+		item_set_content(pi, table_content_copy(c));
+		ui_dirty(ui);
+	}
+}
+
+/* pane_ops free. */
+static void
+item_free(struct ui *ui, struct pane *pane)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+
+	ui_cancel(ui, pi->job);
+	item_clear_lines(pi);
+	item_drop_edit(pi);
+	content_free(pi->c);
+	free(pi);
+}
+
+static const struct ui_cmd item_cmds[] = {
+	{ "down", item_cmd, UI_MOVE_DOWN, NULL, "next field" },
+	{ "up", item_cmd, UI_MOVE_UP, NULL, "previous field" },
+	{ "page-down", item_cmd, UI_MOVE_PAGE_DOWN, NULL, "a page down" },
+	{ "page-up", item_cmd, UI_MOVE_PAGE_UP, NULL, "a page up" },
+	{ "first", item_cmd, UI_MOVE_FIRST, NULL, "the first field" },
+	{ "last", item_cmd, UI_MOVE_LAST, NULL, "the last field" },
+	{ "left", item_cmd, ITEM_LEFT, NULL, "scroll left" },
+	{ "right", item_cmd, ITEM_RIGHT, NULL, "scroll right" },
+	{ "toggle-json", item_cmd, ITEM_TOGGLE, NULL,
+	    "plain JSON / DynamoDB JSON" },
+	{ "edit", item_cmd, ITEM_EDIT, "[FIELD]",
+	    "edit the field (saved as an update guarded by the version)" },
+	{ "set", item_cmd, ITEM_SET, "FIELD=VALUE",
+	    "set a field and save at once" },
+	{ "reload", item_cmd, ITEM_RELOAD, NULL,
+	    "read the item again (drops a kept edit)" },
+	{ "overwrite", item_cmd, ITEM_OVERWRITE, NULL,
+	    "after a conflict: save yours over theirs" },
+	{ NULL, NULL, 0, NULL, NULL }
+};
+
+static const struct ui_key item_keys[] = {
+	{ 'j', "down" }, { UI_KEY_FN_BASE + KEY_DOWN, "down" },
+	{ 'k', "up" }, { UI_KEY_FN_BASE + KEY_UP, "up" },
+	{ UI_KEY_FN_BASE + KEY_NPAGE, "page-down" }, { 6, "page-down" },
+	{ ' ', "page-down" },
+	{ UI_KEY_FN_BASE + KEY_PPAGE, "page-up" }, { 2, "page-up" },
+	{ 'g', "first" }, { UI_KEY_FN_BASE + KEY_HOME, "first" },
+	{ 'G', "last" }, { UI_KEY_FN_BASE + KEY_END, "last" },
+	{ 'h', "left" }, { UI_KEY_FN_BASE + KEY_LEFT, "left" },
+	{ 'l', "right" }, { UI_KEY_FN_BASE + KEY_RIGHT, "right" },
+	{ 't', "toggle-json" },
+	{ 'e', "edit" }, { '\r', "edit" }, { '\n', "edit" },
+	{ UI_KEY_FN_BASE + KEY_ENTER, "edit" },
+	{ 'r', "reload" }, { UI_KEY_FN_BASE + KEY_F(5), "reload" },
+	{ 'o', "overwrite" },
+	{ 0, NULL }
+};
+
+static const struct pane_ops item_ops = {
+	"item",
+	item_cmds,
+	item_keys,
+	item_draw,
+	item_title,
+	item_status,
+	item_event,
+	NULL,
+	item_item_saved,
+	item_free
+};
+
+struct pane *
+pane_item_new(struct ui *ui, const struct content *c)
+{
+	struct pane_item *pi = xcalloc(1, sizeof *pi);
+
+	(void)ui;
+	pi->base.ops = &item_ops;
+	pi->sel = -1;
+	pi->h = 1;
+	item_set_content(pi, table_content_copy(c));
+	return &pi->base;
+}

@@ -1,0 +1,941 @@
+/* SPDX-License-Identifier: ISC */
+/* The items pane: a partition's items as a table, loaded as one scrolls. */
+#include "config.h"
+
+#include "pane_items.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curses.h>
+
+#include "cmdline.h"
+#include "draw.h"
+#include "filter.h"
+#include "table.h"
+#include "ui.h"
+#include "xmalloc.h"
+
+/* Items asked for beyond what is loaded when the cursor nears the end. */
+#define ITEMS_AHEAD	200
+
+enum items_query {
+	IQ_PREFIX,	/* list(partition, prefix) */
+	IQ_BETWEEN	/* list_between(partition, start, end) */
+};
+
+/* One entry of the tree view: a segment with the rows under it (first
+ * row, count), or an item whose ids end at this level (a leaf). */
+struct items_node {
+	const char	*seg;		/* borrowed from the first row */
+	size_t		 row;		/* its first row */
+	size_t		 count;
+	bool		 leaf;
+};
+
+enum items_load {
+	IL_IDLE,
+	IL_LOADING,	/* pages coming */
+	IL_PAUSED,	/* more pages wait for demand */
+	IL_DONE,	/* every page is in */
+	IL_CANCELLED,
+	IL_FAILED
+};
+
+struct pane_items {
+	struct pane	 base;
+	struct ids	 partition;
+	enum items_query mode;
+	struct ids	 prefix, start, end;
+	struct filter	 filter;
+	bool		 descending;
+
+	unsigned long	 job;
+	enum items_load	 load;
+	double		 capacity;
+	struct table	 t;
+	size_t		 cur, top;
+	size_t		 hcol;		/* first field column shown (>= 1) */
+	int		 h;		/* data rows when last drawn */
+	char		*search;
+	char		*between_start;	/* between's first answer */
+
+	/* The tree view: the next level of ids under the prefix. */
+	bool		 tree;
+	struct items_node *nodes;
+	size_t		 nnodes;
+	size_t		 tcur, ttop;
+};
+
+enum {
+	ITEMS_LEFT = 100,
+	ITEMS_RIGHT,
+	ITEMS_OPEN,
+	ITEMS_ESC,
+	ITEMS_CANCEL,
+	ITEMS_RELOAD,
+	ITEMS_SORT,
+	ITEMS_LOAD_ALL,
+	ITEMS_FILTERS,
+	ITEMS_FILTER,
+	ITEMS_PREFIX,
+	ITEMS_ASCEND,
+	ITEMS_DESCEND,
+	ITEMS_BETWEEN,
+	ITEMS_SEARCH,
+	ITEMS_SEARCH_NEXT,
+	ITEMS_SEARCH_PREV,
+	ITEMS_TREE
+};
+
+static const struct pane_ops items_ops;
+
+/* The depth the tree view groups at: the number of prefix segments. */
+static size_t
+items_depth(const struct pane_items *ip)
+{
+	return ip->mode == IQ_PREFIX ? ip->prefix.n : 0;
+}
+
+/* Group the rows loaded by their segment at the tree's depth. Rows come
+ * in key order, so the rows of one segment are next to each other. */
+static void
+items_tree_build(struct pane_items *ip)
+{
+	size_t depth = items_depth(ip), i;
+	struct items_node *n = NULL;
+
+	ip->nnodes = 0;
+	for (i = 0; i < ip->t.nrows; i++) {
+		const struct ids *id = &ip->t.rows[i]->content_ids;
+		const char *seg = id->n > depth ? id->v[depth] : "";
+		bool leaf = id->n <= depth + 1;
+
+		if (n != NULL && !n->leaf && !leaf &&
+		    strcmp(n->seg, seg) == 0) {
+			n->count++;
+			continue;
+		}
+		ip->nodes = xreallocarray(ip->nodes, ip->nnodes + 1,
+		    sizeof *ip->nodes);
+		n = &ip->nodes[ip->nnodes++];
+		n->seg = seg;
+		n->row = i;
+		n->count = 1;
+		n->leaf = leaf;
+	}
+	if (ip->tcur >= ip->nnodes)
+		ip->tcur = ip->nnodes > 0 ? ip->nnodes - 1 : 0;
+}
+
+/* Ask the worker for more when the cursor is within reach of the end. */
+static void
+items_demand(struct ui *ui, struct pane_items *ip)
+{
+	size_t reach = (size_t)(ip->h > 0 ? ip->h : 1) * 2;
+
+	if (ip->load != IL_LOADING && ip->load != IL_PAUSED)
+		return;
+	if (ip->cur + reach >= ip->t.nrows)
+		worker_more(ui->worker, ip->job, ip->t.nrows + ITEMS_AHEAD);
+}
+
+/* Run the query in force from the start. */
+static void
+items_run(struct ui *ui, struct pane_items *ip)
+{
+	struct worker_job *j;
+
+	ui_cancel(ui, ip->job);
+	table_clear(&ip->t);
+	ip->cur = ip->top = 0;
+	ip->hcol = 1;
+	ip->capacity = 0;
+	j = worker_job_new(ip->mode == IQ_PREFIX ? WJ_LIST : WJ_BETWEEN);
+	ids_copy(&j->partition, &ip->partition);
+	if (ip->mode == IQ_PREFIX) {
+		ids_copy(&j->prefix, &ip->prefix);
+	} else {
+		ids_copy(&j->start, &ip->start);
+		ids_copy(&j->end, &ip->end);
+	}
+	j->descending = ip->descending;
+	if (ip->filter.n > 0) {
+		j->filter = xmalloc(sizeof *j->filter);
+		filter_copy(j->filter, &ip->filter);
+	}
+	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
+	ip->job = ui_submit(ui, &ip->base, j);
+	ip->load = IL_LOADING;
+	ui_dirty(ui);
+}
+
+void
+pane_items_requery(struct ui *ui, struct pane *pane)
+{
+	items_run(ui, (struct pane_items *)pane);
+}
+
+struct filter *
+pane_items_filter(struct pane *pane)
+{
+	return &((struct pane_items *)pane)->filter;
+}
+
+/* pane_ops event: pages, pauses and the end of a load. */
+static void
+items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	size_t i;
+
+	if (ev->job != ip->job)
+		return;
+	ip->capacity = ev->capacity;
+	switch (ev->type) {
+	case WE_PAGE:
+		for (i = 0; i < ev->nitems; i++) {
+			table_add(&ip->t, ev->items[i]);
+			ev->items[i] = NULL;
+		}
+		if (ip->load == IL_PAUSED)
+			ip->load = IL_LOADING;
+		break;
+	case WE_PAUSED:
+		ip->load = IL_PAUSED;
+		items_demand(ui, ip);
+		break;
+	case WE_DONE:
+		ip->job = 0;
+		if (ev->rc == 0) {
+			ip->load = IL_DONE;
+		} else if (ev->err.code == ERR_CANCELLED) {
+			ip->load = IL_CANCELLED;
+		} else {
+			ip->load = IL_FAILED;
+			ui_error_err(ui, "list", &ev->err);
+		}
+		break;
+	}
+}
+
+/* The query in force as text: "prefix usa#ny#", "between a .. b". */
+static void
+items_query_text(const struct pane_items *ip, struct buf *b)
+{
+	bool first;
+	size_t i;
+
+	if (ip->mode == IQ_PREFIX) {
+		if (ip->prefix.n > 0) {
+			buf_adds(b, "prefix ");
+			for (i = 0; i < ip->prefix.n; i++) {
+				buf_adds(b, ip->prefix.v[i]);
+				if (i + 1 < ip->prefix.n)
+					buf_adds(b, " # ");
+			}
+		} else {
+			buf_adds(b, "all items");
+		}
+	} else {
+		buf_adds(b, "between ");
+		ids_join(&ip->start, b);
+		buf_adds(b, " .. ");
+		ids_join(&ip->end, b);
+	}
+	buf_adds(b, ip->descending ? ", descending" : "");
+	for (i = 0, first = true; i < ip->filter.n; i++) {
+		if (!ip->filter.conds[i].enabled)
+			continue;
+		buf_adds(b, first ? " | where " : " and ");
+		filter_format_cond(&ip->filter.conds[i], b);
+		first = false;
+	}
+}
+
+/* pane_ops title: the path bar. */
+static void
+items_title(struct ui *ui, struct pane *pane, struct buf *b)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	(void)ui;
+	buf_adds(b, "items of ");
+	if (ip->partition.n == 0)
+		buf_adds(b, "(no ids)");
+	else
+		ids_join(&ip->partition, b);
+	buf_adds(b, " > ");
+	items_query_text(ip, b);
+}
+
+/* pane_ops status: counts, capacity, load state. */
+static void
+items_status(struct ui *ui, struct pane *pane, struct buf *b)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	size_t n = ip->t.nrows;
+
+	(void)ui;
+	if (n > 0)
+		buf_printf(b, "%zu/%zu", ip->cur + 1, n);
+	else
+		buf_adds(b, "0");
+	switch (ip->load) {
+	case IL_LOADING:
+		buf_adds(b, " items, loading...");
+		break;
+	case IL_PAUSED:
+		buf_adds(b, " items loaded, more on the server (L loads all)");
+		break;
+	case IL_DONE:
+		buf_printf(b, " item%s", n == 1 ? "" : "s");
+		break;
+	case IL_CANCELLED:
+		buf_adds(b, " items, load cancelled (r reloads)");
+		break;
+	case IL_FAILED:
+		buf_adds(b, " items, load failed (r retries)");
+		break;
+	case IL_IDLE:
+		break;
+	}
+	if (ip->capacity > 0)
+		buf_printf(b, " | %.1f RCU", ip->capacity);
+	if (ip->search != NULL)
+		buf_printf(b, " | /%s", ip->search);
+}
+
+/* Draw one row (row < 0: the header) at screen row y. */
+static void
+items_draw_row(struct ui *ui, struct pane_items *ip, int y, long row)
+{
+	struct buf b = BUF_INIT;
+	size_t ncols = table_ncols(&ip->t), col;
+	bool sel = row >= 0 && (size_t)row == ip->cur, dim;
+	attr_t base = row < 0 ? draw_attr(DR_HEADER) : sel ?
+	    draw_attr(DR_SELECTED) : A_NORMAL;
+	int x = 1, w;
+
+	if (sel)
+		draw_fill(y, 0, ui->cols, base);
+	for (col = 0; col < ncols && x < ui->cols; col++) {
+		if (col > 0 && col < ip->hcol)
+			continue;
+		w = table_col_width(&ip->t, col);
+		if (w > ui->cols - x)
+			w = ui->cols - x;
+		buf_reset(&b);
+		dim = false;
+		if (row < 0)
+			buf_adds(&b, table_col_name(&ip->t, col));
+		else
+			table_cell(&ip->t, (size_t)row, col, &b, &dim);
+		draw_text(y, x, w, buf_cstr(&b), b.len, 0, true,
+		    dim && !sel ? draw_attr(DR_DIM) : col == 0 && !sel &&
+		    row >= 0 ? draw_attr(DR_KEY) : base);
+		x += w + 2;
+	}
+	buf_cleanup(&b);
+}
+
+/* The tree view: one line per segment (with its count) or item. */
+static void
+items_draw_tree(struct ui *ui, struct pane_items *ip, int y)
+{
+	struct buf b = BUF_INIT;
+	bool partial = ip->load != IL_DONE;
+	int r, w = 24;
+	size_t i;
+
+	items_tree_build(ip);
+	for (i = 0; i < ip->nnodes; i++) {
+		int sw = draw_width(ip->nodes[i].seg,
+		    strlen(ip->nodes[i].seg)) + 2;
+
+		if (sw > w)
+			w = sw < 48 ? sw : 48;
+	}
+	draw_str(y, 1, ui->cols - 2, partial ? "NEXT LEVEL (counts of the "
+	    "items loaded so far)" : "NEXT LEVEL", draw_attr(DR_HEADER));
+	ui_list_scroll(ip->tcur, ip->nnodes, ip->h, &ip->ttop);
+	for (r = 0; r < ip->h && ip->ttop + (size_t)r < ip->nnodes; r++) {
+		const struct items_node *n = &ip->nodes[ip->ttop + (size_t)r];
+		bool sel = ip->ttop + (size_t)r == ip->tcur;
+		attr_t a = sel ? draw_attr(DR_SELECTED) : A_NORMAL;
+
+		if (sel)
+			draw_fill(y + 1 + r, 0, ui->cols, a);
+		buf_reset(&b);
+		if (n->leaf) {
+			buf_adds(&b, n->seg[0] != '\0' ? n->seg : "(this id)");
+			draw_str(y + 1 + r, 2, w, buf_cstr(&b), a);
+			buf_reset(&b);
+			buf_printf(&b, "item, version %lld",
+			    ip->t.rows[n->row]->current_version);
+			draw_str(y + 1 + r, 3 + w, ui->cols - w - 4,
+			    buf_cstr(&b), sel ? a : draw_attr(DR_DIM));
+		} else {
+			buf_printf(&b, "%s#", n->seg);
+			draw_str(y + 1 + r, 2, w, buf_cstr(&b),
+			    sel ? a : draw_attr(DR_KEY));
+			buf_reset(&b);
+			buf_printf(&b, "%zu%s item%s", n->count, partial &&
+			    ip->ttop + (size_t)r + 1 == ip->nnodes ? "+" : "",
+			    n->count == 1 ? "" : "s");
+			draw_str(y + 1 + r, 3 + w, ui->cols - w - 4,
+			    buf_cstr(&b), a);
+		}
+	}
+	buf_cleanup(&b);
+}
+
+/* pane_ops draw. */
+static void
+items_draw(struct ui *ui, struct pane *pane, int y, int h)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	const char *empty = NULL;
+	int r;
+
+	ip->h = h - 1 > 1 ? h - 1 : 1;
+	if (ip->t.nrows == 0) {
+		switch (ip->load) {
+		case IL_LOADING:
+		case IL_PAUSED:
+			empty = "loading... (Esc cancels)";
+			break;
+		case IL_CANCELLED:
+			empty = "cancelled; r loads again";
+			break;
+		case IL_FAILED:
+			empty = "the load failed; r tries again";
+			break;
+		default:
+			empty = "no items";
+			break;
+		}
+		draw_str(y + 1, 2, ui->cols - 4, empty, draw_attr(DR_DIM));
+		return;
+	}
+	if (ip->tree) {
+		items_draw_tree(ui, ip, y);
+		return;
+	}
+	ui_list_scroll(ip->cur, ip->t.nrows, ip->h, &ip->top);
+	items_draw_row(ui, ip, y, -1);
+	for (r = 0; r < ip->h && ip->top + (size_t)r < ip->t.nrows; r++)
+		items_draw_row(ui, ip, y + 1 + r, (long)(ip->top + (size_t)r));
+	/* Marks for columns scrolled off. */
+	if (ip->hcol > 1)
+		draw_str(y, 0, 1, "<", draw_attr(DR_KEY));
+}
+
+/* Whether row i holds needle (case-insensitive) in any cell. */
+static bool
+items_row_matches(struct pane_items *ip, size_t i, const char *needle)
+{
+	struct buf b = BUF_INIT;
+	size_t col, ncols = table_ncols(&ip->t);
+	bool dim, found = false;
+
+	for (col = 0; col < ncols && !found; col++) {
+		buf_reset(&b);
+		table_cell(&ip->t, i, col, &b, &dim);
+		found = b.data != NULL && strcasestr(b.data, needle) != NULL;
+	}
+	buf_cleanup(&b);
+	return found;
+}
+
+/* Move to the next (dir 1) or previous (-1) row matching the search. */
+static void
+items_search(struct ui *ui, struct pane_items *ip, int dir, bool here)
+{
+	size_t n = ip->t.nrows, k, i;
+
+	if (ip->search == NULL || n == 0)
+		return;
+	for (k = here ? 0 : 1; k <= n; k++) {
+		i = dir > 0 ? (ip->cur + k) % n : (ip->cur + n - k % n) % n;
+		if (items_row_matches(ip, i, ip->search)) {
+			ip->cur = i;
+			items_demand(ui, ip);
+			return;
+		}
+	}
+	ui_note(ui, "not found among the %zu items loaded: %s", n,
+	    ip->search);
+}
+
+/* Prompt answers. */
+static void
+items_search_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (line == NULL || *line == '\0')
+		return;
+	free(ip->search);
+	ip->search = xstrdup(line);
+	items_search(ui, ip, 1, true);
+}
+
+/* Check typed ids; ERR_INPUT message when one holds a NUL or '#'. */
+static int
+items_parse_ids(const char *text, struct ids *out, struct err *e)
+{
+	size_t i;
+
+	ids_init(out);
+	ids_parse(out, text);
+	for (i = 0; i < out->n; i++)
+		if (content_check_id(out->v[i], strlen(out->v[i]), e) == -1) {
+			ids_cleanup(out);
+			return -1;
+		}
+	return 0;
+}
+
+/* A new prefix (the library's list prefix, ids joined with '#'). */
+static void
+items_set_prefix(struct ui *ui, struct pane_items *ip, const char *text)
+{
+	struct ids ids;
+	struct err e;
+
+	err_clear(&e);
+	if (items_parse_ids(text, &ids, &e) == -1) {
+		ui_error_err(ui, "prefix", &e);
+		return;
+	}
+	ids_cleanup(&ip->prefix);
+	ip->prefix = ids;
+	ip->mode = IQ_PREFIX;
+	items_run(ui, ip);
+}
+
+static void
+items_prefix_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	if (line != NULL)
+		items_set_prefix(ui, (struct pane_items *)pane, line);
+}
+
+/* A between range from two texts. */
+static void
+items_set_between(struct ui *ui, struct pane_items *ip, const char *a,
+    const char *b)
+{
+	struct ids s, t;
+	struct err e;
+
+	err_clear(&e);
+	if (items_parse_ids(a, &s, &e) == -1) {
+		ui_error_err(ui, "between start", &e);
+		return;
+	}
+	if (items_parse_ids(b, &t, &e) == -1) {
+		ids_cleanup(&s);
+		ui_error_err(ui, "between end", &e);
+		return;
+	}
+	ids_cleanup(&ip->start);
+	ids_cleanup(&ip->end);
+	ip->start = s;
+	ip->end = t;
+	ip->mode = IQ_BETWEEN;
+	items_run(ui, ip);
+}
+
+static void
+items_between_end_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (line != NULL && ip->between_start != NULL)
+		items_set_between(ui, ip, ip->between_start, line);
+	free(ip->between_start);
+	ip->between_start = NULL;
+}
+
+static void
+items_between_start_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct buf b = BUF_INIT;
+
+	if (line == NULL)
+		return;
+	free(ip->between_start);
+	ip->between_start = xstrdup(line);
+	if (ip->mode == IQ_BETWEEN)
+		ids_join(&ip->end, &b);
+	else
+		buf_adds(&b, line);
+	ui_prompt(ui, pane, CMDLINE_HIST_IDS, "between end: ", buf_cstr(&b),
+	    items_between_end_done);
+	buf_cleanup(&b);
+}
+
+/* Add a filter condition of the CLI grammar and run again. */
+static void
+items_add_filter(struct ui *ui, struct pane_items *ip, const char *text)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (filter_add_parse(&ip->filter, text, &e) == -1) {
+		ui_error_err(ui, "filter", &e);
+		return;
+	}
+	items_run(ui, ip);
+}
+
+static void
+items_filter_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	if (line != NULL && *line != '\0')
+		items_add_filter(ui, (struct pane_items *)pane, line);
+}
+
+/* Movement and Enter in the tree view: Enter descends into a segment
+ * (the prefix grows by it) or opens an item. */
+static int
+items_tree_cmd(struct ui *ui, struct pane_items *ip, int op)
+{
+	const struct items_node *n;
+	const struct ids *id;
+	size_t depth = items_depth(ip), i;
+
+	items_tree_build(ip);
+	if (ip->nnodes == 0)
+		return UI_REDRAW;
+	if (op != ITEMS_OPEN) {
+		ui_list_move(op, ip->nnodes, ip->h, &ip->tcur);
+		ip->cur = ip->nodes[ip->tcur].row;
+		items_demand(ui, ip);
+		return UI_REDRAW;
+	}
+	n = &ip->nodes[ip->tcur];
+	if (n->leaf) {
+		ip->cur = n->row;
+		ui_push(ui, pane_item_new(ui, ip->t.rows[n->row]));
+		return UI_REDRAW;
+	}
+	id = &ip->t.rows[n->row]->content_ids;
+	ids_cleanup(&ip->prefix);
+	ids_init(&ip->prefix);
+	for (i = 0; i <= depth && i < id->n; i++)
+		ids_push(&ip->prefix, id->v[i], strlen(id->v[i]));
+	ip->mode = IQ_PREFIX;
+	ip->tcur = ip->ttop = 0;
+	items_run(ui, ip);
+	return UI_REDRAW;
+}
+
+/* The commands of the pane. */
+static int
+items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	size_t ncols = table_ncols(&ip->t);
+	struct buf b = BUF_INIT;
+	char *sp;
+
+	if (ip->tree && ((op >= UI_MOVE_DOWN && op <= UI_MOVE_LAST) ||
+	    op == ITEMS_OPEN))
+		return items_tree_cmd(ui, ip, op);
+	switch (op) {
+	case ITEMS_TREE:
+		ip->tree = !ip->tree;
+		if (ip->tree) {
+			/* Start on the node of the row under the cursor. */
+			items_tree_build(ip);
+			for (ip->tcur = 0; ip->tcur + 1 < ip->nnodes &&
+			    ip->nodes[ip->tcur + 1].row <= ip->cur; ip->tcur++)
+				continue;
+		}
+		break;
+	case ITEMS_LEFT:
+		if (ip->hcol > 1)
+			ip->hcol--;
+		break;
+	case ITEMS_RIGHT:
+		if (ip->hcol + 1 < ncols)
+			ip->hcol++;
+		break;
+	case ITEMS_OPEN:
+		if (ip->t.nrows == 0)
+			break;
+		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
+		break;
+	case ITEMS_ESC:
+		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
+			ui_cancel(ui, ip->job);
+			ip->job = 0;
+			ip->load = IL_CANCELLED;
+			ui_note(ui, "load cancelled at %zu items", ip->t.nrows);
+		} else {
+			ui_pop(ui);
+		}
+		break;
+	case ITEMS_CANCEL:
+		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
+			ui_cancel(ui, ip->job);
+			ip->job = 0;
+			ip->load = IL_CANCELLED;
+			ui_note(ui, "load cancelled at %zu items", ip->t.nrows);
+		}
+		break;
+	case ITEMS_RELOAD:
+		items_run(ui, ip);
+		break;
+	case ITEMS_SORT:
+		if (arg != NULL && strcmp(arg, "asc") == 0)
+			ip->descending = false;
+		else if (arg != NULL && strcmp(arg, "desc") == 0)
+			ip->descending = true;
+		else if (arg != NULL)
+			ui_error(ui, "sort: asc or desc");
+		else
+			ip->descending = !ip->descending;
+		items_run(ui, ip);
+		break;
+	case ITEMS_LOAD_ALL:
+		if (ip->load == IL_LOADING || ip->load == IL_PAUSED)
+			worker_more(ui->worker, ip->job, 0);
+		break;
+	case ITEMS_FILTERS:
+		ui_push(ui, pane_filter_new(ui, pane));
+		break;
+	case ITEMS_FILTER:
+		if (arg == NULL)
+			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "filter: ",
+			    NULL, items_filter_done);
+		else
+			items_add_filter(ui, ip, arg);
+		break;
+	case ITEMS_PREFIX:
+		if (arg != NULL) {
+			items_set_prefix(ui, ip, arg);
+			break;
+		}
+		ids_join(&ip->prefix, &b);
+		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "prefix: ", buf_cstr(&b),
+		    items_prefix_done);
+		break;
+	case ITEMS_ASCEND:
+		ip->tcur = ip->ttop = 0;
+		if (ip->mode == IQ_BETWEEN) {
+			ip->mode = IQ_PREFIX;
+		} else if (ip->prefix.n > 0) {
+			free(ip->prefix.v[--ip->prefix.n]);
+		} else {
+			ui_note(ui, "already at the top of the partition");
+			break;
+		}
+		items_run(ui, ip);
+		break;
+	case ITEMS_DESCEND:
+		if (ip->t.nrows == 0)
+			break;
+		{
+			const struct ids *c = &ip->t.rows[ip->cur]->content_ids;
+			size_t k = ip->mode == IQ_PREFIX ? ip->prefix.n : 0;
+
+			if (c->n <= k) {
+				ui_note(ui, "no deeper level under this item");
+				break;
+			}
+			ids_cleanup(&ip->prefix);
+			ids_init(&ip->prefix);
+			for (size_t i = 0; i <= k; i++)
+				ids_push(&ip->prefix, c->v[i], strlen(c->v[i]));
+			ip->mode = IQ_PREFIX;
+			items_run(ui, ip);
+		}
+		break;
+	case ITEMS_BETWEEN:
+		if (arg != NULL) {
+			char *a = xstrdup(arg);
+
+			sp = strpbrk(a, " \t");
+			if (sp == NULL) {
+				ui_error(ui, "between: START END (ids joined "
+				    "with #)");
+			} else {
+				*sp++ = '\0';
+				sp += strspn(sp, " \t");
+				items_set_between(ui, ip, a, sp);
+			}
+			free(a);
+			break;
+		}
+		if (ip->mode == IQ_BETWEEN)
+			ids_join(&ip->start, &b);
+		else if (ip->t.nrows > 0)
+			ids_join(&ip->t.rows[ip->cur]->content_ids, &b);
+		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "between start: ",
+		    buf_cstr(&b), items_between_start_done);
+		break;
+	case ITEMS_SEARCH:
+		if (arg != NULL)
+			items_search_done(ui, pane, arg);
+		else
+			ui_prompt(ui, pane, CMDLINE_HIST_SEARCH, "/", NULL,
+			    items_search_done);
+		break;
+	case ITEMS_SEARCH_NEXT:
+		items_search(ui, ip, 1, false);
+		break;
+	case ITEMS_SEARCH_PREV:
+		items_search(ui, ip, -1, false);
+		break;
+	default:
+		ui_list_move(op, ip->t.nrows, ip->h, &ip->cur);
+		items_demand(ui, ip);
+		break;
+	}
+	buf_cleanup(&b);
+	return UI_REDRAW;
+}
+
+/* pane_ops item_saved: show the new version in its row. */
+static void
+items_item_saved(struct ui *ui, struct pane *pane, const struct content *c)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (ids_equal(&c->partition_ids, &ip->partition) &&
+	    table_update(&ip->t, c))
+		ui_dirty(ui);
+}
+
+/* pane_ops free. */
+static void
+items_free(struct ui *ui, struct pane *pane)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	ui_cancel(ui, ip->job);
+	ids_cleanup(&ip->partition);
+	ids_cleanup(&ip->prefix);
+	ids_cleanup(&ip->start);
+	ids_cleanup(&ip->end);
+	filter_cleanup(&ip->filter);
+	table_cleanup(&ip->t);
+	free(ip->search);
+	free(ip->between_start);
+	free(ip->nodes);
+	free(ip);
+}
+
+static const struct ui_cmd items_cmds[] = {
+	{ "down", items_cmd, UI_MOVE_DOWN, NULL, "next item" },
+	{ "up", items_cmd, UI_MOVE_UP, NULL, "previous item" },
+	{ "page-down", items_cmd, UI_MOVE_PAGE_DOWN, NULL,
+	    "a page down (loads more when near the end)" },
+	{ "page-up", items_cmd, UI_MOVE_PAGE_UP, NULL, "a page up" },
+	{ "first", items_cmd, UI_MOVE_FIRST, NULL, "the first item" },
+	{ "last", items_cmd, UI_MOVE_LAST, NULL, "the last item loaded" },
+	{ "left", items_cmd, ITEMS_LEFT, NULL, "scroll the columns left" },
+	{ "right", items_cmd, ITEMS_RIGHT, NULL, "scroll the columns right" },
+	{ "open", items_cmd, ITEMS_OPEN, NULL, "view the item" },
+	{ "back", items_cmd, ITEMS_ESC, NULL,
+	    "cancel the load, or go back when none runs" },
+	{ "cancel", items_cmd, ITEMS_CANCEL, NULL, "cancel the load" },
+	{ "reload", items_cmd, ITEMS_RELOAD, NULL, "run the query again" },
+	{ "sort", items_cmd, ITEMS_SORT, "[asc|desc]",
+	    "toggle (or set) the sort order of the ids" },
+	{ "load-all", items_cmd, ITEMS_LOAD_ALL, NULL,
+	    "load every page now" },
+	{ "filters", items_cmd, ITEMS_FILTERS, NULL,
+	    "the filter conditions: add, remove, toggle" },
+	{ "filter", items_cmd, ITEMS_FILTER, "[COND]",
+	    "add a condition: F missing | F = V | F != V" },
+	{ "prefix", items_cmd, ITEMS_PREFIX, "[ID#ID...]",
+	    "list the ids that start with this prefix" },
+	{ "up-level", items_cmd, ITEMS_ASCEND, NULL,
+	    "drop the last prefix segment (or the between range)" },
+	{ "down-level", items_cmd, ITEMS_DESCEND, NULL,
+	    "narrow the prefix to the next segment of this item's id" },
+	{ "between", items_cmd, ITEMS_BETWEEN, "[START END]",
+	    "list the ids between START and END (inclusive)" },
+	{ "search", items_cmd, ITEMS_SEARCH, "[TEXT]",
+	    "find TEXT in the items loaded" },
+	{ "search-next", items_cmd, ITEMS_SEARCH_NEXT, NULL,
+	    "the next match" },
+	{ "search-prev", items_cmd, ITEMS_SEARCH_PREV, NULL,
+	    "the previous match" },
+	{ "tree", items_cmd, ITEMS_TREE, NULL,
+	    "the next level of ids as a tree with counts (Enter descends)" },
+	{ NULL, NULL, 0, NULL, NULL }
+};
+
+static const struct ui_key items_keys[] = {
+	{ 'j', "down" }, { UI_KEY_FN_BASE + KEY_DOWN, "down" },
+	{ 'k', "up" }, { UI_KEY_FN_BASE + KEY_UP, "up" },
+	{ UI_KEY_FN_BASE + KEY_NPAGE, "page-down" }, { 6, "page-down" },
+	{ ' ', "page-down" },
+	{ UI_KEY_FN_BASE + KEY_PPAGE, "page-up" }, { 2, "page-up" },
+	{ 'g', "first" }, { UI_KEY_FN_BASE + KEY_HOME, "first" },
+	{ 'G', "last" }, { UI_KEY_FN_BASE + KEY_END, "last" },
+	{ 'h', "left" }, { UI_KEY_FN_BASE + KEY_LEFT, "left" },
+	{ 'l', "right" }, { UI_KEY_FN_BASE + KEY_RIGHT, "right" },
+	{ '\r', "open" }, { '\n', "open" },
+	{ UI_KEY_FN_BASE + KEY_ENTER, "open" },
+	{ UI_KEY_ESC, "back" },
+	{ UI_KEY_CTRL_C, "cancel" },
+	{ 'r', "reload" }, { UI_KEY_FN_BASE + KEY_F(5), "reload" },
+	{ 's', "sort" },
+	{ 'L', "load-all" },
+	{ 'f', "filters" },
+	{ 'F', "filter" },
+	{ 'p', "prefix" },
+	{ UI_KEY_FN_BASE + KEY_BACKSPACE, "up-level" }, { 127, "up-level" },
+	{ 8, "up-level" }, { '<', "up-level" },
+	{ '>', "down-level" },
+	{ 'b', "between" },
+	{ '/', "search" }, { 'n', "search-next" }, { 'N', "search-prev" },
+	{ 't', "tree" },
+	{ 0, NULL }
+};
+
+static const struct pane_ops items_ops = {
+	"items",
+	items_cmds,
+	items_keys,
+	items_draw,
+	items_title,
+	items_status,
+	items_event,
+	NULL,
+	items_item_saved,
+	items_free
+};
+
+bool
+pane_is_items(const struct pane *p)
+{
+	return p != NULL && p->ops == &items_ops;
+}
+
+struct pane *
+pane_items_new(struct ui *ui, const struct ids *partition)
+{
+	struct pane_items *ip = xcalloc(1, sizeof *ip);
+
+	ip->base.ops = &items_ops;
+	ids_copy(&ip->partition, partition);
+	ids_init(&ip->prefix);
+	ids_init(&ip->start);
+	ids_init(&ip->end);
+	filter_init(&ip->filter);
+	table_init(&ip->t);
+	ip->hcol = 1;
+	ip->h = ui->rows > 4 ? ui->rows - 4 : 20;
+	items_run(ui, ip);
+	return &ip->base;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: ISC */
+/* The items pane: a partition's items as a table, loaded as one scrolls. */
+#ifndef DYNREPO_PANE_ITEMS_H
+#define DYNREPO_PANE_ITEMS_H
+
+#include <stdbool.h>
+
+#include "filter.h"
+#include "ui.h"
+
+bool	 pane_is_items(const struct pane *);
+/* The filter of an items pane (borrowed); change it, then requery. */
+struct filter *pane_items_filter(struct pane *);
+/* Run the items pane's query again from the first page. */
+void	 pane_items_requery(struct ui *, struct pane *);
+
+#endif

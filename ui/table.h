@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: ISC */
+/* The items pane's rows and columns: key ids, fields, then metadata. */
+#ifndef DYNREPO_TABLE_H
+#define DYNREPO_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "content.h"
+
+enum table_col_kind {
+	TC_ID,		/* the content ids joined with '#' */
+	TC_FIELD,	/* a model field (a top-level attribute) */
+	TC_VERSION,	/* _object_version */
+	TC_TIMESTAMP,	/* _timestamp */
+	TC_TTL		/* _ttl as a date, only when an item has one */
+};
+
+struct table_col {
+	enum table_col_kind	 kind;
+	char			*name;
+	int			 width;		/* fitted to the data */
+};
+
+/*
+ * Columns come from the union of the rows' fields: the id first, the
+ * fields in the order first seen, then _object_version, _timestamp and
+ * _ttl. Widths fit the widest cell (escaped), capped.
+ */
+struct table {
+	struct content		**rows;		/* owned */
+	size_t			 nrows, cap;
+	struct table_col	*fields;	/* TC_FIELD columns */
+	size_t			 nfields;
+	bool			 has_ttl;
+	int			 meta_width[3];	/* id, version, timestamp */
+	int			 ttl_width;
+};
+
+void	 table_init(struct table *);
+void	 table_cleanup(struct table *);
+/* Drop every row and column. */
+void	 table_clear(struct table *);
+/* Append a row; takes c. */
+void	 table_add(struct table *, struct content *c);
+/* Replace the row with c's ids by a copy of c; false when none. */
+bool	 table_update(struct table *, const struct content *c);
+/* The row with these content ids, or -1. */
+long	 table_find(const struct table *, const struct ids *content);
+
+/* Columns: 0 is the id, then the fields, then the metadata. */
+size_t	 table_ncols(const struct table *);
+enum table_col_kind table_col_kind(const struct table *, size_t col);
+const char *table_col_name(const struct table *, size_t col);
+int	 table_col_width(const struct table *, size_t col);
+/* The raw text of a cell (escape before drawing); *dim says it is a
+ * null or absent value. */
+void	 table_cell(const struct table *, size_t row, size_t col,
+	     struct buf *, bool *dim);
+/* A deep copy of a content; cannot fail. */
+struct content *table_content_copy(const struct content *);
+/* A value as one line: strings and numbers as they are, others as
+ * compact JSON. */
+void	 table_value_text(const struct value *, struct buf *);
+
+#endif
