@@ -199,6 +199,7 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
     size_t *written, size_t *unchanged, struct err *e)
 {
 	struct value **items = xcalloc(CMD_IMPORT_CHUNK, sizeof *items);
+	bool progress = isatty(fileno(stderr));
 	struct buf line = BUF_INIT;
 	size_t n = 0;
 	int rc = 0;
@@ -211,10 +212,17 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
 			rc = -1;	/* the input changed between passes */
 			break;
 		}
-		if (++n == CMD_IMPORT_CHUNK)
+		if (++n == CMD_IMPORT_CHUNK) {
 			rc = cmd_import_flush(s, items, &n, changed_only,
 			    written, unchanged, e);
+			/* Progress on a terminal, a chunk at a time. */
+			if (progress)
+				fprintf(stderr, "\rdynrepo import: %zu written, "
+				    "%zu unchanged ...", *written, *unchanged);
+		}
 	}
+	if (progress)
+		fputc('\r', stderr);
 	if (rc == 0)
 		rc = cmd_import_flush(s, items, &n, changed_only, written,
 		    unchanged, e);
