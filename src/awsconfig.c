@@ -446,42 +446,92 @@ awsconfig_region_ok(const char *s)
 	return true;
 }
 
-char *
-awsconfig_resolve_endpoint(const struct awsconfig *cfg,
-    const char *aws_profile, const char *profile_endpoint,
-    const char *region, struct err *err)
+/* Whether s is "\w+-\d+" and nothing more (the end of a region name). */
+static bool
+awsconfig_word_digits(const char *s)
 {
-	const char *profile, *v, *services;
-	char *section;
+	const char *p = s;
 
-	if (profile_endpoint != NULL && *profile_endpoint != '\0')
-		return xstrdup(profile_endpoint);
-	profile = awsconfig_profile_name(cfg, aws_profile);
-	if (!awsconfig_true(awsconfig_env(cfg,
-	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) &&
-	    !awsconfig_true(awsconfig_get(cfg, profile,
-	    "ignore_configured_endpoint_urls"))) {
-		if ((v = awsconfig_env(cfg, "AWS_ENDPOINT_URL_DYNAMODB")))
-			return xstrdup(v);
-		services = awsconfig_get(cfg, profile, "services");
-		if (services != NULL && *services != '\0') {
-			section = xasprintf("services %s", services);
-			v = awsconfig_get_section(cfg, section,
-			    "dynamodb.endpoint_url");
-			free(section);
-			if (v != NULL && *v != '\0')
-				return xstrdup(v);
-		}
-		if ((v = awsconfig_env(cfg, "AWS_ENDPOINT_URL")) != NULL)
-			return xstrdup(v);
-		v = awsconfig_get(cfg, profile, "endpoint_url");
-		if (v != NULL && *v != '\0')
-			return xstrdup(v);
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	if (p == s || *p != '-')
+		return false;
+	s = ++p;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p != s && *p == '\0';
+}
+
+/* Whether region is PREFIX-\w+-\d+ for one of the '|'-separated
+ * prefixes (the partitions' regionRegex, without a regex engine). */
+static bool
+awsconfig_region_in(const char *region, const char *prefixes)
+{
+	const char *p = prefixes, *bar;
+	size_t n;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		n = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		if (strncmp(region, p, n) == 0 && region[n] == '-' &&
+		    awsconfig_word_digits(region + n + 1))
+			return true;
+		if (bar == NULL)
+			return false;
+		p = bar + 1;
 	}
+}
+
+/* The SDKs' partitions.json, the parts endpoints need. */
+static const struct {
+	const char			*prefixes;
+	const char			*global;	/* its global region */
+	struct awsconfig_partition	 part;
+} awsconfig_partitions[] = {
+	{ "us-gov", "aws-us-gov-global",
+	    { "aws-us-gov", "amazonaws.com", "api.aws", true } },
+	{ "us-iso", "aws-iso-global",
+	    { "aws-iso", "c2s.ic.gov", NULL, true } },
+	{ "us-isob", "aws-iso-b-global",
+	    { "aws-iso-b", "sc2s.sgov.gov", NULL, true } },
+	{ "eu-isoe", "aws-iso-e-global",
+	    { "aws-iso-e", "cloud.adc-e.uk", NULL, true } },
+	{ "us-isof", "aws-iso-f-global",
+	    { "aws-iso-f", "csp.hci.ic.gov", NULL, true } },
+	{ "eusc-de", "aws-eusc-global",
+	    { "aws-eusc", "amazonaws.eu", NULL, true } },
+	{ "cn", "aws-cn-global",
+	    { "aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn",
+	    true } },
+	{ "us|eu|ap|sa|ca|me|af|il|mx", "aws-global",
+	    { "aws", "amazonaws.com", "api.aws", true } },
+};
+
+const struct awsconfig_partition *
+awsconfig_partition(const char *region)
+{
+	size_t i, n = sizeof awsconfig_partitions /
+	    sizeof awsconfig_partitions[0];
+
+	for (i = 0; region != NULL && i < n; i++)
+		if (awsconfig_region_in(region,
+		    awsconfig_partitions[i].prefixes) ||
+		    strcmp(region, awsconfig_partitions[i].global) == 0)
+			return &awsconfig_partitions[i].part;
+	/* the SDKs' rule: a region no pattern matches is in "aws" */
+	return &awsconfig_partitions[n - 1].part;
+}
+
+char *
+awsconfig_default_endpoint(const char *service, const char *region,
+    bool fips, bool dualstack, struct err *err)
+{
+	const struct awsconfig_partition *pt;
+
 	if (region == NULL || *region == '\0') {
 		err_set(err, ERR_CONFIG, "no region: set region in the "
 		    "profile, AWS_REGION or AWS_DEFAULT_REGION, or region in "
-		    "the AWS profile '%s'", profile);
+		    "the AWS profile");
 		return NULL;
 	}
 	if (!awsconfig_region_ok(region)) {
@@ -489,8 +539,173 @@ awsconfig_resolve_endpoint(const struct awsconfig *cfg,
 		    region);
 		return NULL;
 	}
-	return xasprintf("https://dynamodb.%s.amazonaws.com%s", region,
-	    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+	pt = awsconfig_partition(region);
+	if (fips && !pt->fips) {
+		err_set(err, ERR_CONFIG, "region %s (partition %s) has no "
+		    "FIPS endpoints", region, pt->name);
+		return NULL;
+	}
+	if (dualstack && pt->dualstack_dns_suffix == NULL) {
+		err_set(err, ERR_CONFIG, "region %s (partition %s) has no "
+		    "dual-stack endpoints", region, pt->name);
+		return NULL;
+	}
+	if (!fips && !dualstack && strcmp(service, "dynamodb") == 0 &&
+	    strcmp(region, "local") == 0)
+		return xstrdup("http://localhost:8000");
+	if (fips && dualstack)
+		return xasprintf("https://%s-fips.%s.%s", service, region,
+		    pt->dualstack_dns_suffix);
+	if (fips && strcmp(pt->name, "aws-us-gov") == 0 &&
+	    (strcmp(service, "dynamodb") == 0 || strcmp(service, "sts") == 0))
+		/* GovCloud's plain endpoints of these are FIPS already */
+		return xasprintf("https://%s.%s.amazonaws.com", service,
+		    region);
+	if (fips)
+		return xasprintf("https://%s-fips.%s.%s", service, region,
+		    pt->dns_suffix);
+	if (dualstack)
+		return xasprintf("https://%s.%s.%s", service, region,
+		    pt->dualstack_dns_suffix);
+	return xasprintf("https://%s.%s.%s", service, region, pt->dns_suffix);
+}
+
+bool
+awsconfig_resolve_flag(const struct awsconfig *cfg, const char *aws_profile,
+    const char *env_name, const char *key)
+{
+	const char *v = awsconfig_env(cfg, env_name);
+
+	if (v == NULL)
+		v = awsconfig_get(cfg, awsconfig_profile_name(cfg,
+		    aws_profile), key);
+	return awsconfig_true(v);
+}
+
+/* A configured endpoint for service (services section key
+ * "SERVICE.endpoint_url", variable AWS_ENDPOINT_URL_ENVNAME), else NULL.
+ * Borrowed. */
+static const char *
+awsconfig_configured_endpoint(const struct awsconfig *cfg,
+    const char *profile, const char *service, const char *env_name)
+{
+	const char *v, *services;
+	char *section, *key;
+
+	if (awsconfig_true(awsconfig_env(cfg,
+	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+	    awsconfig_true(awsconfig_get(cfg, profile,
+	    "ignore_configured_endpoint_urls")))
+		return NULL;
+	if ((v = awsconfig_env(cfg, env_name)) != NULL)
+		return v;
+	services = awsconfig_get(cfg, profile, "services");
+	if (services != NULL && *services != '\0') {
+		section = xasprintf("services %s", services);
+		key = xasprintf("%s.endpoint_url", service);
+		v = awsconfig_get_section(cfg, section, key);
+		free(section);
+		free(key);
+		if (v != NULL && *v != '\0')
+			return v;
+	}
+	if ((v = awsconfig_env(cfg, "AWS_ENDPOINT_URL")) != NULL)
+		return v;
+	v = awsconfig_get(cfg, profile, "endpoint_url");
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+char *
+awsconfig_resolve_endpoint(const struct awsconfig *cfg,
+    const char *aws_profile, const char *profile_endpoint,
+    const char *region, struct err *err)
+{
+	const char *profile, *v;
+	char *e;
+
+	if (profile_endpoint != NULL && *profile_endpoint != '\0')
+		return xstrdup(profile_endpoint);
+	profile = awsconfig_profile_name(cfg, aws_profile);
+	v = awsconfig_configured_endpoint(cfg, profile, "dynamodb",
+	    "AWS_ENDPOINT_URL_DYNAMODB");
+	if (v != NULL)
+		return xstrdup(v);
+	e = awsconfig_default_endpoint("dynamodb", region,
+	    awsconfig_resolve_flag(cfg, aws_profile, "AWS_USE_FIPS_ENDPOINT",
+	    "use_fips_endpoint"), awsconfig_resolve_flag(cfg, aws_profile,
+	    "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"), err);
+	if (e == NULL && region == NULL)
+		err_set(err, ERR_CONFIG, "no region: set region in the "
+		    "profile, AWS_REGION or AWS_DEFAULT_REGION, or region in "
+		    "the AWS profile '%s'", profile);
+	return e;
+}
+
+/* The regions that sts_regional_endpoints = legacy sends to the global
+ * endpoint (botocore's LEGACY_GLOBAL_STS_REGIONS). */
+static bool
+awsconfig_sts_legacy_global(const char *region)
+{
+	static const char *const legacy[] = { "ap-northeast-1", "ap-south-1",
+	    "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
+	    "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2",
+	    "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
+	    "us-west-2" };
+	size_t i;
+
+	for (i = 0; i < sizeof legacy / sizeof legacy[0]; i++)
+		if (strcmp(region, legacy[i]) == 0)
+			return true;
+	return false;
+}
+
+char *
+awsconfig_resolve_sts_endpoint(const struct awsconfig *cfg,
+    const char *aws_profile, const char *region,
+    const char **signing_region, struct err *err)
+{
+	const char *profile, *v, *mode, *file;
+	bool fips, dualstack, legacy;
+	int line;
+
+	profile = awsconfig_profile_name(cfg, aws_profile);
+	if (region != NULL && *region == '\0')
+		region = NULL;
+	*signing_region = region != NULL ? region : "us-east-1";
+	v = awsconfig_configured_endpoint(cfg, profile, "sts",
+	    "AWS_ENDPOINT_URL_STS");
+	if (v != NULL)
+		return xstrdup(v);
+	mode = awsconfig_env(cfg, "AWS_STS_REGIONAL_ENDPOINTS");
+	if (mode == NULL)
+		mode = awsconfig_get(cfg, profile, "sts_regional_endpoints");
+	if (mode != NULL && *mode != '\0' && strcmp(mode, "regional") != 0 &&
+	    strcmp(mode, "legacy") != 0) {
+		if (awsconfig_env(cfg, "AWS_STS_REGIONAL_ENDPOINTS") != NULL)
+			err_set(err, ERR_CONFIG, "AWS_STS_REGIONAL_ENDPOINTS: "
+			    "'%s' is neither 'regional' nor 'legacy'", mode);
+		else if (awsconfig_where(cfg, profile,
+		    "sts_regional_endpoints", &file, &line))
+			err_set(err, ERR_CONFIG, "%s:%d: "
+			    "sts_regional_endpoints: '%s' is neither "
+			    "'regional' nor 'legacy'", file, line, mode);
+		return NULL;
+	}
+	legacy = mode != NULL && strcmp(mode, "legacy") == 0;
+	fips = awsconfig_resolve_flag(cfg, aws_profile,
+	    "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+	dualstack = awsconfig_resolve_flag(cfg, aws_profile,
+	    "AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+	if (!fips && !dualstack && (region == NULL ||
+	    strcmp(region, "aws-global") == 0 ||
+	    (legacy && awsconfig_sts_legacy_global(region)))) {
+		*signing_region = "us-east-1";
+		return xstrdup("https://sts.amazonaws.com");
+	}
+	if (region == NULL)
+		region = "us-east-1";
+	return awsconfig_default_endpoint("sts", region, fips, dualstack,
+	    err);
 }
 
 const char *

@@ -84,13 +84,65 @@ int	 awsconfig_resolve_max_attempts(const struct awsconfig *,
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the AWS profile's
  * ignore_configured_endpoint_urls is true) AWS_ENDPOINT_URL_DYNAMODB, the
  * AWS profile's services section's dynamodb endpoint_url,
- * AWS_ENDPOINT_URL, the AWS profile's endpoint_url; else
- * https://dynamodb.REGION.amazonaws.com (.com.cn for cn-* regions).
- * ERR_CONFIG when a default is needed and region is NULL or not a region
- * name. Returns a string the caller frees, or NULL. */
+ * AWS_ENDPOINT_URL, the AWS profile's endpoint_url; else the default of
+ * awsconfig_default_endpoint("dynamodb", region, fips, dualstack) with
+ * fips and dualstack from AWS_USE_FIPS_ENDPOINT / use_fips_endpoint and
+ * AWS_USE_DUALSTACK_ENDPOINT / use_dualstack_endpoint (ignored for a
+ * configured endpoint, as botocore ignores them). ERR_CONFIG when a
+ * default is needed and region is NULL, not a region name, or its
+ * partition lacks the variant asked for. Returns a string the caller
+ * frees, or NULL. */
 char	*awsconfig_resolve_endpoint(const struct awsconfig *,
 	    const char *aws_profile, const char *profile_endpoint,
 	    const char *region, struct err *);
+
+/* An AWS partition: where a region's endpoints live. */
+struct awsconfig_partition {
+	const char	*name;			/* "aws", "aws-cn", ... */
+	const char	*dns_suffix;		/* "amazonaws.com" */
+	const char	*dualstack_dns_suffix;	/* "api.aws"; NULL: none */
+	bool		 fips;			/* has FIPS endpoints */
+};
+
+/* The partition of a region, by the SDKs' partition patterns (aws,
+ * aws-cn, aws-us-gov, the ISO partitions, aws-eusc); an unknown region
+ * is in "aws". Cannot fail; borrowed (static). */
+const struct awsconfig_partition *awsconfig_partition(const char *region);
+
+/* The endpoint rules of the SDKs for dynamodb and sts (other services
+ * get the generic https://SERVICE[-fips].REGION.SUFFIX):
+ *   fips + dualstack  https://SERVICE-fips.REGION.DUALSTACK_SUFFIX
+ *   fips              https://SERVICE-fips.REGION.SUFFIX
+ *                     (aws-us-gov: https://SERVICE.REGION.amazonaws.com)
+ *   dualstack         https://SERVICE.REGION.DUALSTACK_SUFFIX
+ *   neither           https://SERVICE.REGION.SUFFIX
+ * and for dynamodb the region "local" is http://localhost:8000.
+ * ERR_CONFIG when region is NULL or not a region name, or the partition
+ * has no FIPS or no dual-stack endpoints. The caller frees the string. */
+char	*awsconfig_default_endpoint(const char *service, const char *region,
+	    bool fips, bool dualstack, struct err *);
+
+/* A boolean setting as botocore reads it: the environment variable when
+ * set and non-empty, else the AWS profile's key; true only for "true"
+ * (any case). */
+bool	 awsconfig_resolve_flag(const struct awsconfig *,
+	     const char *aws_profile, const char *env_name, const char *key);
+
+/* The STS endpoint for credentials and whoami. Configured ones first,
+ * unless endpoint URLs are ignored as above: AWS_ENDPOINT_URL_STS, the
+ * AWS profile's services section's sts endpoint_url, AWS_ENDPOINT_URL,
+ * the AWS profile's endpoint_url. Else by AWS_STS_REGIONAL_ENDPOINTS /
+ * sts_regional_endpoints ("regional", the AWS CLI v2's default, or
+ * "legacy": the global https://sts.amazonaws.com for the regions that
+ * used it) and the FIPS and dual-stack settings; with no region (or
+ * "aws-global") the global endpoint. *signing_region is region, or
+ * "us-east-1" for the global endpoint and for a configured endpoint
+ * without a region (borrowed: region or a static string). ERR_CONFIG for
+ * a bad sts_regional_endpoints value or region. The caller frees the
+ * string. */
+char	*awsconfig_resolve_sts_endpoint(const struct awsconfig *,
+	    const char *aws_profile, const char *region,
+	    const char **signing_region, struct err *);
 /* The repository profile's ca_bundle, else AWS_CA_BUNDLE, the AWS
  * profile's ca_bundle. NULL: the system's. Borrowed. */
 const char *awsconfig_resolve_ca_bundle(const struct awsconfig *,

@@ -54,6 +54,9 @@ const struct cmd_entry cmd_table[] = {
 	{ "create-table", CMD_PROFILE_OPTS, "create the profile's table with "
 	    "its key names (for DynamoDB Local, dynalite)",
 	    cmd_create_table_exec },
+	{ "whoami", CMD_PROFILE_OPTS " [--output text|json]", "which AWS "
+	    "credentials the profile gets, the account and the ARN (STS "
+	    "GetCallerIdentity); never the keys", cmd_whoami_exec },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -73,6 +76,8 @@ cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->so.profiles_dir = g->profiles_dir;
+	/* assumed roles with mfa_serial ask on the terminal */
+	cc->so.mfa_prompt = creds_prompt_tty;
 	optind = 1;
 	opterr = 0;
 }

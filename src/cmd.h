@@ -89,6 +89,7 @@ int	 cmd_partitions_exec(const struct cmd_global *, int, char **);
 int	 cmd_export_exec(const struct cmd_global *, int, char **);
 int	 cmd_import_exec(const struct cmd_global *, int, char **);
 int	 cmd_create_table_exec(const struct cmd_global *, int, char **);
+int	 cmd_whoami_exec(const struct cmd_global *, int, char **);
 /* dynrepo --demo [--reset]: not a verb, an action of its own. */
 int	 cmd_demo_exec(const struct cmd_global *, bool reset);
 

@@ -265,6 +265,8 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_bundle != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
+	if (req->no_proxy)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
 	if (req->connect_timeout_ms > 0)
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -308,6 +310,43 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	return hl;
 }
 
+/* A clear message for a TLS verification failure; false for other
+ * errors. */
+static bool
+http_tls_error(struct http_curl *hc, CURLcode rc, const char *host,
+    struct err *err)
+{
+	const char *reason = hc->errbuf[0] != '\0' ? hc->errbuf :
+	    curl_easy_strerror(rc);
+	char trusted[600];
+
+	if (hc->ca_bundle != NULL)
+		snprintf(trusted, sizeof trusted, "the CA bundle %s",
+		    hc->ca_bundle);
+	else
+		snprintf(trusted, sizeof trusted, "the system CA bundle; set "
+		    "ca_bundle or AWS_CA_BUNDLE for a private CA");
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		err_set(err, ERR_NETWORK, "%s: TLS certificate not accepted: "
+		    "%s (trusted: %s)", host, reason, trusted);
+		return true;
+	case CURLE_SSL_CACERT_BADFILE:
+		if (hc->ca_bundle != NULL)
+			err_set(err, ERR_NETWORK, "%s: the CA bundle %s cannot "
+			    "be used: %s", host, hc->ca_bundle, reason);
+		else
+			err_set(err, ERR_NETWORK, "%s: the system CA bundle "
+			    "cannot be used: %s", host, reason);
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* http_ops.perform for libcurl. */
 static int
 http_curl_perform(void *ctx, const struct http_request *req,
@@ -335,6 +374,8 @@ http_curl_perform(void *ctx, const struct http_request *req,
 	resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 	resp->permanent = http_permanent(rc);
 	http_url_host(req->url, host, sizeof host);
+	if (http_tls_error(hc, rc, host, err))
+		return -1;
 	if (hc->errbuf[0] != '\0')
 		err_set(err, ERR_NETWORK, "%s: %s (%s)", host,
 		    curl_easy_strerror(rc), hc->errbuf);

@@ -23,6 +23,9 @@ struct http_request {
 	size_t				 body_len;
 	long				 connect_timeout_ms;
 	long				 timeout_ms;
+	/* Never through a proxy, whatever HTTPS_PROXY says: the instance
+	 * and container metadata endpoints, which hand out credentials. */
+	bool				 no_proxy;
 };
 
 struct http_response {
@@ -63,7 +66,14 @@ struct http_options {
 /* The libcurl transport: one keep-alive connection reused across calls,
  * TLS always verified, no compression, no "Expect: 100-continue". One
  * table per thread (a curl handle is not shared). NULL options: the
- * defaults. Cannot fail; free with http_free. */
+ * defaults. Cannot fail; free with http_free.
+ * Proxies are curl's own reading of the environment: https_proxy /
+ * HTTPS_PROXY for https URLs, http_proxy (lower case only) for http,
+ * ALL_PROXY, and NO_PROXY / no_proxy (host names, domain suffixes, IP
+ * addresses, "*"), unless the request says no_proxy.
+ * A certificate that does not verify is ERR_NETWORK, permanent:
+ * "HOST: TLS certificate not accepted: REASON (trusted: ...)", naming the
+ * CA bundle in use; an unreadable ca_bundle names the file. */
 struct http_ops	*http_new_curl(const struct http_options *);
 /* ops->free(ops->ctx), then the table itself; NULL is a no-op. */
 void		 http_free(struct http_ops *);

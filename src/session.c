@@ -31,6 +31,7 @@ session_open(struct session *s, const struct session_options *opt,
 {
 	const struct profile *p;
 	struct awsclient_config ac;
+	struct creds_options co;
 	struct http_options ho;
 	const char *region, *table, *ca;
 	int max_attempts;
@@ -93,7 +94,15 @@ session_open(struct session *s, const struct session_options *opt,
 	memset(&ho, 0, sizeof ho);
 	ho.ca_bundle = ca;
 	s->http = http_new_curl(&ho);
-	s->creds = creds_provider_new(p->aws_profile, NULL, NULL);
+	/* STS (assumed roles, web identity) goes to the session's region
+	 * and trusts the same CA bundle as DynamoDB */
+	memset(&co, 0, sizeof co);
+	co.aws_profile = p->aws_profile;
+	co.ca_bundle = ca;
+	co.region = region;
+	co.mfa_prompt = opt->mfa_prompt;
+	co.mfa_ctx = opt->mfa_ctx;
+	s->creds = creds_provider_new_ex(&co);
 
 	memset(&ac, 0, sizeof ac);
 	ac.endpoint = s->endpoint;

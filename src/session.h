@@ -21,6 +21,11 @@ struct session_options {
 	const char	*endpoint;	/* overrides, or NULL */
 	const char	*table;
 	const char	*region;
+	/* Asks for an MFA code when an assumed role has mfa_serial; NULL:
+	 * such profiles fail with a clear message. The CLI passes
+	 * creds_prompt_tty; the TUI must not (curses owns the terminal). */
+	creds_prompt_fn	 mfa_prompt;
+	void		*mfa_ctx;
 };
 
 struct session {

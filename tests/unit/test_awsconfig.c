@@ -394,3 +394,250 @@ Test(awsconfig, check_endpoint)
 	cr_assert_eq(err.code, ERR_CONFIG);
 	cr_assert(strstr(err.msg, "allow_http = true") != NULL);
 }
+
+Test(awsconfig, partitions)
+{
+	static const struct {
+		const char *region;
+		const char *partition;
+	} cases[] = {
+		{ "eu-west-1", "aws" },
+		{ "us-east-1", "aws" },
+		{ "il-central-1", "aws" },
+		{ "mx-central-1", "aws" },
+		{ "aws-global", "aws" },
+		{ "cn-north-1", "aws-cn" },
+		{ "cn-northwest-1", "aws-cn" },
+		{ "us-gov-west-1", "aws-us-gov" },
+		{ "us-gov-east-1", "aws-us-gov" },
+		{ "us-iso-east-1", "aws-iso" },
+		{ "us-isob-east-1", "aws-iso-b" },
+		{ "eu-isoe-west-1", "aws-iso-e" },
+		{ "us-isof-south-1", "aws-iso-f" },
+		{ "eusc-de-east-1", "aws-eusc" },
+		/* no pattern matches: "aws", as the SDKs decide */
+		{ "local", "aws" },
+		{ "moon-base-1", "aws" },
+		{ "cn-north", "aws" },
+		{ "us-gov-west-x", "aws" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		cr_assert_str_eq(awsconfig_partition(cases[i].region)->name,
+		    cases[i].partition, "%s", cases[i].region);
+	cr_assert_str_eq(awsconfig_partition(NULL)->name, "aws");
+	cr_assert_str_eq(awsconfig_partition("cn-north-1")->dns_suffix,
+	    "amazonaws.com.cn");
+}
+
+Test(awsconfig, default_endpoints)
+{
+	static const struct {
+		const char *service;
+		const char *region;
+		bool fips, dualstack;
+		const char *url;	/* NULL: an error */
+	} cases[] = {
+		{ "dynamodb", "eu-west-1", false, false,
+		  "https://dynamodb.eu-west-1.amazonaws.com" },
+		{ "dynamodb", "us-east-1", true, false,
+		  "https://dynamodb-fips.us-east-1.amazonaws.com" },
+		{ "dynamodb", "us-east-1", false, true,
+		  "https://dynamodb.us-east-1.api.aws" },
+		{ "dynamodb", "us-east-1", true, true,
+		  "https://dynamodb-fips.us-east-1.api.aws" },
+		{ "dynamodb", "cn-north-1", false, false,
+		  "https://dynamodb.cn-north-1.amazonaws.com.cn" },
+		{ "dynamodb", "cn-north-1", false, true,
+		  "https://dynamodb.cn-north-1.api.amazonwebservices.com.cn" },
+		{ "dynamodb", "cn-north-1", true, false,
+		  "https://dynamodb-fips.cn-north-1.amazonaws.com.cn" },
+		{ "dynamodb", "us-gov-west-1", false, false,
+		  "https://dynamodb.us-gov-west-1.amazonaws.com" },
+		{ "dynamodb", "us-gov-west-1", true, false,
+		  "https://dynamodb.us-gov-west-1.amazonaws.com" },
+		{ "dynamodb", "us-gov-west-1", false, true,
+		  "https://dynamodb.us-gov-west-1.api.aws" },
+		{ "dynamodb", "us-gov-west-1", true, true,
+		  "https://dynamodb-fips.us-gov-west-1.api.aws" },
+		{ "dynamodb", "us-iso-east-1", false, false,
+		  "https://dynamodb.us-iso-east-1.c2s.ic.gov" },
+		{ "dynamodb", "us-iso-east-1", false, true, NULL },
+		{ "dynamodb", "local", false, false, "http://localhost:8000" },
+		{ "sts", "eu-west-1", false, false,
+		  "https://sts.eu-west-1.amazonaws.com" },
+		{ "sts", "us-east-2", true, false,
+		  "https://sts-fips.us-east-2.amazonaws.com" },
+		{ "sts", "us-gov-east-1", true, false,
+		  "https://sts.us-gov-east-1.amazonaws.com" },
+		{ "sts", "cn-northwest-1", false, false,
+		  "https://sts.cn-northwest-1.amazonaws.com.cn" },
+		{ "sts", "eu-west-1", false, true,
+		  "https://sts.eu-west-1.api.aws" },
+		{ "sts", "local", false, false,
+		  "https://sts.local.amazonaws.com" },
+		{ "dynamodb", NULL, false, false, NULL },
+		{ "dynamodb", "eu-west-1/../x", false, false, NULL },
+	};
+	struct err err;
+	size_t i;
+	char *e;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		e = awsconfig_default_endpoint(cases[i].service,
+		    cases[i].region, cases[i].fips, cases[i].dualstack, &err);
+		if (cases[i].url == NULL) {
+			cr_assert_null(e, "%zu: %s", i, e);
+			cr_assert_eq(err.code, ERR_CONFIG);
+			continue;
+		}
+		cr_assert_not_null(e, "%zu: %s", i, err.msg);
+		cr_assert_str_eq(e, cases[i].url, "%zu", i);
+		free(e);
+	}
+	cr_assert_null(awsconfig_default_endpoint("dynamodb", "us-isob-east-1",
+	    true, true, &err));
+	cr_assert_str_eq(err.msg, "region us-isob-east-1 (partition aws-iso-b) "
+	    "has no dual-stack endpoints");
+}
+
+Test(awsconfig, fips_and_dualstack_settings)
+{
+	struct fakeenv env = { .n = 0 };
+	char dir[] = "/tmp/awsconfig-test-XXXXXX", *c;
+	struct awsconfig *cfg;
+	struct err err;
+	FILE *f;
+	char *e;
+
+	cr_assert_not_null(mkdtemp(dir));
+	c = xasprintf("%s/config", dir);
+	f = fopen(c, "w");
+	fputs("[default]\nuse_fips_endpoint = true\n"
+	    "[profile ds]\nuse_dualstack_endpoint = True\n"
+	    "[profile custom]\nuse_fips_endpoint = true\n"
+	    "endpoint_url = https://ddb.example\n", f);
+	fclose(f);
+	cfg = awsconfig_load_files(c, NULL, fake_getenv, &env, &err);
+	cr_assert_not_null(cfg);
+	cr_assert(awsconfig_resolve_flag(cfg, NULL, "AWS_USE_FIPS_ENDPOINT",
+	    "use_fips_endpoint"));
+	cr_assert_not(awsconfig_resolve_flag(cfg, "ds",
+	    "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"));
+	e = awsconfig_resolve_endpoint(cfg, NULL, NULL, "us-west-2", &err);
+	cr_assert_str_eq(e, "https://dynamodb-fips.us-west-2.amazonaws.com");
+	free(e);
+	e = awsconfig_resolve_endpoint(cfg, "ds", NULL, "eu-west-1", &err);
+	cr_assert_str_eq(e, "https://dynamodb.eu-west-1.api.aws");
+	free(e);
+	/* a configured endpoint ignores both, as botocore does */
+	e = awsconfig_resolve_endpoint(cfg, "custom", NULL, "us-west-2", &err);
+	cr_assert_str_eq(e, "https://ddb.example");
+	free(e);
+	e = awsconfig_resolve_endpoint(cfg, NULL, "http://127.0.0.1:8000",
+	    "us-west-2", &err);
+	cr_assert_str_eq(e, "http://127.0.0.1:8000");
+	free(e);
+	/* the variables win over the file, "false" included */
+	fake_set(&env, "AWS_USE_FIPS_ENDPOINT", "false");
+	fake_set(&env, "AWS_USE_DUALSTACK_ENDPOINT", "true");
+	e = awsconfig_resolve_endpoint(cfg, NULL, NULL, "us-west-2", &err);
+	cr_assert_str_eq(e, "https://dynamodb.us-west-2.api.aws");
+	free(e);
+	e = awsconfig_resolve_endpoint(cfg, NULL, NULL, "us-isof-south-1",
+	    &err);
+	cr_assert_null(e);
+	cr_assert_eq(err.code, ERR_CONFIG);
+	cr_assert_str_eq(err.msg, "region us-isof-south-1 (partition "
+	    "aws-iso-f) has no dual-stack endpoints");
+	awsconfig_free(cfg);
+	unlink(c);
+	rmdir(dir);
+	free(c);
+}
+
+Test(awsconfig, sts_endpoint)
+{
+	struct fakeenv env = { .n = 0 };
+	char dir[] = "/tmp/awsconfig-test-XXXXXX", *c;
+	const char *sr;
+	struct awsconfig *cfg;
+	struct err err;
+	FILE *f;
+	char *e;
+
+	cr_assert_not_null(mkdtemp(dir));
+	c = xasprintf("%s/config", dir);
+	f = fopen(c, "w");
+	fputs("[default]\nregion = eu-west-1\n"
+	    "[profile legacy]\nsts_regional_endpoints = legacy\n"
+	    "[profile svc]\nservices = mine\n"
+	    "[services mine]\nsts =\n  endpoint_url = http://127.0.0.1:4566\n"
+	    "[profile bad]\nsts_regional_endpoints = global\n", f);
+	fclose(f);
+	cfg = awsconfig_load_files(c, NULL, fake_getenv, &env, &err);
+	cr_assert_not_null(cfg);
+
+	e = awsconfig_resolve_sts_endpoint(cfg, NULL, "eu-west-1", &sr, &err);
+	cr_assert_str_eq(e, "https://sts.eu-west-1.amazonaws.com");
+	cr_assert_str_eq(sr, "eu-west-1");
+	free(e);
+	e = awsconfig_resolve_sts_endpoint(cfg, NULL, NULL, &sr, &err);
+	cr_assert_str_eq(e, "https://sts.amazonaws.com");
+	cr_assert_str_eq(sr, "us-east-1");
+	free(e);
+	e = awsconfig_resolve_sts_endpoint(cfg, "legacy", "eu-west-1", &sr,
+	    &err);
+	cr_assert_str_eq(e, "https://sts.amazonaws.com");
+	cr_assert_str_eq(sr, "us-east-1");
+	free(e);
+	e = awsconfig_resolve_sts_endpoint(cfg, "legacy", "eu-south-1", &sr,
+	    &err);
+	cr_assert_str_eq(e, "https://sts.eu-south-1.amazonaws.com");
+	cr_assert_str_eq(sr, "eu-south-1");
+	free(e);
+	e = awsconfig_resolve_sts_endpoint(cfg, "legacy", "cn-north-1", &sr,
+	    &err);
+	cr_assert_str_eq(e, "https://sts.cn-north-1.amazonaws.com.cn");
+	free(e);
+	e = awsconfig_resolve_sts_endpoint(cfg, "svc", "eu-west-1", &sr, &err);
+	cr_assert_str_eq(e, "http://127.0.0.1:4566");
+	cr_assert_str_eq(sr, "eu-west-1");
+	free(e);
+	cr_assert_null(awsconfig_resolve_sts_endpoint(cfg, "bad", "eu-west-1",
+	    &sr, &err));
+	cr_assert_eq(err.code, ERR_CONFIG);
+	cr_assert(strstr(err.msg, "/config:11: sts_regional_endpoints: "
+	    "'global' is neither 'regional' nor 'legacy'") != NULL, "%s",
+	    err.msg);
+
+	fake_set(&env, "AWS_STS_REGIONAL_ENDPOINTS", "legacy");
+	e = awsconfig_resolve_sts_endpoint(cfg, NULL, "us-west-2", &sr, &err);
+	cr_assert_str_eq(e, "https://sts.amazonaws.com");
+	free(e);
+	fake_set(&env, "AWS_USE_FIPS_ENDPOINT", "true");
+	e = awsconfig_resolve_sts_endpoint(cfg, NULL, "us-west-2", &sr, &err);
+	cr_assert_str_eq(e, "https://sts-fips.us-west-2.amazonaws.com");
+	cr_assert_str_eq(sr, "us-west-2");
+	free(e);
+	fake_set(&env, "AWS_ENDPOINT_URL", "http://127.0.0.1:1111");
+	e = awsconfig_resolve_sts_endpoint(cfg, NULL, NULL, &sr, &err);
+	cr_assert_str_eq(e, "http://127.0.0.1:1111");
+	cr_assert_str_eq(sr, "us-east-1");
+	free(e);
+	fake_set(&env, "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:2222");
+	e = awsconfig_resolve_sts_endpoint(cfg, "svc", "eu-west-1", &sr, &err);
+	cr_assert_str_eq(e, "http://127.0.0.1:2222");
+	free(e);
+	fake_set(&env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+	fake_set(&env, "AWS_USE_FIPS_ENDPOINT", "");
+	fake_set(&env, "AWS_STS_REGIONAL_ENDPOINTS", "");
+	e = awsconfig_resolve_sts_endpoint(cfg, "svc", "eu-west-1", &sr, &err);
+	cr_assert_str_eq(e, "https://sts.eu-west-1.amazonaws.com");
+	free(e);
+	awsconfig_free(cfg);
+	unlink(c);
+	rmdir(dir);
+	free(c);
+}
