@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/* Fuzz DynamoDB JSON: the streaming item parser against the tree path, round
+ * trips, response documents. */
+#include "config.h"
+
+#include "fuzz.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "ddbjson.h"
+#include "err.h"
+#include "json.h"
+#include "value.h"
+
+/* Emit an item and parse it back: the same value, the same text again. */
+static void
+fuzz_ddbjson_round_trip(const struct value *item)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct value *again;
+	struct err e;
+
+	ddbjson_emit_item(&a, item);
+	again = ddbjson_parse_item(a.data, a.len, &e);
+	if (again == NULL)
+		fuzz_fail("emitted item does not parse back", e.msg);
+	if (!value_equal(item, again))
+		fuzz_fail("emitted item parses back to another value",
+		    buf_cstr(&a));
+	ddbjson_emit_item(&b, again);
+	if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+		fuzz_fail("emitting twice gives two texts", buf_cstr(&a));
+	value_free(again);
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	const char *text = (const char *)data;
+	struct value *streamed, *tree, *typed, *doc;
+	struct err e1, e2, e3;
+
+	streamed = ddbjson_parse_item(text, len, &e1);
+
+	/* The header promises the same item as json_parse followed by
+	 * ddbjson_item_from_tree. */
+	tree = json_parse(text, len, &e2);
+	typed = tree != NULL ? ddbjson_item_from_tree(tree, &e2) : NULL;
+	if ((streamed == NULL) != (typed == NULL))
+		fuzz_fail(streamed == NULL ? "streaming parser refuses what "
+		    "the tree path accepts" : "streaming parser accepts what "
+		    "the tree path refuses", streamed == NULL ? e1.msg :
+		    e2.msg);
+	if (streamed != NULL) {
+		if (streamed->type != VT_M)
+			fuzz_fail("an item that is not a map", NULL);
+		if (!value_equal(streamed, typed))
+			fuzz_fail("the two parsers build different items",
+			    NULL);
+		fuzz_ddbjson_round_trip(streamed);
+	} else if (e1.code != ERR_INPUT || e1.msg[0] == '\0')
+		fuzz_fail("a refusal without ERR_INPUT and a message", e1.msg);
+	value_free(streamed);
+	value_free(typed);
+
+	/* The same bytes as a response document. */
+	doc = ddbjson_parse_doc(text, len, ddbjson_response_items, &e3);
+	if (doc == NULL && e3.msg[0] == '\0')
+		fuzz_fail("a refused document without a message", NULL);
+	value_free(doc);
+	return 0;
+}
