@@ -41,7 +41,8 @@ proxy_start()
 	proxy_stop
 	rm -f "$T_TMP/proxy.port"
 	node "$FAULT_PROXY" --upstream "$DYNREPO_TEST_ENDPOINT" --port 0 \
-	    --port-file "$T_TMP/proxy.port" "$@" >"$T_TMP/proxy.out" \
+	    --port-file "$T_TMP/proxy.port" --parent $$ "$@" \
+	    >"$T_TMP/proxy.out" \
 	    2>"$T_TMP/proxy.err" &
 	FAULT_PID=$!
 	proxy_start_i=0

@@ -13,7 +13,7 @@
 //       [--rate 0.2] [--seed 1] [--faults k1,k2,...] [--ops Op1,Op2,...]
 //       [--script JSON|@FILE] [--clock-skew SECONDS] [--skew SECONDS]
 //       [--stall-ms MS] [--slow-ms MS] [--max-body BYTES] [--log FILE]
-//       [--port-file FILE]
+//       [--port-file FILE] [--parent PID]
 //   It prints "listening PORT" once it accepts connections.
 // Control (same port, paths no DynamoDB client uses):
 //   GET  /__fault/stats    counts as JSON (see resetStats below)
@@ -54,7 +54,8 @@
 // clock gets "Signature expired" (before any other fault), and every
 // answer carries that clock in its Date header. With --max-body N a
 // request body over N bytes is answered with DynamoDB's "Item size has
-// exceeded the maximum allowed size" and not forwarded.
+// exceeded the maximum allowed size" and not forwarded. With --parent
+// PID it exits once that process is gone, however the test script died.
 'use strict';
 
 const http = require('http');
@@ -150,6 +151,7 @@ const cfg = {
 	maxBody: 0,		// bytes; 0: no limit
 	log: null,
 	portFile: null,
+	parent: 0,		// exit when this process is gone
 };
 let random = rng(cfg.seed);
 let stats = null;
@@ -659,6 +661,7 @@ function parseArgs(argv)
 		case '--max-body': o.max_body = need(); break;
 		case '--log': cfg.log = need(); break;
 		case '--port-file': cfg.portFile = need(); break;
+		case '--parent': cfg.parent = Number(need()); break;
 		default: throw new Error('unknown option ' + a);
 		}
 	}
@@ -744,6 +747,14 @@ function main()
 	};
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
+	if (cfg.parent > 0)
+		setInterval(() => {
+			try {
+				process.kill(cfg.parent, 0);
+			} catch (e) {
+				stop();
+			}
+		}, 1000).unref();
 }
 
 main();
