@@ -56,6 +56,8 @@ deps() {
 		need_cmd node nodejs
 		# A Node.js that brings its own npm must not get Debian's npm.
 		need_cmd npm npm
+		# The fuzz targets' short runs (fuzz/run.sh) need libFuzzer.
+		need_cmd clang "clang libclang-rt-dev"
 	fi
 	if [ -n "$missing" ]; then
 		install_packages $missing
@@ -171,7 +173,7 @@ demo() {
 cmd=${1:-build}
 case $cmd in
 build)	deps build; build ;;
-check)	deps check; build; check ;;
+check)	deps check; build_in "$builddir" --enable-fuzzing=${DYNREPO_FUZZ_SECONDS:-30}; check ;;
 demo)	deps demo; build; demo ;;
 *)	echo "usage: ./build.sh [build|check|demo]" >&2; exit 2 ;;
 esac

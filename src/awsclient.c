@@ -627,16 +627,17 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 		}
 		if (a.maybe_applied && !idempotent) {
 			/* Sending it again could apply it twice. */
-			snprintf(note, sizeof note, "%s may have been applied; "
-			    "read the item before trying again", op);
+			snprintf(note, sizeof note, "outcome unknown: %s may have "
+			    "been applied; read the item before trying again",
+			    op);
 			awsclient_fail(err, &a, ERR_OUTCOME_UNKNOWN, note);
 			break;
 		}
 		if (a.err.code == ERR_CONFLICT && earlier_maybe) {
 			/* The condition may have failed on our own write. */
 			awsclient_fail(err, &a, ERR_OUTCOME_UNKNOWN,
-			    "after a retry: an earlier attempt may have been "
-			    "applied");
+			    "outcome unknown: after a retry, an earlier "
+			    "attempt may have been applied");
 			break;
 		}
 		if (a.outcome == AWSCLIENT_SKEWED) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "output.h"
 #include "xmalloc.h"
 
 #define CMD_PROFILE_OPTS "-p PROFILE [--endpoint URL] [--table NAME] [--region R]"
@@ -116,10 +117,33 @@ cmd_usage(const struct cmd_entry *c, FILE *fp)
 	    c->summary);
 }
 
+/* cmd_eprintf's body. */
+static void
+cmd_veprintf(const char *fmt, va_list ap)
+{
+	struct buf raw = BUF_INIT, esc = BUF_INIT;
+
+	buf_vprintf(&raw, fmt, ap);
+	output_escape_text(&esc, buf_cstr(&raw), raw.len);
+	fwrite(buf_cstr(&esc), 1, esc.len, stderr);
+	buf_cleanup(&raw);
+	buf_cleanup(&esc);
+}
+
+void
+cmd_eprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_veprintf(fmt, ap);
+	va_end(ap);
+}
+
 int
 cmd_fail(const char *verb, const struct err *e)
 {
-	fprintf(stderr, "dynrepo %s: %s\n", verb, e->msg);
+	cmd_eprintf("dynrepo %s: %s\n", verb, e->msg);
 	return err_exit_code(e->code) != 0 ? err_exit_code(e->code) : 1;
 }
 
@@ -129,9 +153,9 @@ cmd_usage_error(const char *verb, const char *fmt, ...)
 	const struct cmd_entry *c = cmd_find(verb);
 	va_list ap;
 
-	fprintf(stderr, "dynrepo %s: ", verb);
+	cmd_eprintf("dynrepo %s: ", verb);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cmd_veprintf(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (c != NULL)
@@ -174,26 +198,23 @@ cmd_parse_value(const char *text, struct err *e)
 int
 cmd_read_line(FILE *fp, struct buf *b)
 {
-	char chunk[8192];
+	ssize_t n;
 
+	/* getdelim, not fgets: a NUL byte inside a line is data (DynamoDB
+	 * strings may hold it), and the line goes on after it. buf's memory
+	 * is plain malloc, which getdelim may realloc. */
 	buf_reset(b);
-	for (;;) {
-		size_t n;
-
-		if (fgets(chunk, sizeof chunk, fp) == NULL) {
-			if (ferror(fp))
-				return -1;
-			return b->len > 0 ? 1 : 0;
-		}
-		n = strlen(chunk);
-		/* fgets stops at NUL bytes too; those stay in the JSON
-		 * parser's hands as invalid input. */
-		if (n > 0 && chunk[n - 1] == '\n') {
-			buf_add(b, chunk, n - 1);
-			if (b->len > 0 && b->data[b->len - 1] == '\r')
-				b->data[--b->len] = '\0';
-			return 1;
-		}
-		buf_add(b, chunk, n);
+	n = getdelim(&b->data, &b->cap, '\n', fp);
+	if (n == -1) {
+		b->len = 0;
+		if (b->data != NULL)
+			b->data[0] = '\0';
+		return ferror(fp) ? -1 : 0;
 	}
+	b->len = (size_t)n;
+	if (b->len > 0 && b->data[b->len - 1] == '\n')
+		b->data[--b->len] = '\0';
+	if (b->len > 0 && b->data[b->len - 1] == '\r')
+		b->data[--b->len] = '\0';
+	return 1;
 }

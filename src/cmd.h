@@ -60,6 +60,10 @@ void	 cmd_common_init(struct cmd_common *, const struct cmd_global *);
 bool	 cmd_common_opt(struct cmd_common *, int opt, const char *arg);
 /* Print a verb's usage to fp. */
 void	 cmd_usage(const struct cmd_entry *, FILE *);
+/* Print a message to stderr with control characters escaped (messages
+ * quote what people typed and what tables hold); line breaks stay. */
+void	 cmd_eprintf(const char *fmt, ...)
+	     __attribute__((format(printf, 1, 2)));
 /* Print "dynrepo VERB: message" for err and return its exit code. */
 int	 cmd_fail(const char *verb, const struct err *);
 /* A usage error: message, the usage line, exit code 2. */

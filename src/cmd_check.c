@@ -355,7 +355,7 @@ cmd_check_exec(const struct cmd_global *g, int argc, char **argv)
 			return cmd_fail("check", &e);
 		}
 	} else {
-		fprintf(stderr, "dynrepo check: profile %s has no schema: "
+		cmd_eprintf("dynrepo check: profile %s has no schema: "
 		    "model checks skipped (keys and the library's attributes "
 		    "are still checked)\n", s.profile->name);
 	}

@@ -55,7 +55,7 @@ cmd_profiles_exec(const struct cmd_global *g, int argc, char **argv)
 		const struct profile_problem *pr = profile_set_problem(set, i);
 		char *msg = profile_problem_format(pr);
 
-		fprintf(stderr, "dynrepo profiles: %s: %s\n",
+		cmd_eprintf("dynrepo profiles: %s: %s\n",
 		    pr->warning ? "warning" : "error", msg);
 		if (!pr->warning)
 			rc = 1;
@@ -64,7 +64,7 @@ cmd_profiles_exec(const struct cmd_global *g, int argc, char **argv)
 	if (n == 0) {
 		fprintf(stderr, "dynrepo profiles: no profiles found; searched:");
 		for (i = 0; i < profile_set_dir_count(set); i++)
-			fprintf(stderr, " %s", profile_set_dir(set, i));
+			cmd_eprintf(" %s", profile_set_dir(set, i));
 		fputc('\n', stderr);
 	}
 	profile_set_free(set);

@@ -325,6 +325,7 @@ cmd_update_exec(const struct cmd_global *g, int argc, char **argv)
 				u.expiry = t;
 			}
 			u.has_expiry = true;
+			from_args = true;	/* an expiry alone is a change */
 			break;
 		case OPT_NO_REQUIRE_EXISTS:
 			require_exists = false;

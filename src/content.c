@@ -202,9 +202,22 @@ content_format_time(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	int year;
 
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+	/* Four digits always: strftime's %Y writes the year 230 as "230",
+	 * which ISO 8601 (and so content_from_json) does not read back. */
+	memset(&tm, 0, sizeof tm);
+	if (gmtime_r(&tt, &tm) == NULL)
+		tm.tm_mday = 1;
+	year = tm.tm_year + 1900;
+	if (year < 0)
+		year = 0;
+	else if (year > 9999)
+		year = 9999;
+	snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02u+00:00", year,
+	    (unsigned char)(tm.tm_mon + 1), (unsigned char)tm.tm_mday,
+	    (unsigned char)tm.tm_hour, (unsigned char)tm.tm_min,
+	    (unsigned char)tm.tm_sec);
 }
 
 /* Fill ids from a JSON array of strings. */

@@ -21,6 +21,11 @@ struct http_curl {
 	char		*ca_bundle;
 	bool		 verbose;
 	char		 errbuf[CURL_ERROR_SIZE];
+	/* The request body, handed to curl by http_read_cb. */
+	const char	*body;
+	size_t		 body_len;
+	size_t		 body_pos;
+	bool		 rewind_refused;	/* curl wanted to send it again */
 };
 
 static pthread_once_t	 http_global_once = PTHREAD_ONCE_INIT;
@@ -87,6 +92,38 @@ http_write_cb(char *p, size_t size, size_t n, void *arg)
 
 	buf_add(&resp->body, p, size * n);
 	return size * n;
+}
+
+/* CURLOPT_READFUNCTION: the request body. */
+static size_t
+http_read_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct http_curl *hc = arg;
+	size_t len = size * n;
+
+	if (len > hc->body_len - hc->body_pos)
+		len = hc->body_len - hc->body_pos;
+	memcpy(p, hc->body + hc->body_pos, len);
+	hc->body_pos += len;
+	return len;
+}
+
+/*
+ * CURLOPT_SEEKFUNCTION: refuse to rewind a body once any of it went out.
+ * libcurl re-sends a request by itself when a reused connection dies
+ * before the answer; for a write that could apply it twice, and for any
+ * request it is an attempt the retry policy does not count. Refused, the
+ * transfer fails (CURLE_SEND_FAIL_REWIND) and awsclient decides.
+ */
+static int
+http_seek_cb(void *arg, curl_off_t offset, int origin)
+{
+	struct http_curl *hc = arg;
+
+	if (origin == SEEK_SET && offset == 0 && hc->body_pos == 0)
+		return CURL_SEEKFUNC_OK;
+	hc->rewind_refused = true;
+	return CURL_SEEKFUNC_CANTSEEK;
 }
 
 /* Store a copy of value[0..len) in *slot, replacing what was there. */
@@ -251,6 +288,9 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 
 	/* Reset keeps the live connections, which is all we want kept. */
 	curl_easy_reset(e);
+	hc->body = NULL;
+	hc->body_len = hc->body_pos = 0;
+	hc->rewind_refused = false;
 	curl_easy_setopt(e, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -282,8 +322,12 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-		    req->body != NULL ? req->body : "");
+		hc->body = req->body != NULL ? req->body : "";
+		hc->body_len = req->body_len;
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
+		curl_easy_setopt(e, CURLOPT_READDATA, hc);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, hc);
 		if (strcmp(req->method, "POST") != 0)
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    req->method);
@@ -370,6 +414,14 @@ http_curl_perform(void *ctx, const struct http_request *req,
 	}
 
 	resp->status = 0;
+	if (hc->rewind_refused) {
+		/* The connection died after (part of) the request went out. */
+		resp->request_sent = true;
+		http_url_host(req->url, host, sizeof host);
+		err_set(err, ERR_NETWORK, "%s: the connection closed after "
+		    "the request was sent, before any answer", host);
+		return -1;
+	}
 	resp->request_sent = http_was_sent(hc, rc, req);
 	resp->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 	resp->permanent = http_permanent(rc);

@@ -68,7 +68,7 @@ main(int argc, char **argv)
 			main_usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "dynrepo: unknown option %s\n", argv[i]);
+			cmd_eprintf("dynrepo: unknown option %s\n", argv[i]);
 			main_usage(stderr);
 			return 2;
 		}
@@ -99,7 +99,7 @@ main(int argc, char **argv)
 		err_clear(&e);
 		if (logfile != NULL && *logfile != '\0' &&
 		    log_open(logfile, &e) == -1) {
-			fprintf(stderr, "dynrepo: %s\n", e.msg);
+			cmd_eprintf("dynrepo: %s\n", e.msg);
 			return 1;
 		} else if (g.verbose && (logfile == NULL || *logfile == '\0')) {
 			fprintf(stderr, "dynrepo: -v needs DYNREPO_LOG=FILE "
@@ -122,7 +122,7 @@ main(int argc, char **argv)
 	}
 	c = cmd_find(argv[i]);
 	if (c == NULL) {
-		fprintf(stderr, "dynrepo: unknown verb \"%s\"\n", argv[i]);
+		cmd_eprintf("dynrepo: unknown verb \"%s\"\n", argv[i]);
 		main_usage(stderr);
 		return 2;
 	}
@@ -131,7 +131,7 @@ main(int argc, char **argv)
 	if ((g.verbose || (logfile != NULL && *logfile != '\0')) &&
 	    log_open(logfile != NULL && *logfile != '\0' ? logfile : NULL,
 	    &e) == -1)
-		fprintf(stderr, "dynrepo: %s\n", e.msg);
+		cmd_eprintf("dynrepo: %s\n", e.msg);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = c->exec(&g, argc - i, argv + i);
 	curl_global_cleanup();

@@ -4,6 +4,7 @@
 
 #include "output.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,15 +58,18 @@ output_new(enum output_format format, FILE *fp)
 	return o;
 }
 
-void
-output_escape(struct buf *b, const char *s, size_t len)
+/* output_escape, keeping line breaks and tabs as they are when text. */
+static void
+output_escape_as(struct buf *b, const char *s, size_t len, bool text)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c < 0x20 || c == 0x7f) {
+		if (text && (c == '\n' || c == '\t')) {
+			buf_addc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
 			case '\n': buf_adds(b, "\\n"); break;
 			case '\t': buf_adds(b, "\\t"); break;
@@ -98,6 +102,18 @@ output_escape(struct buf *b, const char *s, size_t len)
 			buf_addc(b, (char)c);
 		}
 	}
+}
+
+void
+output_escape(struct buf *b, const char *s, size_t len)
+{
+	output_escape_as(b, s, len, false);
+}
+
+void
+output_escape_text(struct buf *b, const char *s, size_t len)
+{
+	output_escape_as(b, s, len, true);
 }
 
 /* Remember a column name the first time it is seen. */
@@ -202,8 +218,14 @@ output_table(struct output *o)
 	static const char *const fixed[3] = { "partition", "content", "version" };
 
 	cells[0] = xcalloc(ncols, sizeof **cells);
-	for (k = 0; k < ncols; k++)
-		cells[0][k] = xstrdup(k < 3 ? fixed[k] : o->cols[k - 3]);
+	for (k = 0; k < ncols; k++) {
+		/* Attribute names are data too. */
+		struct buf esc = BUF_INIT;
+		const char *name = k < 3 ? fixed[k] : o->cols[k - 3];
+
+		output_escape(&esc, name, strlen(name));
+		cells[0][k] = buf_detach(&esc, NULL);
+	}
 	for (r = 0; r < o->nrows; r++) {
 		struct content *c = o->rows[r];
 		struct buf b = BUF_INIT, esc = BUF_INIT;

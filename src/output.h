@@ -30,5 +30,7 @@ size_t		 output_finish(struct output *);
 /* Append s to b with control characters, DEL, C1 controls and bidi
  * overrides escaped, so nothing from a table can steer a terminal. */
 void		 output_escape(struct buf *b, const char *s, size_t len);
+/* The same for a message: line breaks and tabs are kept. */
+void		 output_escape_text(struct buf *b, const char *s, size_t len);
 
 #endif

@@ -616,6 +616,13 @@ run dr get $RW --partition s --content 'a#3'
 check_out_has '"current_version":2,"expiry":"2030-03-17T17:46:40+00:00"}'
 t_end "update --expiry sets _ttl"
 
+t_begin
+run dr update $RW --partition s --content 'a#3' --expiry 1900000600 </dev/null
+check_rc 0
+run dr get $RW --partition s --content 'a#3'
+check_out_has '"current_version":3,"expiry":"2030-03-17T17:56:40+00:00"}'
+t_end "update --expiry alone is a change (stdin not read)"
+
 # ---- profiles, read-only profiles, overrides ---------------------------------
 t_begin
 run dr profiles
