@@ -58,6 +58,8 @@ deps() {
 		need_cmd npm npm
 		# The fuzz targets' short runs (fuzz/run.sh) need libFuzzer.
 		need_cmd clang "clang libclang-rt-dev"
+		# The CLI suites again under memcheck (tests/valgrind.sh).
+		need_cmd valgrind valgrind
 	fi
 	if [ -n "$missing" ]; then
 		install_packages $missing

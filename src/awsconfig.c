@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "ini.h"
 #include "xmalloc.h"
@@ -207,6 +208,43 @@ awsconfig_load_files(const char *config_path, const char *credentials_path,
 	}
 	err_clear(err);
 	return cfg;
+}
+
+/* Whether the file at path gave a secret key or a session token. */
+static bool
+awsconfig_file_has_secret(const struct awsconfig *cfg, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n; i++)
+		if (cfg->v[i].file == path && cfg->v[i].key != NULL &&
+		    (strcmp(cfg->v[i].key, "aws_secret_access_key") == 0 ||
+		    strcmp(cfg->v[i].key, "aws_session_token") == 0))
+			return true;
+	return false;
+}
+
+void
+awsconfig_check_modes(const struct awsconfig *cfg,
+    void (*warn)(void *, const char *), void *ctx)
+{
+	const char *paths[2] = { cfg->config_path, cfg->credentials_path };
+	struct stat sb;
+	char *msg;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (paths[i] == NULL ||
+		    !awsconfig_file_has_secret(cfg, paths[i]) ||
+		    stat(paths[i], &sb) == -1 ||
+		    (sb.st_mode & (S_IRGRP | S_IROTH)) == 0)
+			continue;
+		msg = xasprintf("%s holds AWS secret keys and other users can "
+		    "read it (mode %04o); chmod 600 %s", paths[i],
+		    (unsigned)(sb.st_mode & 07777), paths[i]);
+		warn(ctx, msg);
+		free(msg);
+	}
 }
 
 struct awsconfig *

@@ -35,6 +35,12 @@ struct awsconfig *awsconfig_load_files(const char *config_path,
 	    void *ctx, struct err *);
 void	 awsconfig_free(struct awsconfig *);
 
+/* Tell warn about each file read that holds a secret key or a session
+ * token and that the group or others can read (the message names the
+ * file and its mode, never a value). */
+void	 awsconfig_check_modes(const struct awsconfig *,
+	     void (*warn)(void *ctx, const char *msg), void *ctx);
+
 /* The paths read, for messages; NULL when there was none. Borrowed. */
 const char *awsconfig_config_path(const struct awsconfig *);
 const char *awsconfig_credentials_path(const struct awsconfig *);

@@ -72,6 +72,14 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+/* session_options.warn for the CLI. */
+static void
+cmd_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	cmd_eprintf("dynrepo: warning: %s\n", msg);
+}
+
 void
 cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 {
@@ -79,6 +87,7 @@ cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 	cc->so.profiles_dir = g->profiles_dir;
 	/* assumed roles with mfa_serial ask on the terminal */
 	cc->so.mfa_prompt = creds_prompt_tty;
+	cc->so.warn = cmd_warn;
 	optind = 1;
 	opterr = 0;
 }

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store_dynamodb.h"
 #include "store_local.h"
@@ -24,6 +25,26 @@ session_load_profiles(const char *profiles_dir)
 
 static void session_open_repo(struct session *, const struct profile *,
     const char *);
+
+/* A profile file others may change could send the person's credentials
+ * and writes anywhere: say so. */
+static void
+session_check_profile_mode(const struct session_options *opt,
+    const struct profile *p)
+{
+	struct stat sb;
+	char *msg;
+
+	if (opt->warn == NULL || p->file == NULL ||
+	    stat(p->file, &sb) == -1 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return;
+	msg = xasprintf("profile %s: %s can be changed by other users "
+	    "(mode %04o); chmod go-w %s", p->name, p->file,
+	    (unsigned)(sb.st_mode & 07777), p->file);
+	opt->warn(opt->warn_ctx, msg);
+	free(msg);
+}
 
 int
 session_open(struct session *s, const struct session_options *opt,
@@ -50,6 +71,7 @@ session_open(struct session *s, const struct session_options *opt,
 			return -1;
 	}
 	s->profile = p;
+	session_check_profile_mode(opt, p);
 	if (p->schema != NULL) {
 		s->schema = schema_load(p->schema, e);
 		if (s->schema == NULL) {
@@ -63,6 +85,8 @@ session_open(struct session *s, const struct session_options *opt,
 	s->awsconfig = awsconfig_load(NULL, NULL, e);
 	if (s->awsconfig == NULL)
 		return -1;
+	if (opt->warn != NULL)
+		awsconfig_check_modes(s->awsconfig, opt->warn, opt->warn_ctx);
 	region = opt->region != NULL ? opt->region :
 	    awsconfig_resolve_region(s->awsconfig, p->aws_profile, p->region);
 	s->region = xstrdup(region != NULL ? region : "us-east-1");

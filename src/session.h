@@ -26,6 +26,11 @@ struct session_options {
 	 * creds_prompt_tty; the TUI must not (curses owns the terminal). */
 	creds_prompt_fn	 mfa_prompt;
 	void		*mfa_ctx;
+	/* Told what deserves a look but does not stop the work: a profile
+	 * file others can change, AWS secrets others can read. NULL: not
+	 * told. The CLI prints to stderr; the TUI shows it. */
+	void		(*warn)(void *ctx, const char *msg);
+	void		*warn_ctx;
 };
 
 struct session {

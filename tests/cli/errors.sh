@@ -378,6 +378,26 @@ check_no_secret "$T_TMP/vlog"
 t_end "credentials file and credential_process: used, never logged"
 
 t_begin
+chmod 600 "$T_TMP/home/.aws/credentials"
+run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T_TMP/home" \
+    "$DYNREPO_BIN" --profiles "$T_PROFDIR" get -p filecreds --partition e \
+    --content s1
+check_rc 0
+check_err_lacks "warning"
+chmod 644 "$T_TMP/home/.aws/credentials"
+chmod 666 "$T_PROFDIR/filecreds.ini"
+run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T_TMP/home" \
+    "$DYNREPO_BIN" --profiles "$T_PROFDIR" get -p filecreds --partition e \
+    --content s1
+check_rc 0
+check_err_has "warning: $T_TMP/home/.aws/credentials holds AWS secret keys and other users can read it (mode 0644)"
+check_err_has "filecreds.ini can be changed by other users (mode 0666)"
+check_no_secret "$ERR"
+chmod 600 "$T_TMP/home/.aws/credentials"
+chmod 644 "$T_PROFDIR/filecreds.ini"
+t_end "a credentials file others can read, a profile others can change: warnings, no secret"
+
+t_begin
 rm -f "$T_TMP/req.log"
 DYNREPO_LOG="$T_TMP/req.log"
 export DYNREPO_LOG

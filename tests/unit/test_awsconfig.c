@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "awsconfig.h"
+#include "buf.h"
 #include "xmalloc.h"
 
 struct fakeenv {
@@ -640,4 +641,71 @@ Test(awsconfig, sts_endpoint)
 	unlink(c);
 	rmdir(dir);
 	free(c);
+}
+
+/* awsconfig_check_modes: collects the messages. */
+static void
+collect_warning(void *ctx, const char *msg)
+{
+	struct buf *b = ctx;
+
+	buf_adds(b, msg);
+	buf_addc(b, '\n');
+}
+
+Test(awsconfig, secrets_others_can_read)
+{
+	struct fakeenv env = { .n = 0 };
+	char dir[] = "/tmp/awsconfig-test-XXXXXX", *c, *k;
+	struct awsconfig *cfg;
+	struct buf b = BUF_INIT;
+	struct err err;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	c = xasprintf("%s/config", dir);
+	k = xasprintf("%s/credentials", dir);
+	f = fopen(c, "w");
+	fputs("[default]\nregion = eu-west-1\n", f);
+	fclose(f);
+	f = fopen(k, "w");
+	fputs("[default]\naws_access_key_id = AKIDMODE\n"
+	    "aws_secret_access_key = mOdEsEcReT\n", f);
+	fclose(f);
+	chmod(c, 0644);
+	chmod(k, 0600);
+	cfg = awsconfig_load_files(c, k, fake_getenv, &env, &err);
+	cr_assert_not_null(cfg);
+	awsconfig_check_modes(cfg, collect_warning, &b);
+	cr_assert_eq(b.len, 0, "%s", buf_cstr(&b));
+
+	/* Readable by the group: named, with its mode, never the value. */
+	chmod(k, 0640);
+	awsconfig_check_modes(cfg, collect_warning, &b);
+	cr_assert_not_null(strstr(buf_cstr(&b), k));
+	cr_assert_not_null(strstr(buf_cstr(&b), "0640"));
+	cr_assert_null(strstr(buf_cstr(&b), "mOdEsEcReT"));
+	cr_assert_null(strstr(buf_cstr(&b), "config "), "%s", buf_cstr(&b));
+	awsconfig_free(cfg);
+
+	/* A config file with a session token in it counts too. */
+	buf_reset(&b);
+	f = fopen(c, "w");
+	fputs("[default]\naws_session_token = tOkEn\n", f);
+	fclose(f);
+	chmod(c, 0604);
+	chmod(k, 0600);
+	cfg = awsconfig_load_files(c, k, fake_getenv, &env, &err);
+	cr_assert_not_null(cfg);
+	awsconfig_check_modes(cfg, collect_warning, &b);
+	cr_assert_not_null(strstr(buf_cstr(&b), c));
+	cr_assert_null(strstr(buf_cstr(&b), k), "%s", buf_cstr(&b));
+	cr_assert_null(strstr(buf_cstr(&b), "tOkEn"));
+	awsconfig_free(cfg);
+	buf_cleanup(&b);
+	unlink(c);
+	unlink(k);
+	rmdir(dir);
+	free(c);
+	free(k);
 }
