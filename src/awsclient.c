@@ -49,6 +49,9 @@ struct awsclient {
 	bool			 own_http;
 	struct creds_provider	*creds;
 	const struct clock_ops	*clock;
+	void			(*on_retry)(void *,
+				    const struct awsclient_retry *);
+	void			*on_retry_ctx;
 
 	int64_t			 skew_s;	/* service time - our time */
 	int			 quota;
@@ -173,6 +176,8 @@ awsclient_new(const struct awsclient_config *cfg, struct http_ops *http,
 	else
 		c->endpoint = xasprintf("https://%s.%s.amazonaws.com",
 		    c->service, c->region);
+	c->on_retry = cfg->on_retry;
+	c->on_retry_ctx = cfg->on_retry_ctx;
 	c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts :
 	    AWSCLIENT_DEFAULT_ATTEMPTS;
 	c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ?
@@ -678,6 +683,28 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 		delay = a.outcome == AWSCLIENT_SKEWED ? 0 :
 		    awsclient_backoff_ms(c, a.outcome, n - 1);
 		LOG_DEBUG("%s: retrying in %lld ms", op, (long long)delay);
+		if (c->on_retry != NULL) {
+			struct awsclient_retry r;
+			char why[sizeof a.err.aws_type];
+
+			if (a.outcome == AWSCLIENT_THROTTLED)
+				snprintf(why, sizeof why, "throttling");
+			else if (a.outcome == AWSCLIENT_SKEWED)
+				snprintf(why, sizeof why, "a clock skew");
+			else if (a.err.aws_type[0] != '\0')
+				snprintf(why, sizeof why, "%s", a.err.aws_type);
+			else if (a.err.http_status > 0)
+				snprintf(why, sizeof why, "HTTP %d",
+				    a.err.http_status);
+			else
+				snprintf(why, sizeof why, "a network error");
+			r.op = op;
+			r.attempt = n + 1;
+			r.max_attempts = c->max_attempts;
+			r.reason = why;
+			r.delay_ms = delay;
+			c->on_retry(c->on_retry_ctx, &r);
+		}
 		if (delay > 0 &&
 		    c->clock->sleep_ms(c->clock->ctx, delay) != 0) {
 			awsclient_fail(err, &a, ERR_CANCELLED,

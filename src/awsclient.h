@@ -13,6 +13,16 @@
 #include "err.h"
 #include "http.h"
 
+/* A retry about to wait, for whoever shows progress. */
+struct awsclient_retry {
+	const char	*op;		/* "Query" */
+	int		 attempt;	/* the one that comes after the wait */
+	int		 max_attempts;
+	const char	*reason;	/* "throttling", the error's type, or
+					   "a network error" */
+	int64_t		 delay_ms;
+};
+
 struct awsclient_config {
 	/* "https://dynamodb.eu-west-1.amazonaws.com";
 	 * NULL: "https://SERVICE.REGION.amazonaws.com" */
@@ -25,6 +35,11 @@ struct awsclient_config {
 	long		 timeout_ms;		/* 0: 60 s */
 	const char	*ca_bundle;	/* for the transport made when http is
 					   NULL; NULL: the system bundle */
+	/* Told before each wait to retry, on the calling thread; NULL:
+	 * nobody. The wait itself is the clock's sleep_ms, which a caller
+	 * can make cancellable. */
+	void		(*on_retry)(void *ctx, const struct awsclient_retry *);
+	void		*on_retry_ctx;
 };
 
 struct awsclient;

@@ -136,7 +136,9 @@ session_open(struct session *s, const struct session_options *opt,
 	ac.max_attempts = max_attempts;
 	ac.connect_timeout_ms = 5000;
 	ac.timeout_ms = 60000;
-	s->client = awsclient_new(&ac, s->http, s->creds, NULL);
+	ac.on_retry = opt->on_retry;
+	ac.on_retry_ctx = opt->on_retry_ctx;
+	s->client = awsclient_new(&ac, s->http, s->creds, opt->clock);
 	s->store = store_dynamodb_new(s->client);
 	session_open_repo(s, p, table);
 	return 0;

@@ -31,6 +31,12 @@ struct session_options {
 	 * told. The CLI prints to stderr; the TUI shows it. */
 	void		(*warn)(void *ctx, const char *msg);
 	void		*warn_ctx;
+	/* For DynamoDB requests: told before each wait to retry, and the
+	 * clock whose sleep_ms is that wait (the TUI's is cancellable).
+	 * NULL: nobody told; the system clock. */
+	void		(*on_retry)(void *ctx, const struct awsclient_retry *);
+	void		*on_retry_ctx;
+	const struct clock_ops *clock;
 };
 
 struct session {

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +60,10 @@ struct worker {
 	struct worker_event	**ev;		/* a FIFO: ev[evhead..nev) */
 	size_t			 evhead, nev, evcap;
 	int			 fds[2];	/* wake-up pipe */
+
+	/* The clock of the session's client: the system's, but for a sleep
+	 * that a cancel of the running job (or worker_free) cuts short. */
+	struct clock_ops	 clock;
 
 	/* The worker thread's alone. */
 	struct session		 session;
@@ -267,6 +273,75 @@ worker_store_execute(struct store *st, const struct request *rq,
 	return store_execute(w->session.store, rq, rs, e);
 }
 
+/* clock_ops.now and the others: the system clock's. */
+static void
+worker_clock_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	clock_system()->now(clock_system()->ctx, ts);
+}
+
+static int64_t
+worker_clock_monotonic_ms(void *ctx)
+{
+	(void)ctx;
+	return clock_system()->monotonic_ms(clock_system()->ctx);
+}
+
+static uint32_t
+worker_clock_random(void *ctx)
+{
+	(void)ctx;
+	return clock_system()->random(clock_system()->ctx);
+}
+
+/* clock_ops.sleep_ms: a wait to retry, which worker_cancel of the
+ * running job and worker_free end early (non-zero). */
+static int
+worker_clock_sleep_ms(void *ctx, int64_t ms)
+{
+	struct worker *w = ctx;
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(ms / 1000);
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->lock);
+	while (!w->quit && (w->current == NULL || !w->current->cancelled)) {
+		rc = pthread_cond_timedwait(&w->cond, &w->lock, &until);
+		if (rc == ETIMEDOUT)
+			break;
+	}
+	rc = w->quit || (w->current != NULL && w->current->cancelled);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* session_options.on_retry: tell the UI, which shows it and lets the
+ * person cancel the wait. */
+static void
+worker_on_retry(void *ctx, const struct awsclient_retry *r)
+{
+	struct worker *w = ctx;
+	struct worker_event *ev;
+
+	pthread_mutex_lock(&w->lock);
+	if (w->current != NULL) {
+		ev = worker_event_new(WE_RETRY, w->current);
+		ev->attempt = r->attempt;
+		ev->max_attempts = r->max_attempts;
+		snprintf(ev->reason, sizeof ev->reason, "%s", r->reason);
+		ev->delay_ms = (long long)r->delay_ms;
+		worker_post_locked(w, ev);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
 /* The wrapper store frees nothing: the session owns the real one. */
 static void
 worker_store_free(struct store *st)
@@ -302,6 +377,11 @@ worker_new(struct err *e)
 	w->next_id = 1;
 	w->store.base.ops = &worker_store_ops;
 	w->store.w = w;
+	w->clock.now = worker_clock_now;
+	w->clock.monotonic_ms = worker_clock_monotonic_ms;
+	w->clock.sleep_ms = worker_clock_sleep_ms;
+	w->clock.random = worker_clock_random;
+	w->clock.ctx = w;
 	/* Signals belong to the UI thread: the new thread inherits a mask
 	 * that blocks them, but for the faults, which must reach their
 	 * handlers (blocked, the kernel kills the process outright). */
@@ -571,6 +651,9 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	memset(&so, 0, sizeof so);
 	so.profiles_dir = j->profiles_dir;
 	so.profile = j->profile;
+	so.clock = &w->clock;
+	so.on_retry = worker_on_retry;
+	so.on_retry_ctx = w;
 	if (session_open(&w->session, &so, e) == -1) {
 		session_close(&w->session);
 		return -1;

@@ -76,6 +76,8 @@ struct worker_job {
 enum worker_event_type {
 	WE_PAGE,	/* items of a list: a batch in order */
 	WE_PAUSED,	/* a list has more pages and waits for demand */
+	WE_RETRY,	/* a request failed and waits to be tried again;
+			   worker_cancel ends the wait (and the job) */
 	WE_DONE		/* the job is over: rc, err and its results */
 };
 
@@ -101,6 +103,12 @@ struct worker_event {
 	 * stored now (NULL when it is gone or could not be read). Owned. */
 	struct content		*item;
 	size_t			 deleted;	/* DELETE */
+	/* RETRY: the attempt that comes after the wait, of how many, why,
+	 * and how long the wait is. */
+	int			 attempt;
+	int			 max_attempts;
+	char			 reason[64];
+	long long		 delay_ms;
 	/* OPEN: what the session resolved (owned). */
 	char			*endpoint;
 	char			*region;

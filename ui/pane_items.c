@@ -217,6 +217,8 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 			ui_error_err(ui, "list", &ev->err);
 		}
 		break;
+	case WE_RETRY:		/* shown by the UI itself */
+		break;
 	}
 }
 

@@ -466,6 +466,18 @@ tui_event(struct ui *ui, struct worker_event *ev)
 {
 	struct pane *p = ev->owner;
 
+	if (ev->type == WE_RETRY) {
+		/* Whoever asked, the person sees the wait and may end it. */
+		ui->retry_job = ev->job;
+		ui_note(ui, "retrying (%d/%d) after %s in %.1f s; Esc cancels",
+		    ev->attempt, ev->max_attempts, ev->reason,
+		    (double)ev->delay_ms / 1000.0);
+		worker_event_free(ev);
+		ui->dirty = true;
+		return;
+	}
+	if (ev->type == WE_DONE && ev->job == ui->retry_job)
+		ui->retry_job = 0;
 	if (p == NULL) {
 		if (ev->type == WE_DONE && ev->job_type == WJ_OPEN)
 			tui_open_done(ui, ev);
@@ -855,6 +867,13 @@ tui_key(struct ui *ui, int key, bool more)
 	if (cmdline_active()) {
 		cmdline_key(key, more);
 		ui->dirty = true;
+		return;
+	}
+	if (key == UI_KEY_ESC && ui->retry_job != 0) {
+		/* Esc first ends a wait to retry: the job ends cancelled. */
+		ui_cancel(ui, ui->retry_job);
+		ui->retry_job = 0;
+		ui_note(ui, "cancelled: no more attempts");
 		return;
 	}
 	if (ui->msg != NULL && !ui->msg_error)

@@ -125,6 +125,8 @@ struct ui {
 
 	char			*msg;		/* message line, or NULL */
 	bool			 msg_error;
+	unsigned long		 retry_job;	/* waiting to retry: Esc
+						   cancels it; 0: none */
 
 	struct pane		*prompt_pane;	/* the open prompt's */
 	ui_prompt_fn		 prompt_fn;

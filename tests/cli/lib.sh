@@ -30,6 +30,7 @@ if [ ! -x "$DYNREPO_BIN" ]; then
 	exit 0
 fi
 
+T_CLI_LIB=1
 T_NUM=0
 T_TABLES=0
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/dynrepo-cli.XXXXXX") || {

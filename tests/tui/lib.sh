@@ -14,7 +14,10 @@
 #	screen_has 'text'			# a check on the screen now
 #	tui_stop				# Q, then a clean exit
 
-. "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+# Sourced after tests/fault/lib.sh (which brings tests/cli/lib.sh), the
+# fault proxy is stopped at the end too.
+[ -n "${T_CLI_LIB:-}" ] ||
+    . "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "1..0 # SKIP tmux is not installed"
@@ -29,7 +32,8 @@ TUI_STATE=$T_TMP/state
 mkdir -p "$TUI_PROFDIR" "$TUI_STATE"
 # The tmux server always goes, whatever way the script ends.
 trap 'tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1
-rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"; rm -rf "$T_TMP"' EXIT
+rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK"
+command -v proxy_stop >/dev/null 2>&1 && proxy_stop; rm -rf "$T_TMP"' EXIT
 
 # tmux on the test's private server.
 tm()

@@ -445,6 +445,56 @@ Test(awsclient, throttling_gives_up)
 	buf_cleanup(&out);
 }
 
+/* on_retry: what the TUI shows, before each wait. */
+static char retry_seen[256];
+
+static void
+note_retry(void *ctx, const struct awsclient_retry *r)
+{
+	size_t len = strlen(retry_seen);
+
+	(void)ctx;
+	snprintf(retry_seen + len, sizeof retry_seen - len, "%s %d/%d %s "
+	    "%lld;", r->op, r->attempt, r->max_attempts, r->reason,
+	    (long long)r->delay_ms);
+}
+
+Test(awsclient, on_retry_before_each_wait)
+{
+	static const struct fake_reply s[] = {
+		{ FAKE_ANSWER, 400, throttle_body, NULL, NULL },
+		{ FAKE_ANSWER, 503, "Service Unavailable", NULL, NULL },
+		{ FAKE_ANSWER, 200, "{}", NULL, NULL },
+	};
+	struct awsclient_config cfg = {
+		.endpoint = "https://dynamodb.eu-west-1.amazonaws.com",
+		.region = "eu-west-1",
+		.max_attempts = 4,
+		.on_retry = note_retry,
+	};
+	struct buf out = BUF_INIT;
+	struct err e;
+
+	awsclient_free(client);
+	client = awsclient_new(&cfg, &fake_http, creds, &fake_clock);
+	retry_seen[0] = '\0';
+	cr_assert_eq(RUN(s, &out, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(retry_seen, "GetItem 2/4 throttling 500;"
+	    "GetItem 3/4 HTTP 503 50;");
+	cr_assert_eq(fc.nsleeps, 2);
+
+	/* A connection that fails: no status, no type. */
+	static const struct fake_reply s2[] = {
+		{ FAKE_NOT_SENT, 0, NULL, NULL, NULL },
+		{ FAKE_ANSWER, 200, "{}", NULL, NULL },
+	};
+	fh.calls = 0;
+	retry_seen[0] = '\0';
+	cr_assert_eq(RUN(s2, &out, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(retry_seen, "GetItem 2/4 a network error 25;");
+	buf_cleanup(&out);
+}
+
 /* The backoff is capped at 20 seconds. */
 Test(awsclient, backoff_cap)
 {
