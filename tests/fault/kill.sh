@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: ISC
+# kill -9 in the middle of a large put, against the server and against the
+# embedded store: every write the server acknowledged is stored, no item
+# is stored half (each stored item is exactly its input line), the store
+# is left readable, and running the same put again converges on the whole
+# input.
+. "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/fault/lib.sh"
+
+N=30000
+fault_new_table
+node -e 'for (let i = 0; i < Number(process.argv[1]); i++)
+	console.log(JSON.stringify({ partition_ids: ["k"],
+	    content_ids: ["c" + String(i).padStart(6, "0")],
+	    item: { i, name: "item " + i, tags: ["a", "b"],
+	        nested: { x: i % 7, y: "z".repeat(i % 300) } } }));' "$N" \
+    >"$T_TMP/big.jsonl"
+cat >>"$T_PROFDIR/cli.ini" <<EOF
+
+[repository lk]
+table            = kill-table
+endpoint         = local:$T_TMP/kill.db
+partition_prefix = content
+partition_name   = film_actor
+content_type     = film_actor
+EOF
+
+# Start `put $*` from big.jsonl in the background as the process itself
+# (so that kill hits dynrepo, not a shell), with the request log on.
+put_bg()
+{
+	rm -f "$T_TMP/put.log"
+	DYNREPO_LOG=$T_TMP/put.log "$DYNREPO_BIN" --profiles "$T_PROFDIR" put \
+	    "$@" <"$T_TMP/big.jsonl" >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
+	PUT_PID=$!
+}
+
+# Wait until the log shows at least $1 answered BatchWriteItem requests
+# (at most 60 s), then kill -9 the put.
+kill_after_acks()
+{
+	i=0
+	while [ $i -lt 600 ]; do
+		n=$(grep -c 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' \
+		    "$T_TMP/put.log" 2>/dev/null)
+		[ "${n:-0}" -ge "$1" ] && break
+		kill -0 "$PUT_PID" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$PUT_PID" 2>/dev/null
+	wait "$PUT_PID" 2>/dev/null
+	KILL_RC=$?
+}
+
+# Compare what a profile's partition k holds with the input: each stored
+# item must be exactly its input line (version 1); prints the count.
+# $1: the file of `list` output; $2: "all" when every line must be there.
+check_stored()
+{
+	node -e '
+	const fs = require("fs");
+	const want = new Map();
+	for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n"))
+		if (l !== "") {
+			const o = JSON.parse(l);
+			want.set(o.content_ids[0], o);
+		}
+	const seen = new Set();
+	let bad = 0;
+	for (const l of fs.readFileSync(process.argv[2], "utf8").split("\n")) {
+		if (l === "")
+			continue;
+		const o = JSON.parse(l);
+		const id = o.content_ids[0];
+		const w = want.get(id);
+		if (w === undefined || seen.has(id) ||
+		    JSON.stringify(o.item) !== JSON.stringify(w.item) ||
+		    o.current_version !== 1) {
+			if (bad++ < 5)
+				console.error("wrong: " + l.slice(0, 200));
+		}
+		seen.add(id);
+	}
+	if (process.argv[3] === "all" && seen.size !== want.size)
+		console.error("only " + seen.size + " of " + want.size);
+	console.log(seen.size);
+	process.exit(bad > 0 || (process.argv[3] === "all" &&
+	    seen.size !== want.size) ? 1 : 0);' \
+	    "$T_TMP/big.jsonl" "$1" "${2:-}" 2>>"$T_DIAG"
+}
+
+# ---- the server --------------------------------------------------------------
+t_begin
+put_bg $RW
+kill_after_acks 100
+[ "$KILL_RC" = 137 ] ||
+    fail "the put was not killed mid-way (status $KILL_RC); make N larger"
+acked=$(grep -c 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' \
+    "$T_TMP/put.log")
+dr list $RW --partition k >"$T_TMP/stored" 2>"$T_TMP/list.err" ||
+    fail "list after the kill failed: $(head -c 300 "$T_TMP/list.err")"
+n=$(check_stored "$T_TMP/stored") || fail "an item is stored wrong"
+# Each answered request acknowledged 25 items (dynalite processes all).
+[ "${n:-0}" -ge $((acked * 25)) ] ||
+    fail "$acked acknowledged requests (= $((acked * 25)) items), $n stored"
+[ "${n:-0}" -lt "$N" ] || fail "all $N were stored: nothing was cut short"
+t_end "kill -9 during a put to the server: every acknowledged item stored, each whole"
+
+t_begin
+run_in "$T_TMP/big.jsonl" dr put $RW
+check_rc 0
+dr list $RW --partition k >"$T_TMP/stored"
+n=$(check_stored "$T_TMP/stored" all) || fail "the second put did not converge"
+[ "$n" = "$N" ] || fail "$n items after the second put"
+t_end "the same put again converges on all $N items"
+
+# ---- the embedded store ------------------------------------------------------
+t_begin
+run dr create-table -p lk
+check_rc 0
+put_bg -p lk
+# The embedded store logs no HTTP: wait for rows instead, then kill.
+i=0
+while [ $i -lt 600 ]; do
+	[ "$(stat -c %s "$T_TMP/kill.db-wal" 2>/dev/null || echo 0)" \
+	    -gt 2000000 ] && break
+	kill -0 "$PUT_PID" 2>/dev/null || break
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -9 "$PUT_PID" 2>/dev/null
+wait "$PUT_PID" 2>/dev/null
+KILL_RC=$?
+[ "$KILL_RC" = 137 ] ||
+    fail "the put to the embedded store was not killed mid-way (status $KILL_RC)"
+dr list -p lk --partition k >"$T_TMP/stored" 2>"$T_TMP/list.err" ||
+    fail "the store cannot be read after the kill: $(head -c 300 "$T_TMP/list.err")"
+n=$(check_stored "$T_TMP/stored") || fail "an item is stored wrong"
+[ "${n:-0}" -gt 0 ] || fail "nothing was stored before the kill"
+[ "${n:-0}" -lt "$N" ] || fail "all $N were stored: nothing was cut short"
+t_end "kill -9 during a put to the embedded store: it opens, each stored item whole ($n stored)"
+
+t_begin
+run_in "$T_TMP/big.jsonl" dr put -p lk
+check_rc 0
+dr list -p lk --partition k >"$T_TMP/stored"
+n=$(check_stored "$T_TMP/stored" all) || fail "the second put did not converge"
+[ "$n" = "$N" ] || fail "$n items after the second put"
+t_end "the same put again converges on all $N items in the embedded store"
+
+t_done
