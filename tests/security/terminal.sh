@@ -128,4 +128,40 @@ check_rc 1
 check_inert "$OUT" "check's report"
 t_end "check's report quotes ids with escape sequences escaped"
 
+# ---- the browser -------------------------------------------------------------
+# The same items on a real terminal (tmux): the title stays, no clipboard
+# buffer appears, the screen shows the sequences as text, and the program
+# leaves the terminal as it found it.
+. "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/tui/lib.sh"
+
+tui_profile hostile "partitions = t, u"
+t_begin
+tui_start -p hostile
+wait_for "hostile: partitions" 10 || fail "the partitions pane did not open"
+title0=$(pane_fmt pane_title)
+keys Enter
+wait_for "items of t" 10 || fail "the items of t did not open"
+screen_has 'id\x1b]0;id\x07'
+keys Down Enter
+wait_for '"title": "\u001b]0;pwned\u0007"' 10 ||
+    fail "the item view does not show the title sequence as text"
+screen_has '"cursor": "\u001b[2J\u001b[H'
+keys Escape Escape Down Enter
+wait_for "items of u" 10 || fail "the items of u did not open"
+screen_has '\x1b]0;attr\x07'
+tm capture-pane -p -e -t "$TUI_T" >"$T_TMP/raw"
+check_js '
+const t = require("fs").readFileSync(process.argv[1], "utf8");
+for (const s of ["]0;", "]2;", "]52;", "]8;", "[?1049h", "\u009b",
+    "\u009d", "\u202e"])
+	if (t.includes("\u001b" + s) || (s.length === 1 && t.includes(s)))
+		throw new Error("a raw " + JSON.stringify(s) + " reached the screen");
+' "$T_TMP/raw"
+[ "$(pane_fmt pane_title)" = "$title0" ] ||
+    fail "the pane title changed: $(pane_fmt pane_title)"
+tm list-buffers >"$T_TMP/buffers" 2>/dev/null
+[ ! -s "$T_TMP/buffers" ] || fail "a clipboard buffer appeared: $(head -c 200 "$T_TMP/buffers")"
+tui_stop
+t_end "the browser shows escape sequences in values and names as text; title, clipboard and terminal modes unchanged"
+
 t_done
