@@ -10,6 +10,7 @@
 #include "creds.h"
 #include "err.h"
 #include "http.h"
+#include "journal.h"
 #include "profile.h"
 #include "repo.h"
 #include "schema.h"
@@ -26,6 +27,10 @@ struct session_options {
 	 * creds_prompt_tty; the TUI must not (curses owns the terminal). */
 	creds_prompt_fn	 mfa_prompt;
 	void		*mfa_ctx;
+	/* The journal of writes: on unless no_journal; journal_path NULL is
+	 * the default file under $XDG_STATE_HOME/dynrepo. */
+	bool		 no_journal;
+	const char	*journal_path;
 };
 
 struct session {
@@ -38,6 +43,7 @@ struct session {
 	struct store		*store;
 	struct repo		*repo;
 	struct schema		*schema;	/* the profile's model, or NULL */
+	struct journal		*journal;	/* NULL when turned off */
 	char			*endpoint;	/* as resolved */
 	char			*region;
 };

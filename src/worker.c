@@ -587,6 +587,7 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	rc.consistent_reads = p->consistent_reads;
 	rc.read_only = p->read_only;
 	rc.name = p->name;
+	rc.journal = w->session.journal;
 	w->repo = repo_new(&rc, &w->store.base, NULL);
 	done->endpoint = xstrdup(w->session.endpoint);
 	done->region = xstrdup(w->session.region);
