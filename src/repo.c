@@ -92,6 +92,12 @@ repo_name(const struct repo *r)
 	return r->name;
 }
 
+bool
+repo_read_only(const struct repo *r)
+{
+	return r->read_only;
+}
+
 struct journal *
 repo_journal(const struct repo *r)
 {

@@ -41,6 +41,8 @@ struct store	*repo_store(const struct repo *);	/* borrowed */
 const char	*repo_table(const struct repo *);	/* borrowed */
 /* The profile's name (or the table's); borrowed. */
 const char	*repo_name(const struct repo *);
+/* Whether every write refuses (the profile's read_only). */
+bool		 repo_read_only(const struct repo *);
 /* The journal of the config, or NULL; borrowed. */
 struct journal	*repo_journal(const struct repo *);
 

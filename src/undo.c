@@ -299,6 +299,10 @@ undo_last(struct repo *r, const struct undo_options *opt,
 	size_t nws = opt->count > 0 ? opt->count : 1, i, k;
 	int rc = 0;
 
+	/* Refused before the journal is read, as every write is. */
+	if (repo_read_only(r))
+		return err_set(e, ERR_READ_ONLY, "profile %s is read-only: "
+		    "nothing was written", repo_name(r));
 	if (undo_list(r, &ws, &nws, e) == -1)
 		return -1;
 	if (nws == 0)
