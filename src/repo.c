@@ -1372,10 +1372,9 @@ repo_restore(struct repo *r, const struct value *key,
 		err_set(e, ERR_CONFLICT, "the item changed after the write "
 		    "being undone (its _object_version or _timestamp, or its "
 		    "existence, differs): nothing was written");
-	if (rc == 0 && r->journal != NULL) {
+	/* Queued only: the caller flushes a run of restores at once. */
+	if (rc == 0 && r->journal != NULL)
 		repo_journal_add(r, key, rs.item, item);
-		rc = repo_journal_finish(r, rc, e);
-	}
 	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc;

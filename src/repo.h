@@ -183,8 +183,9 @@ int	 repo_get_keys(struct repo *, struct value *const *keys, size_t n,
  * is NULL) only if the stored item is still expect: when expect is NULL,
  * only if there is no item; otherwise only if it exists with expect's
  * _object_version and _timestamp (each attribute_not_exists when expect
- * has none). Journaled as operation "undo". A failed condition is
- * ERR_CONFLICT and writes nothing.
+ * has none). Its journal entry (operation "undo") is queued, not yet
+ * appended: the caller calls journal_flush after a run of restores (one
+ * fsync for many). A failed condition is ERR_CONFLICT and writes nothing.
  */
 int	 repo_restore(struct repo *, const struct value *key,
 	     const struct value *expect, const struct value *item,

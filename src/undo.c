@@ -13,6 +13,7 @@
 
 #define UNDO_VERSION	"_object_version"
 #define UNDO_TIMESTAMP	"_timestamp"
+#define UNDO_FLUSH	25	/* restores per journal append */
 
 /* The items of one write as stored now, one per distinct key. */
 struct undo_state {
@@ -245,7 +246,13 @@ undo_apply(struct repo *r, const struct undo_item *plan, size_t n,
 		rc = repo_restore(r, je->key, je->after, je->before, e);
 		if (rc == 0)
 			done++;
+		/* One journal append and fsync per UNDO_FLUSH restores. */
+		if (rc == 0 && done % UNDO_FLUSH == 0)
+			rc = journal_flush(j, e);
 	}
+	/* What was restored is journaled even when a later item failed. */
+	if (journal_flush(j, rc == 0 ? e : NULL) == -1)
+		rc = -1;
 	journal_group_end(j);
 	if (rc != 0 && done > 0)
 		err_prefix(e, "%zu item%s restored, then: ", done,
