@@ -222,16 +222,6 @@ journal_discard(struct journal *j)
 
 static const char *const journal_items[] = { "key", "before", "after", NULL };
 
-/* A string member, copied; NULL when absent or not a string. */
-static char *
-journal_member(const struct value *m, const char *name)
-{
-	const struct value *v = value_map_get(m, name);
-
-	return v != NULL && v->type == VT_S ? xstrndup(v->u.str.ptr,
-	    v->u.str.len) : NULL;
-}
-
 struct journal_entry *
 journal_entry_parse(const char *line, size_t len, struct err *e)
 {
@@ -243,11 +233,11 @@ journal_entry_parse(const char *line, size_t len, struct err *e)
 		return NULL;
 	je = xcalloc(1, sizeof *je);
 	if (tree->type == VT_M) {
-		je->time = journal_member(tree, "time");
-		je->id = journal_member(tree, "id");
-		je->operation = journal_member(tree, "operation");
-		je->profile = journal_member(tree, "profile");
-		je->table = journal_member(tree, "table");
+		je->time = value_map_strdup(tree, "time");
+		je->id = value_map_strdup(tree, "id");
+		je->operation = value_map_strdup(tree, "operation");
+		je->profile = value_map_strdup(tree, "profile");
+		je->table = value_map_strdup(tree, "table");
 		seq = value_map_get(tree, "seq");
 		if (seq != NULL && seq->type == VT_N)
 			je->seq = strtol(seq->u.str.ptr, NULL, 10);

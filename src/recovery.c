@@ -178,16 +178,6 @@ out:
 	return rc;
 }
 
-/* A string member, copied, or NULL. */
-static char *
-recovery_member(const struct value *m, const char *name)
-{
-	const struct value *v = value_map_get(m, name);
-
-	return v != NULL && v->type == VT_S ? xstrndup(v->u.str.ptr,
-	    v->u.str.len) : NULL;
-}
-
 /* Parse one file's text. */
 static struct recovery *
 recovery_parse(const char *text, size_t len, const char *id, struct err *e)
@@ -205,11 +195,11 @@ recovery_parse(const char *text, size_t len, const char *id, struct err *e)
 	}
 	rec = recovery_new();
 	rec->id = xstrdup(id);
-	rec->profile = recovery_member(tree, "profile");
-	rec->time = recovery_member(tree, "time");
-	rec->table = recovery_member(tree, "table");
-	rec->reason = recovery_member(tree, "reason");
-	rec->text = recovery_member(tree, "text");
+	rec->profile = value_map_strdup(tree, "profile");
+	rec->time = value_map_strdup(tree, "time");
+	rec->table = value_map_strdup(tree, "table");
+	rec->reason = value_map_strdup(tree, "reason");
+	rec->text = value_map_strdup(tree, "text");
 	v = value_map_get(tree, "base_version");
 	if (v != NULL && v->type == VT_N)
 		rec->base_version = strtoll(v->u.str.ptr, NULL, 10);

@@ -607,3 +607,12 @@ value_canonical_numbers(struct value **slot)
 		break;
 	}
 }
+
+char *
+value_map_strdup(const struct value *m, const char *name)
+{
+	const struct value *v = value_map_get(m, name);
+
+	return v != NULL && v->type == VT_S ? xstrndup(v->u.str.ptr,
+	    v->u.str.len) : NULL;
+}

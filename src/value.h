@@ -95,6 +95,8 @@ void		 value_map_reserve(struct value *m, size_t n);
 struct value	*value_map_get(const struct value *m, const char *name);
 struct value	*value_map_getn(const struct value *m, const char *name,
 		     size_t len);
+/* A copy of the S member name of m; NULL when absent or not an S. */
+char		*value_map_strdup(const struct value *m, const char *name);
 /* Remove and return (caller owns); NULL when absent or m is not a map. */
 struct value	*value_map_take(struct value *m, const char *name);
 /* Append to a list or set; takes ownership of v. Sets do not check
