@@ -334,6 +334,7 @@ journal_read_back(const char *path, journal_line_fn fn, void *ctx,
 struct journal_collect {
 	const char		*profile;
 	const char		*table;
+	struct buf		 needle;	/* ,"profile":P,"table":T, */
 	struct journal_write	*groups;
 	char			**ids;
 	bool			*complete;
@@ -358,6 +359,10 @@ journal_collect_line(void *ctx, const char *line, size_t len)
 	struct journal_entry *je;
 	size_t i;
 
+	/* Lines of other profiles and tables are passed over unparsed:
+	 * journal_add writes these two members next to each other. */
+	if (memmem(line, len, c->needle.data, c->needle.len) == NULL)
+		return 0;
 	je = journal_entry_parse(line, len, NULL);
 	if (je == NULL)
 		return 0;
@@ -405,7 +410,11 @@ journal_last_writes(const char *path, const char *profile, const char *table,
 	c.groups = xcalloc(c.want, sizeof *c.groups);
 	c.ids = xcalloc(c.want, sizeof *c.ids);
 	c.complete = xcalloc(c.want, sizeof *c.complete);
+	journal_add_string(&c.needle, "profile", profile);
+	journal_add_string(&c.needle, "table", table);
+	buf_addc(&c.needle, ',');
 	rc = journal_read_back(path, journal_collect_line, &c, e);
+	buf_cleanup(&c.needle);
 	for (i = 0; i < c.want; i++)
 		free(c.ids[i]);
 	free(c.ids);
