@@ -336,19 +336,38 @@ struct journal_collect {
 	const char		*table;
 	struct buf		 needle;	/* ,"profile":P,"table":T, */
 	struct journal_write	*groups;
+	size_t			*caps;
 	char			**ids;
 	bool			*complete;
 	size_t			 n, want;
 };
 
-/* Put an entry in front of its group (the file is read backwards). */
+/* Add an entry to its group, newest first as the file is read; the
+ * groups are turned around at the end. */
 static void
-journal_collect_prepend(struct journal_write *g, struct journal_entry *je)
+journal_collect_add(struct journal_write *g, size_t *cap,
+    struct journal_entry *je)
 {
-	g->entries = xreallocarray(g->entries, g->n + 1, sizeof *g->entries);
-	memmove(g->entries + 1, g->entries, g->n * sizeof *g->entries);
-	g->entries[0] = je;
-	g->n++;
+	if (g->n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		g->entries = xreallocarray(g->entries, *cap,
+		    sizeof *g->entries);
+	}
+	g->entries[g->n++] = je;
+}
+
+/* Oldest first. */
+static void
+journal_collect_reverse(struct journal_write *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n / 2; i++) {
+		struct journal_entry *t = g->entries[i];
+
+		g->entries[i] = g->entries[g->n - 1 - i];
+		g->entries[g->n - 1 - i] = t;
+	}
 }
 
 /* journal_line_fn: keep the entries of the first `want` ids. */
@@ -384,7 +403,7 @@ journal_collect_line(void *ctx, const char *line, size_t len)
 	}
 	if (je->seq == 0)
 		c->complete[i] = true;
-	journal_collect_prepend(&c->groups[i], je);
+	journal_collect_add(&c->groups[i], &c->caps[i], je);
 	/* Done when every wanted write has been read back to its first
 	 * entry (writes of other processes may sit in between). */
 	if (c->n < c->want)
@@ -413,11 +432,15 @@ journal_last_writes(const char *path, const char *profile, const char *table,
 	journal_add_string(&c.needle, "profile", profile);
 	journal_add_string(&c.needle, "table", table);
 	buf_addc(&c.needle, ',');
+	c.caps = xcalloc(c.want, sizeof *c.caps);
 	rc = journal_read_back(path, journal_collect_line, &c, e);
 	buf_cleanup(&c.needle);
-	for (i = 0; i < c.want; i++)
+	for (i = 0; i < c.want; i++) {
+		journal_collect_reverse(&c.groups[i]);
 		free(c.ids[i]);
+	}
 	free(c.ids);
+	free(c.caps);
 	free(c.complete);
 	if (rc == -1) {
 		journal_writes_free(c.groups, c.want);

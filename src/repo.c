@@ -1304,7 +1304,7 @@ repo_update(struct repo *r, const struct ids *partition,
 }
 
 int
-repo_get_keys(struct repo *r, struct value *const *keys, size_t n,
+repo_get_keys(struct repo *r, const struct value *const *keys, size_t n,
     repo_each_fn fn, void *ctx, struct err *e)
 {
 	struct value **chunk;

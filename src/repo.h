@@ -175,8 +175,8 @@ int	 repo_scan(struct repo *, int segment, int total_segments,
 /* Read stored items by their keys (M values, borrowed; no duplicates),
  * consistently, BatchGetItem in chunks of 100. Missing keys are not
  * delivered. */
-int	 repo_get_keys(struct repo *, struct value *const *keys, size_t n,
-	     repo_each_fn, void *ctx, struct err *);
+int	 repo_get_keys(struct repo *, const struct value *const *keys,
+	     size_t n, repo_each_fn, void *ctx, struct err *);
 
 /*
  * The conditional write of an undo: put item (or delete the key when item

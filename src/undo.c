@@ -15,12 +15,22 @@
 #define UNDO_TIMESTAMP	"_timestamp"
 #define UNDO_FLUSH	25	/* restores per journal append */
 
-/* The items of one write as stored now, one per distinct key. */
+/* A key's identity: its attributes' bytes, in the order of the first key. */
+struct undo_keyref {
+	char	*text;
+	size_t	 len;
+	size_t	 index;		/* into keys */
+};
+
+/* The items of one write as stored now, one per distinct key, found
+ * by binary search (a write may hold tens of thousands of items). */
 struct undo_state {
-	struct value	**keys;		/* borrowed from the entries */
-	struct value	**current;	/* owned, NULL: no item */
-	const struct value **sim;	/* the simulated state, borrowed */
-	size_t		  n;
+	const struct value	 *names;	/* a key: names and order */
+	const struct value	**keys;		/* borrowed from the entries */
+	struct value		**current;	/* owned, NULL: no item */
+	const struct value	**sim;		/* simulated state, borrowed */
+	struct undo_keyref	 *index;	/* sorted by text */
+	size_t			  n;
 };
 
 const char *
@@ -56,16 +66,56 @@ undo_key_text(const struct value *key)
 	return buf_detach(&b, NULL);
 }
 
-/* The index of key in the state; n when absent. */
-static size_t
-undo_state_find(const struct undo_state *st, const struct value *key)
+/* The identity of item's key: type, length and bytes of each key
+ * attribute named by names. */
+static void
+undo_key_bytes(const struct value *names, const struct value *item,
+    struct buf *b)
 {
 	size_t i;
 
-	for (i = 0; i < st->n; i++)
-		if (value_equal(st->keys[i], key))
-			return i;
-	return st->n;
+	buf_reset(b);
+	for (i = 0; i < names->u.map.len; i++) {
+		const struct value_member *m = &names->u.map.items[i];
+		const struct value *v = value_map_getn(item, m->name,
+		    m->name_len);
+
+		if (v == NULL || (v->type != VT_S && v->type != VT_N &&
+		    v->type != VT_B)) {
+			buf_addc(b, '-');
+			continue;
+		}
+		buf_printf(b, "%d:%zu:", (int)v->type, v->u.str.len);
+		buf_add(b, v->u.str.ptr, v->u.str.len);
+	}
+}
+
+static int
+undo_keyref_cmp(const void *a, const void *b)
+{
+	const struct undo_keyref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->text, y->text, n);
+
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The index of item's key in the state; n when absent. */
+static size_t
+undo_state_find(const struct undo_state *st, const struct value *item)
+{
+	struct buf b = BUF_INIT;
+	struct undo_keyref want, *got;
+
+	undo_key_bytes(st->names, item, &b);
+	want.text = b.data != NULL ? b.data : (char *)"";
+	want.len = b.len;
+	got = st->n == 0 ? NULL : bsearch(&want, st->index, st->n,
+	    sizeof *st->index, undo_keyref_cmp);
+	buf_cleanup(&b);
+	return got != NULL ? got->index : st->n;
 }
 
 /* repo_each_fn: the stored item of a key. */
@@ -73,21 +123,11 @@ static int
 undo_state_each(void *ctx, struct content *c)
 {
 	struct undo_state *st = ctx;
-	size_t i;
+	size_t i = undo_state_find(st, c->stored);
 
-	for (i = 0; i < st->n; i++) {
-		const struct value *k = st->keys[i];
-		size_t a;
-		bool same = true;
-
-		for (a = 0; a < k->u.map.len && same; a++)
-			same = value_equal(k->u.map.items[a].value,
-			    value_map_get(c->stored, k->u.map.items[a].name));
-		if (same && st->current[i] == NULL) {
-			st->current[i] = c->stored;
-			c->stored = NULL;
-			break;
-		}
+	if (i < st->n && st->current[i] == NULL) {
+		st->current[i] = c->stored;
+		c->stored = NULL;
 	}
 	content_free(c);
 	return 0;
@@ -98,20 +138,37 @@ static int
 undo_state_load(struct repo *r, const struct journal_write *w,
     struct undo_state *st, struct err *e)
 {
+	struct undo_keyref *all;
+	struct buf b = BUF_INIT;
 	size_t i;
 
 	memset(st, 0, sizeof *st);
+	st->names = w->entries[0]->key;
+	all = xcalloc(w->n, sizeof *all);
+	for (i = 0; i < w->n; i++) {
+		undo_key_bytes(st->names, w->entries[i]->key, &b);
+		all[i].text = buf_detach(&b, &all[i].len);
+		all[i].index = i;
+	}
+	qsort(all, w->n, sizeof *all, undo_keyref_cmp);
+	/* One slot per distinct key, in sorted order: index[k].index = k. */
 	st->keys = xcalloc(w->n, sizeof *st->keys);
-	st->current = xcalloc(w->n, sizeof *st->current);
-	st->sim = xcalloc(w->n, sizeof *st->sim);
-	for (i = 0; i < w->n; i++)
-		if (undo_state_find(st, w->entries[i]->key) == st->n)
-			st->keys[st->n++] = w->entries[i]->key;
-	if (repo_get_keys(r, st->keys, st->n, undo_state_each, st, e) == -1)
-		return -1;
-	for (i = 0; i < st->n; i++)
-		st->sim[i] = st->current[i];
-	return 0;
+	st->index = xcalloc(w->n, sizeof *st->index);
+	for (i = 0; i < w->n; i++) {
+		if (st->n > 0 && undo_keyref_cmp(&all[i],
+		    &st->index[st->n - 1]) == 0) {
+			free(all[i].text);
+			continue;
+		}
+		st->keys[st->n] = w->entries[all[i].index]->key;
+		st->index[st->n] = all[i];
+		st->index[st->n].index = st->n;
+		st->n++;
+	}
+	free(all);
+	st->current = xcalloc(st->n ? st->n : 1, sizeof *st->current);
+	st->sim = xcalloc(st->n ? st->n : 1, sizeof *st->sim);
+	return repo_get_keys(r, st->keys, st->n, undo_state_each, st, e);
 }
 
 static void
@@ -119,9 +176,12 @@ undo_state_cleanup(struct undo_state *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++) {
 		value_free(st->current[i]);
+		free(st->index[i].text);
+	}
 	free(st->keys);
+	free(st->index);
 	free(st->current);
 	free(st->sim);
 }
@@ -322,6 +382,8 @@ undo_last(struct repo *r, const struct undo_options *opt,
 		size_t conflicts;
 
 		rc = undo_state_load(r, w, &st, e);
+		for (k = 0; k < st.n; k++)
+			st.sim[k] = st.current[k];
 		if (rc == 0) {
 			conflicts = undo_plan(w, &st, plan);
 			if (conflicts > 0)

@@ -22,7 +22,8 @@ enum undo_action {
 struct undo_item {
 	enum undo_action		 action;
 	const struct journal_entry	*entry;		/* borrowed */
-	char				*detail;	/* CONFLICT: what changed */
+	/* CONFLICT: what changed; NULL otherwise. */
+	char				*detail;
 };
 
 struct undo_options {

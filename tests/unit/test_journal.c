@@ -87,7 +87,8 @@ Test(journal, one_entry_byte_exact_private_file)
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
 	struct value *b = J("{'pk':{'S':'a'},'sk':{'S':'b'},'n':{'N':'1.50'}}");
-	struct value *a = J("{'pk':{'S':'a'},'sk':{'S':'b'},'s':{'SS':['y','x']}}");
+	struct value *a = J("{'pk':{'S':'a'},'sk':{'S':'b'},"
+	    "'s':{'SS':['y','x']}}");
 	struct stat st;
 	struct err e;
 	char *text, *d;
