@@ -13,6 +13,7 @@
 enum { OPT_DRY_RUN = CMD_OPT_FIRST_OWN, OPT_LIST };
 
 #define CMD_UNDO_LIST_DEFAULT	10
+#define CMD_UNDO_SHOW		50	/* items listed per write */
 
 /* Print s with control characters escaped (ids come from the table). */
 static void
@@ -32,11 +33,23 @@ cmd_undo_report(void *ctx, const struct journal_write *w,
 {
 	const bool *dry_run = ctx;
 	const struct journal_entry *first = w->entries[0];
-	size_t i;
+	size_t counts[UNDO_CONFLICT + 1] = { 0 }, i, a;
 
 	printf("%s%s of %s (%zu item%s):\n", *dry_run ? "would undo " :
 	    "undo ", first->operation, first->time, n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		counts[plan[i].action]++;
 	for (i = 0; i < n; i++) {
+		/* A big write: its first items, then the counts. */
+		if (i == CMD_UNDO_SHOW && n > CMD_UNDO_SHOW + 1) {
+			printf("  ... %zu more:", n - i);
+			for (a = 0; a <= UNDO_CONFLICT; a++)
+				if (counts[a] > 0)
+					printf(" %zu %s", counts[a],
+					    undo_action_name(a));
+			fputs(" in all\n", stdout);
+			break;
+		}
 		char *key = undo_key_text(plan[i].entry->key);
 
 		printf("  %-9s ", undo_action_name(plan[i].action));
