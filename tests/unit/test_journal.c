@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "statedir.h"
 #include "store_local.h"
 #include "undo.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 static char dir[64];
@@ -507,4 +509,92 @@ Test(journal, undo_refused_read_only_and_empty)
 	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_READ_ONLY);
 	close_repo();
+}
+
+/* ---- the TUI's :undo through the worker ----------------------------------- */
+
+/* Wait for the WE_DONE of job id. */
+static struct worker_event *
+wait_done(struct worker *w, unsigned long id)
+{
+	struct worker_event *ev;
+	struct pollfd pfd = { .fd = worker_fd(w), .events = POLLIN };
+
+	for (;;) {
+		while ((ev = worker_next(w)) != NULL) {
+			if (ev->type == WE_DONE && ev->job == id)
+				return ev;
+			worker_event_free(ev);
+		}
+		cr_assert_geq(poll(&pfd, 1, 10000), 1, "no event in 10 s");
+	}
+}
+
+Test(journal, worker_undo_job)
+{
+	char *profiles = xasprintf("%s/profiles", dir), *ini, *state;
+	struct worker_job *j;
+	struct worker_event *ev;
+	struct worker *w;
+	struct err e;
+	unsigned long id;
+	FILE *fp;
+
+	cr_assert_eq(statedir_mkdir(profiles, &e), 0);
+	ini = xasprintf("%s/t.ini", profiles);
+	fp = fopen(ini, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "[repository w]\ntable = tbl\nendpoint = local:%s/db\n"
+	    "partition_prefix = content\npartition_name = x\n"
+	    "content_type = c\n", dir);
+	fclose(fp);
+	state = xasprintf("%s/state", dir);
+	setenv("XDG_STATE_HOME", state, 1);
+	open_repo(false);	/* creates the table in the same file */
+	close_repo();
+
+	w = worker_new(&e);
+	cr_assert_not_null(w, "%s", e.msg);
+	j = worker_job_new(WJ_OPEN);
+	j->profiles_dir = xstrdup(profiles);
+	j->profile = xstrdup("w");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_PUT);
+	j->item = mk("a", "saved");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_UNDO);
+	j->undo_dry_run = true;
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	cr_assert_not_null(strstr(ev->undo_report, "undo put of "));
+	cr_assert_not_null(strstr(ev->undo_report, "\ndelete content#x#p / "
+	    "c#a\n"), "%s", ev->undo_report);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_UNDO);
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+	j = worker_job_new(WJ_GET);
+	ids_parse(&j->partition, "p");
+	ids_parse(&j->content, "a");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	cr_assert_null(ev->item, "the put was undone");
+	worker_event_free(ev);
+	worker_free(w);
+	free(state);
+	free(ini);
+	free(profiles);
 }
