@@ -168,6 +168,21 @@ suite()
 	t_end "$S: undo of a delete re-creates the items, never over a newer one"
 
 	t_begin
+	line d D0 0 >"$T_TMP/d0.jsonl"
+	run_in "$T_TMP/d0.jsonl" dr put $P
+	stored d "$T_TMP/before"
+	{ line d D1 1; line e E1 1; line d D2 2; } >"$T_TMP/d.jsonl"
+	run_in "$T_TMP/d.jsonl" dr put $P
+	check_rc 0
+	run dr undo $P
+	check_rc 0
+	stored d "$T_TMP/now"
+	check_same "$T_TMP/before" "$T_TMP/now" "d is not back to D0"
+	stored e "$T_TMP/now"
+	[ -s "$T_TMP/now" ] && fail "e is still there"
+	t_end "$S: a stream writing one key twice undoes to what was there first"
+
+	t_begin
 	line m1 M1 1 >"$T_TMP/m.jsonl"
 	run_in "$T_TMP/m.jsonl" dr put $P
 	line m2 M2 2 >"$T_TMP/m.jsonl"
