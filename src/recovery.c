@@ -107,9 +107,11 @@ recovery_make_id(const struct recovery *rec)
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
+	static unsigned counter;
+
 	if (rec->key == NULL)
-		return xasprintf("new-%ld-%ld", (long)time(NULL),
-		    (long)getpid());
+		return xasprintf("new-%ld-%ld-%u", (long)time(NULL),
+		    (long)getpid(), ++counter);
 	ddbjson_emit_item(&b, rec->key);
 	for (i = 0; i < b.len; i++) {
 		h ^= (unsigned char)b.data[i];
@@ -139,10 +141,11 @@ recovery_save(const char *profile, struct recovery *rec, struct err *e)
 	if (rec->key == NULL && rec->item == NULL && rec->text == NULL)
 		return err_set(e, ERR_USAGE, "recovery: nothing to keep");
 	if (rec->time == NULL) {
+		const struct clock_ops *clock = clock_system();
 		struct timespec now;
 		char iso[40];
 
-		clock_system()->now(NULL, &now);
+		clock->now(clock->ctx, &now);
 		clock_format_iso(&now, iso);
 		rec->time = xstrdup(iso);
 	}
