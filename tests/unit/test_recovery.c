@@ -122,7 +122,7 @@ Test(recovery, same_item_replaced_list_newest_first_discard)
 	struct recovery *a1 = mk("a", "1", "2026-11-25T09:00:00+00:00");
 	struct recovery *a2 = mk("a", "2", "2026-11-25T09:05:00+00:00");
 	struct recovery *b = mk("b", "7", "2026-11-25T09:03:00+00:00");
-	struct recovery **list;
+	struct recovery **list, *gone;
 	size_t n;
 	struct err e;
 
@@ -146,7 +146,8 @@ Test(recovery, same_item_replaced_list_newest_first_discard)
 	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
 	cr_assert_eq(n, 1);
 	recovery_list_free(list, n);
-	cr_assert_eq(recovery_load("prof", a2->id, &list[0], &e), -1);
+	cr_assert_eq(recovery_load("prof", a2->id, &gone, &e), -1);
+	cr_assert_null(gone);
 	cr_assert_eq(e.code, ERR_NOT_FOUND);
 	recovery_free(a1);
 	recovery_free(a2);
