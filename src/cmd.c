@@ -58,6 +58,9 @@ const struct cmd_entry cmd_table[] = {
 	{ "whoami", CMD_PROFILE_OPTS " [--output text|json]", "which AWS "
 	    "credentials the profile gets, the account and the ARN (STS "
 	    "GetCallerIdentity); never the keys", cmd_whoami_exec },
+	{ "undo", CMD_PROFILE_OPTS " [--dry-run] [-n N | --list]",
+	    "restore what the last write (or N writes) replaced, from the "
+	    "journal, unless the item changed since", cmd_undo_exec },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -80,11 +83,24 @@ cmd_warn(void *ctx, const char *msg)
 	cmd_eprintf("dynrepo: warning: %s\n", msg);
 }
 
+/* Whether DYNREPO_JOURNAL turns the journal off. */
+static bool
+cmd_journal_off(void)
+{
+	const char *v = getenv("DYNREPO_JOURNAL");
+
+	return v != NULL && (strcmp(v, "off") == 0 || strcmp(v, "0") == 0 ||
+	    strcmp(v, "no") == 0 || strcmp(v, "false") == 0);
+}
+
 void
 cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->so.profiles_dir = g->profiles_dir;
+	/* Bulk loads may turn the journal off: --no-journal or
+	 * DYNREPO_JOURNAL=off. */
+	cc->so.no_journal = g->no_journal || cmd_journal_off();
 	/* assumed roles with mfa_serial ask on the terminal */
 	cc->so.mfa_prompt = creds_prompt_tty;
 	cc->so.warn = cmd_warn;

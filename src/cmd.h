@@ -16,6 +16,7 @@
 struct cmd_global {
 	const char	*profiles_dir;
 	bool		 verbose;
+	bool		 no_journal;	/* --no-journal */
 };
 
 struct cmd_entry {
@@ -94,6 +95,7 @@ int	 cmd_export_exec(const struct cmd_global *, int, char **);
 int	 cmd_import_exec(const struct cmd_global *, int, char **);
 int	 cmd_create_table_exec(const struct cmd_global *, int, char **);
 int	 cmd_whoami_exec(const struct cmd_global *, int, char **);
+int	 cmd_undo_exec(const struct cmd_global *, int, char **);
 /* dynrepo --demo [--reset]: not a verb, an action of its own. */
 int	 cmd_demo_exec(const struct cmd_global *, bool reset);
 

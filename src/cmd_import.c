@@ -320,9 +320,14 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		} else {
 			gzrewind(gz);
 		}
+		/* The whole import is one write for undo. */
+		if (s.journal != NULL)
+			journal_group_begin(s.journal, "import");
 		rc = gz == NULL ? err_set(&e, ERR_IO, "cannot reread the "
 		    "input") : cmd_import_write(&s, gz, changed_only, &written,
 		    &unchanged, &e);
+		if (s.journal != NULL)
+			journal_group_end(s.journal);
 		if (changed_only)
 			fprintf(stderr, "dynrepo import: %zu item%s written, %zu "
 			    "unchanged\n", written, written == 1 ? "" : "s",

@@ -240,8 +240,13 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		} else {
 			rewind(stdin);
 		}
+		/* Every chunk of the stream is one write for undo. */
+		if (s.journal != NULL && count > 1)
+			journal_group_begin(s.journal, "put-batch");
 		rc = cmd_put_write(&s, in, count, changed_only, &written,
 		    &unchanged, &e);
+		if (s.journal != NULL)
+			journal_group_end(s.journal);
 		if (changed_only)
 			fprintf(stderr, "dynrepo put: %zu item%s written, %zu "
 			    "unchanged\n", written, written == 1 ? "" : "s",

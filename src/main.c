@@ -20,7 +20,8 @@ main_usage(FILE *fp)
 {
 	const struct cmd_entry *c;
 
-	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] VERB [OPTIONS]\n"
+	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] [--no-journal] VERB "
+	    "[OPTIONS]\n"
 	    "       dynrepo [--profiles DIR] [-p PROFILE]   (the browser)\n"
 	    "       dynrepo --demo [--reset]\n"
 	    "       dynrepo --version | --help | VERB --help\n\nverbs:\n");
@@ -56,6 +57,8 @@ main(int argc, char **argv)
 			to.profile = argv[++i];
 		} else if (strncmp(argv[i], "--profile=", 10) == 0) {
 			to.profile = argv[i] + 10;
+		} else if (strcmp(argv[i], "--no-journal") == 0) {
+			g.no_journal = true;
 		} else if (strcmp(argv[i], "--demo") == 0) {
 			demo = true;
 		} else if (strcmp(argv[i], "--reset") == 0) {

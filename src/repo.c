@@ -10,30 +10,9 @@
 #include <string.h>
 
 #include "number.h"
+#include "repo_private.h"
 #include "request.h"
 #include "xmalloc.h"
-
-#define REPO_BATCH_GET_MAX	100	/* BatchGetItem's limit */
-#define REPO_BATCH_WRITE_MAX	25	/* BatchWriteItem's limit */
-#define REPO_UNPROCESSED_ROUNDS	12	/* rounds without progress */
-
-#define REPO_VERSION	"_object_version"
-#define REPO_TIMESTAMP	"_timestamp"
-#define REPO_TTL	"_ttl"
-
-struct repo {
-	char			*table;
-	char			*partition_key;
-	char			*sort_key;
-	char			*partition_prefix;	/* "{prefix}#{name}#" */
-	char			*content_prefix;	/* "{content_type}#" */
-	char			*name;
-	bool			 consistent_reads;
-	bool			 read_only;
-	struct store		*store;
-	const struct clock_ops	*clock;
-	struct repo_stats	 stats;
-};
 
 struct repo *
 repo_new(const struct repo_config *cfg, struct store *st,
@@ -52,6 +31,7 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	r->name = xstrdup(cfg->name != NULL ? cfg->name : cfg->table);
 	r->consistent_reads = cfg->consistent_reads;
 	r->read_only = cfg->read_only;
+	r->journal = cfg->journal;
 	r->store = st;
 	r->clock = clock != NULL ? clock : clock_system();
 	return r;
@@ -83,6 +63,24 @@ repo_table(const struct repo *r)
 	return r->table;
 }
 
+const char *
+repo_name(const struct repo *r)
+{
+	return r->name;
+}
+
+bool
+repo_read_only(const struct repo *r)
+{
+	return r->read_only;
+}
+
+struct journal *
+repo_journal(const struct repo *r)
+{
+	return r->journal;
+}
+
 const struct repo_stats *
 repo_stats(const struct repo *r)
 {
@@ -90,7 +88,7 @@ repo_stats(const struct repo *r)
 }
 
 /* Execute through the store, counting. */
-static int
+int
 repo_execute(struct repo *r, const struct request *rq, struct response *rs,
     struct err *e)
 {
@@ -103,7 +101,7 @@ repo_execute(struct repo *r, const struct request *rq, struct response *rs,
 }
 
 /* Refuse writes on a read-only repository, in the core. */
-static int
+int
 repo_check_writable(const struct repo *r, struct err *e)
 {
 	if (r->read_only)
@@ -461,12 +459,23 @@ repo_put(struct repo *r, const struct content *c, struct err *e)
 	struct response rs;
 	int rc;
 
-	if (repo_check_writable(r, e) == -1)
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "put", e) == -1)
 		return -1;
 	request_init(&rq, OP_PUT_ITEM, r->table);
 	rq.item = repo_encode(r, c, NULL);
 	response_init(&rs);
+	if (r->journal != NULL)
+		rq.return_values = RV_ALL_OLD;
 	rc = repo_execute(r, &rq, &rs, e);
+	/* Without an answer there is no before-image to keep. */
+	if (rc == 0 && r->journal != NULL) {
+		struct value *key = repo_key_of(r, rq.item);
+
+		repo_journal_add(r, key, rs.item, rq.item);
+		value_free(key);
+		rc = repo_journal_finish(r, rc, e);
+	}
 	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc;
@@ -474,7 +483,7 @@ repo_put(struct repo *r, const struct content *c, struct err *e)
 
 /* Send one BatchWriteItem and re-send what comes back unprocessed.
  * Takes the writes; *done counts acknowledged entries. */
-static int
+int
 repo_batch_write(struct repo *r, struct write_request *writes, size_t n,
     size_t *done, struct err *e)
 {
@@ -519,7 +528,7 @@ repo_batch_write(struct repo *r, struct write_request *writes, size_t n,
 }
 
 /* True when the key of w matches the key of an entry in ws[0..n). */
-static bool
+bool
 repo_key_seen(const struct repo *r, const struct write_request *ws, size_t n,
     const struct value *item)
 {
@@ -535,6 +544,9 @@ repo_key_seen(const struct repo *r, const struct write_request *ws, size_t n,
 	return false;
 }
 
+static int repo_write_items(struct repo *, struct value **, size_t,
+    const char *, size_t *, struct err *);
+
 int
 repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
     size_t *written, struct err *e)
@@ -549,20 +561,23 @@ repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
 	items = xcalloc(n ? n : 1, sizeof *items);
 	for (i = 0; i < n; i++)
 		items[i] = repo_encode(r, cs[i], NULL);
-	rc = repo_put_raw_batch(r, items, n, written, e);
+	rc = repo_write_items(r, items, n, "put-batch", written, e);
 	free(items);
 	return rc;
 }
 
-int
-repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
-    size_t *written, struct err *e)
+/* Write stored items, chunks of 25, journaled as operation. Takes the
+ * items. */
+static int
+repo_write_items(struct repo *r, struct value **items, size_t n,
+    const char *operation, size_t *written, struct err *e)
 {
 	struct write_request *chunk = NULL;
 	size_t nchunk = 0, done = 0, i;
 	int rc = 0;
 
-	if (repo_check_writable(r, e) == -1) {
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, operation, e) == -1) {
 		for (i = 0; i < n; i++)
 			value_free(items[i]);
 		return -1;
@@ -577,7 +592,8 @@ repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
 		}
 		if (nchunk > 0 && (nchunk == REPO_BATCH_WRITE_MAX ||
 		    repo_key_seen(r, chunk, nchunk, item))) {
-			rc = repo_batch_write(r, chunk, nchunk, &done, e);
+			rc = repo_batch_write_logged(r, chunk, nchunk, &done,
+			    e);
 			chunk = NULL;
 			nchunk = 0;
 			if (rc != 0) {
@@ -590,7 +606,7 @@ repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
 		chunk[nchunk++].value = item;
 	}
 	if (rc == 0 && nchunk > 0) {
-		rc = repo_batch_write(r, chunk, nchunk, &done, e);
+		rc = repo_batch_write_logged(r, chunk, nchunk, &done, e);
 		chunk = NULL;
 		nchunk = 0;
 	}
@@ -600,6 +616,13 @@ repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
 	if (written != NULL)
 		*written = done;
 	return rc;
+}
+
+int
+repo_put_raw_batch(struct repo *r, struct value **items, size_t n,
+    size_t *written, struct err *e)
+{
+	return repo_write_items(r, items, n, "import", written, e);
 }
 
 bool
@@ -705,8 +728,8 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 }
 
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys. */
-static int
-repo_batch_get(struct repo *r, struct value **keys, size_t n,
+int
+repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
     repo_each_fn fn, void *ctx, int *stopped, struct err *e)
 {
 	struct request rq;
@@ -716,7 +739,7 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n,
 	request_init(&rq, OP_BATCH_GET_ITEM, r->table);
 	rq.keys = keys;
 	rq.nkeys = n;
-	rq.consistent_read = r->consistent_reads;
+	rq.consistent_read = consistent;
 	while (rq.nkeys > 0) {
 		struct response rs;
 		size_t i;
@@ -830,14 +853,15 @@ repo_get_batch(struct repo *r, const struct ids *partitions,
 			keys = xcalloc(REPO_BATCH_GET_MAX, sizeof *keys);
 		keys[nkeys++] = repo_key(r, &partitions[i], &contents[i]);
 		if (nkeys == REPO_BATCH_GET_MAX) {
-			rc = repo_batch_get(r, keys, nkeys, fn, ctx, &stopped,
-			    e);
+			rc = repo_batch_get(r, keys, nkeys,
+			    r->consistent_reads, fn, ctx, &stopped, e);
 			keys = NULL;
 			nkeys = 0;
 		}
 	}
 	if (rc == 0 && !stopped && nkeys > 0) {
-		rc = repo_batch_get(r, keys, nkeys, fn, ctx, &stopped, e);
+		rc = repo_batch_get(r, keys, nkeys, r->consistent_reads, fn,
+		    ctx, &stopped, e);
 		keys = NULL;
 		nkeys = 0;
 	}
@@ -1040,13 +1064,18 @@ repo_update(struct repo *r, const struct ids *partition,
 	struct buf key = BUF_INIT;
 	int rc;
 
-	if (repo_check_writable(r, e) == -1)
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "update", e) == -1)
 		return -1;
 	if (repo_update_request(r, partition, content, cmd, require_exists,
 	    &rq, e) == -1)
 		return -1;
 	response_init(&rs);
+	if (r->journal != NULL)
+		rq.return_values = RV_ALL_OLD;
 	rc = repo_execute(r, &rq, &rs, e);
+	if (rc == 0 && r->journal != NULL)
+		rc = repo_journal_update(r, &rq, rs.item, e);
 	if (rc != 0 && e != NULL && e->code == ERR_CONFLICT) {
 		repo_partition_value(r, partition, &key);
 		buf_adds(&key, " / ");
@@ -1136,7 +1165,8 @@ repo_delete_flush(struct repo_delete_ctx *d)
 
 	if (d->n == 0)
 		return 0;
-	rc = repo_batch_write(d->r, d->chunk, d->n, &d->deleted, d->e);
+	rc = repo_batch_write_logged(d->r, d->chunk, d->n, &d->deleted,
+	    d->e);
 	d->chunk = NULL;
 	d->n = 0;
 	return rc;
@@ -1176,7 +1206,8 @@ repo_delete(struct repo *r, const struct ids *partition,
 	size_t i;
 	int rc;
 
-	if (repo_check_writable(r, e) == -1)
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "delete", e) == -1)
 		return -1;
 	kc = expr_and(repo_pk_equals(r, partition),
 	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),

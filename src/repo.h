@@ -12,6 +12,7 @@
 #include "content.h"
 #include "err.h"
 #include "expr.h"
+#include "journal.h"
 #include "store.h"
 #include "value.h"
 
@@ -25,6 +26,8 @@ struct repo_config {
 	bool		 consistent_reads;
 	bool		 read_only;		/* every write refuses */
 	const char	*name;			/* for messages, may be NULL */
+	/* Every write is journaled here (borrowed; NULL: no journal). */
+	struct journal	*journal;
 };
 
 struct repo;
@@ -36,6 +39,12 @@ struct repo	*repo_new(const struct repo_config *, struct store *,
 void		 repo_free(struct repo *);
 struct store	*repo_store(const struct repo *);	/* borrowed */
 const char	*repo_table(const struct repo *);	/* borrowed */
+/* The profile's name (or the table's); borrowed. */
+const char	*repo_name(const struct repo *);
+/* Whether every write refuses (the profile's read_only). */
+bool		 repo_read_only(const struct repo *);
+/* The journal of the config, or NULL; borrowed. */
+struct journal	*repo_journal(const struct repo *);
 
 /* "{partition_prefix}#{partition_name}#{ids joined by #}" and
  * "{content_type}#{ids joined by #}". */
@@ -151,6 +160,36 @@ int	 repo_delete(struct repo *, const struct ids *partition,
  * a denial is ERR_ACCESS_DENIED with a message naming the permission. */
 int	 repo_scan(struct repo *, int segment, int total_segments,
 	     bool keys_only, repo_each_fn, void *ctx, struct err *);
+
+/*
+ * Journaling (when the config has a journal): put asks for ALL_OLD, update
+ * for ALL_OLD (the after-image is the update applied to it, numbers as
+ * DynamoDB stores them), batch writes (put_batch, put_raw_batch,
+ * put_changed, delete) first read the before-images of each chunk of 25
+ * with one consistent BatchGetItem. One journal write and one fsync per
+ * request or chunk, after the write is acknowledged (or when its outcome
+ * is unknown); a refused write leaves no entry. A journal that cannot be
+ * opened stops the write before anything is sent (ERR_IO).
+ */
+
+/* Read stored items by their keys (M values, borrowed; no duplicates),
+ * consistently, BatchGetItem in chunks of 100. Missing keys are not
+ * delivered. */
+int	 repo_get_keys(struct repo *, const struct value *const *keys,
+	     size_t n, repo_each_fn, void *ctx, struct err *);
+
+/*
+ * The conditional write of an undo: put item (or delete the key when item
+ * is NULL) only if the stored item is still expect: when expect is NULL,
+ * only if there is no item; otherwise only if it exists with expect's
+ * _object_version and _timestamp (each attribute_not_exists when expect
+ * has none). Its journal entry (operation "undo") is queued, not yet
+ * appended: the caller calls journal_flush after a run of restores (one
+ * fsync for many). A failed condition is ERR_CONFLICT and writes nothing.
+ */
+int	 repo_restore(struct repo *, const struct value *key,
+	     const struct value *expect, const struct value *item,
+	     struct err *);
 
 /* Statistics of the requests this repository made. */
 struct repo_stats {

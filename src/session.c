@@ -95,6 +95,9 @@ session_open(struct session *s, const struct session_options *opt,
 	if (s->endpoint == NULL)
 		return -1;
 	table = opt->table != NULL ? opt->table : p->table;
+	/* Nothing is opened until the first write. */
+	if (!opt->no_journal)
+		s->journal = journal_new(opt->journal_path, NULL);
 	if (strncmp(s->endpoint, "local:", 6) == 0) {
 		/* The embedded store: no credentials, no network. */
 		s->store = store_local_open(s->endpoint + 6, e);
@@ -161,6 +164,7 @@ session_open_repo(struct session *s, const struct profile *p,
 	rc.consistent_reads = p->consistent_reads;
 	rc.read_only = p->read_only;
 	rc.name = p->name;
+	rc.journal = s->journal;
 	s->repo = repo_new(&rc, s->store, NULL);
 }
 
@@ -168,6 +172,7 @@ void
 session_close(struct session *s)
 {
 	repo_free(s->repo);
+	journal_free(s->journal);
 	schema_free(s->schema);
 	store_free(s->store);
 	awsclient_free(s->client);

@@ -10,6 +10,7 @@
 #include "creds.h"
 #include "err.h"
 #include "http.h"
+#include "journal.h"
 #include "profile.h"
 #include "repo.h"
 #include "schema.h"
@@ -37,6 +38,10 @@ struct session_options {
 	void		(*on_retry)(void *ctx, const struct awsclient_retry *);
 	void		*on_retry_ctx;
 	const struct clock_ops *clock;
+	/* The journal of writes: on unless no_journal; journal_path NULL is
+	 * the default file under $XDG_STATE_HOME/dynrepo. */
+	bool		 no_journal;
+	const char	*journal_path;
 };
 
 struct session {
@@ -49,6 +54,7 @@ struct session {
 	struct store		*store;
 	struct repo		*repo;
 	struct schema		*schema;	/* the profile's model, or NULL */
+	struct journal		*journal;	/* NULL when turned off */
 	char			*endpoint;	/* as resolved */
 	char			*region;
 };

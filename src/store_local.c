@@ -383,39 +383,6 @@ store_local_number_ok(const char *t, size_t len, struct buf *why)
 	return false;
 }
 
-/* Replace every N (and NS element) in *slot by its canonical text, as
- * DynamoDB stores numbers ("1.50" reads back as "1.5"). */
-static void
-store_local_canonical(struct value **slot)
-{
-	struct value *v = *slot;
-	struct buf b = BUF_INIT;
-	size_t i;
-
-	switch (v->type) {
-	case VT_N:
-		number_canonical(v->u.str.ptr, v->u.str.len, &b);
-		if (b.len != v->u.str.len ||
-		    memcmp(b.data, v->u.str.ptr, b.len) != 0) {
-			*slot = value_new_n(b.data, b.len);
-			value_free(v);
-		}
-		buf_cleanup(&b);
-		break;
-	case VT_M:
-		for (i = 0; i < v->u.map.len; i++)
-			store_local_canonical(&v->u.map.items[i].value);
-		break;
-	case VT_L:
-	case VT_NS:
-		for (i = 0; i < v->u.list.len; i++)
-			store_local_canonical(&v->u.list.items[i]);
-		break;
-	default:
-		break;
-	}
-}
-
 /* ---- attribute values ------------------------------------------------ */
 
 /* qsort order of set elements by bytes. */
@@ -1565,7 +1532,7 @@ store_local_put_item(struct store_local *sl, const struct request *rq,
 	    store_local_check_return_old(rq, e) == -1)
 		return -1;
 	item = value_copy(rq->item);
-	store_local_canonical(&item);
+	value_canonical_numbers(&item);
 	size = expr_eval_item_size(item);
 	if (size > STORE_LOCAL_ITEM_MAX) {
 		value_free(item);
@@ -1730,7 +1697,7 @@ store_local_update_item(struct store_local *sl, const struct request *rq,
 		store_local_adopt(e, "");
 		goto fail;
 	}
-	store_local_canonical(&item);
+	value_canonical_numbers(&item);
 	size = expr_eval_item_size(item);
 	if (size > STORE_LOCAL_ITEM_MAX) {
 		store_local_invalid(e, "Item size to update has exceeded the "
@@ -2484,7 +2451,7 @@ store_local_batch_write(struct store_local *sl, const struct request *rq,
 		if (w->is_delete)
 			continue;
 		items[i] = value_copy(w->value);
-		store_local_canonical(&items[i]);
+		value_canonical_numbers(&items[i]);
 		sizes[i] = expr_eval_item_size(items[i]);
 		if (sizes[i] > STORE_LOCAL_ITEM_MAX) {
 			store_local_invalid(e, "Item size has exceeded the "

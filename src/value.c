@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "number.h"
 #include "xmalloc.h"
 
@@ -572,4 +573,46 @@ bool
 value_is_set(const struct value *v)
 {
 	return v->type == VT_SS || v->type == VT_NS || v->type == VT_BS;
+}
+
+/* Replace every N (and NS element) in *slot by its canonical text, as
+ * DynamoDB stores numbers ("1.50" reads back as "1.5"). */
+void
+value_canonical_numbers(struct value **slot)
+{
+	struct value *v = *slot;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		number_canonical(v->u.str.ptr, v->u.str.len, &b);
+		if (b.len != v->u.str.len ||
+		    memcmp(b.data, v->u.str.ptr, b.len) != 0) {
+			*slot = value_new_n(b.data, b.len);
+			value_free(v);
+		}
+		buf_cleanup(&b);
+		break;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			value_canonical_numbers(&v->u.map.items[i].value);
+		break;
+	case VT_L:
+	case VT_NS:
+		for (i = 0; i < v->u.list.len; i++)
+			value_canonical_numbers(&v->u.list.items[i]);
+		break;
+	default:
+		break;
+	}
+}
+
+char *
+value_map_strdup(const struct value *m, const char *name)
+{
+	const struct value *v = value_map_get(m, name);
+
+	return v != NULL && v->type == VT_S ? xstrndup(v->u.str.ptr,
+	    v->u.str.len) : NULL;
 }

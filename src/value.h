@@ -74,6 +74,10 @@ struct value	*value_copy(const struct value *);
 /* Deep equality as DynamoDB sees it: numbers by numeric value (1.50 == 1.5),
  * sets regardless of order, maps regardless of member order, lists in order. */
 bool		 value_equal(const struct value *, const struct value *);
+/* Replace every N (and NS element) in *slot, at any depth, by its
+ * canonical text, as DynamoDB stores numbers ("1.50" reads back as
+ * "1.5"). Cannot fail. */
+void		 value_canonical_numbers(struct value **slot);
 
 /* Map members. value_map_set takes ownership of v and replaces (frees) an
  * existing member of that name, keeping its position. */
@@ -91,6 +95,8 @@ void		 value_map_reserve(struct value *m, size_t n);
 struct value	*value_map_get(const struct value *m, const char *name);
 struct value	*value_map_getn(const struct value *m, const char *name,
 		     size_t len);
+/* A copy of the S member name of m; NULL when absent or not an S. */
+char		*value_map_strdup(const struct value *m, const char *name);
 /* Remove and return (caller owns); NULL when absent or m is not a map. */
 struct value	*value_map_take(struct value *m, const char *name);
 /* Append to a list or set; takes ownership of v. Sets do not check

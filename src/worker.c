@@ -19,6 +19,7 @@
 #include "schema.h"
 #include "session.h"
 #include "store.h"
+#include "undo.h"
 #include "xmalloc.h"
 
 /* How long worker_free waits for a request in flight before leaving the
@@ -136,6 +137,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->endpoint);
 	free(ev->region);
 	free(ev->table);
+	free(ev->undo_report);
 	free(ev);
 }
 
@@ -670,6 +672,7 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	rc.consistent_reads = p->consistent_reads;
 	rc.read_only = p->read_only;
 	rc.name = p->name;
+	rc.journal = w->session.journal;
 	w->repo = repo_new(&rc, &w->store.base, NULL);
 	done->endpoint = xstrdup(w->session.endpoint);
 	done->region = xstrdup(w->session.region);
@@ -701,6 +704,44 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &j->partition, &j->content,
 		    &done->item, NULL);
+	return rc;
+}
+
+/* undo_report_fn: the report as lines of text. */
+static void
+worker_undo_report(void *ctx, const struct journal_write *w,
+    const struct undo_item *plan, size_t n)
+{
+	struct buf *b = ctx;
+	size_t i;
+
+	buf_printf(b, "undo %s of %s (%zu item%s)\n",
+	    w->entries[0]->operation, w->entries[0]->time, n,
+	    n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		char *key = undo_key_text(plan[i].entry->key);
+
+		buf_printf(b, "%s %s%s%s\n", undo_action_name(plan[i].action),
+		    key, plan[i].detail != NULL ? ": " : "",
+		    plan[i].detail != NULL ? plan[i].detail : "");
+		free(key);
+	}
+}
+
+/* UNDO: undo_last on the worker's repository. */
+static int
+worker_run_undo(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct undo_options uo = {
+		.count = qj->job->undo_count,
+		.dry_run = qj->job->undo_dry_run,
+	};
+	struct buf b = BUF_INIT;
+	int rc;
+
+	rc = undo_last(w->repo, &uo, worker_undo_report, &b, e);
+	done->undo_report = buf_detach(&b, NULL);
 	return rc;
 }
 
@@ -750,6 +791,9 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 		case WJ_DELETE:
 			rc = repo_delete(w->repo, &j->partition, &j->prefix,
 			    &done->deleted, e);
+			break;
+		case WJ_UNDO:
+			rc = worker_run_undo(w, qj, done, e);
 			break;
 		default:
 			rc = err_set(e, ERR_INTERNAL, "unknown job type %d",

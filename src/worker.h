@@ -36,7 +36,8 @@ enum worker_job_type {
 	WJ_GET,		/* repo_get(partition, content) */
 	WJ_UPDATE,	/* repo_update, then get the item back */
 	WJ_PUT,		/* repo_put(item), then get it back */
-	WJ_DELETE	/* repo_delete(partition, prefix) */
+	WJ_DELETE,	/* repo_delete(partition, prefix) */
+	WJ_UNDO		/* undo_last(undo_count, undo_dry_run): `:undo` */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -71,6 +72,11 @@ struct worker_job {
 
 	/* PUT */
 	struct content		*item;		/* owned */
+
+	/* UNDO: the last undo_count writes (0: 1) of the profile's table
+	 * in the journal; with undo_dry_run only planned. */
+	size_t			 undo_count;
+	bool			 undo_dry_run;
 };
 
 enum worker_event_type {
@@ -109,6 +115,11 @@ struct worker_event {
 	int			 max_attempts;
 	char			 reason[64];
 	long long		 delay_ms;
+	/* UNDO: what was done (or planned, or refused), one line per
+	 * write and per item ("put back KEY", "conflict KEY: what
+	 * changed"), control characters as they are; owned. On a conflict
+	 * rc is -1 with ERR_CONFLICT and the lines say what changed. */
+	char			*undo_report;
 	/* OPEN: what the session resolved (owned). */
 	char			*endpoint;
 	char			*region;

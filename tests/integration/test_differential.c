@@ -480,6 +480,98 @@ Test(differential, puts_conditions_and_deletes)
 	get_same("get after delete", "P", "i2");
 }
 
+/* The guard of an undo: exists, _object_version and _timestamp equal (or
+ * absent), as repo_restore builds it. */
+static struct expr *
+undo_guard(const char *version, const char *ts)
+{
+	struct expr *v = version != NULL ? X2(EX_EQ, P("_object_version"),
+	    LN(version)) : expr_new(EX_NOT_EXISTS, 1, P("_object_version"));
+	struct expr *t = ts != NULL ? X2(EX_EQ, P("_timestamp"), LS(ts)) :
+	    expr_new(EX_NOT_EXISTS, 1, P("_timestamp"));
+
+	return expr_and(expr_and(expr_new(EX_EXISTS, 1, P("pk")), v), t);
+}
+
+/* What the journal and undo send: ALL_OLD on every single write (the
+ * before-image), the version-and-timestamp guards of a restore, and the
+ * consistent BatchGetItem of before-images. */
+Test(differential, journal_and_undo_requests)
+{
+	static const char v1[] = "{'n':{'N':'1.50'},'_object_version':{'N':'1'},"
+	    "'_timestamp':{'S':'2026-11-25T09:14:03.512345+00:00'}}";
+	static const char v2[] = "{'n':{'N':'2'},'_object_version':{'N':'2'},"
+	    "'_timestamp':{'S':'2026-11-25T09:15:00+00:00'}}";
+	struct request rq;
+	struct diff_step st;
+
+	/* A put that creates: no Attributes; over an item: all of it. */
+	mk_put(&rq, item("J", "a", v1), NULL);
+	rq.return_values = RV_ALL_OLD;
+	check_keep("put creating, ALL_OLD", &rq, X_OK, 0, &st);
+	cr_assert_null(st.side[DIFF_LOCAL].rs.item);
+	diff_step_cleanup(&st);
+	mk_put(&rq, item("J", "a", v2), NULL);
+	rq.return_values = RV_ALL_OLD;
+	check_keep("put replacing, ALL_OLD", &rq, X_OK, 0, &st);
+	cr_assert_not_null(st.side[DIFF_LOCAL].rs.item);
+	diff_step_cleanup(&st);
+
+	/* UpdateItem ALL_OLD: the whole old item, nothing for a new one. */
+	mk_update(&rq, "J", "a", RV_ALL_OLD);
+	clause(&rq, UPD_SET, "n", LN("3"));
+	check("update, ALL_OLD", &rq, X_OK);
+	mk_update(&rq, "J", "new", RV_ALL_OLD);
+	clause(&rq, UPD_SET, "n", LN("3"));
+	check_keep("update creating, ALL_OLD", &rq, X_OK, 0, &st);
+	cr_assert_null(st.side[DIFF_LOCAL].rs.item);
+	diff_step_cleanup(&st);
+
+	/* Restores: a stale timestamp, a version the item has but the
+	 * after-image lacked, then the right guard. */
+	mk_put(&rq, item("J", "a", v1), undo_guard("2",
+	    "2026-11-25T09:14:03.512345+00:00"));
+	rq.return_values = RV_ALL_OLD;
+	check("restore on a stale timestamp", &rq, X_CONFLICT);
+	mk_put(&rq, item("J", "a", v1), undo_guard(NULL, NULL));
+	rq.return_values = RV_ALL_OLD;
+	check("restore expecting no version", &rq, X_CONFLICT);
+	mk_put(&rq, item("J", "a", v1), undo_guard("2.0",
+	    "2026-11-25T09:15:00+00:00"));
+	rq.return_values = RV_ALL_OLD;
+	check_keep("restore on the right guard", &rq, X_OK, 0, &st);
+	cr_assert_not_null(st.side[DIFF_LOCAL].rs.item);
+	diff_step_cleanup(&st);
+	get_same("after a restore", "J", "a");
+
+	/* Undo of a create: a guarded delete; of a delete: a put only
+	 * where nothing is. */
+	mk_delete(&rq, "J", "a", undo_guard("1", "2026-11-25T09:15:00+00:00"));
+	rq.return_values = RV_ALL_OLD;
+	check("guarded delete, stale", &rq, X_CONFLICT);
+	mk_delete(&rq, "J", "a", undo_guard("1",
+	    "2026-11-25T09:14:03.512345+00:00"));
+	rq.return_values = RV_ALL_OLD;
+	check("guarded delete", &rq, X_OK);
+	mk_put(&rq, item("J", "a", v1), expr_new(EX_NOT_EXISTS, 1, P("pk")));
+	rq.return_values = RV_ALL_OLD;
+	check("re-create where nothing is", &rq, X_OK);
+	mk_put(&rq, item("J", "a", v2), expr_new(EX_NOT_EXISTS, 1, P("pk")));
+	rq.return_values = RV_ALL_OLD;
+	check("re-create over an item", &rq, X_CONFLICT);
+
+	/* Before-images of a batch: consistent, a missing key left out. */
+	request_init(&rq, OP_BATCH_GET_ITEM, D.table);
+	rq.keys = xcalloc(3, sizeof *rq.keys);
+	rq.keys[rq.nkeys++] = key("J", "a");
+	rq.keys[rq.nkeys++] = key("J", "new");
+	rq.keys[rq.nkeys++] = key("J", "missing");
+	rq.consistent_read = true;
+	check_keep("consistent batch get of before-images", &rq, X_OK, 0, &st);
+	cr_assert_eq(st.side[DIFF_LOCAL].rs.nitems, 2);
+	diff_step_cleanup(&st);
+}
+
 Test(differential, updates_of_every_kind)
 {
 	struct request rq;

@@ -22,6 +22,10 @@ W=$T_TMP/written
 mkdir -p "$W" "$T_TMP/home/.aws" "$T_TMP/xdg"
 XDG_DATA_HOME=$T_TMP/xdg
 export XDG_DATA_HOME
+# The journal of writes (and any recovery file) lands under $W, so every
+# scan below covers it.
+XDG_STATE_HOME=$W/state
+export XDG_STATE_HOME
 
 # Expect no file under $1 (recursively; gzip files also uncompressed,
 # binary files searched byte for byte, as strings(1) would show them) to
@@ -161,6 +165,7 @@ if (st.token !== process.env.AWS_SESSION_TOKEN)
 if (st.with_token !== st.total)
 	throw new Error(st.total - st.with_token + " requests without the token");' \
     "$T_TMP/pstat.json"
+[ -s "$W/state/dynrepo/journal.jsonl" ] || fail "the writes left no journal"
 check_no_secret_in "$W"
 t_end "every verb with -v and DYNREPO_LOG: the token was sent, nothing written holds a secret"
 

@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: ISC */
+/* The local journal: every write the program makes, with before- and after-images. */
+#include "config.h"
+
+#include "journal.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ddbjson.h"
+#include "statedir.h"
+#include "xmalloc.h"
+
+#define JOURNAL_FILE	"journal.jsonl"
+#define JOURNAL_BLOCK	65536
+
+struct journal {
+	char			*path;		/* NULL until resolved */
+	const struct clock_ops	*clock;
+	int			 fd;
+	char			*id;		/* the current write */
+	long			 seq;
+	char			*operation;
+	bool			 grouped;
+	unsigned		 counter;
+	struct buf		 pending;	/* queued lines */
+};
+
+struct journal *
+journal_new(const char *path, const struct clock_ops *clock)
+{
+	struct journal *j = xcalloc(1, sizeof *j);
+
+	/* Resolved now for journal_path; journal_ready reports a failure. */
+	j->path = path != NULL ? xstrdup(path) :
+	    statedir_path(JOURNAL_FILE, NULL);
+	j->clock = clock != NULL ? clock : clock_system();
+	j->fd = -1;
+	return j;
+}
+
+void
+journal_free(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	if (j->fd != -1)
+		close(j->fd);
+	free(j->path);
+	free(j->id);
+	free(j->operation);
+	buf_cleanup(&j->pending);
+	free(j);
+}
+
+const char *
+journal_path(const struct journal *j)
+{
+	return j->path;
+}
+
+int
+journal_ready(struct journal *j, struct err *e)
+{
+	char *dir, *slash;
+	int rc;
+
+	if (j->fd != -1)
+		return 0;
+	if (j->path == NULL && (j->path = statedir_path(JOURNAL_FILE, e)) ==
+	    NULL) {
+		err_prefix(e, "journal: ");
+		return -1;
+	}
+	slash = strrchr(j->path, '/');
+	if (slash != NULL && slash != j->path) {
+		dir = xstrndup(j->path, (size_t)(slash - j->path));
+		rc = statedir_mkdir(dir, e);
+		free(dir);
+		if (rc == -1) {
+			err_prefix(e, "journal: ");
+			return -1;
+		}
+	}
+	j->fd = open(j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600);
+	if (j->fd == -1)
+		return err_set(e, ERR_IO, "journal: cannot open %s: %s "
+		    "(nothing was written; DYNREPO_JOURNAL=off writes without "
+		    "a journal)", j->path, strerror(errno));
+	/* A file an older run or another umask left readable is made
+	 * private before anything more goes into it. */
+	if (fchmod(j->fd, 0600) == -1) {
+		err_set(e, ERR_IO, "journal: cannot make %s private: %s",
+		    j->path, strerror(errno));
+		close(j->fd);
+		j->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* A new id: start time in microseconds, process, counter. */
+static void
+journal_new_id(struct journal *j, const char *operation)
+{
+	struct timespec now;
+
+	j->clock->now(j->clock->ctx, &now);
+	free(j->id);
+	free(j->operation);
+	j->id = xasprintf("%lld%06ld-%ld-%u", (long long)now.tv_sec,
+	    now.tv_nsec / 1000, (long)getpid(), ++j->counter);
+	j->operation = xstrdup(operation);
+	j->seq = 0;
+}
+
+void
+journal_group_begin(struct journal *j, const char *operation)
+{
+	journal_new_id(j, operation);
+	j->grouped = true;
+}
+
+void
+journal_group_end(struct journal *j)
+{
+	j->grouped = false;
+}
+
+void
+journal_start(struct journal *j, const char *operation)
+{
+	if (!j->grouped || j->id == NULL)
+		journal_new_id(j, operation);
+}
+
+/* ,"name":"string" */
+static void
+journal_add_string(struct buf *b, const char *name, const char *s)
+{
+	buf_printf(b, ",\"%s\":", name);
+	buf_add_json_string(b, s, strlen(s));
+}
+
+void
+journal_add(struct journal *j, const char *profile, const char *table,
+    const struct value *key, const struct value *before,
+    const struct value *after)
+{
+	struct buf *b = &j->pending;
+	struct timespec now;
+	char iso[40];
+
+	if (j->id == NULL)
+		journal_new_id(j, "write");
+	j->clock->now(j->clock->ctx, &now);
+	clock_format_iso(&now, iso);
+	buf_adds(b, "{\"time\":");
+	buf_add_json_string(b, iso, strlen(iso));
+	journal_add_string(b, "id", j->id);
+	buf_printf(b, ",\"seq\":%ld", j->seq++);
+	journal_add_string(b, "operation", j->operation);
+	journal_add_string(b, "profile", profile);
+	journal_add_string(b, "table", table);
+	buf_adds(b, ",\"key\":");
+	ddbjson_emit_item(b, key);
+	if (before != NULL) {
+		buf_adds(b, ",\"before\":");
+		ddbjson_emit_item(b, before);
+	}
+	if (after != NULL) {
+		buf_adds(b, ",\"after\":");
+		ddbjson_emit_item(b, after);
+	}
+	buf_adds(b, "}\n");
+}
+
+int
+journal_flush(struct journal *j, struct err *e)
+{
+	const char *p = j->pending.data;
+	size_t left = j->pending.len;
+
+	if (left == 0)
+		return 0;
+	if (journal_ready(j, e) == -1)
+		return -1;
+	while (left > 0) {
+		ssize_t n = write(j->fd, p, left);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			buf_reset(&j->pending);
+			return err_set(e, ERR_IO, "journal: cannot append to "
+			    "%s: %s", j->path, strerror(errno));
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	buf_reset(&j->pending);
+	if (fsync(j->fd) == -1)
+		return err_set(e, ERR_IO, "journal: cannot sync %s: %s",
+		    j->path, strerror(errno));
+	return 0;
+}
+
+void
+journal_discard(struct journal *j)
+{
+	buf_reset(&j->pending);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+static const char *const journal_items[] = { "key", "before", "after", NULL };
+
+struct journal_entry *
+journal_entry_parse(const char *line, size_t len, struct err *e)
+{
+	struct journal_entry *je;
+	struct value *tree, *seq;
+
+	tree = ddbjson_parse_doc(line, len, journal_items, e);
+	if (tree == NULL)
+		return NULL;
+	je = xcalloc(1, sizeof *je);
+	if (tree->type == VT_M) {
+		je->time = value_map_strdup(tree, "time");
+		je->id = value_map_strdup(tree, "id");
+		je->operation = value_map_strdup(tree, "operation");
+		je->profile = value_map_strdup(tree, "profile");
+		je->table = value_map_strdup(tree, "table");
+		seq = value_map_get(tree, "seq");
+		if (seq != NULL && seq->type == VT_N)
+			je->seq = strtol(seq->u.str.ptr, NULL, 10);
+		je->key = value_map_take(tree, "key");
+		je->before = value_map_take(tree, "before");
+		je->after = value_map_take(tree, "after");
+	}
+	value_free(tree);
+	if (je->time == NULL || je->id == NULL || je->operation == NULL ||
+	    je->profile == NULL || je->table == NULL || je->key == NULL) {
+		journal_entry_free(je);
+		err_set(e, ERR_INPUT, "not a journal entry");
+		return NULL;
+	}
+	return je;
+}
+
+void
+journal_entry_free(struct journal_entry *je)
+{
+	if (je == NULL)
+		return;
+	free(je->time);
+	free(je->id);
+	free(je->operation);
+	free(je->profile);
+	free(je->table);
+	value_free(je->key);
+	value_free(je->before);
+	value_free(je->after);
+	free(je);
+}
+
+int
+journal_read_back(const char *path, journal_line_fn fn, void *ctx,
+    struct err *e)
+{
+	struct buf carry = BUF_INIT, block = BUF_INIT;
+	struct stat st;
+	off_t pos;
+	int fd, rc = 0, stop = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return err_set(e, ERR_IO, "journal: cannot open %s: %s", path,
+		    strerror(errno));
+	}
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return err_set(e, ERR_IO, "journal: cannot stat %s: %s", path,
+		    strerror(errno));
+	}
+	pos = st.st_size;
+	/* carry holds the start of the line that continues past the block
+	 * read last; each step puts the block before it. */
+	while (pos > 0 && !stop) {
+		size_t want = pos > JOURNAL_BLOCK ? JOURNAL_BLOCK : (size_t)pos;
+		ssize_t n;
+		size_t end, i;
+
+		pos -= (off_t)want;
+		buf_reset(&block);
+		buf_reserve(&block, want + carry.len);
+		n = pread(fd, block.data, want, pos);
+		if (n != (ssize_t)want) {
+			rc = err_set(e, ERR_IO, "journal: cannot read %s: %s",
+			    path, n == -1 ? strerror(errno) : "short read");
+			break;
+		}
+		block.len = want;
+		buf_add(&block, carry.data, carry.len);
+		end = block.len;
+		for (i = block.len; i > 0 && !stop; i--) {
+			if (block.data[i - 1] != '\n')
+				continue;
+			if (end > i)
+				stop = fn(ctx, block.data + i, end - i);
+			end = i - 1;
+		}
+		buf_reset(&carry);
+		buf_add(&carry, block.data, end);
+	}
+	if (rc == 0 && !stop && carry.len > 0)
+		(void)fn(ctx, carry.data, carry.len);
+	close(fd);
+	buf_cleanup(&carry);
+	buf_cleanup(&block);
+	return rc;
+}
+
+/* Collects the last writes of a profile and table. */
+struct journal_collect {
+	const char		*profile;
+	const char		*table;
+	struct buf		 needle;	/* ,"profile":P,"table":T, */
+	struct journal_write	*groups;
+	size_t			*caps;
+	char			**ids;
+	bool			*complete;
+	size_t			 n, want;
+};
+
+/* Add an entry to its group, newest first as the file is read; the
+ * groups are turned around at the end. */
+static void
+journal_collect_add(struct journal_write *g, size_t *cap,
+    struct journal_entry *je)
+{
+	if (g->n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		g->entries = xreallocarray(g->entries, *cap,
+		    sizeof *g->entries);
+	}
+	g->entries[g->n++] = je;
+}
+
+/* Oldest first. */
+static void
+journal_collect_reverse(struct journal_write *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n / 2; i++) {
+		struct journal_entry *t = g->entries[i];
+
+		g->entries[i] = g->entries[g->n - 1 - i];
+		g->entries[g->n - 1 - i] = t;
+	}
+}
+
+/* journal_line_fn: keep the entries of the first `want` ids. */
+static int
+journal_collect_line(void *ctx, const char *line, size_t len)
+{
+	struct journal_collect *c = ctx;
+	struct journal_entry *je;
+	size_t i;
+
+	/* Lines of other profiles and tables are passed over unparsed:
+	 * journal_add writes these two members next to each other. */
+	if (memmem(line, len, c->needle.data, c->needle.len) == NULL)
+		return 0;
+	je = journal_entry_parse(line, len, NULL);
+	if (je == NULL)
+		return 0;
+	if (strcmp(je->profile, c->profile) != 0 ||
+	    strcmp(je->table, c->table) != 0) {
+		journal_entry_free(je);
+		return 0;
+	}
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->ids[i], je->id) == 0)
+			break;
+	if (i == c->n) {
+		if (c->n == c->want) {
+			journal_entry_free(je);
+			return 0;
+		}
+		c->ids[c->n] = xstrdup(je->id);
+		c->n++;
+	}
+	if (je->seq == 0)
+		c->complete[i] = true;
+	journal_collect_add(&c->groups[i], &c->caps[i], je);
+	/* Done when every wanted write has been read back to its first
+	 * entry (writes of other processes may sit in between). */
+	if (c->n < c->want)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (!c->complete[i])
+			return 0;
+	return 1;
+}
+
+int
+journal_last_writes(const char *path, const char *profile, const char *table,
+    struct journal_write **out, size_t *ngroups, struct err *e)
+{
+	struct journal_collect c;
+	size_t i;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.profile = profile;
+	c.table = table;
+	c.want = *ngroups > 0 ? *ngroups : 1;
+	c.groups = xcalloc(c.want, sizeof *c.groups);
+	c.ids = xcalloc(c.want, sizeof *c.ids);
+	c.complete = xcalloc(c.want, sizeof *c.complete);
+	journal_add_string(&c.needle, "profile", profile);
+	journal_add_string(&c.needle, "table", table);
+	buf_addc(&c.needle, ',');
+	c.caps = xcalloc(c.want, sizeof *c.caps);
+	rc = journal_read_back(path, journal_collect_line, &c, e);
+	buf_cleanup(&c.needle);
+	for (i = 0; i < c.want; i++) {
+		journal_collect_reverse(&c.groups[i]);
+		free(c.ids[i]);
+	}
+	free(c.ids);
+	free(c.caps);
+	free(c.complete);
+	if (rc == -1) {
+		journal_writes_free(c.groups, c.want);
+		*out = NULL;
+		*ngroups = 0;
+		return -1;
+	}
+	*out = c.groups;
+	*ngroups = c.n;
+	return 0;
+}
+
+void
+journal_writes_free(struct journal_write *w, size_t n)
+{
+	size_t i, k;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < w[i].n; k++)
+			journal_entry_free(w[i].entries[k]);
+		free(w[i].entries);
+	}
+	free(w);
+}

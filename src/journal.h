@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: ISC */
+/* The local journal: every write the program makes, with before- and after-images. */
+#ifndef DYNREPO_JOURNAL_H
+#define DYNREPO_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "err.h"
+#include "value.h"
+
+/*
+ * The journal is one file of JSON lines, appended with O_APPEND (one
+ * write(2) and one fsync(2) per flush, so a batch of 25 items costs two
+ * system calls, not fifty), mode 0600 in a 0700 directory. A line:
+ *
+ *   {"time":"2026-11-25T09:14:03.512345+00:00","id":"1764062043512345-4242-1",
+ *    "seq":0,"operation":"put","profile":"film-actors","table":"app-data",
+ *    "key":{...},"before":{...},"after":{...}}
+ *
+ * key, before and after are DynamoDB JSON exactly as the values were
+ * (numbers as their text); before is absent when the write created the
+ * item, after when it deleted it. Entries sharing an id are one write
+ * (one put, one batch, one delete of a prefix, one import, one undo); seq
+ * counts its entries from 0. Nothing else is recorded: no endpoint, no
+ * credentials, no headers.
+ */
+struct journal;
+
+/* A journal writing to path (NULL: statedir_path("journal.jsonl")) and
+ * stamping times from clock (NULL: the system clock; borrowed). Nothing
+ * is opened yet; cannot fail. */
+struct journal	*journal_new(const char *path, const struct clock_ops *);
+void		 journal_free(struct journal *);
+/* The file's path; NULL when it cannot be resolved (no HOME). Borrowed. */
+const char	*journal_path(const struct journal *);
+
+/* Open the file (creating it and its directory) if not open yet. A write
+ * calls this before anything is sent, so a journal that cannot be
+ * written stops the write. -1 with ERR_IO or ERR_CONFIG. */
+int	 journal_ready(struct journal *, struct err *);
+
+/*
+ * Group the entries of the writes until journal_group_end under one id
+ * and one operation name (a CLI verb calling the repository many times).
+ * Outside a group every journal_start begins a new id.
+ */
+void	 journal_group_begin(struct journal *, const char *operation);
+void	 journal_group_end(struct journal *);
+/* Start a write: a new id unless a group is open. */
+void	 journal_start(struct journal *, const char *operation);
+/* Queue one entry of the current write (values borrowed, copied into
+ * the line). profile and table are the repository's. */
+void	 journal_add(struct journal *, const char *profile, const char *table,
+	     const struct value *key, const struct value *before,
+	     const struct value *after);
+/* Append the queued entries: one write, one fsync. -1 with ERR_IO. */
+int	 journal_flush(struct journal *, struct err *);
+/* Drop the queued entries (the write they describe was refused). */
+void	 journal_discard(struct journal *);
+
+/* One entry read back. */
+struct journal_entry {
+	char		*time;
+	char		*id;
+	long		 seq;
+	char		*operation;
+	char		*profile;
+	char		*table;
+	struct value	*key;		/* M */
+	struct value	*before;	/* M or NULL */
+	struct value	*after;		/* M or NULL */
+};
+
+/* Parse one line; NULL with ERR_INPUT when it is not an entry. */
+struct journal_entry *journal_entry_parse(const char *line, size_t len,
+	     struct err *);
+void	 journal_entry_free(struct journal_entry *);
+
+/* Called for each line, newest first; return non-zero to stop. */
+typedef int (*journal_line_fn)(void *ctx, const char *line, size_t len);
+/* Read the file at path backwards, a block at a time (a long journal
+ * costs what its tail costs). A missing file has no lines. -1 with
+ * ERR_IO. */
+int	 journal_read_back(const char *path, journal_line_fn, void *ctx,
+	     struct err *);
+
+/*
+ * The last writes of a profile and table, newest first: each a group of
+ * entries (oldest first inside). *ngroups in, how many are wanted; out,
+ * how many were found. Entries of other profiles or tables are skipped;
+ * lines that do not parse are skipped too.
+ */
+struct journal_write {
+	struct journal_entry	**entries;
+	size_t			 n;
+};
+int	 journal_last_writes(const char *path, const char *profile,
+	     const char *table, struct journal_write **out, size_t *ngroups,
+	     struct err *);
+void	 journal_writes_free(struct journal_write *, size_t n);
+
+#endif

@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: ISC */
+/* The repository's journaling: before-images, after-images, and undo's guarded writes. */
+#include "config.h"
+
+#include "repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr_eval.h"
+#include "repo_private.h"
+#include "request.h"
+#include "xmalloc.h"
+
+/* Start a journaled write: the journal must be writable before anything
+ * is sent. */
+int
+repo_journal_start(struct repo *r, const char *operation, struct err *e)
+{
+	if (r->journal == NULL)
+		return 0;
+	if (journal_ready(r->journal, e) == -1)
+		return -1;
+	journal_start(r->journal, operation);
+	return 0;
+}
+
+/* Whether a failed write may still have been applied. */
+static bool
+repo_outcome_uncertain(const struct err *e)
+{
+	switch (e != NULL ? e->code : ERR_INTERNAL) {
+	case ERR_USAGE:
+	case ERR_INPUT:
+	case ERR_CONFIG:
+	case ERR_NOT_FOUND:
+	case ERR_CONFLICT:
+	case ERR_READ_ONLY:
+	case ERR_AUTH:
+	case ERR_ACCESS_DENIED:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* After a write with rc: append its queued entries when it was (or may
+ * have been) applied, drop them when it was refused. */
+int
+repo_journal_finish(struct repo *r, int rc, struct err *e)
+{
+	struct err je;
+
+	if (r->journal == NULL)
+		return rc;
+	if (rc != 0 && !repo_outcome_uncertain(e)) {
+		journal_discard(r->journal);
+		return rc;
+	}
+	err_clear(&je);
+	if (journal_flush(r->journal, &je) == -1 && rc == 0)
+		return err_set(e, ERR_IO, "written, but not journaled: %s",
+		    je.msg);
+	return rc;
+}
+
+/* The primary key of a stored item (copied). */
+struct value *
+repo_key_of(const struct repo *r, const struct value *item)
+{
+	struct value *key = value_new_m();
+	const struct value *v;
+
+	if ((v = value_map_get(item, r->partition_key)) != NULL)
+		value_map_set(key, r->partition_key, value_copy(v));
+	if ((v = value_map_get(item, r->sort_key)) != NULL)
+		value_map_set(key, r->sort_key, value_copy(v));
+	return key;
+}
+
+/* Queue the entry of one write: the after-image with numbers as
+ * DynamoDB stores them. */
+void
+repo_journal_add(struct repo *r, const struct value *key,
+    const struct value *before, const struct value *after)
+{
+	struct value *canon = after != NULL ? value_copy(after) : NULL;
+
+	if (canon != NULL)
+		value_canonical_numbers(&canon);
+	journal_add(r->journal, r->name, r->table, key, before, canon);
+	value_free(canon);
+}
+
+/* Matches the items read back before a batch write to its entries. */
+struct repo_before_ctx {
+	struct repo			*r;
+	const struct write_request	*writes;
+	size_t				 n;
+	struct value			**before;	/* [n], owned */
+};
+
+/* repo_each_fn: keep the stored item as the before-image of its entry. */
+static int
+repo_before_each(void *ctx, struct content *c)
+{
+	struct repo_before_ctx *b = ctx;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->before[i] == NULL && repo_key_seen(b->r, &b->writes[i],
+		    1, c->stored)) {
+			b->before[i] = c->stored;
+			c->stored = NULL;
+			break;
+		}
+	content_free(c);
+	return 0;
+}
+
+/* repo_batch_write, journaled: the before-images of the chunk read with
+ * one consistent BatchGetItem first. Takes the writes. */
+int
+repo_batch_write_logged(struct repo *r, struct write_request *writes,
+    size_t n, size_t *done, struct err *e)
+{
+	struct repo_before_ctx b = { .r = r, .writes = writes, .n = n };
+	struct value **keys;
+	size_t i;
+	int rc, stopped = 0;
+
+	if (r->journal == NULL)
+		return repo_batch_write(r, writes, n, done, e);
+	b.before = xcalloc(n, sizeof *b.before);
+	keys = xcalloc(n, sizeof *keys);
+	for (i = 0; i < n; i++)
+		keys[i] = repo_key_of(r, writes[i].value);
+	/* The chunk has no key twice (put_raw_batch splits there). */
+	rc = repo_batch_get(r, keys, n, true, repo_before_each, &b, &stopped,
+	    e);
+	if (rc == 0) {
+		for (i = 0; i < n; i++) {
+			struct value *key = repo_key_of(r, writes[i].value);
+
+			repo_journal_add(r, key, b.before[i],
+			    writes[i].is_delete ? NULL : writes[i].value);
+			value_free(key);
+		}
+		rc = repo_batch_write(r, writes, n, done, e);
+		rc = repo_journal_finish(r, rc, e);
+	} else {
+		for (i = 0; i < n; i++)
+			value_free(writes[i].value);
+		free(writes);
+	}
+	for (i = 0; i < n; i++)
+		value_free(b.before[i]);
+	free(b.before);
+	return rc;
+}
+
+/* Journal an update from its before-image: the after-image is the update
+ * applied to it (to the key alone when there was no item), as UpdateItem
+ * applies it; when that cannot be computed, the item is read back. */
+int
+repo_journal_update(struct repo *r, const struct request *rq,
+    const struct value *before, struct err *e)
+{
+	struct value *after = value_copy(before != NULL ? before : rq->key);
+	struct err ue;
+	int rc = 0;
+
+	err_clear(&ue);
+	if (expr_eval_update(&rq->update, &after, &ue) == -1) {
+		struct request get;
+		struct response rs;
+
+		value_free(after);
+		after = NULL;
+		request_init(&get, OP_GET_ITEM, r->table);
+		get.key = value_copy(rq->key);
+		get.consistent_read = true;
+		response_init(&rs);
+		if (repo_execute(r, &get, &rs, &ue) == 0) {
+			after = rs.item;
+			rs.item = NULL;
+		}
+		response_cleanup(&rs);
+		request_cleanup(&get);
+	}
+	repo_journal_add(r, rq->key, before, after);
+	value_free(after);
+	return repo_journal_finish(r, rc, e);
+}
+
+int
+repo_get_keys(struct repo *r, const struct value *const *keys, size_t n,
+    repo_each_fn fn, void *ctx, struct err *e)
+{
+	struct value **chunk;
+	size_t i = 0, k;
+	int rc = 0, stopped = 0;
+
+	while (rc == 0 && !stopped && i < n) {
+		size_t m = n - i < REPO_BATCH_GET_MAX ? n - i :
+		    REPO_BATCH_GET_MAX;
+
+		chunk = xcalloc(m, sizeof *chunk);
+		for (k = 0; k < m; k++)
+			chunk[k] = value_copy(keys[i + k]);
+		rc = repo_batch_get(r, chunk, m, true, fn, ctx, &stopped, e);
+		i += m;
+	}
+	return rc;
+}
+
+/* #name = :v when the item has the attribute, else
+ * attribute_not_exists(#name). */
+static struct expr *
+repo_same_attr(const struct value *item, const char *name)
+{
+	const struct value *v = value_map_get(item, name);
+
+	if (v == NULL)
+		return expr_new(EX_NOT_EXISTS, 1, expr_new_name(name));
+	return expr_new(EX_EQ, 2, expr_new_name(name),
+	    expr_new_value(value_copy(v)));
+}
+
+int
+repo_restore(struct repo *r, const struct value *key,
+    const struct value *expect, const struct value *item, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "undo", e) == -1)
+		return -1;
+	if (item != NULL) {
+		request_init(&rq, OP_PUT_ITEM, r->table);
+		rq.item = value_copy(item);
+	} else {
+		request_init(&rq, OP_DELETE_ITEM, r->table);
+		rq.key = value_copy(key);
+	}
+	if (expect == NULL) {
+		rq.condition = expr_new(EX_NOT_EXISTS, 1,
+		    expr_new_name(r->partition_key));
+	} else {
+		rq.condition = expr_and(expr_new(EX_EXISTS, 1,
+		    expr_new_name(r->partition_key)),
+		    repo_same_attr(expect, REPO_VERSION));
+		rq.condition = expr_and(rq.condition,
+		    repo_same_attr(expect, REPO_TIMESTAMP));
+	}
+	rq.return_values = RV_ALL_OLD;
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc != 0 && e != NULL && e->code == ERR_CONFLICT)
+		err_set(e, ERR_CONFLICT, "the item changed after the write "
+		    "being undone (its _object_version or _timestamp, or its "
+		    "existence, differs): nothing was written");
+	/* Queued only: the caller flushes a run of restores at once. */
+	if (rc == 0 && r->journal != NULL)
+		repo_journal_add(r, key, rs.item, item);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: ISC */
+/* The journal: lines, modes, reading back, grouping; undo over the embedded store. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ddbjson.h"
+#include "journal.h"
+#include "repo.h"
+#include "statedir.h"
+#include "store_local.h"
+#include "undo.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+static char dir[64];
+static char *jpath;
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/dynrepo-journal.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	jpath = xasprintf("%s/state/dynrepo/journal.jsonl", dir);
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+	free(jpath);
+}
+
+TestSuite(journal, .init = setup, .fini = teardown);
+
+/* A fixed clock. */
+static void
+fixed_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	ts->tv_sec = 1764062043;
+	ts->tv_nsec = 512345000;
+}
+
+static const struct clock_ops fixed_clock = { .now = fixed_now };
+
+/* An item from DynamoDB JSON with ' for ". */
+static struct value *
+J(const char *text)
+{
+	char *s = xstrdup(text), *p;
+	struct value *v;
+	struct err e;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\'')
+			*p = '"';
+	v = ddbjson_parse_item(s, strlen(s), &e);
+	cr_assert_not_null(v, "%s: %s", text, e.msg);
+	free(s);
+	return v;
+}
+
+/* The whole file. */
+static char *
+slurp(const char *path)
+{
+	char *text;
+	size_t len;
+	struct err e;
+
+	cr_assert_eq(statedir_read_file(path, &text, &len, &e), 0, "%s",
+	    e.msg);
+	return text;
+}
+
+Test(journal, one_entry_byte_exact_private_file)
+{
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
+	struct value *b = J("{'pk':{'S':'a'},'sk':{'S':'b'},'n':{'N':'1.50'}}");
+	struct value *a = J("{'pk':{'S':'a'},'sk':{'S':'b'},"
+	    "'s':{'SS':['y','x']}}");
+	struct stat st;
+	struct err e;
+	char *text, *d;
+
+	cr_assert_eq(journal_ready(j, &e), 0, "%s", e.msg);
+	journal_start(j, "put");
+	journal_add(j, "prof", "tbl", k, b, a);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	text = slurp(jpath);
+	cr_assert(strstr(text, "{\"time\":\"2025-11-25T09:14:03.512345+00:00\""
+	    ",\"id\":\"1764062043512345-") == text, "%s", text);
+	cr_assert_not_null(strstr(text, ",\"seq\":0,\"operation\":\"put\","
+	    "\"profile\":\"prof\",\"table\":\"tbl\",\"key\":{\"pk\":{\"S\":"
+	    "\"a\"},\"sk\":{\"S\":\"b\"}},\"before\":{\"pk\":{\"S\":\"a\"},"
+	    "\"sk\":{\"S\":\"b\"},\"n\":{\"N\":\"1.50\"}},\"after\":{\"pk\":"
+	    "{\"S\":\"a\"},\"sk\":{\"S\":\"b\"},\"s\":{\"SS\":[\"y\",\"x\"]}}}"
+	    "\n"), "%s", text);
+	cr_assert_eq(stat(jpath, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	d = xasprintf("%s/state/dynrepo", dir);
+	cr_assert_eq(stat(d, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	free(d);
+	free(text);
+	value_free(k);
+	value_free(b);
+	value_free(a);
+	journal_free(j);
+}
+
+Test(journal, modes_tightened_and_default_path)
+{
+	char *d = xasprintf("%s/state/dynrepo", dir), *state;
+	struct journal *j;
+	struct stat st;
+	struct err e;
+	FILE *fp;
+
+	cr_assert_eq(statedir_mkdir(d, &e), 0, "%s", e.msg);
+	cr_assert_eq(chmod(d, 0755), 0);
+	fp = fopen(jpath, "w");
+	cr_assert_not_null(fp);
+	fclose(fp);
+	cr_assert_eq(chmod(jpath, 0644), 0);
+	state = xasprintf("%s/state", dir);
+	setenv("XDG_STATE_HOME", state, 1);
+	j = journal_new(NULL, NULL);
+	cr_assert_str_eq(journal_path(j), jpath);
+	cr_assert_eq(journal_ready(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(stat(jpath, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	cr_assert_eq(stat(d, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	journal_free(j);
+	/* A relative XDG_STATE_HOME is ignored, as the spec says. */
+	setenv("XDG_STATE_HOME", "relative", 1);
+	setenv("HOME", "/home/someone", 1);
+	j = journal_new(NULL, NULL);
+	cr_assert_str_eq(journal_path(j),
+	    "/home/someone/.local/state/dynrepo/journal.jsonl");
+	journal_free(j);
+	free(state);
+	free(d);
+}
+
+Test(journal, refuses_when_it_cannot_write)
+{
+	char *p = xasprintf("%s/file", dir), *bad;
+	struct journal *j;
+	struct err e;
+	FILE *fp = fopen(p, "w");
+
+	cr_assert_not_null(fp);
+	fclose(fp);
+	/* A directory where a file is: the journal cannot be made. */
+	bad = xasprintf("%s/file/journal.jsonl", dir);
+	j = journal_new(bad, NULL);
+	cr_assert_eq(journal_ready(j, &e), -1);
+	cr_assert_eq(e.code, ERR_IO);
+	journal_free(j);
+	free(bad);
+	free(p);
+}
+
+/* Collects lines read back. */
+struct lines {
+	char	*v[64];
+	size_t	 n;
+};
+
+static int
+collect(void *ctx, const char *line, size_t len)
+{
+	struct lines *l = ctx;
+
+	cr_assert_lt(l->n, 64);
+	l->v[l->n++] = xstrndup(line, len);
+	return 0;
+}
+
+Test(journal, read_back_across_blocks)
+{
+	struct lines l = { .n = 0 };
+	struct buf b = BUF_INIT;
+	struct err e;
+	size_t i, k;
+	FILE *fp;
+
+	/* Lines longer than a block, short ones, no final newline. */
+	cr_assert_eq(statedir_mkdir(dir, &e), 0);
+	fp = fopen(jpath + 0, "w");
+	if (fp == NULL) {
+		char *d = xasprintf("%s/state/dynrepo", dir);
+
+		cr_assert_eq(statedir_mkdir(d, &e), 0);
+		free(d);
+		fp = fopen(jpath, "w");
+	}
+	cr_assert_not_null(fp);
+	for (i = 0; i < 5; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "L%zu:", i);
+		for (k = 0; k < (i % 2 ? 100000 : 10); k++)
+			buf_addc(&b, (char)('a' + i));
+		fprintf(fp, "%s%s", buf_cstr(&b), i < 4 ? "\n" : "");
+	}
+	fclose(fp);
+	cr_assert_eq(journal_read_back(jpath, collect, &l, &e), 0);
+	cr_assert_eq(l.n, 5);
+	for (i = 0; i < 5; i++) {
+		char head[8];
+
+		snprintf(head, sizeof head, "L%zu:", 4 - i);
+		cr_assert(strncmp(l.v[i], head, strlen(head)) == 0, "%zu", i);
+		cr_assert_eq(strlen(l.v[i]), strlen(head) + ((4 - i) % 2 ?
+		    100000 : 10));
+		free(l.v[i]);
+	}
+	buf_cleanup(&b);
+	/* No file: no lines, no error. */
+	l.n = 0;
+	cr_assert_eq(journal_read_back("/nonexistent/j", collect, &l, &e), 0);
+	cr_assert_eq(l.n, 0);
+}
+
+Test(journal, last_writes_groups_and_filters)
+{
+	struct journal *j = journal_new(jpath, NULL);
+	struct value *k1 = J("{'pk':{'S':'a'},'sk':{'S':'1'}}");
+	struct value *k2 = J("{'pk':{'S':'a'},'sk':{'S':'2'}}");
+	struct journal_write *w;
+	size_t n;
+	struct err e;
+
+	/* Write 1: a group of three entries flushed in two pieces, with a
+	 * write of another profile in between. */
+	journal_group_begin(j, "put-batch");
+	journal_start(j, "put-batch");
+	journal_add(j, "p", "t", k1, NULL, k1);
+	journal_add(j, "p", "t", k2, NULL, k2);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	journal_group_end(j);
+	journal_start(j, "put");
+	journal_add(j, "other", "t", k1, NULL, k1);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	/* Write 2: one update of another table, write 3: a delete. */
+	journal_start(j, "update");
+	journal_add(j, "p", "t2", k1, k1, k1);
+	journal_start(j, "delete");
+	journal_add(j, "p", "t", k2, k2, NULL);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	/* A line that is not an entry is skipped. */
+	{
+		FILE *fp = fopen(jpath, "a");
+
+		fputs("garbage\n", fp);
+		fclose(fp);
+	}
+
+	n = 5;
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
+	cr_assert_eq(w[0].n, 1);
+	cr_assert_null(w[0].entries[0]->after);
+	cr_assert_not_null(w[0].entries[0]->before);
+	cr_assert_str_eq(w[1].entries[0]->operation, "put-batch");
+	cr_assert_eq(w[1].n, 2);
+	cr_assert_eq(w[1].entries[0]->seq, 0);
+	cr_assert_eq(w[1].entries[1]->seq, 1);
+	cr_assert(value_equal(w[1].entries[1]->key, k2));
+	cr_assert_null(w[1].entries[0]->before);
+	journal_writes_free(w, n);
+
+	n = 1;
+	cr_assert_eq(journal_last_writes(jpath, "p", "t2", &w, &n, &e), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(w[0].entries[0]->operation, "update");
+	journal_writes_free(w, n);
+	value_free(k1);
+	value_free(k2);
+	journal_free(j);
+}
+
+Test(journal, escape_names)
+{
+	char *s = statedir_escape("a/b..c é");
+	char *u = statedir_unescape(s);
+
+	cr_assert_str_eq(s, "a%2Fb..c%20%C3%A9");
+	cr_assert_str_eq(u, "a/b..c é");
+	free(s);
+	free(u);
+	s = statedir_escape("..");
+	cr_assert_str_eq(s, "%2E.");
+	free(s);
+}
+
+/* ---- undo over the embedded store ---------------------------------------- */
+
+static struct store *st;
+static struct repo *r;
+static struct journal *jr;
+
+/* A repository on a fresh embedded store with a journal. */
+static void
+open_repo(bool read_only)
+{
+	char *db = xasprintf("%s/db", dir);
+	struct repo_config rc;
+	struct request rq;
+	struct response rs;
+	struct err e;
+
+	st = store_local_open(db, &e);
+	cr_assert_not_null(st, "%s", e.msg);
+	request_init(&rq, OP_CREATE_TABLE, "tbl");
+	rq.hash_key = xstrdup("_table_item_id");
+	rq.range_key = xstrdup("_table_content_id");
+	response_init(&rs);
+	(void)store_execute(st, &rq, &rs, &e);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	jr = journal_new(jpath, NULL);
+	memset(&rc, 0, sizeof rc);
+	rc.table = "tbl";
+	rc.partition_prefix = "content";
+	rc.partition_name = "x";
+	rc.content_type = "c";
+	rc.name = "prof";
+	rc.read_only = read_only;
+	rc.journal = jr;
+	r = repo_new(&rc, st, NULL);
+	free(db);
+}
+
+static void
+close_repo(void)
+{
+	repo_free(r);
+	journal_free(jr);
+	store_free(st);
+}
+
+/* A content with content id cid and field name. */
+static struct content *
+mk(const char *cid, const char *name)
+{
+	struct content *c = content_new();
+
+	ids_parse(&c->partition_ids, "p");
+	ids_parse(&c->content_ids, cid);
+	c->item = value_new_m();
+	value_map_set(c->item, "name", value_new_str(name));
+	c->current_version = 1;
+	return c;
+}
+
+/* The stored name of cid, or NULL (caller frees). */
+static char *
+name_of(const char *cid)
+{
+	struct content *c;
+	struct ids p, k;
+	struct err e;
+	char *out = NULL;
+
+	ids_parse(&p, "p");
+	ids_parse(&k, cid);
+	cr_assert_eq(repo_get(r, &p, &k, &c, &e), 0, "%s", e.msg);
+	if (c != NULL) {
+		out = xstrdup(value_map_get(c->item, "name")->u.str.ptr);
+		content_free(c);
+	}
+	ids_cleanup(&p);
+	ids_cleanup(&k);
+	return out;
+}
+
+Test(journal, undo_put_update_and_redo)
+{
+	struct undo_options uo = { .count = 1 };
+	struct content *c1 = mk("a", "one"), *c2 = mk("a", "two");
+	struct update_command u;
+	struct value *set = value_new_m();
+	struct ids p, k;
+	struct err e;
+	char *n;
+
+	open_repo(false);
+	cr_assert_eq(repo_put(r, c1, &e), 0, "%s", e.msg);
+	cr_assert_eq(repo_put(r, c2, &e), 0, "%s", e.msg);
+	memset(&u, 0, sizeof u);
+	value_map_set(set, "name", value_new_str("three"));
+	u.set_commands = set;
+	ids_parse(&p, "p");
+	ids_parse(&k, "a");
+	cr_assert_eq(repo_update(r, &p, &k, &u, true, &e), 0, "%s", e.msg);
+
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_str_eq((n = name_of("a")), "two");
+	free(n);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_str_eq((n = name_of("a")), "three", "undo of undo redoes");
+	free(n);
+	uo.count = 3;
+	/* undo, undo (redo), update: the last three writes. */
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_str_eq((n = name_of("a")), "two");
+	free(n);
+
+	ids_cleanup(&p);
+	ids_cleanup(&k);
+	value_free(set);
+	content_free(c1);
+	content_free(c2);
+	close_repo();
+}
+
+/* Records what undo reported. */
+static enum undo_action seen[8];
+static size_t nseen;
+
+static void
+record(void *ctx, const struct journal_write *w, const struct undo_item *it,
+    size_t n)
+{
+	size_t i;
+
+	(void)ctx;
+	(void)w;
+	for (i = 0; i < n && nseen < 8; i++)
+		seen[nseen++] = it[i].action;
+}
+
+Test(journal, undo_conflict_writes_nothing)
+{
+	struct undo_options uo = { .count = 1 };
+	struct content *cs[2] = { mk("a", "A"), mk("b", "B") };
+	struct content *other = mk("b", "theirs");
+	struct repo_config rc;
+	struct repo *plain;
+	struct err e;
+	char *n;
+
+	open_repo(false);
+	cr_assert_eq(repo_put_batch(r, cs, 2, NULL, &e), 0, "%s", e.msg);
+	/* Someone writes b without the journal. */
+	memset(&rc, 0, sizeof rc);
+	rc.table = "tbl";
+	rc.partition_prefix = "content";
+	rc.partition_name = "x";
+	rc.content_type = "c";
+	plain = repo_new(&rc, st, NULL);
+	cr_assert_eq(repo_put(plain, other, &e), 0);
+	repo_free(plain);
+
+	nseen = 0;
+	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_CONFLICT);
+	cr_assert_not_null(strstr(e.msg, "nothing was written"), "%s", e.msg);
+	cr_assert_eq(nseen, 2);
+	cr_assert_eq(seen[0], UNDO_CONFLICT);
+	cr_assert_eq(seen[1], UNDO_DELETE);
+	cr_assert_str_eq((n = name_of("a")), "A", "a was not deleted");
+	free(n);
+	cr_assert_str_eq((n = name_of("b")), "theirs");
+	free(n);
+
+	/* Dry run of a plan without conflicts writes nothing either. */
+	uo.dry_run = true;
+	cr_assert_eq(repo_delete(r, &cs[0]->partition_ids,
+	    &cs[0]->content_ids, NULL, &e), 0, "%s", e.msg);
+	nseen = 0;
+	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(nseen, 1);
+	cr_assert_eq(seen[0], UNDO_REPUT);
+	cr_assert_null(name_of("a"));
+
+	content_free(cs[0]);
+	content_free(cs[1]);
+	content_free(other);
+	close_repo();
+}
+
+Test(journal, undo_refused_read_only_and_empty)
+{
+	struct undo_options uo = { .count = 1 };
+	struct err e;
+
+	open_repo(false);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_NOT_FOUND);
+	close_repo();
+	open_repo(true);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_READ_ONLY);
+	close_repo();
+}
+
+/* ---- the TUI's :undo through the worker ----------------------------------- */
+
+/* Wait for the WE_DONE of job id. */
+static struct worker_event *
+wait_done(struct worker *w, unsigned long id)
+{
+	struct worker_event *ev;
+	struct pollfd pfd = { .fd = worker_fd(w), .events = POLLIN };
+
+	for (;;) {
+		while ((ev = worker_next(w)) != NULL) {
+			if (ev->type == WE_DONE && ev->job == id)
+				return ev;
+			worker_event_free(ev);
+		}
+		cr_assert_geq(poll(&pfd, 1, 10000), 1, "no event in 10 s");
+	}
+}
+
+Test(journal, worker_undo_job)
+{
+	char *profiles = xasprintf("%s/profiles", dir), *ini, *state;
+	struct worker_job *j;
+	struct worker_event *ev;
+	struct worker *w;
+	struct err e;
+	unsigned long id;
+	FILE *fp;
+
+	cr_assert_eq(statedir_mkdir(profiles, &e), 0);
+	ini = xasprintf("%s/t.ini", profiles);
+	fp = fopen(ini, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "[repository w]\ntable = tbl\nendpoint = local:%s/db\n"
+	    "partition_prefix = content\npartition_name = x\n"
+	    "content_type = c\n", dir);
+	fclose(fp);
+	state = xasprintf("%s/state", dir);
+	setenv("XDG_STATE_HOME", state, 1);
+	open_repo(false);	/* creates the table in the same file */
+	close_repo();
+
+	w = worker_new(&e);
+	cr_assert_not_null(w, "%s", e.msg);
+	j = worker_job_new(WJ_OPEN);
+	j->profiles_dir = xstrdup(profiles);
+	j->profile = xstrdup("w");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_PUT);
+	j->item = mk("a", "saved");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_UNDO);
+	j->undo_dry_run = true;
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	cr_assert_not_null(strstr(ev->undo_report, "undo put of "));
+	cr_assert_not_null(strstr(ev->undo_report, "\ndelete content#x#p / "
+	    "c#a\n"), "%s", ev->undo_report);
+	worker_event_free(ev);
+
+	j = worker_job_new(WJ_UNDO);
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+	j = worker_job_new(WJ_GET);
+	ids_parse(&j->partition, "p");
+	ids_parse(&j->content, "a");
+	id = worker_submit(w, j);
+	ev = wait_done(w, id);
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	cr_assert_null(ev->item, "the put was undone");
+	worker_event_free(ev);
+	worker_free(w);
+	free(state);
+	free(ini);
+	free(profiles);
+}
