@@ -43,8 +43,8 @@ if [ "${1:-}" != --inner ]; then
 	trap 'exit 130' INT TERM HUP
 	cc -O2 -o "$work/rusage" "$here/rusage.c" || exit 1
 	n=${BENCH_N:-10000}
-	node "$here/gen.js" "$work/data" "$n" "${BENCH_GET:-1000}" || exit 1
-	cp "$srcdir/profiles/film_actor.schema.json" "$work/data/" || exit 1
+	node "$here/gen.js" "$work/data" "$n" "${BENCH_GET:-1000}" \
+	    "$srcdir/profiles/film_actor.schema.json" || exit 1
 
 	# Which peers are here (never installed by this script).
 	clients=${BENCH_CLIENTS:-dynrepo floor boto3 js awscli}
