@@ -406,7 +406,7 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 	size_t cap = 0;
 
 	/* Items are typed while the answer streams through the parser. */
-	tree = ddbjson_parse_doc(body, len, ddbjson_response_items, e);
+	tree = ddbjson_parse_page(body, len, ddbjson_response_items, e);
 	if (tree == NULL) {
 		err_prefix(e, "malformed %s response: ", request_op_name(op));
 		if (e != NULL)
