@@ -5,6 +5,7 @@
 #include "http.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@
 
 #include "log.h"
 #include "xmalloc.h"
+
+/* The soname of the libcurl the program was built against. */
+#define HTTP_LIBCURL	"libcurl.so.4"
 
 struct http_curl {
 	CURL		*easy;		/* kept: its connection cache */
@@ -28,6 +32,27 @@ struct http_curl {
 	bool		 rewind_refused;	/* curl wanted to send it again */
 };
 
+/*
+ * libcurl, loaded when the first transport is made rather than linked:
+ * linking it costs every start of the program ~20 ms of dynamic loading
+ * (libcurl's closure is some 30 libraries), which `dynrepo --version`,
+ * `profiles` and the embedded store never need.
+ */
+static struct {
+	CURLcode	 (*global_init)(long);
+	void		 (*global_cleanup)(void);
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_reset)(CURL *);
+	void		 (*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+} lc;
+static bool		 http_loaded;		/* lc is complete */
+static char		 http_load_error[256];
 static pthread_once_t	 http_global_once = PTHREAD_ONCE_INIT;
 
 void
@@ -77,11 +102,55 @@ http_free(struct http_ops *ops)
 	free(ops);
 }
 
-/* curl_global_init, once per process. */
+/* Look up one of libcurl's functions; false (and the error) if absent. */
+static bool
+http_sym(void *lib, const char *name, void *fnp)
+{
+	void *f = dlsym(lib, name);
+
+	if (f == NULL) {
+		snprintf(http_load_error, sizeof http_load_error, "libcurl "
+		    "cannot be used: %s has no %s", HTTP_LIBCURL, name);
+		return false;
+	}
+	/* POSIX: a function pointer and void * convert through memcpy. */
+	memcpy(fnp, &f, sizeof f);
+	return true;
+}
+
+/* Load libcurl and run curl_global_init, once per process. */
 static void
 http_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	void *lib = dlopen(HTTP_LIBCURL, RTLD_NOW | RTLD_LOCAL);
+
+	if (lib == NULL) {
+		snprintf(http_load_error, sizeof http_load_error, "libcurl "
+		    "cannot be loaded: %s", dlerror());
+		return;
+	}
+	if (!http_sym(lib, "curl_global_init", &lc.global_init) ||
+	    !http_sym(lib, "curl_global_cleanup", &lc.global_cleanup) ||
+	    !http_sym(lib, "curl_easy_init", &lc.easy_init) ||
+	    !http_sym(lib, "curl_easy_setopt", &lc.easy_setopt) ||
+	    !http_sym(lib, "curl_easy_perform", &lc.easy_perform) ||
+	    !http_sym(lib, "curl_easy_getinfo", &lc.easy_getinfo) ||
+	    !http_sym(lib, "curl_easy_reset", &lc.easy_reset) ||
+	    !http_sym(lib, "curl_easy_cleanup", &lc.easy_cleanup) ||
+	    !http_sym(lib, "curl_easy_strerror", &lc.easy_strerror) ||
+	    !http_sym(lib, "curl_slist_append", &lc.slist_append) ||
+	    !http_sym(lib, "curl_slist_free_all", &lc.slist_free_all))
+		return;
+	lc.global_init(CURL_GLOBAL_DEFAULT);
+	http_loaded = true;
+}
+
+void
+http_global_cleanup(void)
+{
+	/* Only a process that made a transport initialised libcurl. */
+	if (http_loaded)
+		lc.global_cleanup();
 }
 
 /* CURLOPT_WRITEFUNCTION: append to the response body. */
@@ -265,12 +334,12 @@ http_was_sent(struct http_curl *hc, CURLcode rc,
 	/* The upload counter includes body bytes that curl sent in the same
 	 * write as the headers, so it is the body that reached the socket. */
 	if (req->body_len > 0) {
-		if (curl_easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
+		if (lc.easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
 		    &up) != CURLE_OK)
 			return true;
 		return up >= (curl_off_t)req->body_len;
 	}
-	if (curl_easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
+	if (lc.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
 	    &reqsize) != CURLE_OK)
 		return true;
 	return reqsize > 0;
@@ -287,69 +356,69 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	CURL *e = hc->easy;
 
 	/* Reset keeps the live connections, which is all we want kept. */
-	curl_easy_reset(e);
+	lc.easy_reset(e);
 	hc->body = NULL;
 	hc->body_len = hc->body_pos = 0;
 	hc->rewind_refused = false;
-	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	lc.easy_setopt(e, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	lc.easy_setopt(e, CURLOPT_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	lc.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	lc.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	lc.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	lc.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_bundle != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
+		lc.easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
 	if (req->no_proxy)
-		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
+		lc.easy_setopt(e, CURLOPT_NOPROXY, "*");
+	lc.easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
 	if (req->connect_timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		lc.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    req->connect_timeout_ms);
 	if (req->timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
+		lc.easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	lc.easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
 	hc->errbuf[0] = '\0';
 
 	if (strcmp(req->method, "GET") == 0 && req->body_len == 0)
-		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		lc.easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
-		curl_easy_setopt(e, CURLOPT_POST, 1L);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		lc.easy_setopt(e, CURLOPT_POST, 1L);
+		lc.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
 		hc->body = req->body != NULL ? req->body : "";
 		hc->body_len = req->body_len;
-		curl_easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
-		curl_easy_setopt(e, CURLOPT_READDATA, hc);
-		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
-		curl_easy_setopt(e, CURLOPT_SEEKDATA, hc);
+		lc.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
+		lc.easy_setopt(e, CURLOPT_READDATA, hc);
+		lc.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
+		lc.easy_setopt(e, CURLOPT_SEEKDATA, hc);
 		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			lc.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    req->method);
 	}
 
 	for (i = 0; i < req->nheaders; i++) {
 		line = xasprintf("%s: %s", req->headers[i].name,
 		    req->headers[i].value);
-		hl = curl_slist_append(hl, line);
+		hl = lc.slist_append(hl, line);
 		free(line);
 	}
 	/* No 100-continue round trip; no Content-Type guessed by curl. */
-	hl = curl_slist_append(hl, "Expect:");
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+	hl = lc.slist_append(hl, "Expect:");
+	lc.easy_setopt(e, CURLOPT_HTTPHEADER, hl);
 
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	lc.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	lc.easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	lc.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	lc.easy_setopt(e, CURLOPT_HEADERDATA, resp);
 	if (hc->verbose) {
-		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
-		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+		lc.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		lc.easy_setopt(e, CURLOPT_VERBOSE, 1L);
 	}
 	return hl;
 }
@@ -361,7 +430,7 @@ http_tls_error(struct http_curl *hc, CURLcode rc, const char *host,
     struct err *err)
 {
 	const char *reason = hc->errbuf[0] != '\0' ? hc->errbuf :
-	    curl_easy_strerror(rc);
+	    lc.easy_strerror(rc);
 	char trusted[600];
 
 	if (hc->ca_bundle != NULL)
@@ -403,11 +472,15 @@ http_curl_perform(void *ctx, const struct http_request *req,
 	long status = 0;
 
 	http_response_reset(resp);
+	if (hc->easy == NULL) {
+		resp->permanent = true;
+		return err_set(err, ERR_NETWORK, "%s", http_load_error);
+	}
 	hl = http_setup(hc, req, resp);
-	rc = curl_easy_perform(hc->easy);
-	curl_slist_free_all(hl);
+	rc = lc.easy_perform(hc->easy);
+	lc.slist_free_all(hl);
 	if (rc == CURLE_OK) {
-		curl_easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE, &status);
+		lc.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE, &status);
 		resp->status = status;
 		resp->request_sent = true;
 		return 0;
@@ -430,10 +503,10 @@ http_curl_perform(void *ctx, const struct http_request *req,
 		return -1;
 	if (hc->errbuf[0] != '\0')
 		err_set(err, ERR_NETWORK, "%s: %s (%s)", host,
-		    curl_easy_strerror(rc), hc->errbuf);
+		    lc.easy_strerror(rc), hc->errbuf);
 	else
 		err_set(err, ERR_NETWORK, "%s: %s", host,
-		    curl_easy_strerror(rc));
+		    lc.easy_strerror(rc));
 	return -1;
 }
 
@@ -445,7 +518,8 @@ http_curl_free(void *ctx)
 
 	if (hc == NULL)
 		return;
-	curl_easy_cleanup(hc->easy);
+	if (hc->easy != NULL)
+		lc.easy_cleanup(hc->easy);
 	free(hc->ca_bundle);
 	free(hc);
 }
@@ -458,8 +532,8 @@ http_new_curl(const struct http_options *opts)
 
 	pthread_once(&http_global_once, http_global_init);
 	hc = xcalloc(1, sizeof *hc);
-	hc->easy = curl_easy_init();
-	if (hc->easy == NULL) {
+	/* Without libcurl every request fails with the reason. */
+	if (http_loaded && (hc->easy = lc.easy_init()) == NULL) {
 		/* Only allocation makes curl_easy_init fail. */
 		fprintf(stderr, "dynrepo: out of memory (curl_easy_init)\n");
 		abort();
