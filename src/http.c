@@ -5,7 +5,6 @@
 #include "http.h"
 
 #include <ctype.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "dynload.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -102,44 +102,27 @@ http_free(struct http_ops *ops)
 	free(ops);
 }
 
-/* Look up one of libcurl's functions; false (and the error) if absent. */
-static bool
-http_sym(void *lib, const char *name, void *fnp)
-{
-	void *f = dlsym(lib, name);
-
-	if (f == NULL) {
-		snprintf(http_load_error, sizeof http_load_error, "libcurl "
-		    "cannot be used: %s has no %s", HTTP_LIBCURL, name);
-		return false;
-	}
-	/* POSIX: a function pointer and void * convert through memcpy. */
-	memcpy(fnp, &f, sizeof f);
-	return true;
-}
-
 /* Load libcurl and run curl_global_init, once per process. */
 static void
 http_global_init(void)
 {
-	void *lib = dlopen(HTTP_LIBCURL, RTLD_NOW | RTLD_LOCAL);
+	const struct dynload_sym syms[] = {
+		{ "curl_global_init", &lc.global_init },
+		{ "curl_global_cleanup", &lc.global_cleanup },
+		{ "curl_easy_init", &lc.easy_init },
+		{ "curl_easy_setopt", &lc.easy_setopt },
+		{ "curl_easy_perform", &lc.easy_perform },
+		{ "curl_easy_getinfo", &lc.easy_getinfo },
+		{ "curl_easy_reset", &lc.easy_reset },
+		{ "curl_easy_cleanup", &lc.easy_cleanup },
+		{ "curl_easy_strerror", &lc.easy_strerror },
+		{ "curl_slist_append", &lc.slist_append },
+		{ "curl_slist_free_all", &lc.slist_free_all },
+		{ NULL, NULL }
+	};
 
-	if (lib == NULL) {
-		snprintf(http_load_error, sizeof http_load_error, "libcurl "
-		    "cannot be loaded: %s", dlerror());
-		return;
-	}
-	if (!http_sym(lib, "curl_global_init", &lc.global_init) ||
-	    !http_sym(lib, "curl_global_cleanup", &lc.global_cleanup) ||
-	    !http_sym(lib, "curl_easy_init", &lc.easy_init) ||
-	    !http_sym(lib, "curl_easy_setopt", &lc.easy_setopt) ||
-	    !http_sym(lib, "curl_easy_perform", &lc.easy_perform) ||
-	    !http_sym(lib, "curl_easy_getinfo", &lc.easy_getinfo) ||
-	    !http_sym(lib, "curl_easy_reset", &lc.easy_reset) ||
-	    !http_sym(lib, "curl_easy_cleanup", &lc.easy_cleanup) ||
-	    !http_sym(lib, "curl_easy_strerror", &lc.easy_strerror) ||
-	    !http_sym(lib, "curl_slist_append", &lc.slist_append) ||
-	    !http_sym(lib, "curl_slist_free_all", &lc.slist_free_all))
+	if (dynload_open(HTTP_LIBCURL, syms, http_load_error,
+	    sizeof http_load_error) == -1)
 		return;
 	lc.global_init(CURL_GLOBAL_DEFAULT);
 	http_loaded = true;
