@@ -50,8 +50,8 @@ static struct {
 	const char	*(*easy_strerror)(CURLcode);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void		 (*slist_free_all)(struct curl_slist *);
-} lc;
-static bool		 http_loaded;		/* lc is complete */
+} http_lib;
+static bool		 http_loaded;		/* http_lib is complete */
 static char		 http_load_error[256];
 static pthread_once_t	 http_global_once = PTHREAD_ONCE_INIT;
 
@@ -107,24 +107,24 @@ static void
 http_global_init(void)
 {
 	const struct dynload_sym syms[] = {
-		{ "curl_global_init", &lc.global_init },
-		{ "curl_global_cleanup", &lc.global_cleanup },
-		{ "curl_easy_init", &lc.easy_init },
-		{ "curl_easy_setopt", &lc.easy_setopt },
-		{ "curl_easy_perform", &lc.easy_perform },
-		{ "curl_easy_getinfo", &lc.easy_getinfo },
-		{ "curl_easy_reset", &lc.easy_reset },
-		{ "curl_easy_cleanup", &lc.easy_cleanup },
-		{ "curl_easy_strerror", &lc.easy_strerror },
-		{ "curl_slist_append", &lc.slist_append },
-		{ "curl_slist_free_all", &lc.slist_free_all },
+		{ "curl_global_init", &http_lib.global_init },
+		{ "curl_global_cleanup", &http_lib.global_cleanup },
+		{ "curl_easy_init", &http_lib.easy_init },
+		{ "curl_easy_setopt", &http_lib.easy_setopt },
+		{ "curl_easy_perform", &http_lib.easy_perform },
+		{ "curl_easy_getinfo", &http_lib.easy_getinfo },
+		{ "curl_easy_reset", &http_lib.easy_reset },
+		{ "curl_easy_cleanup", &http_lib.easy_cleanup },
+		{ "curl_easy_strerror", &http_lib.easy_strerror },
+		{ "curl_slist_append", &http_lib.slist_append },
+		{ "curl_slist_free_all", &http_lib.slist_free_all },
 		{ NULL, NULL }
 	};
 
 	if (dynload_open(HTTP_LIBCURL, syms, http_load_error,
 	    sizeof http_load_error) == -1)
 		return;
-	lc.global_init(CURL_GLOBAL_DEFAULT);
+	http_lib.global_init(CURL_GLOBAL_DEFAULT);
 	http_loaded = true;
 }
 
@@ -133,7 +133,7 @@ http_global_cleanup(void)
 {
 	/* Only a process that made a transport initialised libcurl. */
 	if (http_loaded)
-		lc.global_cleanup();
+		http_lib.global_cleanup();
 }
 
 /* CURLOPT_WRITEFUNCTION: append to the response body. */
@@ -317,12 +317,12 @@ http_was_sent(struct http_curl *hc, CURLcode rc,
 	/* The upload counter includes body bytes that curl sent in the same
 	 * write as the headers, so it is the body that reached the socket. */
 	if (req->body_len > 0) {
-		if (lc.easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
+		if (http_lib.easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
 		    &up) != CURLE_OK)
 			return true;
 		return up >= (curl_off_t)req->body_len;
 	}
-	if (lc.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
+	if (http_lib.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
 	    &reqsize) != CURLE_OK)
 		return true;
 	return reqsize > 0;
@@ -339,69 +339,70 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	CURL *e = hc->easy;
 
 	/* Reset keeps the live connections, which is all we want kept. */
-	lc.easy_reset(e);
+	http_lib.easy_reset(e);
 	hc->body = NULL;
 	hc->body_len = hc->body_pos = 0;
 	hc->rewind_refused = false;
-	lc.easy_setopt(e, CURLOPT_URL, req->url);
+	http_lib.easy_setopt(e, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	lc.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	http_lib.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	lc.easy_setopt(e, CURLOPT_PROTOCOLS,
+	http_lib.easy_setopt(e, CURLOPT_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	lc.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	lc.easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	lc.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	lc.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	lc.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	http_lib.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	http_lib.easy_setopt(e, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_1_1);
+	http_lib.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	http_lib.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	http_lib.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_bundle != NULL)
-		lc.easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
+		http_lib.easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
 	if (req->no_proxy)
-		lc.easy_setopt(e, CURLOPT_NOPROXY, "*");
-	lc.easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
+		http_lib.easy_setopt(e, CURLOPT_NOPROXY, "*");
+	http_lib.easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
 	if (req->connect_timeout_ms > 0)
-		lc.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		http_lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    req->connect_timeout_ms);
 	if (req->timeout_ms > 0)
-		lc.easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	lc.easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
+		http_lib.easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	http_lib.easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
 	hc->errbuf[0] = '\0';
 
 	if (strcmp(req->method, "GET") == 0 && req->body_len == 0)
-		lc.easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		http_lib.easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
-		lc.easy_setopt(e, CURLOPT_POST, 1L);
-		lc.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		http_lib.easy_setopt(e, CURLOPT_POST, 1L);
+		http_lib.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
 		hc->body = req->body != NULL ? req->body : "";
 		hc->body_len = req->body_len;
-		lc.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
-		lc.easy_setopt(e, CURLOPT_READDATA, hc);
-		lc.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
-		lc.easy_setopt(e, CURLOPT_SEEKDATA, hc);
+		http_lib.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
+		http_lib.easy_setopt(e, CURLOPT_READDATA, hc);
+		http_lib.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
+		http_lib.easy_setopt(e, CURLOPT_SEEKDATA, hc);
 		if (strcmp(req->method, "POST") != 0)
-			lc.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			http_lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    req->method);
 	}
 
 	for (i = 0; i < req->nheaders; i++) {
 		line = xasprintf("%s: %s", req->headers[i].name,
 		    req->headers[i].value);
-		hl = lc.slist_append(hl, line);
+		hl = http_lib.slist_append(hl, line);
 		free(line);
 	}
 	/* No 100-continue round trip; no Content-Type guessed by curl. */
-	hl = lc.slist_append(hl, "Expect:");
-	lc.easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+	hl = http_lib.slist_append(hl, "Expect:");
+	http_lib.easy_setopt(e, CURLOPT_HTTPHEADER, hl);
 
-	lc.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	lc.easy_setopt(e, CURLOPT_WRITEDATA, resp);
-	lc.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
-	lc.easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, resp);
 	if (hc->verbose) {
-		lc.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
-		lc.easy_setopt(e, CURLOPT_VERBOSE, 1L);
+		http_lib.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		http_lib.easy_setopt(e, CURLOPT_VERBOSE, 1L);
 	}
 	return hl;
 }
@@ -413,7 +414,7 @@ http_tls_error(struct http_curl *hc, CURLcode rc, const char *host,
     struct err *err)
 {
 	const char *reason = hc->errbuf[0] != '\0' ? hc->errbuf :
-	    lc.easy_strerror(rc);
+	    http_lib.easy_strerror(rc);
 	char trusted[600];
 
 	if (hc->ca_bundle != NULL)
@@ -460,10 +461,11 @@ http_curl_perform(void *ctx, const struct http_request *req,
 		return err_set(err, ERR_NETWORK, "%s", http_load_error);
 	}
 	hl = http_setup(hc, req, resp);
-	rc = lc.easy_perform(hc->easy);
-	lc.slist_free_all(hl);
+	rc = http_lib.easy_perform(hc->easy);
+	http_lib.slist_free_all(hl);
 	if (rc == CURLE_OK) {
-		lc.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE, &status);
+		http_lib.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE,
+		    &status);
 		resp->status = status;
 		resp->request_sent = true;
 		return 0;
@@ -486,10 +488,10 @@ http_curl_perform(void *ctx, const struct http_request *req,
 		return -1;
 	if (hc->errbuf[0] != '\0')
 		err_set(err, ERR_NETWORK, "%s: %s (%s)", host,
-		    lc.easy_strerror(rc), hc->errbuf);
+		    http_lib.easy_strerror(rc), hc->errbuf);
 	else
 		err_set(err, ERR_NETWORK, "%s: %s", host,
-		    lc.easy_strerror(rc));
+		    http_lib.easy_strerror(rc));
 	return -1;
 }
 
@@ -502,7 +504,7 @@ http_curl_free(void *ctx)
 	if (hc == NULL)
 		return;
 	if (hc->easy != NULL)
-		lc.easy_cleanup(hc->easy);
+		http_lib.easy_cleanup(hc->easy);
 	free(hc->ca_bundle);
 	free(hc);
 }
@@ -516,7 +518,7 @@ http_new_curl(const struct http_options *opts)
 	pthread_once(&http_global_once, http_global_init);
 	hc = xcalloc(1, sizeof *hc);
 	/* Without libcurl every request fails with the reason. */
-	if (http_loaded && (hc->easy = lc.easy_init()) == NULL) {
+	if (http_loaded && (hc->easy = http_lib.easy_init()) == NULL) {
 		/* Only allocation makes curl_easy_init fail. */
 		fprintf(stderr, "dynrepo: out of memory (curl_easy_init)\n");
 		abort();

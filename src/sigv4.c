@@ -110,7 +110,7 @@ static struct {
 			     const char *, const OSSL_PARAM *, const void *,
 			     size_t, const unsigned char *, size_t,
 			     unsigned char *, size_t, size_t *);
-} lcr;
+} sigv4_lib;
 static bool		 sigv4_loaded;
 static char		 sigv4_load_error[256];
 static pthread_once_t	 sigv4_once = PTHREAD_ONCE_INIT;
@@ -120,9 +120,9 @@ static void
 sigv4_load(void)
 {
 	const struct dynload_sym syms[] = {
-		{ "EVP_Digest", &lcr.digest },
-		{ "EVP_sha256", &lcr.sha256 },
-		{ "EVP_Q_mac", &lcr.q_mac },
+		{ "EVP_Digest", &sigv4_lib.digest },
+		{ "EVP_sha256", &sigv4_lib.sha256 },
+		{ "EVP_Q_mac", &sigv4_lib.q_mac },
 		{ NULL, NULL }
 	};
 
@@ -146,8 +146,8 @@ sigv4_sha256(const void *data, size_t len, unsigned char md[32])
 
 	if (!sigv4_crypto())
 		return -1;
-	if (lcr.digest(data, len, md, &mdlen, lcr.sha256(), NULL) != 1 ||
-	    mdlen != 32)
+	if (sigv4_lib.digest(data, len, md, &mdlen, sigv4_lib.sha256(),
+	    NULL) != 1 || mdlen != 32)
 		return -1;
 	return 0;
 }
@@ -159,8 +159,9 @@ sigv4_sha256_hex(const void *data, size_t len, char out[65])
 
 	/* Like out of memory: without a working SHA-256 nothing can go on. */
 	if (sigv4_sha256(data != NULL ? data : "", len, md) == -1) {
-		fprintf(stderr, "dynrepo: libcrypto cannot compute SHA-256%s%s\n",
-		    sigv4_loaded ? "" : ": ", sigv4_load_error);
+		fprintf(stderr, "dynrepo: libcrypto cannot compute "
+		    "SHA-256%s%s\n", sigv4_loaded ? "" : ": ",
+		    sigv4_load_error);
 		abort();
 	}
 	sigv4_hex(md, sizeof md, out);
@@ -175,8 +176,8 @@ sigv4_hmac(const void *key, size_t keylen, const void *data, size_t len,
 
 	if (!sigv4_crypto())
 		return -1;
-	if (lcr.q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, data,
-	    len, out, 32, &outlen) == NULL || outlen != 32)
+	if (sigv4_lib.q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen,
+	    data, len, out, 32, &outlen) == NULL || outlen != 32)
 		return -1;
 	return 0;
 }
@@ -822,8 +823,9 @@ done:
 	free(secret);
 	if (rc == -1) {
 		st->signature[0] = '\0';
-		return err_set(err, ERR_INTERNAL, "sigv4: HMAC-SHA256 failed%s%s",
-		    sigv4_loaded ? "" : ": ", sigv4_load_error);
+		return err_set(err, ERR_INTERNAL, "sigv4: HMAC-SHA256 "
+		    "failed%s%s", sigv4_loaded ? "" : ": ",
+		    sigv4_load_error);
 	}
 	return 0;
 }

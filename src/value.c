@@ -180,6 +180,16 @@ value_new_owned(enum value_type type, char *p, size_t len)
 	return v;
 }
 
+/* The arena a root value references. */
+static struct value_arena *
+value_root_arena(struct value *v)
+{
+	struct value_root *r = (struct value_root *)(void *)((char *)v -
+	    offsetof(struct value_root, v));
+
+	return r->arena;
+}
+
 void
 value_free(struct value *v)
 {
@@ -190,8 +200,7 @@ value_free(struct value *v)
 	if (v->flags & VALUE_F_ARENA) {
 		/* Only a root owns anything: a reference on its arena. */
 		if (v->flags & VALUE_F_ROOT)
-			value_arena_unref(((struct value_root *)(void *)
-			    ((char *)v - offsetof(struct value_root, v)))->arena);
+			value_arena_unref(value_root_arena(v));
 		return;
 	}
 	switch (v->type) {
