@@ -128,6 +128,7 @@ command_of() {
 		case $2 in
 		startup-version) echo "$bin --version" ;;
 		startup-profiles) echo "$bin --profiles $data profiles" ;;
+		startup-first) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition no-such-partition --output jsonl" ;;
 		put_batch) echo "$bin --profiles $data put -p bench --endpoint $endpoint" ;;
 		list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --output jsonl" ;;
 		filtered_list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --filter genre=drama --output jsonl" ;;
@@ -230,7 +231,7 @@ while [ $i -le "${BENCH_STARTUP_RUNS:-15}" ]; do
 	for c in $BENCH_HAVE; do
 		case $c in
 		dynrepo)
-			for v in version profiles; do
+			for v in version profiles first; do
 				# shellcheck disable=SC2046
 				"$work/rusage" "$work/ru" 60 $(command_of dynrepo startup-$v) \
 				    >/dev/null 2>>"$log" </dev/null
