@@ -22,6 +22,7 @@
 #define DDBJSON_MAX_DEPTH	1000
 #define DDBJSON_STACK_INLINE	32
 #define DDBJSON_ITEM_RESERVE	16
+#define DDBJSON_ARENA_ITEM_RESERVE	32
 
 const char *const ddbjson_response_items[] = {
 	"Item",			/* GetItem, export lines */
@@ -782,9 +783,11 @@ ddbjson_cb_start_map(void *ctx)
 		}
 		/* Items have a dozen attributes or more: grow once. */
 		if (p->arena != NULL) {
+			/* No regrowth in an arena: its old array would be
+			 * left unused until the page goes. */
 			v = value_arena_new_root_m(p->arena);
 			value_arena_map_reserve(p->arena, v,
-			    DDBJSON_ITEM_RESERVE);
+			    DDBJSON_ARENA_ITEM_RESERVE);
 		} else {
 			v = value_new_m();
 			value_map_reserve(v, DDBJSON_ITEM_RESERVE);

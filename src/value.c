@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +33,17 @@ struct value_arena_block {
 	max_align_t	 data[];
 };
 
+/* Member names kept once per arena: a page's items share their names. */
+#define VALUE_ARENA_NAMES	64	/* slots; interning stops at 3/4 */
+
 struct value_arena {
 	struct value_arena_block *blocks;	/* the one in use first */
 	unsigned long	 refs;			/* creator + roots */
+	size_t		 nnames;
+	struct {
+		const char	*p;		/* NULL: a free slot */
+		size_t		 len;
+	} names[VALUE_ARENA_NAMES];
 };
 
 /* A root: the value, behind the arena it references. */
@@ -725,22 +734,46 @@ value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
 	    m->u.map.cap, sizeof *m->u.map.items);
 }
 
+/* A NUL-terminated copy of a member name in the arena, shared with the
+ * members of that name already there while the table has room. */
+static char *
+value_arena_name(struct value_arena *a, const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i, slot;
+	char *copy;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
+	    slot = (slot + 1) % VALUE_ARENA_NAMES) {
+		if (a->names[slot].len == len &&
+		    memcmp(a->names[slot].p, name, len) == 0)
+			return (char *)a->names[slot].p;
+	}
+	copy = value_arena_alloc(a, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	if (a->nnames < VALUE_ARENA_NAMES * 3 / 4) {
+		a->names[slot].p = copy;
+		a->names[slot].len = len;
+		a->nnames++;
+	}
+	return copy;
+}
+
 void
 value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
     size_t len, struct value *v)
 {
 	struct value_member *mb;
-	char *copy;
 
 	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
 	if (m->u.map.len == m->u.map.cap)
 		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
 		    m->u.map.cap : 2);
-	copy = value_arena_alloc(a, len + 1);
-	memcpy(copy, name, len);
-	copy[len] = '\0';
 	mb = &m->u.map.items[m->u.map.len++];
-	mb->name = copy;
+	mb->name = value_arena_name(a, name, len);
 	mb->name_len = len;
 	mb->value = v;
 }
