@@ -25,6 +25,13 @@
  * let malloc give the memory back to the system (a brk, a TLB flush),
  * only to fault it in again for the next page. */
 #define VALUE_ARENA_POOL_MAX	128
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer blocks go back to malloc, so that a use after
+ * the page was released is caught rather than hidden by the pool. */
+#define VALUE_ARENA_POOLED	false
+#else
+#define VALUE_ARENA_POOLED	true
+#endif
 
 struct value_arena_block {
 	struct value_arena_block *next;
@@ -600,7 +607,7 @@ value_arena_unref(struct value_arena *a)
 	pthread_mutex_lock(&value_arena_pool_lock);
 	for (b = a->blocks; b != NULL; b = next) {
 		next = b->next;
-		if (b->size == VALUE_ARENA_BLOCK &&
+		if (VALUE_ARENA_POOLED && b->size == VALUE_ARENA_BLOCK &&
 		    value_arena_npool < VALUE_ARENA_POOL_MAX) {
 			b->next = value_arena_pool;
 			value_arena_pool = b;
