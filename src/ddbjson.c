@@ -22,6 +22,7 @@
 #define DDBJSON_MAX_DEPTH	1000
 #define DDBJSON_STACK_INLINE	32
 #define DDBJSON_ITEM_RESERVE	16
+#define DDBJSON_ARENA_ITEM_RESERVE	32
 
 const char *const ddbjson_response_items[] = {
 	"Item",			/* GetItem, export lines */
@@ -499,6 +500,7 @@ struct ddbjson_parser {
 	size_t			 cap;
 	struct value		*root;
 	const char *const	*items;	/* item path patterns */
+	struct value_arena	*arena;	/* items' values; NULL: the heap */
 	struct err		*err;
 	bool			 json_error;	/* err: JSON syntax */
 	struct ddbjson_pframe	 inline_frames[DDBJSON_STACK_INLINE];
@@ -517,6 +519,47 @@ ddbjson_is_plain(const struct ddbjson_pframe *f)
 {
 	return f == NULL || f->kind == DK_PLAIN_MAP ||
 	    f->kind == DK_PLAIN_LIST;
+}
+
+/* The arena for a value about to begin: the page's, inside an item. */
+static struct value_arena *
+ddbjson_arena(struct ddbjson_parser *p)
+{
+	return ddbjson_is_plain(ddbjson_top(p)) ? NULL : p->arena;
+}
+
+/* A new S, N or B where the parser is. */
+static struct value *
+ddbjson_new_bytes(struct ddbjson_parser *p, enum value_type type,
+    const char *s, size_t len)
+{
+	struct value_arena *a = ddbjson_arena(p);
+
+	if (a != NULL)
+		return value_arena_new_bytes(a, type, s, len);
+	return type == VT_N ? value_new_n(s, len) : value_new_s(s, len);
+}
+
+/* A new empty M, L or set, or a NULL or false, where the parser is. */
+static struct value *
+ddbjson_new_value(struct ddbjson_parser *p, enum value_type type)
+{
+	struct value_arena *a = ddbjson_arena(p);
+
+	if (a != NULL)
+		return value_arena_new_value(a, type);
+	switch (type) {
+	case VT_M:
+		return value_new_m();
+	case VT_L:
+		return value_new_l();
+	case VT_NULL:
+		return value_new_null();
+	case VT_BOOL:
+		return value_new_bool(false);
+	default:
+		return value_new_set(type);
+	}
 }
 
 /* Put the path of the value being parsed in front of err's message. */
@@ -618,6 +661,8 @@ ddbjson_attach(struct ddbjson_parser *p, struct value *v)
 	}
 	if (f->kind == DK_PLAIN_MAP || f->kind == DK_ITEM)
 		f->v->u.map.items[f->v->u.map.len - 1].value = v;
+	else if (f->v->flags & VALUE_F_ARENA)
+		value_arena_list_append(p->arena, f->v, v);
 	else
 		value_list_append(f->v, v);
 }
@@ -693,28 +738,32 @@ ddbjson_on_scalar(struct ddbjson_parser *p, struct value *v)
 static int
 ddbjson_cb_null(void *ctx)
 {
-	return ddbjson_on_scalar(ctx, value_new_null());
+	return ddbjson_on_scalar(ctx, ddbjson_new_value(ctx, VT_NULL));
 }
 
 /* yajl callback: true or false. */
 static int
 ddbjson_cb_boolean(void *ctx, int b)
 {
-	return ddbjson_on_scalar(ctx, value_new_bool(b != 0));
+	struct value *v = ddbjson_new_value(ctx, VT_BOOL);
+
+	v->u.boolean = b != 0;
+	return ddbjson_on_scalar(ctx, v);
 }
 
 /* yajl callback: a number, as its text. */
 static int
 ddbjson_cb_number(void *ctx, const char *s, size_t len)
 {
-	return ddbjson_on_scalar(ctx, value_new_n(s, len));
+	return ddbjson_on_scalar(ctx, ddbjson_new_bytes(ctx, VT_N, s, len));
 }
 
 /* yajl callback: a string. */
 static int
 ddbjson_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
-	return ddbjson_on_scalar(ctx, value_new_s((const char *)s, len));
+	return ddbjson_on_scalar(ctx, ddbjson_new_bytes(ctx, VT_S,
+	    (const char *)s, len));
 }
 
 /* yajl callback: '{'. */
@@ -727,12 +776,23 @@ ddbjson_cb_start_map(void *ctx)
 
 	ddbjson_begin(p);
 	if (ddbjson_is_plain(top)) {
-		v = value_new_m();
-		ddbjson_attach(p, v);
-		if (!ddbjson_at_item(p))
+		if (!ddbjson_at_item(p)) {
+			v = value_new_m();
+			ddbjson_attach(p, v);
 			return ddbjson_push(p, DK_PLAIN_MAP, VT_COUNT, v);
+		}
 		/* Items have a dozen attributes or more: grow once. */
-		value_map_reserve(v, DDBJSON_ITEM_RESERVE);
+		if (p->arena != NULL) {
+			/* No regrowth in an arena: its old array would be
+			 * left unused until the page goes. */
+			v = value_arena_new_root_m(p->arena);
+			value_arena_map_reserve(p->arena, v,
+			    DDBJSON_ARENA_ITEM_RESERVE);
+		} else {
+			v = value_new_m();
+			value_map_reserve(v, DDBJSON_ITEM_RESERVE);
+		}
+		ddbjson_attach(p, v);
 		return ddbjson_push(p, DK_ITEM, VT_COUNT, v);
 	}
 	switch (top->kind) {
@@ -747,7 +807,7 @@ ddbjson_cb_start_map(void *ctx)
 			ddbjson_err_payload(p->err, top->tag, "an object");
 			return ddbjson_stream_fail(p, NULL);
 		}
-		v = value_new_m();
+		v = ddbjson_new_value(p, VT_M);
 		ddbjson_attach(p, v);
 		return ddbjson_push(p, DK_ITEM, VT_COUNT, v);
 	}
@@ -788,6 +848,10 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 			p->json_error = true;
 			return 0;
 		}
+	}
+	if (m->flags & VALUE_F_ARENA) {
+		value_arena_map_add(p->arena, m, k, len, NULL);
+		return 1;
 	}
 	name = xmalloc(len + 1);
 	memcpy(name, k, len);
@@ -839,13 +903,13 @@ ddbjson_cb_start_array(void *ctx)
 		return ddbjson_stream_fail(p, NULL);
 	default:
 		if (top->tag == VT_L) {
-			v = value_new_l();
+			v = ddbjson_new_value(p, VT_L);
 			ddbjson_attach(p, v);
 			return ddbjson_push(p, DK_LIST, VT_COUNT, v);
 		}
 		if (top->tag == VT_SS || top->tag == VT_NS ||
 		    top->tag == VT_BS) {
-			v = value_new_set(top->tag);
+			v = ddbjson_new_value(p, top->tag);
 			ddbjson_attach(p, v);
 			return ddbjson_push(p, DK_SET, top->tag, v);
 		}
@@ -907,9 +971,10 @@ static yajl_alloc_funcs ddbjson_alloc_funcs = {
 	ddbjson_yajl_malloc, ddbjson_yajl_realloc, ddbjson_yajl_free, NULL
 };
 
-struct value *
-ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
-    struct err *err)
+/* ddbjson_parse_doc, the items' values in arena when it is not NULL. */
+static struct value *
+ddbjson_parse(const char *text, size_t len, const char *const *items,
+    struct value_arena *arena, struct err *err)
 {
 	struct ddbjson_parser p;
 	unsigned char *msg;
@@ -921,6 +986,7 @@ ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
 	p.frames = p.inline_frames;
 	p.cap = DDBJSON_STACK_INLINE;
 	p.items = items;
+	p.arena = arena;
 	p.err = err;
 	h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &p);
 	st = yajl_parse(h, (const unsigned char *)text, len);
@@ -950,6 +1016,26 @@ ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
 	if (p.frames != p.inline_frames)
 		free(p.frames);
 	return p.root;
+}
+
+struct value *
+ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
+    struct err *err)
+{
+	return ddbjson_parse(text, len, items, NULL, err);
+}
+
+struct value *
+ddbjson_parse_page(const char *text, size_t len, const char *const *items,
+    struct err *err)
+{
+	struct value_arena *a = value_arena_new();
+	struct value *doc;
+
+	doc = ddbjson_parse(text, len, items, a, err);
+	/* From here on the items' roots keep the arena. */
+	value_arena_unref(a);
+	return doc;
 }
 
 struct value *

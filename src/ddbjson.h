@@ -33,6 +33,12 @@ struct value	*ddbjson_parse_item(const char *, size_t, struct err *);
  */
 struct value	*ddbjson_parse_doc(const char *, size_t,
 		     const char *const *items, struct err *);
+/* ddbjson_parse_doc for a page of items that are only read (a response):
+ * the items' values are made in one arena (value.h) instead of one
+ * malloc each; every item is a root that keeps the arena, and the
+ * values are read-only. The plain JSON around them is ordinary. */
+struct value	*ddbjson_parse_page(const char *, size_t,
+		     const char *const *items, struct err *);
 /* Where items sit in DynamoDB responses and export lines: Item,
  * Attributes, Items[], LastEvaluatedKey, Responses.*[],
  * UnprocessedKeys.*.Keys[], UnprocessedItems.*[].PutRequest.Item,

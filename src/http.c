@@ -13,8 +13,12 @@
 
 #include <curl/curl.h>
 
+#include "dynload.h"
 #include "log.h"
 #include "xmalloc.h"
+
+/* The soname of the libcurl the program was built against. */
+#define HTTP_LIBCURL	"libcurl.so.4"
 
 struct http_curl {
 	CURL		*easy;		/* kept: its connection cache */
@@ -28,6 +32,27 @@ struct http_curl {
 	bool		 rewind_refused;	/* curl wanted to send it again */
 };
 
+/*
+ * libcurl, loaded when the first transport is made rather than linked:
+ * linking it costs every start of the program ~20 ms of dynamic loading
+ * (libcurl's closure is some 30 libraries), which `dynrepo --version`,
+ * `profiles` and the embedded store never need.
+ */
+static struct {
+	CURLcode	 (*global_init)(long);
+	void		 (*global_cleanup)(void);
+	CURL		*(*easy_init)(void);
+	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode	 (*easy_perform)(CURL *);
+	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_reset)(CURL *);
+	void		 (*easy_cleanup)(CURL *);
+	const char	*(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void		 (*slist_free_all)(struct curl_slist *);
+} http_lib;
+static bool		 http_loaded;		/* http_lib is complete */
+static char		 http_load_error[256];
 static pthread_once_t	 http_global_once = PTHREAD_ONCE_INIT;
 
 void
@@ -77,11 +102,38 @@ http_free(struct http_ops *ops)
 	free(ops);
 }
 
-/* curl_global_init, once per process. */
+/* Load libcurl and run curl_global_init, once per process. */
 static void
 http_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct dynload_sym syms[] = {
+		{ "curl_global_init", &http_lib.global_init },
+		{ "curl_global_cleanup", &http_lib.global_cleanup },
+		{ "curl_easy_init", &http_lib.easy_init },
+		{ "curl_easy_setopt", &http_lib.easy_setopt },
+		{ "curl_easy_perform", &http_lib.easy_perform },
+		{ "curl_easy_getinfo", &http_lib.easy_getinfo },
+		{ "curl_easy_reset", &http_lib.easy_reset },
+		{ "curl_easy_cleanup", &http_lib.easy_cleanup },
+		{ "curl_easy_strerror", &http_lib.easy_strerror },
+		{ "curl_slist_append", &http_lib.slist_append },
+		{ "curl_slist_free_all", &http_lib.slist_free_all },
+		{ NULL, NULL }
+	};
+
+	if (dynload_open(HTTP_LIBCURL, syms, http_load_error,
+	    sizeof http_load_error) == -1)
+		return;
+	http_lib.global_init(CURL_GLOBAL_DEFAULT);
+	http_loaded = true;
+}
+
+void
+http_global_cleanup(void)
+{
+	/* Only a process that made a transport initialised libcurl. */
+	if (http_loaded)
+		http_lib.global_cleanup();
 }
 
 /* CURLOPT_WRITEFUNCTION: append to the response body. */
@@ -265,12 +317,12 @@ http_was_sent(struct http_curl *hc, CURLcode rc,
 	/* The upload counter includes body bytes that curl sent in the same
 	 * write as the headers, so it is the body that reached the socket. */
 	if (req->body_len > 0) {
-		if (curl_easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
+		if (http_lib.easy_getinfo(hc->easy, CURLINFO_SIZE_UPLOAD_T,
 		    &up) != CURLE_OK)
 			return true;
 		return up >= (curl_off_t)req->body_len;
 	}
-	if (curl_easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
+	if (http_lib.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE,
 	    &reqsize) != CURLE_OK)
 		return true;
 	return reqsize > 0;
@@ -287,69 +339,70 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	CURL *e = hc->easy;
 
 	/* Reset keeps the live connections, which is all we want kept. */
-	curl_easy_reset(e);
+	http_lib.easy_reset(e);
 	hc->body = NULL;
 	hc->body_len = hc->body_pos = 0;
 	hc->rewind_refused = false;
-	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	http_lib.easy_setopt(e, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	http_lib.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	http_lib.easy_setopt(e, CURLOPT_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	http_lib.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	http_lib.easy_setopt(e, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_1_1);
+	http_lib.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	http_lib.easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	http_lib.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_bundle != NULL)
-		curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
+		http_lib.easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
 	if (req->no_proxy)
-		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
+		http_lib.easy_setopt(e, CURLOPT_NOPROXY, "*");
+	http_lib.easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
 	if (req->connect_timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+		http_lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    req->connect_timeout_ms);
 	if (req->timeout_ms > 0)
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
+		http_lib.easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	http_lib.easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
 	hc->errbuf[0] = '\0';
 
 	if (strcmp(req->method, "GET") == 0 && req->body_len == 0)
-		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		http_lib.easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	else {
-		curl_easy_setopt(e, CURLOPT_POST, 1L);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		http_lib.easy_setopt(e, CURLOPT_POST, 1L);
+		http_lib.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
 		hc->body = req->body != NULL ? req->body : "";
 		hc->body_len = req->body_len;
-		curl_easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
-		curl_easy_setopt(e, CURLOPT_READDATA, hc);
-		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
-		curl_easy_setopt(e, CURLOPT_SEEKDATA, hc);
+		http_lib.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
+		http_lib.easy_setopt(e, CURLOPT_READDATA, hc);
+		http_lib.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
+		http_lib.easy_setopt(e, CURLOPT_SEEKDATA, hc);
 		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+			http_lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 			    req->method);
 	}
 
 	for (i = 0; i < req->nheaders; i++) {
 		line = xasprintf("%s: %s", req->headers[i].name,
 		    req->headers[i].value);
-		hl = curl_slist_append(hl, line);
+		hl = http_lib.slist_append(hl, line);
 		free(line);
 	}
 	/* No 100-continue round trip; no Content-Type guessed by curl. */
-	hl = curl_slist_append(hl, "Expect:");
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
+	hl = http_lib.slist_append(hl, "Expect:");
+	http_lib.easy_setopt(e, CURLOPT_HTTPHEADER, hl);
 
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, resp);
 	if (hc->verbose) {
-		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
-		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+		http_lib.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		http_lib.easy_setopt(e, CURLOPT_VERBOSE, 1L);
 	}
 	return hl;
 }
@@ -361,7 +414,7 @@ http_tls_error(struct http_curl *hc, CURLcode rc, const char *host,
     struct err *err)
 {
 	const char *reason = hc->errbuf[0] != '\0' ? hc->errbuf :
-	    curl_easy_strerror(rc);
+	    http_lib.easy_strerror(rc);
 	char trusted[600];
 
 	if (hc->ca_bundle != NULL)
@@ -403,11 +456,16 @@ http_curl_perform(void *ctx, const struct http_request *req,
 	long status = 0;
 
 	http_response_reset(resp);
+	if (hc->easy == NULL) {
+		resp->permanent = true;
+		return err_set(err, ERR_NETWORK, "%s", http_load_error);
+	}
 	hl = http_setup(hc, req, resp);
-	rc = curl_easy_perform(hc->easy);
-	curl_slist_free_all(hl);
+	rc = http_lib.easy_perform(hc->easy);
+	http_lib.slist_free_all(hl);
 	if (rc == CURLE_OK) {
-		curl_easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE, &status);
+		http_lib.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE,
+		    &status);
 		resp->status = status;
 		resp->request_sent = true;
 		return 0;
@@ -430,10 +488,10 @@ http_curl_perform(void *ctx, const struct http_request *req,
 		return -1;
 	if (hc->errbuf[0] != '\0')
 		err_set(err, ERR_NETWORK, "%s: %s (%s)", host,
-		    curl_easy_strerror(rc), hc->errbuf);
+		    http_lib.easy_strerror(rc), hc->errbuf);
 	else
 		err_set(err, ERR_NETWORK, "%s: %s", host,
-		    curl_easy_strerror(rc));
+		    http_lib.easy_strerror(rc));
 	return -1;
 }
 
@@ -445,7 +503,8 @@ http_curl_free(void *ctx)
 
 	if (hc == NULL)
 		return;
-	curl_easy_cleanup(hc->easy);
+	if (hc->easy != NULL)
+		http_lib.easy_cleanup(hc->easy);
 	free(hc->ca_bundle);
 	free(hc);
 }
@@ -458,8 +517,8 @@ http_new_curl(const struct http_options *opts)
 
 	pthread_once(&http_global_once, http_global_init);
 	hc = xcalloc(1, sizeof *hc);
-	hc->easy = curl_easy_init();
-	if (hc->easy == NULL) {
+	/* Without libcurl every request fails with the reason. */
+	if (http_loaded && (hc->easy = http_lib.easy_init()) == NULL) {
 		/* Only allocation makes curl_easy_init fail. */
 		fprintf(stderr, "dynrepo: out of memory (curl_easy_init)\n");
 		abort();

@@ -73,8 +73,14 @@ struct http_options {
  * addresses, "*"), unless the request says no_proxy.
  * A certificate that does not verify is ERR_NETWORK, permanent:
  * "HOST: TLS certificate not accepted: REASON (trusted: ...)", naming the
- * CA bundle in use; an unreadable ca_bundle names the file. */
+ * CA bundle in use; an unreadable ca_bundle names the file.
+ * libcurl is loaded (dlopen) when the first transport is made, so that
+ * the program starts without it; if it cannot be, every request fails
+ * (ERR_NETWORK, permanent) saying why. */
 struct http_ops	*http_new_curl(const struct http_options *);
+/* Undo the first transport's curl_global_init, at exit, when no
+ * transport is left; a no-op when none was made. */
+void		 http_global_cleanup(void);
 /* ops->free(ops->ctx), then the table itself; NULL is a no-op. */
 void		 http_free(struct http_ops *);
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "cmd.h"
+#include "http.h"
 #include "log.h"
 #include "tui.h"
 
@@ -91,9 +91,8 @@ main(int argc, char **argv)
 		    !isatty(STDOUT_FILENO))
 			return rc;
 		to.profiles_dir = g.profiles_dir;
-		curl_global_init(CURL_GLOBAL_DEFAULT);
 		rc = tui_main(&to);
-		curl_global_cleanup();
+		http_global_cleanup();
 		return rc;
 	}
 	/* No verb on a terminal: the browser. */
@@ -110,9 +109,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 		to.profiles_dir = g.profiles_dir;
-		curl_global_init(CURL_GLOBAL_DEFAULT);
 		rc = tui_main(&to);
-		curl_global_cleanup();
+		http_global_cleanup();
 		log_close();
 		return rc;
 	}
@@ -135,9 +133,8 @@ main(int argc, char **argv)
 	    log_open(logfile != NULL && *logfile != '\0' ? logfile : NULL,
 	    &e) == -1)
 		cmd_eprintf("dynrepo: %s\n", e.msg);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = c->exec(&g, argc - i, argv + i);
-	curl_global_cleanup();
+	http_global_cleanup();
 	log_close();
 	return rc;
 }

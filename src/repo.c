@@ -233,6 +233,8 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	}
 
 	c->item = value_new_m();
+	/* A map's member names are unique: append, without a lookup each. */
+	value_map_reserve(c->item, stored->u.map.len);
 	for (i = 0; i < stored->u.map.len; i++) {
 		const struct value_member *m = &stored->u.map.items[i];
 
@@ -242,8 +244,8 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
 		    strcmp(m->name, REPO_TTL) == 0)
 			continue;
-		value_map_setn(c->item, m->name, m->name_len,
-		    value_copy(m->value));
+		value_map_add_owned(c->item, xmemdup(m->name, m->name_len + 1),
+		    m->name_len, value_copy(m->value));
 	}
 	c->stored = stored;
 	return c;

@@ -4,18 +4,21 @@
 
 #include "sigv4.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "dynload.h"
 #include "xmalloc.h"
 
 #define SIGV4_ALGORITHM		"AWS4-HMAC-SHA256"
 #define SIGV4_TERMINATOR	"aws4_request"
 #define SIGV4_MAX_EXPIRES	604800L	/* seven days, the AWS limit */
+/* The soname of the libcrypto the program was built against. */
+#define SIGV4_LIBCRYPTO		"libcrypto.so.3"
 
 /* One canonical header: lower-case name, trimmed and joined value. */
 struct sigv4_hdr {
@@ -94,14 +97,57 @@ sigv4_hex(const unsigned char *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * libcrypto, loaded at the first signature rather than linked: its
+ * dynamic loading would cost every start of the program ~5 ms, and by
+ * the first signature libcurl has usually brought it in already.
+ */
+static struct {
+	int		 (*digest)(const void *, size_t, unsigned char *,
+			     unsigned int *, const EVP_MD *, ENGINE *);
+	const EVP_MD	*(*sha256)(void);
+	unsigned char	*(*q_mac)(OSSL_LIB_CTX *, const char *, const char *,
+			     const char *, const OSSL_PARAM *, const void *,
+			     size_t, const unsigned char *, size_t,
+			     unsigned char *, size_t, size_t *);
+} sigv4_lib;
+static bool		 sigv4_loaded;
+static char		 sigv4_load_error[256];
+static pthread_once_t	 sigv4_once = PTHREAD_ONCE_INIT;
+
+/* Load libcrypto's three functions, once per process. */
+static void
+sigv4_load(void)
+{
+	const struct dynload_sym syms[] = {
+		{ "EVP_Digest", &sigv4_lib.digest },
+		{ "EVP_sha256", &sigv4_lib.sha256 },
+		{ "EVP_Q_mac", &sigv4_lib.q_mac },
+		{ NULL, NULL }
+	};
+
+	sigv4_loaded = dynload_open(SIGV4_LIBCRYPTO, syms, sigv4_load_error,
+	    sizeof sigv4_load_error) == 0;
+}
+
+/* True when libcrypto is there to use. */
+static bool
+sigv4_crypto(void)
+{
+	pthread_once(&sigv4_once, sigv4_load);
+	return sigv4_loaded;
+}
+
 /* SHA-256 of data into md[32]; -1 when libcrypto fails. */
 static int
 sigv4_sha256(const void *data, size_t len, unsigned char md[32])
 {
 	unsigned int mdlen = 0;
 
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
+	if (!sigv4_crypto())
+		return -1;
+	if (sigv4_lib.digest(data, len, md, &mdlen, sigv4_lib.sha256(),
+	    NULL) != 1 || mdlen != 32)
 		return -1;
 	return 0;
 }
@@ -113,7 +159,9 @@ sigv4_sha256_hex(const void *data, size_t len, char out[65])
 
 	/* Like out of memory: without a working SHA-256 nothing can go on. */
 	if (sigv4_sha256(data != NULL ? data : "", len, md) == -1) {
-		fprintf(stderr, "dynrepo: libcrypto cannot compute SHA-256\n");
+		fprintf(stderr, "dynrepo: libcrypto cannot compute "
+		    "SHA-256%s%s\n", sigv4_loaded ? "" : ": ",
+		    sigv4_load_error);
 		abort();
 	}
 	sigv4_hex(md, sizeof md, out);
@@ -126,8 +174,10 @@ sigv4_hmac(const void *key, size_t keylen, const void *data, size_t len,
 {
 	size_t outlen = 0;
 
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, data,
-	    len, out, 32, &outlen) == NULL || outlen != 32)
+	if (!sigv4_crypto())
+		return -1;
+	if (sigv4_lib.q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen,
+	    data, len, out, 32, &outlen) == NULL || outlen != 32)
 		return -1;
 	return 0;
 }
@@ -768,12 +818,14 @@ sigv4_signature(struct sigv4_state *st, const struct sigv4_params *p,
 	rc = 0;
 
 done:
-	OPENSSL_cleanse(secret, secret_len);
-	OPENSSL_cleanse(key, sizeof key);
+	explicit_bzero(secret, secret_len);
+	explicit_bzero(key, sizeof key);
 	free(secret);
 	if (rc == -1) {
 		st->signature[0] = '\0';
-		return err_set(err, ERR_INTERNAL, "sigv4: HMAC-SHA256 failed");
+		return err_set(err, ERR_INTERNAL, "sigv4: HMAC-SHA256 "
+		    "failed%s%s", sigv4_loaded ? "" : ": ",
+		    sigv4_load_error);
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@
 struct store_dynamodb {
 	struct store		 base;
 	struct awsclient	*client;
+	struct buf		 answer;	/* kept: its memory is reused */
 };
 
 /* ,"Name": followed by a JSON string. */
@@ -405,7 +406,7 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 	size_t cap = 0;
 
 	/* Items are typed while the answer streams through the parser. */
-	tree = ddbjson_parse_doc(body, len, ddbjson_response_items, e);
+	tree = ddbjson_parse_page(body, len, ddbjson_response_items, e);
 	if (tree == NULL) {
 		err_prefix(e, "malformed %s response: ", request_op_name(op));
 		if (e != NULL)
@@ -506,29 +507,35 @@ store_dynamodb_execute(struct store *st, const struct request *rq,
     struct response *rs, struct err *e)
 {
 	struct store_dynamodb *sd = (struct store_dynamodb *)st;
-	struct buf body = BUF_INIT, answer = BUF_INIT;
+	struct buf body = BUF_INIT, *answer = &sd->answer;
 	int rc;
 
+	/* The answer's memory and the client's body change places on each
+	 * call (awsclient hands a body over instead of copying it), so two
+	 * page-sized buffers serve every page. */
+	buf_reset(answer);
 	store_dynamodb_render(rq, &body);
 	rc = awsclient_call2(sd->client, request_op_name(rq->op), body.data,
-	    body.len, request_idempotent(rq), &answer, e);
+	    body.len, request_idempotent(rq), answer, e);
 	if (rc == 0)
-		rc = store_dynamodb_parse(rq->op, rq->table, answer.data,
-		    answer.len, rs, e);
+		rc = store_dynamodb_parse(rq->op, rq->table, answer->data,
+		    answer->len, rs, e);
 	if (log_enabled())
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
 		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
-		    answer.len, rs->nitems, rs->consumed_capacity);
+		    answer->len, rs->nitems, rs->consumed_capacity);
 	buf_cleanup(&body);
-	buf_cleanup(&answer);
 	return rc;
 }
 
 static void
 store_dynamodb_free(struct store *st)
 {
+	struct store_dynamodb *sd = (struct store_dynamodb *)st;
+
+	buf_cleanup(&sd->answer);
 	free(st);
 }
 

@@ -5,6 +5,9 @@
 #include "value.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +17,54 @@
 
 /* Sets up to this size are compared pairwise; larger ones are sorted. */
 #define VALUE_SET_PAIRWISE_MAX 8
+/* Arena blocks: a small first one (a GetItem answer), then larger ones;
+ * a request larger than a quarter block gets a block of its own. */
+#define VALUE_ARENA_FIRST	4096
+#define VALUE_ARENA_BLOCK	65536
+#define VALUE_ARENA_ALIGN	8
+/* Full-size blocks kept for the next page (8 MB): freeing them would
+ * let malloc give the memory back to the system (a brk, a TLB flush),
+ * only to fault it in again for the next page. */
+#define VALUE_ARENA_POOL_MAX	128
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer blocks go back to malloc, so that a use after
+ * the page was released is caught rather than hidden by the pool. */
+#define VALUE_ARENA_POOLED	false
+#else
+#define VALUE_ARENA_POOLED	true
+#endif
+
+struct value_arena_block {
+	struct value_arena_block *next;
+	size_t		 size;
+	size_t		 used;
+	max_align_t	 data[];
+};
+
+/* Member names kept once per arena: a page's items share their names. */
+#define VALUE_ARENA_NAMES	64	/* slots; interning stops at 3/4 */
+
+struct value_arena {
+	struct value_arena_block *blocks;	/* the one in use first */
+	unsigned long	 refs;			/* creator + roots */
+	size_t		 nnames;
+	struct {
+		const char	*p;		/* NULL: a free slot */
+		size_t		 len;
+	} names[VALUE_ARENA_NAMES];
+};
+
+/* A root: the value, behind the arena it references. */
+struct value_root {
+	struct value_arena	*arena;
+	struct value		 v;
+};
+
+static unsigned long value_arena_nblocks;
+/* The pool of free full-size blocks, shared by every thread. */
+static pthread_mutex_t value_arena_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct value_arena_block *value_arena_pool;
+static size_t value_arena_npool;
 
 static const char *const value_type_names[VT_COUNT] = {
 	[VT_S] = "S",
@@ -146,6 +197,16 @@ value_new_owned(enum value_type type, char *p, size_t len)
 	return v;
 }
 
+/* The arena a root value references. */
+static struct value_arena *
+value_root_arena(struct value *v)
+{
+	struct value_root *r = (struct value_root *)(void *)((char *)v -
+	    offsetof(struct value_root, v));
+
+	return r->arena;
+}
+
 void
 value_free(struct value *v)
 {
@@ -153,6 +214,12 @@ value_free(struct value *v)
 
 	if (v == NULL)
 		return;
+	if (v->flags & VALUE_F_ARENA) {
+		/* Only a root owns anything: a reference on its arena. */
+		if (v->flags & VALUE_F_ROOT)
+			value_arena_unref(value_root_arena(v));
+		return;
+	}
 	switch (v->type) {
 	case VT_S:
 	case VT_N:
@@ -189,6 +256,8 @@ value_take_str(struct value *v, size_t *lenp)
 	assert(value_is_scalar_string(v));
 	if (lenp != NULL)
 		*lenp = v->u.str.len;
+	if (v->flags & VALUE_F_ARENA)
+		return value_dup_bytes(v->u.str.ptr, v->u.str.len);
 	if (value_str_inline(v))
 		p = value_dup_bytes(v->u.str.ptr, v->u.str.len);
 	else
@@ -423,7 +492,7 @@ value_map_grow(struct value *m)
 void
 value_map_reserve(struct value *m, size_t n)
 {
-	assert(m->type == VT_M);
+	assert(m->type == VT_M && !(m->flags & VALUE_F_ARENA));
 	if (m->u.map.cap - m->u.map.len >= n)
 		return;
 	m->u.map.cap = m->u.map.len + n;
@@ -437,7 +506,7 @@ value_map_add_owned(struct value *m, char *name, size_t len,
 {
 	struct value_member *mb;
 
-	assert(m->type == VT_M);
+	assert(m->type == VT_M && !(m->flags & VALUE_F_ARENA));
 	value_map_grow(m);
 	mb = &m->u.map.items[m->u.map.len++];
 	mb->name = name;
@@ -451,7 +520,7 @@ value_map_setn(struct value *m, const char *name, size_t len,
 {
 	long i;
 
-	assert(m->type == VT_M);
+	assert(m->type == VT_M && !(m->flags & VALUE_F_ARENA));
 	i = value_map_find(m, name, len);
 	if (i >= 0) {
 		value_free(m->u.map.items[i].value);
@@ -496,7 +565,11 @@ value_map_take(struct value *m, const char *name)
 	if (i < 0)
 		return NULL;
 	v = m->u.map.items[i].value;
-	free(m->u.map.items[i].name);
+	if (m->flags & VALUE_F_ARENA)
+		/* Arena values go with their arena: hand out a copy. */
+		v = v != NULL ? value_copy(v) : NULL;
+	else
+		free(m->u.map.items[i].name);
 	memmove(&m->u.map.items[i], &m->u.map.items[i + 1],
 	    (m->u.map.len - (size_t)i - 1) * sizeof *m->u.map.items);
 	m->u.map.len--;
@@ -506,11 +579,223 @@ value_map_take(struct value *m, const char *name)
 void
 value_list_append(struct value *l, struct value *v)
 {
-	assert(l->type == VT_L || value_is_set(l));
+	assert((l->type == VT_L || value_is_set(l)) &&
+	    !(l->flags & VALUE_F_ARENA));
 	if (l->u.list.len == l->u.list.cap) {
 		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
 		l->u.list.items = xreallocarray(l->u.list.items,
 		    l->u.list.cap, sizeof *l->u.list.items);
+	}
+	l->u.list.items[l->u.list.len++] = v;
+}
+
+struct value_arena *
+value_arena_new(void)
+{
+	struct value_arena *a = xcalloc(1, sizeof *a);
+
+	a->refs = 1;
+	return a;
+}
+
+void
+value_arena_unref(struct value_arena *a)
+{
+	struct value_arena_block *b, *next;
+
+	if (a == NULL || __atomic_sub_fetch(&a->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	pthread_mutex_lock(&value_arena_pool_lock);
+	for (b = a->blocks; b != NULL; b = next) {
+		next = b->next;
+		if (VALUE_ARENA_POOLED && b->size == VALUE_ARENA_BLOCK &&
+		    value_arena_npool < VALUE_ARENA_POOL_MAX) {
+			b->next = value_arena_pool;
+			value_arena_pool = b;
+			value_arena_npool++;
+		} else
+			free(b);
+	}
+	pthread_mutex_unlock(&value_arena_pool_lock);
+	free(a);
+}
+
+unsigned long
+value_arena_blocks(void)
+{
+	return __atomic_load_n(&value_arena_nblocks, __ATOMIC_RELAXED);
+}
+
+/* A block of size bytes: from the pool when it has one that size. */
+static struct value_arena_block *
+value_arena_block_new(size_t size)
+{
+	struct value_arena_block *b = NULL;
+
+	if (size == VALUE_ARENA_BLOCK) {
+		pthread_mutex_lock(&value_arena_pool_lock);
+		if ((b = value_arena_pool) != NULL) {
+			value_arena_pool = b->next;
+			value_arena_npool--;
+		}
+		pthread_mutex_unlock(&value_arena_pool_lock);
+	}
+	if (b == NULL) {
+		b = xmalloc(sizeof *b + size);
+		__atomic_add_fetch(&value_arena_nblocks, 1, __ATOMIC_RELAXED);
+	}
+	b->size = size;
+	return b;
+}
+
+/* n bytes from the arena, aligned for any value. */
+static void *
+value_arena_alloc(struct value_arena *a, size_t n)
+{
+	struct value_arena_block *b = a->blocks;
+	size_t size;
+	void *p;
+
+	n = (n + VALUE_ARENA_ALIGN - 1) & ~(size_t)(VALUE_ARENA_ALIGN - 1);
+	if (b == NULL || b->size - b->used < n) {
+		size = b == NULL ? VALUE_ARENA_FIRST : VALUE_ARENA_BLOCK;
+		if (n > size / 4)
+			size = n;
+		b = value_arena_block_new(size);
+		b->used = 0;
+		if (size == n && a->blocks != NULL) {
+			/* A block of its own: keep filling the current one. */
+			b->next = a->blocks->next;
+			a->blocks->next = b;
+		} else {
+			b->next = a->blocks;
+			a->blocks = b;
+		}
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+struct value *
+value_arena_new_value(struct value_arena *a, enum value_type type)
+{
+	struct value *v = value_arena_alloc(a, sizeof *v);
+
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	v->flags = VALUE_F_ARENA;
+	return v;
+}
+
+struct value *
+value_arena_new_root_m(struct value_arena *a)
+{
+	struct value_root *r = value_arena_alloc(a, sizeof *r);
+
+	memset(r, 0, sizeof *r);
+	r->arena = a;
+	r->v.type = VT_M;
+	r->v.flags = VALUE_F_ARENA | VALUE_F_ROOT;
+	__atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
+	return &r->v;
+}
+
+struct value *
+value_arena_new_bytes(struct value_arena *a, enum value_type type,
+    const void *p, size_t len)
+{
+	struct value *v = value_arena_alloc(a, sizeof *v + len + 1);
+
+	assert(type == VT_S || type == VT_N || type == VT_B);
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	v->flags = VALUE_F_ARENA;
+	v->u.str.ptr = (char *)(v + 1);
+	if (len > 0)
+		memcpy(v->u.str.ptr, p, len);
+	v->u.str.ptr[len] = '\0';
+	v->u.str.len = len;
+	return v;
+}
+
+/* Move an arena array of n elements of size sz into a larger one. */
+static void *
+value_arena_grow(struct value_arena *a, void *old, size_t n, size_t cap,
+    size_t sz)
+{
+	void *p = value_arena_alloc(a, cap * sz);
+
+	if (n > 0)
+		memcpy(p, old, n * sz);
+	return p;
+}
+
+void
+value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
+{
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	if (m->u.map.cap - m->u.map.len >= n)
+		return;
+	m->u.map.cap = m->u.map.len + n;
+	m->u.map.items = value_arena_grow(a, m->u.map.items, m->u.map.len,
+	    m->u.map.cap, sizeof *m->u.map.items);
+}
+
+/* A NUL-terminated copy of a member name in the arena, shared with the
+ * members of that name already there while the table has room. */
+static char *
+value_arena_name(struct value_arena *a, const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i, slot;
+	char *copy;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
+	    slot = (slot + 1) % VALUE_ARENA_NAMES) {
+		if (a->names[slot].len == len &&
+		    memcmp(a->names[slot].p, name, len) == 0)
+			return (char *)a->names[slot].p;
+	}
+	copy = value_arena_alloc(a, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	if (a->nnames < VALUE_ARENA_NAMES * 3 / 4) {
+		a->names[slot].p = copy;
+		a->names[slot].len = len;
+		a->nnames++;
+	}
+	return copy;
+}
+
+void
+value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
+    size_t len, struct value *v)
+{
+	struct value_member *mb;
+
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	if (m->u.map.len == m->u.map.cap)
+		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
+		    m->u.map.cap : 2);
+	mb = &m->u.map.items[m->u.map.len++];
+	mb->name = value_arena_name(a, name, len);
+	mb->name_len = len;
+	mb->value = v;
+}
+
+void
+value_arena_list_append(struct value_arena *a, struct value *l,
+    struct value *v)
+{
+	assert((l->type == VT_L || value_is_set(l)) &&
+	    (l->flags & VALUE_F_ARENA));
+	if (l->u.list.len == l->u.list.cap) {
+		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
+		l->u.list.items = value_arena_grow(a, l->u.list.items,
+		    l->u.list.len, l->u.list.cap, sizeof *l->u.list.items);
 	}
 	l->u.list.items[l->u.list.len++] = v;
 }

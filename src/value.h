@@ -28,8 +28,14 @@ struct value_member {
 	struct value	*value;		/* owned */
 };
 
+/* value.flags: where a value's memory comes from. */
+#define VALUE_F_ARENA	0x01	/* in a value_arena: read-only */
+#define VALUE_F_ROOT	0x02	/* an arena's root: value_free drops its
+				   reference on the arena */
+
 struct value {
 	enum value_type	 type;
+	unsigned char	 flags;		/* VALUE_F_*; 0 for heap values */
 	union {
 		struct {			/* S, N, B */
 			char	*ptr;		/* owned; ptr[len] == '\0';
@@ -102,6 +108,44 @@ struct value	*value_map_take(struct value *m, const char *name);
 /* Append to a list or set; takes ownership of v. Sets do not check
  * duplicates here (the codec and the stores do). */
 void		 value_list_append(struct value *l, struct value *v);
+
+/*
+ * An arena holds the values of one decoded page in a few large blocks
+ * instead of one malloc each, and frees them in one go. Its values are
+ * read-only: value_map_set, value_map_setn, value_map_add_owned,
+ * value_map_reserve and value_list_append must not be given one (they
+ * assert); value_copy makes an ordinary heap value of one; value_map_take
+ * from an arena map returns a heap copy; value_take_str copies.
+ * Only roots are freed: value_free of a root drops its reference on the
+ * arena; value_free of any other arena value does nothing (its memory
+ * goes with the arena). The arena is released when its creator has
+ * called value_arena_unref and every root has been freed, on any thread.
+ * Building is single-threaded: one arena is filled by one thread.
+ */
+struct value_arena;
+
+/* A new arena, referenced by its creator. Cannot fail. */
+struct value_arena *value_arena_new(void);
+/* Drop the creator's reference; NULL is a no-op. */
+void		 value_arena_unref(struct value_arena *);
+/* An empty M that is a root of a (its own reference on a). */
+struct value	*value_arena_new_root_m(struct value_arena *a);
+/* Arena versions of the constructors: S, N, B copy p; M, L, sets,
+ * NULL and BOOL are empty / false. */
+struct value	*value_arena_new_bytes(struct value_arena *, enum value_type,
+		     const void *p, size_t len);
+struct value	*value_arena_new_value(struct value_arena *, enum value_type);
+/* Arena versions of the builders, for an arena container m / l: the
+ * name is copied into the arena; v must be an arena value of a or NULL. */
+void		 value_arena_map_add(struct value_arena *, struct value *m,
+		     const char *name, size_t len, struct value *v);
+void		 value_arena_map_reserve(struct value_arena *, struct value *m,
+		     size_t n);
+void		 value_arena_list_append(struct value_arena *, struct value *l,
+		     struct value *v);
+/* Blocks malloc'd by all arenas so far, reused ones not counted (the
+ * regression guard's count). */
+unsigned long	 value_arena_blocks(void);
 
 /* "S", "N", ..., "BS"; cannot fail. */
 const char	*value_type_name(enum value_type);

@@ -12,5 +12,7 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 void	*xmemdup(const void *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* How many allocations the functions above have made, process-wide. */
+unsigned long xmalloc_calls(void);
 
 #endif

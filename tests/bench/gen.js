@@ -6,12 +6,15 @@
 // in ten. Deterministic: the same N gives the same bytes (no clock, no
 // Math.random).
 //
-// usage: node gen.js DIR N GET
+// usage: node gen.js DIR N GET [SCHEMA]
 //   DIR/put.jsonl       N PartitionedContent lines (the input of dynrepo put)
 //   DIR/items.ddb.jsonl N stored items in DynamoDB JSON (the peers' input)
 //   DIR/keys.jsonl      GET keys, {"partition_ids","content_ids"} (get-batch)
 //   DIR/keys.ddb.jsonl  the same GET keys in DynamoDB JSON (the peers')
 //   DIR/meta.json       table, key values, filter, sizes
+//   DIR/film_actor.schema.json  SCHEMA (the profiles' FilmActor model) made
+//                       to fit these items: only the fields they have are
+//                       required, and Genre admits the genres they use
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -158,6 +161,16 @@ fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({
   items: n, get: keys.length, itemBytes: Math.round(bytes / n),
   wireBytes: Math.round(wire / n),
 }) + '\n');
+if (process.argv[5]) {
+  const schema = JSON.parse(fs.readFileSync(process.argv[5], 'utf8'));
+  const fields = new Set(Object.keys(put.length ? JSON.parse(put[0]).item : {}));
+  schema.required = (schema.required || []).filter((k) => fields.has(k));
+  const genre = schema.definitions && schema.definitions.Genre;
+  if (genre && genre.enum)
+    genre.enum = [...new Set(genre.enum.concat(['drama'], others))];
+  fs.writeFileSync(path.join(dir, 'film_actor.schema.json'),
+    JSON.stringify(schema, null, 2) + '\n');
+}
 fs.writeFileSync(path.join(dir, 'bench.ini'),
   '# dynrepo benchmark repository (tests/bench/gen.js)\n[repository]\n' +
   `table            = ${table}\nregion           = us-east-1\n` +

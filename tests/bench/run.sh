@@ -43,8 +43,8 @@ if [ "${1:-}" != --inner ]; then
 	trap 'exit 130' INT TERM HUP
 	cc -O2 -o "$work/rusage" "$here/rusage.c" || exit 1
 	n=${BENCH_N:-10000}
-	node "$here/gen.js" "$work/data" "$n" "${BENCH_GET:-1000}" || exit 1
-	cp "$srcdir/profiles/film_actor.schema.json" "$work/data/" || exit 1
+	node "$here/gen.js" "$work/data" "$n" "${BENCH_GET:-1000}" \
+	    "$srcdir/profiles/film_actor.schema.json" || exit 1
 
 	# Which peers are here (never installed by this script).
 	clients=${BENCH_CLIENTS:-dynrepo floor boto3 js awscli}
@@ -128,6 +128,7 @@ command_of() {
 		case $2 in
 		startup-version) echo "$bin --version" ;;
 		startup-profiles) echo "$bin --profiles $data profiles" ;;
+		startup-first) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition no-such-partition --output jsonl" ;;
 		put_batch) echo "$bin --profiles $data put -p bench --endpoint $endpoint" ;;
 		list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --output jsonl" ;;
 		filtered_list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --filter genre=drama --output jsonl" ;;
@@ -230,7 +231,7 @@ while [ $i -le "${BENCH_STARTUP_RUNS:-15}" ]; do
 	for c in $BENCH_HAVE; do
 		case $c in
 		dynrepo)
-			for v in version profiles; do
+			for v in version profiles first; do
 				# shellcheck disable=SC2046
 				"$work/rusage" "$work/ru" 60 $(command_of dynrepo startup-$v) \
 				    >/dev/null 2>>"$log" </dev/null

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "err.h"
 #include "json.h"
 #include "value.h"
+#include "xmalloc.h"
 
 #define MAX38 "9.9999999999999999999999999999999999999E+125"
 #define DIGITS38 "12345678901234567890123456789012345678"
@@ -690,4 +692,94 @@ Test(ddbjson, golden_second_item_keeps_utf8_and_normalised_number)
 	    "\xf0\x9f\x8e\xac");
 	cr_expect_str_eq(value_map_get(it, "rating")->u.str.ptr, "1.5");
 	value_free(it);
+}
+
+/* A Query page of n items shaped like the benchmark's (a dozen
+ * attributes, a map, lists, a list of maps, NULLs, a set). */
+static char *
+page_of(size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&b, "{\"Items\":[");
+	for (i = 0; i < n; i++) {
+		buf_printf(&b, "%s{\"_table_item_id\":{\"S\":\"bench#film_actor#"
+		    "studio-a\"},\"_table_content_id\":{\"S\":\"film_actor#usa#"
+		    "ny#actor%06zu\"},\"_object_version\":{\"N\":\"1\"},"
+		    "\"id\":{\"S\":\"actor%06zu\"},\"name\":{\"S\":\"Bo T. "
+		    "Actor\"},\"review\":{\"NULL\":true},\"year\":{\"N\":"
+		    "\"2002\"},\"rating\":{\"N\":\"3.5\"},\"tags\":{\"L\":["
+		    "{\"S\":\"drama\"},{\"S\":\"tag%zu\"}]},\"address\":{\"M\":"
+		    "{\"city\":{\"S\":\"Dublin\"},\"zip\":{\"NULL\":true}}},"
+		    "\"roles\":{\"L\":[{\"M\":{\"title\":{\"S\":\"Role\"},"
+		    "\"lead\":{\"BOOL\":false}}}]},\"nicknames\":{\"SS\":["
+		    "\"a\",\"b\"]},\"big_count\":{\"N\":"
+		    "\"12345678901234560001\"}}", i > 0 ? "," : "", i, i, i);
+	}
+	buf_printf(&b, "],\"Count\":%zu,\"ScannedCount\":%zu,"
+	    "\"LastEvaluatedKey\":{\"_table_item_id\":{\"S\":\"k\"}}}", n, n);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The regression guard of issue 6: decoding a page must not go back to
+ * one malloc per value. It counts work, not time: the allocations made
+ * while a 2,000-item page is decoded (one per value and name before the
+ * arena, ~40 an item; now the page's arena blocks, the list of items and
+ * the parser's own buffers).
+ */
+Test(ddbjson, page_decodes_with_few_allocations)
+{
+	static const size_t n = 2000;
+	char *text = page_of(n);
+	struct value *page, *doc, *items, *ref;
+	unsigned long calls;
+	struct err err;
+	size_t i;
+
+	calls = xmalloc_calls();
+	page = ddbjson_parse_page(text, strlen(text), ddbjson_response_items,
+	    &err);
+	calls = xmalloc_calls() - calls;
+	cr_assert_not_null(page, "%s", err.msg);
+	cr_expect_leq(calls, n / 20, "%lu allocations for %zu items "
+	    "(at most one per 20 items)", calls, n);
+
+	/* The same values as the heap decoder's. */
+	doc = ddbjson_parse_doc(text, strlen(text), ddbjson_response_items,
+	    &err);
+	cr_assert_not_null(doc, "%s", err.msg);
+	cr_expect(value_equal(page, doc));
+	items = value_map_get(page, "Items");
+	cr_assert_eq(items->u.list.len, n);
+	for (i = 0; i < n; i++)
+		cr_assert(items->u.list.items[i]->flags & VALUE_F_ROOT);
+	value_free(doc);
+	free(text);
+
+	/* Items outlive the page's tree; copies and takes outlive them. */
+	ref = items->u.list.items[7];
+	items->u.list.items[7] = NULL;
+	doc = value_map_take(ref, "address");
+	cr_assert_eq(doc->flags, 0);
+	value_free(page);
+	cr_expect_str_eq(value_map_get(ref, "id")->u.str.ptr, "actor000007");
+	value_free(ref);
+	cr_expect_str_eq(value_map_get(doc, "city")->u.str.ptr, "Dublin");
+	value_free(doc);
+}
+
+/* A page's items are read-only: the mutators refuse them. */
+Test(ddbjson, page_items_are_read_only, .signal = SIGABRT)
+{
+	char *text = page_of(1);
+	struct value *page, *it;
+	struct err err;
+
+	page = ddbjson_parse_page(text, strlen(text), ddbjson_response_items,
+	    &err);
+	cr_assert_not_null(page, "%s", err.msg);
+	it = value_map_get(page, "Items")->u.list.items[0];
+	value_map_set(it, "x", value_new_null());
 }
