@@ -472,6 +472,128 @@ repo_put(struct repo *r, const struct content *c, struct err *e)
 	return rc;
 }
 
+/* The condition of a guarded write: version 0, the item must not exist;
+ * else it must exist with _object_version = version (an item without one
+ * reads as version 1, so version 1 also accepts none). */
+static struct expr *
+repo_version_guard(struct repo *r, long long version)
+{
+	struct expr *eq;
+
+	if (version == 0)
+		return expr_new(EX_NOT_EXISTS, 1,
+		    expr_new_name(r->partition_key));
+	eq = expr_new(EX_EQ, 2, expr_new_name(REPO_VERSION),
+	    expr_new_value(repo_int(version)));
+	if (version == 1)
+		eq = expr_new(EX_OR, 2, expr_new(EX_NOT_EXISTS, 1,
+		    expr_new_name(REPO_VERSION)), eq);
+	return expr_and(expr_new(EX_EXISTS, 1,
+	    expr_new_name(r->partition_key)), eq);
+}
+
+/* Say which guard failed, for a write that met ERR_CONFLICT. */
+static void
+repo_guard_failed(struct repo *r, const struct ids *partition,
+    const struct ids *content, long long version, struct err *e)
+{
+	struct buf key = BUF_INIT;
+
+	if (e == NULL || e->code != ERR_CONFLICT)
+		return;
+	repo_partition_value(r, partition, &key);
+	buf_adds(&key, " / ");
+	repo_content_value(r, content, &key);
+	if (version == 0)
+		err_set(e, ERR_CONFLICT, "%s already exists: nothing was "
+		    "overwritten", buf_cstr(&key));
+	else
+		err_set(e, ERR_CONFLICT, "version condition failed for %s: "
+		    "the stored _object_version is not %lld (someone else "
+		    "wrote it) or the item is gone", buf_cstr(&key), version);
+	e->code = ERR_CONFLICT;
+	snprintf(e->aws_type, sizeof e->aws_type,
+	    "ConditionalCheckFailedException");
+	buf_cleanup(&key);
+}
+
+int
+repo_put_guarded(struct repo *r, const struct content *c,
+    long long version, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	request_init(&rq, OP_PUT_ITEM, r->table);
+	rq.item = repo_encode(r, c, NULL);
+	rq.condition = repo_version_guard(r, version);
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc != 0)
+		repo_guard_failed(r, &c->partition_ids, &c->content_ids,
+		    version, e);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+int
+repo_delete_item(struct repo *r, const struct ids *partition,
+    const struct ids *content, long long version, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1)
+		return -1;
+	request_init(&rq, OP_DELETE_ITEM, r->table);
+	rq.key = repo_key(r, partition, content);
+	rq.condition = repo_version_guard(r, version > 0 ? version : 1);
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc != 0)
+		repo_guard_failed(r, partition, content, version, e);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+int
+repo_count(struct repo *r, const struct ids *partition,
+    const struct ids *prefix, size_t *count, struct err *e)
+{
+	struct request rq;
+	int rc = 0;
+
+	*count = 0;
+	request_init(&rq, OP_QUERY, r->table);
+	rq.key_condition = expr_and(repo_pk_equals(r, partition),
+	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),
+	    expr_new_value(repo_key_string(r, prefix, false))));
+	rq.consistent_read = r->consistent_reads;
+	rq.select_count = true;
+	for (;;) {
+		struct response rs;
+
+		response_init(&rs);
+		rc = repo_execute(r, &rq, &rs, e);
+		if (rc == 0)
+			*count += rs.count > 0 ? (size_t)rs.count : 0;
+		value_free(rq.exclusive_start_key);
+		rq.exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq.exclusive_start_key == NULL)
+			break;
+	}
+	request_cleanup(&rq);
+	return rc;
+}
+
 /* Send one BatchWriteItem and re-send what comes back unprocessed.
  * Takes the writes; *done counts acknowledged entries. */
 static int

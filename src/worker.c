@@ -130,7 +130,20 @@ worker_event_free(struct worker_event *ev)
 	free(ev->endpoint);
 	free(ev->region);
 	free(ev->table);
+	worker_fields_free(ev->fields, ev->nfields);
 	free(ev);
+}
+
+void
+worker_fields_free(struct worker_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].type);
+	}
+	free(f);
 }
 
 struct worker_job *
@@ -167,6 +180,7 @@ worker_job_free(struct worker_job *j)
 	value_free(j->increment_attrs);
 	value_free(j->append_attrs);
 	content_free(j->item);
+	value_free(j->existing);
 	free(j);
 }
 
@@ -557,6 +571,33 @@ worker_run_list(struct worker *w, struct worker_qjob *qj,
 	return rc;
 }
 
+/* The model's top-level fields, for the UI's forms and completion. */
+static void
+worker_open_fields(const struct schema *s, struct worker_event *done)
+{
+	const char *const *names;
+	const struct schema_prop *p;
+	struct buf b = BUF_INIT;
+	size_t n, i;
+
+	if (s == NULL)
+		return;
+	names = schema_fields(s, &n);
+	done->fields = xcalloc(n > 0 ? n : 1, sizeof *done->fields);
+	for (i = 0; i < n; i++) {
+		p = schema_prop(schema_root(s), names[i], strlen(names[i]));
+		buf_reset(&b);
+		if (p != NULL)
+			schema_describe(&p->slot, &b);
+		done->fields[i].name = xstrdup(names[i]);
+		done->fields[i].type = xstrdup(buf_cstr(&b));
+		done->fields[i].required = p != NULL && p->required &&
+		    p->default_value == NULL;
+	}
+	done->nfields = n;
+	buf_cleanup(&b);
+}
+
 /* OPEN: the session and the worker's repository over it. */
 static int
 worker_run_open(struct worker *w, struct worker_qjob *qj,
@@ -591,6 +632,7 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	done->endpoint = xstrdup(w->session.endpoint);
 	done->region = xstrdup(w->session.region);
 	done->table = xstrdup(repo_table(w->repo));
+	worker_open_fields(w->session.schema, done);
 	return 0;
 }
 
@@ -617,6 +659,37 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	    j->require_exists, e);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &j->partition, &j->content,
+		    &done->item, NULL);
+	return rc;
+}
+
+/* PUT: type plain fields by the model, put (guarded or not), then the
+ * item as stored now (after a conflict too). */
+static int
+worker_run_put(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct content *c = j->item;
+	struct value *typed;
+	bool extra = w->session.profile->allow_extra;
+	int rc;
+
+	if (j->plain) {
+		if (schema_type_item(w->session.schema, c->item, j->existing,
+		    extra, &typed, e) == -1)
+			return -1;
+		value_free(c->item);
+		c->item = typed;
+	}
+	if (schema_validate_item(w->session.schema, c->item, extra, e) == -1)
+		return -1;
+	if (j->guarded)
+		rc = repo_put_guarded(w->repo, c, j->current_version, e);
+	else
+		rc = repo_put(w->repo, c, e);
+	if (rc == 0 || e->code == ERR_CONFLICT)
+		(void)repo_get(w->repo, &c->partition_ids, &c->content_ids,
 		    &done->item, NULL);
 	return rc;
 }
@@ -659,14 +732,22 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 			rc = worker_run_update(w, qj, done, e);
 			break;
 		case WJ_PUT:
-			rc = repo_put(w->repo, j->item, e);
-			if (rc == 0)
-				(void)repo_get(w->repo, &j->item->partition_ids,
-				    &j->item->content_ids, &done->item, NULL);
+			rc = worker_run_put(w, qj, done, e);
 			break;
 		case WJ_DELETE:
 			rc = repo_delete(w->repo, &j->partition, &j->prefix,
 			    &done->deleted, e);
+			break;
+		case WJ_DELETE_ITEM:
+			rc = repo_delete_item(w->repo, &j->partition,
+			    &j->content, j->current_version, e);
+			if (rc == -1 && e->code == ERR_CONFLICT)
+				(void)repo_get(w->repo, &j->partition,
+				    &j->content, &done->item, NULL);
+			break;
+		case WJ_COUNT:
+			rc = repo_count(w->repo, &j->partition, &j->prefix,
+			    &done->count, e);
 			break;
 		default:
 			rc = err_set(e, ERR_INTERNAL, "unknown job type %d",

@@ -36,7 +36,9 @@ enum worker_job_type {
 	WJ_GET,		/* repo_get(partition, content) */
 	WJ_UPDATE,	/* repo_update, then get the item back */
 	WJ_PUT,		/* repo_put(item), then get it back */
-	WJ_DELETE	/* repo_delete(partition, prefix) */
+	WJ_DELETE,	/* repo_delete(partition, prefix) */
+	WJ_DELETE_ITEM,	/* repo_delete_item(partition, content, version) */
+	WJ_COUNT	/* repo_count(partition, prefix) */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -52,7 +54,7 @@ struct worker_job {
 	struct ids		 partition;
 	struct ids		 prefix;	/* LIST, DELETE */
 	struct ids		 start, end;	/* BETWEEN */
-	struct ids		 content;	/* GET, UPDATE */
+	struct ids		 content;	/* GET, UPDATE, DELETE_ITEM */
 
 	/* LIST, BETWEEN: the FilterCommand (owned, may be NULL), checked
 	 * against the profile's model and typed as stored before the
@@ -69,14 +71,30 @@ struct worker_job {
 	long long		 current_version;	/* 0: no condition */
 	bool			 require_exists;
 
-	/* PUT */
-	struct content		*item;		/* owned */
+	/* PUT: the item (owned). With `plain`, item->item holds plain JSON
+	 * that the worker types by the model first (where the model is
+	 * silent, keeping the types of `existing`, the stored fields, owned
+	 * or NULL) and checks against it. With `guarded`, a put that cannot
+	 * overwrite: current_version 0, the item must not exist; else the
+	 * stored one must have current_version (repo_put_guarded).
+	 * DELETE_ITEM: guarded by current_version the same way. */
+	struct content		*item;
+	bool			 plain;
+	bool			 guarded;
+	struct value		*existing;
 };
 
 enum worker_event_type {
 	WE_PAGE,	/* items of a list: a batch in order */
 	WE_PAUSED,	/* a list has more pages and waits for demand */
 	WE_DONE		/* the job is over: rc, err and its results */
+};
+
+/* A field of the profile's model, for forms and completion. */
+struct worker_field {
+	char	*name;
+	char	*type;		/* "integer", "Optional[string]", ... */
+	bool	 required;
 };
 
 /* An event; the receiver frees it with worker_event_free. */
@@ -96,15 +114,21 @@ struct worker_event {
 	size_t			 total;
 	double			 capacity;
 
-	/* GET: the item or NULL when there is none; UPDATE, PUT: the item
-	 * as stored after the write, or after a conflict the item as it is
-	 * stored now (NULL when it is gone or could not be read). Owned. */
+	/* GET: the item or NULL when there is none; UPDATE, PUT,
+	 * DELETE_ITEM: the item as stored after the write, or after a
+	 * conflict the item as it is stored now (NULL when it is gone or
+	 * could not be read). Owned. */
 	struct content		*item;
 	size_t			 deleted;	/* DELETE */
+	size_t			 count;		/* COUNT */
 	/* OPEN: what the session resolved (owned). */
 	char			*endpoint;
 	char			*region;
 	char			*table;
+	/* OPEN: the model's top-level fields in its order (owned; none
+	 * without a model). Free with worker_fields_free. */
+	struct worker_field	*fields;
+	size_t			 nfields;
 };
 
 struct worker;
@@ -134,5 +158,7 @@ int		 worker_fd(const struct worker *);
 /* The next event, or NULL when none waits. Drains the fd's wake-ups. */
 struct worker_event *worker_next(struct worker *);
 void		 worker_event_free(struct worker_event *);
+/* Free n fields and the array. */
+void		 worker_fields_free(struct worker_field *, size_t n);
 
 #endif
