@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "content.h"
 #include "json.h"
+#include "number.h"
 #include "utf8.h"
 
 /* The typed text read as the grammar reads values: JSON when it looks
@@ -181,6 +182,89 @@ edit_parse(const struct value *old, const char *field, const char *text,
 	}
 check:
 	if (content_check_numbers(v, field, e) == -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+struct value *
+edit_parse_incr(const struct value *old, const char *field, const char *text,
+    struct err *e)
+{
+	struct value *v;
+	bool literal;
+
+	if (old != NULL && old->type != VT_N) {
+		err_set(e, ERR_INPUT, "%s holds a %s: only a number can be "
+		    "incremented", field, value_type_name(old->type));
+		return NULL;
+	}
+	v = edit_read(text, &literal, NULL);
+	if (v == NULL || v->type != VT_N ||
+	    !number_is_integer(v->u.str.ptr, v->u.str.len)) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "%s: increment by an integer (-3, 1, "
+		    "10)", field);
+		return NULL;
+	}
+	if (content_check_numbers(v, field, e) == -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+struct value *
+edit_parse_append(const struct value *old, const char *field,
+    const char *text, struct err *e)
+{
+	struct value *v, *l;
+	bool literal;
+
+	if (old != NULL && old->type != VT_L && old->type != VT_NULL) {
+		err_set(e, ERR_INPUT, "%s holds a %s: only a list can be "
+		    "appended to", field, value_type_name(old->type));
+		return NULL;
+	}
+	v = edit_read(text, &literal, e);
+	if (v == NULL) {
+		err_prefix(e, "%s: ", field);
+		return NULL;
+	}
+	if (v->type != VT_L) {
+		l = value_new_l();
+		value_list_append(l, v);
+		v = l;
+	}
+	if (v->u.list.len == 0) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "%s: nothing to append", field);
+		return NULL;
+	}
+	if (content_check_numbers(v, field, e) == -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+struct value *
+edit_parse_object(const char *text, struct err *e)
+{
+	struct value *v = json_parse(text, strlen(text), e);
+
+	if (v == NULL) {
+		err_prefix(e, "fields: ");
+		return NULL;
+	}
+	if (v->type != VT_M) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "fields: type a JSON object ({\"name\": "
+		    "...})");
+		return NULL;
+	}
+	if (content_check_numbers(v, "fields", e) == -1) {
 		value_free(v);
 		return NULL;
 	}

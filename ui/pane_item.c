@@ -25,6 +25,14 @@ struct item_line {
 	bool	 head;		/* ids and metadata above the JSON */
 };
 
+/* What a kept edit does to its field: the library's three UpdateCommand
+ * parts. */
+enum item_edit_kind {
+	EK_SET,		/* set_commands */
+	EK_INCR,	/* increment_attrs */
+	EK_APPEND	/* append_attrs */
+};
+
 enum item_state {
 	IS_IDLE,
 	IS_SAVING,	/* an update is on its way */
@@ -47,6 +55,7 @@ struct pane_item {
 	/* The edit being saved or kept after a failure: field and text. */
 	char			*edit_field;
 	char			*edit_text;
+	enum item_edit_kind	 edit_kind;
 	long long		 edit_version;	/* the version it edits */
 	struct value		*theirs;	/* theirs, after a conflict */
 	bool			 theirs_absent;
@@ -61,8 +70,14 @@ enum {
 	ITEM_LEFT,
 	ITEM_RIGHT,
 	ITEM_SCROLL_DOWN,
-	ITEM_SCROLL_UP
+	ITEM_SCROLL_UP,
+	ITEM_INCR,
+	ITEM_APPEND,
+	ITEM_DELETE
 };
+
+/* The prompt and the UpdateCommand part of each kind of edit. */
+static const char *const item_kind_op[] = { "=", "+=", "append" };
 
 /* Free the lines. */
 static void
@@ -251,6 +266,7 @@ item_drop_edit(struct pane_item *pi)
 	free(pi->edit_field);
 	free(pi->edit_text);
 	pi->edit_field = pi->edit_text = NULL;
+	pi->edit_kind = EK_SET;
 	value_free(pi->theirs);
 	pi->theirs = NULL;
 	pi->theirs_absent = false;
@@ -265,8 +281,15 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	struct value *v;
 	struct err e;
 
+	struct value **part;
+
 	err_clear(&e);
-	v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
+	if (pi->edit_kind == EK_INCR)
+		v = edit_parse_incr(old, pi->edit_field, pi->edit_text, &e);
+	else if (pi->edit_kind == EK_APPEND)
+		v = edit_parse_append(old, pi->edit_field, pi->edit_text, &e);
+	else
+		v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
 	if (v == NULL) {
 		ui_error_err(ui, NULL, &e);
 		return;
@@ -274,8 +297,10 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	j = worker_job_new(WJ_UPDATE);
 	ids_copy(&j->partition, &pi->c->partition_ids);
 	ids_copy(&j->content, &pi->c->content_ids);
-	j->set_commands = value_new_m();
-	value_map_set(j->set_commands, pi->edit_field, v);
+	part = pi->edit_kind == EK_INCR ? &j->increment_attrs :
+	    pi->edit_kind == EK_APPEND ? &j->append_attrs : &j->set_commands;
+	*part = value_new_m();
+	value_map_set(*part, pi->edit_field, v);
 	j->current_version = version;
 	j->require_exists = true;
 	pi->edit_version = version;
@@ -301,10 +326,11 @@ item_edit_done(struct ui *ui, struct pane *pane, const char *line)
 	item_save(ui, pi, pi->c->current_version);
 }
 
-/* Open the edit prompt for a field; with a kept edit of that field, its
- * text comes back. */
+/* Open the edit prompt of this kind for a field; with a kept edit of
+ * that field and kind, its text comes back. */
 static void
-item_edit(struct ui *ui, struct pane_item *pi, const char *field)
+item_edit(struct ui *ui, struct pane_item *pi, const char *field,
+    enum item_edit_kind kind)
 {
 	struct buf pre = BUF_INIT, prompt = BUF_INIT;
 	char *f;
@@ -321,19 +347,124 @@ item_edit(struct ui *ui, struct pane_item *pi, const char *field)
 	}
 	f = xstrdup(field);
 	if (pi->edit_field != NULL && strcmp(pi->edit_field, f) == 0 &&
-	    pi->edit_text != NULL) {
+	    pi->edit_text != NULL && pi->edit_kind == kind) {
 		buf_adds(&pre, pi->edit_text);
 	} else {
 		item_drop_edit(pi);
 		pi->edit_field = xstrdup(f);
-		edit_prefill(value_map_get(pi->c->item, f), &pre);
+		pi->edit_kind = kind;
+		if (kind == EK_SET)
+			edit_prefill(value_map_get(pi->c->item, f), &pre);
+		else if (kind == EK_INCR)
+			buf_adds(&pre, "1");
 	}
-	buf_printf(&prompt, "%s = ", f);
+	buf_printf(&prompt, "%s %s ", f, item_kind_op[kind]);
 	ui_prompt(ui, &pi->base, CMDLINE_HIST_VALUE, buf_cstr(&prompt),
 	    buf_cstr(&pre), item_edit_done);
 	free(f);
 	buf_cleanup(&pre);
 	buf_cleanup(&prompt);
+}
+
+/* Whether a request is on its way (says so). */
+static bool
+item_busy(struct ui *ui, const struct pane_item *pi)
+{
+	if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
+		ui_note(ui, "wait: a request is on its way");
+		return true;
+	}
+	return false;
+}
+
+/* Save an edit typed in one line (:set, :incr, :append) at once. */
+static void
+item_save_now(struct ui *ui, struct pane_item *pi, enum item_edit_kind kind,
+    const char *field, size_t flen, const char *text)
+{
+	if (ui_refuse_write(ui) || item_busy(ui, pi))
+		return;
+	item_drop_edit(pi);
+	pi->edit_field = xstrndup(field, flen);
+	pi->edit_kind = kind;
+	pi->edit_text = xstrdup(text);
+	item_save(ui, pi, pi->c->current_version);
+}
+
+/* :incr [FIELD [N]] and :append [FIELD VALUE]: at once with both, else
+ * the prompt for the field named or selected. */
+static void
+item_edit_cmd(struct ui *ui, struct pane_item *pi, enum item_edit_kind kind,
+    const char *arg)
+{
+	size_t flen;
+	const char *rest;
+	char *f;
+
+	if (arg == NULL) {
+		item_edit(ui, pi, item_selected(pi), kind);
+		return;
+	}
+	flen = strcspn(arg, " \t");
+	rest = arg + flen + strspn(arg + flen, " \t");
+	if (*rest != '\0') {
+		item_save_now(ui, pi, kind, arg, flen, rest);
+		return;
+	}
+	f = xstrndup(arg, flen);
+	item_edit(ui, pi, f, kind);
+	free(f);
+}
+
+/* The delete confirmation's answer. */
+static void
+item_delete_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	struct worker_job *j;
+
+	if (line == NULL || (strcmp(line, "y") != 0 &&
+	    strcmp(line, "yes") != 0)) {
+		ui_note(ui, "not deleted");
+		return;
+	}
+	j = worker_job_new(WJ_DELETE_ITEM);
+	ids_copy(&j->partition, &pi->c->partition_ids);
+	ids_copy(&j->content, &pi->c->content_ids);
+	j->current_version = pi->c->current_version;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "deleting ...");
+}
+
+/* The end of a delete: the pane goes when the item went. */
+static void
+item_deleted(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
+{
+	struct buf id = BUF_INIT;
+
+	pi->state = IS_IDLE;
+	ids_join(&pi->c->content_ids, &id);
+	if (ev->rc == 0) {
+		ui_item_deleted(ui, &pi->c->partition_ids,
+		    &pi->c->content_ids);
+		ui_note(ui, "deleted %s", buf_cstr(&id));
+		buf_cleanup(&id);
+		ui_pop_to(ui, &pi->base);
+		ui_pop(ui);
+		return;
+	}
+	if (ev->err.code == ERR_CONFLICT && ev->item != NULL) {
+		item_set_content(pi, ev->item);
+		ev->item = NULL;
+		ui_item_saved(ui, &pi->base, pi->c);
+		ui_error(ui, "not deleted: %s changed underneath (now version "
+		    "%lld); look, then D again", buf_cstr(&id),
+		    pi->c->current_version);
+	} else {
+		ui_error_err(ui, "not deleted", &ev->err);
+	}
+	buf_cleanup(&id);
 }
 
 /* Reload the item from the store. */
@@ -359,6 +490,10 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	if (ev->job != pi->job || ev->type != WE_DONE)
 		return;
 	pi->job = 0;
+	if (ev->job_type == WJ_DELETE_ITEM) {
+		item_deleted(ui, pi, ev);
+		return;
+	}
 	if (ev->job_type == WJ_GET) {
 		pi->state = IS_IDLE;
 		if (ev->rc == -1) {
@@ -430,7 +565,9 @@ item_conflict_lines(const struct pane_item *pi, char ***out)
 	else
 		table_value_text(pi->theirs, &b);
 	l[1] = buf_detach(&b, NULL);
-	buf_printf(&b, "  %s  yours:  %s", pi->edit_field,
+	buf_printf(&b, "  %s  yours:  %s%s%s", pi->edit_field,
+	    pi->edit_kind == EK_SET ? "" : item_kind_op[pi->edit_kind],
+	    pi->edit_kind == EK_SET ? "" : " ",
 	    pi->edit_text != NULL ? pi->edit_text : "");
 	l[2] = buf_detach(&b, NULL);
 	l[3] = xstrdup("  o: overwrite with yours   e: edit yours again   "
@@ -527,7 +664,8 @@ item_status(struct ui *ui, struct pane *pane, struct buf *b)
 		break;
 	}
 	if (f != NULL)
-		buf_printf(b, "field %s | Enter/e edits, t toggles JSON", f);
+		buf_printf(b, "field %s | e edit, + incr, a append, D delete, "
+		    "t JSON", f);
 	else
 		buf_adds(b, "t toggles JSON");
 }
@@ -593,10 +731,16 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEM_EDIT:
 		if (pi->state == IS_CONFLICT && arg == NULL) {
-			item_edit(ui, pi, pi->edit_field);
+			item_edit(ui, pi, pi->edit_field, pi->edit_kind);
 			break;
 		}
-		item_edit(ui, pi, arg != NULL ? arg : item_selected(pi));
+		item_edit(ui, pi, arg != NULL ? arg : item_selected(pi),
+		    EK_SET);
+		break;
+	case ITEM_INCR:
+	case ITEM_APPEND:
+		item_edit_cmd(ui, pi, op == ITEM_INCR ? EK_INCR : EK_APPEND,
+		    arg);
 		break;
 	case ITEM_SET:
 		if (arg == NULL || strchr(arg, '=') == NULL ||
@@ -604,17 +748,23 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 			ui_error(ui, "set: FIELD=VALUE");
 			break;
 		}
-		if (ui_refuse_write(ui))
+		item_save_now(ui, pi, EK_SET, arg, (size_t)(strchr(arg, '=') -
+		    arg), strchr(arg, '=') + 1);
+		break;
+	case ITEM_DELETE:
+		if (ui_refuse_write(ui) || item_busy(ui, pi))
 			break;
-		if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
-			ui_note(ui, "wait: a request is on its way");
-			break;
+		{
+			struct buf q = BUF_INIT;
+
+			buf_adds(&q, "delete ");
+			ids_join(&pi->c->content_ids, &q);
+			buf_printf(&q, " (version %lld)? y/N: ",
+			    pi->c->current_version);
+			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, buf_cstr(&q),
+			    NULL, item_delete_done);
+			buf_cleanup(&q);
 		}
-		item_drop_edit(pi);
-		pi->edit_field = xstrndup(arg, (size_t)(strchr(arg, '=') -
-		    arg));
-		pi->edit_text = xstrdup(strchr(arg, '=') + 1);
-		item_save(ui, pi, pi->c->current_version);
 		break;
 	case ITEM_RELOAD:
 		item_drop_edit(pi);
@@ -680,6 +830,12 @@ static const struct ui_cmd item_cmds[] = {
 	    "read the item again (drops a kept edit)" },
 	{ "overwrite", item_cmd, ITEM_OVERWRITE, NULL,
 	    "after a conflict: save yours over theirs" },
+	{ "incr", item_cmd, ITEM_INCR, "[FIELD [N]]",
+	    "increment an integer field (an update guarded by the version)" },
+	{ "append", item_cmd, ITEM_APPEND, "[FIELD VALUE]",
+	    "append to a list field: a JSON list or one element" },
+	{ "delete", item_cmd, ITEM_DELETE, NULL,
+	    "delete the item (asks first; guarded by the version)" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
@@ -698,6 +854,9 @@ static const struct ui_key item_keys[] = {
 	{ UI_KEY_FN_BASE + KEY_ENTER, "edit" },
 	{ 'r', "reload" }, { UI_KEY_FN_BASE + KEY_F(5), "reload" },
 	{ 'o', "overwrite" },
+	{ '+', "incr" },
+	{ 'a', "append" },
+	{ 'D', "delete" },
 	{ 0, NULL }
 };
 

@@ -12,6 +12,7 @@
 
 #include "cmdline.h"
 #include "draw.h"
+#include "edit.h"
 #include "filter.h"
 #include "table.h"
 #include "ui.h"
@@ -61,6 +62,16 @@ struct pane_items {
 	char		*search;
 	char		*between_start;	/* between's first answer */
 
+	/* A new item being made (:put): its ids, the fields typed so far
+	 * (plain JSON), the model field asked for next. */
+	struct ids	 new_ids;
+	struct value	*new_form;
+	size_t		 new_field;
+	unsigned long	 write_job;	/* put, count or delete on its way */
+	/* A prefix delete: the prefix and the count confirmed. */
+	struct ids	 del_prefix;
+	size_t		 del_count;
+
 	/* The tree view: the next level of ids under the prefix. */
 	bool		 tree;
 	struct items_node *nodes;
@@ -86,7 +97,10 @@ enum {
 	ITEMS_SEARCH,
 	ITEMS_SEARCH_NEXT,
 	ITEMS_SEARCH_PREV,
-	ITEMS_TREE
+	ITEMS_TREE,
+	ITEMS_PUT,
+	ITEMS_DELETE,
+	ITEMS_DELETE_PREFIX
 };
 
 static const struct pane_ops items_ops;
@@ -183,6 +197,9 @@ pane_items_filter(struct pane *pane)
 	return &((struct pane_items *)pane)->filter;
 }
 
+static void	items_write_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
+
 /* pane_ops event: pages, pauses and the end of a load. */
 static void
 items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
@@ -190,6 +207,11 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	struct pane_items *ip = (struct pane_items *)pane;
 	size_t i;
 
+	if (ev->job == ip->write_job && ev->type == WE_DONE) {
+		ip->write_job = 0;
+		items_write_event(ui, ip, ev);
+		return;
+	}
 	if (ev->job != ip->job)
 		return;
 	ip->capacity = ev->capacity;
@@ -600,6 +622,261 @@ items_filter_done(struct ui *ui, struct pane *pane, const char *line)
 		items_add_filter(ui, (struct pane_items *)pane, line);
 }
 
+/* ---- writes: a new item, a prefix delete ---------------------------- */
+
+/* Forget the item being made. */
+static void
+items_new_drop(struct pane_items *ip)
+{
+	ids_cleanup(&ip->new_ids);
+	ids_init(&ip->new_ids);
+	value_free(ip->new_form);
+	ip->new_form = NULL;
+	ip->new_field = 0;
+}
+
+/* Whether a write of this pane is on its way (says so). */
+static bool
+items_write_busy(struct ui *ui, const struct pane_items *ip)
+{
+	if (ip->write_job != 0) {
+		ui_note(ui, "wait: a write is on its way");
+		return true;
+	}
+	return false;
+}
+
+/* Send the new item: a put that cannot overwrite (the item must not
+ * exist), its fields typed by the model in the worker. */
+static void
+items_new_send(struct ui *ui, struct pane_items *ip)
+{
+	struct worker_job *j = worker_job_new(WJ_PUT);
+	struct content *c = content_new();
+
+	ids_copy(&c->partition_ids, &ip->partition);
+	ids_copy(&c->content_ids, &ip->new_ids);
+	c->item = value_copy(ip->new_form);
+	c->current_version = 1;
+	j->item = c;
+	j->plain = true;
+	j->guarded = true;
+	j->current_version = 0;
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "creating ...");
+}
+
+static void	items_new_ask(struct ui *, struct pane_items *);
+
+/* An answer of the form: one required field, or the whole object. */
+static void
+items_new_field_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	const struct worker_field *f;
+	struct value *v;
+	struct err e;
+
+	if (line == NULL) {
+		ui_note(ui, "create cancelled; nothing was written");
+		items_new_drop(ip);
+		return;
+	}
+	err_clear(&e);
+	if (ip->new_field >= ui->nfields) {
+		/* The whole object (no model, or after a refusal). */
+		v = edit_parse_object(line, &e);
+		if (v == NULL) {
+			ui_error_err(ui, NULL, &e);
+			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, "fields (a JSON "
+			    "object): ", line, items_new_field_done);
+			return;
+		}
+		value_free(ip->new_form);
+		ip->new_form = v;
+		items_new_send(ui, ip);
+		return;
+	}
+	f = &ui->fields[ip->new_field];
+	if (*line == '\0') {
+		ui_error(ui, "%s is required", f->name);
+		items_new_ask(ui, ip);
+		return;
+	}
+	v = edit_parse(NULL, f->name, line, &e);
+	if (v == NULL) {
+		ui_error_err(ui, NULL, &e);
+		items_new_ask(ui, ip);
+		return;
+	}
+	value_map_set(ip->new_form, f->name, v);
+	ip->new_field++;
+	items_new_ask(ui, ip);
+}
+
+/* Ask for the next required field of the model; after the last one (or
+ * without a model: for the fields as one JSON object), send. */
+static void
+items_new_ask(struct ui *ui, struct pane_items *ip)
+{
+	const struct worker_field *f;
+	struct buf q = BUF_INIT, pre = BUF_INIT;
+
+	while (ip->new_field < ui->nfields &&
+	    !ui->fields[ip->new_field].required)
+		ip->new_field++;
+	if (ip->new_field < ui->nfields) {
+		f = &ui->fields[ip->new_field];
+		buf_printf(&q, "%s (%s, required) = ", f->name, f->type);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&q),
+		    NULL, items_new_field_done);
+	} else if (ui->nfields > 0) {
+		items_new_send(ui, ip);
+	} else {
+		edit_prefill(ip->new_form, &pre);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, "fields (a JSON "
+		    "object): ", buf_cstr(&pre), items_new_field_done);
+	}
+	buf_cleanup(&q);
+	buf_cleanup(&pre);
+}
+
+/* Start a new item with these ids; text after the ids (one space) is the
+ * fields as a JSON object, sent at once. */
+static void
+items_new_start(struct ui *ui, struct pane_items *ip, const char *text)
+{
+	const char *sp = strpbrk(text, " \t");
+	char *idtext = sp != NULL ? xstrndup(text, (size_t)(sp - text)) :
+	    xstrdup(text);
+	struct err e;
+
+	err_clear(&e);
+	items_new_drop(ip);
+	if (items_parse_ids(idtext, &ip->new_ids, &e) == -1) {
+		ids_init(&ip->new_ids);
+		ui_error_err(ui, "new item ids", &e);
+		free(idtext);
+		return;
+	}
+	free(idtext);
+	ip->new_form = value_new_m();
+	if (sp != NULL) {
+		ip->new_field = ui->nfields;
+		items_new_field_done(ui, &ip->base, sp + strspn(sp, " \t"));
+		return;
+	}
+	items_new_ask(ui, ip);
+}
+
+static void
+items_new_ids_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	if (line != NULL)
+		items_new_start(ui, (struct pane_items *)pane, line);
+}
+
+/* The prefix delete's confirmation. */
+static void
+items_delete_prefix_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct worker_job *j;
+
+	if (line == NULL || strcmp(line, "yes") != 0) {
+		ui_note(ui, "nothing was deleted");
+		return;
+	}
+	j = worker_job_new(WJ_DELETE);
+	ids_copy(&j->partition, &ip->partition);
+	ids_copy(&j->prefix, &ip->del_prefix);
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "deleting %zu items ...", ip->del_count);
+}
+
+/* Count the items under a prefix; the confirmation follows. */
+static void
+items_delete_prefix(struct ui *ui, struct pane_items *ip, const char *arg)
+{
+	struct worker_job *j;
+	struct err e;
+
+	if (ui_refuse_write(ui) || items_write_busy(ui, ip))
+		return;
+	err_clear(&e);
+	ids_cleanup(&ip->del_prefix);
+	if (arg != NULL) {
+		if (items_parse_ids(arg, &ip->del_prefix, &e) == -1) {
+			ids_init(&ip->del_prefix);
+			ui_error_err(ui, "delete-prefix", &e);
+			return;
+		}
+	} else if (ip->mode == IQ_PREFIX) {
+		ids_copy(&ip->del_prefix, &ip->prefix);
+	} else {
+		ids_init(&ip->del_prefix);
+		ui_error(ui, "delete-prefix: name the prefix (a between range "
+		    "is not a prefix)");
+		return;
+	}
+	j = worker_job_new(WJ_COUNT);
+	ids_copy(&j->partition, &ip->partition);
+	ids_copy(&j->prefix, &ip->del_prefix);
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "counting ...");
+}
+
+/* The end of a put, count or delete of this pane. */
+static void
+items_write_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	struct buf b = BUF_INIT, pre = BUF_INIT;
+
+	ids_join(ev->job_type == WJ_PUT ? &ip->new_ids : &ip->del_prefix, &b);
+	if (ev->rc == -1 && ev->job_type == WJ_PUT &&
+	    ev->err.code != ERR_CONFLICT) {
+		/* Refused: the fields come back to be fixed, none lost. */
+		ui_error_err(ui, "not created", &ev->err);
+		ip->new_field = ui->nfields;
+		edit_prefill(ip->new_form, &pre);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, "fields (a JSON "
+		    "object): ", buf_cstr(&pre), items_new_field_done);
+	} else if (ev->rc == -1 && ev->job_type == WJ_PUT) {
+		ui_error(ui, "not created: %s already exists; nothing was "
+		    "overwritten", buf_cstr(&b));
+		items_new_drop(ip);
+	} else if (ev->rc == -1) {
+		ui_error_err(ui, ev->job_type == WJ_COUNT ? "count" : "delete",
+		    &ev->err);
+		if (ev->job_type == WJ_DELETE && ev->deleted > 0)
+			items_run(ui, ip);
+	} else if (ev->job_type == WJ_PUT) {
+		items_new_drop(ip);
+		if (ev->item != NULL) {
+			table_add(&ip->t, table_content_copy(ev->item));
+			ip->cur = ip->t.nrows - 1;
+			ui_push(ui, pane_item_new(ui, ev->item));
+		}
+		ui_note(ui, "created %s: version 1", buf_cstr(&b));
+	} else if (ev->job_type == WJ_COUNT && ev->count == 0) {
+		ui_note(ui, "no items under prefix \"%s\"", buf_cstr(&b));
+	} else if (ev->job_type == WJ_COUNT) {
+		ip->del_count = ev->count;
+		buf_printf(&pre, "delete %zu item%s under \"%s\"? type yes: ",
+		    ev->count, ev->count == 1 ? "" : "s",
+		    buf_cstr(&b));
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&pre),
+		    NULL, items_delete_prefix_done);
+	} else {
+		ui_note(ui, "deleted %zu item%s under prefix \"%s\"",
+		    ev->deleted, ev->deleted == 1 ? "" : "s", buf_cstr(&b));
+		items_run(ui, ip);
+	}
+	buf_cleanup(&b);
+	buf_cleanup(&pre);
+}
+
 /* Movement and Enter in the tree view: Enter descends into a segment
  * (the prefix grows by it) or opens an item. */
 static int
@@ -793,6 +1070,29 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 	case ITEMS_SEARCH_PREV:
 		items_search(ui, ip, -1, false);
 		break;
+	case ITEMS_PUT:
+		if (ui_refuse_write(ui) || items_write_busy(ui, ip))
+			break;
+		if (arg != NULL) {
+			items_new_start(ui, ip, arg);
+			break;
+		}
+		ids_join(&ip->prefix, &b);
+		if (ip->mode == IQ_PREFIX && ip->prefix.n > 0)
+			buf_addc(&b, '#');
+		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "new item ids: ",
+		    ip->mode == IQ_PREFIX ? buf_cstr(&b) : NULL,
+		    items_new_ids_done);
+		break;
+	case ITEMS_DELETE:
+		if (ui_refuse_write(ui) || ip->t.nrows == 0)
+			break;
+		/* The item in view while the person confirms. */
+		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
+		return ui_run_command(ui, "delete", NULL);
+	case ITEMS_DELETE_PREFIX:
+		items_delete_prefix(ui, ip, arg);
+		break;
 	default:
 		ui_list_move(op, ip->t.nrows, ip->h, &ip->cur);
 		items_demand(ui, ip);
@@ -813,6 +1113,20 @@ items_item_saved(struct ui *ui, struct pane *pane, const struct content *c)
 		ui_dirty(ui);
 }
 
+void
+pane_items_remove(struct ui *ui, struct pane *pane,
+    const struct ids *partition, const struct ids *content)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (!ids_equal(partition, &ip->partition) ||
+	    !table_remove(&ip->t, content))
+		return;
+	if (ip->cur >= ip->t.nrows && ip->cur > 0)
+		ip->cur = ip->t.nrows > 0 ? ip->t.nrows - 1 : 0;
+	ui_dirty(ui);
+}
+
 /* pane_ops free. */
 static void
 items_free(struct ui *ui, struct pane *pane)
@@ -829,6 +1143,10 @@ items_free(struct ui *ui, struct pane *pane)
 	free(ip->search);
 	free(ip->between_start);
 	free(ip->nodes);
+	ui_cancel(ui, ip->write_job);
+	items_new_drop(ip);
+	ids_cleanup(&ip->new_ids);
+	ids_cleanup(&ip->del_prefix);
 	free(ip);
 }
 
@@ -871,6 +1189,12 @@ static const struct ui_cmd items_cmds[] = {
 	    "the previous match" },
 	{ "tree", items_cmd, ITEMS_TREE, NULL,
 	    "the next level of ids as a tree with counts (Enter descends)" },
+	{ "put", items_cmd, ITEMS_PUT, "[ID#ID... [JSON]]",
+	    "create an item: ids, then the model's required fields" },
+	{ "delete", items_cmd, ITEMS_DELETE, NULL,
+	    "delete the item under the cursor (asks first)" },
+	{ "delete-prefix", items_cmd, ITEMS_DELETE_PREFIX, "[ID#ID...]",
+	    "delete every item under the prefix (shows the count, asks)" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
@@ -900,6 +1224,9 @@ static const struct ui_key items_keys[] = {
 	{ 'b', "between" },
 	{ '/', "search" }, { 'n', "search-next" }, { 'N', "search-prev" },
 	{ 't', "tree" },
+	{ 'c', "put" },
+	{ 'D', "delete" },
+	{ 'X', "delete-prefix" },
 	{ 0, NULL }
 };
 
@@ -933,6 +1260,8 @@ pane_items_new(struct ui *ui, const struct ids *partition)
 	ids_init(&ip->start);
 	ids_init(&ip->end);
 	filter_init(&ip->filter);
+	ids_init(&ip->new_ids);
+	ids_init(&ip->del_prefix);
 	table_init(&ip->t);
 	ip->hcol = 1;
 	ip->h = ui->rows > 4 ? ui->rows - 4 : 20;

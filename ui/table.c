@@ -192,6 +192,20 @@ table_update(struct table *t, const struct content *c)
 	return true;
 }
 
+bool
+table_remove(struct table *t, const struct ids *content)
+{
+	long i = table_find(t, content);
+
+	if (i < 0)
+		return false;
+	content_free(t->rows[i]);
+	memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - (size_t)i - 1) *
+	    sizeof *t->rows);
+	t->nrows--;
+	return true;
+}
+
 size_t
 table_ncols(const struct table *t)
 {

@@ -46,6 +46,8 @@ void	 table_clear(struct table *);
 void	 table_add(struct table *, struct content *c);
 /* Replace the row with c's ids by a copy of c; false when none. */
 bool	 table_update(struct table *, const struct content *c);
+/* Drop the row with these content ids; false when none. */
+bool	 table_remove(struct table *, const struct ids *content);
 /* The row with these content ids, or -1. */
 long	 table_find(const struct table *, const struct ids *content);
 

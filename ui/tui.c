@@ -21,6 +21,7 @@
 
 #include "cmdline.h"
 #include "draw.h"
+#include "pane_items.h"
 #include "session.h"
 #include "ui.h"
 #include "utf8.h"
@@ -287,6 +288,28 @@ ui_item_saved(struct ui *ui, struct pane *except, const struct content *c)
 			q->ops->item_saved(ui, q, c);
 }
 
+void
+ui_item_deleted(struct ui *ui, const struct ids *partition,
+    const struct ids *content)
+{
+	struct pane *q;
+
+	for (q = ui->top; q != NULL; q = q->below)
+		if (pane_is_items(q))
+			pane_items_remove(ui, q, partition, content);
+}
+
+const struct worker_field *
+ui_field(const struct ui *ui, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < ui->nfields; i++)
+		if (strcmp(ui->fields[i].name, name) == 0)
+			return &ui->fields[i];
+	return NULL;
+}
+
 /* ---- messages ------------------------------------------------------ */
 
 /* Set the message line. */
@@ -299,6 +322,7 @@ tui_vmsg(struct ui *ui, bool error, const char *fmt, va_list ap)
 	free(ui->msg);
 	ui->msg = buf_detach(&b, NULL);
 	ui->msg_error = error;
+	ui->msg_fresh = true;
 	ui->dirty = true;
 }
 
@@ -370,6 +394,8 @@ tui_prompt_done(void *ctx, const char *line)
 	ui->prompt_pane = NULL;
 	ui->prompt_fn = NULL;
 	ui->dirty = true;
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
 	if (fn != NULL && (p == NULL || ui_pane_alive(ui, p)))
 		fn(ui, p, line);
 }
@@ -380,6 +406,9 @@ ui_prompt(struct ui *ui, struct pane *p, int hist, const char *prompt,
 {
 	ui->prompt_pane = p;
 	ui->prompt_fn = done;
+	free(ui->prompt_error);
+	ui->prompt_error = ui->msg != NULL && ui->msg_error &&
+	    ui->msg_fresh ? xstrdup(ui->msg) : NULL;
 	cmdline_open(hist, prompt, prefill, tui_prompt_done, ui);
 	ui->dirty = true;
 }
@@ -443,6 +472,11 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 	ui->region = ev->region;
 	ui->table = ev->table;
 	ev->endpoint = ev->region = ev->table = NULL;
+	worker_fields_free(ui->fields, ui->nfields);
+	ui->fields = ev->fields;
+	ui->nfields = ev->nfields;
+	ev->fields = NULL;
+	ev->nfields = 0;
 	cmdline_set_profile(ui->profile->name);
 	for (bottom = ui->top; bottom != NULL && bottom->below != NULL;
 	    bottom = bottom->below)
@@ -466,6 +500,7 @@ tui_event(struct ui *ui, struct worker_event *ev)
 {
 	struct pane *p = ev->owner;
 
+	ui->msg_fresh = false;
 	if (p == NULL) {
 		if (ev->type == WE_DONE && ev->job_type == WJ_OPEN)
 			tui_open_done(ui, ev);
@@ -852,6 +887,7 @@ tui_key(struct ui *ui, int key, bool more)
 		tui_resize(ui);
 		return;
 	}
+	ui->msg_fresh = false;
 	if (cmdline_active()) {
 		cmdline_key(key, more);
 		ui->dirty = true;
@@ -941,7 +977,12 @@ tui_paint(struct ui *ui)
 	draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
 	if (ui->top != NULL && ui->top->ops->status != NULL)
 		ui->top->ops->status(ui, ui->top, &s);
-	draw_str(rows - 2, 1, cols - 14, buf_cstr(&s), draw_attr(DR_STATUS));
+	if (cmdline_active() && ui->prompt_error != NULL)
+		draw_str(rows - 2, 1, cols - 14, ui->prompt_error,
+		    draw_attr(DR_ERROR));
+	else
+		draw_str(rows - 2, 1, cols - 14, buf_cstr(&s),
+		    draw_attr(DR_STATUS));
 	draw_str(rows - 2, cols - 12, 12, " ? help ", draw_attr(DR_STATUS));
 	/* Message or command line, painted last: it places the cursor. */
 	listing = cmdline_take_listing();
@@ -1091,7 +1132,9 @@ tui_main(const struct tui_options *o)
 	free(ui.region);
 	free(ui.table);
 	free(ui.msg);
+	free(ui.prompt_error);
 	free(ui.words);
+	worker_fields_free(ui.fields, ui.nfields);
 	return 0;
 
 fail:

@@ -120,11 +120,19 @@ struct ui {
 	char			*endpoint;	/* of the open profile */
 	char			*region;
 	char			*table;
+	/* The open profile's model fields (none without a model). */
+	struct worker_field	*fields;
+	size_t			 nfields;
 
 	char			*profile_path;	/* -p FILE, or NULL */
 
 	char			*msg;		/* message line, or NULL */
 	bool			 msg_error;
+	bool			 msg_fresh;	/* set by this key or event */
+	/* An error met just before a prompt opened: shown above it on the
+	 * status line while the prompt is open (the prompt covers the
+	 * message line). */
+	char			*prompt_error;
 
 	struct pane		*prompt_pane;	/* the open prompt's */
 	ui_prompt_fn		 prompt_fn;
@@ -162,6 +170,12 @@ void	 ui_cancel(struct ui *, unsigned long job);
  * the stack. hist: which history (enum cmdline_history). */
 void	 ui_prompt(struct ui *, struct pane *p, int hist, const char *prompt,
 	     const char *prefill, ui_prompt_fn done);
+
+/* The model field of this name, or NULL (borrowed). */
+const struct worker_field *ui_field(const struct ui *, const char *name);
+/* Tell the items panes that an item is gone. */
+void	 ui_item_deleted(struct ui *, const struct ids *partition,
+	     const struct ids *content);
 
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
