@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "edit.h"
 #include "json.h"
+#include "scratch.h"
 #include "table.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -59,6 +60,13 @@ struct pane_item {
 	long long		 edit_version;	/* the version it edits */
 	struct value		*theirs;	/* theirs, after a conflict */
 	bool			 theirs_absent;
+
+	/* The whole item in $EDITOR: the file the person's text lives in
+	 * until it is saved (kept after a failure), the version the save
+	 * is guarded by, and why the last try was refused. */
+	char			*json_path;
+	long long		 json_version;
+	char			*json_error;
 };
 
 enum {
@@ -73,7 +81,8 @@ enum {
 	ITEM_SCROLL_UP,
 	ITEM_INCR,
 	ITEM_APPEND,
-	ITEM_DELETE
+	ITEM_DELETE,
+	ITEM_EDIT_JSON
 };
 
 /* The prompt and the UpdateCommand part of each kind of edit. */
@@ -467,6 +476,210 @@ item_deleted(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 	buf_cleanup(&id);
 }
 
+/* ---- the whole item in $EDITOR ---------------------------------------- */
+
+/* The text after the leading comment lines ("//"), where the JSON is. */
+static const char *
+item_json_body(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (p[0] != '/' || p[1] != '/')
+			return p;
+		p += strcspn(p, "\n");
+	}
+}
+
+/* Write the file: a comment saying what saving does (and why the last
+ * try was refused), then the JSON. */
+static int
+item_json_write(struct pane_item *pi, const char *json, struct err *e)
+{
+	struct buf b = BUF_INIT, id = BUF_INIT;
+	const char *p, *nl;
+	int rc;
+
+	ids_join(&pi->c->content_ids, &id);
+	if (pi->json_error != NULL) {
+		for (p = pi->json_error; *p != '\0'; p = nl + (*nl != '\0')) {
+			nl = p + strcspn(p, "\n");
+			buf_printf(&b, "// ERROR: %.*s\n", (int)(nl - p), p);
+		}
+		buf_adds(&b, "// Fix it and save to try again, or quit without "
+		    "saving to give up (this file is kept).\n");
+	}
+	buf_printf(&b, "// dynrepo: %s as plain JSON. Saving replaces the "
+	    "item (a put guarded by version %lld).\n", buf_cstr(&id),
+	    pi->json_version);
+	buf_adds(&b, json);
+	if (pi->json_path == NULL)
+		rc = scratch_new("item", b.data, b.len, &pi->json_path, e);
+	else
+		rc = scratch_write(pi->json_path, b.data, b.len, e);
+	buf_cleanup(&b);
+	buf_cleanup(&id);
+	return rc;
+}
+
+/* Forget the editor's file (removed: its text was saved). */
+static void
+item_json_done(struct pane_item *pi)
+{
+	scratch_remove(pi->json_path);
+	free(pi->json_path);
+	free(pi->json_error);
+	pi->json_path = pi->json_error = NULL;
+}
+
+/* Run the editor until the text is an object or the person gives up,
+ * then send it as a put guarded by the version. The file keeps the
+ * text through every failure. */
+static void
+item_json_run(struct ui *ui, struct pane_item *pi)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct worker_job *j;
+	struct content *c;
+	struct value *v;
+	long long stamp;
+	struct err e;
+
+	err_clear(&e);
+	for (;;) {
+		buf_reset(&before);
+		buf_reset(&after);
+		/* The comment at the top says what holds now. */
+		if (scratch_read(pi->json_path, &after, &e) == -1 ||
+		    item_json_write(pi, item_json_body(buf_cstr(&after)),
+		    &e) == -1 || scratch_read(pi->json_path, &before, &e) == -1)
+			goto fail;
+		buf_reset(&after);
+		stamp = scratch_stamp(pi->json_path);
+		if (ui_run_editor(ui, pi->json_path, &e) == -1 ||
+		    scratch_read(pi->json_path, &after, &e) == -1)
+			goto fail;
+		/* The same text is no change on a first edit; after a failed
+		 * try, saving it (a new stamp) means "send it again". */
+		if (before.len == after.len && (before.len == 0 ||
+		    memcmp(before.data, after.data, before.len) == 0) &&
+		    (pi->json_error == NULL ||
+		    scratch_stamp(pi->json_path) == stamp)) {
+			if (pi->json_error == NULL) {
+				item_json_done(pi);
+				ui_note(ui, "no change: nothing saved");
+			} else {
+				ui_error(ui, "not saved; your edit is kept in %s "
+				    "(E opens it again)", pi->json_path);
+			}
+			goto out;
+		}
+		free(pi->json_error);
+		pi->json_error = NULL;
+		v = json_parse(item_json_body(buf_cstr(&after)),
+		    strlen(item_json_body(buf_cstr(&after))), &e);
+		if (v != NULL && v->type == VT_M)
+			break;
+		if (v != NULL)
+			err_set(&e, ERR_INPUT, "the item must be a JSON object "
+			    "of its fields, not a %s", value_type_name(v->type));
+		value_free(v);
+		pi->json_error = xstrdup(e.msg);
+		err_clear(&e);
+	}
+	j = worker_job_new(WJ_PUT);
+	c = content_new();
+	ids_copy(&c->partition_ids, &pi->c->partition_ids);
+	ids_copy(&c->content_ids, &pi->c->content_ids);
+	c->item = v;
+	c->current_version = pi->json_version + 1;
+	c->has_expiry = pi->c->has_expiry;
+	c->expiry = pi->c->expiry;
+	j->item = c;
+	j->plain = true;
+	j->existing = value_copy(pi->c->item);
+	j->guarded = true;
+	j->current_version = pi->json_version;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "saving the item ...");
+	goto out;
+fail:
+	ui_error(ui, "%s%s%s", e.msg, pi->json_path != NULL ?
+	    "; your edit is kept in " : "", pi->json_path != NULL ?
+	    pi->json_path : "");
+out:
+	buf_cleanup(&before);
+	buf_cleanup(&after);
+}
+
+/* E: the item (or the edit kept from a failed try) in $EDITOR, guarded
+ * by the version on screen. */
+static void
+item_json_edit(struct ui *ui, struct pane_item *pi)
+{
+	struct buf json = BUF_INIT;
+	struct err e;
+
+	if (ui_refuse_write(ui) || item_busy(ui, pi))
+		return;
+	pi->json_version = pi->c->current_version;
+	if (pi->json_path == NULL) {
+		err_clear(&e);
+		json_emit(&json, pi->c->item, JSON_PRETTY);
+		buf_addc(&json, '\n');
+		if (item_json_write(pi, buf_cstr(&json), &e) == -1) {
+			ui_error_err(ui, "edit", &e);
+			buf_cleanup(&json);
+			return;
+		}
+		buf_cleanup(&json);
+	}
+	item_json_run(ui, pi);
+}
+
+/* The end of the put of an edited item. */
+static void
+item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
+{
+	pi->state = IS_IDLE;
+	if (ev->rc == 0) {
+		item_json_done(pi);
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, &pi->base, pi->c);
+		}
+		ui_note(ui, "saved: version %lld", pi->c->current_version);
+		return;
+	}
+	free(pi->json_error);
+	pi->json_error = xstrdup(ev->err.msg);
+	if (ev->err.code == ERR_CONFLICT) {
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, &pi->base, pi->c);
+		}
+		free(pi->json_error);
+		pi->json_error = xasprintf("version conflict: you edited "
+		    "version %lld; the store holds version %lld now (dynrepo "
+		    "shows it).\nSaving again replaces theirs with yours.",
+		    pi->json_version, pi->c->current_version);
+		ui_error(ui, "version conflict: nothing saved; theirs is shown; "
+		    "E edits yours again (kept in %s)", pi->json_path);
+		return;
+	}
+	if (ev->err.code == ERR_INPUT) {
+		/* Refused by the model: straight back to the editor. */
+		item_json_run(ui, pi);
+		return;
+	}
+	ui_error(ui, "not saved (%s): your edit is kept in %s; E tries again",
+	    ev->err.msg, pi->json_path);
+}
+
 /* Reload the item from the store. */
 static void
 item_reload(struct ui *ui, struct pane_item *pi)
@@ -492,6 +705,10 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	pi->job = 0;
 	if (ev->job_type == WJ_DELETE_ITEM) {
 		item_deleted(ui, pi, ev);
+		return;
+	}
+	if (ev->job_type == WJ_PUT) {
+		item_json_saved(ui, pi, ev);
 		return;
 	}
 	if (ev->job_type == WJ_GET) {
@@ -751,6 +968,9 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		item_save_now(ui, pi, EK_SET, arg, (size_t)(strchr(arg, '=') -
 		    arg), strchr(arg, '=') + 1);
 		break;
+	case ITEM_EDIT_JSON:
+		item_json_edit(ui, pi);
+		break;
 	case ITEM_DELETE:
 		if (ui_refuse_write(ui) || item_busy(ui, pi))
 			break;
@@ -807,6 +1027,9 @@ item_free(struct ui *ui, struct pane *pane)
 	ui_cancel(ui, pi->job);
 	item_clear_lines(pi);
 	item_drop_edit(pi);
+	/* A kept edit stays on disk: the person was told where. */
+	free(pi->json_path);
+	free(pi->json_error);
 	content_free(pi->c);
 	free(pi);
 }
@@ -834,6 +1057,8 @@ static const struct ui_cmd item_cmds[] = {
 	    "increment an integer field (an update guarded by the version)" },
 	{ "append", item_cmd, ITEM_APPEND, "[FIELD VALUE]",
 	    "append to a list field: a JSON list or one element" },
+	{ "edit-json", item_cmd, ITEM_EDIT_JSON, NULL,
+	    "the whole item in $EDITOR as plain JSON (a guarded put)" },
 	{ "delete", item_cmd, ITEM_DELETE, NULL,
 	    "delete the item (asks first; guarded by the version)" },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -857,6 +1082,7 @@ static const struct ui_key item_keys[] = {
 	{ '+', "incr" },
 	{ 'a', "append" },
 	{ 'D', "delete" },
+	{ 'E', "edit-json" },
 	{ 0, NULL }
 };
 

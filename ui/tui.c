@@ -22,6 +22,7 @@
 #include "cmdline.h"
 #include "draw.h"
 #include "pane_items.h"
+#include "scratch.h"
 #include "session.h"
 #include "ui.h"
 #include "utf8.h"
@@ -196,6 +197,22 @@ tui_suspend(void)
 	sigaction(SIGTSTP, &old, NULL);
 	tui_curses_on = 1;
 	clearok(curscr, TRUE);
+}
+
+int
+ui_run_editor(struct ui *ui, const char *path, struct err *e)
+{
+	int rc;
+
+	def_prog_mode();
+	endwin();
+	tui_curses_on = 0;
+	rc = scratch_edit(path, e);
+	tui_curses_on = 1;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+	return rc;
 }
 
 /* ---- panes --------------------------------------------------------- */

@@ -177,6 +177,10 @@ const struct worker_field *ui_field(const struct ui *, const char *name);
 void	 ui_item_deleted(struct ui *, const struct ids *partition,
 	     const struct ids *content);
 
+/* Hand the terminal to the person's editor on the file at path (see
+ * scratch_edit) and take it back; everything is repainted after. */
+int	 ui_run_editor(struct ui *, const char *path, struct err *);
+
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
 /* Open a profile (by name) in the worker; on success the partitions pane
