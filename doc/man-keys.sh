@@ -24,7 +24,7 @@ intable {
 	for (i = 5; i < n; i++) what = what "|" f[i]
 	gsub(/`/, "", keys); gsub(/`/, "", cmd)
 	gsub(/^ +| +$/, "", keys); gsub(/^ +| +$/, "", cmd)
-	gsub(/^ +| +$/, "", what); gsub(/\001/, "|", cmd)
+	gsub(/^ +| +$/, "", what); gsub(/\001/, "|", cmd); gsub(/`/, "", what)
 	gsub(/-/, "\\-", keys); gsub(/-/, "\\-", cmd)
 	print ".TP"
 	if (keys == "")

@@ -13,6 +13,7 @@
 #include "cmdline.h"
 #include "draw.h"
 #include "edit.h"
+#include "expr_eval.h"
 #include "filter.h"
 #include "table.h"
 #include "ui.h"
@@ -33,6 +34,12 @@ struct items_node {
 	size_t		 row;		/* its first row */
 	size_t		 count;
 	bool		 leaf;
+};
+
+/* A job of a bulk edit and the row it writes. */
+struct items_bulk_job {
+	unsigned long	 id;
+	struct ids	 content;
 };
 
 enum items_load {
@@ -72,6 +79,15 @@ struct pane_items {
 	struct ids	 del_prefix;
 	size_t		 del_count;
 
+	/* A bulk edit of the marked rows: what it does, the jobs on their
+	 * way (one per row, each with its own version guard), the tally. */
+	int		 bulk_op;
+	char		*bulk_field, *bulk_text;
+	struct items_bulk_job *bulk;
+	size_t		 nbulk;
+	size_t		 bulk_written, bulk_conflicted, bulk_failed;
+	char		*bulk_error;
+
 	/* The tree view: the next level of ids under the prefix. */
 	bool		 tree;
 	struct items_node *nodes;
@@ -100,7 +116,14 @@ enum {
 	ITEMS_TREE,
 	ITEMS_PUT,
 	ITEMS_DELETE,
-	ITEMS_DELETE_PREFIX
+	ITEMS_DELETE_PREFIX,
+	ITEMS_MARK,
+	ITEMS_MARK_SCREEN,
+	ITEMS_MARK_FILTER,
+	ITEMS_UNMARK_ALL,
+	ITEMS_SET,
+	ITEMS_INCR,
+	ITEMS_APPEND
 };
 
 static const struct pane_ops items_ops;
@@ -199,6 +222,8 @@ pane_items_filter(struct pane *pane)
 
 static void	items_write_event(struct ui *, struct pane_items *,
 		    struct worker_event *);
+static bool	items_bulk_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
 
 /* pane_ops event: pages, pauses and the end of a load. */
 static void
@@ -207,6 +232,8 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	struct pane_items *ip = (struct pane_items *)pane;
 	size_t i;
 
+	if (ev->type == WE_DONE && items_bulk_event(ui, ip, ev))
+		return;
 	if (ev->job == ip->write_job && ev->type == WE_DONE) {
 		ip->write_job = 0;
 		items_write_event(ui, ip, ev);
@@ -327,6 +354,10 @@ items_status(struct ui *ui, struct pane *pane, struct buf *b)
 		buf_printf(b, " | %.1f RCU", ip->capacity);
 	if (ip->search != NULL)
 		buf_printf(b, " | /%s", ip->search);
+	if (ip->t.nmarked > 0)
+		buf_printf(b, " | %zu marked", ip->t.nmarked);
+	if (ip->nbulk > 0)
+		buf_printf(b, " | writing %zu...", ip->nbulk);
 }
 
 /* Draw one row (row < 0: the header) at screen row y. */
@@ -342,6 +373,8 @@ items_draw_row(struct ui *ui, struct pane_items *ip, int y, long row)
 
 	if (sel)
 		draw_fill(y, 0, ui->cols, base);
+	if (row >= 0 && ip->t.marked[row])
+		draw_str(y, 0, 1, "*", sel ? base : draw_attr(DR_WARN));
 	for (col = 0; col < ncols && x < ui->cols; col++) {
 		if (col > 0 && col < ip->hcol)
 			continue;
@@ -877,6 +910,274 @@ items_write_event(struct ui *ui, struct pane_items *ip,
 	buf_cleanup(&pre);
 }
 
+/* ---- marks and bulk edits ------------------------------------------- */
+
+/* The names of the bulk edits, for messages. */
+static const char *
+items_bulk_name(int op)
+{
+	switch (op) {
+	case ITEMS_SET:
+		return "set";
+	case ITEMS_INCR:
+		return "incr";
+	case ITEMS_APPEND:
+		return "append";
+	default:
+		return "delete";
+	}
+}
+
+/* Mark every loaded row that satisfies a condition of the filter
+ * grammar (values as typed: a JSON literal or a bare word). */
+static void
+items_mark_filter(struct ui *ui, struct pane_items *ip, const char *text)
+{
+	struct filter f;
+	struct expr *x;
+	struct err e;
+	size_t i, n = 0;
+	bool yes;
+
+	filter_init(&f);
+	err_clear(&e);
+	if (filter_add_parse(&f, text, &e) == -1) {
+		ui_error_err(ui, "mark-filter", &e);
+		filter_cleanup(&f);
+		return;
+	}
+	x = filter_to_expr(&f);
+	for (i = 0; i < ip->t.nrows; i++) {
+		if (expr_eval_condition(x, ip->t.rows[i]->stored, &yes,
+		    &e) == -1) {
+			ui_error_err(ui, "mark-filter", &e);
+			break;
+		}
+		if (yes && !ip->t.marked[i]) {
+			table_mark(&ip->t, i, true);
+			n++;
+		}
+	}
+	expr_free(x);
+	filter_cleanup(&f);
+	ui_note(ui, "marked %zu more of the %zu items loaded (%zu marked)",
+	    n, ip->t.nrows, ip->t.nmarked);
+}
+
+static void
+items_mark_filter_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	if (line != NULL && *line != '\0')
+		items_mark_filter(ui, (struct pane_items *)pane, line);
+}
+
+/* Forget a finished bulk edit. */
+static void
+items_bulk_clear(struct pane_items *ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip->nbulk; i++)
+		ids_cleanup(&ip->bulk[i].content);
+	free(ip->bulk);
+	ip->bulk = NULL;
+	ip->nbulk = 0;
+	free(ip->bulk_field);
+	free(ip->bulk_text);
+	free(ip->bulk_error);
+	ip->bulk_field = ip->bulk_text = ip->bulk_error = NULL;
+	ip->bulk_written = ip->bulk_conflicted = ip->bulk_failed = 0;
+}
+
+/* Count a row that failed before any request, keeping the first
+ * reason. */
+static void
+items_bulk_fail(struct pane_items *ip, const char *why)
+{
+	ip->bulk_failed++;
+	if (ip->bulk_error == NULL)
+		ip->bulk_error = xstrdup(why);
+}
+
+/* Say how the bulk edit went, once every row is answered. */
+static void
+items_bulk_report(struct ui *ui, struct pane_items *ip)
+{
+	struct buf b = BUF_INIT;
+
+	if (ip->nbulk > 0)
+		return;
+	buf_printf(&b, "%s", items_bulk_name(ip->bulk_op));
+	if (ip->bulk_field != NULL)
+		buf_printf(&b, " %s", ip->bulk_field);
+	buf_printf(&b, ": %zu %s, %zu conflicted, %zu failed",
+	    ip->bulk_written, ip->bulk_op == ITEMS_DELETE ? "deleted" :
+	    "written", ip->bulk_conflicted, ip->bulk_failed);
+	if (ip->bulk_conflicted + ip->bulk_failed > 0)
+		buf_adds(&b, " (still marked)");
+	if (ip->bulk_error != NULL)
+		buf_printf(&b, ": %s", ip->bulk_error);
+	if (ip->bulk_conflicted + ip->bulk_failed > 0)
+		ui_error(ui, "%s", buf_cstr(&b));
+	else
+		ui_note(ui, "%s", buf_cstr(&b));
+	buf_cleanup(&b);
+	items_bulk_clear(ip);
+}
+
+/* The job of one marked row, or NULL when its value is refused. */
+static struct worker_job *
+items_bulk_job(struct pane_items *ip, const struct content *c)
+{
+	const struct value *old = NULL;
+	struct worker_job *j;
+	struct value *v = NULL, **part;
+	struct err e;
+
+	err_clear(&e);
+	if (ip->bulk_op != ITEMS_DELETE) {
+		old = value_map_get(c->item, ip->bulk_field);
+		v = ip->bulk_op == ITEMS_INCR ? edit_parse_incr(old,
+		    ip->bulk_field, ip->bulk_text, &e) :
+		    ip->bulk_op == ITEMS_APPEND ? edit_parse_append(old,
+		    ip->bulk_field, ip->bulk_text, &e) : edit_parse(old,
+		    ip->bulk_field, ip->bulk_text, &e);
+		if (v == NULL) {
+			items_bulk_fail(ip, e.msg);
+			return NULL;
+		}
+	}
+	j = worker_job_new(ip->bulk_op == ITEMS_DELETE ? WJ_DELETE_ITEM :
+	    WJ_UPDATE);
+	ids_copy(&j->partition, &c->partition_ids);
+	ids_copy(&j->content, &c->content_ids);
+	j->current_version = c->current_version;
+	j->require_exists = true;
+	if (v != NULL) {
+		part = ip->bulk_op == ITEMS_INCR ? &j->increment_attrs :
+		    ip->bulk_op == ITEMS_APPEND ? &j->append_attrs :
+		    &j->set_commands;
+		*part = value_new_m();
+		value_map_set(*part, ip->bulk_field, v);
+	}
+	return j;
+}
+
+/* The confirmation of a bulk edit: one job per marked row. */
+static void
+items_bulk_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct worker_job *j;
+	size_t i;
+
+	if (line == NULL || strcmp(line, "yes") != 0) {
+		ui_note(ui, "nothing was written");
+		items_bulk_clear(ip);
+		return;
+	}
+	ip->bulk = xcalloc(ip->t.nmarked, sizeof *ip->bulk);
+	for (i = 0; i < ip->t.nrows; i++) {
+		if (!ip->t.marked[i])
+			continue;
+		j = items_bulk_job(ip, ip->t.rows[i]);
+		if (j == NULL)
+			continue;
+		ids_copy(&ip->bulk[ip->nbulk].content,
+		    &ip->t.rows[i]->content_ids);
+		ip->bulk[ip->nbulk++].id = ui_submit(ui, pane, j);
+	}
+	items_bulk_report(ui, ip);
+}
+
+/* :set, :incr, :append, :delete over the marked rows: ask first. */
+static void
+items_bulk(struct ui *ui, struct pane_items *ip, int op, const char *arg)
+{
+	struct buf q = BUF_INIT;
+	size_t flen;
+	const char *rest;
+
+	if (ui_refuse_write(ui))
+		return;
+	if (ip->nbulk > 0) {
+		ui_note(ui, "wait: a bulk edit is on its way");
+		return;
+	}
+	if (ip->t.nmarked == 0) {
+		ui_error(ui, "%s: no rows are marked (Space marks one, M the "
+		    "screen, :mark-filter COND)", items_bulk_name(op));
+		return;
+	}
+	items_bulk_clear(ip);
+	ip->bulk_op = op;
+	if (op != ITEMS_DELETE) {
+		flen = arg != NULL ? strcspn(arg, op == ITEMS_SET ? "=" :
+		    " \t") : 0;
+		rest = arg != NULL ? arg + flen : NULL;
+		if (rest != NULL && *rest != '\0')
+			rest += op == ITEMS_SET ? 1 : strspn(rest, " \t");
+		if (flen == 0 || rest == NULL || *rest == '\0') {
+			ui_error(ui, "%s", op == ITEMS_SET ? "set: FIELD=VALUE" :
+			    op == ITEMS_INCR ? "incr: FIELD N" :
+			    "append: FIELD VALUE");
+			return;
+		}
+		ip->bulk_field = xstrndup(arg, flen);
+		ip->bulk_text = xstrdup(rest);
+		buf_printf(&q, "%s %s on %zu marked items? type yes: ",
+		    items_bulk_name(op), ip->bulk_field, ip->t.nmarked);
+	} else {
+		buf_printf(&q, "delete %zu marked items? type yes: ",
+		    ip->t.nmarked);
+	}
+	ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&q), NULL,
+	    items_bulk_done);
+	buf_cleanup(&q);
+}
+
+/* The end of one row of a bulk edit; false when the job is not one. */
+static bool
+items_bulk_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	size_t k;
+	long row;
+
+	for (k = 0; k < ip->nbulk && ip->bulk[k].id != ev->job; k++)
+		continue;
+	if (k == ip->nbulk)
+		return false;
+	row = table_find(&ip->t, &ip->bulk[k].content);
+	if (ev->rc == 0) {
+		ip->bulk_written++;
+		if (ev->job_type == WJ_DELETE_ITEM) {
+			table_remove(&ip->t, &ip->bulk[k].content);
+			/* The cursor stays on its item. */
+			if (row >= 0 && (size_t)row < ip->cur)
+				ip->cur--;
+		}
+		else if (ev->item != NULL && row >= 0) {
+			table_update(&ip->t, ev->item);
+			table_mark(&ip->t, (size_t)row, false);
+		}
+	} else {
+		/* The row shows what is stored now, and stays marked. */
+		if (ev->err.code == ERR_CONFLICT)
+			ip->bulk_conflicted++;
+		else
+			items_bulk_fail(ip, ev->err.msg);
+		if (ev->item != NULL && row >= 0)
+			table_update(&ip->t, ev->item);
+	}
+	if (ip->cur >= ip->t.nrows && ip->cur > 0)
+		ip->cur = ip->t.nrows > 0 ? ip->t.nrows - 1 : 0;
+	ids_cleanup(&ip->bulk[k].content);
+	ip->bulk[k] = ip->bulk[--ip->nbulk];
+	items_bulk_report(ui, ip);
+	return true;
+}
+
 /* Movement and Enter in the tree view: Enter descends into a segment
  * (the prefix grows by it) or opens an item. */
 static int
@@ -1084,7 +1385,40 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		    ip->mode == IQ_PREFIX ? buf_cstr(&b) : NULL,
 		    items_new_ids_done);
 		break;
+	case ITEMS_MARK:
+		if (ip->t.nrows == 0)
+			break;
+		table_mark(&ip->t, ip->cur, !ip->t.marked[ip->cur]);
+		ui_list_move(UI_MOVE_DOWN, ip->t.nrows, ip->h, &ip->cur);
+		items_demand(ui, ip);
+		break;
+	case ITEMS_MARK_SCREEN:
+		for (size_t i = ip->top; i < ip->t.nrows &&
+		    i < ip->top + (size_t)ip->h; i++)
+			table_mark(&ip->t, i, true);
+		ui_note(ui, "%zu marked", ip->t.nmarked);
+		break;
+	case ITEMS_MARK_FILTER:
+		if (arg != NULL)
+			items_mark_filter(ui, ip, arg);
+		else
+			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "mark where: ",
+			    NULL, items_mark_filter_done);
+		break;
+	case ITEMS_UNMARK_ALL:
+		for (size_t i = 0; i < ip->t.nrows; i++)
+			table_mark(&ip->t, i, false);
+		break;
+	case ITEMS_SET:
+	case ITEMS_INCR:
+	case ITEMS_APPEND:
+		items_bulk(ui, ip, op, arg);
+		break;
 	case ITEMS_DELETE:
+		if (ip->t.nmarked > 0) {
+			items_bulk(ui, ip, op, arg);
+			break;
+		}
 		if (ui_refuse_write(ui) || ip->t.nrows == 0)
 			break;
 		/* The item in view while the person confirms. */
@@ -1119,9 +1453,13 @@ pane_items_remove(struct ui *ui, struct pane *pane,
 {
 	struct pane_items *ip = (struct pane_items *)pane;
 
+	long row = table_find(&ip->t, content);
+
 	if (!ids_equal(partition, &ip->partition) ||
 	    !table_remove(&ip->t, content))
 		return;
+	if (row >= 0 && (size_t)row < ip->cur)
+		ip->cur--;
 	if (ip->cur >= ip->t.nrows && ip->cur > 0)
 		ip->cur = ip->t.nrows > 0 ? ip->t.nrows - 1 : 0;
 	ui_dirty(ui);
@@ -1144,6 +1482,9 @@ items_free(struct ui *ui, struct pane *pane)
 	free(ip->between_start);
 	free(ip->nodes);
 	ui_cancel(ui, ip->write_job);
+	for (size_t i = 0; i < ip->nbulk; i++)
+		ui_cancel(ui, ip->bulk[i].id);
+	items_bulk_clear(ip);
 	items_new_drop(ip);
 	ids_cleanup(&ip->new_ids);
 	ids_cleanup(&ip->del_prefix);
@@ -1192,7 +1533,20 @@ static const struct ui_cmd items_cmds[] = {
 	{ "put", items_cmd, ITEMS_PUT, "[ID#ID... [JSON]]",
 	    "create an item: ids, then the model's required fields" },
 	{ "delete", items_cmd, ITEMS_DELETE, NULL,
-	    "delete the item under the cursor (asks first)" },
+	    "delete the marked items, or the one under the cursor (asks)" },
+	{ "mark", items_cmd, ITEMS_MARK, NULL,
+	    "mark the row (or unmark it) and go to the next" },
+	{ "mark-screen", items_cmd, ITEMS_MARK_SCREEN, NULL,
+	    "mark every row on the screen" },
+	{ "mark-filter", items_cmd, ITEMS_MARK_FILTER, "[COND]",
+	    "mark every loaded row matching a condition" },
+	{ "unmark-all", items_cmd, ITEMS_UNMARK_ALL, NULL, "unmark every row" },
+	{ "set", items_cmd, ITEMS_SET, "FIELD=VALUE",
+	    "set a field in every marked item (asks)" },
+	{ "incr", items_cmd, ITEMS_INCR, "FIELD N",
+	    "increment a field in every marked item (asks)" },
+	{ "append", items_cmd, ITEMS_APPEND, "FIELD VALUE",
+	    "append to a list field in every marked item (asks)" },
 	{ "delete-prefix", items_cmd, ITEMS_DELETE_PREFIX, "[ID#ID...]",
 	    "delete every item under the prefix (shows the count, asks)" },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -1202,7 +1556,8 @@ static const struct ui_key items_keys[] = {
 	{ 'j', "down" }, { UI_KEY_FN_BASE + KEY_DOWN, "down" },
 	{ 'k', "up" }, { UI_KEY_FN_BASE + KEY_UP, "up" },
 	{ UI_KEY_FN_BASE + KEY_NPAGE, "page-down" }, { 6, "page-down" },
-	{ ' ', "page-down" },
+	{ ' ', "mark" }, { 'M', "mark-screen" }, { '*', "mark-filter" },
+	{ 'U', "unmark-all" },
 	{ UI_KEY_FN_BASE + KEY_PPAGE, "page-up" }, { 2, "page-up" },
 	{ 'g', "first" }, { UI_KEY_FN_BASE + KEY_HOME, "first" },
 	{ 'G', "last" }, { UI_KEY_FN_BASE + KEY_END, "last" },
