@@ -61,6 +61,8 @@ struct worker {
 
 	/* The worker thread's alone. */
 	struct session		 session;
+	char			*profiles_dir;	/* as opened, for more */
+	char			*profile;	/* sessions (discovery) */
 	bool			 open;
 	struct worker_store	 store;
 	struct repo		*repo;
@@ -131,6 +133,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->region);
 	free(ev->table);
 	worker_fields_free(ev->fields, ev->nfields);
+	discover_cleanup(&ev->discovered);
 	free(ev);
 }
 
@@ -347,6 +350,9 @@ worker_close_session(struct worker *w)
 	repo_free(w->repo);
 	w->repo = NULL;
 	session_close(&w->session);
+	free(w->profiles_dir);
+	free(w->profile);
+	w->profiles_dir = w->profile = NULL;
 	w->open = false;
 }
 
@@ -617,6 +623,9 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 		return -1;
 	}
 	w->open = true;
+	w->profiles_dir = j->profiles_dir != NULL ?
+	    xstrdup(j->profiles_dir) : NULL;
+	w->profile = xstrdup(j->profile);
 	p = w->session.profile;
 	memset(&rc, 0, sizeof rc);
 	rc.table = repo_table(w->session.repo);
@@ -694,6 +703,56 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 	return rc;
 }
 
+/* Context of a discovery's progress. */
+struct worker_discover_ctx {
+	struct worker		*w;
+	struct worker_qjob	*qj;
+	int			 segments;
+};
+
+/* discover_opts progress: a WE_PROGRESS; stop when cancelled. */
+static int
+worker_discover_progress(void *ctx, unsigned long long items,
+    size_t partitions, int segments_done)
+{
+	struct worker_discover_ctx *dc = ctx;
+	struct worker_event *ev = worker_event_new(WE_PROGRESS, dc->qj);
+
+	ev->total = (size_t)items;
+	ev->count = partitions;
+	ev->segments = dc->segments;
+	ev->segments_done = segments_done;
+	worker_post(dc->w, ev);
+	return worker_cancelled(dc->w, dc->qj) ? 1 : 0;
+}
+
+/* DISCOVER: a parallel Scan, segment 0 on the worker's own repository
+ * (so cancelling is checked before each of its requests), the others
+ * on sessions of their own. */
+static int
+worker_run_discover(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_discover_ctx dc = { w, qj, 0 };
+	struct session_options so;
+	struct discover_opts o;
+
+	memset(&so, 0, sizeof so);
+	so.profiles_dir = w->profiles_dir;
+	so.profile = w->profile;
+	memset(&o, 0, sizeof o);
+	o.segments = qj->job->segments > 0 ? qj->job->segments : 4;
+	if (o.segments > DISCOVER_MAX_SEGMENTS)
+		o.segments = DISCOVER_MAX_SEGMENTS;
+	dc.segments = o.segments;
+	o.repo = w->repo;
+	o.so = &so;
+	o.progress = worker_discover_progress;
+	o.ctx = &dc;
+	done->segments = o.segments;
+	return discover_run(&o, &done->discovered, e);
+}
+
 /* Run one job to its end and post its WE_DONE. */
 static void
 worker_run(struct worker *w, struct worker_qjob *qj)
@@ -744,6 +803,9 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 			if (rc == -1 && e->code == ERR_CONFLICT)
 				(void)repo_get(w->repo, &j->partition,
 				    &j->content, &done->item, NULL);
+			break;
+		case WJ_DISCOVER:
+			rc = worker_run_discover(w, qj, done, e);
 			break;
 		case WJ_COUNT:
 			rc = repo_count(w->repo, &j->partition, &j->prefix,

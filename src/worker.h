@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "content.h"
+#include "discover.h"
 #include "err.h"
 #include "filter.h"
 #include "value.h"
@@ -38,7 +39,8 @@ enum worker_job_type {
 	WJ_PUT,		/* repo_put(item), then get it back */
 	WJ_DELETE,	/* repo_delete(partition, prefix) */
 	WJ_DELETE_ITEM,	/* repo_delete_item(partition, content, version) */
-	WJ_COUNT	/* repo_count(partition, prefix) */
+	WJ_COUNT,	/* repo_count(partition, prefix) */
+	WJ_DISCOVER	/* discover_run: the partitions, by a parallel Scan */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -71,6 +73,9 @@ struct worker_job {
 	long long		 current_version;	/* 0: no condition */
 	bool			 require_exists;
 
+	/* DISCOVER: Scan segments run in parallel (0: 4). */
+	int			 segments;
+
 	/* PUT: the item (owned). With `plain`, item->item holds plain JSON
 	 * that the worker types by the model first (where the model is
 	 * silent, keeping the types of `existing`, the stored fields, owned
@@ -87,6 +92,7 @@ struct worker_job {
 enum worker_event_type {
 	WE_PAGE,	/* items of a list: a batch in order */
 	WE_PAUSED,	/* a list has more pages and waits for demand */
+	WE_PROGRESS,	/* DISCOVER: items and partitions counted so far */
 	WE_DONE		/* the job is over: rc, err and its results */
 };
 
@@ -110,7 +116,8 @@ struct worker_event {
 	/* WE_PAGE: items in the list's order (owned). */
 	struct content		**items;
 	size_t			 nitems;
-	/* LIST, BETWEEN: items delivered so far, capacity used by the job. */
+	/* LIST, BETWEEN: items delivered so far, capacity used by the job.
+	 * DISCOVER (PROGRESS): items scanned so far. */
 	size_t			 total;
 	double			 capacity;
 
@@ -120,7 +127,11 @@ struct worker_event {
 	 * could not be read). Owned. */
 	struct content		*item;
 	size_t			 deleted;	/* DELETE */
-	size_t			 count;		/* COUNT */
+	size_t			 count;		/* COUNT; PROGRESS: partitions */
+	/* DISCOVER: segments in all and finished (PROGRESS); the result
+	 * (DONE, owned). */
+	int			 segments, segments_done;
+	struct discover		 discovered;
 	/* OPEN: what the session resolved (owned). */
 	char			*endpoint;
 	char			*region;

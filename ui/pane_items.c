@@ -255,6 +255,8 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		ip->load = IL_PAUSED;
 		items_demand(ui, ip);
 		break;
+	case WE_PROGRESS:
+		break;
 	case WE_DONE:
 		ip->job = 0;
 		if (ev->rc == 0) {
