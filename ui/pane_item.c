@@ -892,6 +892,7 @@ static int
 item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 {
 	struct pane_item *pi = (struct pane_item *)pane;
+	size_t flen;
 	long i;
 
 	switch (op) {
@@ -965,8 +966,14 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 			ui_error(ui, "set: FIELD=VALUE");
 			break;
 		}
-		item_save_now(ui, pi, EK_SET, arg, (size_t)(strchr(arg, '=') -
-		    arg), strchr(arg, '=') + 1);
+		/* "year = 1999" as well as "year=1999" (Tab completes the
+		 * name with a space after it). */
+		flen = (size_t)(strchr(arg, '=') - arg);
+		while (flen > 0 && (arg[flen - 1] == ' ' ||
+		    arg[flen - 1] == '\t'))
+			flen--;
+		item_save_now(ui, pi, EK_SET, arg, flen, strchr(arg, '=') + 1 +
+		    strspn(strchr(arg, '=') + 1, " \t"));
 		break;
 	case ITEM_EDIT_JSON:
 		item_json_edit(ui, pi);

@@ -1118,7 +1118,12 @@ items_bulk(struct ui *ui, struct pane_items *ip, int op, const char *arg)
 		    " \t") : 0;
 		rest = arg != NULL ? arg + flen : NULL;
 		if (rest != NULL && *rest != '\0')
-			rest += op == ITEMS_SET ? 1 : strspn(rest, " \t");
+			rest += op == ITEMS_SET ? 1 : 0;
+		if (rest != NULL)
+			rest += strspn(rest, " \t");
+		while (flen > 0 && (arg[flen - 1] == ' ' ||
+		    arg[flen - 1] == '\t'))
+			flen--;
 		if (flen == 0 || rest == NULL || *rest == '\0') {
 			ui_error(ui, "%s", op == ITEMS_SET ? "set: FIELD=VALUE" :
 			    op == ITEMS_INCR ? "incr: FIELD N" :

@@ -413,6 +413,8 @@ tui_prompt_done(void *ctx, const char *line)
 	ui->dirty = true;
 	free(ui->prompt_error);
 	ui->prompt_error = NULL;
+	free(ui->prompt_listing);
+	ui->prompt_listing = NULL;
 	if (fn != NULL && (p == NULL || ui_pane_alive(ui, p)))
 		fn(ui, p, line);
 }
@@ -712,7 +714,27 @@ tui_command_done(struct ui *ui, struct pane *p, const char *line)
 	free(copy);
 }
 
-/* The words to complete on the `:` line. */
+/* Whether the `:` line's command takes a field name as its first
+ * argument. */
+static bool
+tui_takes_field(const char *line)
+{
+	static const char *const cmds[] = {
+		"filter", "set", "incr", "append", "mark-filter", "edit"
+	};
+	size_t i, n;
+
+	line += strspn(line, " :");
+	n = strcspn(line, " \t");
+	for (i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (strlen(cmds[i]) == n && strncmp(line, cmds[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* The words to complete: command names and profile names on the `:`
+ * line, the model's field names where a field is typed (a filter
+ * condition, :set and the like). */
 static const char *const *
 tui_complete(void *ctx, int hist, const char *line, int word)
 {
@@ -721,8 +743,22 @@ tui_complete(void *ctx, int hist, const char *line, int word)
 	struct pane *p;
 	size_t i;
 
-	(void)line;
 	ui->nwords = 0;
+	if ((hist == CMDLINE_HIST_FILTER && word == 0) ||
+	    (hist == CMDLINE_HIST_COMMAND && word == 1 &&
+	    tui_takes_field(line))) {
+		if (ui->nfields + 1 > ui->wordscap) {
+			ui->wordscap = ui->nfields + 1;
+			ui->words = xreallocarray(ui->words, ui->wordscap,
+			    sizeof *ui->words);
+		}
+		for (i = 0; i < ui->nfields; i++)
+			ui->words[ui->nwords++] = ui->fields[i].name;
+		if (ui->nwords == 0)
+			return NULL;
+		ui->words[ui->nwords] = NULL;
+		return ui->words;
+	}
 	if (hist != CMDLINE_HIST_COMMAND)
 		return NULL;
 	if (word == 0) {
@@ -1002,10 +1038,21 @@ tui_paint(struct ui *ui)
 		    draw_attr(DR_STATUS));
 	draw_str(rows - 2, cols - 12, 12, " ? help ", draw_attr(DR_STATUS));
 	/* Message or command line, painted last: it places the cursor. */
+	/* The prompt covers the message line: completions listed while
+	 * it is open go on the status line. */
 	listing = cmdline_take_listing();
-	if (listing != NULL) {
+	if (listing != NULL && cmdline_active()) {
+		free(ui->prompt_listing);
+		ui->prompt_listing = listing;
+		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
+		draw_str(rows - 2, 1, cols - 2, listing, draw_attr(DR_STATUS));
+	} else if (listing != NULL) {
 		ui_note(ui, "%s", listing);
 		free(listing);
+	} else if (cmdline_active() && ui->prompt_listing != NULL) {
+		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
+		draw_str(rows - 2, 1, cols - 2, ui->prompt_listing,
+		    draw_attr(DR_STATUS));
 	}
 	if (cmdline_active()) {
 		curs_set(1);
@@ -1150,6 +1197,7 @@ tui_main(const struct tui_options *o)
 	free(ui.table);
 	free(ui.msg);
 	free(ui.prompt_error);
+	free(ui.prompt_listing);
 	free(ui.words);
 	worker_fields_free(ui.fields, ui.nfields);
 	return 0;

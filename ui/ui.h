@@ -133,6 +133,7 @@ struct ui {
 	 * status line while the prompt is open (the prompt covers the
 	 * message line). */
 	char			*prompt_error;
+	char			*prompt_listing;	/* completions */
 
 	struct pane		*prompt_pane;	/* the open prompt's */
 	ui_prompt_fn		 prompt_fn;
