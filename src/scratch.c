@@ -65,11 +65,13 @@ scratch_new(const char *name, const char *text, size_t len, char **path,
 	return 0;
 }
 
-int
-scratch_write(const char *path, const char *text, size_t len, struct err *e)
+/* Open path with flags (mode 0600 when it is made) and write text. */
+static int
+scratch_put(const char *path, int flags, const char *text, size_t len,
+    struct err *e)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    flags, 0600);
 
 	if (fd == -1)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
@@ -81,6 +83,19 @@ scratch_write(const char *path, const char *text, size_t len, struct err *e)
 	if (close(fd) == -1)
 		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
 	return 0;
+}
+
+int
+scratch_write(const char *path, const char *text, size_t len, struct err *e)
+{
+	return scratch_put(path, O_TRUNC, text, len, e);
+}
+
+int
+scratch_create(const char *path, const char *text, size_t len,
+    struct err *e)
+{
+	return scratch_put(path, O_EXCL, text, len, e);
 }
 
 int

@@ -17,6 +17,10 @@ int	 scratch_new(const char *name, const char *text, size_t len,
  * it does not exist; an existing file keeps its mode). ERR_IO. */
 int	 scratch_write(const char *path, const char *text, size_t len,
 	     struct err *);
+/* A new file at path (an existing one is refused, never replaced), mode
+ * 0600, holding text. ERR_IO. */
+int	 scratch_create(const char *path, const char *text, size_t len,
+	     struct err *);
 /* The whole file into out (appended). ERR_IO. */
 int	 scratch_read(const char *path, struct buf *out, struct err *);
 /* Run the person's editor on path: $VISUAL, else $EDITOR, else vi, as a

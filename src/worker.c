@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "repo.h"
 #include "schema.h"
 #include "session.h"
@@ -184,6 +185,7 @@ worker_job_free(struct worker_job *j)
 	value_free(j->append_attrs);
 	content_free(j->item);
 	value_free(j->existing);
+	free(j->path);
 	free(j);
 }
 
@@ -539,13 +541,12 @@ worker_list_progress(void *ctx, size_t items, double capacity)
 	worker_flush(lc->w, lc->qj);
 }
 
-/* LIST and BETWEEN. */
+/* The query of a LIST, BETWEEN or EXPORT job, each item to `each`. */
 static int
-worker_run_list(struct worker *w, struct worker_qjob *qj,
-    struct worker_event *done, struct err *e)
+worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
+    void (*progress)(void *, size_t, double), void *ctx, struct err *e)
 {
 	struct worker_job *j = qj->job;
-	struct worker_list_ctx lc = { w, qj };
 	const struct profile *p = w->session.profile;
 	struct repo_list_opts o;
 	struct expr *fx = NULL;
@@ -561,14 +562,27 @@ worker_run_list(struct worker *w, struct worker_qjob *qj,
 	memset(&o, 0, sizeof o);
 	o.descending = j->descending;
 	o.filter = fx;
-	o.progress = worker_list_progress;
-	if (j->type == WJ_LIST)
-		rc = repo_list(w->repo, &j->partition, &j->prefix, &o,
-		    worker_list_each, &lc, e);
-	else
+	o.progress = progress;
+	if (j->type == WJ_BETWEEN || (j->type == WJ_EXPORT && j->between))
 		rc = repo_list_between(w->repo, &j->partition, &j->start,
-		    &j->end, &o, worker_list_each, &lc, e);
+		    &j->end, &o, each, ctx, e);
+	else
+		rc = repo_list(w->repo, &j->partition, &j->prefix, &o, each,
+		    ctx, e);
 	expr_free(fx);
+	return rc;
+}
+
+/* LIST and BETWEEN. */
+static int
+worker_run_list(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_list_ctx lc = { w, qj };
+	int rc;
+
+	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
+	    e);
 	worker_flush(w, qj);
 	/* An early stop from worker_list_each is a cancel, not the end. */
 	if (rc == 0 && worker_cancelled(w, qj))
@@ -602,6 +616,59 @@ worker_open_fields(const struct schema *s, struct worker_event *done)
 	}
 	done->nfields = n;
 	buf_cleanup(&b);
+}
+
+/* Context of an export. */
+struct worker_export_ctx {
+	struct worker		*w;
+	struct worker_qjob	*qj;
+	struct export		*x;
+};
+
+/* repo_each_fn of an export: one line; stop when cancelled or when a
+ * write fails. */
+static int
+worker_export_each(void *ctx, struct content *c)
+{
+	struct worker_export_ctx *xc = ctx;
+	int rc = export_item(xc->x, c->stored);
+
+	content_free(c);
+	return rc == -1 || worker_cancelled(xc->w, xc->qj) ? 1 : 0;
+}
+
+/* repo_list_opts progress of an export: a WE_PROGRESS per page. */
+static void
+worker_export_progress(void *ctx, size_t items, double capacity)
+{
+	struct worker_export_ctx *xc = ctx;
+	struct worker_event *ev = worker_event_new(WE_PROGRESS, xc->qj);
+
+	(void)items;
+	ev->total = export_count(xc->x);
+	ev->capacity = capacity;
+	worker_post(xc->w, ev);
+}
+
+/* EXPORT: the query into a new file, as `dynrepo export` writes it. */
+static int
+worker_run_export(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_export_ctx xc = { w, qj, NULL };
+	int rc;
+
+	xc.x = export_open(qj->job->path, false, true, e);
+	if (xc.x == NULL)
+		return -1;
+	rc = worker_query(w, qj, worker_export_each, worker_export_progress,
+	    &xc, e);
+	done->total = export_count(xc.x);
+	if (export_close(xc.x, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+	if (rc == 0 && worker_cancelled(w, qj))
+		rc = err_set(e, ERR_CANCELLED, "cancelled");
+	return rc;
 }
 
 /* OPEN: the session and the worker's repository over it. */
@@ -803,6 +870,9 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 			if (rc == -1 && e->code == ERR_CONFLICT)
 				(void)repo_get(w->repo, &j->partition,
 				    &j->content, &done->item, NULL);
+			break;
+		case WJ_EXPORT:
+			rc = worker_run_export(w, qj, done, e);
 			break;
 		case WJ_DISCOVER:
 			rc = worker_run_discover(w, qj, done, e);

@@ -40,7 +40,8 @@ enum worker_job_type {
 	WJ_DELETE,	/* repo_delete(partition, prefix) */
 	WJ_DELETE_ITEM,	/* repo_delete_item(partition, content, version) */
 	WJ_COUNT,	/* repo_count(partition, prefix) */
-	WJ_DISCOVER	/* discover_run: the partitions, by a parallel Scan */
+	WJ_DISCOVER,	/* discover_run: the partitions, by a parallel Scan */
+	WJ_EXPORT	/* a LIST or BETWEEN query into an export file */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -75,6 +76,11 @@ struct worker_job {
 
 	/* DISCOVER: Scan segments run in parallel (0: 4). */
 	int			 segments;
+
+	/* EXPORT: the query of a LIST (or, with `between`, a BETWEEN) into
+	 * a new file at path (owned; an existing file is refused). */
+	char			*path;
+	bool			 between;
 
 	/* PUT: the item (owned). With `plain`, item->item holds plain JSON
 	 * that the worker types by the model first (where the model is
@@ -117,7 +123,8 @@ struct worker_event {
 	struct content		**items;
 	size_t			 nitems;
 	/* LIST, BETWEEN: items delivered so far, capacity used by the job.
-	 * DISCOVER (PROGRESS): items scanned so far. */
+	 * DISCOVER (PROGRESS): items scanned so far. EXPORT (PROGRESS,
+	 * DONE): items written. */
 	size_t			 total;
 	double			 capacity;
 
