@@ -82,7 +82,9 @@ enum {
 	ITEM_INCR,
 	ITEM_APPEND,
 	ITEM_DELETE,
-	ITEM_EDIT_JSON
+	ITEM_EDIT_JSON,
+	ITEM_COPY,
+	ITEM_COPY_ITEM
 };
 
 /* The prompt and the UpdateCommand part of each kind of edit. */
@@ -680,6 +682,53 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 	    ev->err.msg, pi->json_path);
 }
 
+/* ---- copies ------------------------------------------------------ */
+
+/* Copy the selected value (or, for ITEM_COPY_ITEM or with no field
+ * selected, the whole item as in view: plain or DynamoDB JSON) to the
+ * clipboard, or into a new file when path is given. A string value is
+ * its text; anything else JSON. */
+static void
+item_copy(struct ui *ui, struct pane_item *pi, int op, const char *path)
+{
+	const char *f = op == ITEM_COPY ? item_selected(pi) : NULL;
+	const struct value *v = f != NULL ? value_map_get(pi->c->item, f) :
+	    NULL;
+	struct buf b = BUF_INIT, id = BUF_INIT;
+	struct err e;
+
+	if (v != NULL && v->type == VT_S)
+		buf_add(&b, v->u.str.ptr, v->u.str.len);
+	else if (v != NULL)
+		json_emit(&b, v, JSON_PRETTY);
+	else if (pi->ddb)
+		ddbjson_emit_item(&b, pi->c->stored);
+	else
+		json_emit(&b, pi->c->item, JSON_PRETTY);
+	if (path != NULL || v == NULL || v->type != VT_S)
+		buf_addc(&b, '\n');
+	if (f != NULL)
+		buf_printf(&id, "%s", f);
+	else
+		buf_adds(&id, "the item");
+	err_clear(&e);
+	if (path != NULL) {
+		if (scratch_create(path, b.data, b.len, &e) == -1)
+			ui_error_err(ui, "copy", &e);
+		else
+			ui_note(ui, "%s written to %s (%zu bytes, mode 0600)",
+			    buf_cstr(&id), path, b.len);
+	} else if (ui_clipboard(ui, b.data, b.len) == -1) {
+		ui_error(ui, "%s is too long for the clipboard (%zu bytes): "
+		    ":copy FILE writes it to a file", buf_cstr(&id), b.len);
+	} else {
+		ui_note(ui, "%s copied to the clipboard (%zu bytes)",
+		    buf_cstr(&id), b.len);
+	}
+	buf_cleanup(&b);
+	buf_cleanup(&id);
+}
+
 /* Reload the item from the store. */
 static void
 item_reload(struct ui *ui, struct pane_item *pi)
@@ -978,6 +1027,10 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 	case ITEM_EDIT_JSON:
 		item_json_edit(ui, pi);
 		break;
+	case ITEM_COPY:
+	case ITEM_COPY_ITEM:
+		item_copy(ui, pi, op, arg);
+		break;
 	case ITEM_DELETE:
 		if (ui_refuse_write(ui) || item_busy(ui, pi))
 			break;
@@ -1066,6 +1119,10 @@ static const struct ui_cmd item_cmds[] = {
 	    "append to a list field: a JSON list or one element" },
 	{ "edit-json", item_cmd, ITEM_EDIT_JSON, NULL,
 	    "the whole item in $EDITOR as plain JSON (a guarded put)" },
+	{ "copy", item_cmd, ITEM_COPY, "[FILE]",
+	    "copy the field's value to the clipboard (or a new file)" },
+	{ "copy-item", item_cmd, ITEM_COPY_ITEM, "[FILE]",
+	    "copy the item as in view to the clipboard (or a new file)" },
 	{ "delete", item_cmd, ITEM_DELETE, NULL,
 	    "delete the item (asks first; guarded by the version)" },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -1090,6 +1147,8 @@ static const struct ui_key item_keys[] = {
 	{ 'a', "append" },
 	{ 'D', "delete" },
 	{ 'E', "edit-json" },
+	{ 'y', "copy" },
+	{ 'Y', "copy-item" },
 	{ 0, NULL }
 };
 

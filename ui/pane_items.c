@@ -79,6 +79,11 @@ struct pane_items {
 	struct ids	 del_prefix;
 	size_t		 del_count;
 
+	/* An export of the query: its job, file and items written. */
+	unsigned long	 export_job;
+	char		*export_path;
+	size_t		 exported;
+
 	/* A bulk edit of the marked rows: what it does, the jobs on their
 	 * way (one per row, each with its own version guard), the tally. */
 	int		 bulk_op;
@@ -123,7 +128,8 @@ enum {
 	ITEMS_UNMARK_ALL,
 	ITEMS_SET,
 	ITEMS_INCR,
-	ITEMS_APPEND
+	ITEMS_APPEND,
+	ITEMS_EXPORT
 };
 
 static const struct pane_ops items_ops;
@@ -178,6 +184,28 @@ items_demand(struct ui *ui, struct pane_items *ip)
 		worker_more(ui->worker, ip->job, ip->t.nrows + ITEMS_AHEAD);
 }
 
+/* A job of this type for the query in force. */
+static struct worker_job *
+items_query_job(const struct pane_items *ip, enum worker_job_type type)
+{
+	struct worker_job *j = worker_job_new(type);
+
+	ids_copy(&j->partition, &ip->partition);
+	if (ip->mode == IQ_PREFIX) {
+		ids_copy(&j->prefix, &ip->prefix);
+	} else {
+		ids_copy(&j->start, &ip->start);
+		ids_copy(&j->end, &ip->end);
+		j->between = true;
+	}
+	j->descending = ip->descending;
+	if (ip->filter.n > 0) {
+		j->filter = xmalloc(sizeof *j->filter);
+		filter_copy(j->filter, &ip->filter);
+	}
+	return j;
+}
+
 /* Run the query in force from the start. */
 static void
 items_run(struct ui *ui, struct pane_items *ip)
@@ -189,19 +217,8 @@ items_run(struct ui *ui, struct pane_items *ip)
 	ip->cur = ip->top = 0;
 	ip->hcol = 1;
 	ip->capacity = 0;
-	j = worker_job_new(ip->mode == IQ_PREFIX ? WJ_LIST : WJ_BETWEEN);
-	ids_copy(&j->partition, &ip->partition);
-	if (ip->mode == IQ_PREFIX) {
-		ids_copy(&j->prefix, &ip->prefix);
-	} else {
-		ids_copy(&j->start, &ip->start);
-		ids_copy(&j->end, &ip->end);
-	}
-	j->descending = ip->descending;
-	if (ip->filter.n > 0) {
-		j->filter = xmalloc(sizeof *j->filter);
-		filter_copy(j->filter, &ip->filter);
-	}
+	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
+	    WJ_BETWEEN);
 	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
@@ -224,6 +241,8 @@ static void	items_write_event(struct ui *, struct pane_items *,
 		    struct worker_event *);
 static bool	items_bulk_event(struct ui *, struct pane_items *,
 		    struct worker_event *);
+static void	items_export_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
 
 /* pane_ops event: pages, pauses and the end of a load. */
 static void
@@ -234,6 +253,10 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 
 	if (ev->type == WE_DONE && items_bulk_event(ui, ip, ev))
 		return;
+	if (ev->job == ip->export_job) {
+		items_export_event(ui, ip, ev);
+		return;
+	}
 	if (ev->job == ip->write_job && ev->type == WE_DONE) {
 		ip->write_job = 0;
 		items_write_event(ui, ip, ev);
@@ -360,6 +383,9 @@ items_status(struct ui *ui, struct pane *pane, struct buf *b)
 		buf_printf(b, " | %zu marked", ip->t.nmarked);
 	if (ip->nbulk > 0)
 		buf_printf(b, " | writing %zu...", ip->nbulk);
+	if (ip->export_job != 0)
+		buf_printf(b, " | exporting: %zu items (Esc cancels)",
+		    ip->exported);
 }
 
 /* Draw one row (row < 0: the header) at screen row y. */
@@ -912,6 +938,52 @@ items_write_event(struct ui *ui, struct pane_items *ip,
 	buf_cleanup(&pre);
 }
 
+/* ---- export -------------------------------------------------------- */
+
+/* :export FILE: the whole query (every page, not only those loaded) into
+ * a new file, as `dynrepo export` writes it. */
+static void
+items_export(struct ui *ui, struct pane_items *ip, const char *path)
+{
+	struct worker_job *j;
+
+	if (path == NULL) {
+		ui_error(ui, "export: FILE (a new file)");
+		return;
+	}
+	if (ip->export_job != 0) {
+		ui_note(ui, "an export is running (Esc cancels it)");
+		return;
+	}
+	j = items_query_job(ip, WJ_EXPORT);
+	j->path = xstrdup(path);
+	free(ip->export_path);
+	ip->export_path = xstrdup(path);
+	ip->exported = 0;
+	ip->export_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "exporting to %s ...", path);
+}
+
+/* Progress and the end of an export. */
+static void
+items_export_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	ip->exported = ev->total;
+	if (ev->type != WE_DONE)
+		return;
+	ip->export_job = 0;
+	if (ev->rc == 0)
+		ui_note(ui, "exported %zu item%s to %s", ev->total,
+		    ev->total == 1 ? "" : "s", ip->export_path);
+	else if (ev->err.code == ERR_CANCELLED)
+		ui_note(ui, "export cancelled: %zu items are in %s", ev->total,
+		    ip->export_path);
+	else
+		ui_error(ui, "export: %s (%zu items written)", ev->err.msg,
+		    ev->total);
+}
+
 /* ---- marks and bulk edits ------------------------------------------- */
 
 /* The names of the bulk edits, for messages. */
@@ -1257,6 +1329,10 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
 		break;
 	case ITEMS_ESC:
+		if (ip->export_job != 0) {
+			ui_cancel(ui, ip->export_job);
+			break;
+		}
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
 			ui_cancel(ui, ip->job);
 			ip->job = 0;
@@ -1267,6 +1343,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		}
 		break;
 	case ITEMS_CANCEL:
+		if (ip->export_job != 0)
+			ui_cancel(ui, ip->export_job);
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
 			ui_cancel(ui, ip->job);
 			ip->job = 0;
@@ -1421,6 +1499,9 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 	case ITEMS_APPEND:
 		items_bulk(ui, ip, op, arg);
 		break;
+	case ITEMS_EXPORT:
+		items_export(ui, ip, arg);
+		break;
 	case ITEMS_DELETE:
 		if (ip->t.nmarked > 0) {
 			items_bulk(ui, ip, op, arg);
@@ -1492,6 +1573,8 @@ items_free(struct ui *ui, struct pane *pane)
 	for (size_t i = 0; i < ip->nbulk; i++)
 		ui_cancel(ui, ip->bulk[i].id);
 	items_bulk_clear(ip);
+	ui_cancel(ui, ip->export_job);
+	free(ip->export_path);
 	items_new_drop(ip);
 	ids_cleanup(&ip->new_ids);
 	ids_cleanup(&ip->del_prefix);
@@ -1556,6 +1639,9 @@ static const struct ui_cmd items_cmds[] = {
 	    "append to a list field in every marked item (asks)" },
 	{ "delete-prefix", items_cmd, ITEMS_DELETE_PREFIX, "[ID#ID...]",
 	    "delete every item under the prefix (shows the count, asks)" },
+	{ "export", items_cmd, ITEMS_EXPORT, "FILE",
+	    "write the query's items (every page) to a new file, as dynrepo "
+	    "export does" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 

@@ -19,6 +19,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "base64.h"
 #include "cmdline.h"
 #include "draw.h"
 #include "pane_items.h"
@@ -213,6 +214,35 @@ ui_run_editor(struct ui *ui, const char *path, struct err *e)
 	clearok(curscr, TRUE);
 	ui->dirty = true;
 	return rc;
+}
+
+/* Terminals cap what OSC 52 carries; past this, a file is the way. */
+#define TUI_CLIPBOARD_MAX	(100 * 1024)
+
+int
+ui_clipboard(struct ui *ui, const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+	ssize_t n;
+	size_t off;
+
+	(void)ui;
+	if (len > TUI_CLIPBOARD_MAX)
+		return -1;
+	/* Base64 carries any bytes, control characters included, without
+	 * one of them reaching the terminal as such. */
+	buf_adds(&b, "\033]52;c;");
+	base64_encode(&b, text, len);
+	buf_adds(&b, "\a");
+	for (off = 0; off < b.len; off += (size_t)n) {
+		n = write(STDOUT_FILENO, b.data + off, b.len - off);
+		if (n == -1 && errno == EINTR)
+			n = 0;
+		else if (n <= 0)
+			break;
+	}
+	buf_cleanup(&b);
+	return 0;
 }
 
 /* ---- panes --------------------------------------------------------- */

@@ -182,6 +182,10 @@ void	 ui_item_deleted(struct ui *, const struct ids *partition,
  * scratch_edit) and take it back; everything is repainted after. */
 int	 ui_run_editor(struct ui *, const char *path, struct err *);
 
+/* Put text on the clipboard of the terminal (OSC 52, base64). -1 when it
+ * is too long for terminals to take (100 KiB). */
+int	 ui_clipboard(struct ui *, const char *text, size_t len);
+
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
 /* Open a profile (by name) in the worker; on success the partitions pane
