@@ -463,6 +463,29 @@ ui_prompt(struct ui *ui, struct pane *p, int hist, const char *prompt,
 }
 
 bool
+ui_cmd_writes(const struct pane *p, const char *name)
+{
+	static const struct {
+		const char	*pane;
+		const char	*cmd;
+	} writes[] = {
+		{ "item", "edit" }, { "item", "set" }, { "item", "overwrite" },
+		{ "item", "incr" }, { "item", "append" },
+		{ "item", "edit-json" }, { "item", "delete" },
+		{ "items", "put" }, { "items", "delete" },
+		{ "items", "delete-prefix" }, { "items", "set" },
+		{ "items", "incr" }, { "items", "append" }
+	};
+	size_t i;
+
+	for (i = 0; p != NULL && i < sizeof writes / sizeof *writes; i++)
+		if (strcmp(p->ops->name, writes[i].pane) == 0 &&
+		    strcmp(name, writes[i].cmd) == 0)
+			return true;
+	return false;
+}
+
+bool
 ui_refuse_write(struct ui *ui)
 {
 	if (ui->profile != NULL && ui->profile->read_only) {
@@ -709,6 +732,8 @@ ui_run_command(struct ui *ui, const char *name, const char *arg)
 	}
 	/* A command of a pane further down brings that pane back first
 	 * (":filter" from an item goes back to its items). */
+	if (ui_cmd_writes(owner, c->name) && ui_refuse_write(ui))
+		return UI_HANDLED;
 	if (owner != NULL && owner != ui->top)
 		ui_pop_to(ui, owner);
 	return c->fn(ui, owner, c->op, arg);
@@ -993,6 +1018,10 @@ tui_key(struct ui *ui, int key, bool more)
 		c = tui_cmd_in(ui_global_cmds, name);
 	}
 	if (c == NULL)
+		return;
+	/* Every write is refused here on a read-only profile, before the
+	 * pane (and the core, which refuses too) sees it. */
+	if (ui_cmd_writes(owner, c->name) && ui_refuse_write(ui))
 		return;
 	flags = c->fn(ui, owner, c->op, NULL);
 	if (flags & UI_QUIT)

@@ -186,6 +186,9 @@ int	 ui_run_editor(struct ui *, const char *path, struct err *);
  * is too long for terminals to take (100 KiB). */
 int	 ui_clipboard(struct ui *, const char *text, size_t len);
 
+/* Whether the command of this name of pane p writes (refused on
+ * read-only profiles, dimmed in their help). */
+bool	 ui_cmd_writes(const struct pane *p, const char *name);
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
 /* Open a profile (by name) in the worker; on success the partitions pane

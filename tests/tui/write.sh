@@ -249,8 +249,14 @@ done
 screen_lacks "y/N"
 screen_lacks "new item ids"
 screen_lacks "counting"
+keys '?'
+screen_has "help: item"
+snap
+grep -q ":incr .*\[read-only\] increment" "$TUI_SCREEN" ||
+    fail_file "no :incr marked off" "$TUI_SCREEN"
+grep -q ':reload .*\[read-only\]' "$TUI_SCREEN" && fail ":reload is marked off"
 keys Q
 check_exit 0
-t_end "a read-only profile refuses create, delete, increment and append"
+t_end "a read-only profile refuses create, delete, increment and append; help marks them off"
 
 t_done
