@@ -454,22 +454,33 @@ repo_list_between(struct repo *r, const struct ids *partition,
 	return repo_query(r, kc, opts, fn, ctx, e);
 }
 
-int
-repo_put(struct repo *r, const struct content *c, struct err *e)
+/* PutItem of c under a condition (taken; NULL: none). */
+static int
+repo_put_cond(struct repo *r, const struct content *c, struct expr *cond,
+    struct err *e)
 {
 	struct request rq;
 	struct response rs;
 	int rc;
 
-	if (repo_check_writable(r, e) == -1)
+	if (repo_check_writable(r, e) == -1) {
+		expr_free(cond);
 		return -1;
+	}
 	request_init(&rq, OP_PUT_ITEM, r->table);
 	rq.item = repo_encode(r, c, NULL);
+	rq.condition = cond;
 	response_init(&rs);
 	rc = repo_execute(r, &rq, &rs, e);
 	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc;
+}
+
+int
+repo_put(struct repo *r, const struct content *c, struct err *e)
+{
+	return repo_put_cond(r, c, NULL, e);
 }
 
 /* The condition of a guarded write: version 0, the item must not exist;
@@ -521,22 +532,11 @@ int
 repo_put_guarded(struct repo *r, const struct content *c,
     long long version, struct err *e)
 {
-	struct request rq;
-	struct response rs;
-	int rc;
+	int rc = repo_put_cond(r, c, repo_version_guard(r, version), e);
 
-	if (repo_check_writable(r, e) == -1)
-		return -1;
-	request_init(&rq, OP_PUT_ITEM, r->table);
-	rq.item = repo_encode(r, c, NULL);
-	rq.condition = repo_version_guard(r, version);
-	response_init(&rs);
-	rc = repo_execute(r, &rq, &rs, e);
 	if (rc != 0)
 		repo_guard_failed(r, &c->partition_ids, &c->content_ids,
 		    version, e);
-	response_cleanup(&rs);
-	request_cleanup(&rq);
 	return rc;
 }
 

@@ -100,6 +100,17 @@ edit_set(struct value *l, enum value_type t, const char *field,
 	return s;
 }
 
+/* v when its numbers are within DynamoDB's limits; else freed, NULL. */
+static struct value *
+edit_checked(struct value *v, const char *field, struct err *e)
+{
+	if (content_check_numbers(v, field, e) == -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
 struct value *
 edit_parse(const struct value *old, const char *field, const char *text,
     struct err *e)
@@ -181,11 +192,7 @@ edit_parse(const struct value *old, const char *field, const char *text,
 		return NULL;
 	}
 check:
-	if (content_check_numbers(v, field, e) == -1) {
-		value_free(v);
-		return NULL;
-	}
-	return v;
+	return edit_checked(v, field, e);
 }
 
 struct value *
@@ -208,11 +215,7 @@ edit_parse_incr(const struct value *old, const char *field, const char *text,
 		    "10)", field);
 		return NULL;
 	}
-	if (content_check_numbers(v, field, e) == -1) {
-		value_free(v);
-		return NULL;
-	}
-	return v;
+	return edit_checked(v, field, e);
 }
 
 struct value *
@@ -242,11 +245,7 @@ edit_parse_append(const struct value *old, const char *field,
 		err_set(e, ERR_INPUT, "%s: nothing to append", field);
 		return NULL;
 	}
-	if (content_check_numbers(v, field, e) == -1) {
-		value_free(v);
-		return NULL;
-	}
-	return v;
+	return edit_checked(v, field, e);
 }
 
 struct value *
@@ -264,9 +263,5 @@ edit_parse_object(const char *text, struct err *e)
 		    "...})");
 		return NULL;
 	}
-	if (content_check_numbers(v, "fields", e) == -1) {
-		value_free(v);
-		return NULL;
-	}
-	return v;
+	return edit_checked(v, "fields", e);
 }

@@ -1374,11 +1374,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_push(ui, pane_filter_new(ui, pane));
 		break;
 	case ITEMS_FILTER:
-		if (arg == NULL)
-			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "filter: ",
-			    NULL, items_filter_done);
-		else
-			items_add_filter(ui, ip, arg);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER, "filter: ",
+		    items_filter_done);
 		break;
 	case ITEMS_PREFIX:
 		if (arg != NULL) {
@@ -1444,11 +1441,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		    buf_cstr(&b), items_between_start_done);
 		break;
 	case ITEMS_SEARCH:
-		if (arg != NULL)
-			items_search_done(ui, pane, arg);
-		else
-			ui_prompt(ui, pane, CMDLINE_HIST_SEARCH, "/", NULL,
-			    items_search_done);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_SEARCH, "/",
+		    items_search_done);
 		break;
 	case ITEMS_SEARCH_NEXT:
 		items_search(ui, ip, 1, false);
@@ -1484,11 +1478,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_note(ui, "%zu marked", ip->t.nmarked);
 		break;
 	case ITEMS_MARK_FILTER:
-		if (arg != NULL)
-			items_mark_filter(ui, ip, arg);
-		else
-			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "mark where: ",
-			    NULL, items_mark_filter_done);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER,
+		    "mark where: ", items_mark_filter_done);
 		break;
 	case ITEMS_UNMARK_ALL:
 		for (size_t i = 0; i < ip->t.nrows; i++)

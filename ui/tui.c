@@ -462,6 +462,16 @@ ui_prompt(struct ui *ui, struct pane *p, int hist, const char *prompt,
 	ui->dirty = true;
 }
 
+void
+ui_arg_or_prompt(struct ui *ui, struct pane *p, const char *arg, int hist,
+    const char *prompt, ui_prompt_fn done)
+{
+	if (arg != NULL)
+		done(ui, p, arg);
+	else
+		ui_prompt(ui, p, hist, prompt, NULL, done);
+}
+
 bool
 ui_cmd_writes(const struct pane *p, const char *name)
 {

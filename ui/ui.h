@@ -189,6 +189,10 @@ int	 ui_clipboard(struct ui *, const char *text, size_t len);
 /* Whether the command of this name of pane p writes (refused on
  * read-only profiles, dimmed in their help). */
 bool	 ui_cmd_writes(const struct pane *p, const char *name);
+/* A command's argument: with arg, done gets it at once; else a prompt
+ * asks for it (as ui_prompt, nothing filled in). */
+void	 ui_arg_or_prompt(struct ui *, struct pane *p, const char *arg,
+	     int hist, const char *prompt, ui_prompt_fn done);
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
 /* Open a profile (by name) in the worker; on success the partitions pane

@@ -24,14 +24,6 @@ get_item()
 	run dr get $RW --partition s --content "$1" --output ddb
 }
 
-command()
-{
-	keys :
-	wait_for ":" >/dev/null
-	type_text "$1"
-	keys Enter
-}
-
 t_begin
 tui_start -p films
 wait_for "films: partitions" >/dev/null
@@ -52,14 +44,14 @@ screen_has "2 marked"
 t_end "Space marks the row and moves on; again unmarks it"
 
 t_begin
-command 'set name=Same'
+colon 'set name=Same'
 screen_has "set name on 2 marked items? type yes:"
 type_text "no"
 keys Enter
 screen_has "nothing was written"
 get_item a1
 check_out_has '"name":{"S":"N1"}'
-command 'set name=Same'
+colon 'set name=Same'
 screen_has "set name on 2 marked items? type yes:"
 type_text "yes"
 keys Enter
@@ -76,10 +68,10 @@ check_out_has '"_object_version":{"N":"1"}'
 t_end ":set over the marked rows asks with the count, then writes each; marks go"
 
 t_begin
-command 'mark-filter year = 2001'
+colon 'mark-filter year = 2001'
 screen_has "marked 3 more of the 5 items loaded (3 marked)"
 run dr update $RW --partition s --content a4 --set year=1500
-command 'incr year 10'
+colon 'incr year 10'
 screen_has "incr year on 3 marked items? type yes:"
 type_text "yes"
 keys Enter
@@ -97,7 +89,7 @@ grep '^\*' "$TUI_SCREEN" | grep -q 'a4 .*1500' || fail "a4 is not marked with it
 t_end "each row has its own version guard; the conflicted one stays marked, showing theirs"
 
 t_begin
-command 'incr name 1'
+colon 'incr name 1'
 screen_has "incr name on 1 marked items? type yes:"
 type_text "yes"
 keys Enter
@@ -114,7 +106,7 @@ keys M
 screen_has "5 marked"
 keys U g Space Space
 screen_has "2 marked"
-command 'append tags ["t"]'
+colon 'append tags ["t"]'
 type_text "yes"
 keys Enter
 screen_has "append tags: 2 written"
@@ -147,7 +139,7 @@ wait_for "films_ro: partitions" >/dev/null
 keys Enter
 screen_has "1/3 items"
 keys Space
-command 'set name=x'
+colon 'set name=x'
 screen_has "profile films_ro is read-only: writes are refused"
 screen_lacks "type yes"
 keys Q

@@ -7,14 +7,8 @@ new_table
 echo '{"partition_ids":["s"],"content_ids":["a1"],"item":{"name":"A","year":1999,"tags":[]}}' >"$T_TMP/items.jsonl"
 run_in "$T_TMP/items.jsonl" dr put $RW
 [ "$RC" = 0 ] || { echo "Bail out! put failed: $(cat "$ERR")"; exit 0; }
-cat >"$T_TMP/mini.schema.json" <<'JSON'
-{"title": "Mini", "type": "object", "properties": {
- "name": {"title": "Name", "type": "string"},
- "year": {"title": "Year", "type": "integer"},
- "yield": {"title": "Yield", "type": "integer"},
- "tags": {"title": "Tags", "type": "array", "items": {"type": "string"}}},
- "required": ["name", "year"]}
-JSON
+mini_schema "$T_TMP/mini.schema.json" '
+ "yield": {"title": "Yield", "type": "integer"},'
 tui_profile films "partitions       = s" \
     "schema           = $T_TMP/mini.schema.json"
 

@@ -14,14 +14,6 @@ run_in "$T_TMP/items.jsonl" dr put $RW
 [ "$RC" = 0 ] || { echo "Bail out! put failed: $(cat "$ERR")"; exit 0; }
 tui_profile films "partitions       = s"
 
-command()
-{
-	keys :
-	wait_for ":" >/dev/null
-	type_text "$1"
-	keys Enter
-}
-
 t_begin
 tui_start -p films
 wait_for "films: partitions" >/dev/null
@@ -54,12 +46,12 @@ keys t
 t_end "Y copies the whole item as in view: plain JSON, or DynamoDB JSON"
 
 t_begin
-command "copy-item $T_TMP/item.json"
+colon "copy-item $T_TMP/item.json"
 screen_has "the item written to $T_TMP/item.json"
 [ "$(stat -c %a "$T_TMP/item.json")" = 600 ] || fail "mode $(stat -c %a "$T_TMP/item.json")"
 grep -q '"name": "Ann \\u001b\[31mRed"' "$T_TMP/item.json" ||
     fail "not the item: $(cat "$T_TMP/item.json")"
-command "copy $T_TMP/item.json"
+colon "copy $T_TMP/item.json"
 screen_has "File exists"
 grep -q '"year": 1999' "$T_TMP/item.json" || fail "the file was replaced"
 t_end ":copy-item FILE writes a new 0600 file; an existing file is never replaced"
@@ -67,15 +59,15 @@ t_end ":copy-item FILE writes a new 0600 file; an existing file is never replace
 t_begin
 keys Escape
 screen_has "1/3 items"
-command "filter year = 2001"
+colon "filter year = 2001"
 screen_has "1/2 items"
-command "export $T_TMP/out.jsonl"
+colon "export $T_TMP/out.jsonl"
 screen_has "exported 2 items to $T_TMP/out.jsonl"
 [ "$(wc -l <"$T_TMP/out.jsonl")" = 2 ] || fail "lines: $(cat "$T_TMP/out.jsonl")"
 [ "$(stat -c %a "$T_TMP/out.jsonl")" = 600 ] || fail "mode $(stat -c %a "$T_TMP/out.jsonl")"
 grep -q '^{"Item":{.*"name":{"S":"Bob"}' "$T_TMP/out.jsonl" ||
     fail "not an export line: $(head -1 "$T_TMP/out.jsonl")"
-command "export $T_TMP/out.jsonl"
+colon "export $T_TMP/out.jsonl"
 screen_has "File exists"
 keys Q
 check_exit 0

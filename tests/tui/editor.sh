@@ -11,13 +11,7 @@ cat >"$T_TMP/items.jsonl" <<'JSON'
 JSON
 run_in "$T_TMP/items.jsonl" dr put $RW
 [ "$RC" = 0 ] || { echo "Bail out! put failed: $(cat "$ERR")"; exit 0; }
-cat >"$T_TMP/mini.schema.json" <<'JSON'
-{"title": "Mini", "type": "object", "properties": {
- "name": {"title": "Name", "type": "string"},
- "year": {"title": "Year", "type": "integer"},
- "tags": {"title": "Tags", "type": "array", "items": {"type": "string"}}},
- "required": ["name", "year"]}
-JSON
+mini_schema "$T_TMP/mini.schema.json"
 tui_profile films "partitions       = studio-a" \
     "schema           = $T_TMP/mini.schema.json"
 tui_profile films_raw "partitions       = studio-a"

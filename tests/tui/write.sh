@@ -14,13 +14,7 @@ cat >"$T_TMP/items.jsonl" <<'JSON'
 JSON
 run_in "$T_TMP/items.jsonl" dr put $RW
 [ "$RC" = 0 ] || { echo "Bail out! put failed: $(cat "$ERR")"; exit 0; }
-cat >"$T_TMP/mini.schema.json" <<'JSON'
-{"title": "Mini", "type": "object", "properties": {
- "name": {"title": "Name", "type": "string"},
- "year": {"title": "Year", "type": "integer"},
- "tags": {"title": "Tags", "type": "array", "items": {"type": "string"}}},
- "required": ["name", "year"]}
-JSON
+mini_schema "$T_TMP/mini.schema.json"
 tui_profile films "partitions       = studio-a"
 tui_profile films_ro "partitions       = studio-a" "read_only        = true"
 tui_profile films_model "partitions       = studio-a" \
@@ -30,15 +24,6 @@ tui_profile films_model "partitions       = studio-a" \
 get_item()
 {
 	run dr get $RW --partition studio-a --content "$1" --output ddb
-}
-
-# Type a `:` command and run it.
-command()
-{
-	keys :
-	wait_for ":" >/dev/null
-	type_text "$1"
-	keys Enter
 }
 
 # Start on the items of studio-a with profile $1.
@@ -70,23 +55,23 @@ check_out_has '"_object_version":{"N":"2"}'
 t_end "+ increments an integer field by the number typed; version 1 -> 2"
 
 t_begin
-command 'append tags "z"'
+colon 'append tags "z"'
 screen_has "saved: version 3"
 get_item 'uk#actor4'
 check_out_has '"tags":{"L":[{"S":"z"}]}'
 check_out_has '"_object_version":{"N":"3"}'
-command 'append tags ["p", "q"]'
+colon 'append tags ["p", "q"]'
 screen_has "saved: version 4"
 get_item 'uk#actor4'
 check_out_has '"tags":{"L":[{"S":"z"},{"S":"p"},{"S":"q"}]}'
 t_end ":append FIELD VALUE appends one element or a JSON list"
 
 t_begin
-command 'append year 1'
+colon 'append year 1'
 screen_has "year holds a N: only a list can be appended to"
-command 'incr name 1'
+colon 'incr name 1'
 screen_has "name holds a S: only a number can be incremented"
-command 'incr year 1.5'
+colon 'incr year 1.5'
 screen_has "year: increment by an integer"
 get_item 'uk#actor4'
 check_out_has '"_object_version":{"N":"4"}'
@@ -95,7 +80,7 @@ t_end "increment and append of the wrong type are refused, nothing sent"
 t_begin
 run dr update $RW --partition studio-a --content 'uk#actor4' --set year=2000
 check_rc 0
-command 'incr year 10'
+colon 'incr year 10'
 screen_has "VERSION CONFLICT: you edited version 4; the store holds version 5."
 screen_has "year  theirs: 2000"
 screen_has "year  yours:  += 10"
@@ -131,7 +116,7 @@ t_end "c creates an item: ids, then its fields; a put, version 1"
 t_begin
 keys Escape
 screen_has "usa#ca#actor9"
-command 'put usa#ca#actor9 {"name": "Other"}'
+colon 'put usa#ca#actor9 {"name": "Other"}'
 screen_has "already exists; nothing was overwritten"
 get_item 'usa#ca#actor9'
 check_out_has '"name":{"S":"Zed"}'
@@ -152,7 +137,7 @@ t_end "D asks first; anything but y deletes nothing"
 t_begin
 keys Escape
 screen_has "items of studio-a"
-command 'prefix usa#ca'
+colon 'prefix usa#ca'
 screen_has "prefix usa # ca"
 keys D
 screen_has "delete usa#ca#actor9 (version 1)? y/N:"
@@ -165,7 +150,7 @@ check_out_lacks '"Zed"'
 t_end "D then y deletes the item under the cursor; its row goes"
 
 t_begin
-command 'prefix usa#ny#actor2'
+colon 'prefix usa#ny#actor2'
 screen_has "usa#ny#actor2"
 keys Enter
 screen_has "item usa#ny#actor2 (version 1)"
@@ -180,14 +165,14 @@ t_end "a delete is guarded by the version on screen"
 
 t_begin
 keys Escape
-command 'delete-prefix usa#ny'
+colon 'delete-prefix usa#ny'
 screen_has 'delete 3 items under "usa#ny"? type yes:'
 type_text "y"
 keys Enter
 screen_has "nothing was deleted"
 run dr list $RW --partition studio-a --prefix 'usa'
 [ "$(wc -l <"$OUT")" = 3 ] || fail "items went: $(cat "$OUT")"
-command 'delete-prefix usa#ny'
+colon 'delete-prefix usa#ny'
 screen_has 'delete 3 items under "usa#ny"? type yes:'
 type_text "yes"
 keys Enter
