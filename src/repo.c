@@ -562,12 +562,49 @@ repo_delete_item(struct repo *r, const struct ids *partition,
 	return rc;
 }
 
+/* Send rq page after page (each LastEvaluatedKey the next
+ * ExclusiveStartKey) and hand each answer to page, until the last page,
+ * a failed request (-1) or page's non-zero, which is returned. */
+static int
+repo_pages(struct repo *r, struct request *rq,
+    int (*page)(void *, struct response *, struct err *), void *ctx,
+    struct err *e)
+{
+	int rc;
+
+	for (;;) {
+		struct response rs;
+
+		response_init(&rs);
+		rc = repo_execute(r, rq, &rs, e);
+		if (rc == 0)
+			rc = page(ctx, &rs, e);
+		value_free(rq->exclusive_start_key);
+		rq->exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq->exclusive_start_key == NULL)
+			return rc;
+	}
+}
+
+/* repo_pages page of repo_count: add the page's count. */
+static int
+repo_count_page(void *ctx, struct response *rs, struct err *e)
+{
+	size_t *count = ctx;
+
+	(void)e;
+	*count += rs->count > 0 ? (size_t)rs->count : 0;
+	return 0;
+}
+
 int
 repo_count(struct repo *r, const struct ids *partition,
     const struct ids *prefix, size_t *count, struct err *e)
 {
 	struct request rq;
-	int rc = 0;
+	int rc;
 
 	*count = 0;
 	request_init(&rq, OP_QUERY, r->table);
@@ -576,20 +613,7 @@ repo_count(struct repo *r, const struct ids *partition,
 	    expr_new_value(repo_key_string(r, prefix, false))));
 	rq.consistent_read = r->consistent_reads;
 	rq.select_count = true;
-	for (;;) {
-		struct response rs;
-
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
-			*count += rs.count > 0 ? (size_t)rs.count : 0;
-		value_free(rq.exclusive_start_key);
-		rq.exclusive_start_key = rs.last_evaluated_key;
-		rs.last_evaluated_key = NULL;
-		response_cleanup(&rs);
-		if (rc != 0 || rq.exclusive_start_key == NULL)
-			break;
-	}
+	rc = repo_pages(r, &rq, repo_count_page, count, e);
 	request_cleanup(&rq);
 	return rc;
 }
@@ -1287,6 +1311,17 @@ repo_delete_each(void *ctx, struct content *c)
 	return 0;
 }
 
+/* repo_pages page of repo_delete: its keys, deleted 25 at a time. */
+static int
+repo_delete_page(void *ctx, struct response *rs, struct err *e)
+{
+	struct repo_delete_ctx *d = ctx;
+	size_t got = 0;
+	int rc = repo_deliver(d->r, rs, &got, 0, repo_delete_each, d, e);
+
+	return rc == 1 || d->rc != 0 ? -1 : rc;
+}
+
 int
 repo_delete(struct repo *r, const struct ids *partition,
     const struct ids *prefix, size_t *deleted, struct err *e)
@@ -1315,25 +1350,7 @@ repo_delete(struct repo *r, const struct ids *partition,
 	path_set_name(&p, r->sort_key);
 	rq.projection[1] = p;
 	rq.nprojection = 2;
-	rc = 0;
-	for (;;) {
-		struct response rs;
-		size_t got = 0;
-
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
-			rc = repo_deliver(r, &rs, &got, 0, repo_delete_each,
-			    &d, e);
-		if (rc == 1 || d.rc != 0)
-			rc = -1;
-		value_free(rq.exclusive_start_key);
-		rq.exclusive_start_key = rs.last_evaluated_key;
-		rs.last_evaluated_key = NULL;
-		response_cleanup(&rs);
-		if (rc != 0 || rq.exclusive_start_key == NULL)
-			break;
-	}
+	rc = repo_pages(r, &rq, repo_delete_page, &d, e);
 	if (rc == 0)
 		rc = repo_delete_flush(&d);
 	for (i = 0; i < d.n; i++)

@@ -802,16 +802,21 @@ items_new_ask(struct ui *ui, struct pane_items *ip)
 	buf_cleanup(&pre);
 }
 
-/* Start a new item with these ids; text after the ids (one space) is the
- * fields as a JSON object, sent at once. */
+/* Start a new item with the ids typed; text after the ids (one space)
+ * is the fields as a JSON object, sent at once. */
 static void
-items_new_start(struct ui *ui, struct pane_items *ip, const char *text)
+items_new_start(struct ui *ui, struct pane *pane, const char *text)
 {
-	const char *sp = strpbrk(text, " \t");
-	char *idtext = sp != NULL ? xstrndup(text, (size_t)(sp - text)) :
-	    xstrdup(text);
+	struct pane_items *ip = (struct pane_items *)pane;
+	const char *sp;
+	char *idtext;
 	struct err e;
 
+	if (text == NULL)
+		return;
+	sp = strpbrk(text, " \t");
+	idtext = sp != NULL ? xstrndup(text, (size_t)(sp - text)) :
+	    xstrdup(text);
 	err_clear(&e);
 	items_new_drop(ip);
 	if (items_parse_ids(idtext, &ip->new_ids, &e) == -1) {
@@ -828,13 +833,6 @@ items_new_start(struct ui *ui, struct pane_items *ip, const char *text)
 		return;
 	}
 	items_new_ask(ui, ip);
-}
-
-static void
-items_new_ids_done(struct ui *ui, struct pane *pane, const char *line)
-{
-	if (line != NULL)
-		items_new_start(ui, (struct pane_items *)pane, line);
 }
 
 /* The prefix delete's confirmation. */
@@ -1454,7 +1452,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ui_refuse_write(ui) || items_write_busy(ui, ip))
 			break;
 		if (arg != NULL) {
-			items_new_start(ui, ip, arg);
+			items_new_start(ui, pane, arg);
 			break;
 		}
 		ids_join(&ip->prefix, &b);
@@ -1462,7 +1460,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 			buf_addc(&b, '#');
 		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "new item ids: ",
 		    ip->mode == IQ_PREFIX ? buf_cstr(&b) : NULL,
-		    items_new_ids_done);
+		    items_new_start);
 		break;
 	case ITEMS_MARK:
 		if (ip->t.nrows == 0)
