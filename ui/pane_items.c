@@ -662,25 +662,22 @@ items_between_start_done(struct ui *ui, struct pane *pane, const char *line)
 	buf_cleanup(&b);
 }
 
-/* Add a filter condition of the CLI grammar and run again. */
+/* Add a filter condition of the CLI grammar and run again (a prompt's
+ * answer: nothing when it is cancelled or empty). */
 static void
-items_add_filter(struct ui *ui, struct pane_items *ip, const char *text)
+items_add_filter(struct ui *ui, struct pane *pane, const char *text)
 {
+	struct pane_items *ip = (struct pane_items *)pane;
 	struct err e;
 
+	if (text == NULL || *text == '\0')
+		return;
 	err_clear(&e);
 	if (filter_add_parse(&ip->filter, text, &e) == -1) {
 		ui_error_err(ui, "filter", &e);
 		return;
 	}
 	items_run(ui, ip);
-}
-
-static void
-items_filter_done(struct ui *ui, struct pane *pane, const char *line)
-{
-	if (line != NULL && *line != '\0')
-		items_add_filter(ui, (struct pane_items *)pane, line);
 }
 
 /* ---- writes: a new item, a prefix delete ---------------------------- */
@@ -1001,16 +998,20 @@ items_bulk_name(int op)
 }
 
 /* Mark every loaded row that satisfies a condition of the filter
- * grammar (values as typed: a JSON literal or a bare word). */
+ * grammar (values as typed: a JSON literal or a bare word); a prompt's
+ * answer. */
 static void
-items_mark_filter(struct ui *ui, struct pane_items *ip, const char *text)
+items_mark_filter(struct ui *ui, struct pane *pane, const char *text)
 {
+	struct pane_items *ip = (struct pane_items *)pane;
 	struct filter f;
 	struct expr *x;
 	struct err e;
 	size_t i, n = 0;
 	bool yes;
 
+	if (text == NULL || *text == '\0')
+		return;
 	filter_init(&f);
 	err_clear(&e);
 	if (filter_add_parse(&f, text, &e) == -1) {
@@ -1034,13 +1035,6 @@ items_mark_filter(struct ui *ui, struct pane_items *ip, const char *text)
 	filter_cleanup(&f);
 	ui_note(ui, "marked %zu more of the %zu items loaded (%zu marked)",
 	    n, ip->t.nrows, ip->t.nmarked);
-}
-
-static void
-items_mark_filter_done(struct ui *ui, struct pane *pane, const char *line)
-{
-	if (line != NULL && *line != '\0')
-		items_mark_filter(ui, (struct pane_items *)pane, line);
 }
 
 /* Forget a finished bulk edit. */
@@ -1373,7 +1367,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEMS_FILTER:
 		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER, "filter: ",
-		    items_filter_done);
+		    items_add_filter);
 		break;
 	case ITEMS_PREFIX:
 		if (arg != NULL) {
@@ -1477,7 +1471,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEMS_MARK_FILTER:
 		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER,
-		    "mark where: ", items_mark_filter_done);
+		    "mark where: ", items_mark_filter);
 		break;
 	case ITEMS_UNMARK_ALL:
 		for (size_t i = 0; i < ip->t.nrows; i++)
