@@ -12,6 +12,7 @@
 #include "draw.h"
 #include "edit.h"
 #include "json.h"
+#include "output.h"
 #include "scratch.h"
 #include "table.h"
 #include "ui.h"
@@ -499,15 +500,20 @@ item_json_body(const char *text)
 static int
 item_json_write(struct pane_item *pi, const char *json, struct err *e)
 {
-	struct buf b = BUF_INIT, id = BUF_INIT;
+	struct buf b = BUF_INIT, id = BUF_INIT, raw = BUF_INIT;
 	const char *p, *nl;
 	int rc;
 
-	ids_join(&pi->c->content_ids, &id);
+	ids_join(&pi->c->content_ids, &raw);
+	/* An id may hold a newline or an escape: one safe comment line. */
+	output_escape(&id, buf_cstr(&raw), raw.len);
+	buf_cleanup(&raw);
 	if (pi->json_error != NULL) {
 		for (p = pi->json_error; *p != '\0'; p = nl + (*nl != '\0')) {
 			nl = p + strcspn(p, "\n");
-			buf_printf(&b, "// ERROR: %.*s\n", (int)(nl - p), p);
+			buf_adds(&b, "// ERROR: ");
+			output_escape(&b, p, (size_t)(nl - p));
+			buf_addc(&b, '\n');
 		}
 		buf_adds(&b, "// Fix it and save to try again, or quit without "
 		    "saving to give up (this file is kept).\n");
