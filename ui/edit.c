@@ -225,9 +225,12 @@ edit_parse_append(const struct value *old, const char *field,
 	struct value *v, *l;
 	bool literal;
 
-	if (old != NULL && old->type != VT_L && old->type != VT_NULL) {
+	/* A null is there, so if_not_exists would not make it a list:
+	 * DynamoDB would refuse the update. */
+	if (old != NULL && old->type != VT_L) {
 		err_set(e, ERR_INPUT, "%s holds a %s: only a list can be "
-		    "appended to", field, value_type_name(old->type));
+		    "appended to (set it to [] first)", field,
+		    value_type_name(old->type));
 		return NULL;
 	}
 	v = edit_read(text, &literal, e);
