@@ -284,6 +284,9 @@ item_drop_edit(struct pane_item *pi)
 	pi->theirs_absent = false;
 }
 
+static void	item_edit(struct ui *, struct pane_item *, const char *,
+		    enum item_edit_kind);
+
 /* Send the kept edit as an update guarded by `version`. */
 static void
 item_save(struct ui *ui, struct pane_item *pi, long long version)
@@ -303,7 +306,10 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	else
 		v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
 	if (v == NULL) {
+		/* Refused: the prompt comes back with the text typed and
+		 * the reason above it. */
 		ui_error_err(ui, NULL, &e);
+		item_edit(ui, pi, pi->edit_field, pi->edit_kind);
 		return;
 	}
 	j = worker_job_new(WJ_UPDATE);
@@ -815,6 +821,12 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		return;
 	}
 	pi->state = IS_IDLE;
+	if (ev->err.code == ERR_INPUT) {
+		/* The model refused it: back to the prompt, reason above. */
+		ui_error(ui, "not saved (bad input): %s", ev->err.msg);
+		item_edit(ui, pi, pi->edit_field, pi->edit_kind);
+		return;
+	}
 	ui_error(ui, "not saved (%s; e brings your edit back): %s",
 	    err_code_name(ev->err.code), ev->err.msg);
 }

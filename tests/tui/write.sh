@@ -69,13 +69,20 @@ t_end ":append FIELD VALUE appends one element or a JSON list"
 t_begin
 colon 'append year 1'
 screen_has "year holds a N: only a list can be appended to"
+screen_has "year append 1"
+keys C-g
 colon 'incr name 1'
 screen_has "name holds a S: only a number can be incremented"
+screen_has "name += 1"
+keys C-g
 colon 'incr year 1.5'
 screen_has "year: increment by an integer"
+screen_has "year += 1.5"
+keys C-g
+wait_gone "year += 1.5" >/dev/null
 get_item 'uk#actor4'
 check_out_has '"_object_version":{"N":"4"}'
-t_end "increment and append of the wrong type are refused, nothing sent"
+t_end "increment and append of the wrong type are refused, nothing sent; the prompt comes back"
 
 t_begin
 run dr update $RW --partition studio-a --content 'uk#actor4' --set year=2000
