@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Partition discovery: a repository's partition ids by a parallel keys-only Scan. */
+/* Partition discovery: the partition ids, by a parallel keys-only Scan. */
 #include "config.h"
 
 #include "discover.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Partition discovery: a repository's partition ids by a parallel keys-only Scan. */
+/* Partition discovery: the partition ids, by a parallel keys-only Scan. */
 #ifndef DYNREPO_DISCOVER_H
 #define DYNREPO_DISCOVER_H
 
@@ -19,7 +19,7 @@ struct discover_partition {
 };
 
 struct discover_opts {
-	int			 segments;	/* 1 .. DISCOVER_MAX_SEGMENTS */
+	int			 segments;	/* 1 to 64 (the MAX) */
 	/* Segment 0 runs on repo (borrowed); each other one on a session
 	 * of its own opened with so, on a thread of its own. */
 	struct repo		*repo;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Exports: stored items as DynamoDB JSON lines ({"Item": {...}}), maybe gzipped. */
+/* Exports: stored items as DynamoDB JSON lines ({"Item": ...}). */
 #include "config.h"
 
 #include "export.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Exports: stored items as DynamoDB JSON lines ({"Item": {...}}), maybe gzipped. */
+/* Exports: stored items as DynamoDB JSON lines ({"Item": ...}). */
 #ifndef DYNREPO_EXPORT_H
 #define DYNREPO_EXPORT_H
 
