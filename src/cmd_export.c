@@ -6,22 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "cmd.h"
-#include "ddbjson.h"
+#include "export.h"
 #include "xmalloc.h"
 
 enum { OPT_PARTITION = CMD_OPT_FIRST_OWN, OPT_GZIP, OPT_FILE };
 
 struct cmd_export {
-	gzFile		 gz;		/* when compressing */
-	FILE		*fp;		/* otherwise */
-	struct buf	 line;
+	struct export	*x;
 	size_t		 count;
 	bool		 progress;	/* stderr is a terminal */
 	struct timespec	 start, last;
@@ -60,19 +54,9 @@ cmd_export_item(void *ctx, struct content *c)
 {
 	struct cmd_export *x = ctx;
 
-	buf_reset(&x->line);
-	buf_adds(&x->line, "{\"Item\":");
-	ddbjson_emit_item(&x->line, c->stored);
-	buf_adds(&x->line, "}\n");
-	content_free(c);
-	if (x->gz != NULL) {
-		if (gzwrite(x->gz, x->line.data, (unsigned)x->line.len) !=
-		    (int)x->line.len)
-			x->failed = 1;
-	} else if (fwrite(x->line.data, 1, x->line.len, x->fp) !=
-	    x->line.len) {
+	if (export_item(x->x, c->stored) == -1)
 		x->failed = 1;
-	}
+	content_free(c);
 	x->count++;
 	cmd_export_progress(x, false);
 	return x->failed;
@@ -132,24 +116,11 @@ cmd_export_exec(const struct cmd_global *g, int argc, char **argv)
 		free(parts);
 		return cmd_fail("export", &e);
 	}
-	x.fp = stdout;
-	if (file != NULL && strcmp(file, "-") != 0) {
-		/* Exports hold production data: 0600, never wider. */
-		int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-
-		x.fp = fd == -1 ? NULL : fdopen(fd, "w");
-		if (x.fp == NULL) {
-			err_set(&e, ERR_IO, "cannot write %s: %s", file,
-			    strerror(errno));
-			session_close(&s);
-			free(parts);
-			return cmd_fail("export", &e);
-		}
-	}
-	if (gzip) {
-		fflush(x.fp);
-		x.gz = gzdopen(dup(fileno(x.fp)), "wb");
+	x.x = export_open(file, gzip, false, &e);
+	if (x.x == NULL) {
+		session_close(&s);
+		free(parts);
+		return cmd_fail("export", &e);
 	}
 	x.progress = isatty(fileno(stderr));
 	clock_gettime(CLOCK_MONOTONIC, &x.start);
@@ -167,17 +138,14 @@ cmd_export_exec(const struct cmd_global *g, int argc, char **argv)
 			ids_cleanup(&pids);
 		}
 	}
-	if (x.gz != NULL && gzclose(x.gz) != Z_OK)
-		x.failed = 1;
-	if (fflush(x.fp) == EOF || (x.fp != stdout && fclose(x.fp) == EOF))
-		x.failed = 1;
-	if (rc == 0 && x.failed)
+	if (export_close(x.x, rc == 0 ? &e : NULL) == -1 && rc == 0)
+		rc = -1;
+	else if (rc == 0 && x.failed)
 		rc = err_set(&e, ERR_IO, "writing the export failed (disk "
 		    "full?)");
 	cmd_export_progress(&x, true);
 	if (!x.progress)
 		fprintf(stderr, "dynrepo export: %zu items\n", x.count);
-	buf_cleanup(&x.line);
 	session_close(&s);
 	free(parts);
 	return rc == 0 ? 0 : cmd_fail("export", &e);

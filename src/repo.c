@@ -454,18 +454,23 @@ repo_list_between(struct repo *r, const struct ids *partition,
 	return repo_query(r, kc, opts, fn, ctx, e);
 }
 
-int
-repo_put(struct repo *r, const struct content *c, struct err *e)
+/* PutItem of c under a condition (taken; NULL: none), journaled. */
+static int
+repo_put_cond(struct repo *r, const struct content *c, struct expr *cond,
+    struct err *e)
 {
 	struct request rq;
 	struct response rs;
 	int rc;
 
 	if (repo_check_writable(r, e) == -1 ||
-	    repo_journal_start(r, "put", e) == -1)
+	    repo_journal_start(r, "put", e) == -1) {
+		expr_free(cond);
 		return -1;
+	}
 	request_init(&rq, OP_PUT_ITEM, r->table);
 	rq.item = repo_encode(r, c, NULL);
+	rq.condition = cond;
 	response_init(&rs);
 	if (r->journal != NULL)
 		rq.return_values = RV_ALL_OLD;
@@ -479,6 +484,155 @@ repo_put(struct repo *r, const struct content *c, struct err *e)
 		rc = repo_journal_finish(r, rc, e);
 	}
 	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+int
+repo_put(struct repo *r, const struct content *c, struct err *e)
+{
+	return repo_put_cond(r, c, NULL, e);
+}
+
+/* The condition of a guarded write: version 0, the item must not exist;
+ * else it must exist with _object_version = version (an item without one
+ * reads as version 1, so version 1 also accepts none). */
+static struct expr *
+repo_version_guard(struct repo *r, long long version)
+{
+	struct expr *eq;
+
+	if (version == 0)
+		return expr_new(EX_NOT_EXISTS, 1,
+		    expr_new_name(r->partition_key));
+	eq = expr_new(EX_EQ, 2, expr_new_name(REPO_VERSION),
+	    expr_new_value(repo_int(version)));
+	if (version == 1)
+		eq = expr_new(EX_OR, 2, expr_new(EX_NOT_EXISTS, 1,
+		    expr_new_name(REPO_VERSION)), eq);
+	return expr_and(expr_new(EX_EXISTS, 1,
+	    expr_new_name(r->partition_key)), eq);
+}
+
+/* Say which guard failed, for a write that met ERR_CONFLICT. */
+static void
+repo_guard_failed(struct repo *r, const struct ids *partition,
+    const struct ids *content, long long version, struct err *e)
+{
+	struct buf key = BUF_INIT;
+
+	if (e == NULL || e->code != ERR_CONFLICT)
+		return;
+	repo_partition_value(r, partition, &key);
+	buf_adds(&key, " / ");
+	repo_content_value(r, content, &key);
+	if (version == 0)
+		err_set(e, ERR_CONFLICT, "%s already exists: nothing was "
+		    "overwritten", buf_cstr(&key));
+	else
+		err_set(e, ERR_CONFLICT, "version condition failed for %s: "
+		    "the stored _object_version is not %lld (someone else "
+		    "wrote it) or the item is gone", buf_cstr(&key), version);
+	e->code = ERR_CONFLICT;
+	snprintf(e->aws_type, sizeof e->aws_type,
+	    "ConditionalCheckFailedException");
+	buf_cleanup(&key);
+}
+
+int
+repo_put_guarded(struct repo *r, const struct content *c,
+    long long version, struct err *e)
+{
+	int rc = repo_put_cond(r, c, repo_version_guard(r, version), e);
+
+	if (rc != 0)
+		repo_guard_failed(r, &c->partition_ids, &c->content_ids,
+		    version, e);
+	return rc;
+}
+
+int
+repo_delete_item(struct repo *r, const struct ids *partition,
+    const struct ids *content, long long version, struct err *e)
+{
+	struct request rq;
+	struct response rs;
+	int rc;
+
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "delete", e) == -1)
+		return -1;
+	request_init(&rq, OP_DELETE_ITEM, r->table);
+	rq.key = repo_key(r, partition, content);
+	rq.condition = repo_version_guard(r, version > 0 ? version : 1);
+	response_init(&rs);
+	if (r->journal != NULL)
+		rq.return_values = RV_ALL_OLD;
+	rc = repo_execute(r, &rq, &rs, e);
+	if (rc != 0)
+		repo_guard_failed(r, partition, content, version, e);
+	/* Without an answer there is no before-image to keep. */
+	if (rc == 0 && r->journal != NULL) {
+		repo_journal_add(r, rq.key, rs.item, NULL);
+		rc = repo_journal_finish(r, rc, e);
+	}
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	return rc;
+}
+
+/* Send rq page after page (each LastEvaluatedKey the next
+ * ExclusiveStartKey) and hand each answer to page, until the last page,
+ * a failed request (-1) or page's non-zero, which is returned. */
+static int
+repo_pages(struct repo *r, struct request *rq,
+    int (*page)(void *, struct response *, struct err *), void *ctx,
+    struct err *e)
+{
+	int rc;
+
+	for (;;) {
+		struct response rs;
+
+		response_init(&rs);
+		rc = repo_execute(r, rq, &rs, e);
+		if (rc == 0)
+			rc = page(ctx, &rs, e);
+		value_free(rq->exclusive_start_key);
+		rq->exclusive_start_key = rs.last_evaluated_key;
+		rs.last_evaluated_key = NULL;
+		response_cleanup(&rs);
+		if (rc != 0 || rq->exclusive_start_key == NULL)
+			return rc;
+	}
+}
+
+/* repo_pages page of repo_count: add the page's count. */
+static int
+repo_count_page(void *ctx, struct response *rs, struct err *e)
+{
+	size_t *count = ctx;
+
+	(void)e;
+	*count += rs->count > 0 ? (size_t)rs->count : 0;
+	return 0;
+}
+
+int
+repo_count(struct repo *r, const struct ids *partition,
+    const struct ids *prefix, size_t *count, struct err *e)
+{
+	struct request rq;
+	int rc;
+
+	*count = 0;
+	request_init(&rq, OP_QUERY, r->table);
+	rq.key_condition = expr_and(repo_pk_equals(r, partition),
+	    expr_new(EX_BEGINS_WITH, 2, expr_new_name(r->sort_key),
+	    expr_new_value(repo_key_string(r, prefix, false))));
+	rq.consistent_read = r->consistent_reads;
+	rq.select_count = true;
+	rc = repo_pages(r, &rq, repo_count_page, count, e);
 	request_cleanup(&rq);
 	return rc;
 }
@@ -1197,6 +1351,17 @@ repo_delete_each(void *ctx, struct content *c)
 	return 0;
 }
 
+/* repo_pages page of repo_delete: its keys, deleted 25 at a time. */
+static int
+repo_delete_page(void *ctx, struct response *rs, struct err *e)
+{
+	struct repo_delete_ctx *d = ctx;
+	size_t got = 0;
+	int rc = repo_deliver(d->r, rs, &got, 0, repo_delete_each, d, e);
+
+	return rc == 1 || d->rc != 0 ? -1 : rc;
+}
+
 int
 repo_delete(struct repo *r, const struct ids *partition,
     const struct ids *prefix, size_t *deleted, struct err *e)
@@ -1226,25 +1391,7 @@ repo_delete(struct repo *r, const struct ids *partition,
 	path_set_name(&p, r->sort_key);
 	rq.projection[1] = p;
 	rq.nprojection = 2;
-	rc = 0;
-	for (;;) {
-		struct response rs;
-		size_t got = 0;
-
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
-			rc = repo_deliver(r, &rs, &got, 0, repo_delete_each,
-			    &d, e);
-		if (rc == 1 || d.rc != 0)
-			rc = -1;
-		value_free(rq.exclusive_start_key);
-		rq.exclusive_start_key = rs.last_evaluated_key;
-		rs.last_evaluated_key = NULL;
-		response_cleanup(&rs);
-		if (rc != 0 || rq.exclusive_start_key == NULL)
-			break;
-	}
+	rc = repo_pages(r, &rq, repo_delete_page, &d, e);
 	if (rc == 0)
 		rc = repo_delete_flush(&d);
 	for (i = 0; i < d.n; i++)

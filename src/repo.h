@@ -103,6 +103,22 @@ int	 repo_list_between(struct repo *, const struct ids *partition,
 	     struct err *);
 /* put: PutItem of repo_encode(c). Unconditional, as the library's. */
 int	 repo_put(struct repo *, const struct content *, struct err *);
+/* put guarded so that it cannot silently overwrite: version 0, the item
+ * must not exist (attribute_not_exists on the partition key); else the
+ * stored item must exist with _object_version = version (none counts as
+ * 1). The item is written with c's version. A failed guard is
+ * ERR_CONFLICT, nothing written. */
+int	 repo_put_guarded(struct repo *, const struct content *,
+	     long long version, struct err *);
+/* DeleteItem of one item, guarded as repo_put_guarded by version (0 is
+ * taken as 1). Needs dynamodb:DeleteItem. ERR_CONFLICT when the stored
+ * version differs or the item is gone. */
+int	 repo_delete_item(struct repo *, const struct ids *partition,
+	     const struct ids *content, long long version, struct err *);
+/* The number of items under a prefix (Query with Select COUNT, every
+ * page), as delete would find them. */
+int	 repo_count(struct repo *, const struct ids *partition,
+	     const struct ids *prefix, size_t *count, struct err *);
 /* put_batch: BatchWriteItem in chunks of 25 (a later item with the key of
  * an earlier one in the same chunk starts a new chunk, so the last one
  * wins as with sequential puts), UnprocessedItems re-sent with backoff.

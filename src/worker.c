@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "repo.h"
 #include "schema.h"
 #include "session.h"
@@ -68,6 +69,8 @@ struct worker {
 
 	/* The worker thread's alone. */
 	struct session		 session;
+	char			*profiles_dir;	/* as opened, for more */
+	char			*profile;	/* sessions (discovery) */
 	bool			 open;
 	struct worker_store	 store;
 	struct repo		*repo;
@@ -138,7 +141,21 @@ worker_event_free(struct worker_event *ev)
 	free(ev->region);
 	free(ev->table);
 	free(ev->undo_report);
+	worker_fields_free(ev->fields, ev->nfields);
+	discover_cleanup(&ev->discovered);
 	free(ev);
+}
+
+void
+worker_fields_free(struct worker_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].type);
+	}
+	free(f);
 }
 
 struct worker_job *
@@ -175,6 +192,8 @@ worker_job_free(struct worker_job *j)
 	value_free(j->increment_attrs);
 	value_free(j->append_attrs);
 	content_free(j->item);
+	value_free(j->existing);
+	free(j->path);
 	free(j);
 }
 
@@ -415,6 +434,9 @@ worker_close_session(struct worker *w)
 	repo_free(w->repo);
 	w->repo = NULL;
 	session_close(&w->session);
+	free(w->profiles_dir);
+	free(w->profile);
+	w->profiles_dir = w->profile = NULL;
 	w->open = false;
 }
 
@@ -601,13 +623,12 @@ worker_list_progress(void *ctx, size_t items, double capacity)
 	worker_flush(lc->w, lc->qj);
 }
 
-/* LIST and BETWEEN. */
+/* The query of a LIST, BETWEEN or EXPORT job, each item to `each`. */
 static int
-worker_run_list(struct worker *w, struct worker_qjob *qj,
-    struct worker_event *done, struct err *e)
+worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
+    void (*progress)(void *, size_t, double), void *ctx, struct err *e)
 {
 	struct worker_job *j = qj->job;
-	struct worker_list_ctx lc = { w, qj };
 	const struct profile *p = w->session.profile;
 	struct repo_list_opts o;
 	struct expr *fx = NULL;
@@ -623,19 +644,112 @@ worker_run_list(struct worker *w, struct worker_qjob *qj,
 	memset(&o, 0, sizeof o);
 	o.descending = j->descending;
 	o.filter = fx;
-	o.progress = worker_list_progress;
-	if (j->type == WJ_LIST)
-		rc = repo_list(w->repo, &j->partition, &j->prefix, &o,
-		    worker_list_each, &lc, e);
-	else
+	o.progress = progress;
+	if (j->type == WJ_BETWEEN || (j->type == WJ_EXPORT && j->between))
 		rc = repo_list_between(w->repo, &j->partition, &j->start,
-		    &j->end, &o, worker_list_each, &lc, e);
+		    &j->end, &o, each, ctx, e);
+	else
+		rc = repo_list(w->repo, &j->partition, &j->prefix, &o, each,
+		    ctx, e);
 	expr_free(fx);
+	return rc;
+}
+
+/* LIST and BETWEEN. */
+static int
+worker_run_list(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_list_ctx lc = { w, qj };
+	int rc;
+
+	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
+	    e);
 	worker_flush(w, qj);
 	/* An early stop from worker_list_each is a cancel, not the end. */
 	if (rc == 0 && worker_cancelled(w, qj))
 		rc = err_set(e, ERR_CANCELLED, "cancelled");
 	done->total = qj->delivered;
+	return rc;
+}
+
+/* The model's top-level fields, for the UI's forms and completion. */
+static void
+worker_open_fields(const struct schema *s, struct worker_event *done)
+{
+	const char *const *names;
+	const struct schema_prop *p;
+	struct buf b = BUF_INIT;
+	size_t n, i;
+
+	if (s == NULL)
+		return;
+	names = schema_fields(s, &n);
+	done->fields = xcalloc(n > 0 ? n : 1, sizeof *done->fields);
+	for (i = 0; i < n; i++) {
+		p = schema_prop(schema_root(s), names[i], strlen(names[i]));
+		buf_reset(&b);
+		if (p != NULL)
+			schema_describe(&p->slot, &b);
+		done->fields[i].name = xstrdup(names[i]);
+		done->fields[i].type = xstrdup(buf_cstr(&b));
+		done->fields[i].required = p != NULL && p->required &&
+		    p->default_value == NULL;
+	}
+	done->nfields = n;
+	buf_cleanup(&b);
+}
+
+/* Context of an export. */
+struct worker_export_ctx {
+	struct worker		*w;
+	struct worker_qjob	*qj;
+	struct export		*x;
+};
+
+/* repo_each_fn of an export: one line; stop when cancelled or when a
+ * write fails. */
+static int
+worker_export_each(void *ctx, struct content *c)
+{
+	struct worker_export_ctx *xc = ctx;
+	int rc = export_item(xc->x, c->stored);
+
+	content_free(c);
+	return rc == -1 || worker_cancelled(xc->w, xc->qj) ? 1 : 0;
+}
+
+/* repo_list_opts progress of an export: a WE_PROGRESS per page. */
+static void
+worker_export_progress(void *ctx, size_t items, double capacity)
+{
+	struct worker_export_ctx *xc = ctx;
+	struct worker_event *ev = worker_event_new(WE_PROGRESS, xc->qj);
+
+	(void)items;
+	ev->total = export_count(xc->x);
+	ev->capacity = capacity;
+	worker_post(xc->w, ev);
+}
+
+/* EXPORT: the query into a new file, as `dynrepo export` writes it. */
+static int
+worker_run_export(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_export_ctx xc = { w, qj, NULL };
+	int rc;
+
+	xc.x = export_open(qj->job->path, false, true, e);
+	if (xc.x == NULL)
+		return -1;
+	rc = worker_query(w, qj, worker_export_each, worker_export_progress,
+	    &xc, e);
+	done->total = export_count(xc.x);
+	if (export_close(xc.x, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+	if (rc == 0 && worker_cancelled(w, qj))
+		rc = err_set(e, ERR_CANCELLED, "cancelled");
 	return rc;
 }
 
@@ -661,6 +775,9 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 		return -1;
 	}
 	w->open = true;
+	w->profiles_dir = j->profiles_dir != NULL ?
+	    xstrdup(j->profiles_dir) : NULL;
+	w->profile = xstrdup(j->profile);
 	p = w->session.profile;
 	memset(&rc, 0, sizeof rc);
 	rc.table = repo_table(w->session.repo);
@@ -677,6 +794,7 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	done->endpoint = xstrdup(w->session.endpoint);
 	done->region = xstrdup(w->session.region);
 	done->table = xstrdup(repo_table(w->repo));
+	worker_open_fields(w->session.schema, done);
 	return 0;
 }
 
@@ -745,6 +863,87 @@ worker_run_undo(struct worker *w, struct worker_qjob *qj,
 	return rc;
 }
 
+/* PUT: type plain fields by the model, put (guarded or not), then the
+ * item as stored now (after a conflict too). */
+static int
+worker_run_put(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct content *c = j->item;
+	struct value *typed;
+	bool extra = w->session.profile->allow_extra;
+	int rc;
+
+	if (j->plain) {
+		if (schema_type_item(w->session.schema, c->item, j->existing,
+		    extra, &typed, e) == -1)
+			return -1;
+		value_free(c->item);
+		c->item = typed;
+	}
+	if (schema_validate_item(w->session.schema, c->item, extra, e) == -1)
+		return -1;
+	if (j->guarded)
+		rc = repo_put_guarded(w->repo, c, j->current_version, e);
+	else
+		rc = repo_put(w->repo, c, e);
+	if (rc == 0 || e->code == ERR_CONFLICT)
+		(void)repo_get(w->repo, &c->partition_ids, &c->content_ids,
+		    &done->item, NULL);
+	return rc;
+}
+
+/* Context of a discovery's progress. */
+struct worker_discover_ctx {
+	struct worker		*w;
+	struct worker_qjob	*qj;
+	int			 segments;
+};
+
+/* discover_opts progress: a WE_PROGRESS; stop when cancelled. */
+static int
+worker_discover_progress(void *ctx, unsigned long long items,
+    size_t partitions, int segments_done)
+{
+	struct worker_discover_ctx *dc = ctx;
+	struct worker_event *ev = worker_event_new(WE_PROGRESS, dc->qj);
+
+	ev->total = (size_t)items;
+	ev->count = partitions;
+	ev->segments = dc->segments;
+	ev->segments_done = segments_done;
+	worker_post(dc->w, ev);
+	return worker_cancelled(dc->w, dc->qj) ? 1 : 0;
+}
+
+/* DISCOVER: a parallel Scan, segment 0 on the worker's own repository
+ * (so cancelling is checked before each of its requests), the others
+ * on sessions of their own. */
+static int
+worker_run_discover(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_discover_ctx dc = { w, qj, 0 };
+	struct session_options so;
+	struct discover_opts o;
+
+	memset(&so, 0, sizeof so);
+	so.profiles_dir = w->profiles_dir;
+	so.profile = w->profile;
+	memset(&o, 0, sizeof o);
+	o.segments = qj->job->segments > 0 ? qj->job->segments : 4;
+	if (o.segments > DISCOVER_MAX_SEGMENTS)
+		o.segments = DISCOVER_MAX_SEGMENTS;
+	dc.segments = o.segments;
+	o.repo = w->repo;
+	o.so = &so;
+	o.progress = worker_discover_progress;
+	o.ctx = &dc;
+	done->segments = o.segments;
+	return discover_run(&o, &done->discovered, e);
+}
+
 /* Run one job to its end and post its WE_DONE. */
 static void
 worker_run(struct worker *w, struct worker_qjob *qj)
@@ -783,10 +982,7 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 			rc = worker_run_update(w, qj, done, e);
 			break;
 		case WJ_PUT:
-			rc = repo_put(w->repo, j->item, e);
-			if (rc == 0)
-				(void)repo_get(w->repo, &j->item->partition_ids,
-				    &j->item->content_ids, &done->item, NULL);
+			rc = worker_run_put(w, qj, done, e);
 			break;
 		case WJ_DELETE:
 			rc = repo_delete(w->repo, &j->partition, &j->prefix,
@@ -794,6 +990,23 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 			break;
 		case WJ_UNDO:
 			rc = worker_run_undo(w, qj, done, e);
+			break;
+		case WJ_DELETE_ITEM:
+			rc = repo_delete_item(w->repo, &j->partition,
+			    &j->content, j->current_version, e);
+			if (rc == -1 && e->code == ERR_CONFLICT)
+				(void)repo_get(w->repo, &j->partition,
+				    &j->content, &done->item, NULL);
+			break;
+		case WJ_EXPORT:
+			rc = worker_run_export(w, qj, done, e);
+			break;
+		case WJ_DISCOVER:
+			rc = worker_run_discover(w, qj, done, e);
+			break;
+		case WJ_COUNT:
+			rc = repo_count(w->repo, &j->partition, &j->prefix,
+			    &done->count, e);
 			break;
 		default:
 			rc = err_set(e, ERR_INTERNAL, "unknown job type %d",

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "content.h"
+#include "discover.h"
 #include "err.h"
 #include "filter.h"
 #include "value.h"
@@ -37,7 +38,11 @@ enum worker_job_type {
 	WJ_UPDATE,	/* repo_update, then get the item back */
 	WJ_PUT,		/* repo_put(item), then get it back */
 	WJ_DELETE,	/* repo_delete(partition, prefix) */
-	WJ_UNDO		/* undo_last(undo_count, undo_dry_run): `:undo` */
+	WJ_UNDO,	/* undo_last(undo_count, undo_dry_run): `:undo` */
+	WJ_DELETE_ITEM,	/* repo_delete_item(partition, content, version) */
+	WJ_COUNT,	/* repo_count(partition, prefix) */
+	WJ_DISCOVER,	/* discover_run: the partitions, by a parallel Scan */
+	WJ_EXPORT	/* a LIST or BETWEEN query into an export file */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -53,7 +58,7 @@ struct worker_job {
 	struct ids		 partition;
 	struct ids		 prefix;	/* LIST, DELETE */
 	struct ids		 start, end;	/* BETWEEN */
-	struct ids		 content;	/* GET, UPDATE */
+	struct ids		 content;	/* GET, UPDATE, DELETE_ITEM */
 
 	/* LIST, BETWEEN: the FilterCommand (owned, may be NULL), checked
 	 * against the profile's model and typed as stored before the
@@ -70,13 +75,30 @@ struct worker_job {
 	long long		 current_version;	/* 0: no condition */
 	bool			 require_exists;
 
-	/* PUT */
-	struct content		*item;		/* owned */
-
 	/* UNDO: the last undo_count writes (0: 1) of the profile's table
 	 * in the journal; with undo_dry_run only planned. */
 	size_t			 undo_count;
 	bool			 undo_dry_run;
+
+	/* DISCOVER: Scan segments run in parallel (0: 4). */
+	int			 segments;
+
+	/* EXPORT: the query of a LIST (or, with `between`, a BETWEEN) into
+	 * a new file at path (owned; an existing file is refused). */
+	char			*path;
+	bool			 between;
+
+	/* PUT: the item (owned). With `plain`, item->item holds plain JSON
+	 * that the worker types by the model first (where the model is
+	 * silent, keeping the types of `existing`, the stored fields, owned
+	 * or NULL) and checks against it. With `guarded`, a put that cannot
+	 * overwrite: current_version 0, the item must not exist; else the
+	 * stored one must have current_version (repo_put_guarded).
+	 * DELETE_ITEM: guarded by current_version the same way. */
+	struct content		*item;
+	bool			 plain;
+	bool			 guarded;
+	struct value		*existing;
 };
 
 enum worker_event_type {
@@ -84,7 +106,15 @@ enum worker_event_type {
 	WE_PAUSED,	/* a list has more pages and waits for demand */
 	WE_RETRY,	/* a request failed and waits to be tried again;
 			   worker_cancel ends the wait (and the job) */
+	WE_PROGRESS,	/* DISCOVER: items and partitions counted so far */
 	WE_DONE		/* the job is over: rc, err and its results */
+};
+
+/* A field of the profile's model, for forms and completion. */
+struct worker_field {
+	char	*name;
+	char	*type;		/* "integer", "Optional[string]", ... */
+	bool	 required;
 };
 
 /* An event; the receiver frees it with worker_event_free. */
@@ -100,13 +130,16 @@ struct worker_event {
 	/* WE_PAGE: items in the list's order (owned). */
 	struct content		**items;
 	size_t			 nitems;
-	/* LIST, BETWEEN: items delivered so far, capacity used by the job. */
+	/* LIST, BETWEEN: items delivered so far, capacity used by the job.
+	 * DISCOVER (PROGRESS): items scanned so far. EXPORT (PROGRESS,
+	 * DONE): items written. */
 	size_t			 total;
 	double			 capacity;
 
-	/* GET: the item or NULL when there is none; UPDATE, PUT: the item
-	 * as stored after the write, or after a conflict the item as it is
-	 * stored now (NULL when it is gone or could not be read). Owned. */
+	/* GET: the item or NULL when there is none; UPDATE, PUT,
+	 * DELETE_ITEM: the item as stored after the write, or after a
+	 * conflict the item as it is stored now (NULL when it is gone or
+	 * could not be read). Owned. */
 	struct content		*item;
 	size_t			 deleted;	/* DELETE */
 	/* RETRY: the attempt that comes after the wait, of how many, why,
@@ -120,10 +153,19 @@ struct worker_event {
 	 * changed"), control characters as they are; owned. On a conflict
 	 * rc is -1 with ERR_CONFLICT and the lines say what changed. */
 	char			*undo_report;
+	size_t			 count;		/* COUNT; PROGRESS: partitions */
+	/* DISCOVER: segments in all and finished (PROGRESS); the result
+	 * (DONE, owned). */
+	int			 segments, segments_done;
+	struct discover		 discovered;
 	/* OPEN: what the session resolved (owned). */
 	char			*endpoint;
 	char			*region;
 	char			*table;
+	/* OPEN: the model's top-level fields in its order (owned; none
+	 * without a model). Free with worker_fields_free. */
+	struct worker_field	*fields;
+	size_t			 nfields;
 };
 
 struct worker;
@@ -153,5 +195,7 @@ int		 worker_fd(const struct worker *);
 /* The next event, or NULL when none waits. Drains the fd's wake-ups. */
 struct worker_event *worker_next(struct worker *);
 void		 worker_event_free(struct worker_event *);
+/* Free n fields and the array. */
+void		 worker_fields_free(struct worker_field *, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "content.h"
 #include "json.h"
+#include "number.h"
 #include "utf8.h"
 
 /* The typed text read as the grammar reads values: JSON when it looks
@@ -99,6 +100,17 @@ edit_set(struct value *l, enum value_type t, const char *field,
 	return s;
 }
 
+/* v when its numbers are within DynamoDB's limits; else freed, NULL. */
+static struct value *
+edit_checked(struct value *v, const char *field, struct err *e)
+{
+	if (content_check_numbers(v, field, e) == -1) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
 struct value *
 edit_parse(const struct value *old, const char *field, const char *text,
     struct err *e)
@@ -180,9 +192,79 @@ edit_parse(const struct value *old, const char *field, const char *text,
 		return NULL;
 	}
 check:
-	if (content_check_numbers(v, field, e) == -1) {
-		value_free(v);
+	return edit_checked(v, field, e);
+}
+
+struct value *
+edit_parse_incr(const struct value *old, const char *field, const char *text,
+    struct err *e)
+{
+	struct value *v;
+	bool literal;
+
+	if (old != NULL && old->type != VT_N) {
+		err_set(e, ERR_INPUT, "%s holds a %s: only a number can be "
+		    "incremented", field, value_type_name(old->type));
 		return NULL;
 	}
-	return v;
+	v = edit_read(text, &literal, NULL);
+	if (v == NULL || v->type != VT_N ||
+	    !number_is_integer(v->u.str.ptr, v->u.str.len)) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "%s: increment by an integer (-3, 1, "
+		    "10)", field);
+		return NULL;
+	}
+	return edit_checked(v, field, e);
+}
+
+struct value *
+edit_parse_append(const struct value *old, const char *field,
+    const char *text, struct err *e)
+{
+	struct value *v, *l;
+	bool literal;
+
+	/* A null is there, so if_not_exists would not make it a list:
+	 * DynamoDB would refuse the update. */
+	if (old != NULL && old->type != VT_L) {
+		err_set(e, ERR_INPUT, "%s holds a %s: only a list can be "
+		    "appended to (set it to [] first)", field,
+		    value_type_name(old->type));
+		return NULL;
+	}
+	v = edit_read(text, &literal, e);
+	if (v == NULL) {
+		err_prefix(e, "%s: ", field);
+		return NULL;
+	}
+	if (v->type != VT_L) {
+		l = value_new_l();
+		value_list_append(l, v);
+		v = l;
+	}
+	if (v->u.list.len == 0) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "%s: nothing to append", field);
+		return NULL;
+	}
+	return edit_checked(v, field, e);
+}
+
+struct value *
+edit_parse_object(const char *text, struct err *e)
+{
+	struct value *v = json_parse(text, strlen(text), e);
+
+	if (v == NULL) {
+		err_prefix(e, "fields: ");
+		return NULL;
+	}
+	if (v->type != VT_M) {
+		value_free(v);
+		err_set(e, ERR_INPUT, "fields: type a JSON object ({\"name\": "
+		    "...})");
+		return NULL;
+	}
+	return edit_checked(v, "fields", e);
 }

@@ -23,4 +23,18 @@ void		 edit_prefill(const struct value *v, struct buf *out);
 struct value	*edit_parse(const struct value *old, const char *field,
 		    const char *text, struct err *);
 
+/* An increment typed for a field that holds old (NULL when absent): an
+ * integer, for a number field. NULL with ERR_INPUT otherwise. */
+struct value	*edit_parse_incr(const struct value *old, const char *field,
+		    const char *text, struct err *);
+/* Elements typed to append to a list field that holds old (NULL when
+ * absent): a JSON list, else one element (a JSON literal, or the text as
+ * a string), as an L. NULL with ERR_INPUT when the field holds anything
+ * but a list (null included) or nothing is given. */
+struct value	*edit_parse_append(const struct value *old, const char *field,
+		    const char *text, struct err *);
+/* The fields of an item typed as one JSON object. NULL with ERR_INPUT when
+ * it is not one. */
+struct value	*edit_parse_object(const char *text, struct err *);
+
 #endif

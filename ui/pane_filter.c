@@ -138,11 +138,8 @@ filter_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 	switch (op) {
 	case FILTER_ADD:
 		pf->editing = -1;
-		if (arg != NULL)
-			filter_added(ui, pane, arg);
-		else
-			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "filter: ",
-			    NULL, filter_added);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER, "filter: ",
+		    filter_added);
 		break;
 	case FILTER_EDIT:
 		if (f->n == 0)

@@ -17,6 +17,7 @@
 struct help_line {
 	char	*text;
 	bool	 heading;
+	bool	 off;		/* a write on a read-only profile: dimmed */
 };
 
 struct pane_help {
@@ -35,6 +36,7 @@ help_add(struct pane_help *ph, char *text, bool heading)
 	ph->lines = xreallocarray(ph->lines, ph->n + 1, sizeof *ph->lines);
 	ph->lines[ph->n].text = text;
 	ph->lines[ph->n].heading = heading;
+	ph->lines[ph->n].off = false;
 	ph->n++;
 }
 
@@ -58,9 +60,12 @@ help_keys(const struct ui_key *keys, const char *cmd, struct buf *b)
 
 /* One line per command of a table. */
 static void
-help_table(struct pane_help *ph, const struct ui_cmd *cmds,
-    const struct ui_key *keys, const struct ui_cmd *skip)
+help_table(struct ui *ui, struct pane_help *ph, const struct pane *about,
+    const struct ui_cmd *cmds, const struct ui_key *keys,
+    const struct ui_cmd *skip)
 {
+	bool ro = ui->profile != NULL && ui->profile->read_only;
+
 	struct buf k = BUF_INIT, c = BUF_INIT;
 	const struct ui_cmd *cmd, *s;
 	bool dup;
@@ -77,9 +82,11 @@ help_table(struct pane_help *ph, const struct ui_cmd *cmds,
 		help_keys(keys, cmd->name, &k);
 		buf_printf(&c, ":%s%s%s", cmd->name, cmd->args != NULL ? " " :
 		    "", cmd->args != NULL ? cmd->args : "");
-		help_add(ph, xasprintf("  %-*s %-*s %s", HELP_KEYS_W,
-		    buf_cstr(&k), HELP_CMD_W, buf_cstr(&c), cmd->help),
-		    false);
+		help_add(ph, xasprintf("  %-*s %-*s %s%s", HELP_KEYS_W,
+		    buf_cstr(&k), HELP_CMD_W, buf_cstr(&c), ro &&
+		    ui_cmd_writes(about, cmd->name) ? "[read-only] " : "",
+		    cmd->help), false);
+		ph->lines[ph->n - 1].off = ro && ui_cmd_writes(about, cmd->name);
 	}
 	buf_cleanup(&k);
 	buf_cleanup(&c);
@@ -99,7 +106,8 @@ help_draw(struct ui *ui, struct pane *pane, int y, int h)
 	for (r = 0; r < ph->h && ph->top + (size_t)r < ph->n; r++) {
 		i = ph->top + (size_t)r;
 		draw_str(y + r, 1, ui->cols - 2, ph->lines[i].text,
-		    ph->lines[i].heading ? draw_attr(DR_HEADER) : A_NORMAL);
+		    ph->lines[i].heading ? draw_attr(DR_HEADER) :
+		    ph->lines[i].off ? draw_attr(DR_DIM) : A_NORMAL);
 	}
 }
 
@@ -207,7 +215,6 @@ pane_help_new(struct ui *ui, const struct pane *about)
 	struct pane_help *ph = xcalloc(1, sizeof *ph);
 	const struct pane_ops *ops = about != NULL ? about->ops : NULL;
 
-	(void)ui;
 	ph->base.ops = &help_ops;
 	ph->h = 1;
 	ph->about = xstrdup(ops != NULL ? ops->name : "dynrepo");
@@ -215,11 +222,11 @@ pane_help_new(struct ui *ui, const struct pane *about)
 	    HELP_CMD_W, "COMMAND", "WHAT IT DOES"), true);
 	if (ops != NULL) {
 		help_add(ph, xasprintf("In the %s pane", ops->name), true);
-		help_table(ph, ops->cmds, ops->keys, NULL);
+		help_table(ui, ph, about, ops->cmds, ops->keys, NULL);
 		help_add(ph, xstrdup(""), false);
 	}
 	help_add(ph, xstrdup("Everywhere"), true);
-	help_table(ph, ui_global_cmds, ui_global_keys, ops != NULL ?
+	help_table(ui, ph, NULL, ui_global_cmds, ui_global_keys, ops != NULL ?
 	    ops->cmds : NULL);
 	help_add(ph, xstrdup(""), false);
 	help_add(ph, xstrdup("Every command runs from the : line too "

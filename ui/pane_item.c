@@ -12,6 +12,8 @@
 #include "draw.h"
 #include "edit.h"
 #include "json.h"
+#include "output.h"
+#include "scratch.h"
 #include "table.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -23,6 +25,14 @@ struct item_line {
 				   line that starts it), or NULL */
 	bool	 starts;	/* the first line of the field */
 	bool	 head;		/* ids and metadata above the JSON */
+};
+
+/* What a kept edit does to its field: the library's three UpdateCommand
+ * parts. */
+enum item_edit_kind {
+	EK_SET,		/* set_commands */
+	EK_INCR,	/* increment_attrs */
+	EK_APPEND	/* append_attrs */
 };
 
 enum item_state {
@@ -47,9 +57,17 @@ struct pane_item {
 	/* The edit being saved or kept after a failure: field and text. */
 	char			*edit_field;
 	char			*edit_text;
+	enum item_edit_kind	 edit_kind;
 	long long		 edit_version;	/* the version it edits */
 	struct value		*theirs;	/* theirs, after a conflict */
 	bool			 theirs_absent;
+
+	/* The whole item in $EDITOR: the file the person's text lives in
+	 * until it is saved (kept after a failure), the version the save
+	 * is guarded by, and why the last try was refused. */
+	char			*json_path;
+	long long		 json_version;
+	char			*json_error;
 };
 
 enum {
@@ -61,8 +79,17 @@ enum {
 	ITEM_LEFT,
 	ITEM_RIGHT,
 	ITEM_SCROLL_DOWN,
-	ITEM_SCROLL_UP
+	ITEM_SCROLL_UP,
+	ITEM_INCR,
+	ITEM_APPEND,
+	ITEM_DELETE,
+	ITEM_EDIT_JSON,
+	ITEM_COPY,
+	ITEM_COPY_ITEM
 };
+
+/* The prompt and the UpdateCommand part of each kind of edit. */
+static const char *const item_kind_op[] = { "=", "+=", "append" };
 
 /* Free the lines. */
 static void
@@ -251,10 +278,14 @@ item_drop_edit(struct pane_item *pi)
 	free(pi->edit_field);
 	free(pi->edit_text);
 	pi->edit_field = pi->edit_text = NULL;
+	pi->edit_kind = EK_SET;
 	value_free(pi->theirs);
 	pi->theirs = NULL;
 	pi->theirs_absent = false;
 }
+
+static void	item_edit(struct ui *, struct pane_item *, const char *,
+		    enum item_edit_kind);
 
 /* Send the kept edit as an update guarded by `version`. */
 static void
@@ -265,17 +296,29 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	struct value *v;
 	struct err e;
 
+	struct value **part;
+
 	err_clear(&e);
-	v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
+	if (pi->edit_kind == EK_INCR)
+		v = edit_parse_incr(old, pi->edit_field, pi->edit_text, &e);
+	else if (pi->edit_kind == EK_APPEND)
+		v = edit_parse_append(old, pi->edit_field, pi->edit_text, &e);
+	else
+		v = edit_parse(old, pi->edit_field, pi->edit_text, &e);
 	if (v == NULL) {
+		/* Refused: the prompt comes back with the text typed and
+		 * the reason above it. */
 		ui_error_err(ui, NULL, &e);
+		item_edit(ui, pi, pi->edit_field, pi->edit_kind);
 		return;
 	}
 	j = worker_job_new(WJ_UPDATE);
 	ids_copy(&j->partition, &pi->c->partition_ids);
 	ids_copy(&j->content, &pi->c->content_ids);
-	j->set_commands = value_new_m();
-	value_map_set(j->set_commands, pi->edit_field, v);
+	part = pi->edit_kind == EK_INCR ? &j->increment_attrs :
+	    pi->edit_kind == EK_APPEND ? &j->append_attrs : &j->set_commands;
+	*part = value_new_m();
+	value_map_set(*part, pi->edit_field, v);
 	j->current_version = version;
 	j->require_exists = true;
 	pi->edit_version = version;
@@ -301,10 +344,11 @@ item_edit_done(struct ui *ui, struct pane *pane, const char *line)
 	item_save(ui, pi, pi->c->current_version);
 }
 
-/* Open the edit prompt for a field; with a kept edit of that field, its
- * text comes back. */
+/* Open the edit prompt of this kind for a field; with a kept edit of
+ * that field and kind, its text comes back. */
 static void
-item_edit(struct ui *ui, struct pane_item *pi, const char *field)
+item_edit(struct ui *ui, struct pane_item *pi, const char *field,
+    enum item_edit_kind kind)
 {
 	struct buf pre = BUF_INIT, prompt = BUF_INIT;
 	char *f;
@@ -321,19 +365,380 @@ item_edit(struct ui *ui, struct pane_item *pi, const char *field)
 	}
 	f = xstrdup(field);
 	if (pi->edit_field != NULL && strcmp(pi->edit_field, f) == 0 &&
-	    pi->edit_text != NULL) {
+	    pi->edit_text != NULL && pi->edit_kind == kind) {
 		buf_adds(&pre, pi->edit_text);
 	} else {
 		item_drop_edit(pi);
 		pi->edit_field = xstrdup(f);
-		edit_prefill(value_map_get(pi->c->item, f), &pre);
+		pi->edit_kind = kind;
+		if (kind == EK_SET)
+			edit_prefill(value_map_get(pi->c->item, f), &pre);
+		else if (kind == EK_INCR)
+			buf_adds(&pre, "1");
 	}
-	buf_printf(&prompt, "%s = ", f);
+	buf_printf(&prompt, "%s %s ", f, item_kind_op[kind]);
 	ui_prompt(ui, &pi->base, CMDLINE_HIST_VALUE, buf_cstr(&prompt),
 	    buf_cstr(&pre), item_edit_done);
 	free(f);
 	buf_cleanup(&pre);
 	buf_cleanup(&prompt);
+}
+
+/* Whether a request is on its way (says so). */
+static bool
+item_busy(struct ui *ui, const struct pane_item *pi)
+{
+	if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
+		ui_note(ui, "wait: a request is on its way");
+		return true;
+	}
+	return false;
+}
+
+/* Save an edit typed in one line (:set, :incr, :append) at once. */
+static void
+item_save_now(struct ui *ui, struct pane_item *pi, enum item_edit_kind kind,
+    const char *field, size_t flen, const char *text)
+{
+	if (ui_refuse_write(ui) || item_busy(ui, pi))
+		return;
+	item_drop_edit(pi);
+	pi->edit_field = xstrndup(field, flen);
+	pi->edit_kind = kind;
+	pi->edit_text = xstrdup(text);
+	item_save(ui, pi, pi->c->current_version);
+}
+
+/* :incr [FIELD [N]] and :append [FIELD VALUE]: at once with both, else
+ * the prompt for the field named or selected. */
+static void
+item_edit_cmd(struct ui *ui, struct pane_item *pi, enum item_edit_kind kind,
+    const char *arg)
+{
+	size_t flen;
+	const char *rest;
+	char *f;
+
+	if (arg == NULL) {
+		item_edit(ui, pi, item_selected(pi), kind);
+		return;
+	}
+	flen = strcspn(arg, " \t");
+	rest = arg + flen + strspn(arg + flen, " \t");
+	if (*rest != '\0') {
+		item_save_now(ui, pi, kind, arg, flen, rest);
+		return;
+	}
+	f = xstrndup(arg, flen);
+	item_edit(ui, pi, f, kind);
+	free(f);
+}
+
+/* The delete confirmation's answer. */
+static void
+item_delete_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_item *pi = (struct pane_item *)pane;
+	struct worker_job *j;
+
+	if (line == NULL || (strcmp(line, "y") != 0 &&
+	    strcmp(line, "yes") != 0)) {
+		ui_note(ui, "not deleted");
+		return;
+	}
+	j = worker_job_new(WJ_DELETE_ITEM);
+	ids_copy(&j->partition, &pi->c->partition_ids);
+	ids_copy(&j->content, &pi->c->content_ids);
+	j->current_version = pi->c->current_version;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "deleting ...");
+}
+
+/* The end of a delete: the pane goes when the item went. */
+static void
+item_deleted(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
+{
+	struct buf id = BUF_INIT;
+
+	pi->state = IS_IDLE;
+	ids_join(&pi->c->content_ids, &id);
+	if (ev->rc == 0) {
+		ui_item_deleted(ui, &pi->c->partition_ids,
+		    &pi->c->content_ids);
+		ui_note(ui, "deleted %s", buf_cstr(&id));
+		buf_cleanup(&id);
+		ui_pop_to(ui, &pi->base);
+		ui_pop(ui);
+		return;
+	}
+	if (ev->err.code == ERR_CONFLICT && ev->item != NULL) {
+		item_set_content(pi, ev->item);
+		ev->item = NULL;
+		ui_item_saved(ui, &pi->base, pi->c);
+		ui_error(ui, "not deleted: %s changed underneath (now version "
+		    "%lld); look, then D again", buf_cstr(&id),
+		    pi->c->current_version);
+	} else {
+		ui_error_err(ui, "not deleted", &ev->err);
+	}
+	buf_cleanup(&id);
+}
+
+/* ---- the whole item in $EDITOR ---------------------------------------- */
+
+/* The text after the leading comment lines ("//"), where the JSON is. */
+static const char *
+item_json_body(const char *text)
+{
+	const char *p = text;
+
+	for (;;) {
+		p += strspn(p, " \t\r\n");
+		if (p[0] != '/' || p[1] != '/')
+			return p;
+		p += strcspn(p, "\n");
+	}
+}
+
+/* Write the file: a comment saying what saving does (and why the last
+ * try was refused), then the JSON. */
+static int
+item_json_write(struct pane_item *pi, const char *json, struct err *e)
+{
+	struct buf b = BUF_INIT, id = BUF_INIT, raw = BUF_INIT;
+	const char *p, *nl;
+	int rc;
+
+	ids_join(&pi->c->content_ids, &raw);
+	/* An id may hold a newline or an escape: one safe comment line. */
+	output_escape(&id, buf_cstr(&raw), raw.len);
+	buf_cleanup(&raw);
+	if (pi->json_error != NULL) {
+		for (p = pi->json_error; *p != '\0'; p = nl + (*nl != '\0')) {
+			nl = p + strcspn(p, "\n");
+			buf_adds(&b, "// ERROR: ");
+			output_escape(&b, p, (size_t)(nl - p));
+			buf_addc(&b, '\n');
+		}
+		buf_adds(&b, "// Fix it and save to try again, or quit without "
+		    "saving to give up (this file is kept).\n");
+	}
+	buf_printf(&b, "// dynrepo: %s as plain JSON. Saving replaces the "
+	    "item (a put guarded by version %lld).\n", buf_cstr(&id),
+	    pi->json_version);
+	buf_adds(&b, json);
+	if (pi->json_path == NULL)
+		rc = scratch_new("item", b.data, b.len, &pi->json_path, e);
+	else
+		rc = scratch_write(pi->json_path, b.data, b.len, e);
+	buf_cleanup(&b);
+	buf_cleanup(&id);
+	return rc;
+}
+
+/* Forget the editor's file (removed: its text was saved). */
+static void
+item_json_done(struct pane_item *pi)
+{
+	scratch_remove(pi->json_path);
+	free(pi->json_path);
+	free(pi->json_error);
+	pi->json_path = pi->json_error = NULL;
+}
+
+/* Run the editor until the text is an object or the person gives up,
+ * then send it as a put guarded by the version. The file keeps the
+ * text through every failure. */
+static void
+item_json_run(struct ui *ui, struct pane_item *pi)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct worker_job *j;
+	struct content *c;
+	struct value *v;
+	long long stamp;
+	struct err e;
+
+	err_clear(&e);
+	for (;;) {
+		buf_reset(&before);
+		buf_reset(&after);
+		/* The comment at the top says what holds now. */
+		if (scratch_read(pi->json_path, &after, &e) == -1 ||
+		    item_json_write(pi, item_json_body(buf_cstr(&after)),
+		    &e) == -1 || scratch_read(pi->json_path, &before, &e) == -1)
+			goto fail;
+		buf_reset(&after);
+		stamp = scratch_stamp(pi->json_path);
+		if (ui_run_editor(ui, pi->json_path, &e) == -1 ||
+		    scratch_read(pi->json_path, &after, &e) == -1)
+			goto fail;
+		/* The same text is no change on a first edit; after a failed
+		 * try, saving it (a new stamp) means "send it again". */
+		if (before.len == after.len && (before.len == 0 ||
+		    memcmp(before.data, after.data, before.len) == 0) &&
+		    (pi->json_error == NULL ||
+		    scratch_stamp(pi->json_path) == stamp)) {
+			if (pi->json_error == NULL) {
+				item_json_done(pi);
+				ui_note(ui, "no change: nothing saved");
+			} else {
+				ui_error(ui, "not saved; your edit is kept in %s "
+				    "(E opens it again)", pi->json_path);
+			}
+			goto out;
+		}
+		free(pi->json_error);
+		pi->json_error = NULL;
+		v = json_parse(item_json_body(buf_cstr(&after)),
+		    strlen(item_json_body(buf_cstr(&after))), &e);
+		if (v != NULL && v->type == VT_M)
+			break;
+		if (v != NULL)
+			err_set(&e, ERR_INPUT, "the item must be a JSON object "
+			    "of its fields, not a %s", value_type_name(v->type));
+		value_free(v);
+		pi->json_error = xstrdup(e.msg);
+		err_clear(&e);
+	}
+	j = worker_job_new(WJ_PUT);
+	c = content_new();
+	ids_copy(&c->partition_ids, &pi->c->partition_ids);
+	ids_copy(&c->content_ids, &pi->c->content_ids);
+	c->item = v;
+	c->current_version = pi->json_version + 1;
+	c->has_expiry = pi->c->has_expiry;
+	c->expiry = pi->c->expiry;
+	j->item = c;
+	j->plain = true;
+	j->existing = value_copy(pi->c->item);
+	j->guarded = true;
+	j->current_version = pi->json_version;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "saving the item ...");
+	goto out;
+fail:
+	ui_error(ui, "%s%s%s", e.msg, pi->json_path != NULL ?
+	    "; your edit is kept in " : "", pi->json_path != NULL ?
+	    pi->json_path : "");
+out:
+	buf_cleanup(&before);
+	buf_cleanup(&after);
+}
+
+/* E: the item (or the edit kept from a failed try) in $EDITOR, guarded
+ * by the version on screen. */
+static void
+item_json_edit(struct ui *ui, struct pane_item *pi)
+{
+	struct buf json = BUF_INIT;
+	struct err e;
+
+	if (ui_refuse_write(ui) || item_busy(ui, pi))
+		return;
+	pi->json_version = pi->c->current_version;
+	if (pi->json_path == NULL) {
+		err_clear(&e);
+		json_emit(&json, pi->c->item, JSON_PRETTY);
+		buf_addc(&json, '\n');
+		if (item_json_write(pi, buf_cstr(&json), &e) == -1) {
+			ui_error_err(ui, "edit", &e);
+			buf_cleanup(&json);
+			return;
+		}
+		buf_cleanup(&json);
+	}
+	item_json_run(ui, pi);
+}
+
+/* The end of the put of an edited item. */
+static void
+item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
+{
+	pi->state = IS_IDLE;
+	if (ev->rc == 0) {
+		item_json_done(pi);
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, &pi->base, pi->c);
+		}
+		ui_note(ui, "saved: version %lld", pi->c->current_version);
+		return;
+	}
+	free(pi->json_error);
+	pi->json_error = xstrdup(ev->err.msg);
+	if (ev->err.code == ERR_CONFLICT) {
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, &pi->base, pi->c);
+		}
+		free(pi->json_error);
+		pi->json_error = xasprintf("version conflict: you edited "
+		    "version %lld; the store holds version %lld now (dynrepo "
+		    "shows it).\nSaving again replaces theirs with yours.",
+		    pi->json_version, pi->c->current_version);
+		ui_error(ui, "version conflict: nothing saved; theirs is shown; "
+		    "E edits yours again (kept in %s)", pi->json_path);
+		return;
+	}
+	if (ev->err.code == ERR_INPUT) {
+		/* Refused by the model: straight back to the editor. */
+		item_json_run(ui, pi);
+		return;
+	}
+	ui_error(ui, "not saved (%s): your edit is kept in %s; E tries again",
+	    ev->err.msg, pi->json_path);
+}
+
+/* ---- copies ------------------------------------------------------ */
+
+/* Copy the selected value (or, for ITEM_COPY_ITEM or with no field
+ * selected, the whole item as in view: plain or DynamoDB JSON) to the
+ * clipboard, or into a new file when path is given. A string value is
+ * its text; anything else JSON. */
+static void
+item_copy(struct ui *ui, struct pane_item *pi, int op, const char *path)
+{
+	const char *f = op == ITEM_COPY ? item_selected(pi) : NULL;
+	const struct value *v = f != NULL ? value_map_get(pi->c->item, f) :
+	    NULL;
+	struct buf b = BUF_INIT, id = BUF_INIT;
+	struct err e;
+
+	if (v != NULL && v->type == VT_S)
+		buf_add(&b, v->u.str.ptr, v->u.str.len);
+	else if (v != NULL)
+		json_emit(&b, v, JSON_PRETTY);
+	else if (pi->ddb)
+		ddbjson_emit_item(&b, pi->c->stored);
+	else
+		json_emit(&b, pi->c->item, JSON_PRETTY);
+	if (path != NULL || v == NULL || v->type != VT_S)
+		buf_addc(&b, '\n');
+	if (f != NULL)
+		buf_printf(&id, "%s", f);
+	else
+		buf_adds(&id, "the item");
+	err_clear(&e);
+	if (path != NULL) {
+		if (scratch_create(path, b.data, b.len, &e) == -1)
+			ui_error_err(ui, "copy", &e);
+		else
+			ui_note(ui, "%s written to %s (%zu bytes, mode 0600)",
+			    buf_cstr(&id), path, b.len);
+	} else if (ui_clipboard(ui, b.data, b.len) == -1) {
+		ui_error(ui, "%s is too long for the clipboard (%zu bytes): "
+		    ":copy FILE writes it to a file", buf_cstr(&id), b.len);
+	} else {
+		ui_note(ui, "%s copied to the clipboard (%zu bytes)",
+		    buf_cstr(&id), b.len);
+	}
+	buf_cleanup(&b);
+	buf_cleanup(&id);
 }
 
 /* Reload the item from the store. */
@@ -359,6 +764,14 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	if (ev->job != pi->job || ev->type != WE_DONE)
 		return;
 	pi->job = 0;
+	if (ev->job_type == WJ_DELETE_ITEM) {
+		item_deleted(ui, pi, ev);
+		return;
+	}
+	if (ev->job_type == WJ_PUT) {
+		item_json_saved(ui, pi, ev);
+		return;
+	}
 	if (ev->job_type == WJ_GET) {
 		pi->state = IS_IDLE;
 		if (ev->rc == -1) {
@@ -408,6 +821,12 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		return;
 	}
 	pi->state = IS_IDLE;
+	if (ev->err.code == ERR_INPUT) {
+		/* The model refused it: back to the prompt, reason above. */
+		ui_error(ui, "not saved (bad input): %s", ev->err.msg);
+		item_edit(ui, pi, pi->edit_field, pi->edit_kind);
+		return;
+	}
 	ui_error(ui, "not saved (%s; e brings your edit back): %s",
 	    err_code_name(ev->err.code), ev->err.msg);
 }
@@ -430,7 +849,9 @@ item_conflict_lines(const struct pane_item *pi, char ***out)
 	else
 		table_value_text(pi->theirs, &b);
 	l[1] = buf_detach(&b, NULL);
-	buf_printf(&b, "  %s  yours:  %s", pi->edit_field,
+	buf_printf(&b, "  %s  yours:  %s%s%s", pi->edit_field,
+	    pi->edit_kind == EK_SET ? "" : item_kind_op[pi->edit_kind],
+	    pi->edit_kind == EK_SET ? "" : " ",
 	    pi->edit_text != NULL ? pi->edit_text : "");
 	l[2] = buf_detach(&b, NULL);
 	l[3] = xstrdup("  o: overwrite with yours   e: edit yours again   "
@@ -527,7 +948,8 @@ item_status(struct ui *ui, struct pane *pane, struct buf *b)
 		break;
 	}
 	if (f != NULL)
-		buf_printf(b, "field %s | Enter/e edits, t toggles JSON", f);
+		buf_printf(b, "field %s | e edit, + incr, a append, D delete, "
+		    "t JSON", f);
 	else
 		buf_adds(b, "t toggles JSON");
 }
@@ -537,6 +959,7 @@ static int
 item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 {
 	struct pane_item *pi = (struct pane_item *)pane;
+	size_t flen;
 	long i;
 
 	switch (op) {
@@ -593,10 +1016,16 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEM_EDIT:
 		if (pi->state == IS_CONFLICT && arg == NULL) {
-			item_edit(ui, pi, pi->edit_field);
+			item_edit(ui, pi, pi->edit_field, pi->edit_kind);
 			break;
 		}
-		item_edit(ui, pi, arg != NULL ? arg : item_selected(pi));
+		item_edit(ui, pi, arg != NULL ? arg : item_selected(pi),
+		    EK_SET);
+		break;
+	case ITEM_INCR:
+	case ITEM_APPEND:
+		item_edit_cmd(ui, pi, op == ITEM_INCR ? EK_INCR : EK_APPEND,
+		    arg);
 		break;
 	case ITEM_SET:
 		if (arg == NULL || strchr(arg, '=') == NULL ||
@@ -604,17 +1033,36 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 			ui_error(ui, "set: FIELD=VALUE");
 			break;
 		}
-		if (ui_refuse_write(ui))
+		/* "year = 1999" as well as "year=1999" (Tab completes the
+		 * name with a space after it). */
+		flen = (size_t)(strchr(arg, '=') - arg);
+		while (flen > 0 && (arg[flen - 1] == ' ' ||
+		    arg[flen - 1] == '\t'))
+			flen--;
+		item_save_now(ui, pi, EK_SET, arg, flen, strchr(arg, '=') + 1 +
+		    strspn(strchr(arg, '=') + 1, " \t"));
+		break;
+	case ITEM_EDIT_JSON:
+		item_json_edit(ui, pi);
+		break;
+	case ITEM_COPY:
+	case ITEM_COPY_ITEM:
+		item_copy(ui, pi, op, arg);
+		break;
+	case ITEM_DELETE:
+		if (ui_refuse_write(ui) || item_busy(ui, pi))
 			break;
-		if (pi->state == IS_SAVING || pi->state == IS_LOADING) {
-			ui_note(ui, "wait: a request is on its way");
-			break;
+		{
+			struct buf q = BUF_INIT;
+
+			buf_adds(&q, "delete ");
+			ids_join(&pi->c->content_ids, &q);
+			buf_printf(&q, " (version %lld)? y/N: ",
+			    pi->c->current_version);
+			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, buf_cstr(&q),
+			    NULL, item_delete_done);
+			buf_cleanup(&q);
 		}
-		item_drop_edit(pi);
-		pi->edit_field = xstrndup(arg, (size_t)(strchr(arg, '=') -
-		    arg));
-		pi->edit_text = xstrdup(strchr(arg, '=') + 1);
-		item_save(ui, pi, pi->c->current_version);
 		break;
 	case ITEM_RELOAD:
 		item_drop_edit(pi);
@@ -657,6 +1105,9 @@ item_free(struct ui *ui, struct pane *pane)
 	ui_cancel(ui, pi->job);
 	item_clear_lines(pi);
 	item_drop_edit(pi);
+	/* A kept edit stays on disk: the person was told where. */
+	free(pi->json_path);
+	free(pi->json_error);
 	content_free(pi->c);
 	free(pi);
 }
@@ -680,6 +1131,18 @@ static const struct ui_cmd item_cmds[] = {
 	    "read the item again (drops a kept edit)" },
 	{ "overwrite", item_cmd, ITEM_OVERWRITE, NULL,
 	    "after a conflict: save yours over theirs" },
+	{ "incr", item_cmd, ITEM_INCR, "[FIELD [N]]",
+	    "increment an integer field (an update guarded by the version)" },
+	{ "append", item_cmd, ITEM_APPEND, "[FIELD VALUE]",
+	    "append to a list field: a JSON list or one element" },
+	{ "edit-json", item_cmd, ITEM_EDIT_JSON, NULL,
+	    "the whole item in $EDITOR as plain JSON (a guarded put)" },
+	{ "copy", item_cmd, ITEM_COPY, "[FILE]",
+	    "copy the field's value to the clipboard (or a new file)" },
+	{ "copy-item", item_cmd, ITEM_COPY_ITEM, "[FILE]",
+	    "copy the item as in view to the clipboard (or a new file)" },
+	{ "delete", item_cmd, ITEM_DELETE, NULL,
+	    "delete the item (asks first; guarded by the version)" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
@@ -698,6 +1161,12 @@ static const struct ui_key item_keys[] = {
 	{ UI_KEY_FN_BASE + KEY_ENTER, "edit" },
 	{ 'r', "reload" }, { UI_KEY_FN_BASE + KEY_F(5), "reload" },
 	{ 'o', "overwrite" },
+	{ '+', "incr" },
+	{ 'a', "append" },
+	{ 'D', "delete" },
+	{ 'E', "edit-json" },
+	{ 'y', "copy" },
+	{ 'Y', "copy-item" },
 	{ 0, NULL }
 };
 

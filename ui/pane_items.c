@@ -12,6 +12,8 @@
 
 #include "cmdline.h"
 #include "draw.h"
+#include "edit.h"
+#include "expr_eval.h"
 #include "filter.h"
 #include "table.h"
 #include "ui.h"
@@ -32,6 +34,12 @@ struct items_node {
 	size_t		 row;		/* its first row */
 	size_t		 count;
 	bool		 leaf;
+};
+
+/* A job of a bulk edit and the row it writes. */
+struct items_bulk_job {
+	unsigned long	 id;
+	struct ids	 content;
 };
 
 enum items_load {
@@ -61,6 +69,30 @@ struct pane_items {
 	char		*search;
 	char		*between_start;	/* between's first answer */
 
+	/* A new item being made (:put): its ids, the fields typed so far
+	 * (plain JSON), the model field asked for next. */
+	struct ids	 new_ids;
+	struct value	*new_form;
+	size_t		 new_field;
+	unsigned long	 write_job;	/* put, count or delete on its way */
+	/* A prefix delete: the prefix and the count confirmed. */
+	struct ids	 del_prefix;
+	size_t		 del_count;
+
+	/* An export of the query: its job, file and items written. */
+	unsigned long	 export_job;
+	char		*export_path;
+	size_t		 exported;
+
+	/* A bulk edit of the marked rows: what it does, the jobs on their
+	 * way (one per row, each with its own version guard), the tally. */
+	int		 bulk_op;
+	char		*bulk_field, *bulk_text;
+	struct items_bulk_job *bulk;
+	size_t		 nbulk;
+	size_t		 bulk_written, bulk_conflicted, bulk_failed;
+	char		*bulk_error;
+
 	/* The tree view: the next level of ids under the prefix. */
 	bool		 tree;
 	struct items_node *nodes;
@@ -86,7 +118,18 @@ enum {
 	ITEMS_SEARCH,
 	ITEMS_SEARCH_NEXT,
 	ITEMS_SEARCH_PREV,
-	ITEMS_TREE
+	ITEMS_TREE,
+	ITEMS_PUT,
+	ITEMS_DELETE,
+	ITEMS_DELETE_PREFIX,
+	ITEMS_MARK,
+	ITEMS_MARK_SCREEN,
+	ITEMS_MARK_FILTER,
+	ITEMS_UNMARK_ALL,
+	ITEMS_SET,
+	ITEMS_INCR,
+	ITEMS_APPEND,
+	ITEMS_EXPORT
 };
 
 static const struct pane_ops items_ops;
@@ -141,6 +184,28 @@ items_demand(struct ui *ui, struct pane_items *ip)
 		worker_more(ui->worker, ip->job, ip->t.nrows + ITEMS_AHEAD);
 }
 
+/* A job of this type for the query in force. */
+static struct worker_job *
+items_query_job(const struct pane_items *ip, enum worker_job_type type)
+{
+	struct worker_job *j = worker_job_new(type);
+
+	ids_copy(&j->partition, &ip->partition);
+	if (ip->mode == IQ_PREFIX) {
+		ids_copy(&j->prefix, &ip->prefix);
+	} else {
+		ids_copy(&j->start, &ip->start);
+		ids_copy(&j->end, &ip->end);
+		j->between = true;
+	}
+	j->descending = ip->descending;
+	if (ip->filter.n > 0) {
+		j->filter = xmalloc(sizeof *j->filter);
+		filter_copy(j->filter, &ip->filter);
+	}
+	return j;
+}
+
 /* Run the query in force from the start. */
 static void
 items_run(struct ui *ui, struct pane_items *ip)
@@ -152,19 +217,8 @@ items_run(struct ui *ui, struct pane_items *ip)
 	ip->cur = ip->top = 0;
 	ip->hcol = 1;
 	ip->capacity = 0;
-	j = worker_job_new(ip->mode == IQ_PREFIX ? WJ_LIST : WJ_BETWEEN);
-	ids_copy(&j->partition, &ip->partition);
-	if (ip->mode == IQ_PREFIX) {
-		ids_copy(&j->prefix, &ip->prefix);
-	} else {
-		ids_copy(&j->start, &ip->start);
-		ids_copy(&j->end, &ip->end);
-	}
-	j->descending = ip->descending;
-	if (ip->filter.n > 0) {
-		j->filter = xmalloc(sizeof *j->filter);
-		filter_copy(j->filter, &ip->filter);
-	}
+	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
+	    WJ_BETWEEN);
 	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
@@ -183,6 +237,13 @@ pane_items_filter(struct pane *pane)
 	return &((struct pane_items *)pane)->filter;
 }
 
+static void	items_write_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
+static bool	items_bulk_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
+static void	items_export_event(struct ui *, struct pane_items *,
+		    struct worker_event *);
+
 /* pane_ops event: pages, pauses and the end of a load. */
 static void
 items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
@@ -190,6 +251,17 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	struct pane_items *ip = (struct pane_items *)pane;
 	size_t i;
 
+	if (ev->type == WE_DONE && items_bulk_event(ui, ip, ev))
+		return;
+	if (ev->job == ip->export_job) {
+		items_export_event(ui, ip, ev);
+		return;
+	}
+	if (ev->job == ip->write_job && ev->type == WE_DONE) {
+		ip->write_job = 0;
+		items_write_event(ui, ip, ev);
+		return;
+	}
 	if (ev->job != ip->job)
 		return;
 	ip->capacity = ev->capacity;
@@ -205,6 +277,8 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	case WE_PAUSED:
 		ip->load = IL_PAUSED;
 		items_demand(ui, ip);
+		break;
+	case WE_PROGRESS:
 		break;
 	case WE_DONE:
 		ip->job = 0;
@@ -307,6 +381,13 @@ items_status(struct ui *ui, struct pane *pane, struct buf *b)
 		buf_printf(b, " | %.1f RCU", ip->capacity);
 	if (ip->search != NULL)
 		buf_printf(b, " | /%s", ip->search);
+	if (ip->t.nmarked > 0)
+		buf_printf(b, " | %zu marked", ip->t.nmarked);
+	if (ip->nbulk > 0)
+		buf_printf(b, " | writing %zu...", ip->nbulk);
+	if (ip->export_job != 0)
+		buf_printf(b, " | exporting: %zu items (Esc cancels)",
+		    ip->exported);
 }
 
 /* Draw one row (row < 0: the header) at screen row y. */
@@ -322,6 +403,8 @@ items_draw_row(struct ui *ui, struct pane_items *ip, int y, long row)
 
 	if (sel)
 		draw_fill(y, 0, ui->cols, base);
+	if (row >= 0 && ip->t.marked[row])
+		draw_str(y, 0, 1, "*", sel ? base : draw_attr(DR_WARN));
 	for (col = 0; col < ncols && x < ui->cols; col++) {
 		if (col > 0 && col < ip->hcol)
 			continue;
@@ -581,12 +664,16 @@ items_between_start_done(struct ui *ui, struct pane *pane, const char *line)
 	buf_cleanup(&b);
 }
 
-/* Add a filter condition of the CLI grammar and run again. */
+/* Add a filter condition of the CLI grammar and run again (a prompt's
+ * answer: nothing when it is cancelled or empty). */
 static void
-items_add_filter(struct ui *ui, struct pane_items *ip, const char *text)
+items_add_filter(struct ui *ui, struct pane *pane, const char *text)
 {
+	struct pane_items *ip = (struct pane_items *)pane;
 	struct err e;
 
+	if (text == NULL || *text == '\0')
+		return;
 	err_clear(&e);
 	if (filter_add_parse(&ip->filter, text, &e) == -1) {
 		ui_error_err(ui, "filter", &e);
@@ -595,11 +682,573 @@ items_add_filter(struct ui *ui, struct pane_items *ip, const char *text)
 	items_run(ui, ip);
 }
 
+/* ---- writes: a new item, a prefix delete ---------------------------- */
+
+/* Forget the item being made. */
 static void
-items_filter_done(struct ui *ui, struct pane *pane, const char *line)
+items_new_drop(struct pane_items *ip)
 {
-	if (line != NULL && *line != '\0')
-		items_add_filter(ui, (struct pane_items *)pane, line);
+	ids_cleanup(&ip->new_ids);
+	ids_init(&ip->new_ids);
+	value_free(ip->new_form);
+	ip->new_form = NULL;
+	ip->new_field = 0;
+}
+
+/* Whether a write of this pane is on its way (says so). */
+static bool
+items_write_busy(struct ui *ui, const struct pane_items *ip)
+{
+	if (ip->write_job != 0) {
+		ui_note(ui, "wait: a write is on its way");
+		return true;
+	}
+	return false;
+}
+
+/* Send the new item: a put that cannot overwrite (the item must not
+ * exist), its fields typed by the model in the worker. */
+static void
+items_new_send(struct ui *ui, struct pane_items *ip)
+{
+	struct worker_job *j = worker_job_new(WJ_PUT);
+	struct content *c = content_new();
+
+	ids_copy(&c->partition_ids, &ip->partition);
+	ids_copy(&c->content_ids, &ip->new_ids);
+	c->item = value_copy(ip->new_form);
+	c->current_version = 1;
+	j->item = c;
+	j->plain = true;
+	j->guarded = true;
+	j->current_version = 0;
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "creating ...");
+}
+
+static void	items_new_ask(struct ui *, struct pane_items *);
+
+/* An answer of the form: one required field, or the whole object. */
+static void
+items_new_field_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	const struct worker_field *f;
+	struct value *v;
+	struct err e;
+
+	if (line == NULL) {
+		ui_note(ui, "create cancelled; nothing was written");
+		items_new_drop(ip);
+		return;
+	}
+	err_clear(&e);
+	if (ip->new_field >= ui->nfields) {
+		/* The whole object (no model, or after a refusal). */
+		v = edit_parse_object(line, &e);
+		if (v == NULL) {
+			ui_error_err(ui, NULL, &e);
+			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, "fields (a JSON "
+			    "object): ", line, items_new_field_done);
+			return;
+		}
+		value_free(ip->new_form);
+		ip->new_form = v;
+		items_new_send(ui, ip);
+		return;
+	}
+	f = &ui->fields[ip->new_field];
+	if (*line == '\0') {
+		ui_error(ui, "%s is required", f->name);
+		items_new_ask(ui, ip);
+		return;
+	}
+	v = edit_parse(NULL, f->name, line, &e);
+	if (v == NULL) {
+		ui_error_err(ui, NULL, &e);
+		items_new_ask(ui, ip);
+		return;
+	}
+	value_map_set(ip->new_form, f->name, v);
+	ip->new_field++;
+	items_new_ask(ui, ip);
+}
+
+/* Ask for the next required field of the model; after the last one (or
+ * without a model: for the fields as one JSON object), send. */
+static void
+items_new_ask(struct ui *ui, struct pane_items *ip)
+{
+	const struct worker_field *f;
+	struct buf q = BUF_INIT, pre = BUF_INIT;
+
+	while (ip->new_field < ui->nfields &&
+	    !ui->fields[ip->new_field].required)
+		ip->new_field++;
+	if (ip->new_field < ui->nfields) {
+		f = &ui->fields[ip->new_field];
+		buf_printf(&q, "%s (%s, required) = ", f->name, f->type);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&q),
+		    NULL, items_new_field_done);
+	} else if (ui->nfields > 0) {
+		items_new_send(ui, ip);
+	} else {
+		edit_prefill(ip->new_form, &pre);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, "fields (a JSON "
+		    "object): ", buf_cstr(&pre), items_new_field_done);
+	}
+	buf_cleanup(&q);
+	buf_cleanup(&pre);
+}
+
+/* Start a new item with the ids typed; text after the ids (one space)
+ * is the fields as a JSON object, sent at once. */
+static void
+items_new_start(struct ui *ui, struct pane *pane, const char *text)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	const char *sp;
+	char *idtext;
+	struct err e;
+
+	if (text == NULL)
+		return;
+	sp = strpbrk(text, " \t");
+	idtext = sp != NULL ? xstrndup(text, (size_t)(sp - text)) :
+	    xstrdup(text);
+	err_clear(&e);
+	items_new_drop(ip);
+	if (items_parse_ids(idtext, &ip->new_ids, &e) == -1) {
+		ids_init(&ip->new_ids);
+		ui_error_err(ui, "new item ids", &e);
+		free(idtext);
+		return;
+	}
+	free(idtext);
+	ip->new_form = value_new_m();
+	if (sp != NULL) {
+		ip->new_field = ui->nfields;
+		items_new_field_done(ui, &ip->base, sp + strspn(sp, " \t"));
+		return;
+	}
+	items_new_ask(ui, ip);
+}
+
+/* The prefix delete's confirmation. */
+static void
+items_delete_prefix_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct worker_job *j;
+
+	if (line == NULL || strcmp(line, "yes") != 0) {
+		ui_note(ui, "nothing was deleted");
+		return;
+	}
+	j = worker_job_new(WJ_DELETE);
+	ids_copy(&j->partition, &ip->partition);
+	ids_copy(&j->prefix, &ip->del_prefix);
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "deleting %zu items ...", ip->del_count);
+}
+
+/* Count the items under a prefix; the confirmation follows. */
+static void
+items_delete_prefix(struct ui *ui, struct pane_items *ip, const char *arg)
+{
+	struct worker_job *j;
+	struct err e;
+
+	if (ui_refuse_write(ui) || items_write_busy(ui, ip))
+		return;
+	err_clear(&e);
+	ids_cleanup(&ip->del_prefix);
+	if (arg != NULL) {
+		if (items_parse_ids(arg, &ip->del_prefix, &e) == -1) {
+			ids_init(&ip->del_prefix);
+			ui_error_err(ui, "delete-prefix", &e);
+			return;
+		}
+	} else if (ip->mode == IQ_PREFIX) {
+		ids_copy(&ip->del_prefix, &ip->prefix);
+	} else {
+		ids_init(&ip->del_prefix);
+		ui_error(ui, "delete-prefix: name the prefix (a between range "
+		    "is not a prefix)");
+		return;
+	}
+	j = worker_job_new(WJ_COUNT);
+	ids_copy(&j->partition, &ip->partition);
+	ids_copy(&j->prefix, &ip->del_prefix);
+	ip->write_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "counting ...");
+}
+
+/* The end of a put, count or delete of this pane. */
+static void
+items_write_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	struct buf b = BUF_INIT, pre = BUF_INIT;
+
+	ids_join(ev->job_type == WJ_PUT ? &ip->new_ids : &ip->del_prefix, &b);
+	if (ev->rc == -1 && ev->job_type == WJ_PUT &&
+	    ev->err.code != ERR_CONFLICT) {
+		/* Refused: the fields come back to be fixed, none lost. */
+		ui_error_err(ui, "not created", &ev->err);
+		ip->new_field = ui->nfields;
+		edit_prefill(ip->new_form, &pre);
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, "fields (a JSON "
+		    "object): ", buf_cstr(&pre), items_new_field_done);
+	} else if (ev->rc == -1 && ev->job_type == WJ_PUT) {
+		ui_error(ui, "not created: %s already exists; nothing was "
+		    "overwritten", buf_cstr(&b));
+		items_new_drop(ip);
+	} else if (ev->rc == -1) {
+		ui_error_err(ui, ev->job_type == WJ_COUNT ? "count" : "delete",
+		    &ev->err);
+		if (ev->job_type == WJ_DELETE && ev->deleted > 0)
+			items_run(ui, ip);
+	} else if (ev->job_type == WJ_PUT) {
+		items_new_drop(ip);
+		if (ev->item != NULL) {
+			table_add(&ip->t, table_content_copy(ev->item));
+			ip->cur = ip->t.nrows - 1;
+			ui_push(ui, pane_item_new(ui, ev->item));
+		}
+		ui_note(ui, "created %s: version 1", buf_cstr(&b));
+	} else if (ev->job_type == WJ_COUNT && ev->count == 0) {
+		ui_note(ui, "no items under prefix \"%s\"", buf_cstr(&b));
+	} else if (ev->job_type == WJ_COUNT) {
+		ip->del_count = ev->count;
+		buf_printf(&pre, "delete %zu item%s under \"%s\"? type yes: ",
+		    ev->count, ev->count == 1 ? "" : "s",
+		    buf_cstr(&b));
+		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&pre),
+		    NULL, items_delete_prefix_done);
+	} else {
+		ui_note(ui, "deleted %zu item%s under prefix \"%s\"",
+		    ev->deleted, ev->deleted == 1 ? "" : "s", buf_cstr(&b));
+		items_run(ui, ip);
+	}
+	buf_cleanup(&b);
+	buf_cleanup(&pre);
+}
+
+/* ---- export -------------------------------------------------------- */
+
+/* :export FILE: the whole query (every page, not only those loaded) into
+ * a new file, as `dynrepo export` writes it. */
+static void
+items_export(struct ui *ui, struct pane_items *ip, const char *path)
+{
+	struct worker_job *j;
+
+	if (path == NULL) {
+		ui_error(ui, "export: FILE (a new file)");
+		return;
+	}
+	if (ip->export_job != 0) {
+		ui_note(ui, "an export is running (Esc cancels it)");
+		return;
+	}
+	j = items_query_job(ip, WJ_EXPORT);
+	j->path = xstrdup(path);
+	free(ip->export_path);
+	ip->export_path = xstrdup(path);
+	ip->exported = 0;
+	ip->export_job = ui_submit(ui, &ip->base, j);
+	ui_note(ui, "exporting to %s ...", path);
+}
+
+/* Progress and the end of an export. */
+static void
+items_export_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	ip->exported = ev->total;
+	if (ev->type != WE_DONE)
+		return;
+	ip->export_job = 0;
+	if (ev->rc == 0)
+		ui_note(ui, "exported %zu item%s to %s", ev->total,
+		    ev->total == 1 ? "" : "s", ip->export_path);
+	else if (ev->err.code == ERR_CANCELLED)
+		ui_note(ui, "export cancelled: %zu items are in %s", ev->total,
+		    ip->export_path);
+	else
+		ui_error(ui, "export: %s (%zu items written)", ev->err.msg,
+		    ev->total);
+}
+
+/* ---- marks and bulk edits ------------------------------------------- */
+
+/* The names of the bulk edits, for messages. */
+static const char *
+items_bulk_name(int op)
+{
+	switch (op) {
+	case ITEMS_SET:
+		return "set";
+	case ITEMS_INCR:
+		return "incr";
+	case ITEMS_APPEND:
+		return "append";
+	default:
+		return "delete";
+	}
+}
+
+/* Mark every loaded row that satisfies a condition of the filter
+ * grammar (values as typed: a JSON literal or a bare word); a prompt's
+ * answer. */
+static void
+items_mark_filter(struct ui *ui, struct pane *pane, const char *text)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct filter f;
+	struct expr *x;
+	struct err e;
+	size_t i, n = 0;
+	bool yes;
+
+	if (text == NULL || *text == '\0')
+		return;
+	filter_init(&f);
+	err_clear(&e);
+	if (filter_add_parse(&f, text, &e) == -1) {
+		ui_error_err(ui, "mark-filter", &e);
+		filter_cleanup(&f);
+		return;
+	}
+	x = filter_to_expr(&f);
+	for (i = 0; i < ip->t.nrows; i++) {
+		if (expr_eval_condition(x, ip->t.rows[i]->stored, &yes,
+		    &e) == -1) {
+			ui_error_err(ui, "mark-filter", &e);
+			break;
+		}
+		if (yes && !ip->t.marked[i]) {
+			table_mark(&ip->t, i, true);
+			n++;
+		}
+	}
+	expr_free(x);
+	filter_cleanup(&f);
+	ui_note(ui, "marked %zu more of the %zu items loaded (%zu marked)",
+	    n, ip->t.nrows, ip->t.nmarked);
+}
+
+/* Forget a finished bulk edit. */
+static void
+items_bulk_clear(struct pane_items *ip)
+{
+	size_t i;
+
+	for (i = 0; i < ip->nbulk; i++)
+		ids_cleanup(&ip->bulk[i].content);
+	free(ip->bulk);
+	ip->bulk = NULL;
+	ip->nbulk = 0;
+	free(ip->bulk_field);
+	free(ip->bulk_text);
+	free(ip->bulk_error);
+	ip->bulk_field = ip->bulk_text = ip->bulk_error = NULL;
+	ip->bulk_written = ip->bulk_conflicted = ip->bulk_failed = 0;
+}
+
+/* Count a row that failed before any request, keeping the first
+ * reason. */
+static void
+items_bulk_fail(struct pane_items *ip, const char *why)
+{
+	ip->bulk_failed++;
+	if (ip->bulk_error == NULL)
+		ip->bulk_error = xstrdup(why);
+}
+
+/* Say how the bulk edit went, once every row is answered. */
+static void
+items_bulk_report(struct ui *ui, struct pane_items *ip)
+{
+	struct buf b = BUF_INIT;
+
+	if (ip->nbulk > 0)
+		return;
+	buf_printf(&b, "%s", items_bulk_name(ip->bulk_op));
+	if (ip->bulk_field != NULL)
+		buf_printf(&b, " %s", ip->bulk_field);
+	buf_printf(&b, ": %zu %s, %zu conflicted, %zu failed",
+	    ip->bulk_written, ip->bulk_op == ITEMS_DELETE ? "deleted" :
+	    "written", ip->bulk_conflicted, ip->bulk_failed);
+	if (ip->bulk_conflicted + ip->bulk_failed > 0)
+		buf_adds(&b, " (still marked)");
+	if (ip->bulk_error != NULL)
+		buf_printf(&b, ": %s", ip->bulk_error);
+	if (ip->bulk_conflicted + ip->bulk_failed > 0)
+		ui_error(ui, "%s", buf_cstr(&b));
+	else
+		ui_note(ui, "%s", buf_cstr(&b));
+	buf_cleanup(&b);
+	items_bulk_clear(ip);
+}
+
+/* The job of one marked row, or NULL when its value is refused. */
+static struct worker_job *
+items_bulk_job(struct pane_items *ip, const struct content *c)
+{
+	const struct value *old = NULL;
+	struct worker_job *j;
+	struct value *v = NULL, **part;
+	struct err e;
+
+	err_clear(&e);
+	if (ip->bulk_op != ITEMS_DELETE) {
+		old = value_map_get(c->item, ip->bulk_field);
+		v = ip->bulk_op == ITEMS_INCR ? edit_parse_incr(old,
+		    ip->bulk_field, ip->bulk_text, &e) :
+		    ip->bulk_op == ITEMS_APPEND ? edit_parse_append(old,
+		    ip->bulk_field, ip->bulk_text, &e) : edit_parse(old,
+		    ip->bulk_field, ip->bulk_text, &e);
+		if (v == NULL) {
+			items_bulk_fail(ip, e.msg);
+			return NULL;
+		}
+	}
+	j = worker_job_new(ip->bulk_op == ITEMS_DELETE ? WJ_DELETE_ITEM :
+	    WJ_UPDATE);
+	ids_copy(&j->partition, &c->partition_ids);
+	ids_copy(&j->content, &c->content_ids);
+	j->current_version = c->current_version;
+	j->require_exists = true;
+	if (v != NULL) {
+		part = ip->bulk_op == ITEMS_INCR ? &j->increment_attrs :
+		    ip->bulk_op == ITEMS_APPEND ? &j->append_attrs :
+		    &j->set_commands;
+		*part = value_new_m();
+		value_map_set(*part, ip->bulk_field, v);
+	}
+	return j;
+}
+
+/* The confirmation of a bulk edit: one job per marked row. */
+static void
+items_bulk_done(struct ui *ui, struct pane *pane, const char *line)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+	struct worker_job *j;
+	size_t i;
+
+	if (line == NULL || strcmp(line, "yes") != 0) {
+		ui_note(ui, "nothing was written");
+		items_bulk_clear(ip);
+		return;
+	}
+	ip->bulk = xcalloc(ip->t.nmarked, sizeof *ip->bulk);
+	for (i = 0; i < ip->t.nrows; i++) {
+		if (!ip->t.marked[i])
+			continue;
+		j = items_bulk_job(ip, ip->t.rows[i]);
+		if (j == NULL)
+			continue;
+		ids_copy(&ip->bulk[ip->nbulk].content,
+		    &ip->t.rows[i]->content_ids);
+		ip->bulk[ip->nbulk++].id = ui_submit(ui, pane, j);
+	}
+	items_bulk_report(ui, ip);
+}
+
+/* :set, :incr, :append, :delete over the marked rows: ask first. */
+static void
+items_bulk(struct ui *ui, struct pane_items *ip, int op, const char *arg)
+{
+	struct buf q = BUF_INIT;
+	size_t flen;
+	const char *rest;
+
+	if (ui_refuse_write(ui))
+		return;
+	if (ip->nbulk > 0) {
+		ui_note(ui, "wait: a bulk edit is on its way");
+		return;
+	}
+	if (ip->t.nmarked == 0) {
+		ui_error(ui, "%s: no rows are marked (Space marks one, M the "
+		    "screen, :mark-filter COND)", items_bulk_name(op));
+		return;
+	}
+	items_bulk_clear(ip);
+	ip->bulk_op = op;
+	if (op != ITEMS_DELETE) {
+		flen = arg != NULL ? strcspn(arg, op == ITEMS_SET ? "=" :
+		    " \t") : 0;
+		rest = arg != NULL ? arg + flen : NULL;
+		if (rest != NULL && *rest != '\0')
+			rest += op == ITEMS_SET ? 1 : 0;
+		if (rest != NULL)
+			rest += strspn(rest, " \t");
+		while (flen > 0 && (arg[flen - 1] == ' ' ||
+		    arg[flen - 1] == '\t'))
+			flen--;
+		if (flen == 0 || rest == NULL || *rest == '\0') {
+			ui_error(ui, "%s", op == ITEMS_SET ? "set: FIELD=VALUE" :
+			    op == ITEMS_INCR ? "incr: FIELD N" :
+			    "append: FIELD VALUE");
+			return;
+		}
+		ip->bulk_field = xstrndup(arg, flen);
+		ip->bulk_text = xstrdup(rest);
+		buf_printf(&q, "%s %s on %zu marked items? type yes: ",
+		    items_bulk_name(op), ip->bulk_field, ip->t.nmarked);
+	} else {
+		buf_printf(&q, "delete %zu marked items? type yes: ",
+		    ip->t.nmarked);
+	}
+	ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, buf_cstr(&q), NULL,
+	    items_bulk_done);
+	buf_cleanup(&q);
+}
+
+/* The end of one row of a bulk edit; false when the job is not one. */
+static bool
+items_bulk_event(struct ui *ui, struct pane_items *ip,
+    struct worker_event *ev)
+{
+	size_t k;
+	long row;
+
+	for (k = 0; k < ip->nbulk && ip->bulk[k].id != ev->job; k++)
+		continue;
+	if (k == ip->nbulk)
+		return false;
+	row = table_find(&ip->t, &ip->bulk[k].content);
+	if (ev->rc == 0) {
+		ip->bulk_written++;
+		if (ev->job_type == WJ_DELETE_ITEM) {
+			table_remove(&ip->t, &ip->bulk[k].content);
+			/* The cursor stays on its item. */
+			if (row >= 0 && (size_t)row < ip->cur)
+				ip->cur--;
+		}
+		else if (ev->item != NULL && row >= 0) {
+			table_update(&ip->t, ev->item);
+			table_mark(&ip->t, (size_t)row, false);
+		}
+	} else {
+		/* The row shows what is stored now, and stays marked. */
+		if (ev->err.code == ERR_CONFLICT)
+			ip->bulk_conflicted++;
+		else
+			items_bulk_fail(ip, ev->err.msg);
+		if (ev->item != NULL && row >= 0)
+			table_update(&ip->t, ev->item);
+	}
+	if (ip->cur >= ip->t.nrows && ip->cur > 0)
+		ip->cur = ip->t.nrows > 0 ? ip->t.nrows - 1 : 0;
+	ids_cleanup(&ip->bulk[k].content);
+	ip->bulk[k] = ip->bulk[--ip->nbulk];
+	items_bulk_report(ui, ip);
+	return true;
 }
 
 /* Movement and Enter in the tree view: Enter descends into a segment
@@ -674,6 +1323,10 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
 		break;
 	case ITEMS_ESC:
+		if (ip->export_job != 0) {
+			ui_cancel(ui, ip->export_job);
+			break;
+		}
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
 			ui_cancel(ui, ip->job);
 			ip->job = 0;
@@ -684,6 +1337,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		}
 		break;
 	case ITEMS_CANCEL:
+		if (ip->export_job != 0)
+			ui_cancel(ui, ip->export_job);
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED) {
 			ui_cancel(ui, ip->job);
 			ip->job = 0;
@@ -713,11 +1368,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_push(ui, pane_filter_new(ui, pane));
 		break;
 	case ITEMS_FILTER:
-		if (arg == NULL)
-			ui_prompt(ui, pane, CMDLINE_HIST_FILTER, "filter: ",
-			    NULL, items_filter_done);
-		else
-			items_add_filter(ui, ip, arg);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER, "filter: ",
+		    items_add_filter);
 		break;
 	case ITEMS_PREFIX:
 		if (arg != NULL) {
@@ -783,17 +1435,70 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		    buf_cstr(&b), items_between_start_done);
 		break;
 	case ITEMS_SEARCH:
-		if (arg != NULL)
-			items_search_done(ui, pane, arg);
-		else
-			ui_prompt(ui, pane, CMDLINE_HIST_SEARCH, "/", NULL,
-			    items_search_done);
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_SEARCH, "/",
+		    items_search_done);
 		break;
 	case ITEMS_SEARCH_NEXT:
 		items_search(ui, ip, 1, false);
 		break;
 	case ITEMS_SEARCH_PREV:
 		items_search(ui, ip, -1, false);
+		break;
+	case ITEMS_PUT:
+		if (ui_refuse_write(ui) || items_write_busy(ui, ip))
+			break;
+		if (arg != NULL) {
+			items_new_start(ui, pane, arg);
+			break;
+		}
+		ids_join(&ip->prefix, &b);
+		if (ip->mode == IQ_PREFIX && ip->prefix.n > 0)
+			buf_addc(&b, '#');
+		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "new item ids: ",
+		    ip->mode == IQ_PREFIX ? buf_cstr(&b) : NULL,
+		    items_new_start);
+		break;
+	case ITEMS_MARK:
+		if (ip->t.nrows == 0)
+			break;
+		table_mark(&ip->t, ip->cur, !ip->t.marked[ip->cur]);
+		ui_list_move(UI_MOVE_DOWN, ip->t.nrows, ip->h, &ip->cur);
+		items_demand(ui, ip);
+		break;
+	case ITEMS_MARK_SCREEN:
+		for (size_t i = ip->top; i < ip->t.nrows &&
+		    i < ip->top + (size_t)ip->h; i++)
+			table_mark(&ip->t, i, true);
+		ui_note(ui, "%zu marked", ip->t.nmarked);
+		break;
+	case ITEMS_MARK_FILTER:
+		ui_arg_or_prompt(ui, pane, arg, CMDLINE_HIST_FILTER,
+		    "mark where: ", items_mark_filter);
+		break;
+	case ITEMS_UNMARK_ALL:
+		for (size_t i = 0; i < ip->t.nrows; i++)
+			table_mark(&ip->t, i, false);
+		break;
+	case ITEMS_SET:
+	case ITEMS_INCR:
+	case ITEMS_APPEND:
+		items_bulk(ui, ip, op, arg);
+		break;
+	case ITEMS_EXPORT:
+		items_export(ui, ip, arg);
+		break;
+	case ITEMS_DELETE:
+		if (ip->t.nmarked > 0) {
+			items_bulk(ui, ip, op, arg);
+			break;
+		}
+		if (ui_refuse_write(ui) || ip->t.nrows == 0)
+			break;
+		/* The item in view while the person confirms. */
+		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
+		return ui_run_command(ui, "delete", NULL);
+	case ITEMS_DELETE_PREFIX:
+		items_delete_prefix(ui, ip, arg);
 		break;
 	default:
 		ui_list_move(op, ip->t.nrows, ip->h, &ip->cur);
@@ -815,6 +1520,24 @@ items_item_saved(struct ui *ui, struct pane *pane, const struct content *c)
 		ui_dirty(ui);
 }
 
+void
+pane_items_remove(struct ui *ui, struct pane *pane,
+    const struct ids *partition, const struct ids *content)
+{
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	long row = table_find(&ip->t, content);
+
+	if (!ids_equal(partition, &ip->partition) ||
+	    !table_remove(&ip->t, content))
+		return;
+	if (row >= 0 && (size_t)row < ip->cur)
+		ip->cur--;
+	if (ip->cur >= ip->t.nrows && ip->cur > 0)
+		ip->cur = ip->t.nrows > 0 ? ip->t.nrows - 1 : 0;
+	ui_dirty(ui);
+}
+
 /* pane_ops free. */
 static void
 items_free(struct ui *ui, struct pane *pane)
@@ -831,6 +1554,15 @@ items_free(struct ui *ui, struct pane *pane)
 	free(ip->search);
 	free(ip->between_start);
 	free(ip->nodes);
+	ui_cancel(ui, ip->write_job);
+	for (size_t i = 0; i < ip->nbulk; i++)
+		ui_cancel(ui, ip->bulk[i].id);
+	items_bulk_clear(ip);
+	ui_cancel(ui, ip->export_job);
+	free(ip->export_path);
+	items_new_drop(ip);
+	ids_cleanup(&ip->new_ids);
+	ids_cleanup(&ip->del_prefix);
 	free(ip);
 }
 
@@ -873,6 +1605,28 @@ static const struct ui_cmd items_cmds[] = {
 	    "the previous match" },
 	{ "tree", items_cmd, ITEMS_TREE, NULL,
 	    "the next level of ids as a tree with counts (Enter descends)" },
+	{ "put", items_cmd, ITEMS_PUT, "[ID#ID... [JSON]]",
+	    "create an item: ids, then the model's required fields" },
+	{ "delete", items_cmd, ITEMS_DELETE, NULL,
+	    "delete the marked items, or the one under the cursor (asks)" },
+	{ "mark", items_cmd, ITEMS_MARK, NULL,
+	    "mark the row (or unmark it) and go to the next" },
+	{ "mark-screen", items_cmd, ITEMS_MARK_SCREEN, NULL,
+	    "mark every row on the screen" },
+	{ "mark-filter", items_cmd, ITEMS_MARK_FILTER, "[COND]",
+	    "mark every loaded row matching a condition" },
+	{ "unmark-all", items_cmd, ITEMS_UNMARK_ALL, NULL, "unmark every row" },
+	{ "set", items_cmd, ITEMS_SET, "FIELD=VALUE",
+	    "set a field in every marked item (asks)" },
+	{ "incr", items_cmd, ITEMS_INCR, "FIELD N",
+	    "increment a field in every marked item (asks)" },
+	{ "append", items_cmd, ITEMS_APPEND, "FIELD VALUE",
+	    "append to a list field in every marked item (asks)" },
+	{ "delete-prefix", items_cmd, ITEMS_DELETE_PREFIX, "[ID#ID...]",
+	    "delete every item under the prefix (shows the count, asks)" },
+	{ "export", items_cmd, ITEMS_EXPORT, "FILE",
+	    "write the query's items (every page) to a new file, as dynrepo "
+	    "export does" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
@@ -880,7 +1634,8 @@ static const struct ui_key items_keys[] = {
 	{ 'j', "down" }, { UI_KEY_FN_BASE + KEY_DOWN, "down" },
 	{ 'k', "up" }, { UI_KEY_FN_BASE + KEY_UP, "up" },
 	{ UI_KEY_FN_BASE + KEY_NPAGE, "page-down" }, { 6, "page-down" },
-	{ ' ', "page-down" },
+	{ ' ', "mark" }, { 'M', "mark-screen" }, { '*', "mark-filter" },
+	{ 'U', "unmark-all" },
 	{ UI_KEY_FN_BASE + KEY_PPAGE, "page-up" }, { 2, "page-up" },
 	{ 'g', "first" }, { UI_KEY_FN_BASE + KEY_HOME, "first" },
 	{ 'G', "last" }, { UI_KEY_FN_BASE + KEY_END, "last" },
@@ -902,6 +1657,9 @@ static const struct ui_key items_keys[] = {
 	{ 'b', "between" },
 	{ '/', "search" }, { 'n', "search-next" }, { 'N', "search-prev" },
 	{ 't', "tree" },
+	{ 'c', "put" },
+	{ 'D', "delete" },
+	{ 'X', "delete-prefix" },
 	{ 0, NULL }
 };
 
@@ -935,6 +1693,8 @@ pane_items_new(struct ui *ui, const struct ids *partition)
 	ids_init(&ip->start);
 	ids_init(&ip->end);
 	filter_init(&ip->filter);
+	ids_init(&ip->new_ids);
+	ids_init(&ip->del_prefix);
 	table_init(&ip->t);
 	ip->hcol = 1;
 	ip->h = ui->rows > 4 ? ui->rows - 4 : 20;

@@ -14,4 +14,8 @@ struct filter *pane_items_filter(struct pane *);
 /* Run the items pane's query again from the first page. */
 void	 pane_items_requery(struct ui *, struct pane *);
 
+/* Drop the row of this item if the pane shows its partition. */
+void	 pane_items_remove(struct ui *, struct pane *,
+	     const struct ids *partition, const struct ids *content);
+
 #endif

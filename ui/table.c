@@ -32,6 +32,9 @@ table_clear(struct table *t)
 		free(t->fields[i].name);
 	free(t->rows);
 	free(t->fields);
+	free(t->marked);
+	t->marked = NULL;
+	t->nmarked = 0;
 	t->rows = NULL;
 	t->nrows = t->cap = 0;
 	t->fields = NULL;
@@ -147,7 +150,10 @@ table_add(struct table *t, struct content *c)
 	if (t->nrows == t->cap) {
 		t->cap = t->cap == 0 ? 64 : t->cap * 2;
 		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
+		t->marked = xreallocarray(t->marked, t->cap,
+		    sizeof *t->marked);
 	}
+	t->marked[t->nrows] = false;
 	t->rows[t->nrows++] = c;
 	table_fit_row(t, c);
 }
@@ -189,6 +195,35 @@ table_update(struct table *t, const struct content *c)
 	content_free(t->rows[i]);
 	t->rows[i] = table_content_copy(c);
 	table_fit_row(t, t->rows[i]);
+	return true;
+}
+
+void
+table_mark(struct table *t, size_t row, bool on)
+{
+	if (t->marked[row] == on)
+		return;
+	t->marked[row] = on;
+	if (on)
+		t->nmarked++;
+	else
+		t->nmarked--;
+}
+
+bool
+table_remove(struct table *t, const struct ids *content)
+{
+	long i = table_find(t, content);
+
+	if (i < 0)
+		return false;
+	content_free(t->rows[i]);
+	table_mark(t, (size_t)i, false);
+	memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - (size_t)i - 1) *
+	    sizeof *t->rows);
+	memmove(&t->marked[i], &t->marked[i + 1], (t->nrows - (size_t)i - 1) *
+	    sizeof *t->marked);
+	t->nrows--;
 	return true;
 }
 

@@ -33,6 +33,8 @@ struct table {
 	size_t			 nrows, cap;
 	struct table_col	*fields;	/* TC_FIELD columns */
 	size_t			 nfields;
+	bool			*marked;	/* per row */
+	size_t			 nmarked;
 	bool			 has_ttl;
 	int			 meta_width[3];	/* id, version, timestamp */
 	int			 ttl_width;
@@ -46,6 +48,10 @@ void	 table_clear(struct table *);
 void	 table_add(struct table *, struct content *c);
 /* Replace the row with c's ids by a copy of c; false when none. */
 bool	 table_update(struct table *, const struct content *c);
+/* Mark or unmark a row (for bulk edits); nmarked follows. */
+void	 table_mark(struct table *, size_t row, bool on);
+/* Drop the row with these content ids; false when none. */
+bool	 table_remove(struct table *, const struct ids *content);
 /* The row with these content ids, or -1. */
 long	 table_find(const struct table *, const struct ids *content);
 

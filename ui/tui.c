@@ -19,8 +19,11 @@
 #include <curses.h>
 #include <term.h>
 
+#include "base64.h"
 #include "cmdline.h"
 #include "draw.h"
+#include "pane_items.h"
+#include "scratch.h"
 #include "session.h"
 #include "ui.h"
 #include "utf8.h"
@@ -197,6 +200,51 @@ tui_suspend(void)
 	clearok(curscr, TRUE);
 }
 
+int
+ui_run_editor(struct ui *ui, const char *path, struct err *e)
+{
+	int rc;
+
+	def_prog_mode();
+	endwin();
+	tui_curses_on = 0;
+	rc = scratch_edit(path, e);
+	tui_curses_on = 1;
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	ui->dirty = true;
+	return rc;
+}
+
+/* Terminals cap what OSC 52 carries; past this, a file is the way. */
+#define TUI_CLIPBOARD_MAX	(100 * 1024)
+
+int
+ui_clipboard(struct ui *ui, const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+	ssize_t n;
+	size_t off;
+
+	(void)ui;
+	if (len > TUI_CLIPBOARD_MAX)
+		return -1;
+	/* Base64 carries any bytes, control characters included, without
+	 * one of them reaching the terminal as such. */
+	buf_adds(&b, "\033]52;c;");
+	base64_encode(&b, text, len);
+	buf_adds(&b, "\a");
+	for (off = 0; off < b.len; off += (size_t)n) {
+		n = write(STDOUT_FILENO, b.data + off, b.len - off);
+		if (n == -1 && errno == EINTR)
+			n = 0;
+		else if (n <= 0)
+			break;
+	}
+	buf_cleanup(&b);
+	return 0;
+}
+
 /* ---- panes --------------------------------------------------------- */
 
 void
@@ -287,6 +335,28 @@ ui_item_saved(struct ui *ui, struct pane *except, const struct content *c)
 			q->ops->item_saved(ui, q, c);
 }
 
+void
+ui_item_deleted(struct ui *ui, const struct ids *partition,
+    const struct ids *content)
+{
+	struct pane *q;
+
+	for (q = ui->top; q != NULL; q = q->below)
+		if (pane_is_items(q))
+			pane_items_remove(ui, q, partition, content);
+}
+
+const struct worker_field *
+ui_field(const struct ui *ui, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < ui->nfields; i++)
+		if (strcmp(ui->fields[i].name, name) == 0)
+			return &ui->fields[i];
+	return NULL;
+}
+
 /* ---- messages ------------------------------------------------------ */
 
 /* Set the message line. */
@@ -299,6 +369,7 @@ tui_vmsg(struct ui *ui, bool error, const char *fmt, va_list ap)
 	free(ui->msg);
 	ui->msg = buf_detach(&b, NULL);
 	ui->msg_error = error;
+	ui->msg_fresh = true;
 	ui->dirty = true;
 }
 
@@ -370,6 +441,10 @@ tui_prompt_done(void *ctx, const char *line)
 	ui->prompt_pane = NULL;
 	ui->prompt_fn = NULL;
 	ui->dirty = true;
+	free(ui->prompt_error);
+	ui->prompt_error = NULL;
+	free(ui->prompt_listing);
+	ui->prompt_listing = NULL;
 	if (fn != NULL && (p == NULL || ui_pane_alive(ui, p)))
 		fn(ui, p, line);
 }
@@ -380,8 +455,44 @@ ui_prompt(struct ui *ui, struct pane *p, int hist, const char *prompt,
 {
 	ui->prompt_pane = p;
 	ui->prompt_fn = done;
+	free(ui->prompt_error);
+	ui->prompt_error = ui->msg != NULL && ui->msg_error &&
+	    ui->msg_fresh ? xstrdup(ui->msg) : NULL;
 	cmdline_open(hist, prompt, prefill, tui_prompt_done, ui);
 	ui->dirty = true;
+}
+
+void
+ui_arg_or_prompt(struct ui *ui, struct pane *p, const char *arg, int hist,
+    const char *prompt, ui_prompt_fn done)
+{
+	if (arg != NULL)
+		done(ui, p, arg);
+	else
+		ui_prompt(ui, p, hist, prompt, NULL, done);
+}
+
+bool
+ui_cmd_writes(const struct pane *p, const char *name)
+{
+	static const struct {
+		const char	*pane;
+		const char	*cmd;
+	} writes[] = {
+		{ "item", "edit" }, { "item", "set" }, { "item", "overwrite" },
+		{ "item", "incr" }, { "item", "append" },
+		{ "item", "edit-json" }, { "item", "delete" },
+		{ "items", "put" }, { "items", "delete" },
+		{ "items", "delete-prefix" }, { "items", "set" },
+		{ "items", "incr" }, { "items", "append" }
+	};
+	size_t i;
+
+	for (i = 0; p != NULL && i < sizeof writes / sizeof *writes; i++)
+		if (strcmp(p->ops->name, writes[i].pane) == 0 &&
+		    strcmp(name, writes[i].cmd) == 0)
+			return true;
+	return false;
 }
 
 bool
@@ -443,6 +554,11 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 	ui->region = ev->region;
 	ui->table = ev->table;
 	ev->endpoint = ev->region = ev->table = NULL;
+	worker_fields_free(ui->fields, ui->nfields);
+	ui->fields = ev->fields;
+	ui->nfields = ev->nfields;
+	ev->fields = NULL;
+	ev->nfields = 0;
 	cmdline_set_profile(ui->profile->name);
 	for (bottom = ui->top; bottom != NULL && bottom->below != NULL;
 	    bottom = bottom->below)
@@ -460,12 +576,15 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 	}
 }
 
+static void	tui_undo_done(struct ui *, const struct worker_event *);
+
 /* Route one worker event to the pane that asked. */
 static void
 tui_event(struct ui *ui, struct worker_event *ev)
 {
 	struct pane *p = ev->owner;
 
+	ui->msg_fresh = false;
 	if (ev->type == WE_RETRY) {
 		/* Whoever asked, the person sees the wait and may end it. */
 		ui->retry_job = ev->job;
@@ -481,8 +600,15 @@ tui_event(struct ui *ui, struct worker_event *ev)
 	if (p == NULL) {
 		if (ev->type == WE_DONE && ev->job_type == WJ_OPEN)
 			tui_open_done(ui, ev);
+		else if (ev->type == WE_DONE && ev->job_type == WJ_UNDO)
+			tui_undo_done(ui, ev);
 	} else if (ui_pane_alive(ui, p) && p->ops->event != NULL) {
 		p->ops->event(ui, p, ev);
+		if (ev->type == WE_DONE && ui->after_note != NULL) {
+			ui_note(ui, "%s", ui->after_note);
+			free(ui->after_note);
+			ui->after_note = NULL;
+		}
 	}
 	worker_event_free(ev);
 	ui->dirty = true;
@@ -637,6 +763,8 @@ ui_run_command(struct ui *ui, const char *name, const char *arg)
 	}
 	/* A command of a pane further down brings that pane back first
 	 * (":filter" from an item goes back to its items). */
+	if (ui_cmd_writes(owner, c->name) && ui_refuse_write(ui))
+		return UI_HANDLED;
 	if (owner != NULL && owner != ui->top)
 		ui_pop_to(ui, owner);
 	return c->fn(ui, owner, c->op, arg);
@@ -672,7 +800,27 @@ tui_command_done(struct ui *ui, struct pane *p, const char *line)
 	free(copy);
 }
 
-/* The words to complete on the `:` line. */
+/* Whether the `:` line's command takes a field name as its first
+ * argument. */
+static bool
+tui_takes_field(const char *line)
+{
+	static const char *const cmds[] = {
+		"filter", "set", "incr", "append", "mark-filter", "edit"
+	};
+	size_t i, n;
+
+	line += strspn(line, " :");
+	n = strcspn(line, " \t");
+	for (i = 0; i < sizeof cmds / sizeof *cmds; i++)
+		if (strlen(cmds[i]) == n && strncmp(line, cmds[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* The words to complete: command names and profile names on the `:`
+ * line, the model's field names where a field is typed (a filter
+ * condition, :set and the like). */
 static const char *const *
 tui_complete(void *ctx, int hist, const char *line, int word)
 {
@@ -681,8 +829,22 @@ tui_complete(void *ctx, int hist, const char *line, int word)
 	struct pane *p;
 	size_t i;
 
-	(void)line;
 	ui->nwords = 0;
+	if ((hist == CMDLINE_HIST_FILTER && word == 0) ||
+	    (hist == CMDLINE_HIST_COMMAND && word == 1 &&
+	    tui_takes_field(line))) {
+		if (ui->nfields + 1 > ui->wordscap) {
+			ui->wordscap = ui->nfields + 1;
+			ui->words = xreallocarray(ui->words, ui->wordscap,
+			    sizeof *ui->words);
+		}
+		for (i = 0; i < ui->nfields; i++)
+			ui->words[ui->nwords++] = ui->fields[i].name;
+		if (ui->nwords == 0)
+			return NULL;
+		ui->words[ui->nwords] = NULL;
+		return ui->words;
+	}
 	if (hist != CMDLINE_HIST_COMMAND)
 		return NULL;
 	if (word == 0) {
@@ -730,10 +892,75 @@ enum {
 	TUI_REDRAW,
 	TUI_SUSPEND,
 	TUI_PROFILE,
-	TUI_CANCEL
+	TUI_CANCEL,
+	TUI_UNDO
 };
 
 /* The global commands' function. */
+/* :undo [N]: the worker restores the before-images of the last N writes
+ * of this profile's table from the journal, each guarded so that nothing
+ * changed since is overwritten. */
+static void
+tui_undo(struct ui *ui, const char *arg)
+{
+	struct worker_job *j;
+	long long n = 1;
+	char *end;
+
+	if (ui->profile == NULL) {
+		ui_error(ui, "undo: open a profile first");
+		return;
+	}
+	if (ui_refuse_write(ui))
+		return;
+	if (arg != NULL && *arg != '\0') {
+		n = strtoll(arg, &end, 10);
+		if (*end != '\0' || n < 1 || n > 1000) {
+			ui_error(ui, "undo: N is a number of writes, 1 to 1000");
+			return;
+		}
+	}
+	j = worker_job_new(WJ_UNDO);
+	j->undo_count = (size_t)n;
+	ui_submit(ui, NULL, j);
+	ui_note(ui, "undoing the last %s...", n == 1 ? "write" : "writes");
+}
+
+/* The end of an :undo: what was done (or why not), then the pane in
+ * view loads again. */
+static void
+tui_undo_done(struct ui *ui, const struct worker_event *ev)
+{
+	struct buf b = BUF_INIT;
+	const char *r = ev->undo_report != NULL ? ev->undo_report : "";
+	const char *nl;
+
+	/* The report's lines, one message: "undo put of T (1 item);
+	 * put back K". */
+	while (*r != '\0') {
+		nl = strchr(r, '\n');
+		if (b.len > 0)
+			buf_adds(&b, "; ");
+		buf_add(&b, r, nl != NULL ? (size_t)(nl - r) : strlen(r));
+		r = nl != NULL ? nl + 1 : r + strlen(r);
+	}
+	if (ev->rc != 0 && ev->err.code == ERR_CONFLICT)
+		ui_error(ui, "undo: conflict, nothing written: %s",
+		    ev->err.msg);
+	else if (ev->rc != 0)
+		ui_error_err(ui, "undo", &ev->err);
+	else if (ui->top != NULL &&
+	    tui_cmd_in(ui->top->ops->cmds, "reload") != NULL) {
+		/* The pane loads again; the report shows when that is done
+		 * (over the pane's own "reloaded" note). */
+		free(ui->after_note);
+		ui->after_note = buf_detach(&b, NULL);
+		ui_run_command(ui, "reload", NULL);
+	} else
+		ui_note(ui, "%s", b.len > 0 ? buf_cstr(&b) : "nothing to undo");
+	buf_cleanup(&b);
+}
+
 static int
 tui_global(struct ui *ui, struct pane *p, int op, const char *arg)
 {
@@ -783,6 +1010,9 @@ tui_global(struct ui *ui, struct pane *p, int op, const char *arg)
 	case TUI_CANCEL:
 		ui_note(ui, "nothing to cancel here");
 		return UI_HANDLED;
+	case TUI_UNDO:
+		tui_undo(ui, arg);
+		return UI_HANDLED;
 	}
 	return 0;
 }
@@ -801,6 +1031,8 @@ const struct ui_cmd ui_global_cmds[] = {
 	{ "profile", tui_global, TUI_PROFILE, "[NAME]",
 	    "open a profile, or go back to the profiles" },
 	{ "cancel", tui_global, TUI_CANCEL, NULL, "stop a load" },
+	{ "undo", tui_global, TUI_UNDO, "[N]",
+	    "restore what the last (N) writes changed, if nobody changed it since" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
@@ -864,6 +1096,7 @@ tui_key(struct ui *ui, int key, bool more)
 		tui_resize(ui);
 		return;
 	}
+	ui->msg_fresh = false;
 	if (cmdline_active()) {
 		cmdline_key(key, more);
 		ui->dirty = true;
@@ -893,6 +1126,10 @@ tui_key(struct ui *ui, int key, bool more)
 		c = tui_cmd_in(ui_global_cmds, name);
 	}
 	if (c == NULL)
+		return;
+	/* Every write is refused here on a read-only profile, before the
+	 * pane (and the core, which refuses too) sees it. */
+	if (ui_cmd_writes(owner, c->name) && ui_refuse_write(ui))
 		return;
 	flags = c->fn(ui, owner, c->op, NULL);
 	if (flags & UI_QUIT)
@@ -960,13 +1197,29 @@ tui_paint(struct ui *ui)
 	draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
 	if (ui->top != NULL && ui->top->ops->status != NULL)
 		ui->top->ops->status(ui, ui->top, &s);
-	draw_str(rows - 2, 1, cols - 14, buf_cstr(&s), draw_attr(DR_STATUS));
+	if (cmdline_active() && ui->prompt_error != NULL)
+		draw_str(rows - 2, 1, cols - 14, ui->prompt_error,
+		    draw_attr(DR_ERROR));
+	else
+		draw_str(rows - 2, 1, cols - 14, buf_cstr(&s),
+		    draw_attr(DR_STATUS));
 	draw_str(rows - 2, cols - 12, 12, " ? help ", draw_attr(DR_STATUS));
 	/* Message or command line, painted last: it places the cursor. */
+	/* The prompt covers the message line: completions listed while
+	 * it is open go on the status line. */
 	listing = cmdline_take_listing();
-	if (listing != NULL) {
+	if (listing != NULL && cmdline_active()) {
+		free(ui->prompt_listing);
+		ui->prompt_listing = listing;
+		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
+		draw_str(rows - 2, 1, cols - 2, listing, draw_attr(DR_STATUS));
+	} else if (listing != NULL) {
 		ui_note(ui, "%s", listing);
 		free(listing);
+	} else if (cmdline_active() && ui->prompt_listing != NULL) {
+		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
+		draw_str(rows - 2, 1, cols - 2, ui->prompt_listing,
+		    draw_attr(DR_STATUS));
 	}
 	if (cmdline_active()) {
 		curs_set(1);
@@ -1110,7 +1363,11 @@ tui_main(const struct tui_options *o)
 	free(ui.region);
 	free(ui.table);
 	free(ui.msg);
+	free(ui.after_note);
+	free(ui.prompt_error);
+	free(ui.prompt_listing);
 	free(ui.words);
+	worker_fields_free(ui.fields, ui.nfields);
 	return 0;
 
 fail:

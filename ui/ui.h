@@ -120,6 +120,9 @@ struct ui {
 	char			*endpoint;	/* of the open profile */
 	char			*region;
 	char			*table;
+	/* The open profile's model fields (none without a model). */
+	struct worker_field	*fields;
+	size_t			 nfields;
 
 	char			*profile_path;	/* -p FILE, or NULL */
 
@@ -127,6 +130,15 @@ struct ui {
 	bool			 msg_error;
 	unsigned long		 retry_job;	/* waiting to retry: Esc
 						   cancels it; 0: none */
+	char			*after_note;	/* shown when the pane's next
+						   job is done (:undo's report
+						   after the reload) */
+	bool			 msg_fresh;	/* set by this key or event */
+	/* An error met just before a prompt opened: shown above it on the
+	 * status line while the prompt is open (the prompt covers the
+	 * message line). */
+	char			*prompt_error;
+	char			*prompt_listing;	/* completions */
 
 	struct pane		*prompt_pane;	/* the open prompt's */
 	ui_prompt_fn		 prompt_fn;
@@ -165,6 +177,27 @@ void	 ui_cancel(struct ui *, unsigned long job);
 void	 ui_prompt(struct ui *, struct pane *p, int hist, const char *prompt,
 	     const char *prefill, ui_prompt_fn done);
 
+/* The model field of this name, or NULL (borrowed). */
+const struct worker_field *ui_field(const struct ui *, const char *name);
+/* Tell the items panes that an item is gone. */
+void	 ui_item_deleted(struct ui *, const struct ids *partition,
+	     const struct ids *content);
+
+/* Hand the terminal to the person's editor on the file at path (see
+ * scratch_edit) and take it back; everything is repainted after. */
+int	 ui_run_editor(struct ui *, const char *path, struct err *);
+
+/* Put text on the clipboard of the terminal (OSC 52, base64). -1 when it
+ * is too long for terminals to take (100 KiB). */
+int	 ui_clipboard(struct ui *, const char *text, size_t len);
+
+/* Whether the command of this name of pane p writes (refused on
+ * read-only profiles, dimmed in their help). */
+bool	 ui_cmd_writes(const struct pane *p, const char *name);
+/* A command's argument: with arg, done gets it at once; else a prompt
+ * asks for it (as ui_prompt, nothing filled in). */
+void	 ui_arg_or_prompt(struct ui *, struct pane *p, const char *arg,
+	     int hist, const char *prompt, ui_prompt_fn done);
 /* Whether the open profile is read-only; says so when it is. */
 bool	 ui_refuse_write(struct ui *);
 /* Open a profile (by name) in the worker; on success the partitions pane

@@ -262,7 +262,7 @@ fail()
 fail_file()
 {
 	printf '%s:\n' "$1" >>"$T_DIAG"
-	head -n 12 "$2" | cut -c 1-400 | sed 's/^/  /' >>"$T_DIAG"
+	head -n ${FAIL_LINES:-12} "$2" | cut -c 1-400 | sed 's/^/  /' >>"$T_DIAG"
 }
 
 # End a test point: print ok / not ok, then the diagnostics as "# " lines.

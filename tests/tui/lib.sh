@@ -104,6 +104,28 @@ keys()
 	tm send-keys -t "$TUI_T" "$@"
 }
 
+# Type a `:` command line and run it.
+colon()
+{
+	keys :
+	wait_for ":" >/dev/null
+	type_text "$1"
+	keys Enter
+}
+
+# A small model into the file $1: name and year required, tags; more
+# properties (JSON members, each ending in a comma) as $2.
+mini_schema()
+{
+	cat >"$1" <<JSON
+{"title": "Mini", "type": "object", "properties": {${2:-}
+ "name": {"title": "Name", "type": "string"},
+ "year": {"title": "Year", "type": "integer"},
+ "tags": {"title": "Tags", "type": "array", "items": {"type": "string"}}},
+ "required": ["name", "year"]}
+JSON
+}
+
 # Type text literally.
 type_text()
 {

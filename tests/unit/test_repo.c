@@ -625,3 +625,123 @@ Test(repo_work, put_batch_of_10k_is_400_requests)
 	free(cs);
 	repo_free(r);
 }
+
+/* A conditional write the store refuses. */
+static int
+answer_conflict(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	return err_set(e, ERR_CONFLICT, "The conditional request failed");
+}
+
+Test(repo, put_guarded_new_item_must_not_exist)
+{
+	struct content *c = content_new();
+	struct err e;
+
+	ids_parse(&c->partition_ids, "p");
+	ids_parse(&c->content_ids, "a1");
+	c->item = jp("{\"name\":\"X\"}", &e);
+	c->current_version = 1;
+	cr_assert_eq(repo_put_guarded(repo, c, 0, &e), 0, "%s", e.msg);
+	cr_assert(strstr(fs.sent[0], "\"ConditionExpression\":"
+	    "\"attribute_not_exists(#n0)\"") != NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\"#n0\":\"_table_item_id\"") != NULL,
+	    "%s", fs.sent[0]);
+	fs.answer = answer_conflict;
+	cr_assert_eq(repo_put_guarded(repo, c, 0, &e), -1);
+	cr_assert_eq(e.code, ERR_CONFLICT);
+	cr_assert(strstr(e.msg, "already exists: nothing was overwritten") !=
+	    NULL, "%s", e.msg);
+	content_free(c);
+}
+
+Test(repo, put_guarded_by_version)
+{
+	struct content *c = content_new();
+	struct err e;
+
+	ids_parse(&c->partition_ids, "p");
+	ids_parse(&c->content_ids, "a1");
+	c->item = jp("{\"name\":\"X\"}", &e);
+	c->current_version = 4;
+	cr_assert_eq(repo_put_guarded(repo, c, 3, &e), 0, "%s", e.msg);
+	cr_assert(strstr(fs.sent[0], "\"ConditionExpression\":"
+	    "\"attribute_exists(#n0) AND #n1 = :v0\"") != NULL, "%s",
+	    fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\"_object_version\":{\"N\":\"4\"}") !=
+	    NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "\":v0\":{\"N\":\"3\"}") != NULL, "%s",
+	    fs.sent[0]);
+	/* Version 1 also takes an item written without one. */
+	cr_assert_eq(repo_put_guarded(repo, c, 1, &e), 0, "%s", e.msg);
+	cr_assert(strstr(fs.sent[1], "attribute_not_exists(#n1) OR #n1 = "
+	    ":v0") != NULL, "%s", fs.sent[1]);
+	content_free(c);
+}
+
+Test(repo, delete_item_guarded_by_version)
+{
+	struct ids p = I("p"), c = I("a1");
+	struct err e;
+
+	cr_assert_eq(repo_delete_item(repo, &p, &c, 2, &e), 0, "%s", e.msg);
+	cr_assert(strstr(fs.sent[0], "\"Key\":{\"_table_item_id\":{\"S\":"
+	    "\"interop#film_actor#p\"},\"_table_content_id\":{\"S\":"
+	    "\"film_actor#a1\"}}") != NULL, "%s", fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "attribute_exists(#n0) AND #n1 = :v0")
+	    != NULL, "%s", fs.sent[0]);
+	fs.answer = answer_conflict;
+	cr_assert_eq(repo_delete_item(repo, &p, &c, 2, &e), -1);
+	cr_assert_eq(e.code, ERR_CONFLICT);
+	cr_assert(strstr(e.msg, "is not 2") != NULL, "%s", e.msg);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+}
+
+Test(repo, guarded_writes_refused_read_only)
+{
+	struct repo_config rc = {
+		.table = "t", .partition_prefix = "x", .partition_name = "y",
+		.content_type = "z", .read_only = true, .name = "ro",
+	};
+	struct repo *r = repo_new(&rc, &fs.base, &fake_clock);
+	struct ids p = I("p"), c = I("a1");
+	struct err e;
+
+	cr_assert_eq(repo_delete_item(r, &p, &c, 1, &e), -1);
+	cr_assert_eq(e.code, ERR_READ_ONLY);
+	cr_assert_eq(fs.nsent, 0);
+	repo_free(r);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+}
+
+/* Two pages of counts. */
+static int
+answer_count(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	rs->count = n == 0 ? 1000 : 7;
+	if (n == 0)
+		rs->last_evaluated_key = jp("{\"k\":{\"S\":\"x\"}}", e);
+	return 0;
+}
+
+Test(repo, count_follows_pages)
+{
+	struct ids p = I("p"), pre = I("usa#ny");
+	size_t n = 0;
+	struct err e;
+
+	fs.answer = answer_count;
+	cr_assert_eq(repo_count(repo, &p, &pre, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(n, 1007);
+	cr_assert_eq(fs.nsent, 2);
+	cr_assert(strstr(fs.sent[0], "\"Select\":\"COUNT\"") != NULL, "%s",
+	    fs.sent[0]);
+	cr_assert(strstr(fs.sent[0], "begins_with(") != NULL, "%s",
+	    fs.sent[0]);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: ISC */
+/* Exports: stored items as DynamoDB JSON lines ({"Item": ...}). */
+#ifndef DYNREPO_EXPORT_H
+#define DYNREPO_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "value.h"
+
+struct export;
+
+/* Start an export into path (NULL or "-": stdout), a file of mode 0600
+ * (exports hold production data), gzipped when asked. With exclusive, an
+ * existing file is refused rather than replaced. NULL with ERR_IO. */
+struct export	*export_open(const char *path, bool gzip, bool exclusive,
+		    struct err *);
+/* Write one stored item (an M, borrowed); -1 when the write failed. */
+int		 export_item(struct export *, const struct value *stored);
+/* The items written so far. */
+size_t		 export_count(const struct export *);
+/* Finish and free; ERR_IO when any write failed. NULL is a no-op. */
+int		 export_close(struct export *, struct err *);
+
+#endif

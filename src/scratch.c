@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: ISC */
+/* Files the person's text lives in: the editor's temporary file, copies. */
+#include "config.h"
+
+#include "scratch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+
+/* Write all of text to fd. */
+static int
+scratch_write_fd(int fd, const char *text, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, text, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+scratch_new(const char *name, const char *text, size_t len, char **path,
+    struct err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	mode_t old;
+	char *p;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	p = xasprintf("%s/dynrepo-%s-XXXXXX.json", dir, name);
+	old = umask(077);
+	fd = mkstemps(p, 5);
+	umask(old);
+	if (fd == -1) {
+		err_set(e, ERR_IO, "%s: %s", p, strerror(errno));
+		free(p);
+		return -1;
+	}
+	if (fchmod(fd, 0600) == -1 || scratch_write_fd(fd, text, len) == -1 ||
+	    close(fd) == -1) {
+		err_set(e, ERR_IO, "%s: %s", p, strerror(errno));
+		unlink(p);
+		free(p);
+		return -1;
+	}
+	*path = p;
+	return 0;
+}
+
+/* Open path with flags (mode 0600 when it is made) and write text. */
+static int
+scratch_put(const char *path, int flags, const char *text, size_t len,
+    struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	    flags, 0600);
+
+	if (fd == -1)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	if (scratch_write_fd(fd, text, len) == -1) {
+		err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) == -1)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+scratch_write(const char *path, const char *text, size_t len, struct err *e)
+{
+	return scratch_put(path, O_TRUNC, text, len, e);
+}
+
+int
+scratch_create(const char *path, const char *text, size_t len,
+    struct err *e)
+{
+	return scratch_put(path, O_EXCL, text, len, e);
+}
+
+int
+scratch_read(const char *path, struct buf *out, struct err *e)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf_add(out, chunk, (size_t)n);
+	}
+	if (n == -1) {
+		err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+scratch_edit(const char *path, struct err *e)
+{
+	const char *ed = getenv("VISUAL");
+	struct sigaction ign, oint, oquit;
+	pid_t pid;
+	int status;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	pid = fork();
+	if (pid == -1)
+		return err_set(e, ERR_IO, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* "$EDITOR" may hold arguments: the shell splits it. */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path,
+		    (char *)NULL);
+		_exit(127);
+	}
+	memset(&ign, 0, sizeof ign);
+	sigemptyset(&ign.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(e, ERR_IO, "the editor (%s) %s", ed,
+		    status != -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 127 ? "could not be run" :
+		    "did not exit cleanly");
+	return 0;
+}
+
+long long
+scratch_stamp(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return 0;
+	return (long long)st.st_mtim.tv_sec * 1000000000LL +
+	    st.st_mtim.tv_nsec;
+}
+
+void
+scratch_remove(const char *path)
+{
+	if (path != NULL)
+		(void)unlink(path);
+}
