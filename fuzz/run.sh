@@ -18,7 +18,7 @@ srcdir=${DYNREPO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${DYNREPO_BUILDDIR:-$srcdir/build}
 secs=${1:-${DYNREPO_FUZZ_SECONDS:-30}}
 [ $# -gt 0 ] && shift
-targets=${*:-ddbjson json number ini schema filter value response}
+targets=${*:-ddbjson json number ini schema filter value response editdoc}
 out=$builddir/fuzz-build
 cc=${DYNREPO_FUZZ_CC:-clang}
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -11,6 +11,7 @@
 #include "ddbjson.h"
 #include "draw.h"
 #include "edit.h"
+#include "editdoc.h"
 #include "json.h"
 #include "output.h"
 #include "scratch.h"
@@ -489,16 +490,9 @@ item_deleted(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 
 /* The text after the leading comment lines ("//"), where the JSON is. */
 static const char *
-item_json_body(const char *text)
+item_json_body(const struct buf *text)
 {
-	const char *p = text;
-
-	for (;;) {
-		p += strspn(p, " \t\r\n");
-		if (p[0] != '/' || p[1] != '/')
-			return p;
-		p += strcspn(p, "\n");
-	}
+	return buf_cstr(text) + editdoc_body(buf_cstr(text), text->len);
 }
 
 /* Write the file: a comment saying what saving does (and why the last
@@ -566,7 +560,7 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 		buf_reset(&after);
 		/* The comment at the top says what holds now. */
 		if (scratch_read(pi->json_path, &after, &e) == -1 ||
-		    item_json_write(pi, item_json_body(buf_cstr(&after)),
+		    item_json_write(pi, item_json_body(&after),
 		    &e) == -1 || scratch_read(pi->json_path, &before, &e) == -1)
 			goto fail;
 		buf_reset(&after);
@@ -591,14 +585,9 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 		}
 		free(pi->json_error);
 		pi->json_error = NULL;
-		v = json_parse(item_json_body(buf_cstr(&after)),
-		    strlen(item_json_body(buf_cstr(&after))), &e);
-		if (v != NULL && v->type == VT_M)
-			break;
+		v = editdoc_parse(buf_cstr(&after), after.len, &e);
 		if (v != NULL)
-			err_set(&e, ERR_INPUT, "the item must be a JSON object "
-			    "of its fields, not a %s", value_type_name(v->type));
-		value_free(v);
+			break;
 		pi->json_error = xstrdup(e.msg);
 		err_clear(&e);
 	}

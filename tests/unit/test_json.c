@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "editdoc.h"
 #include "json.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -381,4 +382,40 @@ Test(json, pretty_output_parses_back_equal)
 	free(out);
 	value_free(v);
 	value_free(w);
+}
+
+/* The $EDITOR document: comment lines, then one object. */
+Test(json, editdoc)
+{
+	static const char doc[] = "// Save to write this item.\n\n"
+	    "// ERROR: line 3: not JSON\n  {\"a\": 1, \"b\": \"// no comment\"}\n";
+	static const char nul[] = "{\"a\": 1}\0{\"b\": 2}";
+	struct value *v;
+	struct err e;
+
+	cr_assert_eq(editdoc_body(doc, sizeof doc - 1),
+	    strchr(doc, '{') - doc);
+	v = editdoc_parse(doc, sizeof doc - 1, &e);
+	cr_assert_not_null(v, "%s", e.msg);
+	cr_assert_eq(v->type, VT_M);
+	cr_assert_str_eq(value_map_get(v, "b")->u.str.ptr, "// no comment");
+	value_free(v);
+
+	/* No comment at all; blanks after the object. */
+	v = editdoc_parse("{}\n\n", 4, &e);
+	cr_assert_not_null(v, "%s", e.msg);
+	value_free(v);
+
+	cr_assert_null(editdoc_parse("// x\n[1]", 8, &e));
+	cr_assert_eq(e.code, ERR_INPUT);
+	cr_assert_not_null(strstr(e.msg, "JSON object"), "%s", e.msg);
+	cr_assert_null(editdoc_parse("// x\n{\"a\": }", 13, &e));
+	cr_assert_eq(e.code, ERR_INPUT);
+	cr_assert_null(editdoc_parse("// only a comment\n", 18, &e));
+	cr_assert_eq(e.code, ERR_INPUT);
+	/* What follows a NUL is not silently dropped. */
+	cr_assert_null(editdoc_parse(nul, sizeof nul - 1, &e));
+	cr_assert_not_null(strstr(e.msg, "NUL"), "%s", e.msg);
+	/* A "/" that starts no comment is the JSON's problem. */
+	cr_assert_null(editdoc_parse("/ {}", 4, &e));
 }
