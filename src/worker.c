@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "log.h"
+#include "phist.h"
 #include "repo.h"
 #include "schema.h"
 #include "session.h"
@@ -141,6 +143,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->region);
 	free(ev->table);
 	free(ev->undo_report);
+	phist_free(ev->history, ev->nhistory);
 	worker_fields_free(ev->fields, ev->nfields);
 	discover_cleanup(&ev->discovered);
 	free(ev);
@@ -656,6 +659,20 @@ worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
 }
 
 /* LIST and BETWEEN. */
+/* Keep the partition a list is about in the profile's history, for the
+ * next start; a failure to write it costs only that. */
+static void
+worker_remember_partition(struct worker *w, const struct ids *partition)
+{
+	struct buf id = BUF_INIT;
+	struct err e;
+
+	ids_join(partition, &id);
+	if (phist_add(w->session.profile->name, buf_cstr(&id), &e) == -1)
+		LOG_DEBUG("partition history: %s", e.msg);
+	buf_cleanup(&id);
+}
+
 static int
 worker_run_list(struct worker *w, struct worker_qjob *qj,
     struct worker_event *done, struct err *e)
@@ -663,6 +680,7 @@ worker_run_list(struct worker *w, struct worker_qjob *qj,
 	struct worker_list_ctx lc = { w, qj };
 	int rc;
 
+	worker_remember_partition(w, &qj->job->partition);
 	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
 	    e);
 	worker_flush(w, qj);
@@ -762,6 +780,7 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	struct session_options so;
 	const struct profile *p;
 	struct repo_config rc;
+	struct err pe;
 
 	worker_close_session(w);
 	memset(&so, 0, sizeof so);
@@ -795,6 +814,9 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	done->region = xstrdup(w->session.region);
 	done->table = xstrdup(repo_table(w->repo));
 	worker_open_fields(w->session.schema, done);
+	/* Without a readable history the browser just lists less. */
+	if (phist_load(p->name, &done->history, &done->nhistory, &pe) == -1)
+		LOG_DEBUG("partition history: %s", pe.msg);
 	return 0;
 }
 

@@ -166,6 +166,10 @@ struct worker_event {
 	 * without a model). Free with worker_fields_free. */
 	struct worker_field	*fields;
 	size_t			 nfields;
+	/* OPEN: the partition ids opened before with this profile, most
+	 * recent first (phist; owned). */
+	char			**history;
+	size_t			 nhistory;
 };
 
 struct worker;

@@ -321,6 +321,9 @@ pane_partitions_new(struct ui *ui)
 			partitions_add(pp, ui->profile->partitions[i]);
 		if (ui->profile->npartitions == 0)
 			partitions_add(pp, "");
+		/* Then the ones opened before, most recent first. */
+		for (i = 0; i < ui->nhistory; i++)
+			partitions_add(pp, ui->history[i]);
 	}
 	return &pp->base;
 }

@@ -23,6 +23,7 @@
 #include "cmdline.h"
 #include "draw.h"
 #include "pane_items.h"
+#include "phist.h"
 #include "scratch.h"
 #include "session.h"
 #include "ui.h"
@@ -532,6 +533,18 @@ ui_open_profile(struct ui *ui, const struct profile *p)
 }
 
 /* The end of an open: the partitions pane over the profiles pane. */
+/* Whether a partition with ids was opened before with this profile. */
+static bool
+tui_history_has_ids(const struct ui *ui)
+{
+	size_t i;
+
+	for (i = 0; i < ui->nhistory; i++)
+		if (ui->history[i][0] != '\0')
+			return true;
+	return false;
+}
+
 static void
 tui_open_done(struct ui *ui, struct worker_event *ev)
 {
@@ -559,6 +572,11 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 	ui->nfields = ev->nfields;
 	ev->fields = NULL;
 	ev->nfields = 0;
+	phist_free(ui->history, ui->nhistory);
+	ui->history = ev->history;
+	ui->nhistory = ev->nhistory;
+	ev->history = NULL;
+	ev->nhistory = 0;
 	cmdline_set_profile(ui->profile->name);
 	for (bottom = ui->top; bottom != NULL && bottom->below != NULL;
 	    bottom = bottom->below)
@@ -567,8 +585,9 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 		ui_pop_to(ui, bottom);
 	ui_clear_msg(ui);
 	ui_push(ui, pane_partitions_new(ui));
-	/* A repository without partition ids has one partition: open it. */
-	if (ui->profile->npartitions == 0) {
+	/* A repository without partition ids has one partition: open it
+	 * (unless ids were opened before: then the list is worth a look). */
+	if (ui->profile->npartitions == 0 && !tui_history_has_ids(ui)) {
 		struct ids none;
 
 		ids_init(&none);
@@ -1364,6 +1383,7 @@ tui_main(const struct tui_options *o)
 	free(ui.table);
 	free(ui.msg);
 	free(ui.after_note);
+	phist_free(ui.history, ui.nhistory);
 	free(ui.prompt_error);
 	free(ui.prompt_listing);
 	free(ui.words);

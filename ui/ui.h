@@ -130,6 +130,8 @@ struct ui {
 	bool			 msg_error;
 	unsigned long		 retry_job;	/* waiting to retry: Esc
 						   cancels it; 0: none */
+	char			**history;	/* partitions opened before */
+	size_t			 nhistory;
 	char			*after_note;	/* shown when the pane's next
 						   job is done (:undo's report
 						   after the reload) */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ddbjson.h"
+#include "phist.h"
 #include "recovery.h"
 #include "xmalloc.h"
 
@@ -173,4 +174,48 @@ Test(recovery, refuses_bad_ids_and_empty)
 	cr_assert_str_eq(out->text, "{}");
 	recovery_free(out);
 	recovery_free(rec);
+}
+
+/* The partitions opened before (phist): most recent first, once each,
+ * ids with any bytes, 0600 in 0700. */
+Test(recovery, partition_history)
+{
+	char **ids, *path;
+	size_t n;
+	struct stat sb;
+	struct err e;
+
+	cr_assert_eq(phist_load("films", &ids, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(phist_add("films", "studio-a", &e), 0, "%s", e.msg);
+	cr_assert_eq(phist_add("films", "b#east\nline", &e), 0, "%s", e.msg);
+	cr_assert_eq(phist_add("films", "studio-a", &e), 0, "%s", e.msg);
+	cr_assert_eq(phist_add("other/..", "x", &e), 0, "%s", e.msg);
+	cr_assert_eq(phist_load("films", &ids, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(ids[0], "studio-a");
+	cr_assert_str_eq(ids[1], "b#east\nline");
+	phist_free(ids, n);
+
+	path = xasprintf("%s/dynrepo/partitions/films", dir);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0600);
+	free(path);
+	path = xasprintf("%s/dynrepo/partitions", dir);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0700);
+	free(path);
+
+	/* At most PHIST_MAX, the oldest dropped. */
+	for (n = 0; n < PHIST_MAX + 5; n++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "p%zu", n);
+		cr_assert_eq(phist_add("many", id, &e), 0, "%s", e.msg);
+	}
+	cr_assert_eq(phist_load("many", &ids, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(n, PHIST_MAX);
+	cr_assert_str_eq(ids[0], "p104");
+	cr_assert_str_eq(ids[PHIST_MAX - 1], "p5");
+	phist_free(ids, n);
 }

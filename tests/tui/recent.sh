@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: ISC
+# The partitions pane lists the partition ids opened before with the same
+# profile (most recent first, after the profile's own), kept in a 0600
+# file in a 0700 directory of the state directory.
+. "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/tui/lib.sh"
+
+new_table
+cat >"$T_TMP/items.jsonl" <<'EOT'
+{"partition_ids":["studio-a"],"content_ids":["usa","actor1"],"item":{"name":"Ann"}}
+{"partition_ids":["studio-b","east"],"content_ids":["uk","actor9"],"item":{"name":"Dee"}}
+EOT
+run_in "$T_TMP/items.jsonl" dr put $RW
+[ "$RC" = 0 ] || { echo "Bail out! put failed: $(cat "$ERR")"; exit 0; }
+tui_profile films "partitions       = studio-a"
+tui_profile other "partitions       = studio-a"
+
+t_begin
+tui_start -p films
+wait_for "films: partitions" 10 || fail "the partitions pane did not open"
+screen_lacks "studio-b#east"
+keys i
+type_text "studio-b#east"
+keys Enter
+wait_for "uk#actor9" 10 || fail "the typed partition did not open"
+tui_stop
+f=$TUI_STATE/dynrepo/partitions/films
+[ -f "$f" ] || fail "no history file $f"
+[ "$(stat -c %a "$f" 2>/dev/null)" = 600 ] || fail "$f is not 0600"
+[ "$(stat -c %a "$(dirname "$f")" 2>/dev/null)" = 700 ] ||
+    fail "$(dirname "$f") is not 0700"
+t_end "a partition opened by its typed id is kept (0600 in 0700)"
+
+t_begin
+tui_start -p films
+wait_for "films: partitions" 10 || fail "the partitions pane did not open"
+screen_has "studio-a"
+screen_has "studio-b#east"
+keys j Enter
+wait_for "uk#actor9" 10 || fail "the remembered partition does not open"
+tui_stop
+tui_start -p other
+wait_for "other: partitions" 10 || fail "the partitions pane did not open"
+screen_lacks "studio-b#east"
+tui_stop
+t_end "the next start lists it after the profile's own; other profiles do not"
+
+t_done
