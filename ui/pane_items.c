@@ -1682,6 +1682,12 @@ pane_is_items(const struct pane *p)
 	return p != NULL && p->ops == &items_ops;
 }
 
+const struct table *
+pane_items_table(const struct pane *p)
+{
+	return pane_is_items(p) ? &((const struct pane_items *)p)->t : NULL;
+}
+
 struct pane *
 pane_items_new(struct ui *ui, const struct ids *partition)
 {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "filter.h"
+#include "table.h"
 #include "ui.h"
 
 bool	 pane_is_items(const struct pane *);
@@ -13,6 +14,9 @@ bool	 pane_is_items(const struct pane *);
 struct filter *pane_items_filter(struct pane *);
 /* Run the items pane's query again from the first page. */
 void	 pane_items_requery(struct ui *, struct pane *);
+
+/* The rows loaded (borrowed), for completing ids. */
+const struct table *pane_items_table(const struct pane *);
 
 /* Drop the row of this item if the pane shows its partition. */
 void	 pane_items_remove(struct ui *, struct pane *,

@@ -819,6 +819,20 @@ tui_command_done(struct ui *ui, struct pane *p, const char *line)
 	free(copy);
 }
 
+/* Whether the `:` line's command is one of cmds[0..n). */
+static bool
+tui_line_cmd_in(const char *line, const char *const *cmds, size_t n)
+{
+	size_t i, len;
+
+	line += strspn(line, " :");
+	len = strcspn(line, " \t");
+	for (i = 0; i < n; i++)
+		if (strlen(cmds[i]) == len && strncmp(line, cmds[i], len) == 0)
+			return true;
+	return false;
+}
+
 /* Whether the `:` line's command takes a field name as its first
  * argument. */
 static bool
@@ -827,19 +841,72 @@ tui_takes_field(const char *line)
 	static const char *const cmds[] = {
 		"filter", "set", "incr", "append", "mark-filter", "edit"
 	};
-	size_t i, n;
 
-	line += strspn(line, " :");
-	n = strcspn(line, " \t");
-	for (i = 0; i < sizeof cmds / sizeof *cmds; i++)
-		if (strlen(cmds[i]) == n && strncmp(line, cmds[i], n) == 0)
-			return true;
-	return false;
+	return tui_line_cmd_in(line, cmds, sizeof cmds / sizeof *cmds);
+}
+
+/* Whether the `:` line's command takes ids: a prefix, a between bound,
+ * a partition. */
+static bool
+tui_takes_ids(const char *line)
+{
+	static const char *const cmds[] = {
+		"between", "prefix", "open", "partition"
+	};
+
+	return tui_line_cmd_in(line, cmds, sizeof cmds / sizeof *cmds);
+}
+
+/* Add a completion word (borrowed, or owned when made for it). */
+static void
+tui_word(struct ui *ui, const char *w, bool owned)
+{
+	if (ui->nwords + 2 > ui->wordscap) {
+		ui->wordscap = ui->wordscap * 2 + 32;
+		ui->words = xreallocarray(ui->words, ui->wordscap,
+		    sizeof *ui->words);
+	}
+	if (owned) {
+		ui->owned = xreallocarray(ui->owned, ui->nowned + 1,
+		    sizeof *ui->owned);
+		ui->owned[ui->nowned++] = (char *)w;
+	}
+	ui->words[ui->nwords++] = w;
+}
+
+/* Ids to complete: on the partitions pane its partitions (the profile's
+ * and those opened before), else the content ids of the items loaded
+ * in the nearest items pane (the ids on screen and around them). */
+static void
+tui_complete_ids(struct ui *ui)
+{
+	const struct table *t = NULL;
+	struct pane *p;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (p = ui->top; p != NULL && t == NULL; p = p->below)
+		t = pane_items_table(p);
+	if (ui->top != NULL && strcmp(ui->top->ops->name, "partitions") == 0)
+		t = NULL;
+	if (t == NULL && ui->profile != NULL) {
+		for (i = 0; i < ui->profile->npartitions; i++)
+			tui_word(ui, ui->profile->partitions[i], false);
+		for (i = 0; i < ui->nhistory; i++)
+			tui_word(ui, ui->history[i], false);
+		return;
+	}
+	for (i = 0; t != NULL && i < t->nrows; i++) {
+		buf_reset(&b);
+		ids_join(&t->rows[i]->content_ids, &b);
+		tui_word(ui, buf_detach(&b, NULL), true);
+	}
+	buf_cleanup(&b);
 }
 
 /* The words to complete: command names and profile names on the `:`
  * line, the model's field names where a field is typed (a filter
- * condition, :set and the like). */
+ * condition, :set and the like), ids where ids are typed. */
 static const char *const *
 tui_complete(void *ctx, int hist, const char *line, int word)
 {
@@ -849,6 +916,17 @@ tui_complete(void *ctx, int hist, const char *line, int word)
 	size_t i;
 
 	ui->nwords = 0;
+	for (i = 0; i < ui->nowned; i++)
+		free(ui->owned[i]);
+	ui->nowned = 0;
+	if (hist == CMDLINE_HIST_IDS || (hist == CMDLINE_HIST_COMMAND &&
+	    word >= 1 && tui_takes_ids(line))) {
+		tui_complete_ids(ui);
+		if (ui->nwords == 0)
+			return NULL;
+		ui->words[ui->nwords] = NULL;
+		return ui->words;
+	}
 	if ((hist == CMDLINE_HIST_FILTER && word == 0) ||
 	    (hist == CMDLINE_HIST_COMMAND && word == 1 &&
 	    tui_takes_field(line))) {
@@ -1387,6 +1465,9 @@ tui_main(const struct tui_options *o)
 	free(ui.prompt_error);
 	free(ui.prompt_listing);
 	free(ui.words);
+	while (ui.nowned > 0)
+		free(ui.owned[--ui.nowned]);
+	free(ui.owned);
 	worker_fields_free(ui.fields, ui.nfields);
 	return 0;
 

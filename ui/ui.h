@@ -146,6 +146,8 @@ struct ui {
 	ui_prompt_fn		 prompt_fn;
 	const char		**words;	/* completions, borrowed */
 	size_t			 nwords, wordscap;
+	char			**owned;	/* completions made for them */
+	size_t			 nowned;
 };
 
 /* Panes. */

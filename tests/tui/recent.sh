@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # The partitions pane lists the partition ids opened before with the same
 # profile (most recent first, after the profile's own), kept in a 0600
-# file in a 0700 directory of the state directory.
+# file in a 0700 directory of the state directory; Tab completes ids.
 . "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/tui/lib.sh"
 
 new_table
@@ -43,5 +43,24 @@ wait_for "other: partitions" 10 || fail "the partitions pane did not open"
 screen_lacks "studio-b#east"
 tui_stop
 t_end "the next start lists it after the profile's own; other profiles do not"
+
+t_begin
+tui_start -p films
+wait_for "films: partitions" 10 || fail "the partitions pane did not open"
+keys i
+type_text "studio-b"
+keys Tab
+wait_for "partition id: studio-b#east" 5 ||
+    fail "Tab did not complete the partition id from the history"
+keys C-u C-g
+keys Enter
+wait_for "usa#actor1" 10 || fail "studio-a did not open"
+type_text ":between us"
+keys Tab
+wait_for ":between usa#actor1" 5 ||
+    fail "Tab did not complete an id from the items loaded"
+keys C-u C-g
+tui_stop
+t_end "Tab completes partition ids (profile, history) and the ids of the items loaded"
 
 t_done
