@@ -574,9 +574,17 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 		ids_init(&none);
 		ui_push(ui, pane_items_new(ui, &none));
 	}
+	/* Edits kept from before (not saved): offered again. */
+	if (ev->count > 0) {
+		free(ui->after_note);
+		ui->after_note = xasprintf("%zu unsaved edit%s from before: "
+		    ":recover", ev->count, ev->count == 1 ? "" : "s");
+		ui_note(ui, "%s", ui->after_note);
+	}
 }
 
 static void	tui_undo_done(struct ui *, const struct worker_event *);
+static void	tui_recover_done(struct ui *, struct worker_event *);
 
 /* Route one worker event to the pane that asked. */
 static void
@@ -602,6 +610,8 @@ tui_event(struct ui *ui, struct worker_event *ev)
 			tui_open_done(ui, ev);
 		else if (ev->type == WE_DONE && ev->job_type == WJ_UNDO)
 			tui_undo_done(ui, ev);
+		else if (ev->type == WE_DONE && ev->job_type == WJ_RECOVER)
+			tui_recover_done(ui, ev);
 	} else if (ui_pane_alive(ui, p) && p->ops->event != NULL) {
 		p->ops->event(ui, p, ev);
 		if (ev->type == WE_DONE && ui->after_note != NULL) {
@@ -893,7 +903,8 @@ enum {
 	TUI_SUSPEND,
 	TUI_PROFILE,
 	TUI_CANCEL,
-	TUI_UNDO
+	TUI_UNDO,
+	TUI_RECOVER
 };
 
 /* The global commands' function. */
@@ -924,6 +935,52 @@ tui_undo(struct ui *ui, const char *arg)
 	j->undo_count = (size_t)n;
 	ui_submit(ui, NULL, j);
 	ui_note(ui, "undoing the last %s...", n == 1 ? "write" : "writes");
+}
+
+/* :recover [drop]: the newest kept edit (a recovery file) in the item
+ * view against the item stored now, or dropped. */
+static void
+tui_recover(struct ui *ui, const char *arg)
+{
+	struct worker_job *j;
+	bool drop = false;
+
+	if (ui->profile == NULL) {
+		ui_error(ui, "recover: open a profile first");
+		return;
+	}
+	if (arg != NULL && strcmp(arg, "drop") == 0) {
+		drop = true;
+	} else if (arg != NULL) {
+		ui_error(ui, "recover: [drop]");
+		return;
+	}
+	j = worker_job_new(WJ_RECOVER);
+	j->recover_drop = drop;
+	ui_submit(ui, NULL, j);
+	ui_note(ui, drop ? "dropping the kept edit ..." :
+	    "bringing back the kept edit ...");
+}
+
+/* The end of a :recover (or of the drop of a kept edit by r). */
+static void
+tui_recover_done(struct ui *ui, struct worker_event *ev)
+{
+	size_t left = ev->count > 0 ? ev->count - 1 : 0;
+
+	if (ev->rc == -1) {
+		ui_error_err(ui, "recover", &ev->err);
+		return;
+	}
+	if (ev->recovered == NULL) {
+		/* A drop; silent when the item had no file. */
+		if (ev->recovery_id != NULL)
+			ui_note(ui, "the kept edit is dropped; %zu left", left);
+		return;
+	}
+	ui_push(ui, pane_item_recovered(ui, ev));
+	ui_note(ui, "your kept edit: o saves it over theirs, e edits it, "
+	    "r drops it%s", left > 0 ? "; more: :recover" : "");
 }
 
 /* The end of an :undo: what was done (or why not), then the pane in
@@ -1013,6 +1070,9 @@ tui_global(struct ui *ui, struct pane *p, int op, const char *arg)
 	case TUI_UNDO:
 		tui_undo(ui, arg);
 		return UI_HANDLED;
+	case TUI_RECOVER:
+		tui_recover(ui, arg);
+		return UI_HANDLED;
 	}
 	return 0;
 }
@@ -1033,6 +1093,8 @@ const struct ui_cmd ui_global_cmds[] = {
 	{ "cancel", tui_global, TUI_CANCEL, NULL, "stop a load" },
 	{ "undo", tui_global, TUI_UNDO, "[N]",
 	    "restore what the last (N) writes changed, if nobody changed it since" },
+	{ "recover", tui_global, TUI_RECOVER, "[drop]",
+	    "bring back the newest edit kept unsaved (or drop it)" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 
