@@ -576,10 +576,13 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 	}
 	/* Edits kept from before (not saved): offered again. */
 	if (ev->count > 0) {
-		free(ui->after_note);
-		ui->after_note = xasprintf("%zu unsaved edit%s from before: "
-		    ":recover", ev->count, ev->count == 1 ? "" : "s");
-		ui_note(ui, "%s", ui->after_note);
+		ui_note(ui, "%zu unsaved edit%s from before: :recover",
+		    ev->count, ev->count == 1 ? "" : "s");
+		/* Said again once the first page is in. */
+		if (ui->profile->npartitions == 0) {
+			free(ui->after_note);
+			ui->after_note = xstrdup(ui->msg);
+		}
 	}
 }
 
@@ -955,6 +958,8 @@ tui_recover(struct ui *ui, const char *arg)
 		ui_error(ui, "recover: [drop]");
 		return;
 	}
+	free(ui->after_note);
+	ui->after_note = NULL;
 	j = worker_job_new(WJ_RECOVER);
 	j->recover_drop = drop;
 	ui_submit(ui, NULL, j);
