@@ -1291,6 +1291,31 @@ worker_main(void *arg)
 		worker_run(w, qj);
 		pthread_mutex_lock(&w->lock);
 	}
+	/* Edits still queued when the program quits are not sent, but
+	 * kept: nothing lost. */
+	while (w->open && (qj = w->head) != NULL) {
+		struct worker_job *j = qj->job;
+		struct recovery *rec = NULL;
+		struct err e;
+
+		w->head = qj->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		err_clear(&e);
+		if (j->recover && j->type == WJ_UPDATE)
+			(void)worker_recovery_begin(w, &j->partition,
+			    &j->content, worker_meant(j), j->current_version,
+			    &rec, &e);
+		else if (j->recover && j->type == WJ_PUT && j->item != NULL)
+			(void)worker_recovery_begin(w, &j->item->partition_ids,
+			    &j->item->content_ids, value_copy(j->item->item),
+			    j->guarded ? j->current_version : 0, &rec, &e);
+		err_set(&e, ERR_CANCELLED, "not sent: dynrepo quit first");
+		worker_recovery_end(w, rec, -1, &e);
+		worker_qjob_free(qj);
+		pthread_mutex_lock(&w->lock);
+	}
 	pthread_mutex_unlock(&w->lock);
 	worker_close_session(w);
 	return NULL;
