@@ -149,4 +149,24 @@ check_out_has '"year":{"N":"1977"}'
 tui_stop
 t_end "restarted on the real endpoint: the edit is offered; r drops it and its file"
 
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2010
+check_rc 0
+keys j e C-u
+type_text "1666"
+keys Enter
+screen_has "VERSION CONFLICT"
+colon "back"
+wait_gone "VERSION CONFLICT" >/dev/null
+[ -n "$(rec_files)" ] || fail "leaving the item view lost the kept edit"
+colon "recover drop"
+screen_has "the kept edit is dropped; 0 left"
+[ -z "$(rec_files)" ] || fail ":recover drop left the recovery file"
+get_actor1
+check_out_has '"year":{"N":"2010"}'
+tui_stop
+t_end "leaving the item view keeps the edit; :recover drop drops it and its file"
+
 t_done
