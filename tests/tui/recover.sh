@@ -169,4 +169,36 @@ check_out_has '"year":{"N":"2010"}'
 tui_stop
 t_end "leaving the item view keeps the edit; :recover drop drops it and its file"
 
+# ---- the whole item from $EDITOR, refused by a conflict ----------------------
+cat >"$T_TMP/ed.sh" <<'SCRIPT'
+#!/bin/sh
+sed -i 's/"Ann Lee"/"Ann Zed"/; s/"year": [0-9]*/"year": 1555/' "$1"
+SCRIPT
+chmod +x "$T_TMP/ed.sh"
+TUI_ENV="VISUAL=$T_TMP/ed.sh"
+
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2011
+check_rc 0
+keys E
+screen_has "version conflict: nothing saved" 10
+tui_stop
+f=$RECDIR/$(rec_files | head -n 1)
+grep -q 'Ann Zed' "$f" && grep -q '1555' "$f" ||
+    { fail "the file lacks the edited item"; fail_file f "$f"; }
+tui_start -p films
+screen_has "1 unsaved edit from before: :recover" 10
+colon "recover"
+screen_has "yours:  the whole item as you edited it"
+keys o
+screen_has "the kept edit is gone" 10
+get_actor1
+check_out_has '"name":{"S":"Ann Zed"}'
+check_out_has '"year":{"N":"1555"}'
+[ -z "$(rec_files)" ] || fail "the recovery file is still there"
+tui_stop
+t_end "a whole-item edit refused by a conflict is kept; :recover and o save it"
+
 t_done
