@@ -15,9 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "export.h"
 #include "log.h"
+#include "number.h"
 #include "phist.h"
+#include "recovery.h"
 #include "repo.h"
 #include "schema.h"
 #include "session.h"
@@ -144,6 +147,10 @@ worker_event_free(struct worker_event *ev)
 	free(ev->table);
 	free(ev->undo_report);
 	phist_free(ev->history, ev->nhistory);
+	content_free(ev->recovered);
+	free(ev->recovery_id);
+	free(ev->recovery_reason);
+	free(ev->recovery_time);
 	worker_fields_free(ev->fields, ev->nfields);
 	discover_cleanup(&ev->discovered);
 	free(ev);
@@ -771,6 +778,136 @@ worker_run_export(struct worker *w, struct worker_qjob *qj,
 	return rc;
 }
 
+/* ---- recovery files: nothing lost ------------------------------- */
+
+/* The profile's name the recovery files are kept under. */
+static const char *
+worker_recovery_profile(const struct worker *w)
+{
+	return w->session.profile->name;
+}
+
+/* The item an UPDATE means: the item as shown with the command applied
+ * (set replaces, an increment adds to a number, an append extends a
+ * list), as the person sees it after a success. */
+static struct value *
+worker_meant(const struct worker_job *j)
+{
+	struct value *m = j->item != NULL && j->item->item != NULL ?
+	    value_copy(j->item->item) : value_new_m();
+	const struct value *c, *v, *old;
+	struct value *nv;
+	struct buf b = BUF_INIT;
+	struct err e;
+	size_t i, k;
+
+	if ((c = j->set_commands) != NULL)
+		for (i = 0; i < c->u.map.len; i++)
+			value_map_setn(m, c->u.map.items[i].name,
+			    c->u.map.items[i].name_len,
+			    value_copy(c->u.map.items[i].value));
+	if ((c = j->increment_attrs) != NULL)
+		for (i = 0; i < c->u.map.len; i++) {
+			v = c->u.map.items[i].value;
+			old = value_map_getn(m, c->u.map.items[i].name,
+			    c->u.map.items[i].name_len);
+			buf_reset(&b);
+			err_clear(&e);
+			if (old != NULL && old->type == VT_N &&
+			    v->type == VT_N && number_add(old->u.str.ptr,
+			    old->u.str.len, v->u.str.ptr, v->u.str.len, false,
+			    &b, &e) == 0)
+				nv = value_new_n(b.data, b.len);
+			else
+				nv = value_copy(v);
+			value_map_setn(m, c->u.map.items[i].name,
+			    c->u.map.items[i].name_len, nv);
+		}
+	if ((c = j->append_attrs) != NULL)
+		for (i = 0; i < c->u.map.len; i++) {
+			v = c->u.map.items[i].value;
+			old = value_map_getn(m, c->u.map.items[i].name,
+			    c->u.map.items[i].name_len);
+			if (old != NULL && old->type == VT_L &&
+			    v->type == VT_L) {
+				nv = value_copy(old);
+				for (k = 0; k < v->u.list.len; k++)
+					value_list_append(nv,
+					    value_copy(v->u.list.items[k]));
+			} else {
+				nv = value_copy(v);
+			}
+			value_map_setn(m, c->u.map.items[i].name,
+			    c->u.map.items[i].name_len, nv);
+		}
+	buf_cleanup(&b);
+	return m;
+}
+
+/* Save the recovery of a write before it is sent (reason "pending"):
+ * rec is taken; NULL when the job keeps none. -1 (ERR_IO, nothing to be
+ * sent) when the file cannot be written. */
+static int
+worker_recovery_begin(struct worker *w, const struct ids *partition,
+    const struct ids *content, struct value *item, long long base,
+    struct recovery **out, struct err *e)
+{
+	struct recovery *rec = recovery_new();
+	struct err se;
+
+	rec->table = xstrdup(repo_table(w->repo));
+	rec->reason = xstrdup("pending");
+	rec->base_version = base;
+	rec->key = repo_key(w->repo, partition, content);
+	rec->item = item;
+	*out = rec;
+	err_clear(&se);
+	if (recovery_save(worker_recovery_profile(w), rec, &se) == -1)
+		return err_set(e, ERR_IO, "nothing sent: the edit could not "
+		    "be kept in a recovery file first: %s", se.msg);
+	return 0;
+}
+
+/* The end of a write that keeps a recovery: a success discards it, a
+ * failure keeps it with the reason. Frees rec. */
+static void
+worker_recovery_end(struct worker *w, struct recovery *rec, int rc,
+    const struct err *e)
+{
+	struct err se;
+
+	if (rec == NULL)
+		return;
+	err_clear(&se);
+	if (rc == 0) {
+		if (rec->id != NULL)
+			(void)recovery_discard(worker_recovery_profile(w),
+			    rec->id, &se);
+	} else {
+		free(rec->reason);
+		rec->reason = e->code == ERR_CONFLICT ?
+		    xstrdup("version conflict") : xasprintf("%s: %s",
+		    err_code_name(e->code), e->msg);
+		free(rec->time);
+		rec->time = NULL;
+		(void)recovery_save(worker_recovery_profile(w), rec, &se);
+	}
+	recovery_free(rec);
+}
+
+/* The index in list of the recovery of key, or n. */
+static size_t
+worker_recovery_find(struct recovery **list, size_t n,
+    const struct value *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i]->key != NULL && value_equal(list[i]->key, key))
+			return i;
+	return n;
+}
+
 /* OPEN: the session and the worker's repository over it. */
 static int
 worker_run_open(struct worker *w, struct worker_qjob *qj,
@@ -817,6 +954,18 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	/* Without a readable history the browser just lists less. */
 	if (phist_load(p->name, &done->history, &done->nhistory, &pe) == -1)
 		LOG_DEBUG("partition history: %s", pe.msg);
+	/* The edits kept from before, to offer again. */
+	{
+		struct recovery **list = NULL;
+		struct err re;
+
+		err_clear(&re);
+		if (recovery_list(worker_recovery_profile(w), &list,
+		    &done->count, &re) == 0)
+			recovery_list_free(list, done->count);
+		else
+			done->count = 0;
+	}
 	return 0;
 }
 
@@ -827,9 +976,15 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
     struct worker_event *done, struct err *e)
 {
 	struct worker_job *j = qj->job;
+	struct recovery *rec = NULL;
 	struct update_command u;
 	int rc;
 
+	if (j->recover && worker_recovery_begin(w, &j->partition,
+	    &j->content, worker_meant(j), j->current_version, &rec, e) == -1) {
+		recovery_free(rec);
+		return -1;
+	}
 	memset(&u, 0, sizeof u);
 	u.set_commands = j->set_commands;
 	u.increment_attrs = j->increment_attrs;
@@ -838,9 +993,11 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	/* The model checks the command as the library would, first. */
 	if (w->session.schema != NULL && schema_validate_update(
 	    w->session.schema, &u, w->session.profile->allow_extra, e) == -1)
-		return -1;
-	rc = repo_update(w->repo, &j->partition, &j->content, &u,
-	    j->require_exists, e);
+		rc = -1;
+	else
+		rc = repo_update(w->repo, &j->partition, &j->content, &u,
+		    j->require_exists, e);
+	worker_recovery_end(w, rec, rc, e);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &j->partition, &j->content,
 		    &done->item, NULL);
@@ -893,23 +1050,46 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 {
 	struct worker_job *j = qj->job;
 	struct content *c = j->item;
+	struct recovery *rec = NULL;
 	struct value *typed;
 	bool extra = w->session.profile->allow_extra;
-	int rc;
+	int rc = 0;
 
 	if (j->plain) {
+		/* Typing is local; a refusal keeps the edit as typed. */
 		if (schema_type_item(w->session.schema, c->item, j->existing,
-		    extra, &typed, e) == -1)
+		    extra, &typed, e) == -1) {
+			rc = -1;
+		} else {
+			value_free(c->item);
+			c->item = typed;
+		}
+	}
+	if (j->recover) {
+		struct err te = *e;
+
+		err_clear(e);
+		if (worker_recovery_begin(w, &c->partition_ids,
+		    &c->content_ids, value_copy(c->item), j->guarded ?
+		    j->current_version : 0, &rec, e) == -1) {
+			recovery_free(rec);
 			return -1;
-		value_free(c->item);
-		c->item = typed;
+		}
+		if (rc == -1) {
+			*e = te;
+			worker_recovery_end(w, rec, rc, e);
+			return -1;
+		}
+	} else if (rc == -1) {
+		return -1;
 	}
 	if (schema_validate_item(w->session.schema, c->item, extra, e) == -1)
-		return -1;
-	if (j->guarded)
+		rc = -1;
+	else if (j->guarded)
 		rc = repo_put_guarded(w->repo, c, j->current_version, e);
 	else
 		rc = repo_put(w->repo, c, e);
+	worker_recovery_end(w, rec, rc, e);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &c->partition_ids, &c->content_ids,
 		    &done->item, NULL);
@@ -966,6 +1146,65 @@ worker_run_discover(struct worker *w, struct worker_qjob *qj,
 	return discover_run(&o, &done->discovered, e);
 }
 
+/* RECOVER: the kept edit of the key (or the newest) as content, and the
+ * item stored now; or, with recover_drop, discard it. */
+static int
+worker_run_recover(struct worker *w, struct worker_qjob *qj,
+    struct worker_event *done, struct err *e)
+{
+	struct worker_job *j = qj->job;
+	struct recovery **list = NULL, *rec;
+	struct value *key = NULL, *stored;
+	struct content *c;
+	size_t n = 0, i = 0, k;
+	int rc = -1;
+
+	if (recovery_list(worker_recovery_profile(w), &list, &n, e) == -1)
+		return -1;
+	done->count = n;
+	if (j->content.n > 0) {
+		key = repo_key(w->repo, &j->partition, &j->content);
+		i = worker_recovery_find(list, n, key);
+	}
+	if (i >= n) {
+		rc = j->recover_drop && key != NULL ? 0 : err_set(e,
+		    ERR_NOT_FOUND, "no unsaved edit is kept%s",
+		    key != NULL ? " for this item" : "");
+		goto out;
+	}
+	rec = list[i];
+	done->recovery_id = xstrdup(rec->id);
+	if (rec->reason != NULL)
+		done->recovery_reason = xstrdup(rec->reason);
+	if (rec->time != NULL)
+		done->recovery_time = xstrdup(rec->time);
+	if (j->recover_drop) {
+		rc = recovery_discard(worker_recovery_profile(w), rec->id, e);
+		goto out;
+	}
+	if (rec->key == NULL || rec->item == NULL) {
+		rc = err_set(e, ERR_INPUT, "the kept edit %s holds no item "
+		    "(its file is under the state directory)", rec->id);
+		goto out;
+	}
+	stored = value_copy(rec->item);
+	for (k = 0; k < rec->key->u.map.len; k++)
+		value_map_setn(stored, rec->key->u.map.items[k].name,
+		    rec->key->u.map.items[k].name_len,
+		    value_copy(rec->key->u.map.items[k].value));
+	c = repo_decode(w->repo, stored, e);
+	if (c == NULL)
+		goto out;
+	c->current_version = rec->base_version;
+	done->recovered = c;
+	rc = repo_get(w->repo, &c->partition_ids, &c->content_ids,
+	    &done->item, e);
+out:
+	value_free(key);
+	recovery_list_free(list, n);
+	return rc;
+}
+
 /* Run one job to its end and post its WE_DONE. */
 static void
 worker_run(struct worker *w, struct worker_qjob *qj)
@@ -981,7 +1220,8 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 	pthread_mutex_unlock(&w->lock);
 	if (j->type != WJ_OPEN && !w->open)
 		rc = err_set(e, ERR_USAGE, "no profile is open");
-	else if (j->type != WJ_OPEN && worker_cancelled(w, qj))
+	else if (j->type != WJ_OPEN && worker_cancelled(w, qj) &&
+	    !j->recover)
 		rc = err_set(e, ERR_CANCELLED, "cancelled");
 	else if (j->type != WJ_OPEN)
 		qj->capacity0 = repo_stats(w->repo)->capacity;
@@ -1026,6 +1266,9 @@ worker_run(struct worker *w, struct worker_qjob *qj)
 		case WJ_DISCOVER:
 			rc = worker_run_discover(w, qj, done, e);
 			break;
+		case WJ_RECOVER:
+			rc = worker_run_recover(w, qj, done, e);
+			break;
 		case WJ_COUNT:
 			rc = repo_count(w->repo, &j->partition, &j->prefix,
 			    &done->count, e);
@@ -1068,6 +1311,31 @@ worker_main(void *arg)
 		qj->next = NULL;
 		pthread_mutex_unlock(&w->lock);
 		worker_run(w, qj);
+		pthread_mutex_lock(&w->lock);
+	}
+	/* Edits still queued when the program quits are not sent, but
+	 * kept: nothing lost. */
+	while (w->open && (qj = w->head) != NULL) {
+		struct worker_job *j = qj->job;
+		struct recovery *rec = NULL;
+		struct err e;
+
+		w->head = qj->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		pthread_mutex_unlock(&w->lock);
+		err_clear(&e);
+		if (j->recover && j->type == WJ_UPDATE)
+			(void)worker_recovery_begin(w, &j->partition,
+			    &j->content, worker_meant(j), j->current_version,
+			    &rec, &e);
+		else if (j->recover && j->type == WJ_PUT && j->item != NULL)
+			(void)worker_recovery_begin(w, &j->item->partition_ids,
+			    &j->item->content_ids, value_copy(j->item->item),
+			    j->guarded ? j->current_version : 0, &rec, &e);
+		err_set(&e, ERR_CANCELLED, "not sent: dynrepo quit first");
+		worker_recovery_end(w, rec, -1, &e);
+		worker_qjob_free(qj);
 		pthread_mutex_lock(&w->lock);
 	}
 	pthread_mutex_unlock(&w->lock);

@@ -42,7 +42,9 @@ enum worker_job_type {
 	WJ_DELETE_ITEM,	/* repo_delete_item(partition, content, version) */
 	WJ_COUNT,	/* repo_count(partition, prefix) */
 	WJ_DISCOVER,	/* discover_run: the partitions, by a parallel Scan */
-	WJ_EXPORT	/* a LIST or BETWEEN query into an export file */
+	WJ_EXPORT,	/* a LIST or BETWEEN query into an export file */
+	WJ_RECOVER	/* a kept edit (recovery file) and the item stored
+			   now; with recover_drop, discard it */
 };
 
 /* A job: fill the inputs of its type, submit; the worker owns it then. */
@@ -99,6 +101,18 @@ struct worker_job {
 	bool			 plain;
 	bool			 guarded;
 	struct value		*existing;
+
+	/* UPDATE, PUT: with `recover`, nothing is lost: before the write
+	 * the worker saves a recovery file of the item as the person
+	 * meant it (for an UPDATE, `item` is the item as shown, the
+	 * command applied to it), the version the edit began from and the
+	 * reason "pending"; a success discards it, a failure keeps it
+	 * with the reason. A recovery file that cannot be written refuses
+	 * the write (ERR_IO, nothing sent).
+	 * RECOVER: the kept edit of the key (partition, content) when
+	 * content has ids, else the newest; with recover_drop discarded. */
+	bool			 recover;
+	bool			 recover_drop;
 };
 
 enum worker_event_type {
@@ -153,7 +167,10 @@ struct worker_event {
 	 * changed"), control characters as they are; owned. On a conflict
 	 * rc is -1 with ERR_CONFLICT and the lines say what changed. */
 	char			*undo_report;
-	size_t			 count;		/* COUNT; PROGRESS: partitions */
+	size_t			 count;		/* COUNT; PROGRESS: partitions;
+						   OPEN, RECOVER: the kept
+						   edits (recovery files) of
+						   the profile (before a drop) */
 	/* DISCOVER: segments in all and finished (PROGRESS); the result
 	 * (DONE, owned). */
 	int			 segments, segments_done;
@@ -170,6 +187,13 @@ struct worker_event {
 	 * recent first (phist; owned). */
 	char			**history;
 	size_t			 nhistory;
+	/* RECOVER: the kept edit as content (its version: the one the edit
+	 * began from, 0 for a new item), its id, reason and time (owned);
+	 * `item` is the item as stored now (NULL: none). */
+	struct content		*recovered;
+	char			*recovery_id;
+	char			*recovery_reason;
+	char			*recovery_time;
 };
 
 struct worker;

@@ -69,6 +69,13 @@ struct pane_item {
 	char			*json_path;
 	long long		 json_version;
 	char			*json_error;
+
+	/* A kept edit brought back by :recover: ours (its version the one
+	 * the edit began from), why and when it was kept. Shown as a
+	 * conflict: o saves it over theirs, e edits it, r drops it. With
+	 * one field changed, edit_field and edit_text hold it. */
+	struct content		*ours;
+	char			*ours_why;
 };
 
 enum {
@@ -283,6 +290,10 @@ item_drop_edit(struct pane_item *pi)
 	value_free(pi->theirs);
 	pi->theirs = NULL;
 	pi->theirs_absent = false;
+	content_free(pi->ours);
+	pi->ours = NULL;
+	free(pi->ours_why);
+	pi->ours_why = NULL;
 }
 
 static void	item_edit(struct ui *, struct pane_item *, const char *,
@@ -322,6 +333,9 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	value_map_set(*part, pi->edit_field, v);
 	j->current_version = version;
 	j->require_exists = true;
+	/* Nothing lost: the worker keeps the edit until it is saved. */
+	j->item = table_content_copy(pi->c);
+	j->recover = true;
 	pi->edit_version = version;
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
@@ -604,6 +618,7 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 	j->existing = value_copy(pi->c->item);
 	j->guarded = true;
 	j->current_version = pi->json_version;
+	j->recover = true;
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
 	ui_note(ui, "saving the item ...");
@@ -683,6 +698,168 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 	    ev->err.msg, pi->json_path);
 }
 
+static const struct pane_ops item_ops;
+
+/* ---- kept edits brought back by :recover ------------------------ */
+
+/* Show a kept edit against theirs (taken; NULL: the item is not
+ * stored): theirs on screen, ours in the conflict box; with one field
+ * changed, that field's edit as if typed. */
+static void
+item_recover_show(struct pane_item *pi, struct content *theirs)
+{
+	const struct value *o = pi->ours->item, *t;
+	const struct value_member *m;
+	const char *one = NULL;
+	struct buf b = BUF_INIT;
+	size_t i, n = 0;
+
+	free(pi->edit_field);
+	free(pi->edit_text);
+	pi->edit_field = pi->edit_text = NULL;
+	pi->edit_kind = EK_SET;
+	value_free(pi->theirs);
+	pi->theirs = NULL;
+	pi->theirs_absent = theirs == NULL;
+	item_set_content(pi, theirs != NULL ? theirs :
+	    table_content_copy(pi->ours));
+	pi->edit_version = pi->ours->current_version;
+	pi->state = IS_CONFLICT;
+	if (theirs == NULL || o == NULL || pi->c->item == NULL)
+		return;
+	/* The fields yours changes: set to another value, or removed. */
+	for (i = 0; i < o->u.map.len; i++) {
+		m = &o->u.map.items[i];
+		t = value_map_getn(pi->c->item, m->name, m->name_len);
+		if (t == NULL || !value_equal(t, m->value)) {
+			n++;
+			one = strlen(m->name) == m->name_len ? m->name : NULL;
+		}
+	}
+	for (i = 0; i < pi->c->item->u.map.len; i++) {
+		m = &pi->c->item->u.map.items[i];
+		if (value_map_getn(o, m->name, m->name_len) == NULL)
+			n += 2;
+	}
+	if (n != 1 || one == NULL)
+		return;
+	pi->edit_field = xstrdup(one);
+	edit_prefill(value_map_get(o, one), &b);
+	pi->edit_text = xstrdup(buf_cstr(&b));
+	buf_cleanup(&b);
+	t = value_map_get(pi->c->item, one);
+	pi->theirs = t != NULL ? value_copy(t) : NULL;
+}
+
+/* o on a kept edit: ours as a put guarded by the version on screen
+ * (theirs; when the item is not stored, one that must not exist). */
+static void
+item_recover_put(struct ui *ui, struct pane_item *pi)
+{
+	struct worker_job *j = worker_job_new(WJ_PUT);
+	struct content *c = table_content_copy(pi->ours);
+	long long v = pi->theirs_absent ? 0 : pi->c->current_version;
+
+	c->current_version = v + 1;
+	j->item = c;
+	j->guarded = true;
+	j->current_version = v;
+	j->recover = true;
+	pi->state = IS_SAVING;
+	pi->job = ui_submit(ui, &pi->base, j);
+	ui_note(ui, "saving your kept edit ...");
+}
+
+/* e on a kept edit of several fields: the whole of ours in $EDITOR,
+ * saved as a put guarded by the version on screen. */
+static void
+item_recover_edit_json(struct ui *ui, struct pane_item *pi)
+{
+	struct buf json = BUF_INIT;
+	struct err e;
+
+	if (ui_refuse_write(ui) || item_busy(ui, pi))
+		return;
+	pi->json_version = pi->theirs_absent ? 0 : pi->c->current_version;
+	free(pi->json_error);
+	pi->json_error = xasprintf("your kept edit (%s), brought back by "
+	    ":recover.\nSaving replaces the stored item with it.",
+	    pi->ours_why != NULL ? pi->ours_why : "kept");
+	err_clear(&e);
+	json_emit(&json, pi->ours->item, JSON_PRETTY);
+	buf_addc(&json, '\n');
+	if (item_json_write(pi, buf_cstr(&json), &e) == -1) {
+		ui_error_err(ui, "edit", &e);
+		buf_cleanup(&json);
+		return;
+	}
+	buf_cleanup(&json);
+	item_drop_edit(pi);
+	pi->state = IS_IDLE;
+	item_json_run(ui, pi);
+}
+
+/* r on a kept edit: its recovery file goes too. */
+static void
+item_recover_drop(struct ui *ui, struct pane_item *pi)
+{
+	struct worker_job *j = worker_job_new(WJ_RECOVER);
+
+	ids_copy(&j->partition, &pi->c->partition_ids);
+	ids_copy(&j->content, &pi->c->content_ids);
+	j->recover_drop = true;
+	ui_submit(ui, NULL, j);
+}
+
+/* The end of the put of a kept edit. */
+static void
+item_recover_saved(struct ui *ui, struct pane_item *pi,
+    struct worker_event *ev)
+{
+	if (ev->rc == 0) {
+		pi->state = IS_IDLE;
+		item_drop_edit(pi);
+		if (ev->item != NULL) {
+			item_set_content(pi, ev->item);
+			ev->item = NULL;
+			ui_item_saved(ui, &pi->base, pi->c);
+		}
+		ui_note(ui, "saved: version %lld; the kept edit is gone",
+		    pi->c->current_version);
+		return;
+	}
+	pi->state = IS_CONFLICT;
+	if (ev->err.code == ERR_CONFLICT) {
+		item_recover_show(pi, ev->item);
+		ev->item = NULL;
+		ui_item_saved(ui, &pi->base, pi->c);
+		ui_error(ui, "version conflict: the item changed again; "
+		    "o overwrites, e edits, r drops yours");
+		return;
+	}
+	ui_error(ui, "not saved (%s): %s; your edit is still kept (o tries "
+	    "again)", err_code_name(ev->err.code), ev->err.msg);
+}
+
+struct pane *
+pane_item_recovered(struct ui *ui, struct worker_event *ev)
+{
+	struct pane_item *pi = xcalloc(1, sizeof *pi);
+
+	(void)ui;
+	pi->base.ops = &item_ops;
+	pi->sel = -1;
+	pi->h = 1;
+	pi->ours = ev->recovered;
+	ev->recovered = NULL;
+	pi->ours_why = xasprintf("%s, %s", ev->recovery_reason != NULL ?
+	    ev->recovery_reason : "kept", ev->recovery_time != NULL ?
+	    ev->recovery_time : "at an unknown time");
+	item_recover_show(pi, ev->item);
+	ev->item = NULL;
+	return &pi->base;
+}
+
 /* ---- copies ------------------------------------------------------ */
 
 /* Copy the selected value (or, for ITEM_COPY_ITEM or with no field
@@ -757,6 +934,10 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		item_deleted(ui, pi, ev);
 		return;
 	}
+	if (ev->job_type == WJ_PUT && pi->ours != NULL) {
+		item_recover_saved(ui, pi, ev);
+		return;
+	}
 	if (ev->job_type == WJ_PUT) {
 		item_json_saved(ui, pi, ev);
 		return;
@@ -827,9 +1008,28 @@ item_conflict_lines(const struct pane_item *pi, char ***out)
 	struct buf b = BUF_INIT;
 	char **l = xcalloc(4, sizeof *l);
 
-	l[0] = xasprintf("VERSION CONFLICT: you edited version %lld; the "
-	    "store holds version %lld.", pi->edit_version,
-	    pi->c->current_version);
+	if (pi->ours != NULL && pi->theirs_absent)
+		l[0] = xasprintf("KEPT EDIT (%s): you edited version %lld; "
+		    "the item is not stored now.", pi->ours_why,
+		    pi->edit_version);
+	else if (pi->ours != NULL)
+		l[0] = xasprintf("KEPT EDIT (%s): you edited version %lld; "
+		    "the store holds version %lld.", pi->ours_why,
+		    pi->edit_version, pi->c->current_version);
+	else
+		l[0] = xasprintf("VERSION CONFLICT: you edited version %lld; "
+		    "the store holds version %lld.", pi->edit_version,
+		    pi->c->current_version);
+	if (pi->ours != NULL && pi->edit_field == NULL) {
+		l[1] = xstrdup(pi->theirs_absent ? "  theirs: (no item)" :
+		    "  theirs: the item below");
+		l[2] = xstrdup(pi->theirs_absent ? "  yours:  the item below" :
+		    "  yours:  the whole item as you edited it (e opens it)");
+		l[3] = xstrdup("  o: save yours over theirs   e: edit yours "
+		    "again   r: drop yours (reload)");
+		*out = l;
+		return 4;
+	}
 	buf_printf(&b, "  %s  theirs: ", pi->edit_field);
 	if (pi->theirs_absent)
 		buf_adds(&b, "(item deleted)");
@@ -843,7 +1043,9 @@ item_conflict_lines(const struct pane_item *pi, char ***out)
 	    pi->edit_kind == EK_SET ? "" : " ",
 	    pi->edit_text != NULL ? pi->edit_text : "");
 	l[2] = buf_detach(&b, NULL);
-	l[3] = xstrdup("  o: overwrite with yours   e: edit yours again   "
+	l[3] = xstrdup(pi->ours != NULL ? "  o: save yours over theirs   "
+	    "e: edit yours again   r: drop yours (reload)" :
+	    "  o: overwrite with yours   e: edit yours again   "
 	    "r: reload (drop yours)");
 	*out = l;
 	return 4;
@@ -931,7 +1133,8 @@ item_status(struct ui *ui, struct pane *pane, struct buf *b)
 		buf_adds(b, "loading... ");
 		break;
 	case IS_CONFLICT:
-		buf_adds(b, "conflict: o overwrite, e edit, r reload | ");
+		buf_adds(b, pi->ours != NULL ? "kept edit: o save, e edit, "
+		    "r drop | " : "conflict: o overwrite, e edit, r reload | ");
 		break;
 	case IS_IDLE:
 		break;
@@ -1004,6 +1207,11 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		item_set_content(pi, pi->c);
 		break;
 	case ITEM_EDIT:
+		if (pi->state == IS_CONFLICT && arg == NULL &&
+		    pi->ours != NULL && pi->edit_field == NULL) {
+			item_recover_edit_json(ui, pi);
+			break;
+		}
 		if (pi->state == IS_CONFLICT && arg == NULL) {
 			item_edit(ui, pi, pi->edit_field, pi->edit_kind);
 			break;
@@ -1054,6 +1262,9 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		}
 		break;
 	case ITEM_RELOAD:
+		/* Dropping a kept edit drops its recovery file too. */
+		if (pi->edit_field != NULL || pi->ours != NULL)
+			item_recover_drop(ui, pi);
 		item_drop_edit(pi);
 		item_reload(ui, pi);
 		break;
@@ -1065,7 +1276,10 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ui_refuse_write(ui))
 			break;
 		/* Ours, guarded by the version now on screen: theirs. */
-		item_save(ui, pi, pi->c->current_version);
+		if (pi->ours != NULL)
+			item_recover_put(ui, pi);
+		else
+			item_save(ui, pi, pi->c->current_version);
 		break;
 	}
 	return UI_REDRAW;

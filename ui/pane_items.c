@@ -722,6 +722,7 @@ items_new_send(struct ui *ui, struct pane_items *ip)
 	j->plain = true;
 	j->guarded = true;
 	j->current_version = 0;
+	j->recover = true;
 	ip->write_job = ui_submit(ui, &ip->base, j);
 	ui_note(ui, "creating ...");
 }

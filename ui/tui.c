@@ -593,9 +593,20 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 		ids_init(&none);
 		ui_push(ui, pane_items_new(ui, &none));
 	}
+	/* Edits kept from before (not saved): offered again. */
+	if (ev->count > 0) {
+		ui_note(ui, "%zu unsaved edit%s from before: :recover",
+		    ev->count, ev->count == 1 ? "" : "s");
+		/* Said again once the first page is in. */
+		if (ui->profile->npartitions == 0) {
+			free(ui->after_note);
+			ui->after_note = xstrdup(ui->msg);
+		}
+	}
 }
 
 static void	tui_undo_done(struct ui *, const struct worker_event *);
+static void	tui_recover_done(struct ui *, struct worker_event *);
 
 /* Route one worker event to the pane that asked. */
 static void
@@ -621,6 +632,8 @@ tui_event(struct ui *ui, struct worker_event *ev)
 			tui_open_done(ui, ev);
 		else if (ev->type == WE_DONE && ev->job_type == WJ_UNDO)
 			tui_undo_done(ui, ev);
+		else if (ev->type == WE_DONE && ev->job_type == WJ_RECOVER)
+			tui_recover_done(ui, ev);
 	} else if (ui_pane_alive(ui, p) && p->ops->event != NULL) {
 		p->ops->event(ui, p, ev);
 		if (ev->type == WE_DONE && ui->after_note != NULL) {
@@ -990,7 +1003,8 @@ enum {
 	TUI_SUSPEND,
 	TUI_PROFILE,
 	TUI_CANCEL,
-	TUI_UNDO
+	TUI_UNDO,
+	TUI_RECOVER
 };
 
 /* The global commands' function. */
@@ -1021,6 +1035,54 @@ tui_undo(struct ui *ui, const char *arg)
 	j->undo_count = (size_t)n;
 	ui_submit(ui, NULL, j);
 	ui_note(ui, "undoing the last %s...", n == 1 ? "write" : "writes");
+}
+
+/* :recover [drop]: the newest kept edit (a recovery file) in the item
+ * view against the item stored now, or dropped. */
+static void
+tui_recover(struct ui *ui, const char *arg)
+{
+	struct worker_job *j;
+	bool drop = false;
+
+	if (ui->profile == NULL) {
+		ui_error(ui, "recover: open a profile first");
+		return;
+	}
+	if (arg != NULL && strcmp(arg, "drop") == 0) {
+		drop = true;
+	} else if (arg != NULL) {
+		ui_error(ui, "recover: [drop]");
+		return;
+	}
+	free(ui->after_note);
+	ui->after_note = NULL;
+	j = worker_job_new(WJ_RECOVER);
+	j->recover_drop = drop;
+	ui_submit(ui, NULL, j);
+	ui_note(ui, drop ? "dropping the kept edit ..." :
+	    "bringing back the kept edit ...");
+}
+
+/* The end of a :recover (or of the drop of a kept edit by r). */
+static void
+tui_recover_done(struct ui *ui, struct worker_event *ev)
+{
+	size_t left = ev->count > 0 ? ev->count - 1 : 0;
+
+	if (ev->rc == -1) {
+		ui_error_err(ui, "recover", &ev->err);
+		return;
+	}
+	if (ev->recovered == NULL) {
+		/* A drop; silent when the item had no file. */
+		if (ev->recovery_id != NULL)
+			ui_note(ui, "the kept edit is dropped; %zu left", left);
+		return;
+	}
+	ui_push(ui, pane_item_recovered(ui, ev));
+	ui_note(ui, "your kept edit: o saves it over theirs, e edits it, "
+	    "r drops it%s", left > 0 ? "; more: :recover" : "");
 }
 
 /* The end of an :undo: what was done (or why not), then the pane in
@@ -1110,6 +1172,9 @@ tui_global(struct ui *ui, struct pane *p, int op, const char *arg)
 	case TUI_UNDO:
 		tui_undo(ui, arg);
 		return UI_HANDLED;
+	case TUI_RECOVER:
+		tui_recover(ui, arg);
+		return UI_HANDLED;
 	}
 	return 0;
 }
@@ -1130,6 +1195,8 @@ const struct ui_cmd ui_global_cmds[] = {
 	{ "cancel", tui_global, TUI_CANCEL, NULL, "stop a load" },
 	{ "undo", tui_global, TUI_UNDO, "[N]",
 	    "restore what the last (N) writes changed, if nobody changed it since" },
+	{ "recover", tui_global, TUI_RECOVER, "[drop]",
+	    "bring back the newest edit kept unsaved (or drop it)" },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 

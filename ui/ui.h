@@ -221,6 +221,9 @@ struct pane *pane_profiles_new(struct ui *);
 struct pane *pane_partitions_new(struct ui *);
 struct pane *pane_items_new(struct ui *, const struct ids *partition);
 struct pane *pane_item_new(struct ui *, const struct content *);
+/* A kept edit of a WJ_RECOVER event (its recovered content and item are
+ * taken) shown as a conflict: o saves, e edits, r drops it. */
+struct pane *pane_item_recovered(struct ui *, struct worker_event *);
 struct pane *pane_help_new(struct ui *, const struct pane *about);
 struct pane *pane_filter_new(struct ui *, struct pane *items);
 
