@@ -29,14 +29,15 @@ cmd_undo_print_safe(FILE *fp, const char *s)
 /* undo_report_fn: one line per write, one per item. */
 static void
 cmd_undo_report(void *ctx, const struct journal_write *w,
-    const struct undo_item *plan, size_t n)
+    const struct undo_item *plan, size_t n, bool applied)
 {
 	const bool *dry_run = ctx;
 	const struct journal_entry *first = w->entries[0];
 	size_t counts[UNDO_CONFLICT + 1] = { 0 }, i, a;
 
-	printf("%s%s of %s (%zu item%s):\n", *dry_run ? "would undo " :
-	    "undo ", first->operation, first->time, n, n == 1 ? "" : "s");
+	printf("%s%s of %s (%zu item%s):\n", applied ? "undo " : *dry_run ?
+	    "would undo " : "not undone: ", first->operation, first->time, n,
+	    n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
 		counts[plan[i].action]++;
 	for (i = 0; i < n; i++) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ddbjson.h"
+#include "log.h"
 #include "statedir.h"
 #include "xmalloc.h"
 
@@ -25,7 +26,8 @@ struct journal {
 	const struct clock_ops	*clock;
 	int			 fd;
 	char			*id;		/* the current write */
-	long			 seq;
+	long			 seq;		/* the next entry's */
+	long			 seq_written;	/* seq after the last flush */
 	char			*operation;
 	bool			 grouped;
 	unsigned		 counter;
@@ -118,7 +120,7 @@ journal_new_id(struct journal *j, const char *operation)
 	j->id = xasprintf("%lld%06ld-%ld-%u", (long long)now.tv_sec,
 	    now.tv_nsec / 1000, (long)getpid(), ++j->counter);
 	j->operation = xstrdup(operation);
-	j->seq = 0;
+	j->seq = j->seq_written = 0;
 }
 
 void
@@ -182,30 +184,65 @@ journal_add(struct journal *j, const char *profile, const char *table,
 	buf_adds(b, "}\n");
 }
 
+/* Forget the queued entries and give back the seq they took, so the
+ * lines of one write stay numbered without gaps. */
+static void
+journal_drop_pending(struct journal *j)
+{
+	buf_reset(&j->pending);
+	j->seq = j->seq_written;
+}
+
+/* Cut off the `wrote` bytes of a failed append that began at `end`,
+ * unless another process appended since (its lines are not ours). */
+static void
+journal_cut(struct journal *j, off_t end, size_t wrote)
+{
+	struct stat st;
+
+	if (wrote == 0 || end == (off_t)-1 || fstat(j->fd, &st) == -1 ||
+	    st.st_size != end + (off_t)wrote)
+		return;
+	if (ftruncate(j->fd, end) == -1)
+		LOG_DEBUG("cannot cut the torn line off %s: %s", j->path,
+		    strerror(errno));
+}
+
 int
 journal_flush(struct journal *j, struct err *e)
 {
 	const char *p = j->pending.data;
 	size_t left = j->pending.len;
+	off_t end;
+	int saved;
 
 	if (left == 0)
 		return 0;
-	if (journal_ready(j, e) == -1)
+	if (journal_ready(j, e) == -1) {
+		journal_drop_pending(j);
 		return -1;
+	}
+	/* Where the file ends now: a write cut short (a full disk) is cut
+	 * off again, so that no torn line is left for the next entry to be
+	 * glued onto. */
+	end = lseek(j->fd, 0, SEEK_END);
 	while (left > 0) {
 		ssize_t n = write(j->fd, p, left);
 
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			buf_reset(&j->pending);
+			saved = errno;
+			journal_cut(j, end, j->pending.len - left);
+			journal_drop_pending(j);
 			return err_set(e, ERR_IO, "journal: cannot append to "
-			    "%s: %s", j->path, strerror(errno));
+			    "%s: %s", j->path, strerror(saved));
 		}
 		p += n;
 		left -= (size_t)n;
 	}
 	buf_reset(&j->pending);
+	j->seq_written = j->seq;
 	if (fsync(j->fd) == -1)
 		return err_set(e, ERR_IO, "journal: cannot sync %s: %s",
 		    j->path, strerror(errno));
@@ -215,7 +252,7 @@ journal_flush(struct journal *j, struct err *e)
 void
 journal_discard(struct journal *j)
 {
-	buf_reset(&j->pending);
+	journal_drop_pending(j);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -356,7 +393,9 @@ journal_collect_add(struct journal_write *g, size_t *cap,
 	g->entries[g->n++] = je;
 }
 
-/* Oldest first. */
+/* Oldest first, and whether every entry is there: seq 0 to n - 1 in
+ * order (journal_discard and a failed flush give back the seq they took,
+ * so a write's lines are numbered without gaps). */
 static void
 journal_collect_reverse(struct journal_write *g)
 {
@@ -368,6 +407,10 @@ journal_collect_reverse(struct journal_write *g)
 		g->entries[i] = g->entries[g->n - 1 - i];
 		g->entries[g->n - 1 - i] = t;
 	}
+	g->complete = g->n > 0;
+	for (i = 0; i < g->n; i++)
+		if (g->entries[i]->seq != (long)i)
+			g->complete = false;
 }
 
 /* journal_line_fn: keep the entries of the first `want` ids. */

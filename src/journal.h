@@ -91,11 +91,15 @@ int	 journal_read_back(const char *path, journal_line_fn, void *ctx,
  * The last writes of a profile and table, newest first: each a group of
  * entries (oldest first inside). *ngroups in, how many are wanted; out,
  * how many were found. Entries of other profiles or tables are skipped;
- * lines that do not parse are skipped too.
+ * lines that do not parse are skipped too (the write they belong to is
+ * then not complete).
  */
 struct journal_write {
 	struct journal_entry	**entries;
 	size_t			 n;
+	/* Its entries' seq run 0, 1, ... n - 1: none is missing (a line
+	 * lost or unreadable, or the file cut). */
+	bool			 complete;
 };
 int	 journal_last_writes(const char *path, const char *profile,
 	     const char *table, struct journal_write **out, size_t *ngroups,

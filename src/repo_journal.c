@@ -262,9 +262,14 @@ repo_restore(struct repo *r, const struct value *key,
 		err_set(e, ERR_CONFLICT, "the item changed after the write "
 		    "being undone (its _object_version or _timestamp, or its "
 		    "existence, differs): nothing was written");
-	/* Queued only: the caller flushes a run of restores at once. */
-	if (rc == 0 && r->journal != NULL)
+	/* Queued only: the caller flushes a run of restores at once. A
+	 * restore that may have been applied (the answer was lost) is
+	 * journaled too, its before-image the one it was guarded by: if it
+	 * was applied, that is what it replaced. */
+	if (r->journal != NULL && rc == 0)
 		repo_journal_add(r, key, rs.item, item);
+	else if (r->journal != NULL && repo_outcome_uncertain(e))
+		repo_journal_add(r, key, expect, item);
 	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc;

@@ -133,34 +133,35 @@ undo_state_each(void *ctx, struct content *c)
 	return 0;
 }
 
-/* Read every item the write touched. */
+/* Read every item that entries[0..n) touched (n > 0). */
 static int
-undo_state_load(struct repo *r, const struct journal_write *w,
-    struct undo_state *st, struct err *e)
+undo_state_load(struct repo *r, const struct journal_entry *const *entries,
+    size_t n, struct undo_state *st, struct err *e)
 {
 	struct undo_keyref *all;
 	struct buf b = BUF_INIT;
 	size_t i;
+	int rc;
 
 	memset(st, 0, sizeof *st);
-	st->names = w->entries[0]->key;
-	all = xcalloc(w->n, sizeof *all);
-	for (i = 0; i < w->n; i++) {
-		undo_key_bytes(st->names, w->entries[i]->key, &b);
+	st->names = entries[0]->key;
+	all = xcalloc(n, sizeof *all);
+	for (i = 0; i < n; i++) {
+		undo_key_bytes(st->names, entries[i]->key, &b);
 		all[i].text = buf_detach(&b, &all[i].len);
 		all[i].index = i;
 	}
-	qsort(all, w->n, sizeof *all, undo_keyref_cmp);
+	qsort(all, n, sizeof *all, undo_keyref_cmp);
 	/* One slot per distinct key, in sorted order: index[k].index = k. */
-	st->keys = xcalloc(w->n, sizeof *st->keys);
-	st->index = xcalloc(w->n, sizeof *st->index);
-	for (i = 0; i < w->n; i++) {
+	st->keys = xcalloc(n, sizeof *st->keys);
+	st->index = xcalloc(n, sizeof *st->index);
+	for (i = 0; i < n; i++) {
 		if (st->n > 0 && undo_keyref_cmp(&all[i],
 		    &st->index[st->n - 1]) == 0) {
 			free(all[i].text);
 			continue;
 		}
-		st->keys[st->n] = w->entries[all[i].index]->key;
+		st->keys[st->n] = entries[all[i].index]->key;
 		st->index[st->n] = all[i];
 		st->index[st->n].index = st->n;
 		st->n++;
@@ -168,7 +169,11 @@ undo_state_load(struct repo *r, const struct journal_write *w,
 	free(all);
 	st->current = xcalloc(st->n ? st->n : 1, sizeof *st->current);
 	st->sim = xcalloc(st->n ? st->n : 1, sizeof *st->sim);
-	return repo_get_keys(r, st->keys, st->n, undo_state_each, st, e);
+	rc = repo_get_keys(r, st->keys, st->n, undo_state_each, st, e);
+	/* The plans start from the items as stored now. */
+	for (i = 0; i < st->n; i++)
+		st->sim[i] = st->current[i];
+	return rc;
 }
 
 static void
@@ -288,15 +293,17 @@ undo_plan(const struct journal_write *w, struct undo_state *st,
 	return conflicts;
 }
 
-/* Apply a plan without conflicts, journaled as one "undo" write. */
+/* Apply a plan without conflicts, journaled as one "undo" write; *done
+ * counts the items restored (also when a later one fails). */
 static int
 undo_apply(struct repo *r, const struct undo_item *plan, size_t n,
-    struct err *e)
+    size_t *done, struct err *e)
 {
 	struct journal *j = repo_journal(r);
-	size_t i, done = 0;
+	size_t i;
 	int rc = 0;
 
+	*done = 0;
 	journal_group_begin(j, "undo");
 	for (i = 0; i < n && rc == 0; i++) {
 		const struct journal_entry *je = plan[i].entry;
@@ -305,25 +312,23 @@ undo_apply(struct repo *r, const struct undo_item *plan, size_t n,
 			continue;
 		rc = repo_restore(r, je->key, je->after, je->before, e);
 		if (rc == 0)
-			done++;
+			(*done)++;
 		/* One journal append and fsync per UNDO_FLUSH restores. */
-		if (rc == 0 && done % UNDO_FLUSH == 0)
+		if (rc == 0 && *done % UNDO_FLUSH == 0)
 			rc = journal_flush(j, e);
 	}
-	/* What was restored is journaled even when a later item failed. */
+	/* What was restored (or may have been) is journaled even when a
+	 * later item failed. */
 	if (journal_flush(j, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 	journal_group_end(j);
-	if (rc != 0 && done > 0)
-		err_prefix(e, "%zu item%s restored, then: ", done,
-		    done == 1 ? "" : "s");
 	return rc;
 }
 
 /* The first conflict of a plan as the error. */
 static int
 undo_conflict(const struct undo_item *plan, size_t n, size_t conflicts,
-    struct err *e)
+    size_t before, struct err *e)
 {
 	size_t i;
 	char *key;
@@ -332,8 +337,9 @@ undo_conflict(const struct undo_item *plan, size_t n, size_t conflicts,
 		;
 	key = undo_key_text(plan[i].entry->key);
 	err_set(e, ERR_CONFLICT, "cannot undo the %s of %s: %s%s; nothing was "
-	    "written", plan[i].entry->operation, key, plan[i].detail,
-	    conflicts > 1 ? " (and more items changed)" : "");
+	    "written%s", plan[i].entry->operation, key, plan[i].detail,
+	    conflicts > 1 ? " (and more items changed)" : "", before > 0 ?
+	    " (not even the newer writes asked for, which could be)" : "");
 	free(key);
 	return -1;
 }
@@ -358,46 +364,125 @@ undo_list(struct repo *r, struct journal_write **out, size_t *n,
 	    repo_table(r), out, n, e);
 }
 
+/* The writes asked for, newest first, each with its plan: all planned
+ * against one reading of every item they touched before anything is
+ * written, so a conflict in any of them refuses them all. */
+struct undo_run {
+	struct journal_write	 *ws;
+	size_t			  nws;
+	struct undo_item	**plans;	/* [nws], NULL: not planned */
+	struct undo_state	  st;
+	bool			  loaded;
+};
+
+static void
+undo_run_cleanup(struct undo_run *u)
+{
+	size_t i, k;
+
+	for (i = 0; i < u->nws; i++) {
+		for (k = 0; u->plans[i] != NULL && k < u->ws[i].n; k++)
+			free(u->plans[i][k].detail);
+		free(u->plans[i]);
+	}
+	free(u->plans);
+	if (u->loaded)
+		undo_state_cleanup(&u->st);
+	journal_writes_free(u->ws, u->nws);
+}
+
+/* A write whose entries are not all in the journal is not undone: the
+ * items missing from it would stay as the write left them, unseen. */
+static int
+undo_check_complete(const struct journal_write *w, struct err *e)
+{
+	if (w->complete)
+		return 0;
+	return err_set(e, ERR_INPUT, "the journal holds only part of the %s "
+	    "of %s (%zu entr%s; a line is missing or unreadable): it cannot "
+	    "be undone whole; nothing was written", w->entries[0]->operation,
+	    w->entries[0]->time, w->n, w->n == 1 ? "y" : "ies");
+}
+
+/* Read the items and plan the writes, newest first, up to the first
+ * conflict; the number of writes planned in *planned. */
+static int
+undo_run_plan(struct repo *r, struct undo_run *u, size_t *planned,
+    size_t *conflicts, struct err *e)
+{
+	const struct journal_entry **all;
+	size_t i, k, n = 0;
+	int rc;
+
+	*planned = *conflicts = 0;
+	for (i = 0; i < u->nws; i++) {
+		if (undo_check_complete(&u->ws[i], e) == -1)
+			return -1;
+		n += u->ws[i].n;
+	}
+	all = xcalloc(n, sizeof *all);
+	for (i = 0, n = 0; i < u->nws; i++)
+		for (k = 0; k < u->ws[i].n; k++)
+			all[n++] = u->ws[i].entries[k];
+	rc = undo_state_load(r, all, n, &u->st, e);
+	u->loaded = true;
+	free(all);
+	if (rc == -1)
+		return -1;
+	/* The simulated state carries over: an older write is planned
+	 * against the items as the newer ones' undo leaves them. */
+	for (i = 0; i < u->nws && *conflicts == 0; i++) {
+		u->plans[i] = xcalloc(u->ws[i].n, sizeof *u->plans[i]);
+		*conflicts = undo_plan(&u->ws[i], &u->st, u->plans[i]);
+		(*planned)++;
+	}
+	return 0;
+}
+
 int
 undo_last(struct repo *r, const struct undo_options *opt,
     undo_report_fn report, void *ctx, struct err *e)
 {
-	struct journal_write *ws;
-	size_t nws = opt->count > 0 ? opt->count : 1, i, k;
-	int rc = 0;
+	struct undo_run u;
+	size_t planned, conflicts, i, restored = 0, done;
+	int rc;
 
+	memset(&u, 0, sizeof u);
+	u.nws = opt->count > 0 ? opt->count : 1;
 	/* Refused before the journal is read, as every write is. */
 	if (repo_read_only(r))
 		return err_set(e, ERR_READ_ONLY, "profile %s is read-only: "
 		    "nothing was written", repo_name(r));
-	if (undo_list(r, &ws, &nws, e) == -1)
+	if (undo_list(r, &u.ws, &u.nws, e) == -1)
 		return -1;
-	if (nws == 0)
+	if (u.nws == 0)
 		return err_set(e, ERR_NOT_FOUND, "the journal holds no write "
 		    "of profile %s to table %s", repo_name(r), repo_table(r));
-	for (i = 0; i < nws && rc == 0; i++) {
-		const struct journal_write *w = &ws[i];
-		struct undo_item *plan = xcalloc(w->n, sizeof *plan);
-		struct undo_state st;
-		size_t conflicts;
-
-		rc = undo_state_load(r, w, &st, e);
-		for (k = 0; k < st.n; k++)
-			st.sim[k] = st.current[k];
-		if (rc == 0) {
-			conflicts = undo_plan(w, &st, plan);
-			if (conflicts > 0)
-				rc = undo_conflict(plan, w->n, conflicts, e);
-			else if (!opt->dry_run)
-				rc = undo_apply(r, plan, w->n, e);
-			if (report != NULL && (rc == 0 || conflicts > 0))
-				report(ctx, w, plan, w->n);
-		}
-		for (k = 0; k < w->n; k++)
-			free(plan[k].detail);
-		free(plan);
-		undo_state_cleanup(&st);
+	u.plans = xcalloc(u.nws, sizeof *u.plans);
+	rc = undo_run_plan(r, &u, &planned, &conflicts, e);
+	if (rc == 0 && (conflicts > 0 || opt->dry_run)) {
+		/* Nothing is written: every plan as it stands. */
+		for (i = 0; report != NULL && i < planned; i++)
+			report(ctx, &u.ws[i], u.plans[i], u.ws[i].n, false);
+		if (conflicts > 0)
+			rc = undo_conflict(u.plans[planned - 1],
+			    u.ws[planned - 1].n, conflicts, planned - 1, e);
+		undo_run_cleanup(&u);
+		return rc;
 	}
-	journal_writes_free(ws, nws);
+	/* Newest first, each its own "undo" write, reported once done. A
+	 * failure (a change made since the plan, the network) stops there
+	 * and says what was already written. */
+	for (i = 0; rc == 0 && i < planned; i++) {
+		rc = undo_apply(r, u.plans[i], u.ws[i].n, &done, e);
+		restored += done;
+		if (rc == 0 && report != NULL)
+			report(ctx, &u.ws[i], u.plans[i], u.ws[i].n, true);
+	}
+	if (rc != 0 && restored > 0)
+		err_prefix(e, "%zu of %zu write%s undone (%zu item%s restored), "
+		    "then: ", i - 1, planned, planned == 1 ? "" : "s",
+		    restored, restored == 1 ? "" : "s");
+	undo_run_cleanup(&u);
 	return rc;
 }

@@ -31,25 +31,30 @@ struct undo_options {
 	bool	 dry_run;	/* plan and report, write nothing */
 };
 
-/* Called once per write undone (or planned, or refused), newest first,
- * with its entries' plans in the order they are applied (newest entry
- * first). Everything is borrowed for the call. */
+/* Called once per write, newest first, with its entries' plans in the
+ * order they are applied (newest entry first): with `applied` once its
+ * items are restored; without, for a dry run or when nothing is written
+ * because of a conflict (each write planned, up to the one in conflict).
+ * Everything is borrowed for the call. */
 typedef void (*undo_report_fn)(void *ctx, const struct journal_write *,
-	     const struct undo_item *, size_t n);
+	     const struct undo_item *, size_t n, bool applied);
 
 /*
  * Undo the last count writes of the repository's profile and table that
- * its journal holds (repo_journal(r) must not be NULL), newest first. For
- * each write: read every item it touched (consistent BatchGetItem), then
- * plan each entry newest first: an item still as the write left it is
- * restored (repo_restore, guarded by _object_version and _timestamp, so a
- * change made in between is never overwritten); an item already as it was
- * before is skipped; anything else is a conflict. A write with a conflict
- * is reported and nothing of it is written (-1, ERR_CONFLICT, message
- * naming the first item and what changed); later (older) writes are not
- * looked at. The restores of one write are journaled as one write with
- * operation "undo", so undoing again redoes it. -1 with ERR_NOT_FOUND when
- * the journal has no write for this profile and table.
+ * its journal holds (repo_journal(r) must not be NULL), newest first.
+ * First every item the writes touched is read (consistent BatchGetItem)
+ * and every write planned, newest first, each against the items as the
+ * newer ones' undo leaves them: an item still as the write left it is
+ * restored, one already as it was before is skipped, anything else is a
+ * conflict. A conflict anywhere refuses them all: nothing is written (-1,
+ * ERR_CONFLICT, the message naming the first item and what changed). So
+ * is a write the journal holds only part of (ERR_INPUT). Then each write
+ * is undone, newest first, journaled as one write with operation "undo"
+ * (undoing it again redoes it); each restore is guarded by
+ * _object_version and _timestamp (repo_restore), so a change made after
+ * the plan is never overwritten: it stops there, the message saying how
+ * many writes and items were already restored. -1 with ERR_NOT_FOUND
+ * when the journal has no write for this profile and table.
  *
  * Blocking (network): the TUI calls it on its worker thread.
  */

@@ -157,6 +157,30 @@ check_proxy requests.PutItem=2
 [ "$(field b n)" = 7 ] || fail "b.n is $(field b n)"
 t_end "put: a PutItem (idempotent) reset after sending is sent again"
 
+# ---- undo: a restore whose answer was lost is journaled ---------------
+# The undo of a put that created c is a DeleteItem guarded by the put's
+# version. Its answer is lost; the retry finds c gone, so the condition
+# fails on our own delete: outcome unknown. The delete was applied, and
+# the journal must say so, or it could never be undone.
+t_begin
+printf '%s\n' '{"partition_ids":["p"],"content_ids":["c"],"item":{"n":3}}' \
+    >"$T_TMP/c.jsonl"
+run_in "$T_TMP/c.jsonl" dr put $FRW
+check_rc 0
+fault_next DeleteItem reset_after
+run dr undo $FRW
+check_rc 1
+check_err_has "outcome unknown"
+[ -z "$(field c n)" ] || fail "c is still stored: the delete was not applied"
+run dr undo --list -n 1 --output jsonl $FRW
+check_rc 0
+check_out_has '"operation":"undo"'
+run dr undo $FRW
+check_rc 0
+check_out_has "re-create"
+[ "$(field c n)" = 3 ] || fail "c.n is $(field c n), expected 3 back"
+t_end "undo: a restore of unknown outcome is journaled, so it can be undone too"
+
 # ---- unprocessed batch entries ----------------------------------------
 node -e 'for (let i = 0; i < 60; i++)
 	console.log(JSON.stringify({ partition_ids: ["q"],

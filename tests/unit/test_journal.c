@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,13 +432,33 @@ Test(journal, undo_put_update_and_redo)
 	close_repo();
 }
 
+/* Someone else writes c, without the journal. */
+static void
+put_unjournaled(struct content *c)
+{
+	struct repo_config rc;
+	struct repo *plain;
+	struct err e;
+
+	memset(&rc, 0, sizeof rc);
+	rc.table = "tbl";
+	rc.partition_prefix = "content";
+	rc.partition_name = "x";
+	rc.content_type = "c";
+	plain = repo_new(&rc, st, NULL);
+	cr_assert_eq(repo_put(plain, c, &e), 0, "%s", e.msg);
+	repo_free(plain);
+}
+
 /* Records what undo reported. */
 static enum undo_action seen[8];
 static size_t nseen;
 
+static size_t napplied;
+
 static void
 record(void *ctx, const struct journal_write *w, const struct undo_item *it,
-    size_t n)
+    size_t n, bool applied)
 {
 	size_t i;
 
@@ -444,6 +466,7 @@ record(void *ctx, const struct journal_write *w, const struct undo_item *it,
 	(void)w;
 	for (i = 0; i < n && nseen < 8; i++)
 		seen[nseen++] = it[i].action;
+	napplied += applied;
 }
 
 Test(journal, undo_conflict_writes_nothing)
@@ -451,22 +474,13 @@ Test(journal, undo_conflict_writes_nothing)
 	struct undo_options uo = { .count = 1 };
 	struct content *cs[2] = { mk("a", "A"), mk("b", "B") };
 	struct content *other = mk("b", "theirs");
-	struct repo_config rc;
-	struct repo *plain;
 	struct err e;
 	char *n;
 
 	open_repo(false);
 	cr_assert_eq(repo_put_batch(r, cs, 2, NULL, &e), 0, "%s", e.msg);
 	/* Someone writes b without the journal. */
-	memset(&rc, 0, sizeof rc);
-	rc.table = "tbl";
-	rc.partition_prefix = "content";
-	rc.partition_name = "x";
-	rc.content_type = "c";
-	plain = repo_new(&rc, st, NULL);
-	cr_assert_eq(repo_put(plain, other, &e), 0);
-	repo_free(plain);
+	put_unjournaled(other);
 
 	nseen = 0;
 	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), -1);
@@ -494,6 +508,152 @@ Test(journal, undo_conflict_writes_nothing)
 	content_free(cs[1]);
 	content_free(other);
 	close_repo();
+}
+
+/* :undo 2 where the older write conflicts: the newer one could be undone,
+ * but nothing is written at all, and the report says so. */
+Test(journal, undo_n_refuses_all_on_any_conflict)
+{
+	struct undo_options uo = { .count = 2 };
+	struct content *a = mk("a", "A"), *b = mk("b", "B");
+	struct content *other = mk("a", "theirs");
+	struct err e;
+	char *n;
+
+	open_repo(false);
+	cr_assert_eq(repo_put(r, a, &e), 0, "%s", e.msg);
+	cr_assert_eq(repo_put(r, b, &e), 0, "%s", e.msg);
+	put_unjournaled(other);
+
+	nseen = napplied = 0;
+	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_CONFLICT);
+	cr_assert_not_null(strstr(e.msg, "nothing was written"), "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "newer writes"), "%s", e.msg);
+	cr_assert_eq(nseen, 2, "both writes planned and reported");
+	cr_assert_eq(seen[0], UNDO_DELETE);
+	cr_assert_eq(seen[1], UNDO_CONFLICT);
+	cr_assert_eq(napplied, 0);
+	cr_assert_str_eq((n = name_of("b")), "B", "b was not deleted");
+	free(n);
+	cr_assert_str_eq((n = name_of("a")), "theirs");
+	free(n);
+
+	/* One write alone (the newer) is undone. */
+	uo.count = 1;
+	nseen = napplied = 0;
+	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(napplied, 1);
+	cr_assert_null(name_of("b"));
+	content_free(a);
+	content_free(b);
+	content_free(other);
+	close_repo();
+}
+
+/* A write whose lines are not all in the journal is not undone. */
+Test(journal, undo_refuses_a_write_with_a_missing_line)
+{
+	struct undo_options uo = { .count = 1 };
+	struct content *cs[3] = { mk("a", "A"), mk("b", "B"), mk("c", "C") };
+	char *text, *second, *third;
+	struct err e;
+	FILE *fp;
+
+	open_repo(false);
+	cr_assert_eq(repo_put_batch(r, cs, 3, NULL, &e), 0, "%s", e.msg);
+	/* Drop the write's second line. */
+	text = slurp(jpath);
+	second = strchr(text, '\n') + 1;
+	third = strchr(second, '\n') + 1;
+	memmove(second, third, strlen(third) + 1);
+	fp = fopen(jpath, "w");
+	fputs(text, fp);
+	fclose(fp);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_INPUT);
+	cr_assert_not_null(strstr(e.msg, "only part of"), "%s", e.msg);
+	second = name_of("a");
+	cr_assert_not_null(second, "nothing was undone");
+	free(second);
+	free(text);
+	content_free(cs[0]);
+	content_free(cs[1]);
+	content_free(cs[2]);
+	close_repo();
+}
+
+/* A dropped (refused) write gives its seq back: the next write of the
+ * group goes on without a gap, and reads back complete. */
+Test(journal, discard_keeps_seq_without_gaps)
+{
+	struct journal *j = journal_new(jpath, NULL);
+	struct value *k1 = J("{'pk':{'S':'a'},'sk':{'S':'1'}}");
+	struct journal_write *w;
+	size_t n = 1;
+	struct err e;
+
+	journal_group_begin(j, "put");
+	journal_start(j, "put");
+	journal_add(j, "p", "t", k1, NULL, k1);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	journal_add(j, "p", "t", k1, k1, k1);
+	journal_discard(j);
+	journal_add(j, "p", "t", k1, k1, NULL);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	journal_group_end(j);
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(w[0].n, 2);
+	cr_assert_eq(w[0].entries[1]->seq, 1);
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+	value_free(k1);
+	journal_free(j);
+}
+
+/* An append cut short (here by a file size limit, as a full disk would)
+ * is cut off again: the next entry starts a line of its own. */
+Test(journal, torn_append_is_cut_off)
+{
+	struct journal *j = journal_new(jpath, NULL);
+	struct value *k1 = J("{'pk':{'S':'a'},'sk':{'S':'1'}}");
+	struct rlimit rl, old;
+	struct journal_write *w;
+	struct stat sb;
+	size_t n = 5;
+	struct err e;
+	char *text;
+
+	journal_start(j, "put");
+	journal_add(j, "p", "t", k1, NULL, k1);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	cr_assert_eq(stat(jpath, &sb), 0);
+	/* Room for 40 more bytes: the next line is torn. */
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	rl = old;
+	rl.rlim_cur = (rlim_t)sb.st_size + 40;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	journal_start(j, "update");
+	journal_add(j, "p", "t", k1, k1, k1);
+	cr_assert_eq(journal_flush(j, &e), -1);
+	cr_assert_eq(e.code, ERR_IO);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	journal_start(j, "delete");
+	journal_add(j, "p", "t", k1, k1, NULL);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+
+	text = slurp(jpath);
+	cr_assert_null(strstr(text, "\"update\""), "%s", text);
+	free(text);
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 2, "both whole lines read back");
+	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+	value_free(k1);
+	journal_free(j);
 }
 
 Test(journal, undo_refused_read_only_and_empty)
