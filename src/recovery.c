@@ -6,11 +6,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -98,27 +98,40 @@ recovery_file(const char *profile, const char *id, struct err *e)
 	return path;
 }
 
-/* FNV-1a of the key's DynamoDB JSON: one file per item. A new item
- * without a key gets a name of its own. */
+/*
+ * A new recovery's id: the FNV-1a hash of the key's DynamoDB JSON (so the
+ * files of one item sort together), then the time in microseconds, the
+ * process and a counter, so that no two edits share a file: a second edit
+ * of the same item never replaces, nor on its success removes, a kept
+ * one. A new item without a key is "new-..." the same way.
+ */
 static char *
 recovery_make_id(const struct recovery *rec)
 {
+	const struct clock_ops *clock = clock_system();
 	struct buf b = BUF_INIT;
 	uint64_t h = 0xcbf29ce484222325ULL;
+	struct timespec now;
 	size_t i;
 
-	static unsigned counter;
+	static atomic_uint counter;
 
-	if (rec->key == NULL)
-		return xasprintf("new-%ld-%ld-%u", (long)time(NULL),
-		    (long)getpid(), ++counter);
-	ddbjson_emit_item(&b, rec->key);
-	for (i = 0; i < b.len; i++) {
-		h ^= (unsigned char)b.data[i];
-		h *= 0x100000001b3ULL;
+	clock->now(clock->ctx, &now);
+	if (rec->key != NULL) {
+		ddbjson_emit_item(&b, rec->key);
+		for (i = 0; i < b.len; i++) {
+			h ^= (unsigned char)b.data[i];
+			h *= 0x100000001b3ULL;
+		}
+		buf_reset(&b);
+		buf_printf(&b, "%016llx", (unsigned long long)h);
+	} else {
+		buf_adds(&b, "new");
 	}
-	buf_cleanup(&b);
-	return xasprintf("%016llx", (unsigned long long)h);
+	buf_printf(&b, "-%lld%06ld-%ld-%u", (long long)now.tv_sec,
+	    now.tv_nsec / 1000, (long)getpid(),
+	    atomic_fetch_add(&counter, 1) + 1);
+	return buf_detach(&b, NULL);
 }
 
 /* ,"name":"s" when s is set. */
@@ -149,8 +162,13 @@ recovery_save(const char *profile, struct recovery *rec, struct err *e)
 		clock_format_iso(&now, iso);
 		rec->time = xstrdup(iso);
 	}
-	free(rec->id);
-	rec->id = recovery_make_id(rec);
+	/* A recovery saved again (its write failed, or a kept edit is
+	 * tried again) keeps its file. */
+	if (rec->id == NULL)
+		rec->id = recovery_make_id(rec);
+	else if (!recovery_id_ok(rec->id))
+		return err_set(e, ERR_USAGE, "not a recovery id: \"%.40s\"",
+		    rec->id);
 	if ((dir = recovery_dir(profile, e)) == NULL ||
 	    statedir_mkdir(dir, e) == -1)
 		goto out;

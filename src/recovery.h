@@ -11,8 +11,10 @@
 /*
  * One file per edited item under
  * $XDG_STATE_HOME/dynrepo/recovery/PROFILE/ (the profile name escaped as
- * one path component), named by a hash of the item's key, so saving the
- * same item again replaces its recovery. Files are written atomically
+ * one path component), named by an id of its own: a hash of the item's
+ * key, the time, the process and a counter. Two edits of one item are two
+ * files; saving a recovery again (its id set) replaces its own file only.
+ * Files are written atomically
  * (temporary file, fsync, rename, fsync of the directory), 0600 in 0700
  * directories. They hold the edit and nothing else: no credentials.
  */
@@ -39,10 +41,10 @@ void		 recovery_free(struct recovery *);
 void		 recovery_list_free(struct recovery **, size_t n);
 
 /*
- * Save rec for profile (atomically; an earlier recovery of the same key
- * is replaced). rec->key or rec->item or rec->text must be set. On
- * success rec->id (and rec->time when it was NULL) are set. -1 with
- * ERR_IO (the path and the reason) or ERR_USAGE.
+ * Save rec for profile, atomically: under rec->id when it is set (the
+ * same recovery saved again), else under a new id that is then set.
+ * rec->key or rec->item or rec->text must be set; rec->time is filled
+ * when NULL. -1 with ERR_IO (the path and the reason) or ERR_USAGE.
  */
 int	 recovery_save(const char *profile, struct recovery *rec,
 	     struct err *);

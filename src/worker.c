@@ -204,6 +204,7 @@ worker_job_free(struct worker_job *j)
 	content_free(j->item);
 	value_free(j->existing);
 	free(j->path);
+	free(j->recovery_id);
 	free(j);
 }
 
@@ -848,13 +849,17 @@ worker_meant(const struct worker_job *j)
  * rec is taken; NULL when the job keeps none. -1 (ERR_IO, nothing to be
  * sent) when the file cannot be written. */
 static int
-worker_recovery_begin(struct worker *w, const struct ids *partition,
-    const struct ids *content, struct value *item, long long base,
-    struct recovery **out, struct err *e)
+worker_recovery_begin(struct worker *w, const struct worker_job *j,
+    const struct ids *partition, const struct ids *content,
+    struct value *item, long long base, struct recovery **out,
+    struct err *e)
 {
 	struct recovery *rec = recovery_new();
 	struct err se;
 
+	/* A kept edit tried again stays in its own file. */
+	if (j->recovery_id != NULL)
+		rec->id = xstrdup(j->recovery_id);
 	rec->table = xstrdup(repo_table(w->repo));
 	rec->reason = xstrdup("pending");
 	rec->base_version = base;
@@ -868,11 +873,12 @@ worker_recovery_begin(struct worker *w, const struct ids *partition,
 	return 0;
 }
 
-/* The end of a write that keeps a recovery: a success discards it, a
- * failure keeps it with the reason. Frees rec. */
+/* The end of a write that keeps a recovery: a success discards its file,
+ * a failure keeps it with the reason and hands its id to done (NULL: no
+ * event). Frees rec. */
 static void
 worker_recovery_end(struct worker *w, struct recovery *rec, int rc,
-    const struct err *e)
+    const struct err *e, struct worker_event *done)
 {
 	struct err se;
 
@@ -890,9 +896,26 @@ worker_recovery_end(struct worker *w, struct recovery *rec, int rc,
 		    err_code_name(e->code), e->msg);
 		free(rec->time);
 		rec->time = NULL;
-		(void)recovery_save(worker_recovery_profile(w), rec, &se);
+		if (recovery_save(worker_recovery_profile(w), rec, &se) == -1)
+			LOG_DEBUG("%s (the pending file stays)", se.msg);
+		if (done != NULL && rec->id != NULL) {
+			free(done->recovery_id);
+			done->recovery_id = xstrdup(rec->id);
+		}
 	}
 	recovery_free(rec);
+}
+
+/* The index in list of the recovery id, or n. */
+static size_t
+worker_recovery_find_id(struct recovery **list, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i]->id, id) == 0)
+			return i;
+	return n;
 }
 
 /* The index in list of the recovery of key, or n. */
@@ -980,7 +1003,13 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	struct update_command u;
 	int rc;
 
-	if (j->recover && worker_recovery_begin(w, &j->partition,
+	/* The recovery of an update is the whole item as meant: without
+	 * the item as shown it would hold the changed fields alone, and
+	 * saving it later would drop every other field. */
+	if (j->recover && (j->item == NULL || j->item->item == NULL))
+		return err_set(e, ERR_INTERNAL, "nothing sent: an update to "
+		    "keep in a recovery file needs the item as shown");
+	if (j->recover && worker_recovery_begin(w, j, &j->partition,
 	    &j->content, worker_meant(j), j->current_version, &rec, e) == -1) {
 		recovery_free(rec);
 		return -1;
@@ -997,23 +1026,34 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	else
 		rc = repo_update(w->repo, &j->partition, &j->content, &u,
 		    j->require_exists, e);
-	worker_recovery_end(w, rec, rc, e);
+	worker_recovery_end(w, rec, rc, e, done);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &j->partition, &j->content,
 		    &done->item, NULL);
 	return rc;
 }
 
+/* What an :undo reports back. */
+struct worker_undo_ctx {
+	struct buf	report;		/* lines of text */
+	bool		dry_run;
+};
+
 /* undo_report_fn: the report as lines of text. */
 static void
 worker_undo_report(void *ctx, const struct journal_write *w,
-    const struct undo_item *plan, size_t n)
+    const struct undo_item *plan, size_t n, bool applied)
 {
-	struct buf *b = ctx;
+	struct worker_undo_ctx *u = ctx;
+	struct buf *b = &u->report;
 	size_t i;
 
-	buf_printf(b, "undo %s of %s (%zu item%s)\n",
-	    w->entries[0]->operation, w->entries[0]->time, n,
+	/* What was done, or would be in a dry run; when a conflict stops
+	 * the undo, its message says why and the plans are not shown. */
+	if (!applied && !u->dry_run)
+		return;
+	buf_printf(b, "%s %s of %s (%zu item%s)\n", applied ? "undo" :
+	    "would undo", w->entries[0]->operation, w->entries[0]->time, n,
 	    n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
 		char *key = undo_key_text(plan[i].entry->key);
@@ -1034,11 +1074,14 @@ worker_run_undo(struct worker *w, struct worker_qjob *qj,
 		.count = qj->job->undo_count,
 		.dry_run = qj->job->undo_dry_run,
 	};
-	struct buf b = BUF_INIT;
+	struct worker_undo_ctx u = {
+		.report = BUF_INIT,
+		.dry_run = uo.dry_run,
+	};
 	int rc;
 
-	rc = undo_last(w->repo, &uo, worker_undo_report, &b, e);
-	done->undo_report = buf_detach(&b, NULL);
+	rc = undo_last(w->repo, &uo, worker_undo_report, &u, e);
+	done->undo_report = buf_detach(&u.report, NULL);
 	return rc;
 }
 
@@ -1069,7 +1112,7 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 		struct err te = *e;
 
 		err_clear(e);
-		if (worker_recovery_begin(w, &c->partition_ids,
+		if (worker_recovery_begin(w, j, &c->partition_ids,
 		    &c->content_ids, value_copy(c->item), j->guarded ?
 		    j->current_version : 0, &rec, e) == -1) {
 			recovery_free(rec);
@@ -1077,7 +1120,7 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 		}
 		if (rc == -1) {
 			*e = te;
-			worker_recovery_end(w, rec, rc, e);
+			worker_recovery_end(w, rec, rc, e, done);
 			return -1;
 		}
 	} else if (rc == -1) {
@@ -1089,7 +1132,7 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 		rc = repo_put_guarded(w->repo, c, j->current_version, e);
 	else
 		rc = repo_put(w->repo, c, e);
-	worker_recovery_end(w, rec, rc, e);
+	worker_recovery_end(w, rec, rc, e, done);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &c->partition_ids, &c->content_ids,
 		    &done->item, NULL);
@@ -1162,12 +1205,16 @@ worker_run_recover(struct worker *w, struct worker_qjob *qj,
 	if (recovery_list(worker_recovery_profile(w), &list, &n, e) == -1)
 		return -1;
 	done->count = n;
-	if (j->content.n > 0) {
+	if (j->recovery_id != NULL) {
+		i = worker_recovery_find_id(list, n, j->recovery_id);
+	} else if (j->content.n > 0) {
 		key = repo_key(w->repo, &j->partition, &j->content);
 		i = worker_recovery_find(list, n, key);
 	}
 	if (i >= n) {
-		rc = j->recover_drop && key != NULL ? 0 : err_set(e,
+		/* Dropping what is gone already is no error. */
+		rc = j->recover_drop && (key != NULL ||
+		    j->recovery_id != NULL) ? 0 : err_set(e,
 		    ERR_NOT_FOUND, "no unsaved edit is kept%s",
 		    key != NULL ? " for this item" : "");
 		goto out;
@@ -1325,16 +1372,17 @@ worker_main(void *arg)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->lock);
 		err_clear(&e);
-		if (j->recover && j->type == WJ_UPDATE)
-			(void)worker_recovery_begin(w, &j->partition,
+		if (j->recover && j->type == WJ_UPDATE && j->item != NULL)
+			(void)worker_recovery_begin(w, j, &j->partition,
 			    &j->content, worker_meant(j), j->current_version,
 			    &rec, &e);
 		else if (j->recover && j->type == WJ_PUT && j->item != NULL)
-			(void)worker_recovery_begin(w, &j->item->partition_ids,
+			(void)worker_recovery_begin(w, j,
+			    &j->item->partition_ids,
 			    &j->item->content_ids, value_copy(j->item->item),
 			    j->guarded ? j->current_version : 0, &rec, &e);
 		err_set(&e, ERR_CANCELLED, "not sent: dynrepo quit first");
-		worker_recovery_end(w, rec, -1, &e);
+		worker_recovery_end(w, rec, -1, &e, NULL);
 		worker_qjob_free(qj);
 		pthread_mutex_lock(&w->lock);
 	}

@@ -104,15 +104,20 @@ struct worker_job {
 
 	/* UPDATE, PUT: with `recover`, nothing is lost: before the write
 	 * the worker saves a recovery file of the item as the person
-	 * meant it (for an UPDATE, `item` is the item as shown, the
+	 * meant it (for an UPDATE, `item`, required, is the item as shown, the
 	 * command applied to it), the version the edit began from and the
 	 * reason "pending"; a success discards it, a failure keeps it
 	 * with the reason. A recovery file that cannot be written refuses
 	 * the write (ERR_IO, nothing sent).
-	 * RECOVER: the kept edit of the key (partition, content) when
-	 * content has ids, else the newest; with recover_drop discarded. */
+	 * With recovery_id too, the write is the kept edit of that id
+	 * tried again: its file is the one saved, discarded or kept (no
+	 * second file for the same edit).
+	 * RECOVER: the kept edit recovery_id, else the newest of the key
+	 * (partition, content) when content has ids, else the newest of
+	 * all; with recover_drop discarded. */
 	bool			 recover;
 	bool			 recover_drop;
+	char			*recovery_id;
 };
 
 enum worker_event_type {
@@ -189,7 +194,9 @@ struct worker_event {
 	size_t			 nhistory;
 	/* RECOVER: the kept edit as content (its version: the one the edit
 	 * began from, 0 for a new item), its id, reason and time (owned);
-	 * `item` is the item as stored now (NULL: none). */
+	 * `item` is the item as stored now (NULL: none).
+	 * UPDATE, PUT with `recover` that failed: recovery_id is the kept
+	 * edit's (to try again or drop by that id). */
 	struct content		*recovered;
 	char			*recovery_id;
 	char			*recovery_reason;

@@ -76,6 +76,12 @@ struct pane_item {
 	 * one field changed, edit_field and edit_text hold it. */
 	struct content		*ours;
 	char			*ours_why;
+
+	/* The recovery file of the edit kept after a failed save (or
+	 * brought back by :recover): a retry of that edit (o, e, E) is
+	 * saved in the same file, r drops it. A new edit forgets it (the
+	 * file stays, for :recover), so no edit ever replaces another's. */
+	char			*kept_id;
 };
 
 enum {
@@ -296,6 +302,33 @@ item_drop_edit(struct pane_item *pi)
 	pi->ours_why = NULL;
 }
 
+/* Forget the kept edit's recovery id: saved, dropped, or a new edit
+ * begins (its file then stays for :recover). */
+static void
+item_forget_kept(struct pane_item *pi)
+{
+	free(pi->kept_id);
+	pi->kept_id = NULL;
+}
+
+/* A failed save kept the edit in the recovery file ev names. */
+static void
+item_keep(struct pane_item *pi, const struct worker_event *ev)
+{
+	if (ev->recovery_id == NULL)
+		return;
+	free(pi->kept_id);
+	pi->kept_id = xstrdup(ev->recovery_id);
+}
+
+/* Let the worker save a retry of the kept edit in its own file. */
+static void
+item_job_kept(const struct pane_item *pi, struct worker_job *j)
+{
+	if (pi->kept_id != NULL)
+		j->recovery_id = xstrdup(pi->kept_id);
+}
+
 static void	item_edit(struct ui *, struct pane_item *, const char *,
 		    enum item_edit_kind);
 
@@ -336,6 +369,7 @@ item_save(struct ui *ui, struct pane_item *pi, long long version)
 	/* Nothing lost: the worker keeps the edit until it is saved. */
 	j->item = table_content_copy(pi->c);
 	j->recover = true;
+	item_job_kept(pi, j);
 	pi->edit_version = version;
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
@@ -384,6 +418,7 @@ item_edit(struct ui *ui, struct pane_item *pi, const char *field,
 		buf_adds(&pre, pi->edit_text);
 	} else {
 		item_drop_edit(pi);
+		item_forget_kept(pi);
 		pi->edit_field = xstrdup(f);
 		pi->edit_kind = kind;
 		if (kind == EK_SET)
@@ -418,6 +453,7 @@ item_save_now(struct ui *ui, struct pane_item *pi, enum item_edit_kind kind,
 	if (ui_refuse_write(ui) || item_busy(ui, pi))
 		return;
 	item_drop_edit(pi);
+	item_forget_kept(pi);
 	pi->edit_field = xstrndup(field, flen);
 	pi->edit_kind = kind;
 	pi->edit_text = xstrdup(text);
@@ -619,6 +655,7 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 	j->guarded = true;
 	j->current_version = pi->json_version;
 	j->recover = true;
+	item_job_kept(pi, j);
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
 	ui_note(ui, "saving the item ...");
@@ -644,6 +681,8 @@ item_json_edit(struct ui *ui, struct pane_item *pi)
 		return;
 	pi->json_version = pi->c->current_version;
 	if (pi->json_path == NULL) {
+		/* A new whole-item edit, not a retry of a kept one. */
+		item_forget_kept(pi);
 		err_clear(&e);
 		json_emit(&json, pi->c->item, JSON_PRETTY);
 		buf_addc(&json, '\n');
@@ -663,6 +702,7 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 {
 	pi->state = IS_IDLE;
 	if (ev->rc == 0) {
+		item_forget_kept(pi);
 		item_json_done(pi);
 		if (ev->item != NULL) {
 			item_set_content(pi, ev->item);
@@ -672,6 +712,7 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 		ui_note(ui, "saved: version %lld", pi->c->current_version);
 		return;
 	}
+	item_keep(pi, ev);
 	free(pi->json_error);
 	pi->json_error = xstrdup(ev->err.msg);
 	if (ev->err.code == ERR_CONFLICT) {
@@ -765,6 +806,7 @@ item_recover_put(struct ui *ui, struct pane_item *pi)
 	j->guarded = true;
 	j->current_version = v;
 	j->recover = true;
+	item_job_kept(pi, j);
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
 	ui_note(ui, "saving your kept edit ...");
@@ -808,6 +850,9 @@ item_recover_drop(struct ui *ui, struct pane_item *pi)
 	ids_copy(&j->partition, &pi->c->partition_ids);
 	ids_copy(&j->content, &pi->c->content_ids);
 	j->recover_drop = true;
+	/* This edit's file, not another kept edit of the same item. */
+	item_job_kept(pi, j);
+	item_forget_kept(pi);
 	ui_submit(ui, NULL, j);
 }
 
@@ -819,6 +864,7 @@ item_recover_saved(struct ui *ui, struct pane_item *pi,
 	if (ev->rc == 0) {
 		pi->state = IS_IDLE;
 		item_drop_edit(pi);
+		item_forget_kept(pi);
 		if (ev->item != NULL) {
 			item_set_content(pi, ev->item);
 			ev->item = NULL;
@@ -829,6 +875,7 @@ item_recover_saved(struct ui *ui, struct pane_item *pi,
 		return;
 	}
 	pi->state = IS_CONFLICT;
+	item_keep(pi, ev);
 	if (ev->err.code == ERR_CONFLICT) {
 		item_recover_show(pi, ev->item);
 		ev->item = NULL;
@@ -852,6 +899,7 @@ pane_item_recovered(struct ui *ui, struct worker_event *ev)
 	pi->h = 1;
 	pi->ours = ev->recovered;
 	ev->recovered = NULL;
+	item_keep(pi, ev);
 	pi->ours_why = xasprintf("%s, %s", ev->recovery_reason != NULL ?
 	    ev->recovery_reason : "kept", ev->recovery_time != NULL ?
 	    ev->recovery_time : "at an unknown time");
@@ -960,6 +1008,7 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	}
 	/* WJ_UPDATE */
 	if (ev->rc == 0) {
+		item_forget_kept(pi);
 		pi->state = IS_IDLE;
 		ui_note(ui, "saved %s", pi->edit_field);
 		item_drop_edit(pi);
@@ -972,6 +1021,7 @@ item_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		}
 		return;
 	}
+	item_keep(pi, ev);
 	if (ev->err.code == ERR_CONFLICT) {
 		/* Show theirs; keep ours for overwrite or another edit. */
 		pi->state = IS_CONFLICT;
@@ -1262,8 +1312,10 @@ item_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		}
 		break;
 	case ITEM_RELOAD:
-		/* Dropping a kept edit drops its recovery file too. */
-		if (pi->edit_field != NULL || pi->ours != NULL)
+		/* Dropping a kept edit drops its recovery file too (only
+		 * its own: other kept edits of the item stay). */
+		if (pi->kept_id != NULL && (pi->edit_field != NULL ||
+		    pi->ours != NULL))
 			item_recover_drop(ui, pi);
 		item_drop_edit(pi);
 		item_reload(ui, pi);
@@ -1309,6 +1361,7 @@ item_free(struct ui *ui, struct pane *pane)
 	item_clear_lines(pi);
 	item_drop_edit(pi);
 	/* A kept edit stays on disk: the person was told where. */
+	free(pi->kept_id);
 	free(pi->json_path);
 	free(pi->json_error);
 	content_free(pi->c);

@@ -912,7 +912,10 @@ tui_complete_ids(struct ui *ui)
 	for (i = 0; t != NULL && i < t->nrows; i++) {
 		buf_reset(&b);
 		ids_join(&t->rows[i]->content_ids, &b);
-		tui_word(ui, buf_detach(&b, NULL), true);
+		/* A row without content ids has no word (an empty buffer
+		 * detaches as NULL, which would end the list). */
+		if (b.len > 0)
+			tui_word(ui, buf_detach(&b, NULL), true);
 	}
 	buf_cleanup(&b);
 }
@@ -1103,11 +1106,18 @@ tui_undo_done(struct ui *ui, const struct worker_event *ev)
 		buf_add(&b, r, nl != NULL ? (size_t)(nl - r) : strlen(r));
 		r = nl != NULL ? nl + 1 : r + strlen(r);
 	}
-	if (ev->rc != 0 && ev->err.code == ERR_CONFLICT)
+	/* A conflict found by the plan wrote nothing; any other failure
+	 * (or a change made after the plan) may come after restores: the
+	 * message says how many, the report which. */
+	if (ev->rc != 0 && b.len == 0 && ev->err.code == ERR_CONFLICT &&
+	    strstr(ev->err.msg, "nothing was written") != NULL)
 		ui_error(ui, "undo: conflict, nothing written: %s",
 		    ev->err.msg);
-	else if (ev->rc != 0)
+	else if (ev->rc != 0 && b.len == 0)
 		ui_error_err(ui, "undo", &ev->err);
+	else if (ev->rc != 0)
+		ui_error(ui, "undo: %s (done: %s; the pane shows what was "
+		    "loaded before)", ev->err.msg, buf_cstr(&b));
 	else if (ui->top != NULL &&
 	    tui_cmd_in(ui->top->ops->cmds, "reload") != NULL) {
 		/* The pane loads again; the report shows when that is done

@@ -169,6 +169,40 @@ check_out_has '"year":{"N":"2010"}'
 tui_stop
 t_end "leaving the item view keeps the edit; :recover drop drops it and its file"
 
+# ---- two edits of one item: the second never replaces the kept first -------
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2020
+check_rc 0
+keys j e C-u
+type_text "1444"
+keys Enter
+screen_has "VERSION CONFLICT"
+colon "back"
+wait_for "films: partitions" 10 >/dev/null
+keys Enter
+wait_for "usa#ny#actor1" 10 >/dev/null
+keys Enter
+wait_for "item usa#ny#actor1" 10 || fail "no item view"
+keys j e C-u
+type_text "1333"
+keys Enter
+screen_has "saved: version" 10
+get_actor1
+check_out_has '"year":{"N":"1333"}'
+n=$(rec_files | wc -l)
+[ "$n" = 1 ] || fail "$n recovery files, expected 1 (the first edit)"
+f=$RECDIR/$(rec_files | head -n 1)
+grep -q '1444' "$f" || { fail "the kept first edit is gone"; fail_file f "$f"; }
+colon "recover"
+screen_has "year  yours:  1444"
+keys r
+screen_has "reloaded: version" 10
+[ -z "$(rec_files)" ] || fail "r left the recovery file"
+tui_stop
+t_end "a second edit of the same item, saved, leaves the kept first edit alone"
+
 # ---- the whole item from $EDITOR, refused by a conflict ----------------------
 cat >"$T_TMP/ed.sh" <<'SCRIPT'
 #!/bin/sh

@@ -118,7 +118,10 @@ Test(recovery, save_load_private_atomic)
 	recovery_free(rec);
 }
 
-Test(recovery, same_item_replaced_list_newest_first_discard)
+/* Two edits of one item are two files: neither replaces the other, and
+ * discarding one leaves the other. Saving a recovery again (its id set)
+ * replaces its own file only. */
+Test(recovery, each_edit_its_own_file_list_newest_first_discard)
 {
 	struct recovery *a1 = mk("a", "1", "2026-11-25T09:00:00+00:00");
 	struct recovery *a2 = mk("a", "2", "2026-11-25T09:05:00+00:00");
@@ -132,24 +135,44 @@ Test(recovery, same_item_replaced_list_newest_first_discard)
 	cr_assert_eq(recovery_save("prof", a1, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_save("prof", b, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_save("prof", a2, &e), 0, "%s", e.msg);
-	cr_assert_str_eq(a1->id, a2->id, "one file per item");
+	cr_assert_str_neq(a1->id, a2->id, "one file per edit");
+	cr_assert_eq(strncmp(a1->id, a2->id, 16), 0, "the key's hash first");
 	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0, "%s", e.msg);
-	cr_assert_eq(n, 2);
+	cr_assert_eq(n, 3);
 	cr_assert_str_eq(value_map_get(list[0]->item, "n")->u.str.ptr, "2");
 	cr_assert_str_eq(value_map_get(list[1]->item, "n")->u.str.ptr, "7");
+	cr_assert_str_eq(value_map_get(list[2]->item, "n")->u.str.ptr, "1");
 	recovery_list_free(list, n);
 	/* Other profiles see none of them. */
 	cr_assert_eq(recovery_list("other", &list, &n, &e), 0);
 	cr_assert_eq(n, 0);
 
+	/* a1 saved again (its write failed once more): its own file. */
+	free(a1->reason);
+	a1->reason = xstrdup("version conflict");
+	cr_assert_eq(recovery_save("prof", a1, &e), 0, "%s", e.msg);
+	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
+	cr_assert_eq(n, 3);
+	recovery_list_free(list, n);
+	cr_assert_eq(recovery_load("prof", a1->id, &gone, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(gone->reason, "version conflict");
+	recovery_free(gone);
+
+	/* a2 saved and discarded: a1 stays. */
 	cr_assert_eq(recovery_discard("prof", a2->id, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_discard("prof", a2->id, &e), 0, "twice is ok");
 	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
-	cr_assert_eq(n, 1);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(value_map_get(list[1]->item, "n")->u.str.ptr, "1");
 	recovery_list_free(list, n);
 	cr_assert_eq(recovery_load("prof", a2->id, &gone, &e), -1);
 	cr_assert_null(gone);
 	cr_assert_eq(e.code, ERR_NOT_FOUND);
+	/* An id set by a caller is checked like any other. */
+	free(b->id);
+	b->id = xstrdup("../x");
+	cr_assert_eq(recovery_save("prof", b, &e), -1);
+	cr_assert_eq(e.code, ERR_USAGE);
 	recovery_free(a1);
 	recovery_free(a2);
 	recovery_free(b);
