@@ -156,6 +156,19 @@ repo_key(const struct repo *r, const struct ids *partition,
 	return m;
 }
 
+/* How many '#'-separated segments s has: one more than its '#'s. */
+static size_t
+repo_count_segments(const char *s)
+{
+	size_t n = 1;
+
+	while ((s = strchr(s, '#')) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
 /* The library reads ids with .replace(prefix, "", 1).split("#"): the first
  * occurrence of the prefix is removed wherever it is, and an empty rest
  * gives one empty id. */
@@ -167,20 +180,27 @@ repo_read_ids(const char *stored, const char *prefix, struct ids *out)
 	const char *p, *hash;
 
 	ids_init(out);
-	if (at != NULL) {
-		buf_add(&rest, stored, (size_t)(at - stored));
-		buf_adds(&rest, at + strlen(prefix));
+	if (at == stored) {
+		/* The usual key: the prefix leads, nothing to remove. */
+		p = stored + strlen(prefix);
 	} else {
-		buf_adds(&rest, stored);
+		if (at != NULL) {
+			buf_add(&rest, stored, (size_t)(at - stored));
+			buf_adds(&rest, at + strlen(prefix));
+		} else {
+			buf_adds(&rest, stored);
+		}
+		p = buf_cstr(&rest);
 	}
-	p = buf_cstr(&rest);
+	/* One array for all the segments rather than a regrowth each. */
+	out->v = xreallocarray(NULL, repo_count_segments(p), sizeof *out->v);
 	for (;;) {
 		hash = strchr(p, '#');
 		if (hash == NULL) {
-			ids_push(out, p, strlen(p));
+			out->v[out->n++] = xstrdup(p);
 			break;
 		}
-		ids_push(out, p, (size_t)(hash - p));
+		out->v[out->n++] = xstrndup(p, (size_t)(hash - p));
 		p = hash + 1;
 	}
 	buf_cleanup(&rest);
@@ -198,6 +218,26 @@ repo_stored_key(const struct value *stored, const char *name, struct err *e)
 		return NULL;
 	}
 	return v->u.str.ptr;
+}
+
+/* True for a member of a stored item that is one of the model's fields,
+ * not a key or one of the library's own attributes; ctx is the repo. */
+static bool
+repo_is_model_field(const struct value_member *m, void *ctx)
+{
+	const struct repo *r = ctx;
+
+	return strcmp(m->name, r->partition_key) != 0 &&
+	    strcmp(m->name, r->sort_key) != 0 &&
+	    strcmp(m->name, REPO_VERSION) != 0 &&
+	    strcmp(m->name, REPO_TIMESTAMP) != 0 &&
+	    strcmp(m->name, REPO_TTL) != 0;
+}
+
+void
+repo_set_shared_contents(struct repo *r, bool shared)
+{
+	r->shared_contents = shared;
 }
 
 struct content *
@@ -232,20 +272,24 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 		c->has_expiry = c->expiry != 0;
 	}
 
-	c->item = value_new_m();
-	/* A map's member names are unique: append, without a lookup each. */
-	value_map_reserve(c->item, stored->u.map.len);
-	for (i = 0; i < stored->u.map.len; i++) {
-		const struct value_member *m = &stored->u.map.items[i];
+	if (r->shared_contents && value_is_arena_root(stored)) {
+		/* No copy: the model's fields are the page's own values. */
+		c->item = value_arena_view_m(stored, repo_is_model_field,
+		    (void *)r);
+	} else {
+		c->item = value_new_m();
+		/* A map's member names are unique: append, without a
+		 * lookup each. */
+		value_map_reserve(c->item, stored->u.map.len);
+		for (i = 0; i < stored->u.map.len; i++) {
+			const struct value_member *m = &stored->u.map.items[i];
 
-		if (strcmp(m->name, r->partition_key) == 0 ||
-		    strcmp(m->name, r->sort_key) == 0 ||
-		    strcmp(m->name, REPO_VERSION) == 0 ||
-		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
-		    strcmp(m->name, REPO_TTL) == 0)
-			continue;
-		value_map_add_owned(c->item, xmemdup(m->name, m->name_len + 1),
-		    m->name_len, value_copy(m->value));
+			if (!repo_is_model_field(m, (void *)r))
+				continue;
+			value_map_add_owned(c->item, xmemdup(m->name,
+			    m->name_len + 1), m->name_len,
+			    value_copy(m->value));
+		}
 	}
 	c->stored = stored;
 	return c;

@@ -81,6 +81,13 @@ struct repo_list_opts {
 	void		(*progress)(void *ctx, size_t items, double capacity);
 };
 
+/* With shared set, the contents that list, list_between and get_batch
+ * deliver have an item that shares the decoded page's values instead of a
+ * copy: read-only (the value mutators assert on it), freed as usual with
+ * content_free. For callers that only read what they are given (the CLI's
+ * printing verbs); off by default. */
+void	 repo_set_shared_contents(struct repo *, bool shared);
+
 /* get: 0 and *out = NULL when there is no such item. */
 int	 repo_get(struct repo *, const struct ids *partition,
 	     const struct ids *content, struct content **out, struct err *);
