@@ -5,6 +5,7 @@
 #include "repo.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,15 +417,80 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
-/* Run a query to its end (or the limit), page by page. */
+/* One Query page asked for on a thread of its own while the previous
+ * page is delivered. The request belongs to the thread until it is
+ * joined; the repository's store and counters too. */
+struct repo_prefetch {
+	struct repo		*r;
+	const struct request	*rq;
+	struct response		 rs;
+	struct err		 e;
+	int			 rc;
+	pthread_t		 thread;
+};
+
+/* The prefetch thread: one repo_execute, retries and all. */
+static void *
+repo_prefetch_run(void *arg)
+{
+	struct repo_prefetch *pf = arg;
+
+	pf->rc = repo_execute(pf->r, pf->rq, &pf->rs, &pf->e);
+	return NULL;
+}
+
+/* Start fetching rq's page; false when no thread could be made (the
+ * caller then fetches it itself). */
+static bool
+repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
+    const struct request *rq)
+{
+	pf->r = r;
+	pf->rq = rq;
+	pf->rc = -1;
+	response_init(&pf->rs);
+	err_clear(&pf->e);
+	return pthread_create(&pf->thread, NULL, repo_prefetch_run, pf) == 0;
+}
+
+/* Wait for the page: its response moves to *rs, its error to *e. */
+static int
+repo_prefetch_join(struct repo_prefetch *pf, struct response *rs,
+    struct err *e)
+{
+	pthread_join(pf->thread, NULL);
+	*rs = pf->rs;
+	if (pf->rc != 0 && e != NULL)
+		*e = pf->e;
+	return pf->rc;
+}
+
+/* Whether repo_query may ask for the next page early: only for a caller
+ * that said its fn leaves the repository alone, and when nothing depends
+ * on what was delivered (a limit sets the next page's Limit; progress
+ * reads the counters the thread updates). */
+static bool
+repo_query_prefetches(const struct repo *r, const struct repo_list_opts *opts)
+{
+	return opts != NULL && opts->prefetch && opts->limit == 0 &&
+	    opts->progress == NULL && r->store->ops->prefetch;
+}
+
+/* Run a query to its end (or the limit), page by page. With prefetch the
+ * next page is asked for as soon as this one's LastEvaluatedKey is known,
+ * and received and decoded while this one is delivered; errors and the
+ * order of the items are the same as without. */
 static int
 repo_query(struct repo *r, struct expr *key_condition,
     const struct repo_list_opts *opts, repo_each_fn fn, void *ctx,
     struct err *e)
 {
 	struct request rq;
+	struct response rs;
+	struct repo_prefetch pf;
+	bool prefetch = repo_query_prefetches(r, opts), fetching;
 	size_t delivered = 0;
-	int rc = 0;
+	int rc, fetched;
 
 	request_init(&rq, OP_QUERY, r->table);
 	rq.key_condition = key_condition;
@@ -434,28 +500,42 @@ repo_query(struct repo *r, struct expr *key_condition,
 		if (opts->filter != NULL)
 			rq.filter = expr_copy(opts->filter);
 	}
-	for (;;) {
-		struct response rs;
-
-		/* DynamoDB's Limit counts items before the filter, so it
-		 * only bounds a page when there is no filter; with one, we
-		 * count matching items ourselves. */
-		if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
-			rq.limit = opts->limit - (long)delivered;
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
-			rc = repo_deliver(r, &rs, &delivered,
-			    opts != NULL ? opts->limit : 0, fn, ctx, e);
-		if (rc == 0 && opts != NULL && opts->progress != NULL)
-			opts->progress(ctx, delivered, r->stats.capacity);
+	/* DynamoDB's Limit counts items before the filter, so it only
+	 * bounds a page when there is no filter; with one, we count
+	 * matching items ourselves. */
+	if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
+		rq.limit = opts->limit;
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	while (rc == 0) {
 		value_free(rq.exclusive_start_key);
 		rq.exclusive_start_key = rs.last_evaluated_key;
 		rs.last_evaluated_key = NULL;
+		fetching = prefetch && rq.exclusive_start_key != NULL &&
+		    repo_prefetch_start(&pf, r, &rq);
+		rc = repo_deliver(r, &rs, &delivered,
+		    opts != NULL ? opts->limit : 0, fn, ctx, e);
+		if (rc == 0 && opts != NULL && opts->progress != NULL)
+			opts->progress(ctx, delivered, r->stats.capacity);
 		response_cleanup(&rs);
-		if (rc != 0 || rq.exclusive_start_key == NULL)
+		response_init(&rs);
+		if (fetching) {
+			/* A page asked for after an error or a stop is
+			 * thrown away, as if it had not been. */
+			fetched = repo_prefetch_join(&pf, &rs,
+			    rc == 0 ? e : NULL);
+			if (rc == 0)
+				rc = fetched;
+		} else if (rc == 0 && rq.exclusive_start_key != NULL) {
+			if (opts != NULL && opts->limit > 0 &&
+			    rq.filter == NULL)
+				rq.limit = opts->limit - (long)delivered;
+			rc = repo_execute(r, &rq, &rs, e);
+		} else {
 			break;
+		}
 	}
+	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc < 0 ? -1 : 0;
 }

@@ -79,6 +79,10 @@ struct repo_list_opts {
 	const struct expr *filter;	/* borrowed, may be NULL */
 	/* Progress after each page: items delivered so far, capacity used. */
 	void		(*progress)(void *ctx, size_t items, double capacity);
+	/* Ask for page k+1 while page k is delivered, when the store can
+	 * and there is neither a limit nor progress: fn must then not use
+	 * the repository, which is busy on another thread meanwhile. */
+	bool		 prefetch;
 };
 
 /* With shared set, the contents that list, list_between and get_batch

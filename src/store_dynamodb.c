@@ -558,6 +558,9 @@ static const struct store_ops store_dynamodb_ops = {
 	.name = "dynamodb",
 	.execute = store_dynamodb_execute,
 	.free = store_dynamodb_free,
+	/* The next page is asked for while this one is printed: the
+	 * round trip, not the decoding, is most of a page's time. */
+	.prefetch = true,
 };
 
 struct store *

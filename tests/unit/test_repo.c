@@ -63,6 +63,12 @@ static const struct store_ops fake_ops = {
 	.name = "fake", .execute = fake_execute, .free = fake_free,
 };
 
+/* The same store, letting a Query's next page be fetched early. */
+static const struct store_ops fake_prefetch_ops = {
+	.name = "fake", .execute = fake_execute, .free = fake_free,
+	.prefetch = true,
+};
+
 static void
 fake_now(void *ctx, struct timespec *ts)
 {
@@ -832,6 +838,75 @@ Test(repo, listed_items_cost_few_allocations)
 	cr_expect_str_eq(copied.data, line.data);
 	buf_cleanup(&line);
 	buf_cleanup(&copied);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
+/* Pages of answer_wire_pages, but the third request fails. */
+static int
+answer_then_fail(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	if (n == 2)
+		return err_set(e, ERR_SERVICE, "page %zu refused", n);
+	return answer_wire_pages(f, n, rq, rs, e);
+}
+
+/* repo_each_fn counting items and stopping at ctx's limit. */
+struct stop_at {
+	size_t	 seen, stop;
+	char	 last[64];
+};
+
+static int
+stop_at_item(void *ctx, struct content *c)
+{
+	struct stop_at *sa = ctx;
+
+	sa->seen++;
+	snprintf(sa->last, sizeof sa->last, "%s",
+	    c->content_ids.v[c->content_ids.n - 1]);
+	content_free(c);
+	return sa->stop != 0 && sa->seen == sa->stop;
+}
+
+/* With prefetch the next page is asked for while this one is delivered:
+ * the same items in the same order, an error on a later page reported
+ * after the earlier pages' items, a page fetched after a stop dropped. */
+Test(repo, list_prefetch_keeps_order_errors_and_stops)
+{
+	struct repo_list_opts lo = { .prefetch = true };
+	struct ids p = I("p"), pre = I("");
+	struct stop_at sa = { 0 };
+	struct err e;
+
+	fs.base.ops = &fake_prefetch_ops;
+	fs.answer = answer_wire_pages;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(sa.seen, 3000);
+	cr_assert_str_eq(sa.last, "a2999");
+	cr_assert_eq(fs.nsent, 3);
+	cr_assert(strstr(fs.sent[2], "\"ExclusiveStartKey\"") != NULL &&
+	    strstr(fs.sent[2], "a1999") != NULL, "%s", fs.sent[2]);
+
+	fake_free(&fs.base);
+	fs.nsent = 0;
+	memset(&sa, 0, sizeof sa);
+	fs.answer = answer_then_fail;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    -1);
+	cr_assert_eq(sa.seen, 2000, "both pages before the error delivered");
+	cr_assert_str_eq(e.msg, "page 2 refused");
+
+	fake_free(&fs.base);
+	fs.nsent = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.stop = 10;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(sa.seen, 10);
+	cr_assert_leq(fs.nsent, 2, "at most the one page asked for early");
 	ids_cleanup(&p);
 	ids_cleanup(&pre);
 }
