@@ -221,6 +221,16 @@ repo_stored_key(const struct value *stored, const char *name, struct err *e)
 	return v->u.str.ptr;
 }
 
+/* True when m is named name; lengths first, as most names differ there
+ * (this runs for every attribute of every listed item). */
+static bool
+repo_name_is(const struct value_member *m, const char *name)
+{
+	size_t len = strlen(name);
+
+	return m->name_len == len && memcmp(m->name, name, len) == 0;
+}
+
 /* True for a member of a stored item that is one of the model's fields,
  * not a key or one of the library's own attributes; ctx is the repo. */
 static bool
@@ -228,11 +238,9 @@ repo_is_model_field(const struct value_member *m, void *ctx)
 {
 	const struct repo *r = ctx;
 
-	return strcmp(m->name, r->partition_key) != 0 &&
-	    strcmp(m->name, r->sort_key) != 0 &&
-	    strcmp(m->name, REPO_VERSION) != 0 &&
-	    strcmp(m->name, REPO_TIMESTAMP) != 0 &&
-	    strcmp(m->name, REPO_TTL) != 0;
+	return !repo_name_is(m, r->partition_key) &&
+	    !repo_name_is(m, r->sort_key) && !repo_name_is(m, REPO_VERSION) &&
+	    !repo_name_is(m, REPO_TIMESTAMP) && !repo_name_is(m, REPO_TTL);
 }
 
 void

@@ -22,11 +22,12 @@
 #define VALUE_ARENA_FIRST	4096
 #define VALUE_ARENA_BLOCK	65536
 #define VALUE_ARENA_ALIGN	8
-/* Full-size blocks kept for the next page (16 MB; a Query page of
- * small items takes ~10 MB): freeing them would
- * let malloc give the memory back to the system (a brk, a TLB flush),
- * only to fault it in again for the next page. */
-#define VALUE_ARENA_POOL_MAX	256
+/* Full-size blocks kept for the next pages (32 MB: a Query page of small
+ * items takes ~10 MB, and two pages are alive while the next one is
+ * fetched as this one is printed): freeing them would let malloc give
+ * the memory back to the system (a brk, a TLB flush), only to fault it
+ * in again for the next page. */
+#define VALUE_ARENA_POOL_MAX	512
 #if defined(__SANITIZE_ADDRESS__)
 /* Under AddressSanitizer blocks go back to malloc, so that a use after
  * the page was released is caught rather than hidden by the pool. */
