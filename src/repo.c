@@ -234,7 +234,7 @@ repo_name_is(const struct value_member *m, const char *name)
 /* True for a member of a stored item that is one of the model's fields,
  * not a key or one of the library's own attributes; ctx is the repo. */
 static bool
-repo_is_model_field(const struct value_member *m, void *ctx)
+repo_is_model_field(const struct value_member *m, const void *ctx)
 {
 	const struct repo *r = ctx;
 
@@ -283,8 +283,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 
 	if (r->shared_contents && value_is_arena_root(stored)) {
 		/* No copy: the model's fields are the page's own values. */
-		c->item = value_arena_view_m(stored, repo_is_model_field,
-		    (void *)r);
+		c->item = value_arena_view_m(stored, repo_is_model_field, r);
 	} else {
 		c->item = value_new_m();
 		/* A map's member names are unique: append, without a
@@ -293,7 +292,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 		for (i = 0; i < stored->u.map.len; i++) {
 			const struct value_member *m = &stored->u.map.items[i];
 
-			if (!repo_is_model_field(m, (void *)r))
+			if (!repo_is_model_field(m, r))
 				continue;
 			value_map_add_owned(c->item, xmemdup(m->name,
 			    m->name_len + 1), m->name_len,

@@ -804,7 +804,8 @@ value_arena_list_append(struct value_arena *a, struct value *l,
 
 struct value *
 value_arena_view_m(struct value *root,
-    bool (*keep)(const struct value_member *, void *), void *ctx)
+    bool (*keep)(const struct value_member *, const void *),
+    const void *ctx)
 {
 	struct value_arena *a = value_root_arena(root);
 	struct value *m = value_arena_new_root_m(a);

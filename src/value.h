@@ -150,8 +150,8 @@ void		 value_arena_list_append(struct value_arena *, struct value *l,
  * reference, so root may be freed first. Built by the thread that owns
  * the arena, as any arena value. Cannot fail. */
 struct value	*value_arena_view_m(struct value *root,
-		     bool (*keep)(const struct value_member *, void *),
-		     void *ctx);
+		     bool (*keep)(const struct value_member *,
+		     const void *), const void *ctx);
 /* True when v is an arena root (value_arena_view_m can view it). */
 bool		 value_is_arena_root(const struct value *v);
 /* Blocks malloc'd by all arenas so far, reused ones not counted (the
