@@ -195,6 +195,8 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 	/* Every key is read and checked before the first request. */
 	rc = cmd_get_batch_keys(stdin, &pids, &cids, &n, &e);
 	if (rc == 0 && session_open(&s, &cc.so, &e) == 0) {
+		/* Printing only reads the contents: no copy of each item. */
+		repo_set_shared_contents(s.repo, true);
 		out = output_new(fmt, stdout);
 		rc = repo_get_batch(s.repo, pids, cids, n, cmd_get_print, out,
 		    &e);

@@ -130,6 +130,11 @@ cmd_list_run(const struct cmd_global *g, int argc, char **argv, bool between)
 	fexpr = filter_to_expr(&filter);
 	lo.filter = fexpr;
 	ids_parse(&pids, partition);
+	/* Printing only reads the contents (no copy of each item) and
+	 * never uses the repository (the next page may be fetched
+	 * meanwhile). */
+	repo_set_shared_contents(s.repo, true);
+	lo.prefetch = true;
 	out = output_new(fmt, stdout);
 	if (between) {
 		ids_parse(&a, start);

@@ -5,6 +5,7 @@
 #include "repo.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,19 @@ repo_key(const struct repo *r, const struct ids *partition,
 	return m;
 }
 
+/* How many '#'-separated segments s has: one more than its '#'s. */
+static size_t
+repo_count_segments(const char *s)
+{
+	size_t n = 1;
+
+	while ((s = strchr(s, '#')) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
 /* The library reads ids with .replace(prefix, "", 1).split("#"): the first
  * occurrence of the prefix is removed wherever it is, and an empty rest
  * gives one empty id. */
@@ -167,20 +181,27 @@ repo_read_ids(const char *stored, const char *prefix, struct ids *out)
 	const char *p, *hash;
 
 	ids_init(out);
-	if (at != NULL) {
-		buf_add(&rest, stored, (size_t)(at - stored));
-		buf_adds(&rest, at + strlen(prefix));
+	if (at == stored) {
+		/* The usual key: the prefix leads, nothing to remove. */
+		p = stored + strlen(prefix);
 	} else {
-		buf_adds(&rest, stored);
+		if (at != NULL) {
+			buf_add(&rest, stored, (size_t)(at - stored));
+			buf_adds(&rest, at + strlen(prefix));
+		} else {
+			buf_adds(&rest, stored);
+		}
+		p = buf_cstr(&rest);
 	}
-	p = buf_cstr(&rest);
+	/* One array for all the segments rather than a regrowth each. */
+	out->v = xreallocarray(NULL, repo_count_segments(p), sizeof *out->v);
 	for (;;) {
 		hash = strchr(p, '#');
 		if (hash == NULL) {
-			ids_push(out, p, strlen(p));
+			out->v[out->n++] = xstrdup(p);
 			break;
 		}
-		ids_push(out, p, (size_t)(hash - p));
+		out->v[out->n++] = xstrndup(p, (size_t)(hash - p));
 		p = hash + 1;
 	}
 	buf_cleanup(&rest);
@@ -198,6 +219,34 @@ repo_stored_key(const struct value *stored, const char *name, struct err *e)
 		return NULL;
 	}
 	return v->u.str.ptr;
+}
+
+/* True when m is named name; lengths first, as most names differ there
+ * (this runs for every attribute of every listed item). */
+static bool
+repo_name_is(const struct value_member *m, const char *name)
+{
+	size_t len = strlen(name);
+
+	return m->name_len == len && memcmp(m->name, name, len) == 0;
+}
+
+/* True for a member of a stored item that is one of the model's fields,
+ * not a key or one of the library's own attributes; ctx is the repo. */
+static bool
+repo_is_model_field(const struct value_member *m, const void *ctx)
+{
+	const struct repo *r = ctx;
+
+	return !repo_name_is(m, r->partition_key) &&
+	    !repo_name_is(m, r->sort_key) && !repo_name_is(m, REPO_VERSION) &&
+	    !repo_name_is(m, REPO_TIMESTAMP) && !repo_name_is(m, REPO_TTL);
+}
+
+void
+repo_set_shared_contents(struct repo *r, bool shared)
+{
+	r->shared_contents = shared;
 }
 
 struct content *
@@ -232,20 +281,23 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 		c->has_expiry = c->expiry != 0;
 	}
 
-	c->item = value_new_m();
-	/* A map's member names are unique: append, without a lookup each. */
-	value_map_reserve(c->item, stored->u.map.len);
-	for (i = 0; i < stored->u.map.len; i++) {
-		const struct value_member *m = &stored->u.map.items[i];
+	if (r->shared_contents && value_is_arena_root(stored)) {
+		/* No copy: the model's fields are the page's own values. */
+		c->item = value_arena_view_m(stored, repo_is_model_field, r);
+	} else {
+		c->item = value_new_m();
+		/* A map's member names are unique: append, without a
+		 * lookup each. */
+		value_map_reserve(c->item, stored->u.map.len);
+		for (i = 0; i < stored->u.map.len; i++) {
+			const struct value_member *m = &stored->u.map.items[i];
 
-		if (strcmp(m->name, r->partition_key) == 0 ||
-		    strcmp(m->name, r->sort_key) == 0 ||
-		    strcmp(m->name, REPO_VERSION) == 0 ||
-		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
-		    strcmp(m->name, REPO_TTL) == 0)
-			continue;
-		value_map_add_owned(c->item, xmemdup(m->name, m->name_len + 1),
-		    m->name_len, value_copy(m->value));
+			if (!repo_is_model_field(m, r))
+				continue;
+			value_map_add_owned(c->item, xmemdup(m->name,
+			    m->name_len + 1), m->name_len,
+			    value_copy(m->value));
+		}
 	}
 	c->stored = stored;
 	return c;
@@ -372,15 +424,80 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
-/* Run a query to its end (or the limit), page by page. */
+/* One Query page asked for on a thread of its own while the previous
+ * page is delivered. The request belongs to the thread until it is
+ * joined; the repository's store and counters too. */
+struct repo_prefetch {
+	struct repo		*r;
+	const struct request	*rq;
+	struct response		 rs;
+	struct err		 e;
+	int			 rc;
+	pthread_t		 thread;
+};
+
+/* The prefetch thread: one repo_execute, retries and all. */
+static void *
+repo_prefetch_run(void *arg)
+{
+	struct repo_prefetch *pf = arg;
+
+	pf->rc = repo_execute(pf->r, pf->rq, &pf->rs, &pf->e);
+	return NULL;
+}
+
+/* Start fetching rq's page; false when no thread could be made (the
+ * caller then fetches it itself). */
+static bool
+repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
+    const struct request *rq)
+{
+	pf->r = r;
+	pf->rq = rq;
+	pf->rc = -1;
+	response_init(&pf->rs);
+	err_clear(&pf->e);
+	return pthread_create(&pf->thread, NULL, repo_prefetch_run, pf) == 0;
+}
+
+/* Wait for the page: its response moves to *rs, its error to *e. */
+static int
+repo_prefetch_join(struct repo_prefetch *pf, struct response *rs,
+    struct err *e)
+{
+	pthread_join(pf->thread, NULL);
+	*rs = pf->rs;
+	if (pf->rc != 0 && e != NULL)
+		*e = pf->e;
+	return pf->rc;
+}
+
+/* Whether repo_query may ask for the next page early: only for a caller
+ * that said its fn leaves the repository alone, and when nothing depends
+ * on what was delivered (a limit sets the next page's Limit; progress
+ * reads the counters the thread updates). */
+static bool
+repo_query_prefetches(const struct repo *r, const struct repo_list_opts *opts)
+{
+	return opts != NULL && opts->prefetch && opts->limit == 0 &&
+	    opts->progress == NULL && r->store->ops->prefetch;
+}
+
+/* Run a query to its end (or the limit), page by page. With prefetch the
+ * next page is asked for as soon as this one's LastEvaluatedKey is known,
+ * and received and decoded while this one is delivered; errors and the
+ * order of the items are the same as without. */
 static int
 repo_query(struct repo *r, struct expr *key_condition,
     const struct repo_list_opts *opts, repo_each_fn fn, void *ctx,
     struct err *e)
 {
 	struct request rq;
+	struct response rs;
+	struct repo_prefetch pf;
+	bool prefetch = repo_query_prefetches(r, opts), fetching;
 	size_t delivered = 0;
-	int rc = 0;
+	int rc, fetched;
 
 	request_init(&rq, OP_QUERY, r->table);
 	rq.key_condition = key_condition;
@@ -390,28 +507,42 @@ repo_query(struct repo *r, struct expr *key_condition,
 		if (opts->filter != NULL)
 			rq.filter = expr_copy(opts->filter);
 	}
-	for (;;) {
-		struct response rs;
-
-		/* DynamoDB's Limit counts items before the filter, so it
-		 * only bounds a page when there is no filter; with one, we
-		 * count matching items ourselves. */
-		if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
-			rq.limit = opts->limit - (long)delivered;
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
-			rc = repo_deliver(r, &rs, &delivered,
-			    opts != NULL ? opts->limit : 0, fn, ctx, e);
-		if (rc == 0 && opts != NULL && opts->progress != NULL)
-			opts->progress(ctx, delivered, r->stats.capacity);
+	/* DynamoDB's Limit counts items before the filter, so it only
+	 * bounds a page when there is no filter; with one, we count
+	 * matching items ourselves. */
+	if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
+		rq.limit = opts->limit;
+	response_init(&rs);
+	rc = repo_execute(r, &rq, &rs, e);
+	while (rc == 0) {
 		value_free(rq.exclusive_start_key);
 		rq.exclusive_start_key = rs.last_evaluated_key;
 		rs.last_evaluated_key = NULL;
+		fetching = prefetch && rq.exclusive_start_key != NULL &&
+		    repo_prefetch_start(&pf, r, &rq);
+		rc = repo_deliver(r, &rs, &delivered,
+		    opts != NULL ? opts->limit : 0, fn, ctx, e);
+		if (rc == 0 && opts != NULL && opts->progress != NULL)
+			opts->progress(ctx, delivered, r->stats.capacity);
 		response_cleanup(&rs);
-		if (rc != 0 || rq.exclusive_start_key == NULL)
+		response_init(&rs);
+		if (fetching) {
+			/* A page asked for after an error or a stop is
+			 * thrown away, as if it had not been. */
+			fetched = repo_prefetch_join(&pf, &rs,
+			    rc == 0 ? e : NULL);
+			if (rc == 0)
+				rc = fetched;
+		} else if (rc == 0 && rq.exclusive_start_key != NULL) {
+			if (opts != NULL && opts->limit > 0 &&
+			    rq.filter == NULL)
+				rq.limit = opts->limit - (long)delivered;
+			rc = repo_execute(r, &rq, &rs, e);
+		} else {
 			break;
+		}
 	}
+	response_cleanup(&rs);
 	request_cleanup(&rq);
 	return rc < 0 ? -1 : 0;
 }

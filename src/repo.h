@@ -79,7 +79,18 @@ struct repo_list_opts {
 	const struct expr *filter;	/* borrowed, may be NULL */
 	/* Progress after each page: items delivered so far, capacity used. */
 	void		(*progress)(void *ctx, size_t items, double capacity);
+	/* Ask for page k+1 while page k is delivered, when the store can
+	 * and there is neither a limit nor progress: fn must then not use
+	 * the repository, which is busy on another thread meanwhile. */
+	bool		 prefetch;
 };
+
+/* With shared set, the contents that list, list_between and get_batch
+ * deliver have an item that shares the decoded page's values instead of a
+ * copy: read-only (the value mutators assert on it), freed as usual with
+ * content_free. For callers that only read what they are given (the CLI's
+ * printing verbs); off by default. */
+void	 repo_set_shared_contents(struct repo *, bool shared);
 
 /* get: 0 and *out = NULL when there is no such item. */
 int	 repo_get(struct repo *, const struct ids *partition,

@@ -33,6 +33,8 @@ struct repo {
 	struct store		*store;
 	const struct clock_ops	*clock;
 	struct repo_stats	 stats;
+	/* Delivered contents may share the page's values (read-only). */
+	bool			 shared_contents;
 };
 
 /* repo.c */

@@ -3,6 +3,8 @@
 #ifndef DYNREPO_STORE_H
 #define DYNREPO_STORE_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "request.h"
 
@@ -16,6 +18,9 @@ struct store_ops {
 	int	(*execute)(struct store *, const struct request *,
 		    struct response *, struct err *);
 	void	(*free)(struct store *);
+	/* A Query's next page may be fetched on another thread while the
+	 * caller works on this one (one request at a time either way). */
+	bool	 prefetch;
 };
 
 /* Every store embeds this first. */

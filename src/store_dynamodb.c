@@ -289,6 +289,21 @@ store_dynamodb_typed(struct value *v, struct err *e)
 	return NULL;
 }
 
+/* v, or a heap copy of it when it is a root of the page's arena: the
+ * next request keeps the LastEvaluatedKey, and a root would keep the whole
+ * page (megabytes) alive while the next one is decoded. Takes v. */
+static struct value *
+store_dynamodb_unshare(struct value *v)
+{
+	struct value *copy;
+
+	if (v == NULL || !value_is_arena_root(v))
+		return v;
+	copy = value_copy(v);
+	value_free(v);
+	return copy;
+}
+
 /* Move every element of a list of (already typed) items, appending
  * each to *out. Consumes list. */
 static int
@@ -442,8 +457,8 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 		    &rs->items, &rs->nitems, &rs->items_cap, e);
 		if (rc == 0 &&
 		    (v = value_map_take(tree, "LastEvaluatedKey")) != NULL &&
-		    (rs->last_evaluated_key = store_dynamodb_typed(v, e)) ==
-		    NULL)
+		    (rs->last_evaluated_key = store_dynamodb_typed(
+		    store_dynamodb_unshare(v), e)) == NULL)
 			rc = -1;
 		break;
 	case OP_BATCH_GET_ITEM:
@@ -543,6 +558,9 @@ static const struct store_ops store_dynamodb_ops = {
 	.name = "dynamodb",
 	.execute = store_dynamodb_execute,
 	.free = store_dynamodb_free,
+	/* The next page is asked for while this one is printed: the
+	 * round trip, not the decoding, is most of a page's time. */
+	.prefetch = true,
 };
 
 struct store *

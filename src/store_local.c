@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,11 +20,103 @@
 #include "base64.h"
 #include "buf.h"
 #include "ddbjson.h"
+#include "dynload.h"
 #include "expr_eval.h"
 #include "number.h"
 #include "xmalloc.h"
 
 /* "dynr" in PRAGMA application_id marks a file as ours. */
+/* The soname of the SQLite the program was built against. */
+#define STORE_LOCAL_LIBSQLITE	"libsqlite3.so.0"
+
+/*
+ * SQLite, loaded when the first embedded store is opened rather than
+ * linked: linking it costs every start of the program ~2.5 ms of dynamic
+ * loading, which `--version`, `profiles` and every DynamoDB verb never
+ * need. The members have the header's own types, so a call that does not
+ * match its prototype does not compile.
+ */
+static struct {
+	__typeof__(sqlite3_bind_blob)	*bind_blob;
+	__typeof__(sqlite3_bind_int)	*bind_int;
+	__typeof__(sqlite3_bind_int64)	*bind_int64;
+	__typeof__(sqlite3_bind_text)	*bind_text;
+	__typeof__(sqlite3_bind_zeroblob)	*bind_zeroblob;
+	__typeof__(sqlite3_busy_timeout)	*busy_timeout;
+	__typeof__(sqlite3_clear_bindings)	*clear_bindings;
+	__typeof__(sqlite3_close_v2)	*close_v2;
+	__typeof__(sqlite3_column_bytes)	*column_bytes;
+	__typeof__(sqlite3_column_int64)	*column_int64;
+	__typeof__(sqlite3_column_text)	*column_text;
+	__typeof__(sqlite3_create_function_v2)	*create_function_v2;
+	__typeof__(sqlite3_errcode)	*errcode;
+	__typeof__(sqlite3_errmsg)	*errmsg;
+	__typeof__(sqlite3_exec)	*exec;
+	__typeof__(sqlite3_finalize)	*finalize;
+	__typeof__(sqlite3_get_autocommit)	*get_autocommit;
+	__typeof__(sqlite3_open_v2)	*open_v2;
+	__typeof__(sqlite3_prepare_v2)	*prepare_v2;
+	__typeof__(sqlite3_prepare_v3)	*prepare_v3;
+	__typeof__(sqlite3_reset)	*reset;
+	__typeof__(sqlite3_result_int64)	*result_int64;
+	__typeof__(sqlite3_step)	*step;
+	__typeof__(sqlite3_value_blob)	*value_blob;
+	__typeof__(sqlite3_value_bytes)	*value_bytes;
+	__typeof__(sqlite3_value_int64)	*value_int64;
+} sl_lib;
+static bool		 sl_loaded;		/* sl_lib is complete */
+static char		 sl_load_error[256];
+static pthread_once_t	 sl_once = PTHREAD_ONCE_INIT;
+
+/* Load SQLite, once per process. */
+static void
+store_local_load_once(void)
+{
+	const struct dynload_sym syms[] = {
+		{ "sqlite3_bind_blob", &sl_lib.bind_blob },
+		{ "sqlite3_bind_int", &sl_lib.bind_int },
+		{ "sqlite3_bind_int64", &sl_lib.bind_int64 },
+		{ "sqlite3_bind_text", &sl_lib.bind_text },
+		{ "sqlite3_bind_zeroblob", &sl_lib.bind_zeroblob },
+		{ "sqlite3_busy_timeout", &sl_lib.busy_timeout },
+		{ "sqlite3_clear_bindings", &sl_lib.clear_bindings },
+		{ "sqlite3_close_v2", &sl_lib.close_v2 },
+		{ "sqlite3_column_bytes", &sl_lib.column_bytes },
+		{ "sqlite3_column_int64", &sl_lib.column_int64 },
+		{ "sqlite3_column_text", &sl_lib.column_text },
+		{ "sqlite3_create_function_v2", &sl_lib.create_function_v2 },
+		{ "sqlite3_errcode", &sl_lib.errcode },
+		{ "sqlite3_errmsg", &sl_lib.errmsg },
+		{ "sqlite3_exec", &sl_lib.exec },
+		{ "sqlite3_finalize", &sl_lib.finalize },
+		{ "sqlite3_get_autocommit", &sl_lib.get_autocommit },
+		{ "sqlite3_open_v2", &sl_lib.open_v2 },
+		{ "sqlite3_prepare_v2", &sl_lib.prepare_v2 },
+		{ "sqlite3_prepare_v3", &sl_lib.prepare_v3 },
+		{ "sqlite3_reset", &sl_lib.reset },
+		{ "sqlite3_result_int64", &sl_lib.result_int64 },
+		{ "sqlite3_step", &sl_lib.step },
+		{ "sqlite3_value_blob", &sl_lib.value_blob },
+		{ "sqlite3_value_bytes", &sl_lib.value_bytes },
+		{ "sqlite3_value_int64", &sl_lib.value_int64 },
+		{ NULL, NULL }
+	};
+
+	sl_loaded = dynload_open(STORE_LOCAL_LIBSQLITE, syms, sl_load_error,
+	    sizeof sl_load_error) == 0;
+}
+
+/* SQLite's functions, or -1 with the loader's reason. */
+static int
+store_local_load(struct err *e)
+{
+	pthread_once(&sl_once, store_local_load_once);
+	if (!sl_loaded)
+		return err_set(e, ERR_IO, "the embedded store needs SQLite: %s",
+		    sl_load_error);
+	return 0;
+}
+
 #define STORE_LOCAL_APP_ID	0x64796e72
 #define STORE_LOCAL_FORMAT	"dynrepo-local"
 #define STORE_LOCAL_VERSION	"1"
@@ -237,7 +330,7 @@ static int
 store_local_sqlerr(struct store_local *sl, const char *what, struct err *e)
 {
 	return err_set(e, ERR_IO, "%s: %s: %s", sl->path, what,
-	    sqlite3_errmsg(sl->db));
+	    sl_lib.errmsg(sl->db));
 }
 
 /* Append user text for a message, cut at STORE_LOCAL_QUOTE_MAX bytes. */
@@ -820,7 +913,7 @@ store_local_stmt(struct store_local *sl, enum store_local_stmt s,
     struct err *e)
 {
 	if (sl->stmts[s] == NULL &&
-	    sqlite3_prepare_v3(sl->db, store_local_sql[s], -1,
+	    sl_lib.prepare_v3(sl->db, store_local_sql[s], -1,
 	    SQLITE_PREPARE_PERSISTENT, &sl->stmts[s], NULL) != SQLITE_OK) {
 		store_local_sqlerr(sl, "prepare", e);
 		return NULL;
@@ -834,9 +927,9 @@ static void
 store_local_bind_blob(sqlite3_stmt *st, int i, const char *p, size_t len)
 {
 	if (len == 0)
-		sqlite3_bind_zeroblob(st, i, 0);
+		sl_lib.bind_zeroblob(st, i, 0);
 	else
-		sqlite3_bind_blob(st, i, p, (int)len, SQLITE_STATIC);
+		sl_lib.bind_blob(st, i, p, (int)len, SQLITE_STATIC);
 }
 
 /* Bind table name and key as ?1 ?2 ?3. */
@@ -844,7 +937,7 @@ static void
 store_local_bind_key(sqlite3_stmt *st, const struct store_local_table *t,
     const struct store_local_key *k)
 {
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 1, t->name, -1, SQLITE_STATIC);
 	store_local_bind_blob(st, 2, k->pk, k->pklen);
 	store_local_bind_blob(st, 3, k->sk, k->sklen);
 }
@@ -853,8 +946,8 @@ store_local_bind_key(sqlite3_stmt *st, const struct store_local_table *t,
 static void
 store_local_done(sqlite3_stmt *st)
 {
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sl_lib.reset(st);
+	sl_lib.clear_bindings(st);
 }
 
 /* Free what a table description holds. */
@@ -891,8 +984,8 @@ store_local_table_get(struct store_local *sl, const char *name,
 	if (st == NULL)
 		return -1;
 	snprintf(t->name, sizeof t->name, "%s", name);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	sl_lib.bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sl_lib.step(st);
 	if (rc == SQLITE_DONE) {
 		store_local_done(st);
 		if (name_it)
@@ -907,13 +1000,13 @@ store_local_table_get(struct store_local *sl, const char *name,
 		store_local_done(st);
 		return -1;
 	}
-	t->hash_key = xstrdup((const char *)sqlite3_column_text(st, 0));
-	t->hash_type = store_local_key_type(sqlite3_column_text(st, 1));
-	range = sqlite3_column_text(st, 2);
+	t->hash_key = xstrdup((const char *)sl_lib.column_text(st, 0));
+	t->hash_type = store_local_key_type(sl_lib.column_text(st, 1));
+	range = sl_lib.column_text(st, 2);
 	if (range != NULL) {
 		t->range_key = xstrdup((const char *)range);
 		t->range_type = store_local_key_type(
-		    sqlite3_column_text(st, 3));
+		    sl_lib.column_text(st, 3));
 	}
 	store_local_done(st);
 	if (t->hash_type == VT_COUNT || (t->range_key != NULL &&
@@ -1111,7 +1204,7 @@ store_local_check_key_paths(const struct store_local_table *t,
 static int
 store_local_exec(struct store_local *sl, const char *sql, struct err *e)
 {
-	if (sqlite3_exec(sl->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sl_lib.exec(sl->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_local_sqlerr(sl, sql, e);
 	return 0;
 }
@@ -1129,7 +1222,7 @@ static int
 store_local_commit(struct store_local *sl, struct err *e)
 {
 	if (store_local_exec(sl, "COMMIT", e) == -1) {
-		sqlite3_exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
+		sl_lib.exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
 	return 0;
@@ -1139,8 +1232,8 @@ store_local_commit(struct store_local *sl, struct err *e)
 static void
 store_local_rollback(struct store_local *sl)
 {
-	if (!sqlite3_get_autocommit(sl->db))
-		sqlite3_exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sl_lib.get_autocommit(sl->db))
+		sl_lib.exec(sl->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Parse a stored item; ERR_IO naming the table when it is damaged. */
@@ -1148,8 +1241,8 @@ static struct value *
 store_local_parse_row(struct store_local *sl, const char *table,
     sqlite3_stmt *st, int col, struct err *e)
 {
-	const char *text = (const char *)sqlite3_column_text(st, col);
-	int len = sqlite3_column_bytes(st, col);
+	const char *text = (const char *)sl_lib.column_text(st, col);
+	int len = sl_lib.column_bytes(st, col);
 	struct value *item;
 
 	item = ddbjson_parse_item(text != NULL ? text : "", (size_t)len, e);
@@ -1177,10 +1270,10 @@ store_local_fetch(struct store_local *sl, const struct store_local_table *t,
 	if (st == NULL)
 		return -1;
 	store_local_bind_key(st, t, k);
-	rc = sqlite3_step(st);
+	rc = sl_lib.step(st);
 	if (rc == SQLITE_ROW) {
 		if (size != NULL)
-			*size = (size_t)sqlite3_column_int64(st, 1);
+			*size = (size_t)sl_lib.column_int64(st, 1);
 		*item = store_local_parse_row(sl, t->name, st, 0, e);
 		rc = *item != NULL ? 0 : -1;
 	} else if (rc == SQLITE_DONE)
@@ -1205,10 +1298,10 @@ store_local_fetch_size(struct store_local *sl,
 	if (st == NULL)
 		return -1;
 	store_local_bind_key(st, t, k);
-	rc = sqlite3_step(st);
+	rc = sl_lib.step(st);
 	if (rc == SQLITE_ROW) {
 		*found = true;
-		*size = (size_t)sqlite3_column_int64(st, 1);
+		*size = (size_t)sl_lib.column_int64(st, 1);
 		rc = 0;
 	} else if (rc == SQLITE_DONE)
 		rc = 0;
@@ -1233,10 +1326,10 @@ store_local_store(struct store_local *sl, const struct store_local_table *t,
 	store_local_key_of(t, item, &k);
 	ddbjson_emit_item(&json, item);
 	store_local_bind_key(st, t, &k);
-	sqlite3_bind_text(st, 4, buf_cstr(&json), (int)json.len,
+	sl_lib.bind_text(st, 4, buf_cstr(&json), (int)json.len,
 	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)size);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	sl_lib.bind_int64(st, 5, (sqlite3_int64)size);
+	if (sl_lib.step(st) != SQLITE_DONE)
 		rc = store_local_sqlerr(sl, "writing an item", e);
 	store_local_done(st);
 	buf_cleanup(&json);
@@ -1254,7 +1347,7 @@ store_local_remove(struct store_local *sl, const struct store_local_table *t,
 	if (st == NULL)
 		return -1;
 	store_local_bind_key(st, t, k);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sl_lib.step(st) != SQLITE_DONE)
 		rc = store_local_sqlerr(sl, "deleting an item", e);
 	store_local_done(st);
 	return rc;
@@ -1271,9 +1364,9 @@ store_local_count(struct store_local *sl, const char *table, long long *n,
 	*n = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
+	sl_lib.bind_text(st, 1, table, -1, SQLITE_STATIC);
+	if (sl_lib.step(st) == SQLITE_ROW)
+		*n = sl_lib.column_int64(st, 0);
 	else
 		rc = store_local_sqlerr(sl, "counting items", e);
 	store_local_done(st);
@@ -1991,7 +2084,7 @@ store_local_page(struct store_local *sl, const struct store_local_table *t,
 		    budget >= STORE_LOCAL_PAGE_MAX;
 		if (full)
 			break;
-		step = sqlite3_step(st);
+		step = sl_lib.step(st);
 		if (step == SQLITE_DONE)
 			break;
 		if (step != SQLITE_ROW) {
@@ -2147,12 +2240,12 @@ store_local_query(struct store_local *sl, const struct request *rq,
 		buf_adds(&sql, " AND 0");
 	buf_printf(&sql, " ORDER BY sk %s", rq->scan_forward ? "ASC" : "DESC");
 
-	if (sqlite3_prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
+	if (sl_lib.prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
 	    SQLITE_OK) {
 		store_local_sqlerr(sl, "preparing a query", e);
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 1, t.name, -1, SQLITE_STATIC);
 	for (i = 0; i < nb; i++)
 		store_local_bind_blob(st, (int)i + 2, binds[i]->u.str.ptr,
 		    binds[i]->u.str.len);
@@ -2167,7 +2260,7 @@ store_local_query(struct store_local *sl, const struct request *rq,
 	}
 	ret = store_local_page(sl, &t, rq, st, rs, e);
 out:
-	sqlite3_finalize(st);
+	sl_lib.finalize(st);
 	store_local_rollback(sl);
 	store_local_table_cleanup(&t);
 	free(kc.c);
@@ -2203,13 +2296,13 @@ store_local_segment_of(const void *pk, size_t len, long long total)
 static void
 store_local_segment_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	long long total = sqlite3_value_int64(argv[1]);
+	long long total = sl_lib.value_int64(argv[1]);
 
 	(void)argc;
 	if (total < 1)
 		total = 1;
-	sqlite3_result_int64(ctx, store_local_segment_of(
-	    sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
+	sl_lib.result_int64(ctx, store_local_segment_of(
+	    sl_lib.value_blob(argv[0]), (size_t)sl_lib.value_bytes(argv[0]),
 	    total));
 }
 
@@ -2280,23 +2373,23 @@ store_local_scan(struct store_local *sl, const struct request *rq,
 	if (esk != NULL)
 		buf_adds(&sql, " AND (pk, sk) > (?2, ?3)");
 	buf_adds(&sql, " ORDER BY pk, sk");
-	if (sqlite3_prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
+	if (sl_lib.prepare_v2(sl->db, buf_cstr(&sql), -1, &st, NULL) !=
 	    SQLITE_OK) {
 		store_local_sqlerr(sl, "preparing a scan", e);
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 1, t.name, -1, SQLITE_STATIC);
 	if (esk != NULL) {
 		store_local_bind_blob(st, 2, k.pk, k.pklen);
 		store_local_bind_blob(st, 3, k.sk, k.sklen);
 	}
 	if (segmented) {
-		sqlite3_bind_int64(st, 4, rq->total_segments);
-		sqlite3_bind_int64(st, 5, rq->segment);
+		sl_lib.bind_int64(st, 4, rq->total_segments);
+		sl_lib.bind_int64(st, 5, rq->segment);
 	}
 	ret = store_local_page(sl, &t, rq, st, rs, e);
 out:
-	sqlite3_finalize(st);
+	sl_lib.finalize(st);
 	store_local_rollback(sl);
 	store_local_table_cleanup(&t);
 	buf_cleanup(&sql);
@@ -2615,15 +2708,15 @@ store_local_create(struct store_local *sl, const struct request *rq,
 		store_local_rollback(sl);
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, rq->table, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rq->hash_key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, "S", -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 1, rq->table, -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 2, rq->hash_key, -1, SQLITE_STATIC);
+	sl_lib.bind_text(st, 3, "S", -1, SQLITE_STATIC);
 	if (rq->range_key != NULL) {
-		sqlite3_bind_text(st, 4, rq->range_key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, "S", -1, SQLITE_STATIC);
+		sl_lib.bind_text(st, 4, rq->range_key, -1, SQLITE_STATIC);
+		sl_lib.bind_text(st, 5, "S", -1, SQLITE_STATIC);
 	}
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-	step = sqlite3_step(st);
+	sl_lib.bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	step = sl_lib.step(st);
 	if (step != SQLITE_DONE)
 		store_local_sqlerr(sl, "creating a table", e);
 	store_local_done(st);
@@ -2658,8 +2751,8 @@ store_local_drop(struct store_local *sl, const struct request *rq,
 
 		if ((st = store_local_stmt(sl, s[i], e)) == NULL)
 			goto fail;
-		sqlite3_bind_text(st, 1, t.name, -1, SQLITE_STATIC);
-		step = sqlite3_step(st);
+		sl_lib.bind_text(st, 1, t.name, -1, SQLITE_STATIC);
+		step = sl_lib.step(st);
 		store_local_done(st);
 		if (step != SQLITE_DONE) {
 			store_local_sqlerr(sl, "deleting a table", e);
@@ -2690,12 +2783,12 @@ store_local_list(struct store_local *sl, const struct request *rq,
 		return -1;
 	if ((st = store_local_stmt(sl, SL_LIST_TABLES, e)) == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, rq->exclusive_start_table != NULL ?
+	sl_lib.bind_text(st, 1, rq->exclusive_start_table != NULL ?
 	    rq->exclusive_start_table : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, STORE_LOCAL_LIST_MAX + 1);
+	sl_lib.bind_int(st, 2, STORE_LOCAL_LIST_MAX + 1);
 	rs->table_names = xcalloc(STORE_LOCAL_LIST_MAX + 2,
 	    sizeof *rs->table_names);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = sl_lib.step(st)) == SQLITE_ROW) {
 		if (rs->ntable_names == STORE_LOCAL_LIST_MAX) {
 			/* More follow: this page ends at its last name. */
 			rs->last_table_name = xstrdup(
@@ -2703,7 +2796,7 @@ store_local_list(struct store_local *sl, const struct request *rq,
 			break;
 		}
 		rs->table_names[rs->ntable_names++] = xstrdup(
-		    (const char *)sqlite3_column_text(st, 0));
+		    (const char *)sl_lib.column_text(st, 0));
 	}
 	store_local_done(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
@@ -2762,8 +2855,8 @@ store_local_free(struct store *st)
 	if (sl == NULL)
 		return;
 	for (i = 0; i < SL_STMT_COUNT; i++)
-		sqlite3_finalize(sl->stmts[i]);
-	sqlite3_close_v2(sl->db);
+		sl_lib.finalize(sl->stmts[i]);
+	sl_lib.close_v2(sl->db);
 	free(sl->path);
 	free(sl);
 }
@@ -2851,25 +2944,25 @@ store_local_int(struct store_local *sl, const char *sql, long long *out,
 	int rc = -1;
 
 	*out = 0;
-	if (sqlite3_prepare_v2(sl->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		int step = sqlite3_step(st);
+	if (sl_lib.prepare_v2(sl->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		int step = sl_lib.step(st);
 
 		if (step == SQLITE_ROW) {
-			*out = sqlite3_column_int64(st, 0);
+			*out = sl_lib.column_int64(st, 0);
 			rc = 0;
 		} else if (step == SQLITE_DONE)
 			rc = 0;
 	}
 	if (rc == -1) {
-		int code = sqlite3_errcode(sl->db) & 0xff;
+		int code = sl_lib.errcode(sl->db) & 0xff;
 
 		if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
 			err_set(e, ERR_CONFIG, "%s is not a dynrepo database: "
-			    "%s", sl->path, sqlite3_errmsg(sl->db));
+			    "%s", sl->path, sl_lib.errmsg(sl->db));
 		else
 			store_local_sqlerr(sl, "reading the database", e);
 	}
-	sqlite3_finalize(st);
+	sl_lib.finalize(st);
 	return rc;
 }
 
@@ -2915,22 +3008,22 @@ store_local_schema(struct store_local *sl, struct err *e)
 	if (app != STORE_LOCAL_APP_ID)
 		return err_set(e, ERR_CONFIG, "%s is an SQLite database but "
 		    "not a dynrepo store", sl->path);
-	if (sqlite3_prepare_v2(sl->db, "SELECT value FROM meta WHERE key = "
+	if (sl_lib.prepare_v2(sl->db, "SELECT value FROM meta WHERE key = "
 	    "'schema_version'", -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, ERR_CONFIG, "%s: not a dynrepo store: %s",
-		    sl->path, sqlite3_errmsg(sl->db));
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st,
+		    sl->path, sl_lib.errmsg(sl->db));
+	step = sl_lib.step(st);
+	if (step == SQLITE_ROW && strcmp((const char *)sl_lib.column_text(st,
 	    0), STORE_LOCAL_VERSION) == 0)
 		rc = 0;
 	else if (step == SQLITE_ROW)
 		err_set(e, ERR_CONFIG, "%s: store format version %s, but this "
 		    "dynrepo reads version " STORE_LOCAL_VERSION, sl->path,
-		    (const char *)sqlite3_column_text(st, 0));
+		    (const char *)sl_lib.column_text(st, 0));
 	else
 		err_set(e, ERR_CONFIG, "%s: not a dynrepo store (no schema "
 		    "version)", sl->path);
-	sqlite3_finalize(st);
+	sl_lib.finalize(st);
 	return rc;
 }
 
@@ -2943,18 +3036,18 @@ store_local_tune(struct store_local *sl, struct err *e)
 	sqlite3_stmt *st = NULL;
 	bool wal = false;
 
-	if (sqlite3_prepare_v2(sl->db, "PRAGMA journal_mode = WAL", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		wal = sqlite3_column_text(st, 0) != NULL &&
-		    strcmp((const char *)sqlite3_column_text(st, 0), "wal") ==
+	if (sl_lib.prepare_v2(sl->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) == SQLITE_OK && sl_lib.step(st) == SQLITE_ROW)
+		wal = sl_lib.column_text(st, 0) != NULL &&
+		    strcmp((const char *)sl_lib.column_text(st, 0), "wal") ==
 		    0;
-	sqlite3_finalize(st);
+	sl_lib.finalize(st);
 	if (!wal)
 		return err_set(e, ERR_IO, "%s: cannot use write-ahead logging: "
-		    "%s", sl->path, sqlite3_errmsg(sl->db));
+		    "%s", sl->path, sl_lib.errmsg(sl->db));
 	if (store_local_exec(sl, "PRAGMA synchronous = FULL", e) == -1)
 		return -1;
-	if (sqlite3_create_function_v2(sl->db, "dynrepo_segment", 2,
+	if (sl_lib.create_function_v2(sl->db, "dynrepo_segment", 2,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 	    store_local_segment_fn, NULL, NULL, NULL) != SQLITE_OK)
 		return store_local_sqlerr(sl, "registering functions", e);
@@ -2970,18 +3063,19 @@ store_local_open(const char *path, struct err *e)
 		err_set(e, ERR_IO, "no path for the local store");
 		return NULL;
 	}
-	if (store_local_create_file(path, e) == -1)
+	if (store_local_load(e) == -1 ||
+	    store_local_create_file(path, e) == -1)
 		return NULL;
 	sl = xcalloc(1, sizeof *sl);
 	sl->base.ops = &store_local_ops;
 	sl->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &sl->db, SQLITE_OPEN_READWRITE, NULL) !=
+	if (sl_lib.open_v2(path, &sl->db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		err_set(e, ERR_IO, "cannot open %s: %s", path, sl->db != NULL ?
-		    sqlite3_errmsg(sl->db) : "out of memory");
+		    sl_lib.errmsg(sl->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(sl->db, STORE_LOCAL_BUSY_MS);
+	sl_lib.busy_timeout(sl->db, STORE_LOCAL_BUSY_MS);
 	if (store_local_schema(sl, e) == -1 || store_local_tune(sl, e) == -1)
 		goto fail;
 	return &sl->base;

@@ -22,10 +22,12 @@
 #define VALUE_ARENA_FIRST	4096
 #define VALUE_ARENA_BLOCK	65536
 #define VALUE_ARENA_ALIGN	8
-/* Full-size blocks kept for the next page (8 MB): freeing them would
- * let malloc give the memory back to the system (a brk, a TLB flush),
- * only to fault it in again for the next page. */
-#define VALUE_ARENA_POOL_MAX	128
+/* Full-size blocks kept for the next pages (32 MB: a Query page of small
+ * items takes ~10 MB, and two pages are alive while the next one is
+ * fetched as this one is printed): freeing them would let malloc give
+ * the memory back to the system (a brk, a TLB flush), only to fault it
+ * in again for the next page. */
+#define VALUE_ARENA_POOL_MAX	512
 #if defined(__SANITIZE_ADDRESS__)
 /* Under AddressSanitizer blocks go back to malloc, so that a use after
  * the page was released is caught rather than hidden by the pool. */
@@ -798,6 +800,30 @@ value_arena_list_append(struct value_arena *a, struct value *l,
 		    l->u.list.len, l->u.list.cap, sizeof *l->u.list.items);
 	}
 	l->u.list.items[l->u.list.len++] = v;
+}
+
+struct value *
+value_arena_view_m(struct value *root,
+    bool (*keep)(const struct value_member *, const void *),
+    const void *ctx)
+{
+	struct value_arena *a = value_root_arena(root);
+	struct value *m = value_arena_new_root_m(a);
+	size_t i;
+
+	assert(root->type == VT_M && value_is_arena_root(root));
+	value_arena_map_reserve(a, m, root->u.map.len);
+	for (i = 0; i < root->u.map.len; i++)
+		if (keep(&root->u.map.items[i], ctx))
+			m->u.map.items[m->u.map.len++] = root->u.map.items[i];
+	return m;
+}
+
+bool
+value_is_arena_root(const struct value *v)
+{
+	return (v->flags & (VALUE_F_ARENA | VALUE_F_ROOT)) ==
+	    (VALUE_F_ARENA | VALUE_F_ROOT);
 }
 
 const char *

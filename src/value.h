@@ -143,6 +143,17 @@ void		 value_arena_map_reserve(struct value_arena *, struct value *m,
 		     size_t n);
 void		 value_arena_list_append(struct value_arena *, struct value *l,
 		     struct value *v);
+/* A new root M in the arena of root (an arena root M) holding the members
+ * of root that keep() accepts: names and values are shared with root, not
+ * copied, so the view costs one array per item however deep it is. Like
+ * every arena value it is read-only; value_free of it drops its own
+ * reference, so root may be freed first. Built by the thread that owns
+ * the arena, as any arena value. Cannot fail. */
+struct value	*value_arena_view_m(struct value *root,
+		     bool (*keep)(const struct value_member *,
+		     const void *), const void *ctx);
+/* True when v is an arena root (value_arena_view_m can view it). */
+bool		 value_is_arena_root(const struct value *v);
 /* Blocks malloc'd by all arenas so far, reused ones not counted (the
  * regression guard's count). */
 unsigned long	 value_arena_blocks(void);

@@ -384,7 +384,8 @@ worker_store_free(struct store *st)
 static const struct store_ops worker_store_ops = {
 	"worker",
 	worker_store_execute,
-	worker_store_free
+	worker_store_free,
+	false			/* the browser reads a page at a time */
 };
 
 struct worker *

@@ -63,6 +63,12 @@ static const struct store_ops fake_ops = {
 	.name = "fake", .execute = fake_execute, .free = fake_free,
 };
 
+/* The same store, letting a Query's next page be fetched early. */
+static const struct store_ops fake_prefetch_ops = {
+	.name = "fake", .execute = fake_execute, .free = fake_free,
+	.prefetch = true,
+};
+
 static void
 fake_now(void *ctx, struct timespec *ts)
 {
@@ -742,6 +748,165 @@ Test(repo, count_follows_pages)
 	    fs.sent[0]);
 	cr_assert(strstr(fs.sent[0], "begins_with(") != NULL, "%s",
 	    fs.sent[0]);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
+/* A Query page of n items in the repository's layout, as DynamoDB sends
+ * it, with a LastEvaluatedKey while pages remain (three in all). */
+static int
+answer_wire_pages(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	static const size_t items = 1000;
+	struct buf b = BUF_INIT;
+	size_t i;
+	int rc;
+
+	(void)f;
+	buf_adds(&b, "{\"Items\":[");
+	for (i = 0; i < items; i++)
+		buf_printf(&b, "%s{\"_table_item_id\":{\"S\":\"interop#"
+		    "film_actor#p\"},\"_table_content_id\":{\"S\":\"film_actor#"
+		    "usa#ny#a%zu\"},\"_object_version\":{\"N\":\"2\"},"
+		    "\"_timestamp\":{\"S\":\"2026-11-25T07:35:03+00:00\"},"
+		    "\"name\":{\"S\":\"Bo\"},\"year\":{\"N\":\"2002\"},"
+		    "\"tags\":{\"L\":[{\"S\":\"drama\"},{\"S\":\"t%zu\"}]},"
+		    "\"address\":{\"M\":{\"city\":{\"S\":\"Dublin\"},"
+		    "\"zip\":{\"NULL\":true}}},\"lead\":{\"BOOL\":true}}",
+		    i > 0 ? "," : "", n * items + i, i);
+	buf_printf(&b, "],\"Count\":%zu,\"ScannedCount\":%zu", items, items);
+	if (n < 2)
+		buf_printf(&b, ",\"LastEvaluatedKey\":{\"_table_item_id\":"
+		    "{\"S\":\"interop#film_actor#p\"},\"_table_content_id\":"
+		    "{\"S\":\"film_actor#usa#ny#a%zu\"}}", n * items + 999);
+	buf_addc(&b, '}');
+	rc = store_dynamodb_parse(rq->op, rq->table, b.data, b.len, rs, e);
+	buf_cleanup(&b);
+	return rc;
+}
+
+/* repo_each_fn rendering each content as the CLI prints it. */
+static int
+render_item(void *ctx, struct content *c)
+{
+	struct buf *line = ctx;
+
+	buf_reset(line);
+	content_to_json(c, line, 0);
+	content_free(c);
+	return 0;
+}
+
+/*
+ * The regression guard of issue 6 for the listing path: a listed item,
+ * from the page's arena to its printed line, must cost a handful of
+ * allocations (the content and its ids), not one per field. Each item
+ * was copied out of the page, value by value and name by name (~30 an
+ * item here), before the contents shared the page's values. Counts work,
+ * not time; the pages' own parsing is counted too (see test_ddbjson).
+ */
+Test(repo, listed_items_cost_few_allocations)
+{
+	struct ids p = I("p"), pre = I("");
+	struct buf line = BUF_INIT, copied = BUF_INIT;
+	unsigned long calls;
+	struct err e;
+
+	fs.answer = answer_wire_pages;
+	repo_set_shared_contents(repo, true);
+	render_item(&line, content_new());	/* the line's buffer grows once */
+	calls = xmalloc_calls();
+	cr_assert_eq(repo_list(repo, &p, &pre, NULL, render_item, &line, &e),
+	    0, "%s", e.msg);
+	calls = xmalloc_calls() - calls;
+	cr_assert_eq(fs.nsent, 3);
+	cr_expect_leq(calls, 3000 * 8, "%lu allocations for 3,000 listed "
+	    "items (at most 8 an item)", calls);
+
+	/* The shared item prints as the copied one does. */
+	cr_assert(strstr(line.data, "\"content_ids\":[\"usa\",\"ny\","
+	    "\"a2999\"],\"item\":{\"name\":\"Bo\",\"year\":2002,\"tags\":["
+	    "\"drama\",\"t999\"],\"address\":{\"city\":\"Dublin\",\"zip\":"
+	    "null},\"lead\":true},\"current_version\":2,") != NULL, "%s",
+	    line.data);
+	fake_free(&fs.base);
+	fs.nsent = 0;
+	repo_set_shared_contents(repo, false);
+	cr_assert_eq(repo_list(repo, &p, &pre, NULL, render_item, &copied,
+	    &e), 0, "%s", e.msg);
+	cr_expect_str_eq(copied.data, line.data);
+	buf_cleanup(&line);
+	buf_cleanup(&copied);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
+/* Pages of answer_wire_pages, but the third request fails. */
+static int
+answer_then_fail(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	if (n == 2)
+		return err_set(e, ERR_SERVICE, "page %zu refused", n);
+	return answer_wire_pages(f, n, rq, rs, e);
+}
+
+/* repo_each_fn counting items and stopping at ctx's limit. */
+struct stop_at {
+	size_t	 seen, stop;
+	char	 last[64];
+};
+
+static int
+stop_at_item(void *ctx, struct content *c)
+{
+	struct stop_at *sa = ctx;
+
+	sa->seen++;
+	snprintf(sa->last, sizeof sa->last, "%s",
+	    c->content_ids.v[c->content_ids.n - 1]);
+	content_free(c);
+	return sa->stop != 0 && sa->seen == sa->stop;
+}
+
+/* With prefetch the next page is asked for while this one is delivered:
+ * the same items in the same order, an error on a later page reported
+ * after the earlier pages' items, a page fetched after a stop dropped. */
+Test(repo, list_prefetch_keeps_order_errors_and_stops)
+{
+	struct repo_list_opts lo = { .prefetch = true };
+	struct ids p = I("p"), pre = I("");
+	struct stop_at sa = { 0 };
+	struct err e;
+
+	fs.base.ops = &fake_prefetch_ops;
+	fs.answer = answer_wire_pages;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(sa.seen, 3000);
+	cr_assert_str_eq(sa.last, "a2999");
+	cr_assert_eq(fs.nsent, 3);
+	cr_assert(strstr(fs.sent[2], "\"ExclusiveStartKey\"") != NULL &&
+	    strstr(fs.sent[2], "a1999") != NULL, "%s", fs.sent[2]);
+
+	fake_free(&fs.base);
+	fs.nsent = 0;
+	memset(&sa, 0, sizeof sa);
+	fs.answer = answer_then_fail;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    -1);
+	cr_assert_eq(sa.seen, 2000, "both pages before the error delivered");
+	cr_assert_str_eq(e.msg, "page 2 refused");
+
+	fake_free(&fs.base);
+	fs.nsent = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.stop = 10;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, stop_at_item, &sa, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(sa.seen, 10);
+	cr_assert_leq(fs.nsent, 2, "at most the one page asked for early");
 	ids_cleanup(&p);
 	ids_cleanup(&pre);
 }

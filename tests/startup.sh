@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Start-up counted, not timed (issue 6): what the dynamic loader maps
+# before main. Each library mapped at start costs every run of the
+# program, --version included; libcurl (and its ~30 libraries),
+# libcrypto and SQLite are loaded when first needed (src/dynload.c).
+bin=${DYNREPO_BUILDDIR:-.}/dynrepo
+echo "1..2"
+# What ldd prints, from the loader itself: every object mapped at start.
+objs=$(LD_TRACE_LOADED_OBJECTS=1 "$bin" 2>&1) || {
+	echo "not ok 1 - $bin cannot be traced: $objs"
+	echo "not ok 2 - # skipped"
+	exit 0
+}
+late=$(printf '%s\n' "$objs" | grep -E 'lib(curl|crypto|ssl|sqlite3)\.so' |
+    awk '{print $1}' | tr '\n' ' ')
+if [ -z "$late" ]; then
+	echo "ok 1 - libcurl, libcrypto and SQLite are not loaded at start-up"
+else
+	echo "not ok 1 - loaded at start-up: $late"
+fi
+# The vDSO, the loader, libc, jansson, yajl, zlib and the TUI's ncursesw,
+# tinfo and readline: 9 (Debian 12). A new library linked into the
+# program is a cost for every start: load it when first needed instead.
+n=$(printf '%s\n' "$objs" | grep -c .)
+if [ "$n" -le 9 ]; then
+	echo "ok 2 - $n objects mapped at start-up (at most 9)"
+else
+	echo "not ok 2 - $n objects mapped at start-up (at most 9):"
+	printf '%s\n' "$objs" | sed 's/^/# /'
+fi
