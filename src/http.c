@@ -19,6 +19,7 @@
 
 /* The soname of the libcurl the program was built against. */
 #define HTTP_LIBCURL	"libcurl.so.4"
+#define HTTP_BODY_RESERVE_MAX	(64u << 20)	/* bytes reserved on Content-Length */
 
 struct http_curl {
 	CURL		*easy;		/* kept: its connection cache */
@@ -186,6 +187,26 @@ http_keep(char **slot, const char *value, size_t len)
 	*slot = xstrndup(value, len);
 }
 
+/* A body of the length announced is about to come: room for it at once,
+ * so a page of megabytes is not copied again each time the buffer would
+ * double. Only up to HTTP_BODY_RESERVE_MAX: the header is the server's
+ * word, not a reason to allocate without bound. */
+static void
+http_expect_body(struct http_response *resp, const char *v, size_t vlen)
+{
+	char digits[24];
+	unsigned long long n;
+	char *end;
+
+	if (vlen == 0 || vlen >= sizeof digits)
+		return;
+	memcpy(digits, v, vlen);
+	digits[vlen] = '\0';
+	n = strtoull(digits, &end, 10);
+	if (*end == '\0' && n > 0 && n <= HTTP_BODY_RESERVE_MAX)
+		buf_reserve(&resp->body, (size_t)n);
+}
+
 /* CURLOPT_HEADERFUNCTION: capture the headers the client needs. */
 static size_t
 http_header_cb(char *p, size_t size, size_t n, void *arg)
@@ -220,6 +241,8 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 		http_keep(&resp->request_id, v, vlen);
 	else if (namelen == 12 && strncasecmp(p, "content-type", 12) == 0)
 		http_keep(&resp->content_type, v, vlen);
+	else if (namelen == 14 && strncasecmp(p, "content-length", 14) == 0)
+		http_expect_body(resp, v, vlen);
 	return len;
 }
 
