@@ -911,7 +911,7 @@ tui_complete_ids(struct ui *ui)
 	}
 	for (i = 0; t != NULL && i < t->nrows; i++) {
 		buf_reset(&b);
-		ids_join(&t->rows[i]->content_ids, &b);
+		table_row_id(t, i, &b);
 		tui_word(ui, buf_detach(&b, NULL), true);
 	}
 	buf_cleanup(&b);
