@@ -213,9 +213,13 @@ Test(table, a_row_costs_less_than_twice_its_json)
 	raw = test_fill(&t, ROWS);
 	after = mallinfo2();
 	used = after.uordblks - before.uordblks;
-	cr_expect_lt(used, 2 * raw, "%zu rows take %zu bytes of heap, %.2f "
-	    "times their %zu bytes of DynamoDB JSON", (size_t)ROWS, used,
-	    (double)used / (double)raw, raw);
+	/* A sanitizer's allocator is not glibc's: nothing to measure. */
+	if (used == 0)
+		cr_log_warn("malloc does not count here: no memory bound");
+	else
+		cr_expect_lt(used, 2 * raw, "%zu rows take %zu bytes of heap, "
+		    "%.2f times their %zu bytes of DynamoDB JSON",
+		    (size_t)ROWS, used, (double)used / (double)raw, raw);
 
 	/* A screen of 50 rows, drawn three times: 50 decodes. */
 	for (int pass = 0; pass < 3; pass++)
