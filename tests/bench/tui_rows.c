@@ -27,6 +27,7 @@
 
 #define SCREEN_ROWS	50
 #define SCREEN_COLS	200
+#define FRESH_DRAWS	21
 
 static double
 tui_rows_now(void)
@@ -126,6 +127,29 @@ tui_rows_time_draw(const struct table *t, size_t top)
 	return (tui_rows_now() - a) * 1e3;
 }
 
+static int
+tui_rows_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Draws of screens not seen yet, spread over the table: the median and
+ * the slowest, in ms (the machine's other work shows in the slowest). */
+static void
+tui_rows_time_fresh(const struct table *t, double *median, double *max)
+{
+	double ms[FRESH_DRAWS];
+	size_t k, step = (t->nrows - SCREEN_ROWS) / FRESH_DRAWS;
+
+	for (k = 0; k < FRESH_DRAWS; k++)
+		ms[k] = tui_rows_time_draw(t, k * step + SCREEN_ROWS);
+	qsort(ms, FRESH_DRAWS, sizeof *ms, tui_rows_cmp);
+	*median = ms[FRESH_DRAWS / 2];
+	*max = ms[FRESH_DRAWS - 1];
+}
+
 /* ms of a search from row `from` for needle; *at the row found or
  * nrows. */
 static double
@@ -151,7 +175,7 @@ main(int argc, char **argv)
 	struct repo *r;
 	size_t raw, heap, at, mid;
 	long rss0, rss1;
-	double a, ms;
+	double a, ms, median, max;
 	FILE *fp, *out;
 	SCREEN *s;
 
@@ -205,6 +229,9 @@ main(int argc, char **argv)
 	mid = t.nrows / 2;
 	printf("draw, top       %.3f ms (a screen decoded)\n",
 	    tui_rows_time_draw(&t, 0));
+	tui_rows_time_fresh(&t, &median, &max);
+	printf("draw, fresh     %.3f ms median, %.3f ms slowest of %d "
+	    "screens decoded\n", median, max, FRESH_DRAWS);
 	printf("draw, middle    %.3f ms (a screen decoded)\n",
 	    tui_rows_time_draw(&t, mid));
 	printf("redraw, middle  %.3f ms (rows cached)\n",
