@@ -444,6 +444,10 @@ table_fit_row(struct table *t, const struct content *c)
 			    strlen(m->name), TABLE_FIELD_MAX);
 			t->nfields++;
 		}
+		/* A column at its widest needs no more text rendered: maps
+		 * and lists soon are, and rows come by the million. */
+		if (t->fields[k].width >= TABLE_FIELD_MAX)
+			continue;
 		buf_reset(&b);
 		table_value_text(m->value, &b);
 		table_fit(&t->fields[k].width, buf_cstr(&b), b.len,
