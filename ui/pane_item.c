@@ -1383,7 +1383,8 @@ static const struct pane_ops item_ops = {
 	item_event,
 	NULL,
 	item_item_saved,
-	item_free
+	item_free,
+	NULL
 };
 
 struct pane *

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -21,6 +22,9 @@
 
 /* Items asked for beyond what is loaded when the cursor nears the end. */
 #define ITEMS_AHEAD	200
+/* The longest a search holds the screen before it lets keys in: a search
+ * over a million rows that finds nothing takes a second. */
+#define ITEMS_SEARCH_SLICE_NS	3000000
 
 enum items_query {
 	IQ_PREFIX,	/* list(partition, prefix) */
@@ -67,6 +71,11 @@ struct pane_items {
 	size_t		 hcol;		/* first field column shown (>= 1) */
 	int		 h;		/* data rows when last drawn */
 	char		*search;
+	/* A search on its way, in slices: its direction, the next step
+	 * (rows from the cursor), the cursor and the rows it started at. */
+	bool		 searching;
+	int		 search_dir;
+	size_t		 search_k, search_from, search_n;
 	char		*between_start;	/* between's first answer */
 
 	/* A new item being made (:put): its ids, the fields typed so far
@@ -398,7 +407,10 @@ items_status(struct ui *ui, struct pane *pane, struct buf *b)
 	}
 	if (ip->capacity > 0)
 		buf_printf(b, " | %.1f RCU", ip->capacity);
-	if (ip->search != NULL)
+	if (ip->searching)
+		buf_printf(b, " | searching /%s: %zu of %zu rows (Esc stops)",
+		    ip->search, ip->search_k, ip->search_n);
+	else if (ip->search != NULL)
 		buf_printf(b, " | /%s", ip->search);
 	if (ip->t.nmarked > 0)
 		buf_printf(b, " | %zu marked", ip->t.nmarked);
@@ -529,24 +541,70 @@ items_draw(struct ui *ui, struct pane *pane, int y, int h)
 		draw_str(y, 0, 1, "<", draw_attr(DR_KEY));
 }
 
-/* Move to the next (dir 1) or previous (-1) row matching the search. */
+/* Nanoseconds on the monotonic clock. */
+static long long
+items_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Go on with the search for a slice of time; whether it is still on. */
+static bool
+items_search_slice(struct ui *ui, struct pane_items *ip)
+{
+	long long end = items_now_ns() + ITEMS_SEARCH_SLICE_NS;
+	size_t n = ip->search_n, k, i;
+
+	/* Rows dropped since it started: the steps no longer hold. */
+	if (!ip->searching || ip->t.nrows < n) {
+		ip->searching = false;
+		return false;
+	}
+	for (k = ip->search_k; k <= n; k++) {
+		i = ip->search_dir > 0 ? (ip->search_from + k) % n :
+		    (ip->search_from + n - k % n) % n;
+		if (table_row_matches(&ip->t, i, ip->search)) {
+			ip->searching = false;
+			ip->cur = i;
+			items_demand(ui, ip);
+			ui_dirty(ui);
+			return false;
+		}
+		if ((k & 255) == 255 && items_now_ns() > end) {
+			ip->search_k = k + 1;
+			ui_idle(ui);
+			return true;
+		}
+	}
+	ip->searching = false;
+	ui_note(ui, "not found among the %zu items loaded: %s", n,
+	    ip->search);
+	return false;
+}
+
+/* Move to the next (dir 1) or previous (-1) row matching the search:
+ * at once when it is near, else in slices between keys (Esc stops). */
 static void
 items_search(struct ui *ui, struct pane_items *ip, int dir, bool here)
 {
-	size_t n = ip->t.nrows, k, i;
-
-	if (ip->search == NULL || n == 0)
+	if (ip->search == NULL || ip->t.nrows == 0)
 		return;
-	for (k = here ? 0 : 1; k <= n; k++) {
-		i = dir > 0 ? (ip->cur + k) % n : (ip->cur + n - k % n) % n;
-		if (table_row_matches(&ip->t, i, ip->search)) {
-			ip->cur = i;
-			items_demand(ui, ip);
-			return;
-		}
-	}
-	ui_note(ui, "not found among the %zu items loaded: %s", n,
-	    ip->search);
+	ip->searching = true;
+	ip->search_dir = dir;
+	ip->search_k = here ? 0 : 1;
+	ip->search_from = ip->cur;
+	ip->search_n = ip->t.nrows;
+	items_search_slice(ui, ip);
+}
+
+/* pane_ops idle: the search's next slice. */
+static bool
+items_idle(struct ui *ui, struct pane *pane)
+{
+	return items_search_slice(ui, (struct pane_items *)pane);
 }
 
 /* Prompt answers. */
@@ -1319,6 +1377,11 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		ui_push(ui, pane_item_new(ui, table_row(&ip->t, ip->cur)));
 		break;
 	case ITEMS_ESC:
+		if (ip->searching) {
+			ip->searching = false;
+			ui_note(ui, "search stopped");
+			break;
+		}
 		if (ip->export_job != 0) {
 			ui_cancel(ui, ip->export_job);
 			break;
@@ -1669,7 +1732,8 @@ static const struct pane_ops items_ops = {
 	items_event,
 	NULL,
 	items_item_saved,
-	items_free
+	items_free,
+	items_idle
 };
 
 bool
