@@ -219,19 +219,27 @@ table_unpack_ids(const char *p, size_t n, struct ids *ids)
 }
 
 /* A JSON document of ours back as a map; an empty one if it fails,
- * which it cannot since we wrote it. */
+ * which it cannot since we wrote it. In an arena when `shared` (one
+ * block instead of a malloc a value; read-only, which a cached row is). */
 static struct value *
-table_unpack_json(const char *p, size_t len)
+table_unpack_json(const char *p, size_t len, bool shared)
 {
+	static const char *const root[] = { "", NULL };
 	struct value *v;
 	struct err e;
 
 	err_clear(&e);
-	v = ddbjson_parse_item(p, len, &e);
+	v = shared ? ddbjson_parse_page(p, len, root, &e) :
+	    ddbjson_parse_item(p, len, &e);
 	return v != NULL ? v : value_new_m();
 }
 
-/* The item made of the stored members that the mask names. */
+/*
+ * The item made of the stored members that the mask names. Its values
+ * are the stored item's own, in its arena: an arena value is never freed
+ * by itself, and content_free frees the item before the stored item
+ * that keeps the arena. table_content_copy makes heap copies.
+ */
 static struct value *
 table_unpack_masked(const struct value *stored, const unsigned char *mask,
     size_t nmask)
@@ -239,13 +247,13 @@ table_unpack_masked(const struct value *stored, const unsigned char *mask,
 	struct value *item = value_new_m();
 	size_t i;
 
+	value_map_reserve(item, nmask);
 	for (i = 0; i < nmask && i < stored->u.map.len; i++) {
 		const struct value_member *m = &stored->u.map.items[i];
 
 		if (mask[i])
 			value_map_add_owned(item, xmemdup(m->name,
-			    m->name_len + 1), m->name_len,
-			    value_copy(m->value));
+			    m->name_len + 1), m->name_len, m->value);
 	}
 	return item;
 }
@@ -266,16 +274,19 @@ table_unpack(const struct table_row *r)
 	value_free(c->item);
 	switch (r->form) {
 	case TF_ITEM:
-		c->item = table_unpack_json(json, r->json_len);
+		c->item = table_unpack_json(json, r->json_len, false);
 		break;
 	case TF_MASKED:
-		c->stored = table_unpack_json(json, r->json_len);
-		c->item = table_unpack_masked(c->stored,
-		    (const unsigned char *)json2, r->nmask);
+		c->stored = table_unpack_json(json, r->json_len, true);
+		/* Shares the values only when they are in an arena. */
+		c->item = c->stored->flags & VALUE_F_ARENA ?
+		    table_unpack_masked(c->stored,
+		    (const unsigned char *)json2, r->nmask) :
+		    value_new_m();
 		break;
 	default:
-		c->item = table_unpack_json(json, r->json_len);
-		c->stored = table_unpack_json(json2, r->json2_len);
+		c->item = table_unpack_json(json, r->json_len, false);
+		c->stored = table_unpack_json(json2, r->json2_len, false);
 		break;
 	}
 	return c;
