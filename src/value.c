@@ -927,3 +927,56 @@ value_map_strdup(const struct value *m, const char *name)
 	return v != NULL && v->type == VT_S ? xstrndup(v->u.str.ptr,
 	    v->u.str.len) : NULL;
 }
+
+/* value_same for the members of two maps, in order. */
+static bool
+value_same_members(const struct value *a, const struct value *b)
+{
+	size_t i;
+
+	if (a->u.map.len != b->u.map.len)
+		return false;
+	for (i = 0; i < a->u.map.len; i++) {
+		const struct value_member *x = &a->u.map.items[i];
+		const struct value_member *y = &b->u.map.items[i];
+
+		if (x->name_len != y->name_len ||
+		    memcmp(x->name, y->name, x->name_len) != 0 ||
+		    !value_same(x->value, y->value))
+			return false;
+	}
+	return true;
+}
+
+/* value_same for the elements of two lists or sets, in order. */
+static bool
+value_same_elements(const struct value *a, const struct value *b)
+{
+	size_t i;
+
+	if (a->u.list.len != b->u.list.len)
+		return false;
+	for (i = 0; i < a->u.list.len; i++)
+		if (!value_same(a->u.list.items[i], b->u.list.items[i]))
+			return false;
+	return true;
+}
+
+bool
+value_same(const struct value *a, const struct value *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->type != b->type)
+		return false;
+	if (value_is_scalar_string(a))
+		return a->u.str.len == b->u.str.len &&
+		    memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len) == 0;
+	if (a->type == VT_BOOL)
+		return a->u.boolean == b->u.boolean;
+	if (a->type == VT_M)
+		return value_same_members(a, b);
+	if (a->type == VT_NULL)
+		return true;
+	return value_same_elements(a, b);
+}

@@ -80,6 +80,10 @@ struct value	*value_copy(const struct value *);
 /* Deep equality as DynamoDB sees it: numbers by numeric value (1.50 == 1.5),
  * sets regardless of order, maps regardless of member order, lists in order. */
 bool		 value_equal(const struct value *, const struct value *);
+/* The same value byte for byte, members and elements in the same order
+ * (value_equal takes 1.50 for 1.5 and sets in any order); NULLs are the
+ * same only as each other. */
+bool		 value_same(const struct value *, const struct value *);
 /* Replace every N (and NS element) in *slot, at any depth, by its
  * canonical text, as DynamoDB stores numbers ("1.50" reads back as
  * "1.5"). Cannot fail. */

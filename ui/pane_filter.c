@@ -219,6 +219,7 @@ static const struct pane_ops filter_ops = {
 	NULL,
 	NULL,
 	NULL,
+	NULL,
 	NULL
 };
 

@@ -206,7 +206,8 @@ static const struct pane_ops help_ops = {
 	NULL,
 	NULL,
 	NULL,
-	help_free
+	help_free,
+	NULL
 };
 
 struct pane *

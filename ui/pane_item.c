@@ -1436,7 +1436,8 @@ static const struct pane_ops item_ops = {
 	item_event,
 	NULL,
 	item_item_saved,
-	item_free
+	item_free,
+	NULL
 };
 
 struct pane *

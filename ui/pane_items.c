@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -21,6 +22,9 @@
 
 /* Items asked for beyond what is loaded when the cursor nears the end. */
 #define ITEMS_AHEAD	200
+/* The longest a search holds the screen before it lets keys in: a search
+ * over a million rows that finds nothing takes a second. */
+#define ITEMS_SEARCH_SLICE_NS	3000000
 
 enum items_query {
 	IQ_PREFIX,	/* list(partition, prefix) */
@@ -67,6 +71,11 @@ struct pane_items {
 	size_t		 hcol;		/* first field column shown (>= 1) */
 	int		 h;		/* data rows when last drawn */
 	char		*search;
+	/* A search on its way, in slices: its direction, the next step
+	 * (rows from the cursor), the cursor and the rows it started at. */
+	bool		 searching;
+	int		 search_dir;
+	size_t		 search_k, search_from, search_n;
 	char		*between_start;	/* between's first answer */
 
 	/* A new item being made (:put): its ids, the fields typed so far
@@ -97,6 +106,10 @@ struct pane_items {
 	bool		 tree;
 	struct items_node *nodes;
 	size_t		 nnodes;
+	size_t		 nodes_cap;
+	unsigned long	 nodes_gen;	/* the table's gen they were built at */
+	size_t		 nodes_depth;
+	int		 nodes_w;	/* the segment column's width */
 	size_t		 tcur, ttop;
 };
 
@@ -148,25 +161,40 @@ items_tree_build(struct pane_items *ip)
 {
 	size_t depth = items_depth(ip), i;
 	struct items_node *n = NULL;
+	int sw;
 
+	/* Only when the rows changed: a draw must not walk them all. */
+	if (ip->nodes_gen == ip->t.gen && ip->nodes_depth == depth)
+		return;
+	ip->nodes_gen = ip->t.gen;
+	ip->nodes_depth = depth;
 	ip->nnodes = 0;
+	ip->nodes_w = 24;
 	for (i = 0; i < ip->t.nrows; i++) {
-		const struct ids *id = &ip->t.rows[i]->content_ids;
-		const char *seg = id->n > depth ? id->v[depth] : "";
-		bool leaf = id->n <= depth + 1;
+		size_t nids = table_row_nids(&ip->t, i);
+		const char *seg = nids > depth ? table_row_seg(&ip->t, i,
+		    depth) : "";
+		bool leaf = nids <= depth + 1;
 
 		if (n != NULL && !n->leaf && !leaf &&
 		    strcmp(n->seg, seg) == 0) {
 			n->count++;
 			continue;
 		}
-		ip->nodes = xreallocarray(ip->nodes, ip->nnodes + 1,
-		    sizeof *ip->nodes);
+		if (ip->nnodes == ip->nodes_cap) {
+			ip->nodes_cap = ip->nodes_cap == 0 ? 64 :
+			    ip->nodes_cap * 2;
+			ip->nodes = xreallocarray(ip->nodes, ip->nodes_cap,
+			    sizeof *ip->nodes);
+		}
 		n = &ip->nodes[ip->nnodes++];
 		n->seg = seg;
 		n->row = i;
 		n->count = 1;
 		n->leaf = leaf;
+		sw = draw_width(seg, strlen(seg)) + 2;
+		if (sw > ip->nodes_w)
+			ip->nodes_w = sw < 48 ? sw : 48;
 	}
 	if (ip->tcur >= ip->nnodes)
 		ip->tcur = ip->nnodes > 0 ? ip->nnodes - 1 : 0;
@@ -379,7 +407,10 @@ items_status(struct ui *ui, struct pane *pane, struct buf *b)
 	}
 	if (ip->capacity > 0)
 		buf_printf(b, " | %.1f RCU", ip->capacity);
-	if (ip->search != NULL)
+	if (ip->searching)
+		buf_printf(b, " | searching /%s: %zu of %zu rows (Esc stops)",
+		    ip->search, ip->search_k, ip->search_n);
+	else if (ip->search != NULL)
 		buf_printf(b, " | /%s", ip->search);
 	if (ip->t.nmarked > 0)
 		buf_printf(b, " | %zu marked", ip->t.nmarked);
@@ -431,17 +462,10 @@ items_draw_tree(struct ui *ui, struct pane_items *ip, int y)
 {
 	struct buf b = BUF_INIT;
 	bool partial = ip->load != IL_DONE;
-	int r, w = 24;
-	size_t i;
+	int r, w;
 
 	items_tree_build(ip);
-	for (i = 0; i < ip->nnodes; i++) {
-		int sw = draw_width(ip->nodes[i].seg,
-		    strlen(ip->nodes[i].seg)) + 2;
-
-		if (sw > w)
-			w = sw < 48 ? sw : 48;
-	}
+	w = ip->nodes_w;
 	draw_str(y, 1, ui->cols - 2, partial ? "NEXT LEVEL (counts of the "
 	    "items loaded so far)" : "NEXT LEVEL", draw_attr(DR_HEADER));
 	ui_list_scroll(ip->tcur, ip->nnodes, ip->h, &ip->ttop);
@@ -458,7 +482,7 @@ items_draw_tree(struct ui *ui, struct pane_items *ip, int y)
 			draw_str(y + 1 + r, 2, w, buf_cstr(&b), a);
 			buf_reset(&b);
 			buf_printf(&b, "item, version %lld",
-			    ip->t.rows[n->row]->current_version);
+			    table_row_version(&ip->t, n->row));
 			draw_str(y + 1 + r, 3 + w, ui->cols - w - 4,
 			    buf_cstr(&b), sel ? a : draw_attr(DR_DIM));
 		} else {
@@ -517,41 +541,70 @@ items_draw(struct ui *ui, struct pane *pane, int y, int h)
 		draw_str(y, 0, 1, "<", draw_attr(DR_KEY));
 }
 
-/* Whether row i holds needle (case-insensitive) in any cell. */
-static bool
-items_row_matches(struct pane_items *ip, size_t i, const char *needle)
+/* Nanoseconds on the monotonic clock. */
+static long long
+items_now_ns(void)
 {
-	struct buf b = BUF_INIT;
-	size_t col, ncols = table_ncols(&ip->t);
-	bool dim, found = false;
+	struct timespec ts;
 
-	for (col = 0; col < ncols && !found; col++) {
-		buf_reset(&b);
-		table_cell(&ip->t, i, col, &b, &dim);
-		found = b.data != NULL && strcasestr(b.data, needle) != NULL;
-	}
-	buf_cleanup(&b);
-	return found;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Move to the next (dir 1) or previous (-1) row matching the search. */
+/* Go on with the search for a slice of time; whether it is still on. */
+static bool
+items_search_slice(struct ui *ui, struct pane_items *ip)
+{
+	long long end = items_now_ns() + ITEMS_SEARCH_SLICE_NS;
+	size_t n = ip->search_n, k, i;
+
+	/* Rows dropped since it started: the steps no longer hold. */
+	if (!ip->searching || ip->t.nrows < n) {
+		ip->searching = false;
+		return false;
+	}
+	for (k = ip->search_k; k <= n; k++) {
+		i = ip->search_dir > 0 ? (ip->search_from + k) % n :
+		    (ip->search_from + n - k % n) % n;
+		if (table_row_matches(&ip->t, i, ip->search)) {
+			ip->searching = false;
+			ip->cur = i;
+			items_demand(ui, ip);
+			ui_dirty(ui);
+			return false;
+		}
+		if ((k & 255) == 255 && items_now_ns() > end) {
+			ip->search_k = k + 1;
+			ui_idle(ui);
+			return true;
+		}
+	}
+	ip->searching = false;
+	ui_note(ui, "not found among the %zu items loaded: %s", n,
+	    ip->search);
+	return false;
+}
+
+/* Move to the next (dir 1) or previous (-1) row matching the search:
+ * at once when it is near, else in slices between keys (Esc stops). */
 static void
 items_search(struct ui *ui, struct pane_items *ip, int dir, bool here)
 {
-	size_t n = ip->t.nrows, k, i;
-
-	if (ip->search == NULL || n == 0)
+	if (ip->search == NULL || ip->t.nrows == 0)
 		return;
-	for (k = here ? 0 : 1; k <= n; k++) {
-		i = dir > 0 ? (ip->cur + k) % n : (ip->cur + n - k % n) % n;
-		if (items_row_matches(ip, i, ip->search)) {
-			ip->cur = i;
-			items_demand(ui, ip);
-			return;
-		}
-	}
-	ui_note(ui, "not found among the %zu items loaded: %s", n,
-	    ip->search);
+	ip->searching = true;
+	ip->search_dir = dir;
+	ip->search_k = here ? 0 : 1;
+	ip->search_from = ip->cur;
+	ip->search_n = ip->t.nrows;
+	items_search_slice(ui, ip);
+}
+
+/* pane_ops idle: the search's next slice. */
+static bool
+items_idle(struct ui *ui, struct pane *pane)
+{
+	return items_search_slice(ui, (struct pane_items *)pane);
 }
 
 /* Prompt answers. */
@@ -1024,7 +1077,7 @@ items_mark_filter(struct ui *ui, struct pane *pane, const char *text)
 	}
 	x = filter_to_expr(&f);
 	for (i = 0; i < ip->t.nrows; i++) {
-		if (expr_eval_condition(x, ip->t.rows[i]->stored, &yes,
+		if (expr_eval_condition(x, table_row(&ip->t, i)->stored, &yes,
 		    &e) == -1) {
 			ui_error_err(ui, "mark-filter", &e);
 			break;
@@ -1149,11 +1202,11 @@ items_bulk_done(struct ui *ui, struct pane *pane, const char *line)
 	for (i = 0; i < ip->t.nrows; i++) {
 		if (!ip->t.marked[i])
 			continue;
-		j = items_bulk_job(ip, ip->t.rows[i]);
+		j = items_bulk_job(ip, table_row(&ip->t, i));
 		if (j == NULL)
 			continue;
 		ids_copy(&ip->bulk[ip->nbulk].content,
-		    &ip->t.rows[i]->content_ids);
+		    &table_row(&ip->t, i)->content_ids);
 		ip->bulk[ip->nbulk++].id = ui_submit(ui, pane, j);
 	}
 	items_bulk_report(ui, ip);
@@ -1273,10 +1326,10 @@ items_tree_cmd(struct ui *ui, struct pane_items *ip, int op)
 	n = &ip->nodes[ip->tcur];
 	if (n->leaf) {
 		ip->cur = n->row;
-		ui_push(ui, pane_item_new(ui, ip->t.rows[n->row]));
+		ui_push(ui, pane_item_new(ui, table_row(&ip->t, n->row)));
 		return UI_REDRAW;
 	}
-	id = &ip->t.rows[n->row]->content_ids;
+	id = &table_row(&ip->t, n->row)->content_ids;
 	ids_cleanup(&ip->prefix);
 	ids_init(&ip->prefix);
 	for (i = 0; i <= depth && i < id->n; i++)
@@ -1321,9 +1374,14 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 	case ITEMS_OPEN:
 		if (ip->t.nrows == 0)
 			break;
-		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
+		ui_push(ui, pane_item_new(ui, table_row(&ip->t, ip->cur)));
 		break;
 	case ITEMS_ESC:
+		if (ip->searching) {
+			ip->searching = false;
+			ui_note(ui, "search stopped");
+			break;
+		}
 		if (ip->export_job != 0) {
 			ui_cancel(ui, ip->export_job);
 			break;
@@ -1397,7 +1455,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ip->t.nrows == 0)
 			break;
 		{
-			const struct ids *c = &ip->t.rows[ip->cur]->content_ids;
+			const struct ids *c = &table_row(&ip->t, ip->cur)->content_ids;
 			size_t k = ip->mode == IQ_PREFIX ? ip->prefix.n : 0;
 
 			if (c->n <= k) {
@@ -1431,7 +1489,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ip->mode == IQ_BETWEEN)
 			ids_join(&ip->start, &b);
 		else if (ip->t.nrows > 0)
-			ids_join(&ip->t.rows[ip->cur]->content_ids, &b);
+			ids_join(&table_row(&ip->t, ip->cur)->content_ids, &b);
 		ui_prompt(ui, pane, CMDLINE_HIST_IDS, "between start: ",
 		    buf_cstr(&b), items_between_start_done);
 		break;
@@ -1496,7 +1554,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ui_refuse_write(ui) || ip->t.nrows == 0)
 			break;
 		/* The item in view while the person confirms. */
-		ui_push(ui, pane_item_new(ui, ip->t.rows[ip->cur]));
+		ui_push(ui, pane_item_new(ui, table_row(&ip->t, ip->cur)));
 		return ui_run_command(ui, "delete", NULL);
 	case ITEMS_DELETE_PREFIX:
 		items_delete_prefix(ui, ip, arg);
@@ -1674,7 +1732,8 @@ static const struct pane_ops items_ops = {
 	items_event,
 	NULL,
 	items_item_saved,
-	items_free
+	items_free,
+	items_idle
 };
 
 bool

@@ -305,7 +305,8 @@ static const struct pane_ops partitions_ops = {
 	partitions_event,
 	NULL,
 	NULL,
-	partitions_free
+	partitions_free,
+	NULL
 };
 
 struct pane *

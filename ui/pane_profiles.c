@@ -222,6 +222,7 @@ static const struct pane_ops profiles_ops = {
 	NULL,
 	NULL,
 	NULL,
+	NULL,
 	NULL
 };
 

@@ -4,9 +4,12 @@
 
 #include "table.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddbjson.h"
 #include "draw.h"
 #include "json.h"
 #include "xmalloc.h"
@@ -14,10 +17,60 @@
 #define TABLE_FIELD_MAX	40	/* widest a field column grows */
 #define TABLE_ID_MAX	48
 
+/* How a row keeps its item and the stored item. */
+enum table_form {
+	TF_ITEM,	/* no stored item: the item's JSON only */
+	TF_MASKED,	/* the stored item's JSON; a mask says which of its
+			 * members are the item's (the common case: the
+			 * item is the stored item less keys and metadata) */
+	TF_BOTH		/* the item's JSON, then the stored item's */
+};
+
+/*
+ * One packed row, one allocation: data holds the content ids, then the
+ * partition ids (each NUL-terminated), the first JSON document and a NUL,
+ * the second (TF_BOTH) and a NUL, then the mask (TF_MASKED: one byte per
+ * member of the stored item, 1 when it is also the item's).
+ */
+struct table_row {
+	long long	 version;
+	int64_t		 expiry;
+	uint32_t	 json_off, json_len;
+	uint32_t	 json2_len;
+	uint16_t	 ncids, nparts;
+	uint16_t	 nmask;
+	unsigned char	 form;		/* enum table_form */
+	bool		 has_expiry;
+	char		 data[];
+};
+
+struct table_cache_slot {
+	size_t		 row;
+	struct content	*c;		/* NULL: empty */
+};
+
+struct table_cache {
+	struct table_cache_slot	 slot[TABLE_CACHE_ROWS];
+	unsigned long		 decodes;
+};
+
+/* Empty every cache slot (the rows moved or changed). */
+static void
+table_cache_drop(struct table_cache *tc)
+{
+	size_t i;
+
+	for (i = 0; i < TABLE_CACHE_ROWS; i++) {
+		content_free(tc->slot[i].c);
+		tc->slot[i].c = NULL;
+	}
+}
+
 void
 table_init(struct table *t)
 {
 	memset(t, 0, sizeof *t);
+	t->cache = xcalloc(1, sizeof *t->cache);
 	table_clear(t);
 }
 
@@ -26,8 +79,9 @@ table_clear(struct table *t)
 {
 	size_t i;
 
+	table_cache_drop(t->cache);
 	for (i = 0; i < t->nrows; i++)
-		content_free(t->rows[i]);
+		free(t->rows[i]);
 	for (i = 0; i < t->nfields; i++)
 		free(t->fields[i].name);
 	free(t->rows);
@@ -44,12 +98,277 @@ table_clear(struct table *t)
 	t->meta_width[1] = 1;		/* "v" */
 	t->meta_width[2] = 10;		/* "_timestamp" */
 	t->ttl_width = 4;
+	t->gen++;
 }
 
 void
 table_cleanup(struct table *t)
 {
 	table_clear(t);
+	free(t->cache);
+	t->cache = NULL;
+}
+
+/* The mask of the stored members that are the item's, in order; false
+ * when the item is not the stored item less some members. */
+static bool
+table_mask(const struct value *item, const struct value *stored,
+    struct buf *mask)
+{
+	size_t i, j = 0;
+
+	if (item == NULL || item->type != VT_M || stored == NULL ||
+	    stored->type != VT_M || stored->u.map.len > UINT16_MAX)
+		return false;
+	for (i = 0; i < stored->u.map.len; i++) {
+		const struct value_member *s = &stored->u.map.items[i];
+		const struct value_member *m = j < item->u.map.len ?
+		    &item->u.map.items[j] : NULL;
+		bool in = m != NULL && m->name_len == s->name_len &&
+		    memcmp(m->name, s->name, s->name_len) == 0 &&
+		    value_same(m->value, s->value);
+
+		buf_addc(mask, in ? 1 : 0);
+		if (in)
+			j++;
+	}
+	return j == item->u.map.len;
+}
+
+/* Append ids as NUL-terminated segments. */
+static void
+table_pack_ids(struct buf *b, const struct ids *ids)
+{
+	size_t i;
+
+	for (i = 0; i < ids->n; i++)
+		buf_add(b, ids->v[i], strlen(ids->v[i]) + 1);
+}
+
+/* An empty map's JSON for an item that is missing. */
+static void
+table_pack_item(struct buf *b, const struct value *item)
+{
+	if (item != NULL && item->type == VT_M)
+		ddbjson_emit_item(b, item);
+	else
+		buf_adds(b, "{}");
+}
+
+/* c packed into one allocation. */
+static struct table_row *
+table_pack(const struct content *c)
+{
+	struct buf d = BUF_INIT, mask = BUF_INIT;
+	struct table_row *r;
+	size_t off, len, len2 = 0;
+	enum table_form form;
+
+	table_pack_ids(&d, &c->content_ids);
+	table_pack_ids(&d, &c->partition_ids);
+	off = d.len;
+	if (c->stored == NULL || c->stored->type != VT_M) {
+		form = TF_ITEM;
+		table_pack_item(&d, c->item);
+	} else if (table_mask(c->item, c->stored, &mask)) {
+		form = TF_MASKED;
+		ddbjson_emit_item(&d, c->stored);
+	} else {
+		form = TF_BOTH;
+		table_pack_item(&d, c->item);
+	}
+	len = d.len - off;
+	buf_addc(&d, '\0');
+	if (form == TF_BOTH) {
+		ddbjson_emit_item(&d, c->stored);
+		len2 = d.len - off - len - 1;
+		buf_addc(&d, '\0');
+	}
+	buf_add(&d, mask.data, mask.len);
+
+	r = xmalloc(sizeof *r + d.len);
+	memset(r, 0, sizeof *r);
+	r->version = c->current_version;
+	r->expiry = c->expiry;
+	r->has_expiry = c->has_expiry;
+	r->form = (unsigned char)form;
+	r->ncids = (uint16_t)c->content_ids.n;
+	r->nparts = (uint16_t)c->partition_ids.n;
+	r->json_off = (uint32_t)off;
+	r->json_len = (uint32_t)len;
+	r->json2_len = (uint32_t)len2;
+	r->nmask = (uint16_t)mask.len;
+	memcpy(r->data, d.data, d.len);
+	buf_cleanup(&d);
+	buf_cleanup(&mask);
+	return r;
+}
+
+/* Segments from p into ids; the pointer after the last. */
+static const char *
+table_unpack_ids(const char *p, size_t n, struct ids *ids)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(p);
+		ids_push(ids, p, len);
+		p += len + 1;
+	}
+	return p;
+}
+
+/* A JSON document of ours back as a map; an empty one if it fails,
+ * which it cannot since we wrote it. In an arena when `shared` (one
+ * block instead of a malloc a value; read-only, which a cached row is). */
+static struct value *
+table_unpack_json(const char *p, size_t len, bool shared)
+{
+	static const char *const root[] = { "", NULL };
+	struct value *v;
+	struct err e;
+
+	err_clear(&e);
+	v = shared ? ddbjson_parse_page(p, len, root, &e) :
+	    ddbjson_parse_item(p, len, &e);
+	return v != NULL ? v : value_new_m();
+}
+
+/*
+ * The item made of the stored members that the mask names. Its values
+ * are the stored item's own, in its arena: an arena value is never freed
+ * by itself, and content_free frees the item before the stored item
+ * that keeps the arena. table_content_copy makes heap copies.
+ */
+static struct value *
+table_unpack_masked(const struct value *stored, const unsigned char *mask,
+    size_t nmask)
+{
+	struct value *item = value_new_m();
+	size_t i;
+
+	value_map_reserve(item, nmask);
+	for (i = 0; i < nmask && i < stored->u.map.len; i++) {
+		const struct value_member *m = &stored->u.map.items[i];
+
+		if (mask[i])
+			value_map_add_owned(item, xmemdup(m->name,
+			    m->name_len + 1), m->name_len, m->value);
+	}
+	return item;
+}
+
+/* A packed row back as content. */
+static struct content *
+table_unpack(const struct table_row *r)
+{
+	struct content *c = content_new();
+	const char *p, *json = r->data + r->json_off;
+	const char *json2 = json + r->json_len + 1;
+
+	p = table_unpack_ids(r->data, r->ncids, &c->content_ids);
+	table_unpack_ids(p, r->nparts, &c->partition_ids);
+	c->current_version = r->version;
+	c->has_expiry = r->has_expiry;
+	c->expiry = r->expiry;
+	value_free(c->item);
+	switch (r->form) {
+	case TF_ITEM:
+		c->item = table_unpack_json(json, r->json_len, false);
+		break;
+	case TF_MASKED:
+		c->stored = table_unpack_json(json, r->json_len, true);
+		/* Shares the values only when they are in an arena. */
+		c->item = c->stored->flags & VALUE_F_ARENA ?
+		    table_unpack_masked(c->stored,
+		    (const unsigned char *)json2, r->nmask) :
+		    value_new_m();
+		break;
+	default:
+		c->item = table_unpack_json(json, r->json_len, false);
+		c->stored = table_unpack_json(json2, r->json2_len, false);
+		break;
+	}
+	return c;
+}
+
+/* Bytes a packed row takes, its header included. */
+static size_t
+table_row_size(const struct table_row *r)
+{
+	size_t n = sizeof *r + r->json_off + r->json_len + 1 + r->nmask;
+
+	if (r->form == TF_BOTH)
+		n += r->json2_len + 1;
+	return n;
+}
+
+const struct content *
+table_row(const struct table *t, size_t i)
+{
+	struct table_cache_slot *s = &t->cache->slot[i % TABLE_CACHE_ROWS];
+
+	if (s->c != NULL && s->row == i)
+		return s->c;
+	content_free(s->c);
+	s->c = table_unpack(t->rows[i]);
+	s->row = i;
+	t->cache->decodes++;
+	return s->c;
+}
+
+size_t
+table_row_nids(const struct table *t, size_t i)
+{
+	return t->rows[i]->ncids;
+}
+
+const char *
+table_row_seg(const struct table *t, size_t i, size_t k)
+{
+	const char *p = t->rows[i]->data;
+
+	while (k-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
+void
+table_row_id(const struct table *t, size_t i, struct buf *b)
+{
+	const struct table_row *r = t->rows[i];
+	const char *p = r->data;
+	size_t k, len;
+
+	for (k = 0; k < r->ncids; k++) {
+		len = strlen(p);
+		if (k > 0)
+			buf_addc(b, '#');
+		buf_add(b, p, len);
+		p += len + 1;
+	}
+}
+
+long long
+table_row_version(const struct table *t, size_t i)
+{
+	return t->rows[i]->version;
+}
+
+unsigned long
+table_decodes(const struct table *t)
+{
+	return t->cache->decodes;
+}
+
+size_t
+table_bytes(const struct table *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		n += table_row_size(t->rows[i]);
+	return n;
 }
 
 void
@@ -136,6 +455,10 @@ table_fit_row(struct table *t, const struct content *c)
 			    strlen(m->name), TABLE_FIELD_MAX);
 			t->nfields++;
 		}
+		/* A column at its widest needs no more text rendered: maps
+		 * and lists soon are, and rows come by the million. */
+		if (t->fields[k].width >= TABLE_FIELD_MAX)
+			continue;
 		buf_reset(&b);
 		table_value_text(m->value, &b);
 		table_fit(&t->fields[k].width, buf_cstr(&b), b.len,
@@ -154,8 +477,28 @@ table_add(struct table *t, struct content *c)
 		    sizeof *t->marked);
 	}
 	t->marked[t->nrows] = false;
-	t->rows[t->nrows++] = c;
 	table_fit_row(t, c);
+	t->rows[t->nrows++] = table_pack(c);
+	content_free(c);
+	t->gen++;
+}
+
+/* Whether packed row r has these content ids. */
+static bool
+table_row_is(const struct table_row *r, const struct ids *content)
+{
+	const char *p = r->data;
+	size_t k, len;
+
+	if (r->ncids != content->n)
+		return false;
+	for (k = 0; k < content->n; k++) {
+		len = strlen(p);
+		if (strcmp(p, content->v[k]) != 0)
+			return false;
+		p += len + 1;
+	}
+	return true;
 }
 
 long
@@ -164,7 +507,7 @@ table_find(const struct table *t, const struct ids *content)
 	size_t i;
 
 	for (i = 0; i < t->nrows; i++)
-		if (ids_equal(&t->rows[i]->content_ids, content))
+		if (table_row_is(t->rows[i], content))
 			return (long)i;
 	return -1;
 }
@@ -192,9 +535,11 @@ table_update(struct table *t, const struct content *c)
 
 	if (i < 0)
 		return false;
-	content_free(t->rows[i]);
-	t->rows[i] = table_content_copy(c);
-	table_fit_row(t, t->rows[i]);
+	free(t->rows[i]);
+	t->rows[i] = table_pack(c);
+	table_fit_row(t, c);
+	table_cache_drop(t->cache);
+	t->gen++;
 	return true;
 }
 
@@ -217,13 +562,16 @@ table_remove(struct table *t, const struct ids *content)
 
 	if (i < 0)
 		return false;
-	content_free(t->rows[i]);
+	free(t->rows[i]);
 	table_mark(t, (size_t)i, false);
 	memmove(&t->rows[i], &t->rows[i + 1], (t->nrows - (size_t)i - 1) *
 	    sizeof *t->rows);
 	memmove(&t->marked[i], &t->marked[i + 1], (t->nrows - (size_t)i - 1) *
 	    sizeof *t->marked);
 	t->nrows--;
+	/* The rows after it moved up: their slots are stale. */
+	table_cache_drop(t->cache);
+	t->gen++;
 	return true;
 }
 
@@ -282,7 +630,7 @@ void
 table_cell(const struct table *t, size_t row, size_t col, struct buf *b,
     bool *dim)
 {
-	const struct content *c = t->rows[row];
+	const struct content *c = table_row(t, row);
 	const struct value *v;
 	char when[32];
 
@@ -316,4 +664,64 @@ table_cell(const struct table *t, size_t row, size_t col, struct buf *b,
 		}
 		break;
 	}
+}
+
+/* Whether a needle can be looked for in a row's packed JSON: the cells
+ * show strings unescaped and maps as plain JSON, so only a needle
+ * without JSON's punctuation, quotes, backslashes and control bytes is
+ * sure to appear in the DynamoDB JSON of any cell that holds it. */
+static bool
+table_needle_plain(const char *needle)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)needle; *p != '\0'; p++)
+		if (*p < 0x20 || strchr("\"\\{}[],:", *p) != NULL)
+			return false;
+	return true;
+}
+
+/* Whether row r could hold needle in a cell: false only when no cell
+ * can (its JSON, its version and its expiry do not hold it). */
+static bool
+table_row_may_match(const struct table_row *r, const char *needle)
+{
+	const char *json = r->data + r->json_off;
+	char text[32];
+
+	/* Without a stored item the ids are not in the JSON. */
+	if (!table_needle_plain(needle) || r->form == TF_ITEM)
+		return true;
+	if (strcasestr(json, needle) != NULL)
+		return true;
+	if (r->form == TF_BOTH &&
+	    strcasestr(json + r->json_len + 1, needle) != NULL)
+		return true;
+	snprintf(text, sizeof text, "%lld", r->version);
+	if (strcasestr(text, needle) != NULL)
+		return true;
+	if (r->has_expiry) {
+		content_format_time(r->expiry, text);
+		if (strcasestr(text, needle) != NULL)
+			return true;
+	}
+	return false;
+}
+
+bool
+table_row_matches(const struct table *t, size_t i, const char *needle)
+{
+	struct buf b = BUF_INIT;
+	size_t col, ncols = table_ncols(t);
+	bool dim, found = false;
+
+	if (!table_row_may_match(t->rows[i], needle))
+		return false;
+	for (col = 0; col < ncols && !found; col++) {
+		buf_reset(&b);
+		table_cell(t, i, col, &b, &dim);
+		found = b.data != NULL && strcasestr(b.data, needle) != NULL;
+	}
+	buf_cleanup(&b);
+	return found;
 }

@@ -3,6 +3,9 @@
 #ifndef DYNREPO_TABLE_H
 #define DYNREPO_TABLE_H
 
+/* Rows decoded and kept at a time: more than a screen holds. */
+#define TABLE_CACHE_ROWS	256
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -27,9 +30,18 @@ struct table_col {
  * Columns come from the union of the rows' fields: the id first, the
  * fields in the order first seen, then _object_version, _timestamp and
  * _ttl. Widths fit the widest cell (escaped), capped.
+ *
+ * A table may hold a million rows, so a row is kept packed, not as a
+ * tree of values: one allocation with its ids, version and expiry, and
+ * the item as compact DynamoDB JSON (about the size of the item on the
+ * wire, where a value tree costs eight times that). table_row decodes a
+ * row on demand into a small cache that holds what is on screen.
  */
+struct table_row;
+struct table_cache;
+
 struct table {
-	struct content		**rows;		/* owned */
+	struct table_row	**rows;		/* owned, packed */
 	size_t			 nrows, cap;
 	struct table_col	*fields;	/* TC_FIELD columns */
 	size_t			 nfields;
@@ -38,6 +50,8 @@ struct table {
 	bool			 has_ttl;
 	int			 meta_width[3];	/* id, version, timestamp */
 	int			 ttl_width;
+	unsigned long		 gen;		/* bumped by every change */
+	struct table_cache	*cache;		/* decoded rows, owned */
 };
 
 void	 table_init(struct table *);
@@ -54,6 +68,28 @@ void	 table_mark(struct table *, size_t row, bool on);
 bool	 table_remove(struct table *, const struct ids *content);
 /* The row with these content ids, or -1. */
 long	 table_find(const struct table *, const struct ids *content);
+
+/*
+ * Row i decoded (borrowed): valid until the table changes or until a
+ * row that shares its cache slot is asked for (TABLE_CACHE_ROWS rows
+ * apart), so hold one at a time or copy it (table_content_copy).
+ */
+const struct content *table_row(const struct table *, size_t i);
+/* Segment k of row i's content ids (borrowed, NUL-terminated, valid
+ * while the row is), and how many there are; no decoding. */
+size_t	 table_row_nids(const struct table *, size_t i);
+const char *table_row_seg(const struct table *, size_t i, size_t k);
+/* Row i's content ids joined with '#', without decoding. */
+void	 table_row_id(const struct table *, size_t i, struct buf *);
+/* Row i's version, without decoding. */
+long long table_row_version(const struct table *, size_t i);
+/* Whether row i holds needle (case-insensitive) in any cell. Rows whose
+ * packed text cannot hold it are passed over without being decoded. */
+bool	 table_row_matches(const struct table *, size_t i, const char *needle);
+/* Rows decoded so far and bytes held by the packed rows: the work and
+ * memory counts the tests bound. */
+unsigned long table_decodes(const struct table *);
+size_t	 table_bytes(const struct table *);
 
 /* Columns: 0 is the id, then the fields, then the metadata. */
 size_t	 table_ncols(const struct table *);

@@ -255,6 +255,26 @@ ui_dirty(struct ui *ui)
 }
 
 void
+ui_idle(struct ui *ui)
+{
+	ui->idle = true;
+}
+
+/* A slice of every pane's idle work; whether any is left. */
+static bool
+tui_idle(struct ui *ui)
+{
+	struct pane *p;
+	bool more = false;
+
+	for (p = ui->top; p != NULL; p = p->below)
+		if (p->ops->idle != NULL && p->ops->idle(ui, p))
+			more = true;
+	ui->dirty = true;
+	return more;
+}
+
+void
 ui_push(struct ui *ui, struct pane *p)
 {
 	p->below = ui->top;
@@ -911,7 +931,7 @@ tui_complete_ids(struct ui *ui)
 	}
 	for (i = 0; t != NULL && i < t->nrows; i++) {
 		buf_reset(&b);
-		ids_join(&t->rows[i]->content_ids, &b);
+		table_row_id(t, i, &b);
 		/* A row without content ids has no word (an empty buffer
 		 * detaches as NULL, which would end the list). */
 		if (b.len > 0)
@@ -1445,6 +1465,7 @@ static void
 tui_loop(struct ui *ui)
 {
 	struct pollfd pfd[3];
+	int n;
 
 	ui->rows = LINES;
 	ui->cols = COLS;
@@ -1462,10 +1483,15 @@ tui_loop(struct ui *ui)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = tui_sigfd[0];
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, -1) == -1) {
+		/* With work in slices, only look whether anything waits. */
+		if ((n = poll(pfd, 3, ui->idle ? 0 : -1)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
+		}
+		if (n == 0) {
+			ui->idle = tui_idle(ui);
+			continue;
 		}
 		if (pfd[2].revents & POLLIN)
 			tui_signals(ui);

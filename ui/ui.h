@@ -96,6 +96,11 @@ struct pane_ops {
 		    const struct content *);
 	/* Cancel the pane's jobs and free it. */
 	void	(*free)(struct ui *, struct pane *);
+	/* Work that a keypress started and that would hold the screen too
+	 * long (a search over a million rows): do a few ms of it; true
+	 * while some is left. Called when no key or event waits, after
+	 * ui_idle asked for it. NULL: none. */
+	bool	(*idle)(struct ui *, struct pane *);
 };
 
 /* Every pane embeds this first. */
@@ -108,6 +113,7 @@ struct ui {
 	struct worker		*worker;
 	struct pane		*top;
 	bool			 dirty;
+	bool			 idle;		/* a pane has work in slices */
 	bool			 quit;
 	int			 rows, cols;
 
@@ -160,6 +166,8 @@ bool	 ui_pane_alive(const struct ui *, const struct pane *);
 /* The nearest pane of this type from the top, or NULL. */
 struct pane *ui_find_pane(const struct ui *, const struct pane_ops *);
 void	 ui_dirty(struct ui *);
+/* A pane has work to do in slices (pane_ops idle) between keys. */
+void	 ui_idle(struct ui *);
 
 /* Messages on the bottom line; an error stays until the next error or
  * message, a note until a few keys later. */

@@ -150,10 +150,17 @@ for (let i = 1; i <= n; i++) {
       _table_content_id: stored._table_content_id }));
   }
 }
-fs.writeFileSync(path.join(dir, 'put.jsonl'), put.join('\n') + '\n');
-fs.writeFileSync(path.join(dir, 'items.ddb.jsonl'), items.join('\n') + '\n');
-fs.writeFileSync(path.join(dir, 'keys.jsonl'), keys.join('\n') + '\n');
-fs.writeFileSync(path.join(dir, 'keys.ddb.jsonl'), keysDdb.join('\n') + '\n');
+// Lines in chunks: a million items is more than one string may hold.
+function writeLines(file, lines) {
+  const fd = fs.openSync(path.join(dir, file), 'w');
+  for (let k = 0; k < lines.length; k += 10000)
+    fs.writeSync(fd, lines.slice(k, k + 10000).join('\n') + '\n');
+  fs.closeSync(fd);
+}
+writeLines('put.jsonl', put);
+writeLines('items.ddb.jsonl', items);
+writeLines('keys.jsonl', keys);
+writeLines('keys.ddb.jsonl', keysDdb);
 fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({
   table, pk, pkName: '_table_item_id', skName: '_table_content_id',
   skPrefix: ctype + '#', partition: partitionIds.join('#'),

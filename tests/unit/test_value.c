@@ -399,3 +399,29 @@ Test(value, map_reserve)
 	cr_expect_eq(value_map_get(m, "a")->type, VT_NULL);
 	value_free(m);
 }
+
+/* value_same: byte for byte and in order, where value_equal is not. */
+Test(value, same_is_stricter_than_equal)
+{
+	struct value *a = value_new_m(), *b = value_new_m();
+
+	value_map_set(a, "n", value_new_n("1.5", 3));
+	value_map_set(a, "s", value_new_str("x"));
+	value_map_set(b, "n", value_new_n("1.5", 3));
+	value_map_set(b, "s", value_new_str("x"));
+	cr_expect(value_same(a, b));
+	value_map_set(b, "n", value_new_n("1.50", 4));
+	cr_expect(value_equal(a, b));
+	cr_expect_not(value_same(a, b));
+	value_free(b);
+	/* The same members in another order. */
+	b = value_new_m();
+	value_map_set(b, "s", value_new_str("x"));
+	value_map_set(b, "n", value_new_n("1.5", 3));
+	cr_expect(value_equal(a, b));
+	cr_expect_not(value_same(a, b));
+	cr_expect(value_same(NULL, NULL));
+	cr_expect_not(value_same(a, NULL));
+	value_free(a);
+	value_free(b);
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Tests for ui/table.c, the items pane's rows: packed rows come back as
+ * they went in, and the bounds of issue 6 hold: a loaded row costs less
+ * than twice its DynamoDB JSON, a screen decodes only its own rows, and a
+ * search passes over rows that cannot match without decoding them.
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddbjson.h"
+#include "repo.h"
+#include "table.h"
+
+/* Rows for the bounds: enough that per-row costs dwarf the rest. */
+#define ROWS	20000
+
+static struct repo *
+test_repo(void)
+{
+	struct repo_config cfg;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.table = "t";
+	cfg.partition_prefix = "bench";
+	cfg.partition_name = "film_actor";
+	cfg.content_type = "film_actor";
+	return repo_new(&cfg, NULL, NULL);
+}
+
+/* Row i of the bench's kind (tests/bench/gen.js) as stored DynamoDB JSON:
+ * strings, numbers, NULL, a map, lists, a TTL on one in ten. */
+static void
+test_item_json(size_t i, struct buf *b)
+{
+	buf_reset(b);
+	buf_printf(b, "{\"_table_item_id\":{\"S\":\"bench#film_actor#studio-a\"},"
+	    "\"_table_content_id\":{\"S\":\"film_actor#usa#ny#actor%06zu\"},"
+	    "\"_object_version\":{\"N\":\"%zu\"},"
+	    "\"_timestamp\":{\"S\":\"2026-11-25T09:14:03.512345+00:00\"},",
+	    i, 1 + i % 3);
+	if (i % 10 == 5)
+		buf_printf(b, "\"_ttl\":{\"N\":\"%zu\"},", 1893456000 + i);
+	buf_printf(b, "\"id\":{\"S\":\"actor%06zu\"},"
+	    "\"name\":{\"S\":\"Hana K. Actor-%zu\"},"
+	    "\"review\":{\"NULL\":true},\"year\":{\"N\":\"%zu\"},"
+	    "\"rating\":{\"N\":\"7.5\"},\"tags\":{\"L\":[{\"S\":\"comedy\"},"
+	    "{\"S\":\"tag%zu\"}]},\"address\":{\"M\":{\"city\":{\"S\":"
+	    "\"Paris\"},\"zip\":{\"NULL\":true}}},\"roles\":{\"L\":[{\"M\":"
+	    "{\"title\":{\"S\":\"Role %zu\"},\"lead\":{\"BOOL\":true}}}]},"
+	    "\"big_count\":{\"N\":\"12345678901234560000\"},"
+	    "\"active\":{\"BOOL\":false}}", i, i, 1950 + i % 70, i, i);
+}
+
+/* Row i decoded as the worker hands it over. */
+static struct content *
+test_content(struct repo *r, size_t i, struct buf *json)
+{
+	struct value *stored;
+	struct err e;
+
+	err_clear(&e);
+	test_item_json(i, json);
+	stored = ddbjson_parse_item(json->data, json->len, &e);
+	cr_assert_not_null(stored, "%s", e.msg);
+	return repo_decode(r, stored, &e);
+}
+
+/* A new table of rows 0 to n - 1; the bytes of their DynamoDB JSON. */
+static size_t
+test_fill(struct table *t, size_t n)
+{
+	struct repo *r = test_repo();
+	struct buf json = BUF_INIT;
+	size_t i, raw = 0;
+
+	table_init(t);
+	for (i = 0; i < n; i++) {
+		struct content *c = test_content(r, i, &json);
+
+		raw += json.len;
+		table_add(t, c);
+	}
+	buf_cleanup(&json);
+	repo_free(r);
+	return raw;
+}
+
+/* Whether two contents are the same, stored items included. */
+static void
+expect_same(const struct content *a, const struct content *b)
+{
+	cr_expect(ids_equal(&a->partition_ids, &b->partition_ids));
+	cr_expect(ids_equal(&a->content_ids, &b->content_ids));
+	cr_expect(value_same(a->item, b->item));
+	cr_expect(value_same(a->stored, b->stored));
+	cr_expect_eq(a->current_version, b->current_version);
+	cr_expect_eq(a->has_expiry, b->has_expiry);
+	cr_expect_eq(a->expiry, b->expiry);
+}
+
+Test(table, rows_come_back_as_they_went_in)
+{
+	struct repo *r = test_repo();
+	struct buf json = BUF_INIT;
+	struct content *c, *plain, *odd;
+	struct table t;
+	size_t i;
+
+	table_init(&t);
+	for (i = 0; i < 300; i++) {
+		c = test_content(r, i, &json);
+		table_add(&t, table_content_copy(c));
+		expect_same(table_row(&t, i), c);
+		content_free(c);
+	}
+	/* Past the cache's size: rows that share a slot are decoded
+	 * again, each time right. */
+	for (i = 0; i < 300; i++) {
+		c = test_content(r, i, &json);
+		expect_same(table_row(&t, i), c);
+		content_free(c);
+	}
+
+	/* No stored item (a row made here), and a stored item that is not
+	 * the item plus metadata (1.50 against 1.5): both kept as given. */
+	plain = test_content(r, 1000, &json);
+	value_free(plain->stored);
+	plain->stored = NULL;
+	cr_expect(table_update(&t, plain) == false);
+	table_add(&t, table_content_copy(plain));
+	expect_same(table_row(&t, 300), plain);
+	odd = test_content(r, 1001, &json);
+	value_map_set(odd->item, "rating", value_new_n("7.50", 4));
+	table_add(&t, table_content_copy(odd));
+	expect_same(table_row(&t, 301), odd);
+	cr_expect_str_eq(value_map_get(table_row(&t, 301)->item,
+	    "rating")->u.str.ptr, "7.50");
+
+	/* Updates and removals find rows by their ids. */
+	value_map_set(plain->item, "name", value_new_str("renamed"));
+	cr_expect(table_update(&t, plain));
+	expect_same(table_row(&t, 300), plain);
+	cr_expect(table_remove(&t, &table_row(&t, 5)->content_ids));
+	cr_expect_eq(t.nrows, 301);
+	c = test_content(r, 6, &json);
+	expect_same(table_row(&t, 5), c);
+	cr_expect_eq(table_find(&t, &c->content_ids), 5);
+	content_free(c);
+
+	content_free(plain);
+	content_free(odd);
+	buf_cleanup(&json);
+	table_cleanup(&t);
+	repo_free(r);
+}
+
+Test(table, ids_without_decoding)
+{
+	struct buf b = BUF_INIT;
+	struct table t;
+
+	test_fill(&t, 43);
+	cr_expect_eq(table_row_nids(&t, 42), 3);
+	cr_expect_str_eq(table_row_seg(&t, 42, 1), "ny");
+	table_row_id(&t, 42, &b);
+	cr_expect_str_eq(buf_cstr(&b), "usa#ny#actor000042");
+	cr_expect_eq(table_row_version(&t, 42), 1);
+	cr_expect_eq(table_decodes(&t), 0);
+	buf_cleanup(&b);
+	table_cleanup(&t);
+}
+
+/* What a cell shows is found, whether or not the packed JSON holds it. */
+Test(table, search_finds_what_the_cells_show)
+{
+	struct table t;
+
+	test_fill(&t, 20);
+	cr_expect(table_row_matches(&t, 7, "actor-7"));
+	cr_expect(table_row_matches(&t, 7, "USA#NY#actor000007"));
+	cr_expect(table_row_matches(&t, 7, "{\"city\":\"Paris\""));
+	cr_expect(table_row_matches(&t, 7, "[\"comedy\",\"tag7\"]"));
+	/* The expiry is shown as a date, not as the stored seconds. */
+	cr_expect(table_row_matches(&t, 15, "2030-01-01T00:00:15"));
+	cr_expect_not(table_row_matches(&t, 14, "2030-01-01T00:00:14"));
+	cr_expect(table_row_matches(&t, 2, "null"));
+	cr_expect_not(table_row_matches(&t, 7, "nowhere"));
+	cr_expect_not(table_row_matches(&t, 7, "actor-8"));
+	table_cleanup(&t);
+}
+
+/*
+ * The bounds. Memory: the heap a loaded row takes, against its DynamoDB
+ * JSON; as trees of values (the item and the stored item) it was 8.7
+ * times, the issue allows 2. Work: a screen decodes its rows once, a
+ * search for what no row holds decodes none.
+ */
+Test(table, a_row_costs_less_than_twice_its_json)
+{
+	struct buf cell = BUF_INIT;
+	struct mallinfo2 before, after;
+	size_t i, raw, col, used;
+	struct table t;
+	bool dim;
+
+	before = mallinfo2();
+	raw = test_fill(&t, ROWS);
+	after = mallinfo2();
+	used = after.uordblks - before.uordblks;
+	/* A sanitizer's allocator is not glibc's: nothing to measure. */
+	if (used == 0)
+		cr_log_warn("malloc does not count here: no memory bound");
+	else
+		cr_expect_lt(used, 2 * raw, "%zu rows take %zu bytes of heap, "
+		    "%.2f times their %zu bytes of DynamoDB JSON",
+		    (size_t)ROWS, used, (double)used / (double)raw, raw);
+
+	/* A screen of 50 rows, drawn three times: 50 decodes. */
+	for (int pass = 0; pass < 3; pass++)
+		for (i = ROWS / 2; i < ROWS / 2 + 50; i++)
+			for (col = 0; col < table_ncols(&t); col++) {
+				buf_reset(&cell);
+				table_cell(&t, i, col, &cell, &dim);
+			}
+	cr_expect_eq(table_decodes(&t), 50);
+
+	/* A search that finds nothing decodes nothing; one that finds row
+	 * k decodes only the rows whose JSON holds the needle. */
+	for (i = 0; i < ROWS; i++)
+		cr_assert_not(table_row_matches(&t, i, "no such text"));
+	cr_expect_eq(table_decodes(&t), 50);
+	for (i = 0; i < ROWS; i++)
+		if (table_row_matches(&t, i, "Actor-12345"))
+			break;
+	cr_expect_eq(i, 12345);
+	cr_expect_leq(table_decodes(&t), 51);
+
+	buf_cleanup(&cell);
+	table_cleanup(&t);
+}
