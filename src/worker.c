@@ -380,10 +380,12 @@ worker_store_free(struct store *st)
 	(void)st;
 }
 
+/* No execute_many: the UI's writes go one request at a time, each
+ * checked for a cancel before it is sent. */
 static const struct store_ops worker_store_ops = {
-	"worker",
-	worker_store_execute,
-	worker_store_free
+	.name = "worker",
+	.execute = worker_store_execute,
+	.free = worker_store_free,
 };
 
 struct worker *
