@@ -33,9 +33,9 @@ main_usage(FILE *fp)
 	    "or permission\nsee dynrepo(1)\n");
 }
 
-/* Parse --in-flight (or DYNREPO_IN_FLIGHT): 1..REPO_IN_FLIGHT_MAX. */
+/* Parse --in-flight or DYNREPO_IN_FLIGHT (what): 1..REPO_IN_FLIGHT_MAX. */
 static int
-main_in_flight(const char *arg, int *out)
+main_in_flight(const char *what, const char *arg, int *out)
 {
 	char *end;
 	long n;
@@ -44,9 +44,8 @@ main_in_flight(const char *arg, int *out)
 	n = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || n < 1 ||
 	    n > REPO_IN_FLIGHT_MAX) {
-		cmd_eprintf("dynrepo: --in-flight (or DYNREPO_IN_FLIGHT): "
-		    "expected 1 to %d, got \"%.32s\"\n", REPO_IN_FLIGHT_MAX,
-		    arg);
+		cmd_eprintf("dynrepo: %s: expected 1 to %d, got \"%.32s\"\n",
+		    what, REPO_IN_FLIGHT_MAX, arg);
 		return -1;
 	}
 	*out = (int)n;
@@ -101,10 +100,13 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (in_flight == NULL && (in_flight = getenv("DYNREPO_IN_FLIGHT")) !=
-	    NULL && *in_flight == '\0')
-		in_flight = NULL;
-	if (in_flight != NULL && main_in_flight(in_flight, &g.in_flight) == -1)
+	if (in_flight != NULL && main_in_flight("--in-flight", in_flight,
+	    &g.in_flight) == -1)
+		return 2;
+	in_flight = getenv("DYNREPO_IN_FLIGHT");
+	if (in_flight != NULL && *in_flight != '\0' &&
+	    main_in_flight("DYNREPO_IN_FLIGHT", in_flight,
+	    &g.in_flight_env) == -1)
 		return 2;
 	if (reset && !demo) {
 		fprintf(stderr, "dynrepo: --reset goes with --demo\n");

@@ -161,6 +161,8 @@ session_in_flight(const struct session_options *opt, const struct profile *p)
 		return opt->in_flight;
 	if (p->in_flight > 0)
 		return p->in_flight;
+	if (opt->in_flight_env > 0)
+		return opt->in_flight_env;
 	return REPO_IN_FLIGHT_DEFAULT;
 }
 

@@ -43,9 +43,11 @@ struct session_options {
 	bool		 no_journal;
 	const char	*journal_path;
 	/* BatchWriteItem requests in flight at once (put, import, delete),
-	 * 1..REPO_IN_FLIGHT_MAX; 0: the profile's in_flight, else
-	 * REPO_IN_FLIGHT_DEFAULT. Each is its own connection. */
+	 * 1..REPO_IN_FLIGHT_MAX, each on its own connection: in_flight
+	 * (--in-flight), else the profile's, else in_flight_env
+	 * (DYNREPO_IN_FLIGHT), else REPO_IN_FLIGHT_DEFAULT; 0: unset. */
 	int		 in_flight;
+	int		 in_flight_env;
 };
 
 struct session {
