@@ -183,6 +183,8 @@ session_open_clients(struct session *s, const struct awsclient_config *ac,
 		s->https[i] = i == 0 ? s->http : http_new_curl(ho);
 		s->clients[i] = awsclient_new(ac, s->https[i], s->creds,
 		    clock);
+		if (i > 0)
+			awsclient_share_skew(s->clients[i], s->clients[0]);
 	}
 	s->client = s->clients[0];
 }
