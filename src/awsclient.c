@@ -58,7 +58,11 @@ struct awsclient {
 	 * page, instead of being grown again by realloc for each. */
 	struct http_response	 resp;
 
-	int64_t			 skew_s;	/* service time - our time */
+	/* Service time minus ours, in seconds: skew_own, or the one of the
+	 * client this one shares it with (awsclient_share_skew). Read and
+	 * written atomically: the sharing clients run on several threads. */
+	int64_t			 skew_own;
+	int64_t			*skew_s;
 	int			 quota;
 	struct awsclient_stats	 stats;
 };
@@ -173,6 +177,7 @@ awsclient_new(const struct awsclient_config *cfg, struct http_ops *http,
 	struct awsclient *c = xcalloc(1, sizeof *c);
 
 	http_response_init(&c->resp);
+	c->skew_s = &c->skew_own;
 
 	c->region = xstrdup(cfg->region != NULL ? cfg->region : "");
 	c->service = xstrdup(cfg->service != NULL ? cfg->service : "dynamodb");
@@ -235,10 +240,16 @@ awsclient_stats(const struct awsclient *c)
 	return &c->stats;
 }
 
+void
+awsclient_share_skew(struct awsclient *c, struct awsclient *with)
+{
+	c->skew_s = with->skew_s;
+}
+
 int64_t
 awsclient_clock_skew(const struct awsclient *c)
 {
-	return c->skew_s;
+	return __atomic_load_n(c->skew_s, __ATOMIC_RELAXED);
 }
 
 /* CRC-32 (IEEE 802.3, reflected 0xEDB88320) as x-amz-crc32 carries it:
@@ -479,7 +490,7 @@ awsclient_attempt(struct awsclient *c, const char *op, const char *body,
 		.session_token = cr.session_token,
 		.region = c->region,
 		.service = c->service,
-		.when = now.tv_sec + (time_t)c->skew_s,
+		.when = now.tv_sec + (time_t)awsclient_clock_skew(c),
 		.normalize_path = true,
 	    }, &a->err);
 	if (rc == -1)
@@ -522,14 +533,16 @@ awsclient_learn_skew(struct awsclient *c, const struct http_response *resp)
 {
 	struct timespec now;
 	time_t server;
+	int64_t skew;
 
 	server = awsclient_parse_http_date(resp->date);
 	if (server == -1)
 		return false;
 	c->clock->now(c->clock->ctx, &now);
-	c->skew_s = (int64_t)server - (int64_t)now.tv_sec;
+	skew = (int64_t)server - (int64_t)now.tv_sec;
+	__atomic_store_n(c->skew_s, skew, __ATOMIC_RELAXED);
 	LOG_DEBUG("clock skew learned: the service is %+lld s from us",
-	    (long long)c->skew_s);
+	    (long long)skew);
 	return true;
 }
 

@@ -101,6 +101,8 @@ cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 	/* Bulk loads may turn the journal off: --no-journal or
 	 * DYNREPO_JOURNAL=off. */
 	cc->so.no_journal = g->no_journal || cmd_journal_off();
+	cc->so.in_flight = g->in_flight;
+	cc->so.in_flight_env = g->in_flight_env;
 	/* assumed roles with mfa_serial ask on the terminal */
 	cc->so.mfa_prompt = creds_prompt_tty;
 	cc->so.warn = cmd_warn;

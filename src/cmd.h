@@ -17,6 +17,8 @@ struct cmd_global {
 	const char	*profiles_dir;
 	bool		 verbose;
 	bool		 no_journal;	/* --no-journal */
+	int		 in_flight;	/* --in-flight; 0: not given */
+	int		 in_flight_env;	/* DYNREPO_IN_FLIGHT; 0: not set */
 };
 
 struct cmd_entry {

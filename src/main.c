@@ -2,6 +2,7 @@
 /* dynrepo: browse and edit pydantic-dynamo repositories; the entry point. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,8 @@ main_usage(FILE *fp)
 {
 	const struct cmd_entry *c;
 
-	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] [--no-journal] VERB "
-	    "[OPTIONS]\n"
+	fprintf(fp, "usage: dynrepo [-v] [--profiles DIR] [--no-journal] "
+	    "[--in-flight N] VERB [OPTIONS]\n"
 	    "       dynrepo [--profiles DIR] [-p PROFILE]   (the browser)\n"
 	    "       dynrepo --demo [--reset]\n"
 	    "       dynrepo --version | --help | VERB --help\n\nverbs:\n");
@@ -32,6 +33,25 @@ main_usage(FILE *fp)
 	    "or permission\nsee dynrepo(1)\n");
 }
 
+/* Parse --in-flight or DYNREPO_IN_FLIGHT (what): 1..REPO_IN_FLIGHT_MAX. */
+static int
+main_in_flight(const char *what, const char *arg, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 1 ||
+	    n > REPO_IN_FLIGHT_MAX) {
+		cmd_eprintf("dynrepo: %s: expected 1 to %d, got \"%.32s\"\n",
+		    what, REPO_IN_FLIGHT_MAX, arg);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -39,7 +59,7 @@ main(int argc, char **argv)
 	bool demo = false, reset = false;
 	struct tui_options to = { 0 };
 	const struct cmd_entry *c;
-	const char *logfile;
+	const char *logfile, *in_flight = NULL;
 	struct err e;
 	int i, rc;
 
@@ -59,6 +79,10 @@ main(int argc, char **argv)
 			to.profile = argv[i] + 10;
 		} else if (strcmp(argv[i], "--no-journal") == 0) {
 			g.no_journal = true;
+		} else if (strcmp(argv[i], "--in-flight") == 0 && i + 1 < argc) {
+			in_flight = argv[++i];
+		} else if (strncmp(argv[i], "--in-flight=", 12) == 0) {
+			in_flight = argv[i] + 12;
 		} else if (strcmp(argv[i], "--demo") == 0) {
 			demo = true;
 		} else if (strcmp(argv[i], "--reset") == 0) {
@@ -76,6 +100,14 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (in_flight != NULL && main_in_flight("--in-flight", in_flight,
+	    &g.in_flight) == -1)
+		return 2;
+	in_flight = getenv("DYNREPO_IN_FLIGHT");
+	if (in_flight != NULL && *in_flight != '\0' &&
+	    main_in_flight("DYNREPO_IN_FLIGHT", in_flight,
+	    &g.in_flight_env) == -1)
+		return 2;
 	if (reset && !demo) {
 		fprintf(stderr, "dynrepo: --reset goes with --demo\n");
 		return 2;

@@ -18,6 +18,7 @@
 #include "awsconfig.h"
 #include "buf.h"
 #include "ini.h"
+#include "repo.h"
 #include "xmalloc.h"
 
 enum profile_type {
@@ -61,6 +62,8 @@ static const struct profile_key profile_keys[] = {
 	{ "partitions", PROFILE_LIST, PROFILE_OFF(partitions), false, 0, 0 },
 	{ "max_attempts", PROFILE_INT, PROFILE_OFF(max_attempts), false, 1,
 	  AWSCONFIG_MAX_ATTEMPTS_LIMIT },
+	{ "in_flight", PROFILE_INT, PROFILE_OFF(in_flight), false, 1,
+	  REPO_IN_FLIGHT_MAX },
 	{ "ca_bundle", PROFILE_PATH, PROFILE_OFF(ca_bundle), false, 0, 0 },
 	{ "allow_http", PROFILE_BOOL, PROFILE_OFF(allow_http), false, 0, 0 },
 	{ "allow_extra", PROFILE_BOOL, PROFILE_OFF(allow_extra), false, 0, 0 },

@@ -36,6 +36,7 @@ struct profile {
 	char   **partitions;		/* npartitions ids ("studio-b#east") */
 	size_t	 npartitions;
 	int	 max_attempts;		/* 0: unset */
+	int	 in_flight;		/* BatchWriteItems at once; 0: unset */
 	int	 pydantic;		/* 1, 2; 0: the schema's dialect */
 	bool	 consistent_reads;	/* default false */
 	bool	 read_only;		/* default false */

@@ -33,6 +33,10 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	r->consistent_reads = cfg->consistent_reads;
 	r->read_only = cfg->read_only;
 	r->journal = cfg->journal;
+	r->in_flight = cfg->in_flight > 0 ? cfg->in_flight :
+	    REPO_IN_FLIGHT_DEFAULT;
+	if (r->in_flight > REPO_IN_FLIGHT_MAX)
+		r->in_flight = REPO_IN_FLIGHT_MAX;
 	r->store = st;
 	r->clock = clock != NULL ? clock : clock_system();
 	return r;
@@ -99,6 +103,19 @@ repo_execute(struct repo *r, const struct request *rq, struct response *rs,
 	rc = store_execute(r->store, rq, rs, e);
 	r->stats.capacity += rs->consumed_capacity;
 	return rc;
+}
+
+/* Execute rqs[0..n) at once where the store can, counting. */
+void
+repo_execute_many(struct repo *r, const struct request *const *rqs,
+    struct response *rss, struct err *errs, int *rcs, size_t n)
+{
+	size_t i;
+
+	r->stats.requests += n;
+	store_execute_many(r->store, rqs, rss, errs, rcs, n);
+	for (i = 0; i < n; i++)
+		r->stats.capacity += rss[i].consumed_capacity;
 }
 
 /* Refuse writes on a read-only repository, in the core. */
@@ -354,7 +371,7 @@ repo_encode(const struct repo *r, const struct content *c,
 }
 
 /* Full-jitter exponential backoff for unprocessed batch entries. */
-static int
+int
 repo_backoff(struct repo *r, int round, struct err *e)
 {
 	int64_t cap = 50LL << (round < 10 ? round : 10);
@@ -768,69 +785,6 @@ repo_count(struct repo *r, const struct ids *partition,
 	return rc;
 }
 
-/* Send one BatchWriteItem and re-send what comes back unprocessed.
- * Takes the writes; *done counts acknowledged entries. */
-int
-repo_batch_write(struct repo *r, struct write_request *writes, size_t n,
-    size_t *done, struct err *e)
-{
-	struct request rq;
-	int rc = 0, idle = 0;
-
-	request_init(&rq, OP_BATCH_WRITE_ITEM, r->table);
-	rq.writes = writes;
-	rq.nwrites = n;
-	while (rq.nwrites > 0) {
-		struct response rs;
-
-		response_init(&rs);
-		rc = repo_execute(r, &rq, &rs, e);
-		if (rc != 0) {
-			response_cleanup(&rs);
-			break;
-		}
-		*done += rq.nwrites - rs.nunprocessed_writes;
-		idle = rs.nunprocessed_writes < rq.nwrites ? 0 : idle + 1;
-		for (size_t i = 0; i < rq.nwrites; i++)
-			value_free(rq.writes[i].value);
-		free(rq.writes);
-		rq.writes = rs.unprocessed_writes;
-		rq.nwrites = rs.nunprocessed_writes;
-		rs.unprocessed_writes = NULL;
-		rs.nunprocessed_writes = 0;
-		response_cleanup(&rs);
-		if (rq.nwrites == 0)
-			break;
-		if (idle >= REPO_UNPROCESSED_ROUNDS) {
-			rc = err_set(e, ERR_THROTTLED, "BatchWriteItem: %zu "
-			    "items still unprocessed after %d attempts",
-			    rq.nwrites, idle);
-			break;
-		}
-		if ((rc = repo_backoff(r, idle, e)) != 0)
-			break;
-	}
-	request_cleanup(&rq);
-	return rc;
-}
-
-/* True when the key of w matches the key of an entry in ws[0..n). */
-bool
-repo_key_seen(const struct repo *r, const struct write_request *ws, size_t n,
-    const struct value *item)
-{
-	const struct value *pk = value_map_get(item, r->partition_key);
-	const struct value *sk = value_map_get(item, r->sort_key);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (value_equal(pk, value_map_get(ws[i].value,
-		    r->partition_key)) && value_equal(sk,
-		    value_map_get(ws[i].value, r->sort_key)))
-			return true;
-	return false;
-}
-
 static int repo_write_items(struct repo *, struct value **, size_t,
     const char *, size_t *, struct err *);
 
@@ -853,14 +807,14 @@ repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
 	return rc;
 }
 
-/* Write stored items, chunks of 25, journaled as operation. Takes the
- * items. */
+/* Write stored items in waves of in_flight chunks of 25, journaled as
+ * operation. Takes the items. */
 static int
 repo_write_items(struct repo *r, struct value **items, size_t n,
     const char *operation, size_t *written, struct err *e)
 {
-	struct write_request *chunk = NULL;
-	size_t nchunk = 0, done = 0, i;
+	struct repo_wave *w;
+	size_t i;
 	int rc = 0;
 
 	if (repo_check_writable(r, e) == -1 ||
@@ -869,39 +823,21 @@ repo_write_items(struct repo *r, struct value **items, size_t n,
 			value_free(items[i]);
 		return -1;
 	}
+	w = repo_wave_new(r);
 	for (i = 0; i < n; i++) {
-		struct value *item = items[i];
+		struct write_request wr = { .value = items[i] };
 
 		items[i] = NULL;
-		if (rc != 0) {
-			value_free(item);
-			continue;
-		}
-		if (nchunk > 0 && (nchunk == REPO_BATCH_WRITE_MAX ||
-		    repo_key_seen(r, chunk, nchunk, item))) {
-			rc = repo_batch_write_logged(r, chunk, nchunk, &done,
-			    e);
-			chunk = NULL;
-			nchunk = 0;
-			if (rc != 0) {
-				value_free(item);
-				continue;
-			}
-		}
-		if (chunk == NULL)
-			chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *chunk);
-		chunk[nchunk++].value = item;
+		if (rc == 0)
+			rc = repo_wave_add(w, wr, e);
+		else
+			value_free(wr.value);
 	}
-	if (rc == 0 && nchunk > 0) {
-		rc = repo_batch_write_logged(r, chunk, nchunk, &done, e);
-		chunk = NULL;
-		nchunk = 0;
-	}
-	for (i = 0; i < nchunk; i++)
-		value_free(chunk[i].value);
-	free(chunk);
+	if (rc == 0)
+		rc = repo_wave_flush(w, e);
 	if (written != NULL)
-		*written = done;
+		*written = repo_wave_done(w);
+	repo_wave_free(w);
 	return rc;
 }
 
@@ -1437,52 +1373,29 @@ repo_scan(struct repo *r, int segment, int total_segments, bool keys_only,
 /* Collects keys for delete. */
 struct repo_delete_ctx {
 	struct repo		*r;
-	struct write_request	*chunk;
-	size_t			 n;
-	size_t			 deleted;
+	struct repo_wave	*wave;
 	int			 rc;
 	struct err		*e;
 };
 
-/* Flush the collected delete keys. */
-static int
-repo_delete_flush(struct repo_delete_ctx *d)
-{
-	int rc;
-
-	if (d->n == 0)
-		return 0;
-	rc = repo_batch_write_logged(d->r, d->chunk, d->n, &d->deleted,
-	    d->e);
-	d->chunk = NULL;
-	d->n = 0;
-	return rc;
-}
-
-/* repo_each_fn for delete: keep the key, flush every 25. */
+/* repo_each_fn for delete: add the key to the wave, which is sent
+ * whenever it is full. */
 static int
 repo_delete_each(void *ctx, struct content *c)
 {
 	struct repo_delete_ctx *d = ctx;
-	struct value *key = value_new_m();
+	struct write_request wr = { .is_delete = true };
 
-	value_map_set(key, d->r->partition_key, value_copy(value_map_get(
-	    c->stored, d->r->partition_key)));
-	value_map_set(key, d->r->sort_key, value_copy(value_map_get(
-	    c->stored, d->r->sort_key)));
+	wr.value = repo_key_of(d->r, c->stored);
 	content_free(c);
-	if (d->chunk == NULL)
-		d->chunk = xcalloc(REPO_BATCH_WRITE_MAX, sizeof *d->chunk);
-	d->chunk[d->n].is_delete = true;
-	d->chunk[d->n++].value = key;
-	if (d->n == REPO_BATCH_WRITE_MAX && repo_delete_flush(d) != 0) {
+	if (repo_wave_add(d->wave, wr, d->e) != 0) {
 		d->rc = -1;
 		return 1;
 	}
 	return 0;
 }
 
-/* repo_pages page of repo_delete: its keys, deleted 25 at a time. */
+/* repo_pages page of repo_delete: its keys, deleted in waves. */
 static int
 repo_delete_page(void *ctx, struct response *rs, struct err *e)
 {
@@ -1501,7 +1414,6 @@ repo_delete(struct repo *r, const struct ids *partition,
 	struct request rq;
 	struct expr *kc;
 	struct path p;
-	size_t i;
 	int rc;
 
 	if (repo_check_writable(r, e) == -1 ||
@@ -1522,14 +1434,13 @@ repo_delete(struct repo *r, const struct ids *partition,
 	path_set_name(&p, r->sort_key);
 	rq.projection[1] = p;
 	rq.nprojection = 2;
+	d.wave = repo_wave_new(r);
 	rc = repo_pages(r, &rq, repo_delete_page, &d, e);
 	if (rc == 0)
-		rc = repo_delete_flush(&d);
-	for (i = 0; i < d.n; i++)
-		value_free(d.chunk[i].value);
-	free(d.chunk);
+		rc = repo_wave_flush(d.wave, e);
 	request_cleanup(&rq);
 	if (deleted != NULL)
-		*deleted = d.deleted;
+		*deleted = repo_wave_done(d.wave);
+	repo_wave_free(d.wave);
 	return rc;
 }

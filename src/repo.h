@@ -28,7 +28,14 @@ struct repo_config {
 	const char	*name;			/* for messages, may be NULL */
 	/* Every write is journaled here (borrowed; NULL: no journal). */
 	struct journal	*journal;
+	/* Batch writes (put_batch, import, delete) send this many
+	 * BatchWriteItem requests at once, as a wave of chunks with no key
+	 * in two of them; 0: REPO_IN_FLIGHT_DEFAULT. */
+	int		 in_flight;
 };
+
+#define REPO_IN_FLIGHT_DEFAULT	4
+#define REPO_IN_FLIGHT_MAX	16
 
 struct repo;
 

@@ -26,7 +26,7 @@ repo_journal_start(struct repo *r, const char *operation, struct err *e)
 }
 
 /* Whether a failed write may still have been applied. */
-static bool
+bool
 repo_outcome_uncertain(const struct err *e)
 {
 	switch (e != NULL ? e->code : ERR_INTERNAL) {
@@ -90,73 +90,6 @@ repo_journal_add(struct repo *r, const struct value *key,
 		value_canonical_numbers(&canon);
 	journal_add(r->journal, r->name, r->table, key, before, canon);
 	value_free(canon);
-}
-
-/* Matches the items read back before a batch write to its entries. */
-struct repo_before_ctx {
-	struct repo			*r;
-	const struct write_request	*writes;
-	size_t				 n;
-	struct value			**before;	/* [n], owned */
-};
-
-/* repo_each_fn: keep the stored item as the before-image of its entry. */
-static int
-repo_before_each(void *ctx, struct content *c)
-{
-	struct repo_before_ctx *b = ctx;
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		if (b->before[i] == NULL && repo_key_seen(b->r, &b->writes[i],
-		    1, c->stored)) {
-			b->before[i] = c->stored;
-			c->stored = NULL;
-			break;
-		}
-	content_free(c);
-	return 0;
-}
-
-/* repo_batch_write, journaled: the before-images of the chunk read with
- * one consistent BatchGetItem first. Takes the writes. */
-int
-repo_batch_write_logged(struct repo *r, struct write_request *writes,
-    size_t n, size_t *done, struct err *e)
-{
-	struct repo_before_ctx b = { .r = r, .writes = writes, .n = n };
-	struct value **keys;
-	size_t i;
-	int rc, stopped = 0;
-
-	if (r->journal == NULL)
-		return repo_batch_write(r, writes, n, done, e);
-	b.before = xcalloc(n, sizeof *b.before);
-	keys = xcalloc(n, sizeof *keys);
-	for (i = 0; i < n; i++)
-		keys[i] = repo_key_of(r, writes[i].value);
-	/* The chunk has no key twice (put_raw_batch splits there). */
-	rc = repo_batch_get(r, keys, n, true, repo_before_each, &b, &stopped,
-	    e);
-	if (rc == 0) {
-		for (i = 0; i < n; i++) {
-			struct value *key = repo_key_of(r, writes[i].value);
-
-			repo_journal_add(r, key, b.before[i],
-			    writes[i].is_delete ? NULL : writes[i].value);
-			value_free(key);
-		}
-		rc = repo_batch_write(r, writes, n, done, e);
-		rc = repo_journal_finish(r, rc, e);
-	} else {
-		for (i = 0; i < n; i++)
-			value_free(writes[i].value);
-		free(writes);
-	}
-	for (i = 0; i < n; i++)
-		value_free(b.before[i]);
-	free(b.before);
-	return rc;
 }
 
 /* Journal an update from its before-image: the after-image is the update

@@ -29,6 +29,7 @@ struct repo {
 	char			*name;
 	bool			 consistent_reads;
 	bool			 read_only;
+	int			 in_flight;	/* BatchWriteItems at once */
 	struct journal		*journal;
 	struct store		*store;
 	const struct clock_ops	*clock;
@@ -43,24 +44,44 @@ int	 repo_execute(struct repo *, const struct request *, struct response *,
 	     struct err *);
 /* Refuse writes on a read-only repository, in the core. */
 int	 repo_check_writable(const struct repo *, struct err *);
-/* Send one BatchWriteItem and re-send what comes back unprocessed.
- * Takes the writes; *done counts acknowledged entries. */
-int	 repo_batch_write(struct repo *, struct write_request *, size_t n,
-	     size_t *done, struct err *);
+/* Execute rqs[0..n) at once where the store can, counting. */
+void	 repo_execute_many(struct repo *, const struct request *const *rqs,
+	     struct response *rss, struct err *errs, int *rcs, size_t n);
+/* Full-jitter exponential backoff before re-sending unprocessed batch
+ * entries, after `round` answers without progress. -1 when cancelled. */
+int	 repo_backoff(struct repo *, int round, struct err *);
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys;
  * *stopped is set when fn asked to stop. */
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,
 	     bool consistent, repo_each_fn, void *ctx, int *stopped,
 	     struct err *);
-/* True when the key of item matches the key of an entry in ws[0..n). */
-bool	 repo_key_seen(const struct repo *, const struct write_request *ws,
-	     size_t n, const struct value *item);
+/* repo_wave.c: batch writes, up to in_flight BatchWriteItem chunks at
+ * once, journaled when the repository has a journal. */
+struct repo_wave;
+
+/* An empty wave of the repository's in_flight chunks. Cannot fail. */
+struct repo_wave *repo_wave_new(struct repo *);
+void	 repo_wave_free(struct repo_wave *);
+/* Add one entry (its value taken), sending the wave first when it is
+ * full or already has the key. -1 when that send failed (the entry is
+ * freed). */
+int	 repo_wave_add(struct repo_wave *, struct write_request,
+	     struct err *);
+/* Send the wave: before-images read first with a journal, the chunks'
+ * BatchWriteItems in flight at once, UnprocessedItems re-sent with
+ * backoff, the chunks that were (or may have been) applied journaled
+ * with one fsync. The wave is empty afterwards, whatever the result. */
+int	 repo_wave_flush(struct repo_wave *, struct err *);
+/* Entries acknowledged by the service so far. */
+size_t	 repo_wave_done(const struct repo_wave *);
 
 /* repo_journal.c; each is a no-op (or the plain step) without a journal. */
 /* Start a journaled write: the journal must be writable before anything
  * is sent. */
 int	 repo_journal_start(struct repo *, const char *operation,
 	     struct err *);
+/* Whether a failed write may still have been applied. */
+bool	 repo_outcome_uncertain(const struct err *);
 /* After a write with rc: append its queued entries when it was (or may
  * have been) applied, drop them when it was refused. Returns rc, or -1
  * when the write succeeded but the journal could not be appended. */
@@ -71,10 +92,6 @@ struct value *repo_key_of(const struct repo *, const struct value *item);
  * stores them. */
 void	 repo_journal_add(struct repo *, const struct value *key,
 	     const struct value *before, const struct value *after);
-/* repo_batch_write, journaled: the before-images of the chunk read with
- * one consistent BatchGetItem first. Takes the writes. */
-int	 repo_batch_write_logged(struct repo *, struct write_request *,
-	     size_t n, size_t *done, struct err *);
 /* Journal an update from its before-image (NULL: there was no item). */
 int	 repo_journal_update(struct repo *, const struct request *,
 	     const struct value *before, struct err *);

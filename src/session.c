@@ -24,7 +24,12 @@ session_load_profiles(const char *profiles_dir)
 }
 
 static void session_open_repo(struct session *, const struct profile *,
-    const char *);
+    const char *, const struct session_options *);
+static int session_in_flight(const struct session_options *,
+    const struct profile *);
+static void session_open_clients(struct session *,
+    const struct awsclient_config *, const struct http_options *,
+    const struct clock_ops *, int);
 
 /* A profile file others may change could send the person's credentials
  * and writes anywhere: say so. */
@@ -105,7 +110,7 @@ session_open(struct session *s, const struct session_options *opt,
 			err_prefix(e, "profile %s: ", p->name);
 			return -1;
 		}
-		session_open_repo(s, p, table);
+		session_open_repo(s, p, table, opt);
 		return 0;
 	}
 	if (awsconfig_check_endpoint(s->endpoint, p->allow_http, e) == -1) {
@@ -141,16 +146,53 @@ session_open(struct session *s, const struct session_options *opt,
 	ac.timeout_ms = 60000;
 	ac.on_retry = opt->on_retry;
 	ac.on_retry_ctx = opt->on_retry_ctx;
-	s->client = awsclient_new(&ac, s->http, s->creds, opt->clock);
-	s->store = store_dynamodb_new(s->client);
-	session_open_repo(s, p, table);
+	session_open_clients(s, &ac, &ho, opt->clock,
+	    session_in_flight(opt, p));
+	s->store = store_dynamodb_new_lanes(s->clients, (size_t)s->nclients);
+	session_open_repo(s, p, table, opt);
 	return 0;
+}
+
+/* How many BatchWriteItems a batch write keeps in flight. */
+static int
+session_in_flight(const struct session_options *opt, const struct profile *p)
+{
+	if (opt->in_flight > 0)
+		return opt->in_flight;
+	if (p->in_flight > 0)
+		return p->in_flight;
+	if (opt->in_flight_env > 0)
+		return opt->in_flight_env;
+	return REPO_IN_FLIGHT_DEFAULT;
+}
+
+/* One client per request in flight: the first over the session's
+ * transport, the others each over a transport of their own (a libcurl
+ * handle, hence a connection, serves one request at a time). They share
+ * the credentials, whose provider is thread-safe. */
+static void
+session_open_clients(struct session *s, const struct awsclient_config *ac,
+    const struct http_options *ho, const struct clock_ops *clock, int n)
+{
+	int i;
+
+	s->clients = xcalloc((size_t)n, sizeof *s->clients);
+	s->https = xcalloc((size_t)n, sizeof *s->https);
+	s->nclients = n;
+	for (i = 0; i < n; i++) {
+		s->https[i] = i == 0 ? s->http : http_new_curl(ho);
+		s->clients[i] = awsclient_new(ac, s->https[i], s->creds,
+		    clock);
+		if (i > 0)
+			awsclient_share_skew(s->clients[i], s->clients[0]);
+	}
+	s->client = s->clients[0];
 }
 
 /* The repository of profile p over the session's store. */
 static void
 session_open_repo(struct session *s, const struct profile *p,
-    const char *table)
+    const char *table, const struct session_options *opt)
 {
 	struct repo_config rc;
 
@@ -165,17 +207,26 @@ session_open_repo(struct session *s, const struct profile *p,
 	rc.read_only = p->read_only;
 	rc.name = p->name;
 	rc.journal = s->journal;
+	rc.in_flight = session_in_flight(opt, p);
 	s->repo = repo_new(&rc, s->store, NULL);
 }
 
 void
 session_close(struct session *s)
 {
+	int i;
+
 	repo_free(s->repo);
 	journal_free(s->journal);
 	schema_free(s->schema);
 	store_free(s->store);
-	awsclient_free(s->client);
+	for (i = 0; i < s->nclients; i++) {
+		awsclient_free(s->clients[i]);
+		if (i > 0)
+			http_free(s->https[i]);
+	}
+	free(s->clients);
+	free(s->https);
 	creds_provider_free(s->creds);
 	if (s->http != NULL)
 		http_free(s->http);

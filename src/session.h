@@ -42,6 +42,12 @@ struct session_options {
 	 * the default file under $XDG_STATE_HOME/dynrepo. */
 	bool		 no_journal;
 	const char	*journal_path;
+	/* BatchWriteItem requests in flight at once (put, import, delete),
+	 * 1..REPO_IN_FLIGHT_MAX, each on its own connection: in_flight
+	 * (--in-flight), else the profile's, else in_flight_env
+	 * (DYNREPO_IN_FLIGHT), else REPO_IN_FLIGHT_DEFAULT; 0: unset. */
+	int		 in_flight;
+	int		 in_flight_env;
 };
 
 struct session {
@@ -50,7 +56,12 @@ struct session {
 	struct awsconfig	*awsconfig;
 	struct creds_provider	*creds;
 	struct http_ops		*http;
-	struct awsclient	*client;
+	struct awsclient	*client;	/* clients[0] */
+	/* One client per request in flight, each with its own transport
+	 * (https[0] is http). */
+	struct awsclient	**clients;
+	struct http_ops		**https;
+	int			 nclients;
 	struct store		*store;
 	struct repo		*repo;
 	struct schema		*schema;	/* the profile's model, or NULL */

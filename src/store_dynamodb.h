@@ -7,8 +7,15 @@
 #include "buf.h"
 #include "store.h"
 
+#define STORE_DYNAMODB_MAX_LANES	16
+
 /* A store over a client (borrowed: it must outlive the store). */
 struct store	*store_dynamodb_new(struct awsclient *);
+/* A store over n clients (1..STORE_DYNAMODB_MAX_LANES; borrowed), each
+ * its own connection: execute uses the first, execute_many runs up to n
+ * requests at once, one thread per client. The clients must not be used
+ * by anyone else meanwhile. Cannot fail. */
+struct store	*store_dynamodb_new_lanes(struct awsclient *const *, size_t n);
 
 /* The JSON body of a request, as sent; exposed for tests. */
 void		 store_dynamodb_render(const struct request *, struct buf *);

@@ -381,11 +381,13 @@ worker_store_free(struct store *st)
 	(void)st;
 }
 
+/* No execute_many: the UI's writes go one request at a time, each
+ * checked for a cancel before it is sent. */
 static const struct store_ops worker_store_ops = {
-	"worker",
-	worker_store_execute,
-	worker_store_free,
-	false			/* the browser reads a page at a time */
+	.name = "worker",
+	.execute = worker_store_execute,
+	.free = worker_store_free,
+	.prefetch = false,	/* the browser reads a page at a time */
 };
 
 struct worker *

@@ -828,4 +828,60 @@ if (h.canon(a) !== h.canon(b))
 	throw new Error(h.canon(a) + "\n" + h.canon(b));' "$T_TMP/num.ddb" "$T_TMP/num2.ddb"
 t_end "get output put back stores the same numbers"
 
+
+# ---- batch writes in flight ---------------------------------------------------
+new_table
+js '
+for (let i = 0; i < 80; i++) {
+	const k = i < 60 ? i : i - 60;
+	console.log(JSON.stringify({ partition_ids: ["d"],
+	    content_ids: ["k" + String(k).padStart(3, "0")],
+	    item: { line: i } }));
+}' >"$T_TMP/dup.jsonl"
+
+t_begin
+run_in "$T_TMP/dup.jsonl" dr -v put $RW
+check_rc 0
+check_err_has "80 items written"
+# Lines 0-59 in one wave (25 + 25 + 10 in flight); line 60 repeats line 0's
+# key, so 60-79 wait for that wave: 4 requests, never one key in two at once.
+check_ops "$ERR" BatchWriteItem 4
+run dr list $RW --partition d
+check_rc 0
+check_js '
+const got = h.jsonl(process.argv[1]);
+if (got.length !== 60)
+	throw new Error(got.length + " items");
+for (const l of got) {
+	const k = Number(l.content_ids[0].slice(1));
+	const want = k < 20 ? k + 60 : k;
+	if (l.item.line !== want)
+		throw new Error(l.content_ids[0] + ": line " + l.item.line +
+		    ", want " + want);
+}' "$OUT"
+t_end "put with a key given twice, 4 in flight: the last line wins"
+
+t_begin
+run_in "$T_TMP/dup.jsonl" dr -v --in-flight 1 put $RW
+check_rc 0
+check_err_has "80 items written"
+check_ops "$ERR" BatchWriteItem 4
+run_in "$T_TMP/dup.jsonl" dr --in-flight 17 put $RW
+check_rc 2
+check_err_has "--in-flight: expected 1 to 16"
+run_in "$T_TMP/dup.jsonl" env DYNREPO_IN_FLIGHT=0 "$DYNREPO_BIN" \
+    --profiles "$T_PROFDIR" put $RW
+check_rc 2
+check_err_has "DYNREPO_IN_FLIGHT: expected 1 to 16"
+t_end "--in-flight 1 sends one chunk at a time; out-of-range values exit 2"
+
+t_begin
+run dr -v delete $RW --partition d --yes
+check_rc 0
+check_ops "$ERR" BatchWriteItem 3
+run dr list $RW --partition d
+check_rc 0
+[ -s "$OUT" ] && fail "items left after delete"
+t_end "delete of 60 items: 3 BatchWriteItems in one wave"
+
 t_done

@@ -108,9 +108,19 @@ for verb in get list get-batch put check; do
 		run_in "$T_TMP/p.jsonl" dr put $FRW
 		check_gave_up BatchGetItem 4
 		check_proxy requests.BatchWriteItem=0
+		# One request at a time, so that the last fault is the
+		# reported one's.
+		pctl config "{\"reset\":true,\"rate\":1,\"seed\":$seed,\"faults\":$MIX}"
+		run_in "$T_TMP/p.jsonl" dr --no-journal --in-flight 1 put $FRW
+		check_gave_up BatchWriteItem 4
+		# 4 in flight: each of the first wave's 4 chunks (of the 300
+		# items) gives up after its own 4 attempts; nothing more is
+		# sent.
 		pctl config "{\"reset\":true,\"rate\":1,\"seed\":$seed,\"faults\":$MIX}"
 		run_in "$T_TMP/p.jsonl" dr --no-journal put $FRW
-		check_gave_up BatchWriteItem 4
+		check_rc 1
+		check_err_has "gave up after 4 attempts"
+		check_proxy requests.BatchWriteItem=16
 		;;
 	check)
 		run dr check -p fchk --table "$TBL" --partition p

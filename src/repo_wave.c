@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: ISC */
+/* Batch writes in waves: several BatchWriteItem chunks in flight at once. */
+#include "config.h"
+
+#include "repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "repo_private.h"
+#include "request.h"
+#include "xmalloc.h"
+
+/*
+ * A wave holds up to in_flight chunks of 25 entries, no key twice in the
+ * whole wave: an entry whose key is already there sends the wave first,
+ * so the later write of a key starts only after the earlier one was
+ * acknowledged, and a put of the same key twice ends with the last line.
+ * With a journal, the before-images of the wave are read with one
+ * consistent BatchGetItem per 100 keys (the wave has no key twice, which
+ * BatchGetItem would refuse), after every earlier wave was written.
+ */
+struct repo_wave {
+	struct repo		*r;
+	size_t			 cap;		/* in_flight * 25 */
+	size_t			 n;
+	struct write_request	*writes;	/* [cap], owned, input order */
+	const struct value	**pk, **sk;	/* [cap], borrowed from writes */
+	struct value		**before;	/* [cap], owned, with a journal */
+	size_t			 done;		/* acknowledged entries */
+};
+
+/* One BatchWriteItem of the wave and what became of it. */
+struct repo_wave_chunk {
+	size_t			 first, n;	/* its entries in the wave */
+	struct request		 rq;		/* what is still to be sent */
+	bool			 borrowed;	/* rq.writes is the wave's */
+	int			 idle;		/* answers without progress */
+	int			 rc;
+	struct err		 err;
+};
+
+struct repo_wave *
+repo_wave_new(struct repo *r)
+{
+	struct repo_wave *w = xcalloc(1, sizeof *w);
+
+	w->r = r;
+	w->cap = (size_t)r->in_flight * REPO_BATCH_WRITE_MAX;
+	w->writes = xcalloc(w->cap, sizeof *w->writes);
+	w->pk = xcalloc(w->cap, sizeof *w->pk);
+	w->sk = xcalloc(w->cap, sizeof *w->sk);
+	w->before = xcalloc(w->cap, sizeof *w->before);
+	return w;
+}
+
+/* Free the entries and before-images; the wave is empty again. */
+static void
+repo_wave_clear(struct repo_wave *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		value_free(w->writes[i].value);
+		value_free(w->before[i]);
+		w->writes[i].value = NULL;
+		w->before[i] = NULL;
+	}
+	w->n = 0;
+}
+
+void
+repo_wave_free(struct repo_wave *w)
+{
+	if (w == NULL)
+		return;
+	repo_wave_clear(w);
+	free(w->writes);
+	free(w->pk);
+	free(w->sk);
+	free(w->before);
+	free(w);
+}
+
+size_t
+repo_wave_done(const struct repo_wave *w)
+{
+	return w->done;
+}
+
+/* Whether two key attributes (NULL: absent) are the same. */
+static bool
+repo_wave_same(const struct value *a, const struct value *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return value_equal(a, b);
+}
+
+/* The entry of the wave with this key, or -1. */
+static long
+repo_wave_find(const struct repo_wave *w, const struct value *pk,
+    const struct value *sk)
+{
+	size_t i;
+
+	/* Most entries share the partition key: compare the sort key
+	 * first. */
+	for (i = 0; i < w->n; i++)
+		if (repo_wave_same(sk, w->sk[i]) &&
+		    repo_wave_same(pk, w->pk[i]))
+			return (long)i;
+	return -1;
+}
+
+/* repo_each_fn: keep a stored item as the before-image of its entry. */
+static int
+repo_wave_before_each(void *ctx, struct content *c)
+{
+	struct repo_wave *w = ctx;
+	struct repo *r = w->r;
+	long i = repo_wave_find(w, value_map_get(c->stored, r->partition_key),
+	    value_map_get(c->stored, r->sort_key));
+
+	if (i >= 0 && w->before[i] == NULL) {
+		w->before[i] = c->stored;
+		c->stored = NULL;
+	}
+	content_free(c);
+	return 0;
+}
+
+/* Read the before-images of the wave: consistent BatchGetItems of up to
+ * 100 keys. Entries with no stored item keep NULL. */
+static int
+repo_wave_read_before(struct repo_wave *w, struct err *e)
+{
+	size_t i = 0, k;
+	int stopped = 0;
+
+	while (i < w->n) {
+		size_t m = w->n - i < REPO_BATCH_GET_MAX ? w->n - i :
+		    REPO_BATCH_GET_MAX;
+		struct value **keys = xcalloc(m, sizeof *keys);
+
+		for (k = 0; k < m; k++)
+			keys[k] = repo_key_of(w->r, w->writes[i + k].value);
+		if (repo_batch_get(w->r, keys, m, true, repo_wave_before_each,
+		    w, &stopped, e) == -1)
+			return -1;
+		i += m;
+	}
+	return 0;
+}
+
+/* Cut the wave into chunks of 25; the first send borrows the entries. */
+static size_t
+repo_wave_split(struct repo_wave *w, struct repo_wave_chunk *ch)
+{
+	size_t nch = 0, i;
+
+	for (i = 0; i < w->n; i += REPO_BATCH_WRITE_MAX, nch++) {
+		struct repo_wave_chunk *c = &ch[nch];
+
+		memset(c, 0, sizeof *c);
+		c->first = i;
+		c->n = w->n - i < REPO_BATCH_WRITE_MAX ? w->n - i :
+		    REPO_BATCH_WRITE_MAX;
+		request_init(&c->rq, OP_BATCH_WRITE_ITEM, w->r->table);
+		c->rq.writes = &w->writes[i];
+		c->rq.nwrites = c->n;
+		c->borrowed = true;
+		err_clear(&c->err);
+	}
+	return nch;
+}
+
+/* Replace what a chunk still has to send with the unprocessed entries of
+ * its answer (taken). */
+static void
+repo_wave_resend(struct repo_wave_chunk *c, struct response *rs)
+{
+	size_t i;
+
+	if (!c->borrowed) {
+		for (i = 0; i < c->rq.nwrites; i++)
+			value_free(c->rq.writes[i].value);
+		free(c->rq.writes);
+	}
+	c->borrowed = false;
+	c->rq.writes = rs->unprocessed_writes;
+	c->rq.nwrites = rs->nunprocessed_writes;
+	rs->unprocessed_writes = NULL;
+	rs->nunprocessed_writes = 0;
+}
+
+/* Free what a chunk did not send; its request is done. */
+static void
+repo_wave_chunk_cleanup(struct repo_wave_chunk *c)
+{
+	if (c->borrowed) {
+		c->rq.writes = NULL;
+		c->rq.nwrites = 0;
+	}
+	request_cleanup(&c->rq);
+}
+
+/* Send every chunk's BatchWriteItem at once; take each answer. Returns
+ * the number of chunks that failed. */
+static int
+repo_wave_send_once(struct repo_wave *w, struct repo_wave_chunk *ch,
+    size_t nch)
+{
+	const struct request *rqs[REPO_IN_FLIGHT_MAX];
+	struct response rss[REPO_IN_FLIGHT_MAX];
+	struct err errs[REPO_IN_FLIGHT_MAX];
+	int rcs[REPO_IN_FLIGHT_MAX];
+	size_t idx[REPO_IN_FLIGHT_MAX], m = 0, i;
+	int failed = 0;
+
+	for (i = 0; i < nch; i++)
+		if (ch[i].rc == 0 && ch[i].rq.nwrites > 0) {
+			idx[m] = i;
+			rqs[m] = &ch[i].rq;
+			response_init(&rss[m]);
+			err_clear(&errs[m]);
+			m++;
+		}
+	repo_execute_many(w->r, rqs, rss, errs, rcs, m);
+	for (i = 0; i < m; i++) {
+		struct repo_wave_chunk *c = &ch[idx[i]];
+		size_t unprocessed = rss[i].nunprocessed_writes;
+
+		if (rcs[i] != 0) {
+			c->rc = -1;
+			c->err = errs[i];
+			failed++;
+		} else {
+			w->done += c->rq.nwrites - unprocessed;
+			c->idle = unprocessed < c->rq.nwrites ? 0 : c->idle + 1;
+			repo_wave_resend(c, &rss[i]);
+		}
+		response_cleanup(&rss[i]);
+	}
+	return failed;
+}
+
+/* The rounds of a wave: send, then re-send what came back unprocessed,
+ * with backoff, until nothing is left or a chunk fails; the other chunks
+ * then stop too, as a put stops at its first failure. */
+static int
+repo_wave_send(struct repo_wave *w, struct repo_wave_chunk *ch, size_t nch,
+    struct err *e)
+{
+	size_t i;
+	int idle;
+
+	for (;;) {
+		if (repo_wave_send_once(w, ch, nch) > 0)
+			break;
+		idle = -1;
+		for (i = 0; i < nch; i++) {
+			if (ch[i].rq.nwrites == 0)
+				continue;
+			if (ch[i].idle >= REPO_UNPROCESSED_ROUNDS) {
+				ch[i].rc = err_set(&ch[i].err, ERR_THROTTLED,
+				    "BatchWriteItem: %zu items still "
+				    "unprocessed after %d attempts",
+				    ch[i].rq.nwrites, ch[i].idle);
+				break;
+			}
+			if (ch[i].idle > idle)
+				idle = ch[i].idle;
+		}
+		if (i < nch || idle < 0)
+			break;
+		if (repo_backoff(w->r, idle, e) != 0)
+			return -1;
+	}
+	/* The first chunk that failed speaks for the wave. */
+	for (i = 0; i < nch; i++)
+		if (ch[i].rc != 0) {
+			if (e != NULL)
+				*e = ch[i].err;
+			return -1;
+		}
+	return 0;
+}
+
+/* Journal the chunks that were, or may have been, applied: one append
+ * and one fsync for the wave. Returns rc, or -1 when the wave was written
+ * but could not be journaled. */
+static int
+repo_wave_journal(struct repo_wave *w, struct repo_wave_chunk *ch,
+    size_t nch, int rc, struct err *e)
+{
+	struct repo *r = w->r;
+	struct err je;
+	size_t i, k;
+
+	/* A chunk cut short by another's failure or by a cancel has rc 0:
+	 * what it sent may be stored. */
+	for (i = 0; i < nch; i++) {
+		if (ch[i].rc != 0 && !repo_outcome_uncertain(&ch[i].err))
+			continue;
+		for (k = ch[i].first; k < ch[i].first + ch[i].n; k++) {
+			struct value *key = repo_key_of(r, w->writes[k].value);
+
+			repo_journal_add(r, key, w->before[k],
+			    w->writes[k].is_delete ? NULL :
+			    w->writes[k].value);
+			value_free(key);
+		}
+	}
+	err_clear(&je);
+	if (journal_flush(r->journal, &je) == -1 && rc == 0)
+		return err_set(e, ERR_IO, "written, but not journaled: %s",
+		    je.msg);
+	return rc;
+}
+
+int
+repo_wave_flush(struct repo_wave *w, struct err *e)
+{
+	struct repo_wave_chunk ch[REPO_IN_FLIGHT_MAX];
+	size_t nch, i;
+	int rc;
+
+	if (w->n == 0)
+		return 0;
+	if (w->r->journal != NULL && repo_wave_read_before(w, e) == -1) {
+		repo_wave_clear(w);
+		return -1;
+	}
+	nch = repo_wave_split(w, ch);
+	rc = repo_wave_send(w, ch, nch, e);
+	if (w->r->journal != NULL)
+		rc = repo_wave_journal(w, ch, nch, rc, e);
+	for (i = 0; i < nch; i++)
+		repo_wave_chunk_cleanup(&ch[i]);
+	repo_wave_clear(w);
+	return rc;
+}
+
+int
+repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
+{
+	const struct value *pk = value_map_get(wr.value, w->r->partition_key);
+	const struct value *sk = value_map_get(wr.value, w->r->sort_key);
+
+	if (w->n == w->cap || repo_wave_find(w, pk, sk) >= 0) {
+		if (repo_wave_flush(w, e) != 0) {
+			value_free(wr.value);
+			return -1;
+		}
+	}
+	w->writes[w->n] = wr;
+	w->pk[w->n] = pk;
+	w->sk[w->n] = sk;
+	w->n++;
+	return 0;
+}

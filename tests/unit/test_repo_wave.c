@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: ISC */
+/* Batch writes in waves: what is in flight together, what is journaled. */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "repo.h"
+#include "store_local.h"
+#include "xmalloc.h"
+
+static const struct repo_config base_config = {
+	.table = "tbl", .partition_prefix = "p", .partition_name = "n",
+	.content_type = "c", .name = "wave",
+};
+
+/* ---- a store that records the waves it is given ------------------------ */
+
+#define WAVE_MAX_CALLS	1024
+
+struct wave_store {
+	struct store	 base;
+	unsigned long	 batch_writes, batch_gets, writes;
+	size_t		 ncalls;
+	size_t		 call_size[WAVE_MAX_CALLS];	/* requests per call */
+	bool		 key_twice_in_call;
+	bool		 key_twice_in_get;
+	size_t		 max_keys_in_get;
+};
+
+/* Whether any two entries of the requests share a sort key. */
+static bool
+wave_keys_repeat(const struct request *const *rqs, size_t n)
+{
+	const char *seen[16 * 25];
+	size_t nseen = 0, i, k, j;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < rqs[i]->nwrites; k++) {
+			const struct value *sk = value_map_get(
+			    rqs[i]->writes[k].value, "_table_content_id");
+
+			for (j = 0; j < nseen; j++)
+				if (strcmp(seen[j], sk->u.str.ptr) == 0)
+					return true;
+			seen[nseen++] = sk->u.str.ptr;
+		}
+	return false;
+}
+
+/* Count one request; BatchGetItem keys must be unique (DynamoDB refuses
+ * a duplicate). */
+static int
+wave_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct wave_store *w = (struct wave_store *)st;
+	size_t i, j;
+
+	if (rq->op == OP_BATCH_WRITE_ITEM) {
+		w->batch_writes++;
+		w->writes += rq->nwrites;
+	} else if (rq->op == OP_BATCH_GET_ITEM) {
+		w->batch_gets++;
+		if (rq->nkeys > w->max_keys_in_get)
+			w->max_keys_in_get = rq->nkeys;
+		for (i = 0; i < rq->nkeys; i++)
+			for (j = 0; j < i; j++)
+				if (value_equal(rq->keys[i], rq->keys[j]))
+					w->key_twice_in_get = true;
+	}
+	return 0;
+}
+
+static void
+wave_execute_many(struct store *st, const struct request *const *rqs,
+    struct response *rss, struct err *errs, int *rcs, size_t n)
+{
+	struct wave_store *w = (struct wave_store *)st;
+	size_t i;
+
+	cr_assert_lt(w->ncalls, WAVE_MAX_CALLS);
+	w->call_size[w->ncalls++] = n;
+	if (wave_keys_repeat(rqs, n))
+		w->key_twice_in_call = true;
+	for (i = 0; i < n; i++)
+		rcs[i] = wave_execute(st, rqs[i], &rss[i], &errs[i]);
+}
+
+static void
+wave_free(struct store *st)
+{
+	(void)st;
+}
+
+static const struct store_ops wave_ops = {
+	.name = "wave", .execute = wave_execute, .free = wave_free,
+	.execute_many = wave_execute_many,
+};
+
+static void
+fixed_now(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	ts->tv_sec = 1764062043;
+	ts->tv_nsec = 512345000;
+}
+
+static int64_t
+fixed_mono(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int
+no_sleep(void *ctx, int64_t ms)
+{
+	(void)ctx;
+	(void)ms;
+	return 0;
+}
+
+static uint32_t
+fixed_random(void *ctx)
+{
+	(void)ctx;
+	return 7;
+}
+
+static const struct clock_ops fixed_clock = {
+	.now = fixed_now, .monotonic_ms = fixed_mono, .sleep_ms = no_sleep,
+	.random = fixed_random,
+};
+
+/* n contents with content ids "a" + ids[i] and a field v = vals[i]. */
+static struct content **
+contents(size_t n, const char *(*id)(size_t), const char *(*val)(size_t))
+{
+	struct content **cs = xcalloc(n, sizeof *cs);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cs[i] = content_new();
+		ids_parse(&cs[i]->partition_ids, "k");
+		ids_parse(&cs[i]->content_ids, id(i));
+		cs[i]->item = value_new_m();
+		value_map_set(cs[i]->item, "v", value_new_str(val(i)));
+	}
+	return cs;
+}
+
+static void
+contents_free(struct content **cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		content_free(cs[i]);
+	free(cs);
+}
+
+/* "a00000".."a99999", except that line 60 repeats line 10's key. */
+static const char *
+id_with_repeat(size_t i)
+{
+	static char buf[16];
+
+	snprintf(buf, sizeof buf, "a%05zu", i == 60 ? (size_t)10 : i);
+	return buf;
+}
+
+static const char *
+val_of_line(size_t i)
+{
+	static char buf[16];
+
+	snprintf(buf, sizeof buf, "line %zu", i);
+	return buf;
+}
+
+/* A directory for journals and embedded stores. */
+static char dir[64];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/dynrepo-wave-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	cr_assert_eq(system(cmd), 0);
+	free(cmd);
+}
+
+TestSuite(repo_wave, .init = setup, .fini = teardown);
+
+Test(repo_wave, same_key_twice_never_in_flight_together)
+{
+	struct wave_store st = { .base.ops = &wave_ops };
+	struct repo *r = repo_new(&base_config, &st.base, &fixed_clock);
+	struct content **cs = contents(100, id_with_repeat, val_of_line);
+	size_t written = 0;
+	struct err e;
+
+	cr_assert_eq(repo_put_batch(r, cs, 100, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(written, 100);
+	cr_assert(!st.key_twice_in_call);
+	/* Lines 0..59 (25 + 25 + 10) in flight together, then the repeated
+	 * key starts the next wave: 60..99 (25 + 15). */
+	cr_assert_eq(st.ncalls, 2, "%zu waves", st.ncalls);
+	cr_assert_eq(st.call_size[0], 3);
+	cr_assert_eq(st.call_size[1], 2);
+	cr_assert_eq(st.batch_writes, 5);
+	contents_free(cs, 100);
+	repo_free(r);
+}
+
+/* "a00000".."a09999". */
+static const char *
+id_plain(size_t i)
+{
+	static char buf[16];
+
+	snprintf(buf, sizeof buf, "a%05zu", i);
+	return buf;
+}
+
+/* The regression guard of issue 6 with the journal on: a 10k put is 400
+ * BatchWriteItems, four at a time, and 100 BatchGetItems of before-images
+ * (one per four chunks), each of unique keys. */
+Test(repo_wave, journaled_put_of_10k_counts_requests)
+{
+	struct wave_store st = { .base.ops = &wave_ops };
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(10000, id_plain, val_of_line);
+	struct repo *r;
+	size_t written = 0, i;
+	struct err e;
+
+	cfg.journal = j;
+	r = repo_new(&cfg, &st.base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 10000, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(written, 10000);
+	cr_assert_eq(st.batch_writes, 400, "%lu", st.batch_writes);
+	cr_assert_eq(st.writes, 10000);
+	cr_assert_eq(st.batch_gets, 100, "%lu", st.batch_gets);
+	cr_assert_eq(st.max_keys_in_get, 100);
+	cr_assert(!st.key_twice_in_get);
+	cr_assert_eq(st.ncalls, 100);
+	for (i = 0; i < st.ncalls; i++)
+		cr_assert_eq(st.call_size[i], 4);
+	contents_free(cs, 10000);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+}
+
+Test(repo_wave, in_flight_one_sends_chunks_alone)
+{
+	struct wave_store st = { .base.ops = &wave_ops };
+	struct repo_config cfg = base_config;
+	struct content **cs = contents(100, id_plain, val_of_line);
+	struct repo *r;
+	size_t written = 0, i;
+	struct err e;
+
+	cfg.in_flight = 1;
+	r = repo_new(&cfg, &st.base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 100, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(st.ncalls, 4);
+	for (i = 0; i < st.ncalls; i++)
+		cr_assert_eq(st.call_size[i], 1);
+	contents_free(cs, 100);
+	repo_free(r);
+}
+
+/* ---- the embedded store: what is stored, what is journaled -------------- */
+
+/* "a0", "a1", "a0": one key twice. */
+static const char *
+id_a0_a1_a0(size_t i)
+{
+	return i == 1 ? "a1" : "a0";
+}
+
+static const char *
+val_first_second(size_t i)
+{
+	static const char *const v[] = { "first", "other", "second" };
+
+	return v[i];
+}
+
+static const char *
+val_old(size_t i)
+{
+	(void)i;
+	return "old";
+}
+
+/* The S value of field v of an image (M), or NULL. */
+static const char *
+image_v(const struct value *image)
+{
+	const struct value *v = image != NULL ? value_map_get(image, "v") :
+	    NULL;
+
+	return v != NULL ? v->u.str.ptr : NULL;
+}
+
+Test(repo_wave, key_twice_ends_with_last_line_and_journals_in_order)
+{
+	char *db = xasprintf("%s/store.db", dir);
+	char *jpath = xasprintf("%s/journal.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct repo_config cfg = base_config;
+	struct store *st;
+	struct request rq;
+	struct response rs;
+	struct content **old, **cs, *got = NULL;
+	struct journal_write *jw = NULL;
+	struct ids part, a0;
+	struct repo *r;
+	size_t written = 0, ngroups = 2;
+	struct err e;
+
+	st = store_local_open(db, &e);
+	cr_assert_not_null(st, "%s", e.msg);
+	request_init(&rq, OP_CREATE_TABLE, "tbl");
+	rq.hash_key = xstrdup("_table_item_id");
+	rq.range_key = xstrdup("_table_content_id");
+	response_init(&rs);
+	cr_assert_eq(store_execute(st, &rq, &rs, &e), 0, "%s", e.msg);
+	response_cleanup(&rs);
+	request_cleanup(&rq);
+	cfg.journal = j;
+	r = repo_new(&cfg, st, &fixed_clock);
+
+	old = contents(1, id_a0_a1_a0, val_old);
+	cr_assert_eq(repo_put_batch(r, old, 1, &written, &e), 0, "%s", e.msg);
+	cs = contents(3, id_a0_a1_a0, val_first_second);
+	cr_assert_eq(repo_put_batch(r, cs, 3, &written, &e), 0, "%s", e.msg);
+	cr_assert_eq(written, 3);
+
+	ids_parse(&part, "k");
+	ids_parse(&a0, "a0");
+	cr_assert_eq(repo_get(r, &part, &a0, &got, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(image_v(got->item), "second", "the last line wins");
+
+	/* The put is one write of three entries: a0 over "old", a1 new, then
+	 * a0 over what the first a0 left, read after it was written. */
+	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &jw, &ngroups,
+	    &e), 0, "%s", e.msg);
+	cr_assert_eq(ngroups, 2);
+	cr_assert_eq(jw[0].n, 3);
+	cr_assert_str_eq(image_v(jw[0].entries[0]->before), "old");
+	cr_assert_str_eq(image_v(jw[0].entries[0]->after), "first");
+	cr_assert_null(jw[0].entries[1]->before);
+	cr_assert_str_eq(image_v(jw[0].entries[2]->before), "first");
+	cr_assert_str_eq(image_v(jw[0].entries[2]->after), "second");
+
+	journal_writes_free(jw, ngroups);
+	content_free(got);
+	ids_cleanup(&part);
+	ids_cleanup(&a0);
+	contents_free(old, 1);
+	contents_free(cs, 3);
+	repo_free(r);
+	store_free(st);
+	journal_free(j);
+	free(jpath);
+	free(db);
+}
