@@ -24,6 +24,24 @@ partition_name   = film_actor
 content_type     = film_actor
 EOF
 
+# The test server must outlive a client killed while its request body is
+# on the wire (dynalite alone re-throws that and exits; tests/server/run.js
+# keeps it serving), or every point after a kill -9 reads nothing.
+t_begin
+node -e '
+const net = require("net"), u = new URL(process.env.DYNREPO_TEST_ENDPOINT);
+const s = net.connect(+u.port, u.hostname, () => {
+	s.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: " +
+	    "application/x-amz-json-1.0\r\nX-Amz-Target: " +
+	    "DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"a\":");
+	setTimeout(() => { s.destroy(); process.exit(0); }, 200);
+});'
+sleep 0.5
+run dr list $RW --partition k
+check_rc 0
+check_lines 0
+t_end "the test server outlives a client gone in the middle of a request"
+
 # Start `put $*` from big.jsonl in the background as the process itself
 # (so that kill hits dynrepo, not a shell), with the request log on.
 put_bg()
