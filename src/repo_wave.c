@@ -38,6 +38,10 @@ struct repo_wave_chunk {
 	int			 idle;		/* answers without progress */
 	int			 rc;
 	struct err		 err;
+	/* rq failed on the wire with its outcome unknown: what it held
+	 * may be stored. Else what rq still holds is known not stored
+	 * (unprocessed, or never sent). */
+	bool			 maybe_sent;
 };
 
 struct repo_wave *
@@ -234,6 +238,7 @@ repo_wave_send_once(struct repo_wave *w, struct repo_wave_chunk *ch,
 		if (rcs[i] != 0) {
 			c->rc = -1;
 			c->err = errs[i];
+			c->maybe_sent = repo_outcome_uncertain(&errs[i]);
 			failed++;
 		} else {
 			w->done += c->rq.nwrites - unprocessed;
@@ -287,35 +292,69 @@ repo_wave_send(struct repo_wave *w, struct repo_wave_chunk *ch, size_t nch,
 	return 0;
 }
 
-/* Journal the chunks that were, or may have been, applied: one append
- * and one fsync for the wave. Returns rc, or -1 when the wave was written
- * but could not be journaled. */
+/* Mark the wave's entries a chunk still holds and knows were not
+ * stored: left unprocessed, or never sent. */
+static void
+repo_wave_mark_unwritten(struct repo_wave *w,
+    const struct repo_wave_chunk *c, bool *unwritten)
+{
+	struct repo *r = w->r;
+	size_t i;
+	long k;
+
+	if (c->maybe_sent)
+		return;
+	for (i = 0; i < c->rq.nwrites; i++) {
+		const struct value *v = c->rq.writes[i].value;
+
+		k = repo_wave_find(w, value_map_get(v, r->partition_key),
+		    value_map_get(v, r->sort_key));
+		if (k >= 0)
+			unwritten[k] = true;
+	}
+}
+
+/* Journal every entry that was, or may have been, stored: acknowledged,
+ * or in a request whose outcome is unknown; not the ones DynamoDB left
+ * unprocessed, nor those never sent. One append and one fsync for the
+ * wave. Returns rc, or -1 when the wave was written but could not be
+ * journaled (also said after another failure). */
 static int
 repo_wave_journal(struct repo_wave *w, struct repo_wave_chunk *ch,
     size_t nch, int rc, struct err *e)
 {
 	struct repo *r = w->r;
+	bool *unwritten = xcalloc(w->n ? w->n : 1, sizeof *unwritten);
 	struct err je;
 	size_t i, k;
 
-	/* A chunk cut short by another's failure or by a cancel has rc 0:
-	 * what it sent may be stored. */
-	for (i = 0; i < nch; i++) {
-		if (ch[i].rc != 0 && !repo_outcome_uncertain(&ch[i].err))
-			continue;
-		for (k = ch[i].first; k < ch[i].first + ch[i].n; k++) {
-			struct value *key = repo_key_of(r, w->writes[k].value);
+	for (i = 0; i < nch; i++)
+		repo_wave_mark_unwritten(w, &ch[i], unwritten);
+	for (k = 0; k < w->n; k++) {
+		struct value *key;
 
-			repo_journal_add(r, key, w->before[k],
-			    w->writes[k].is_delete ? NULL :
-			    w->writes[k].value);
-			value_free(key);
+		if (unwritten[k])
+			continue;
+		key = repo_key_of(r, w->writes[k].value);
+		repo_journal_add(r, key, w->before[k],
+		    w->writes[k].is_delete ? NULL : w->writes[k].value);
+		value_free(key);
+	}
+	free(unwritten);
+	err_clear(&je);
+	if (journal_flush(r->journal, &je) == -1) {
+		if (rc == 0)
+			return err_set(e, ERR_IO, "written, but not journaled: "
+			    "%s", je.msg);
+		/* The write's own error stays first; this is said too. */
+		if (e != NULL) {
+			char first[sizeof e->msg];
+
+			memcpy(first, e->msg, sizeof first);
+			err_set(e, e->code, "%s; and what was written is not "
+			    "journaled: %s", first, je.msg);
 		}
 	}
-	err_clear(&je);
-	if (journal_flush(r->journal, &je) == -1 && rc == 0)
-		return err_set(e, ERR_IO, "written, but not journaled: %s",
-		    je.msg);
 	return rc;
 }
 

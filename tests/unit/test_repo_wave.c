@@ -30,6 +30,10 @@ struct wave_store {
 	bool		 key_twice_in_call;
 	bool		 key_twice_in_get;
 	size_t		 max_keys_in_get;
+	/* ERR_OK: every write is stored. Else the first BatchWriteItem
+	 * leaves its last 5 writes unprocessed and the next fails with
+	 * this code. */
+	enum err_code	 fail_resend;
 };
 
 /* Whether any two entries of the requests share a sort key. */
@@ -61,9 +65,30 @@ wave_execute(struct store *st, const struct request *rq,
 	struct wave_store *w = (struct wave_store *)st;
 	size_t i, j;
 
+	if (rq->op == OP_BATCH_WRITE_ITEM && w->fail_resend != ERR_OK &&
+	    w->batch_writes == 1) {
+		w->batch_writes++;
+		return err_set(e, w->fail_resend, "scripted failure");
+	}
 	if (rq->op == OP_BATCH_WRITE_ITEM) {
 		w->batch_writes++;
 		w->writes += rq->nwrites;
+		if (w->fail_resend != ERR_OK && w->batch_writes == 1 &&
+		    rq->nwrites > 5) {
+			rs->nunprocessed_writes = 5;
+			rs->unprocessed_writes = xcalloc(5,
+			    sizeof *rs->unprocessed_writes);
+			for (i = 0; i < 5; i++) {
+				const struct write_request *wr =
+				    &rq->writes[rq->nwrites - 5 + i];
+
+				rs->unprocessed_writes[i].is_delete =
+				    wr->is_delete;
+				rs->unprocessed_writes[i].value =
+				    value_copy(wr->value);
+			}
+			w->writes -= 5;
+		}
 	} else if (rq->op == OP_BATCH_GET_ITEM) {
 		w->batch_gets++;
 		if (rq->nkeys > w->max_keys_in_get)
@@ -177,7 +202,7 @@ id_with_repeat(size_t i)
 static const char *
 val_of_line(size_t i)
 {
-	static char buf[16];
+	static char buf[32];
 
 	snprintf(buf, sizeof buf, "line %zu", i);
 	return buf;
@@ -267,6 +292,62 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	repo_free(r);
 	journal_free(j);
 	free(jpath);
+}
+
+/* 25 writes: 20 acknowledged, 5 left unprocessed, whose re-send fails
+ * with `code`. The journal's entries of the put. */
+static struct journal_write *
+put_with_failed_resend(enum err_code code, size_t *nw, struct err *e)
+{
+	struct wave_store st = { .base.ops = &wave_ops, .fail_resend = code };
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal-%d.jsonl", dir, (int)code);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(25, id_plain, val_of_line);
+	struct journal_write *w;
+	struct repo *r;
+	size_t written = 0;
+	struct err le;
+
+	cfg.journal = j;
+	r = repo_new(&cfg, &st.base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 25, &written, e), -1);
+	cr_assert_eq(e->code, code);
+	cr_assert_eq(written, 20);
+	cr_assert_eq(st.batch_writes, 2);
+	*nw = 5;
+	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &w, nw, &le),
+	    0, "%s", le.msg);
+	contents_free(cs, 25);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+	return w;
+}
+
+/* Acknowledged writes are journaled even when the chunk fails later;
+ * writes DynamoDB left unprocessed are not, unless the request that
+ * carried them again may have been applied. */
+Test(repo_wave, journal_holds_what_was_or_may_have_been_stored)
+{
+	struct journal_write *w;
+	size_t nw, i;
+	struct err e;
+
+	w = put_with_failed_resend(ERR_AUTH, &nw, &e);
+	cr_assert_eq(nw, 1);
+	cr_assert_eq(w[0].n, 20, "%zu entries", w[0].n);
+	cr_assert(w[0].complete);
+	for (i = 0; i < w[0].n; i++)
+		cr_assert_str_eq(value_map_get(w[0].entries[i]->after,
+		    "v")->u.str.ptr, val_of_line(i));
+	journal_writes_free(w, nw);
+
+	w = put_with_failed_resend(ERR_NETWORK, &nw, &e);
+	cr_assert_eq(nw, 1);
+	cr_assert_eq(w[0].n, 25, "%zu entries", w[0].n);
+	cr_assert(w[0].complete);
+	journal_writes_free(w, nw);
 }
 
 Test(repo_wave, in_flight_one_sends_chunks_alone)
