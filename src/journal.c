@@ -90,8 +90,8 @@ journal_ready(struct journal *j, struct err *e)
 			return -1;
 		}
 	}
-	j->fd = open(j->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600);
+	/* Read too: journal_flush looks at the last byte. */
+	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1)
 		return err_set(e, ERR_IO, "journal: cannot open %s: %s "
 		    "(nothing was written; DYNREPO_JOURNAL=off writes without "
@@ -208,6 +208,23 @@ journal_cut(struct journal *j, off_t end, size_t wrote)
 		    strerror(errno));
 }
 
+/* A line left without its newline (a process killed in the middle of
+ * its append, on any machine sharing the file) is ended first, so that
+ * our first entry is a line of its own: the torn one stays unreadable,
+ * and its write is read back as incomplete, not this one. */
+static void
+journal_end_line(struct journal *j, off_t end)
+{
+	char last;
+
+	if (end <= 0 || pread(j->fd, &last, 1, end - 1) != 1 ||
+	    last == '\n')
+		return;
+	if (write(j->fd, "\n", 1) != 1)
+		LOG_DEBUG("cannot end the torn line of %s: %s", j->path,
+		    strerror(errno));
+}
+
 int
 journal_flush(struct journal *j, struct err *e)
 {
@@ -225,6 +242,8 @@ journal_flush(struct journal *j, struct err *e)
 	/* Where the file ends now: a write cut short (a full disk) is cut
 	 * off again, so that no torn line is left for the next entry to be
 	 * glued onto. */
+	end = lseek(j->fd, 0, SEEK_END);
+	journal_end_line(j, end);
 	end = lseek(j->fd, 0, SEEK_END);
 	while (left > 0) {
 		ssize_t n = write(j->fd, p, left);

@@ -412,15 +412,15 @@ Test(journal, undo_put_update_and_redo)
 	ids_parse(&k, "a");
 	cr_assert_eq(repo_update(r, &p, &k, &u, true, &e), 0, "%s", e.msg);
 
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), 0, "%s", e.msg);
 	cr_assert_str_eq((n = name_of("a")), "two");
 	free(n);
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), 0, "%s", e.msg);
 	cr_assert_str_eq((n = name_of("a")), "three", "undo of undo redoes");
 	free(n);
 	uo.count = 3;
 	/* undo, undo (redo), update: the last three writes. */
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), 0, "%s", e.msg);
 	cr_assert_str_eq((n = name_of("a")), "two");
 	free(n);
 
@@ -483,7 +483,7 @@ Test(journal, undo_conflict_writes_nothing)
 	put_unjournaled(other);
 
 	nseen = 0;
-	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), -1);
+	cr_assert_eq(undo_last(r, &uo, record, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_CONFLICT);
 	cr_assert_not_null(strstr(e.msg, "nothing was written"), "%s", e.msg);
 	cr_assert_eq(nseen, 2);
@@ -499,7 +499,7 @@ Test(journal, undo_conflict_writes_nothing)
 	cr_assert_eq(repo_delete(r, &cs[0]->partition_ids,
 	    &cs[0]->content_ids, NULL, &e), 0, "%s", e.msg);
 	nseen = 0;
-	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(undo_last(r, &uo, record, NULL, NULL, &e), 0, "%s", e.msg);
 	cr_assert_eq(nseen, 1);
 	cr_assert_eq(seen[0], UNDO_REPUT);
 	cr_assert_null(name_of("a"));
@@ -526,7 +526,7 @@ Test(journal, undo_n_refuses_all_on_any_conflict)
 	put_unjournaled(other);
 
 	nseen = napplied = 0;
-	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), -1);
+	cr_assert_eq(undo_last(r, &uo, record, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_CONFLICT);
 	cr_assert_not_null(strstr(e.msg, "nothing was written"), "%s", e.msg);
 	cr_assert_not_null(strstr(e.msg, "newer writes"), "%s", e.msg);
@@ -542,7 +542,7 @@ Test(journal, undo_n_refuses_all_on_any_conflict)
 	/* One write alone (the newer) is undone. */
 	uo.count = 1;
 	nseen = napplied = 0;
-	cr_assert_eq(undo_last(r, &uo, record, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(undo_last(r, &uo, record, NULL, NULL, &e), 0, "%s", e.msg);
 	cr_assert_eq(napplied, 1);
 	cr_assert_null(name_of("b"));
 	content_free(a);
@@ -570,7 +570,7 @@ Test(journal, undo_refuses_a_write_with_a_missing_line)
 	fp = fopen(jpath, "w");
 	fputs(text, fp);
 	fclose(fp);
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_INPUT);
 	cr_assert_not_null(strstr(e.msg, "only part of"), "%s", e.msg);
 	second = name_of("a");
@@ -656,17 +656,46 @@ Test(journal, torn_append_is_cut_off)
 	journal_free(j);
 }
 
+/* A line another process left torn (killed in its append) does not take
+ * the next entry down with it. */
+Test(journal, torn_line_of_another_process_is_ended)
+{
+	struct journal *j = journal_new(jpath, NULL);
+	struct value *k1 = J("{'pk':{'S':'a'},'sk':{'S':'1'}}");
+	struct journal_write *w;
+	size_t n = 5;
+	struct err e;
+	FILE *fp;
+
+	journal_start(j, "put");
+	journal_add(j, "p", "t", k1, NULL, k1);
+	cr_assert_eq(journal_flush(j, &e), 0);
+	fp = fopen(jpath, "a");
+	fputs("{\"time\":\"2026-11-25T09:14:03+00:00\",\"id\":\"x\",\"se", fp);
+	fclose(fp);
+	journal_start(j, "delete");
+	journal_add(j, "p", "t", k1, k1, NULL);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+	value_free(k1);
+	journal_free(j);
+}
+
 Test(journal, undo_refused_read_only_and_empty)
 {
 	struct undo_options uo = { .count = 1 };
 	struct err e;
 
 	open_repo(false);
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_NOT_FOUND);
 	close_repo();
 	open_repo(true);
-	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &e), -1);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_READ_ONLY);
 	close_repo();
 }
