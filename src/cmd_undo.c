@@ -166,7 +166,8 @@ cmd_undo_exec(const struct cmd_global *g, int argc, char **argv)
 		    CMD_UNDO_LIST_DEFAULT, jsonl, &e);
 	} else {
 		uo.count = count > 0 ? (size_t)count : 1;
-		rc = undo_last(s.repo, &uo, cmd_undo_report, &uo.dry_run, &e);
+		rc = undo_last(s.repo, &uo, cmd_undo_report, &uo.dry_run, NULL,
+		    &e);
 	}
 	session_close(&s);
 	return rc == 0 ? 0 : cmd_fail("undo", &e);

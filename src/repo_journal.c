@@ -194,7 +194,7 @@ repo_restore(struct repo *r, const struct value *key,
 	if (rc != 0 && e != NULL && e->code == ERR_CONFLICT)
 		err_set(e, ERR_CONFLICT, "the item changed after the write "
 		    "being undone (its _object_version or _timestamp, or its "
-		    "existence, differs): nothing was written");
+		    "existence, differs): this item was not written");
 	/* Queued only: the caller flushes a run of restores at once. A
 	 * restore that may have been applied (the answer was lost) is
 	 * journaled too, its before-image the one it was guarded by: if it

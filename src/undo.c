@@ -441,7 +441,7 @@ undo_run_plan(struct repo *r, struct undo_run *u, size_t *planned,
 
 int
 undo_last(struct repo *r, const struct undo_options *opt,
-    undo_report_fn report, void *ctx, struct err *e)
+    undo_report_fn report, void *ctx, size_t *restored_out, struct err *e)
 {
 	struct undo_run u;
 	size_t planned, conflicts, i, restored = 0, done;
@@ -449,6 +449,8 @@ undo_last(struct repo *r, const struct undo_options *opt,
 
 	memset(&u, 0, sizeof u);
 	u.nws = opt->count > 0 ? opt->count : 1;
+	if (restored_out != NULL)
+		*restored_out = 0;
 	/* Refused before the journal is read, as every write is. */
 	if (repo_read_only(r))
 		return err_set(e, ERR_READ_ONLY, "profile %s is read-only: "
@@ -483,6 +485,8 @@ undo_last(struct repo *r, const struct undo_options *opt,
 		err_prefix(e, "%zu of %zu write%s undone (%zu item%s restored), "
 		    "then: ", i - 1, planned, planned == 1 ? "" : "s",
 		    restored, restored == 1 ? "" : "s");
+	if (restored_out != NULL)
+		*restored_out = restored;
 	undo_run_cleanup(&u);
 	return rc;
 }

@@ -53,13 +53,15 @@ typedef void (*undo_report_fn)(void *ctx, const struct journal_write *,
  * (undoing it again redoes it); each restore is guarded by
  * _object_version and _timestamp (repo_restore), so a change made after
  * the plan is never overwritten: it stops there, the message saying how
- * many writes and items were already restored. -1 with ERR_NOT_FOUND
- * when the journal has no write for this profile and table.
+ * many writes and items were already restored. *restored (when not
+ * NULL) counts the items restored, also on failure. -1 with
+ * ERR_NOT_FOUND when the journal has no write for this profile and
+ * table.
  *
  * Blocking (network): the TUI calls it on its worker thread.
  */
 int	 undo_last(struct repo *, const struct undo_options *,
-	     undo_report_fn, void *ctx, struct err *);
+	     undo_report_fn, void *ctx, size_t *restored, struct err *);
 
 /* The last *n writes of the repository's profile and table, newest first
  * (see journal_last_writes); free with journal_writes_free. */

@@ -1083,7 +1083,8 @@ worker_run_undo(struct worker *w, struct worker_qjob *qj,
 	};
 	int rc;
 
-	rc = undo_last(w->repo, &uo, worker_undo_report, &u, e);
+	rc = undo_last(w->repo, &uo, worker_undo_report, &u, &done->count,
+	    e);
 	done->undo_report = buf_detach(&u.report, NULL);
 	return rc;
 }

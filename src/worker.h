@@ -169,13 +169,16 @@ struct worker_event {
 	long long		 delay_ms;
 	/* UNDO: what was done (or planned, or refused), one line per
 	 * write and per item ("put back KEY", "conflict KEY: what
-	 * changed"), control characters as they are; owned. On a conflict
-	 * rc is -1 with ERR_CONFLICT and the lines say what changed. */
+	 * changed"), control characters as they are; owned: the writes
+	 * undone whole (or planned, in a dry run). A conflict found by the
+	 * plan: rc -1, ERR_CONFLICT, count 0, nothing written. */
 	char			*undo_report;
 	size_t			 count;		/* COUNT; PROGRESS: partitions;
 						   OPEN, RECOVER: the kept
 						   edits (recovery files) of
-						   the profile (before a drop) */
+						   the profile (before a drop);
+						   UNDO: items restored (also
+						   on failure) */
 	/* DISCOVER: segments in all and finished (PROGRESS); the result
 	 * (DONE, owned). */
 	int			 segments, segments_done;

@@ -260,16 +260,18 @@ ui_idle(struct ui *ui)
 	ui->idle = true;
 }
 
-/* A slice of every pane's idle work; whether any is left. */
+/* A slice of the top pane's idle work; whether any is left. */
 static bool
 tui_idle(struct ui *ui)
 {
 	struct pane *p;
 	bool more = false;
 
-	for (p = ui->top; p != NULL; p = p->below)
-		if (p->ops->idle != NULL && p->ops->idle(ui, p))
-			more = true;
+	/* Only the pane in view: a search left in a pane below waits,
+	 * and goes on when that pane is on top again (tui_drop_top). */
+	p = ui->top;
+	if (p != NULL && p->ops->idle != NULL && p->ops->idle(ui, p))
+		more = true;
 	ui->dirty = true;
 	return more;
 }
@@ -291,6 +293,8 @@ tui_drop_top(struct ui *ui)
 	if (p == NULL)
 		return;
 	ui->top = p->below;
+	/* The pane now on top may have work in slices left. */
+	ui->idle = true;
 	if (ui->prompt_pane == p) {
 		cmdline_abort();
 		ui->prompt_pane = NULL;
@@ -1129,15 +1133,15 @@ tui_undo_done(struct ui *ui, const struct worker_event *ev)
 	/* A conflict found by the plan wrote nothing; any other failure
 	 * (or a change made after the plan) may come after restores: the
 	 * message says how many, the report which. */
-	if (ev->rc != 0 && b.len == 0 && ev->err.code == ERR_CONFLICT &&
-	    strstr(ev->err.msg, "nothing was written") != NULL)
+	if (ev->rc != 0 && ev->count == 0 && ev->err.code == ERR_CONFLICT)
 		ui_error(ui, "undo: conflict, nothing written: %s",
 		    ev->err.msg);
-	else if (ev->rc != 0 && b.len == 0)
+	else if (ev->rc != 0 && ev->count == 0)
 		ui_error_err(ui, "undo", &ev->err);
 	else if (ev->rc != 0)
 		ui_error(ui, "undo: %s (done: %s; the pane shows what was "
-		    "loaded before)", ev->err.msg, buf_cstr(&b));
+		    "loaded before: reload it)", ev->err.msg, b.len > 0 ?
+		    buf_cstr(&b) : "no write whole");
 	else if (ui->top != NULL &&
 	    tui_cmd_in(ui->top->ops->cmds, "reload") != NULL) {
 		/* The pane loads again; the report shows when that is done
