@@ -99,7 +99,8 @@ struct pane_ops {
 	/* Work that a keypress started and that would hold the screen too
 	 * long (a search over a million rows): do a few ms of it; true
 	 * while some is left. Called when no key or event waits, after
-	 * ui_idle asked for it. NULL: none. */
+	 * ui_idle asked for it, and only while the pane is on top. NULL:
+	 * none. */
 	bool	(*idle)(struct ui *, struct pane *);
 };
 
