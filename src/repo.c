@@ -900,6 +900,47 @@ repo_existing_add(void *ctx, struct content *c)
 	return 0;
 }
 
+/* A content and its place in the input. */
+struct repo_placed {
+	struct content	*c;
+	size_t		 at;
+};
+
+/* By key, then by place in the input (qsort is not stable). */
+static int
+repo_placed_cmp(const void *pa, const void *pb)
+{
+	const struct repo_placed *a = pa, *b = pb;
+	int c = repo_content_cmp(&a->c, &b->c);
+
+	if (c != 0)
+		return c;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* The contents sorted by key, each key once: its last line, as writing
+ * them in order would leave it. Returns how many; *superseded counts the
+ * earlier lines dropped. */
+static size_t
+repo_sort_last_per_key(struct content *const *cs, size_t n,
+    struct content **sorted, size_t *superseded)
+{
+	struct repo_placed *p = xcalloc(n ? n : 1, sizeof *p);
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		p[i].c = cs[i];
+		p[i].at = i;
+	}
+	qsort(p, n, sizeof *p, repo_placed_cmp);
+	for (i = 0; i < n; i++)
+		if (i + 1 == n || repo_content_cmp(&p[i].c, &p[i + 1].c) != 0)
+			sorted[m++] = p[i].c;
+	free(p);
+	*superseded = n - m;
+	return m;
+}
+
 int
 repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
     size_t *written, size_t *unchanged, struct err *e)
@@ -912,8 +953,9 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 		return -1;
 	sorted = xcalloc(n ? n : 1, sizeof *sorted);
 	changed = xcalloc(n ? n : 1, sizeof *changed);
-	memcpy(sorted, cs, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, repo_content_cmp);
+	/* A key given twice: the last line decides, compared with what
+	 * is stored; the earlier ones count as unchanged (not written). */
+	n = repo_sort_last_per_key(cs, n, sorted, &same);
 	for (start = 0; start < n && rc == 0; start = i) {
 		struct repo_existing x = { NULL, 0 };
 

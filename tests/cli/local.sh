@@ -192,4 +192,15 @@ run dr get -p loc --partition p --content c009
 check_out_has '"n":109'
 t_end "the changed content is the one written"
 
+# A key given twice: the last line decides, as writing the lines in order
+# would; here it is what is stored, so nothing is written.
+t_begin
+{ contents 10 555 | tail -1; contents 10 100 | tail -1; } >"$T_TMP/c3.jsonl"
+run_in "$T_TMP/c3.jsonl" dr put -p loc --changed-only
+check_rc 0
+check_err_has "0 items written, 2 unchanged"
+run dr get -p loc --partition p --content c009
+check_out_has '"n":109'
+t_end "put --changed-only with a key given twice: the last line decides"
+
 t_done
