@@ -59,11 +59,15 @@ struct awsclient {
 	struct http_response	 resp;
 
 	/* Service time minus ours, in seconds: skew_own, or the one of the
-	 * client this one shares it with (awsclient_share_skew). Read and
+	 * client this one shares it with (awsclient_share). Read and
 	 * written atomically: the sharing clients run on several threads. */
 	int64_t			 skew_own;
 	int64_t			*skew_s;
-	int			 quota;
+	/* The standard mode's retry quota: quota_own, or the one of the
+	 * client this one shares it with, atomically too: a storm met by
+	 * four connections empties one quota, not four. */
+	int			 quota_own;
+	int			*quota;
 	struct awsclient_stats	 stats;
 };
 
@@ -213,7 +217,8 @@ awsclient_new(const struct awsclient_config *cfg, struct http_ops *http,
 		c->http = http;
 	c->creds = creds;
 	c->clock = clock != NULL ? clock : clock_system();
-	c->quota = AWSCLIENT_QUOTA;
+	c->quota_own = AWSCLIENT_QUOTA;
+	c->quota = &c->quota_own;
 	return c;
 }
 
@@ -241,9 +246,37 @@ awsclient_stats(const struct awsclient *c)
 }
 
 void
-awsclient_share_skew(struct awsclient *c, struct awsclient *with)
+awsclient_share(struct awsclient *c, struct awsclient *with)
 {
 	c->skew_s = with->skew_s;
+	c->quota = with->quota;
+}
+
+/* Take cost from the retry quota; false (nothing taken) when it holds
+ * less. */
+static bool
+awsclient_quota_take(struct awsclient *c, int cost)
+{
+	int q = __atomic_load_n(c->quota, __ATOMIC_RELAXED);
+
+	do {
+		if (q < cost)
+			return false;
+	} while (!__atomic_compare_exchange_n(c->quota, &q, q - cost, true,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return true;
+}
+
+/* Give n back to the retry quota, up to its size. */
+static void
+awsclient_quota_refill(struct awsclient *c, int n)
+{
+	int q = __atomic_load_n(c->quota, __ATOMIC_RELAXED), nq;
+
+	do {
+		nq = q + n > AWSCLIENT_QUOTA ? AWSCLIENT_QUOTA : q + n;
+	} while (!__atomic_compare_exchange_n(c->quota, &q, nq, true,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 }
 
 int64_t
@@ -641,10 +674,8 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 
 		if (a.outcome == AWSCLIENT_OK) {
 			/* Standard mode refunds a retry that worked. */
-			c->quota += last_cost > 0 ? last_cost :
-			    AWSCLIENT_SUCCESS_REFILL;
-			if (c->quota > AWSCLIENT_QUOTA)
-				c->quota = AWSCLIENT_QUOTA;
+			awsclient_quota_refill(c, last_cost > 0 ? last_cost :
+			    AWSCLIENT_SUCCESS_REFILL);
 			awsclient_hand_over(&resp->body, out);
 			http_response_reset(resp);
 			return 0;
@@ -687,13 +718,12 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 		cost = a.timed_out ? AWSCLIENT_TIMEOUT_COST :
 		    AWSCLIENT_RETRY_COST;
 		if (a.outcome != AWSCLIENT_SKEWED) {
-			if (c->quota < cost) {
+			if (!awsclient_quota_take(c, cost)) {
 				awsclient_fail(err, &a, a.outcome ==
 				    AWSCLIENT_THROTTLED ? ERR_THROTTLED :
 				    a.err.code, "retry quota exhausted");
 				break;
 			}
-			c->quota -= cost;
 			last_cost = cost;
 		}
 		earlier_maybe = earlier_maybe || a.maybe_applied;

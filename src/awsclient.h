@@ -86,10 +86,11 @@ int	 awsclient_call(struct awsclient *, const char *op, const char *body,
 int	 awsclient_call2(struct awsclient *, const char *op, const char *body,
 	     size_t body_len, bool idempotent, struct buf *resp, struct err *);
 
-/* From now on c learns and uses the clock skew of `with` (which must
- * outlive c): clients of one endpoint used at once, on several threads,
- * meet a skewed server clock once between them. Cannot fail. */
-void	 awsclient_share_skew(struct awsclient *c, struct awsclient *with);
+/* From now on c learns and uses the clock skew and the retry quota of
+ * `with` (which must outlive c): clients of one endpoint used at once,
+ * on several threads, meet a skewed server clock once between them, and
+ * a storm of errors empties one quota, as for one client. Cannot fail. */
+void	 awsclient_share(struct awsclient *c, struct awsclient *with);
 /* The learned clock skew: the service's time minus ours, in seconds. */
 int64_t	 awsclient_clock_skew(const struct awsclient *);
 /* CRC-32 (IEEE) of data, as the x-amz-crc32 header carries it. */

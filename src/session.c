@@ -184,7 +184,7 @@ session_open_clients(struct session *s, const struct awsclient_config *ac,
 		s->clients[i] = awsclient_new(ac, s->https[i], s->creds,
 		    clock);
 		if (i > 0)
-			awsclient_share_skew(s->clients[i], s->clients[0]);
+			awsclient_share(s->clients[i], s->clients[0]);
 	}
 	s->client = s->clients[0];
 }

@@ -866,6 +866,39 @@ Test(awsclient, retry_quota)
 	buf_cleanup(&out);
 }
 
+/* Clients that share (the lanes of several requests in flight) empty one
+ * retry quota between them. */
+Test(awsclient, shared_retry_quota)
+{
+	static const struct fake_reply bad[] = {
+		{ FAKE_ANSWER, 503, "", NULL, NULL },
+	};
+	struct awsclient_config cfg = {
+		.endpoint = "https://dynamodb.eu-west-1.amazonaws.com",
+		.region = "eu-west-1",
+		.service = "dynamodb",
+		.target_prefix = "DynamoDB_20120810",
+	};
+	struct awsclient *first = client, *lane;
+	struct buf out = BUF_INIT;
+	struct err e;
+	int i;
+
+	lane = awsclient_new(&cfg, &fake_http, creds, &fake_clock);
+	awsclient_share(lane, first);
+	for (i = 0; i < 50; i++)
+		cr_assert_eq(RUN(bad, &out, &e), -1);
+	/* The quota the first emptied is the lane's too. */
+	client = lane;
+	fh.calls = 0;
+	cr_assert_eq(RUN(bad, &out, &e), -1);
+	cr_assert_eq(fh.calls, 1);
+	cr_assert_not_null(strstr(e.msg, "retry quota"), "%s", e.msg);
+	client = first;
+	awsclient_free(lane);
+	buf_cleanup(&out);
+}
+
 /* The log names each attempt and never holds a secret. */
 Test(awsclient, log_has_no_secrets)
 {
