@@ -213,9 +213,10 @@ Test(table, a_row_costs_less_than_twice_its_json)
 	raw = test_fill(&t, ROWS);
 	after = mallinfo2();
 	used = after.uordblks - before.uordblks;
-	/* A sanitizer's allocator is not glibc's: nothing to measure. */
+	/* A sanitizer's allocator is not glibc's: nothing to measure
+	 * (said with cr_log_info: a warning makes criterion exit 1). */
 	if (used == 0)
-		cr_log_warn("malloc does not count here: no memory bound");
+		cr_log_info("malloc does not count here: no memory bound");
 	else
 		cr_expect_lt(used, 2 * raw, "%zu rows take %zu bytes of heap, "
 		    "%.2f times their %zu bytes of DynamoDB JSON",
