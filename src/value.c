@@ -113,11 +113,11 @@ value_str_inline(const struct value *v)
 
 /* A string-like value (S, N, B) holding a copy of p. The bytes live in
  * the same allocation as the value: half the mallocs for item data. */
+/* Fill v, allocated with len + 1 bytes after it, with a copy of p. */
 static struct value *
-value_new_bytes(enum value_type type, const void *p, size_t len)
+value_fill_bytes(struct value *v, enum value_type type, const void *p,
+    size_t len)
 {
-	struct value *v = xmalloc(sizeof *v + len + 1);
-
 	memset(v, 0, sizeof *v);
 	v->type = type;
 	v->u.str.ptr = (char *)(v + 1);
@@ -126,6 +126,13 @@ value_new_bytes(enum value_type type, const void *p, size_t len)
 	v->u.str.ptr[len] = '\0';
 	v->u.str.len = len;
 	return v;
+}
+
+static struct value *
+value_new_bytes(enum value_type type, const void *p, size_t len)
+{
+	return value_fill_bytes(xmalloc(sizeof(struct value) + len + 1), type,
+	    p, len);
 }
 
 struct value *
@@ -707,17 +714,12 @@ struct value *
 value_arena_new_bytes(struct value_arena *a, enum value_type type,
     const void *p, size_t len)
 {
-	struct value *v = value_arena_alloc(a, sizeof *v + len + 1);
+	struct value *v;
 
 	assert(type == VT_S || type == VT_N || type == VT_B);
-	memset(v, 0, sizeof *v);
-	v->type = type;
+	v = value_fill_bytes(value_arena_alloc(a, sizeof *v + len + 1), type,
+	    p, len);
 	v->flags = VALUE_F_ARENA;
-	v->u.str.ptr = (char *)(v + 1);
-	if (len > 0)
-		memcpy(v->u.str.ptr, p, len);
-	v->u.str.ptr[len] = '\0';
-	v->u.str.len = len;
 	return v;
 }
 
