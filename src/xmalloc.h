@@ -5,6 +5,11 @@
 
 #include <stddef.h>
 
+/* GNU readline's static library defines an xmalloc of its own, and the
+ * program links readline statically (configure --enable-static-deps):
+ * ours is linked as dr_xmalloc. */
+#define xmalloc	dr_xmalloc
+
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);

@@ -431,7 +431,7 @@ cmdline_queue(int key)
 	} else if (key == '\n') {
 		buf_addc(&b, '\r');
 	} else if (key >= 0 && key < 0x110000) {
-		utf8_encode(&b, (uint32_t)key);
+		utf8_append(&b, (uint32_t)key);
 	}
 	if (b.len > 0 && cl.qhead + cl.qlen + b.len > sizeof cl.q) {
 		memmove(cl.q, cl.q + cl.qhead, cl.qlen);

@@ -760,7 +760,7 @@ ui_key_name(int key, struct buf *b)
 	} else if (key < 32) {
 		buf_printf(b, "C-%c", key + 'a' - 1);
 	} else {
-		utf8_encode(b, (uint32_t)key);
+		utf8_append(b, (uint32_t)key);
 	}
 }
 

@@ -68,7 +68,7 @@ utf8_decode(const char *s, size_t len, uint32_t *cp)
 }
 
 void
-utf8_encode(struct buf *b, uint32_t cp)
+utf8_append(struct buf *b, uint32_t cp)
 {
 	char o[4];
 

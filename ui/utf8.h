@@ -18,7 +18,7 @@ bool	 utf8_locale(void);
  * 0 for an invalid, overlong, surrogate or truncated sequence. */
 size_t	 utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Append the UTF-8 bytes of cp (<= 0x10FFFF) to b. */
-void	 utf8_encode(struct buf *b, uint32_t cp);
+void	 utf8_append(struct buf *b, uint32_t cp);
 
 /* Append s to out as text that is safe to draw: control characters
  * ("\n", "\t", "\x1b"), invalid bytes ("\xff"), C1 controls, bidi
