@@ -101,23 +101,30 @@ for (const [w, what] of workloads) {
     const work = Number.isFinite(st[c].work) ? st[c].work :
       st[c].cpu - (su ? su.cpu : 0);
     st[c].net = work / st[c].items * 1e6;
+    // The wall of the work alone, to compare with the floor's, which is
+    // its requests' time without curl's start-up: the client's wall less
+    // its median start-up wall (dynrepo's start-up holds one empty
+    // Query, a round trip of a few ms, taken off with it). The floor's
+    // own wall is its work already.
+    st[c].workWall = c.startsWith('floor') || !su ? st[c].wall :
+      Math.max(0, st[c].wall - su.wall);
   }
   const floor = st.floor;
   out.push('');
   out.push(`== ${w}: ${what} (median of the runs) ==`);
   out.push(`${'client'.padEnd(20)}${pad('items', 7)}${pad('wall s', 9)}${pad('min', 8)}` +
-    `${pad('CPU s', 8)}${pad('µs/item', 9)}${pad('RSS MB', 8)}` +
+    `${pad('work s', 8)}${pad('CPU s', 8)}${pad('µs/item', 9)}${pad('RSS MB', 8)}` +
     `${pad('wall/floor', 11)}${pad('peer/dynrepo', 13)}  runs`);
   for (const c of order) {
     const s = st[c];
     if (!s)
       continue;
     const isFloor = c.startsWith('floor');
-    const vsFloor = floor ? s.wall / floor.wall : NaN;
+    const vsFloor = floor ? s.workWall / floor.workWall : NaN;
     const vsDyn = st.dynrepo && !isFloor && s.net > 0 && st.dynrepo.net > 0 ?
       s.net / st.dynrepo.net : NaN;
     out.push(`${(names[c] || c).padEnd(20)}${pad(s.items, 7)}${pad(fmt(s.wall, 3), 9)}` +
-      `${pad(fmt(s.wallMin, 3), 8)}` +
+      `${pad(fmt(s.wallMin, 3), 8)}${pad(fmt(s.workWall, 3), 8)}` +
       `${pad(fmt(s.cpu, 3), 8)}${pad(isFloor ? '—' : fmt(s.net, 1), 9)}` +
       `${pad(fmt(s.rss / 1024, 1), 8)}${pad(fmt(vsFloor, 2), 11)}` +
       `${pad(Number.isFinite(vsDyn) ? fmt(vsDyn, 1) + '×' : '—', 13)}  ${s.good}/${s.runs}`);
@@ -136,13 +143,13 @@ for (const [w, what] of workloads) {
   if (floor) {
     if (w === 'put_batch') {
       const f4 = st['floor-4'];
-      out.push(`target wall <= floor: dynrepo ${fmt(d.wall, 3)} s; floor 1 connection ` +
-        `${fmt(floor.wall, 3)} s -> ${d.wall <= floor.wall ? 'met' : 'MISSED'}` +
-        (f4 ? `; floor 4 in flight ${fmt(f4.wall, 3)} s -> ` +
-          (d.wall <= f4.wall ? 'met' : 'MISSED') : ''));
+      out.push(`target work wall <= floor: dynrepo ${fmt(d.workWall, 3)} s; floor 1 connection ` +
+        `${fmt(floor.workWall, 3)} s -> ${d.workWall <= floor.workWall ? 'met' : 'MISSED'}` +
+        (f4 ? `; floor 4 in flight ${fmt(f4.workWall, 3)} s -> ` +
+          (d.workWall <= f4.workWall ? 'met' : 'MISSED') : ''));
     } else if (w !== 'filtered_list') {
-      out.push(`target wall <= 1.10 × floor: ${fmt(d.wall / floor.wall, 2)} × -> ` +
-        (d.wall <= 1.10 * floor.wall ? 'met' : 'MISSED'));
+      out.push(`target work wall <= 1.10 × floor: ${fmt(d.workWall / floor.workWall, 2)} × -> ` +
+        (d.workWall <= 1.10 * floor.workWall ? 'met' : 'MISSED'));
     }
   }
 }
