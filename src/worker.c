@@ -25,6 +25,7 @@
 #include "schema.h"
 #include "session.h"
 #include "store.h"
+#include "trace.h"
 #include "undo.h"
 #include "xmalloc.h"
 
@@ -600,6 +601,7 @@ worker_flush(struct worker *w, struct worker_qjob *qj)
 	ev->capacity = repo_stats(w->repo)->capacity - qj->capacity0;
 	qj->batch = NULL;
 	qj->nbatch = qj->batchcap = 0;
+	trace_event("page-posted", NULL);
 	worker_post(w, ev);
 }
 
@@ -691,6 +693,7 @@ worker_run_list(struct worker *w, struct worker_qjob *qj,
 	struct worker_list_ctx lc = { w, qj };
 	int rc;
 
+	trace_event("list-start", NULL);
 	worker_remember_partition(w, &qj->job->partition);
 	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
 	    e);

@@ -17,6 +17,7 @@
 #include "expr_eval.h"
 #include "filter.h"
 #include "table.h"
+#include "trace.h"
 #include "ui.h"
 #include "xmalloc.h"
 
@@ -65,6 +66,9 @@ struct pane_items {
 
 	unsigned long	 job;
 	enum items_load	 load;
+	/* DYNREPO_TRACE: the run's first answer is still to come, or came
+	 * and is still to be drawn. */
+	bool		 trace_first, trace_drawn;
 	double		 capacity;
 	struct table	 t;
 	size_t		 cur, top;
@@ -248,8 +252,11 @@ items_run(struct ui *ui, struct pane_items *ip)
 	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
 	    WJ_BETWEEN);
 	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
+	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
+	ip->trace_first = true;
+	ip->trace_drawn = false;
 	ui_dirty(ui);
 }
 
@@ -293,6 +300,11 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	if (ev->job != ip->job)
 		return;
 	ip->capacity = ev->capacity;
+	if (ip->trace_first && (ev->type == WE_PAGE || ev->type == WE_DONE)) {
+		trace_event("page-received", NULL);
+		ip->trace_first = false;
+		ip->trace_drawn = true;
+	}
 	switch (ev->type) {
 	case WE_PAGE:
 		for (i = 0; i < ev->nitems; i++) {
@@ -509,6 +521,10 @@ items_draw(struct ui *ui, struct pane *pane, int y, int h)
 	int r;
 
 	ip->h = h - 1 > 1 ? h - 1 : 1;
+	if (ip->trace_drawn) {
+		ui_trace_painted(ui, "page-drawn");
+		ip->trace_drawn = false;
+	}
 	if (ip->t.nrows == 0) {
 		switch (ip->load) {
 		case IL_LOADING:
