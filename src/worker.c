@@ -260,13 +260,45 @@ worker_take_nested_locked(struct worker *w)
 	return NULL;
 }
 
+/* Hold list qj, which has delivered what the UI wants, until it wants
+ * more, is cancelled or the worker quits; the jobs submitted meanwhile
+ * run in between. The caller holds w->lock. */
+static void
+worker_wait_demand_locked(struct worker *w, struct worker_qjob *qj)
+{
+	struct worker_qjob *nj;
+
+	while (!qj->cancelled && !w->quit && qj->want != 0 &&
+	    qj->delivered >= qj->want) {
+		if (!qj->paused_sent) {
+			struct worker_event *ev;
+
+			ev = worker_event_new(WE_PAUSED, qj);
+			ev->total = qj->delivered;
+			ev->capacity = repo_stats(w->repo)->capacity -
+			    qj->capacity0;
+			worker_post_locked(w, ev);
+			qj->paused_sent = true;
+		}
+		nj = worker_take_nested_locked(w);
+		if (nj != NULL) {
+			pthread_mutex_unlock(&w->lock);
+			worker_run(w, nj);
+			pthread_mutex_lock(&w->lock);
+			continue;
+		}
+		pthread_cond_wait(&w->cond, &w->lock);
+	}
+	qj->paused_sent = false;
+}
+
 /* The store_ops execute of the worker's store. */
 static int
 worker_store_execute(struct store *st, const struct request *rq,
     struct response *rs, struct err *e)
 {
 	struct worker *w = ((struct worker_store *)st)->w;
-	struct worker_qjob *qj, *nj;
+	struct worker_qjob *qj;
 	enum worker_job_type t;
 
 	pthread_mutex_lock(&w->lock);
@@ -274,30 +306,8 @@ worker_store_execute(struct store *st, const struct request *rq,
 	t = qj->job->type;
 	/* A list's next page waits until the UI wants more items. */
 	if ((t == WJ_LIST || t == WJ_BETWEEN) && rq->op == OP_QUERY &&
-	    rq->exclusive_start_key != NULL) {
-		while (!qj->cancelled && !w->quit && qj->want != 0 &&
-		    qj->delivered >= qj->want) {
-			if (!qj->paused_sent) {
-				struct worker_event *ev;
-
-				ev = worker_event_new(WE_PAUSED, qj);
-				ev->total = qj->delivered;
-				ev->capacity = repo_stats(w->repo)->capacity -
-				    qj->capacity0;
-				worker_post_locked(w, ev);
-				qj->paused_sent = true;
-			}
-			nj = worker_take_nested_locked(w);
-			if (nj != NULL) {
-				pthread_mutex_unlock(&w->lock);
-				worker_run(w, nj);
-				pthread_mutex_lock(&w->lock);
-				continue;
-			}
-			pthread_cond_wait(&w->cond, &w->lock);
-		}
-		qj->paused_sent = false;
-	}
+	    rq->exclusive_start_key != NULL)
+		worker_wait_demand_locked(w, qj);
 	if (qj->cancelled || w->quit) {
 		pthread_mutex_unlock(&w->lock);
 		return err_set(e, ERR_CANCELLED, "cancelled");
@@ -609,6 +619,7 @@ worker_flush(struct worker *w, struct worker_qjob *qj)
 struct worker_list_ctx {
 	struct worker		*w;
 	struct worker_qjob	*qj;
+	bool			 remembered;	/* the partition history */
 };
 
 /* repo_each_fn of a list: collect the item; stop when cancelled. */
@@ -628,7 +639,12 @@ worker_list_each(void *ctx, struct content *c)
 	return worker_cancelled(lc->w, qj) ? 1 : 0;
 }
 
-/* repo_list_opts progress: one WE_PAGE per page. */
+static void	 worker_remember_partition(struct worker *,
+		    const struct ids *);
+
+/* repo_list_opts progress: one WE_PAGE per page. The partition goes
+ * into the history once the first page is on its way to the screen:
+ * writing the file before the Query would delay it. */
 static void
 worker_list_progress(void *ctx, size_t items, double capacity)
 {
@@ -637,6 +653,33 @@ worker_list_progress(void *ctx, size_t items, double capacity)
 	(void)items;
 	(void)capacity;
 	worker_flush(lc->w, lc->qj);
+	if (!lc->remembered) {
+		worker_remember_partition(lc->w, &lc->qj->job->partition);
+		lc->remembered = true;
+	}
+}
+
+/* repo_list_opts page_limit of a list read on demand: the first page
+ * only fills the screen, so that it comes after a small Query (and one
+ * that costs what it shows); each next one, once the UI wants more,
+ * what it wants. Reading everything: DynamoDB's 1 MB pages. */
+static long
+worker_list_page_limit(void *ctx, size_t delivered)
+{
+	struct worker_list_ctx *lc = ctx;
+	struct worker_qjob *qj = lc->qj;
+	size_t want, first = qj->job->first_page;
+
+	pthread_mutex_lock(&lc->w->lock);
+	if (delivered > 0)
+		worker_wait_demand_locked(lc->w, qj);
+	want = qj->want;
+	pthread_mutex_unlock(&lc->w->lock);
+	if (want == 0 || want <= delivered)
+		return 0;
+	if (delivered == 0 && first > 0 && first < want)
+		return (long)first;
+	return (long)(want - delivered);
 }
 
 /* The query of a LIST, BETWEEN or EXPORT job, each item to `each`. */
@@ -661,6 +704,10 @@ worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
 	o.descending = j->descending;
 	o.filter = fx;
 	o.progress = progress;
+	/* A list is read on demand (ctx is its worker_list_ctx); an export
+	 * reads everything. */
+	if (j->type == WJ_LIST || j->type == WJ_BETWEEN)
+		o.page_limit = worker_list_page_limit;
 	if (j->type == WJ_BETWEEN || (j->type == WJ_EXPORT && j->between))
 		rc = repo_list_between(w->repo, &j->partition, &j->start,
 		    &j->end, &o, each, ctx, e);
@@ -690,14 +737,15 @@ static int
 worker_run_list(struct worker *w, struct worker_qjob *qj,
     struct worker_event *done, struct err *e)
 {
-	struct worker_list_ctx lc = { w, qj };
+	struct worker_list_ctx lc = { w, qj, false };
 	int rc;
 
 	trace_event("list-start", NULL);
-	worker_remember_partition(w, &qj->job->partition);
 	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
 	    e);
 	worker_flush(w, qj);
+	if (!lc.remembered)
+		worker_remember_partition(w, &qj->job->partition);
 	/* An early stop from worker_list_each is a cancel, not the end. */
 	if (rc == 0 && worker_cancelled(w, qj))
 		rc = err_set(e, ERR_CANCELLED, "cancelled");

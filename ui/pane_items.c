@@ -252,6 +252,8 @@ items_run(struct ui *ui, struct pane_items *ip)
 	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
 	    WJ_BETWEEN);
 	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
+	/* The first Query brings one screen, which is drawn the sooner. */
+	j->first_page = (size_t)(ip->h > 0 ? ip->h : 24);
 	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;

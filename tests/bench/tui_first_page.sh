@@ -103,8 +103,14 @@ while [ $r -le "$runs" ]; do
 	tm send-keys -t tfp Enter
 	wait_trace page-drawn $r || exit 1
 	wait_screen "items of studio-a" || exit 1
-	tm send-keys -t tfp Escape
-	wait_screen "tfp: partitions" || exit 1
+	# Esc cancels a load still under way, the next one goes back.
+	k=0
+	while ! tm capture-pane -p -t tfp | grep -F -q "tfp: partitions"; do
+		[ $k -ge 10 ] && { wait_screen "tfp: partitions" || exit 1; }
+		tm send-keys -t tfp Escape
+		sleep 0.2
+		k=$((k + 1))
+	done
 	# Let the cancelled list end before the next open.
 	sleep 0.3
 	r=$((r + 1))
