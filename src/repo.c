@@ -491,23 +491,13 @@ repo_prefetch_join(struct repo_prefetch *pf, struct response *rs,
 
 /* Whether repo_query may ask for the next page early: only for a caller
  * that said its fn leaves the repository alone, and when nothing depends
- * on what was delivered (a limit or page_limit sets the next page's
- * Limit; progress reads the counters the thread updates). */
+ * on what was delivered (a limit sets the next page's Limit; progress
+ * reads the counters the thread updates). */
 static bool
 repo_query_prefetches(const struct repo *r, const struct repo_list_opts *opts)
 {
 	return opts != NULL && opts->prefetch && opts->limit == 0 &&
-	    opts->progress == NULL && opts->page_limit == NULL &&
-	    r->store->ops->prefetch;
-}
-
-/* Whether the caller sets each page's Limit: it asked to, and neither a
- * filter (DynamoDB's Limit counts items before it) nor a limit rules. */
-static bool
-repo_query_paged(const struct repo_list_opts *opts, const struct request *rq)
-{
-	return opts != NULL && opts->page_limit != NULL && opts->limit == 0 &&
-	    rq->filter == NULL;
+	    opts->progress == NULL && r->store->ops->prefetch;
 }
 
 /* Run a query to its end (or the limit), page by page. With prefetch the
@@ -539,10 +529,12 @@ repo_query(struct repo *r, struct expr *key_condition,
 	 * matching items ourselves. */
 	if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
 		rq.limit = opts->limit;
-	else if (repo_query_paged(opts, &rq))
-		rq.limit = opts->page_limit(ctx, 0);
+	else if (opts != NULL && opts->first_page > 0 && rq.filter == NULL)
+		rq.limit = opts->first_page;
 	response_init(&rs);
 	rc = repo_execute(r, &rq, &rs, e);
+	if (opts != NULL && opts->limit == 0)
+		rq.limit = 0;
 	while (rc == 0) {
 		value_free(rq.exclusive_start_key);
 		rq.exclusive_start_key = rs.last_evaluated_key;
@@ -566,8 +558,6 @@ repo_query(struct repo *r, struct expr *key_condition,
 			if (opts != NULL && opts->limit > 0 &&
 			    rq.filter == NULL)
 				rq.limit = opts->limit - (long)delivered;
-			else if (repo_query_paged(opts, &rq))
-				rq.limit = opts->page_limit(ctx, delivered);
 			rc = repo_execute(r, &rq, &rs, e);
 		} else {
 			break;

@@ -260,45 +260,13 @@ worker_take_nested_locked(struct worker *w)
 	return NULL;
 }
 
-/* Hold list qj, which has delivered what the UI wants, until it wants
- * more, is cancelled or the worker quits; the jobs submitted meanwhile
- * run in between. The caller holds w->lock. */
-static void
-worker_wait_demand_locked(struct worker *w, struct worker_qjob *qj)
-{
-	struct worker_qjob *nj;
-
-	while (!qj->cancelled && !w->quit && qj->want != 0 &&
-	    qj->delivered >= qj->want) {
-		if (!qj->paused_sent) {
-			struct worker_event *ev;
-
-			ev = worker_event_new(WE_PAUSED, qj);
-			ev->total = qj->delivered;
-			ev->capacity = repo_stats(w->repo)->capacity -
-			    qj->capacity0;
-			worker_post_locked(w, ev);
-			qj->paused_sent = true;
-		}
-		nj = worker_take_nested_locked(w);
-		if (nj != NULL) {
-			pthread_mutex_unlock(&w->lock);
-			worker_run(w, nj);
-			pthread_mutex_lock(&w->lock);
-			continue;
-		}
-		pthread_cond_wait(&w->cond, &w->lock);
-	}
-	qj->paused_sent = false;
-}
-
 /* The store_ops execute of the worker's store. */
 static int
 worker_store_execute(struct store *st, const struct request *rq,
     struct response *rs, struct err *e)
 {
 	struct worker *w = ((struct worker_store *)st)->w;
-	struct worker_qjob *qj;
+	struct worker_qjob *qj, *nj;
 	enum worker_job_type t;
 
 	pthread_mutex_lock(&w->lock);
@@ -306,8 +274,30 @@ worker_store_execute(struct store *st, const struct request *rq,
 	t = qj->job->type;
 	/* A list's next page waits until the UI wants more items. */
 	if ((t == WJ_LIST || t == WJ_BETWEEN) && rq->op == OP_QUERY &&
-	    rq->exclusive_start_key != NULL)
-		worker_wait_demand_locked(w, qj);
+	    rq->exclusive_start_key != NULL) {
+		while (!qj->cancelled && !w->quit && qj->want != 0 &&
+		    qj->delivered >= qj->want) {
+			if (!qj->paused_sent) {
+				struct worker_event *ev;
+
+				ev = worker_event_new(WE_PAUSED, qj);
+				ev->total = qj->delivered;
+				ev->capacity = repo_stats(w->repo)->capacity -
+				    qj->capacity0;
+				worker_post_locked(w, ev);
+				qj->paused_sent = true;
+			}
+			nj = worker_take_nested_locked(w);
+			if (nj != NULL) {
+				pthread_mutex_unlock(&w->lock);
+				worker_run(w, nj);
+				pthread_mutex_lock(&w->lock);
+				continue;
+			}
+			pthread_cond_wait(&w->cond, &w->lock);
+		}
+		qj->paused_sent = false;
+	}
 	if (qj->cancelled || w->quit) {
 		pthread_mutex_unlock(&w->lock);
 		return err_set(e, ERR_CANCELLED, "cancelled");
@@ -659,29 +649,6 @@ worker_list_progress(void *ctx, size_t items, double capacity)
 	}
 }
 
-/* repo_list_opts page_limit of a list read on demand: the first page
- * only fills the screen, so that it comes after a small Query (and one
- * that costs what it shows); each next one, once the UI wants more,
- * what it wants. Reading everything: DynamoDB's 1 MB pages. */
-static long
-worker_list_page_limit(void *ctx, size_t delivered)
-{
-	struct worker_list_ctx *lc = ctx;
-	struct worker_qjob *qj = lc->qj;
-	size_t want, first = qj->job->first_page;
-
-	pthread_mutex_lock(&lc->w->lock);
-	if (delivered > 0)
-		worker_wait_demand_locked(lc->w, qj);
-	want = qj->want;
-	pthread_mutex_unlock(&lc->w->lock);
-	if (want == 0 || want <= delivered)
-		return 0;
-	if (delivered == 0 && first > 0 && first < want)
-		return (long)first;
-	return (long)(want - delivered);
-}
-
 /* The query of a LIST, BETWEEN or EXPORT job, each item to `each`. */
 static int
 worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
@@ -704,10 +671,8 @@ worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
 	o.descending = j->descending;
 	o.filter = fx;
 	o.progress = progress;
-	/* A list is read on demand (ctx is its worker_list_ctx); an export
-	 * reads everything. */
 	if (j->type == WJ_LIST || j->type == WJ_BETWEEN)
-		o.page_limit = worker_list_page_limit;
+		o.first_page = (long)j->first_page;
 	if (j->type == WJ_BETWEEN || (j->type == WJ_EXPORT && j->between))
 		rc = repo_list_between(w->repo, &j->partition, &j->start,
 		    &j->end, &o, each, ctx, e);

@@ -24,9 +24,7 @@
  * A list job is loaded on demand: after each page the worker goes on only
  * while the items delivered are fewer than the job's `want`; otherwise it
  * sends WE_PAUSED and waits (worker_more raises want, worker_cancel ends
- * it). Without a filter each Query asks for what is still wanted (its
- * Limit; the first for first_page items), so what is read, and charged,
- * follows what is shown; with want 0, DynamoDB's 1 MB pages. While a list waits, other jobs submitted after it (get, update,
+ * it). While a list waits, other jobs submitted after it (get, update,
  * ...) run in between; another list waits behind it, so cancel the old
  * list first. Cancelling is checked before every request the job makes:
  * a request already sent is never interrupted, its answer is dropped and
@@ -70,10 +68,9 @@ struct worker_job {
 	bool			 descending;
 	struct filter		*filter;
 	size_t			 want;		/* items, then pause; 0: all */
-	/* Items of the first page with `want` (0: as the next ones), the
-	 * rows of a screen: without a filter each Query of a list asks for
-	 * the items wanted (Limit), this many for the first one, so that
-	 * the first screen is not behind a 1 MB page. */
+	/* LIST, BETWEEN without a filter: the first Query asks for this
+	 * many items (Limit; 0: none), a screen, so that the first screen
+	 * is not behind a 1 MB page; the next ones read 1 MB pages. */
 	size_t			 first_page;
 
 	/* UPDATE: the library's UpdateCommand, values as stored (owned);

@@ -69,6 +69,9 @@ struct pane_items {
 	/* DYNREPO_TRACE: the run's first answer is still to come, or came
 	 * and is still to be drawn. */
 	bool		 trace_first, trace_drawn;
+	/* The first Query brings a screen and the list waits: the rest is
+	 * asked for once that screen is drawn (from idle). */
+	bool		 ahead_after_paint;
 	double		 capacity;
 	struct table	 t;
 	size_t		 cur, top;
@@ -251,9 +254,12 @@ items_run(struct ui *ui, struct pane_items *ip)
 	ip->capacity = 0;
 	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
 	    WJ_BETWEEN);
-	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
-	/* The first Query brings one screen, which is drawn the sooner. */
+	/* The first Query brings one screen, which is drawn the sooner:
+	 * not behind a page of 1 MB, nor sharing the machine with the
+	 * look-ahead, which items_idle asks for once it is drawn. */
 	j->first_page = (size_t)(ip->h > 0 ? ip->h : 24);
+	j->want = j->first_page;
+	ip->ahead_after_paint = true;
 	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
@@ -318,7 +324,10 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		break;
 	case WE_PAUSED:
 		ip->load = IL_PAUSED;
-		items_demand(ui, ip);
+		if (ip->ahead_after_paint)
+			ui_idle(ui);
+		else
+			items_demand(ui, ip);
 		break;
 	case WE_PROGRESS:
 		break;
@@ -618,11 +627,18 @@ items_search(struct ui *ui, struct pane_items *ip, int dir, bool here)
 	items_search_slice(ui, ip);
 }
 
-/* pane_ops idle: the search's next slice. */
+/* pane_ops idle: after the first screen, the look-ahead; the search's
+ * next slice. */
 static bool
 items_idle(struct ui *ui, struct pane *pane)
 {
-	return items_search_slice(ui, (struct pane_items *)pane);
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (ip->ahead_after_paint && ip->load == IL_PAUSED) {
+		ip->ahead_after_paint = false;
+		items_demand(ui, ip);
+	}
+	return items_search_slice(ui, ip);
 }
 
 /* Prompt answers. */

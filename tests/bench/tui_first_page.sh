@@ -9,7 +9,8 @@
 #
 # usage: tests/bench/tui_first_page.sh BUILD/dynrepo
 # Run by hand, never by CI. Settings: BENCH_N (10000), BENCH_RUNS (21),
-# BENCH_KEEP=1 keeps the work directory (trace, profile, log).
+# BENCH_PAUSE seconds between opens (1), BENCH_KEEP=1 keeps the work
+# directory (trace, profile, log).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${DYNREPO_SRCDIR:-$(cd "$here/../.." && pwd)}
@@ -111,8 +112,8 @@ while [ $r -le "$runs" ]; do
 		sleep 0.2
 		k=$((k + 1))
 	done
-	# Let the cancelled list end before the next open.
-	sleep 0.3
+	# Let the look-ahead (a 1 MB page) end before the next open.
+	sleep "${BENCH_PAUSE:-1}"
 	r=$((r + 1))
 done
 tm send-keys -t tfp Q
