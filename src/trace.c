@@ -18,6 +18,7 @@
 
 struct trace_entry {
 	struct timespec	 when;
+	struct timespec	 cpu;		/* of the thread that recorded it */
 	char		 name[TRACE_WORD];
 	char		 detail[TRACE_WORD];
 };
@@ -68,22 +69,26 @@ trace_write_all(int fd, const char *p, size_t len)
 	}
 }
 
-/* Format n entries taken from the queue and write them out. */
+/* Format n entries taken from the queue and write them out, 16 KB at a
+ * time. */
 static void
 trace_flush(int fd, const struct trace_entry *e, size_t n)
 {
-	char out[TRACE_QUEUE / 8 * 96];
+	char out[16384];
 	size_t len = 0, i;
 	int r;
 
 	for (i = 0; i < n; i++) {
-		if (len + 96 > sizeof out) {
+		if (len + 128 > sizeof out) {
 			trace_write_all(fd, out, len);
 			len = 0;
 		}
-		r = snprintf(out + len, sizeof out - len, "%lld.%03ld %s%s%s\n",
+		r = snprintf(out + len, sizeof out - len,
+		    "%lld.%03ld %lld.%03ld %s%s%s\n",
 		    (long long)e[i].when.tv_sec * 1000000LL +
-		    e[i].when.tv_nsec / 1000, (e[i].when.tv_nsec % 1000),
+		    e[i].when.tv_nsec / 1000, e[i].when.tv_nsec % 1000,
+		    (long long)e[i].cpu.tv_sec * 1000000LL +
+		    e[i].cpu.tv_nsec / 1000, e[i].cpu.tv_nsec % 1000,
 		    e[i].name, e[i].detail[0] != '\0' ? " " : "",
 		    e[i].detail);
 		if (r > 0)
@@ -97,7 +102,7 @@ static void *
 trace_writer(void *arg)
 {
 	static struct trace_entry batch[TRACE_QUEUE];
-	size_t n, i;
+	size_t n;
 	bool quit;
 
 	(void)arg;
@@ -111,9 +116,7 @@ trace_writer(void *arg)
 		trace_n = 0;
 		quit = trace_quit;
 		pthread_mutex_unlock(&trace_lock);
-		for (i = 0; i < n; i += TRACE_QUEUE / 8)
-			trace_flush(trace_fd, batch + i, n - i < TRACE_QUEUE /
-			    8 ? n - i : TRACE_QUEUE / 8);
+		trace_flush(trace_fd, batch, n);
 		if (quit)
 			return NULL;
 	}
@@ -184,12 +187,14 @@ void
 trace_event(const char *name, const char *detail)
 {
 	struct trace_entry *e;
-	struct timespec now;
+	struct timespec now, cpu;
 
 	if (!trace_enabled())
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	pthread_mutex_lock(&trace_lock);
+	/* Read under the lock, so that the lines' times never go back. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!trace_on) {
 		pthread_mutex_unlock(&trace_lock);
 		return;
@@ -201,6 +206,7 @@ trace_event(const char *name, const char *detail)
 	}
 	e = &trace_queue[(trace_head + trace_n) % TRACE_QUEUE];
 	e->when = now;
+	e->cpu = cpu;
 	trace_word(e->name, name);
 	trace_word(e->detail, detail);
 	trace_n++;

@@ -8,8 +8,9 @@
 #include "err.h"
 
 /*
- * A trace is one line per event, "MICROSECONDS NAME [DETAIL]": the time of
- * CLOCK_MONOTONIC in microseconds (three decimals), the event's name and
+ * A trace is one line per event, "MICROSECONDS CPU NAME [DETAIL]": the
+ * time of CLOCK_MONOTONIC and the CPU time of the thread that recorded
+ * the event, both in microseconds (three decimals), the event's name and
  * an optional detail such as a DynamoDB operation. Names and details are
  * words of the program, never data: any byte outside [A-Za-z0-9_.-] is
  * written as '_', so an item, a key or a secret cannot reach the file.

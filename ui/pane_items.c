@@ -4,6 +4,7 @@
 
 #include "pane_items.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,6 +73,8 @@ struct pane_items {
 	/* The first Query brings a screen and the list waits: the rest is
 	 * asked for once that screen is drawn (from idle). */
 	bool		 ahead_after_paint;
+	size_t		 asked;		/* items the list may load, or
+					   SIZE_MAX: all */
 	double		 capacity;
 	struct table	 t;
 	size_t		 cur, top;
@@ -207,6 +210,17 @@ items_tree_build(struct pane_items *ip)
 		ip->tcur = ip->nnodes > 0 ? ip->nnodes - 1 : 0;
 }
 
+/* Let the list load until `want` items (0: all). */
+static void
+items_more(struct ui *ui, struct pane_items *ip, size_t want)
+{
+	if (want == 0)
+		ip->asked = SIZE_MAX;
+	else if (want > ip->asked)
+		ip->asked = want;
+	worker_more(ui->worker, ip->job, want);
+}
+
 /* Ask the worker for more when the cursor is within reach of the end. */
 static void
 items_demand(struct ui *ui, struct pane_items *ip)
@@ -216,7 +230,7 @@ items_demand(struct ui *ui, struct pane_items *ip)
 	if (ip->load != IL_LOADING && ip->load != IL_PAUSED)
 		return;
 	if (ip->cur + reach >= ip->t.nrows)
-		worker_more(ui->worker, ip->job, ip->t.nrows + ITEMS_AHEAD);
+		items_more(ui, ip, ip->t.nrows + ITEMS_AHEAD);
 }
 
 /* A job of this type for the query in force. */
@@ -259,6 +273,7 @@ items_run(struct ui *ui, struct pane_items *ip)
 	 * look-ahead, which items_idle asks for once it is drawn. */
 	j->first_page = (size_t)(ip->h > 0 ? ip->h : 24);
 	j->want = j->first_page;
+	ip->asked = j->want;
 	ip->ahead_after_paint = true;
 	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
@@ -313,6 +328,9 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 		ip->trace_first = false;
 		ip->trace_drawn = true;
 	}
+	/* The first screen came: once it is drawn, the look-ahead. */
+	if (ip->ahead_after_paint && ev->type == WE_PAGE)
+		ui_idle(ui);
 	switch (ev->type) {
 	case WE_PAGE:
 		for (i = 0; i < ev->nitems; i++) {
@@ -323,11 +341,12 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 			ip->load = IL_LOADING;
 		break;
 	case WE_PAUSED:
+		/* A pause short of what was asked for since is over, and the
+		 * first screen's is about to be (items_idle). */
+		if (ev->total < ip->asked || ip->ahead_after_paint)
+			break;
 		ip->load = IL_PAUSED;
-		if (ip->ahead_after_paint)
-			ui_idle(ui);
-		else
-			items_demand(ui, ip);
+		items_demand(ui, ip);
 		break;
 	case WE_PROGRESS:
 		break;
@@ -634,7 +653,7 @@ items_idle(struct ui *ui, struct pane *pane)
 {
 	struct pane_items *ip = (struct pane_items *)pane;
 
-	if (ip->ahead_after_paint && ip->load == IL_PAUSED) {
+	if (ip->ahead_after_paint) {
 		ip->ahead_after_paint = false;
 		items_demand(ui, ip);
 	}
@@ -1455,7 +1474,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEMS_LOAD_ALL:
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED)
-			worker_more(ui->worker, ip->job, 0);
+			items_more(ui, ip, 0);
 		break;
 	case ITEMS_FILTERS:
 		ui_push(ui, pane_filter_new(ui, pane));

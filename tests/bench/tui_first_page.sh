@@ -128,19 +128,24 @@ echo "# server: dynalite (in memory) at $DYNREPO_TEST_ENDPOINT"
 echo "# machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(date -u '+%Y-%m-%d %H:%M UTC')"
 # Per open (ms): key to drawn, the Query round trips, the overhead, and
 # where it went: key..list-start (the UI and the worker's start),
-# list-start..first send, last answer..page posted (decode), posted..drawn.
+# list-start..first send, last answer..page posted (decode), posted..drawn;
+# then the CPU time the UI and request threads spent on the way (the
+# overhead on an idle machine, waits for a CPU and wake-ups left out).
 awk '
-$2 == "key" { key = $1 }
-$2 == "list-submit" { start = key; on = 1; rtt = 0; nq = 0; ls = 0; fs = 0; post = 0 }
-on && $2 == "list-start" { ls = $1 }
-on && $2 == "http-send" { s = $1; if (!fs) fs = $1 }
-on && $2 == "http-done" { rtt += $1 - s; nq++; ld = $1 }
-on && $2 == "page-posted" && !post { post = $1 }
-on && $2 == "page-drawn" {
+$3 == "key" { key = $1; keycpu = $2 }
+$3 == "list-submit" { start = key; on = 1; rtt = 0; nq = 0; ls = 0; fs = 0; post = 0
+	cpu = $2 - keycpu }
+on && $3 == "list-start" { ls = $1; lscpu = $2 }
+on && $3 == "http-send" { s = $1; if (!fs) { fs = $1; cpu += $2 - lscpu } }
+on && $3 == "http-done" { rtt += $1 - s; nq++; ld = $1; ldcpu = $2 }
+on && $3 == "page-posted" && !post { post = $1; cpu += $2 - ldcpu }
+on && $3 == "page-received" { rcpu = $2 }
+on && $3 == "page-drawn" {
 	on = 0
-	printf "%.3f %.3f %.3f %d %.3f %.3f %.3f %.3f\n", ($1 - start) / 1000,
+	cpu += $2 - rcpu
+	printf "%.3f %.3f %.3f %d %.3f %.3f %.3f %.3f %.3f\n", ($1 - start) / 1000,
 	    rtt / 1000, ($1 - start - rtt) / 1000, nq, (ls - start) / 1000,
-	    (fs - ls) / 1000, (post - ld) / 1000, ($1 - post) / 1000
+	    (fs - ls) / 1000, (post - ld) / 1000, ($1 - post) / 1000, cpu / 1000
 }' "$trace" >"$work/opens"
 [ "$(wc -l <"$work/opens")" -eq "$runs" ] ||
     { echo "the trace holds $(wc -l <"$work/opens") opens of $runs"; exit 1; }
@@ -150,16 +155,18 @@ median() {
 col() {
 	awk -v c="$1" '{ print $c }' "$work/opens" | median
 }
-printf '%-34s %10s\n' "median of $runs opens" ms
-printf '%-34s %10s\n' "key to first page drawn" "$(col 1)"
-printf '%-34s %10s\n' "Query round trips (as the core saw)" "$(col 2)"
-printf '%-34s %10s\n' "client overhead (target <= 5)" "$(col 3)"
-printf '%-34s %10s\n' "  key .. worker starts the list" "$(col 5)"
-printf '%-34s %10s\n' "  worker start .. Query sent" "$(col 6)"
-printf '%-34s %10s\n' "  answer .. page decoded, posted" "$(col 7)"
-printf '%-34s %10s\n' "  posted .. drawn on the terminal" "$(col 8)"
+printf '%-36s %10s\n' "median of $runs opens" ms
+printf '%-36s %10s\n' "key to first page drawn" "$(col 1)"
+printf '%-36s %10s\n' "Query round trips (as the core saw)" "$(col 2)"
+printf '%-36s %10s\n' "client overhead (target <= 5)" "$(col 3)"
+printf '%-36s %10s\n' "  key .. worker starts the list" "$(col 5)"
+printf '%-36s %10s\n' "  worker start .. Query sent" "$(col 6)"
+printf '%-36s %10s\n' "  answer .. page decoded, posted" "$(col 7)"
+printf '%-36s %10s\n' "  posted .. drawn on the terminal" "$(col 8)"
+printf '%-36s %10s\n' "client CPU on the way (both threads)" "$(col 9)"
 echo "# Queries before the first page: $(awk '{ print $4 }' "$work/opens" | sort -u | tr '\n' ' ')"
 echo "# overhead of each open (ms): $(awk '{ printf "%s ", $3 }' "$work/opens")"
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -s "$work/tui.err" ] && { echo "# stderr of the TUI:"; cat "$work/tui.err"; }
 exit 0
 }
