@@ -44,6 +44,7 @@ grep -v -E '^[0-9]+\.[0-9]{3} [0-9]+\.[0-9]{3} [a-z-]+( [A-Za-z]+)?$' \
 t_end "the trace holds the events of an opened partition, in order"
 
 t_begin
+[ -s "$trace" ] || fail "no trace to look at"
 for word in studio secret actor hidden Zelda Quux Xyzzy plover usa \
     "$TBL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" 127.0.0.1; do
 	grep -F -q -e "$word" "$trace" && fail "the trace holds \"$word\""

@@ -176,6 +176,38 @@ Test(table, ids_without_decoding)
 	table_cleanup(&t);
 }
 
+/* The search's prefilter never hides a row that a cell shows the needle
+ * in: against strcasestr over every cell, for needles of one byte and
+ * more, in any case, at the ends of the JSON, in versions and dates. */
+Test(table, search_agrees_with_every_cell)
+{
+	static const char *needles[] = { "a", "Z", "x", "{", "}", "1", "-",
+	    "pArIs", "ACTOR-1", "ctor00001", "null", "T00:00:1", "2030",
+	    "comedy\",\"tag", "tag19\"]", "usa#ny", "no such text", "e",
+	    "E", "Ll", "", NULL };
+	struct buf b = BUF_INIT;
+	struct table t;
+	size_t i, col, k;
+	bool dim, want;
+
+	test_fill(&t, 20);
+	for (k = 0; needles[k] != NULL; k++) {
+		for (i = 0; i < t.nrows; i++) {
+			want = false;
+			for (col = 0; col < table_ncols(&t) && !want; col++) {
+				buf_reset(&b);
+				table_cell(&t, i, col, &b, &dim);
+				want = strcasestr(buf_cstr(&b), needles[k]) !=
+				    NULL;
+			}
+			cr_expect_eq(table_row_matches(&t, i, needles[k]), want,
+			    "row %zu, needle \"%s\"", i, needles[k]);
+		}
+	}
+	buf_cleanup(&b);
+	table_cleanup(&t);
+}
+
 /* What a cell shows is found, whether or not the packed JSON holds it. */
 Test(table, search_finds_what_the_cells_show)
 {
