@@ -487,6 +487,8 @@ table_fit_row(struct table *t, const struct content *c)
 void
 table_add(struct table *t, struct content *c)
 {
+	struct table_cache_slot *s;
+
 	if (t->nrows == t->cap) {
 		t->cap = t->cap == 0 ? 64 : t->cap * 2;
 		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
@@ -495,8 +497,21 @@ table_add(struct table *t, struct content *c)
 	}
 	t->marked[t->nrows] = false;
 	table_fit_row(t, c);
-	t->rows[t->nrows++] = table_pack(c);
-	content_free(c);
+	t->rows[t->nrows] = table_pack(c);
+	/* A row whose cache slot is empty keeps c as its decoded form: the
+	 * first screen of a list is drawn from the contents the worker
+	 * decoded, not by decoding the rows just packed (half the screen's
+	 * CPU). c is what table_unpack would give back when its item and
+	 * stored item are maps: packing keeps every member, in order. */
+	s = &t->cache->slot[t->nrows % TABLE_CACHE_ROWS];
+	if (s->c == NULL && c->item != NULL && c->item->type == VT_M &&
+	    (c->stored == NULL || c->stored->type == VT_M)) {
+		s->c = c;
+		s->row = t->nrows;
+	} else {
+		content_free(c);
+	}
+	t->nrows++;
 	t->gen++;
 }
 

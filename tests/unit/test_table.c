@@ -176,6 +176,46 @@ Test(table, ids_without_decoding)
 	table_cleanup(&t);
 }
 
+/* The first screen is drawn from the contents handed over, not decoded
+ * again, and shows what the rows decoded from their packed form show. */
+Test(table, rows_handed_over_are_drawn_as_decoded)
+{
+	struct repo *r = test_repo();
+	struct buf json = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	struct table kept, decoded;
+	size_t i, col;
+	bool dim_a, dim_b;
+
+	test_fill(&kept, 20);
+	/* The same 20 rows after 256 others: their cache slots are taken,
+	 * so they are decoded when drawn. */
+	table_init(&decoded);
+	for (i = 0; i < TABLE_CACHE_ROWS; i++)
+		table_add(&decoded, test_content(r, 1000 + i, &json));
+	for (i = 0; i < 20; i++)
+		table_add(&decoded, test_content(r, i, &json));
+	cr_assert_eq(table_ncols(&kept), table_ncols(&decoded));
+	for (i = 0; i < 20; i++)
+		for (col = 0; col < table_ncols(&kept); col++) {
+			buf_reset(&a);
+			buf_reset(&b);
+			table_cell(&kept, i, col, &a, &dim_a);
+			table_cell(&decoded, TABLE_CACHE_ROWS + i, col, &b,
+			    &dim_b);
+			cr_expect_str_eq(buf_cstr(&a), buf_cstr(&b),
+			    "row %zu column %zu", i, col);
+			cr_expect_eq(dim_a, dim_b);
+		}
+	cr_expect_eq(table_decodes(&kept), 0, "the first screen decoded");
+	cr_expect_eq(table_decodes(&decoded), 20);
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+	buf_cleanup(&json);
+	table_cleanup(&kept);
+	table_cleanup(&decoded);
+	repo_free(r);
+}
+
 /* The search's prefilter never hides a row that a cell shows the needle
  * in: against strcasestr over every cell, for needles of one byte and
  * more, in any case, at the ends of the JSON, in versions and dates. */
