@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "sigv4.h"
+#include "trace.h"
 #include "xmalloc.h"
 
 #define AWSCLIENT_DEFAULT_ATTEMPTS	3
@@ -538,6 +539,7 @@ awsclient_attempt(struct awsclient *c, const char *op, const char *body,
 	hh[nh++] = (struct http_header){ "Authorization",
 	    buf_cstr(&st.authorization) };
 
+	trace_event("http-send", op);
 	rc = c->http->perform(c->http->ctx, &(struct http_request){
 		.method = "POST",
 		.url = c->endpoint,
@@ -548,6 +550,7 @@ awsclient_attempt(struct awsclient *c, const char *op, const char *body,
 		.connect_timeout_ms = c->connect_timeout_ms,
 		.timeout_ms = c->timeout_ms,
 	    }, resp, &a->err);
+	trace_event("http-done", op);
 	c->stats.requests++;
 	c->stats.bytes_sent += body_len;
 	c->stats.bytes_received += resp->body.len;

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "http.h"
 #include "log.h"
+#include "trace.h"
 #include "tui.h"
 
 /* The whole usage text, generated from the verb table. */
@@ -50,6 +51,24 @@ main_in_flight(const char *what, const char *arg, int *out)
 	}
 	*out = (int)n;
 	return 0;
+}
+
+/* The browser, with the timing trace of DYNREPO_TRACE=FILE if set. */
+static int
+main_tui(const struct tui_options *to)
+{
+	const char *path = getenv("DYNREPO_TRACE");
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (path != NULL && *path != '\0' && trace_open(path, &e) == -1) {
+		cmd_eprintf("dynrepo: %s\n", e.msg);
+		return 1;
+	}
+	rc = tui_main(to);
+	trace_close();
+	return rc;
 }
 
 int
@@ -123,7 +142,7 @@ main(int argc, char **argv)
 		    !isatty(STDOUT_FILENO))
 			return rc;
 		to.profiles_dir = g.profiles_dir;
-		rc = tui_main(&to);
+		rc = main_tui(&to);
 		http_global_cleanup();
 		return rc;
 	}
@@ -141,7 +160,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 		to.profiles_dir = g.profiles_dir;
-		rc = tui_main(&to);
+		rc = main_tui(&to);
 		http_global_cleanup();
 		log_close();
 		return rc;

@@ -529,8 +529,12 @@ repo_query(struct repo *r, struct expr *key_condition,
 	 * matching items ourselves. */
 	if (opts != NULL && opts->limit > 0 && rq.filter == NULL)
 		rq.limit = opts->limit;
+	else if (opts != NULL && opts->first_page > 0 && rq.filter == NULL)
+		rq.limit = opts->first_page;
 	response_init(&rs);
 	rc = repo_execute(r, &rq, &rs, e);
+	if (opts != NULL && opts->limit == 0)
+		rq.limit = 0;
 	while (rc == 0) {
 		value_free(rq.exclusive_start_key);
 		rq.exclusive_start_key = rs.last_evaluated_key;

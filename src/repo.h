@@ -86,6 +86,11 @@ struct repo_list_opts {
 	const struct expr *filter;	/* borrowed, may be NULL */
 	/* Progress after each page: items delivered so far, capacity used. */
 	void		(*progress)(void *ctx, size_t items, double capacity);
+	/* The Limit of the first page alone (0: none), the pages after it
+	 * DynamoDB's 1 MB: for a caller that shows the first items at once
+	 * (a screen), not after a page of thousands. Only without a filter
+	 * (DynamoDB's Limit counts items before it) and without limit. */
+	long		 first_page;
 	/* Ask for page k+1 while page k is delivered, when the store can
 	 * and there is neither a limit nor progress: fn must then not use
 	 * the repository, which is busy on another thread meanwhile. */

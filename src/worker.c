@@ -25,6 +25,7 @@
 #include "schema.h"
 #include "session.h"
 #include "store.h"
+#include "trace.h"
 #include "undo.h"
 #include "xmalloc.h"
 
@@ -600,6 +601,7 @@ worker_flush(struct worker *w, struct worker_qjob *qj)
 	ev->capacity = repo_stats(w->repo)->capacity - qj->capacity0;
 	qj->batch = NULL;
 	qj->nbatch = qj->batchcap = 0;
+	trace_event("page-posted", NULL);
 	worker_post(w, ev);
 }
 
@@ -607,6 +609,7 @@ worker_flush(struct worker *w, struct worker_qjob *qj)
 struct worker_list_ctx {
 	struct worker		*w;
 	struct worker_qjob	*qj;
+	bool			 remembered;	/* the partition history */
 };
 
 /* repo_each_fn of a list: collect the item; stop when cancelled. */
@@ -626,7 +629,12 @@ worker_list_each(void *ctx, struct content *c)
 	return worker_cancelled(lc->w, qj) ? 1 : 0;
 }
 
-/* repo_list_opts progress: one WE_PAGE per page. */
+static void	 worker_remember_partition(struct worker *,
+		    const struct ids *);
+
+/* repo_list_opts progress: one WE_PAGE per page. The partition goes
+ * into the history once the first page is on its way to the screen:
+ * writing the file before the Query would delay it. */
 static void
 worker_list_progress(void *ctx, size_t items, double capacity)
 {
@@ -635,6 +643,10 @@ worker_list_progress(void *ctx, size_t items, double capacity)
 	(void)items;
 	(void)capacity;
 	worker_flush(lc->w, lc->qj);
+	if (!lc->remembered) {
+		worker_remember_partition(lc->w, &lc->qj->job->partition);
+		lc->remembered = true;
+	}
 }
 
 /* The query of a LIST, BETWEEN or EXPORT job, each item to `each`. */
@@ -659,6 +671,8 @@ worker_query(struct worker *w, struct worker_qjob *qj, repo_each_fn each,
 	o.descending = j->descending;
 	o.filter = fx;
 	o.progress = progress;
+	if (j->type == WJ_LIST || j->type == WJ_BETWEEN)
+		o.first_page = (long)j->first_page;
 	if (j->type == WJ_BETWEEN || (j->type == WJ_EXPORT && j->between))
 		rc = repo_list_between(w->repo, &j->partition, &j->start,
 		    &j->end, &o, each, ctx, e);
@@ -688,13 +702,15 @@ static int
 worker_run_list(struct worker *w, struct worker_qjob *qj,
     struct worker_event *done, struct err *e)
 {
-	struct worker_list_ctx lc = { w, qj };
+	struct worker_list_ctx lc = { w, qj, false };
 	int rc;
 
-	worker_remember_partition(w, &qj->job->partition);
+	trace_event("list-start", NULL);
 	rc = worker_query(w, qj, worker_list_each, worker_list_progress, &lc,
 	    e);
 	worker_flush(w, qj);
+	if (!lc.remembered)
+		worker_remember_partition(w, &qj->job->partition);
 	/* An early stop from worker_list_each is a cancel, not the end. */
 	if (rc == 0 && worker_cancelled(w, qj))
 		rc = err_set(e, ERR_CANCELLED, "cancelled");

@@ -68,6 +68,10 @@ struct worker_job {
 	bool			 descending;
 	struct filter		*filter;
 	size_t			 want;		/* items, then pause; 0: all */
+	/* LIST, BETWEEN without a filter: the first Query asks for this
+	 * many items (Limit; 0: none), a screen, so that the first screen
+	 * is not behind a 1 MB page; the next ones read 1 MB pages. */
+	size_t			 first_page;
 
 	/* UPDATE: the library's UpdateCommand, values as stored (owned);
 	 * with a model, checked against it before anything is sent. */

@@ -4,6 +4,7 @@
 
 #include "pane_items.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@
 #include "expr_eval.h"
 #include "filter.h"
 #include "table.h"
+#include "trace.h"
 #include "ui.h"
 #include "xmalloc.h"
 
@@ -65,6 +67,14 @@ struct pane_items {
 
 	unsigned long	 job;
 	enum items_load	 load;
+	/* DYNREPO_TRACE: the run's first answer is still to come, or came
+	 * and is still to be drawn. */
+	bool		 trace_first, trace_drawn;
+	/* The first Query brings a screen and the list waits: the rest is
+	 * asked for once that screen is drawn (from idle). */
+	bool		 ahead_after_paint;
+	size_t		 asked;		/* items the list may load, or
+					   SIZE_MAX: all */
 	double		 capacity;
 	struct table	 t;
 	size_t		 cur, top;
@@ -200,6 +210,17 @@ items_tree_build(struct pane_items *ip)
 		ip->tcur = ip->nnodes > 0 ? ip->nnodes - 1 : 0;
 }
 
+/* Let the list load until `want` items (0: all). */
+static void
+items_more(struct ui *ui, struct pane_items *ip, size_t want)
+{
+	if (want == 0)
+		ip->asked = SIZE_MAX;
+	else if (want > ip->asked)
+		ip->asked = want;
+	worker_more(ui->worker, ip->job, want);
+}
+
 /* Ask the worker for more when the cursor is within reach of the end. */
 static void
 items_demand(struct ui *ui, struct pane_items *ip)
@@ -209,7 +230,7 @@ items_demand(struct ui *ui, struct pane_items *ip)
 	if (ip->load != IL_LOADING && ip->load != IL_PAUSED)
 		return;
 	if (ip->cur + reach >= ip->t.nrows)
-		worker_more(ui->worker, ip->job, ip->t.nrows + ITEMS_AHEAD);
+		items_more(ui, ip, ip->t.nrows + ITEMS_AHEAD);
 }
 
 /* A job of this type for the query in force. */
@@ -247,9 +268,18 @@ items_run(struct ui *ui, struct pane_items *ip)
 	ip->capacity = 0;
 	j = items_query_job(ip, ip->mode == IQ_PREFIX ? WJ_LIST :
 	    WJ_BETWEEN);
-	j->want = (size_t)(ip->h > 0 ? ip->h : 24) * 2 + ITEMS_AHEAD;
+	/* The first Query brings one screen, which is drawn the sooner:
+	 * not behind a page of 1 MB, nor sharing the machine with the
+	 * look-ahead, which items_idle asks for once it is drawn. */
+	j->first_page = (size_t)(ip->h > 0 ? ip->h : 24);
+	j->want = j->first_page;
+	ip->asked = j->want;
+	ip->ahead_after_paint = true;
+	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
+	ip->trace_first = true;
+	ip->trace_drawn = false;
 	ui_dirty(ui);
 }
 
@@ -293,6 +323,14 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	if (ev->job != ip->job)
 		return;
 	ip->capacity = ev->capacity;
+	if (ip->trace_first && (ev->type == WE_PAGE || ev->type == WE_DONE)) {
+		trace_event("page-received", NULL);
+		ip->trace_first = false;
+		ip->trace_drawn = true;
+	}
+	/* The first screen came: once it is drawn, the look-ahead. */
+	if (ip->ahead_after_paint && ev->type == WE_PAGE)
+		ui_idle(ui);
 	switch (ev->type) {
 	case WE_PAGE:
 		for (i = 0; i < ev->nitems; i++) {
@@ -303,6 +341,10 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 			ip->load = IL_LOADING;
 		break;
 	case WE_PAUSED:
+		/* A pause short of what was asked for since is over, and the
+		 * first screen's is about to be (items_idle). */
+		if (ev->total < ip->asked || ip->ahead_after_paint)
+			break;
 		ip->load = IL_PAUSED;
 		items_demand(ui, ip);
 		break;
@@ -509,6 +551,10 @@ items_draw(struct ui *ui, struct pane *pane, int y, int h)
 	int r;
 
 	ip->h = h - 1 > 1 ? h - 1 : 1;
+	if (ip->trace_drawn) {
+		ui_trace_painted(ui, "page-drawn");
+		ip->trace_drawn = false;
+	}
 	if (ip->t.nrows == 0) {
 		switch (ip->load) {
 		case IL_LOADING:
@@ -600,11 +646,18 @@ items_search(struct ui *ui, struct pane_items *ip, int dir, bool here)
 	items_search_slice(ui, ip);
 }
 
-/* pane_ops idle: the search's next slice. */
+/* pane_ops idle: after the first screen, the look-ahead; the search's
+ * next slice. */
 static bool
 items_idle(struct ui *ui, struct pane *pane)
 {
-	return items_search_slice(ui, (struct pane_items *)pane);
+	struct pane_items *ip = (struct pane_items *)pane;
+
+	if (ip->ahead_after_paint) {
+		ip->ahead_after_paint = false;
+		items_demand(ui, ip);
+	}
+	return items_search_slice(ui, ip);
 }
 
 /* Prompt answers. */
@@ -1421,7 +1474,7 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		break;
 	case ITEMS_LOAD_ALL:
 		if (ip->load == IL_LOADING || ip->load == IL_PAUSED)
-			worker_more(ui->worker, ip->job, 0);
+			items_more(ui, ip, 0);
 		break;
 	case ITEMS_FILTERS:
 		ui_push(ui, pane_filter_new(ui, pane));

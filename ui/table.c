@@ -4,6 +4,7 @@
 
 #include "table.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,23 @@ struct table_cache_slot {
 	struct content	*c;		/* NULL: empty */
 };
 
+/* The needle of a search, made ready once for all the rows it passes. */
+struct table_needle {
+	char		*text;		/* as given (owned), NULL: none yet */
+	size_t		 len;
+	bool		 plain;		/* table_needle_plain */
+	bool		 number;	/* only [0-9-]: may be in a version */
+	bool		 time;		/* only [0-9:+tT-]: may be in a date */
+	unsigned char	 fold[256];	/* tolower, as strcasestr folds */
+	unsigned char	*folded;	/* text folded (owned) */
+	size_t		 pick;		/* the byte looked for first */
+	unsigned char	 pick_lo, pick_up;	/* its two cases */
+};
+
 struct table_cache {
 	struct table_cache_slot	 slot[TABLE_CACHE_ROWS];
 	unsigned long		 decodes;
+	struct table_needle	 needle;
 };
 
 /* Empty every cache slot (the rows moved or changed). */
@@ -105,6 +120,8 @@ void
 table_cleanup(struct table *t)
 {
 	table_clear(t);
+	free(t->cache->needle.text);
+	free(t->cache->needle.folded);
 	free(t->cache);
 	t->cache = NULL;
 }
@@ -470,6 +487,8 @@ table_fit_row(struct table *t, const struct content *c)
 void
 table_add(struct table *t, struct content *c)
 {
+	struct table_cache_slot *s;
+
 	if (t->nrows == t->cap) {
 		t->cap = t->cap == 0 ? 64 : t->cap * 2;
 		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
@@ -478,8 +497,21 @@ table_add(struct table *t, struct content *c)
 	}
 	t->marked[t->nrows] = false;
 	table_fit_row(t, c);
-	t->rows[t->nrows++] = table_pack(c);
-	content_free(c);
+	t->rows[t->nrows] = table_pack(c);
+	/* A row whose cache slot is empty keeps c as its decoded form: the
+	 * first screen of a list is drawn from the contents the worker
+	 * decoded, not by decoding the rows just packed (half the screen's
+	 * CPU). c is what table_unpack would give back when its item and
+	 * stored item are maps: packing keeps every member, in order. */
+	s = &t->cache->slot[t->nrows % TABLE_CACHE_ROWS];
+	if (s->c == NULL && c->item != NULL && c->item->type == VT_M &&
+	    (c->stored == NULL || c->stored->type == VT_M)) {
+		s->c = c;
+		s->row = t->nrows;
+	} else {
+		content_free(c);
+	}
+	t->nrows++;
 	t->gen++;
 }
 
@@ -681,28 +713,128 @@ table_needle_plain(const char *needle)
 	return true;
 }
 
-/* Whether row r could hold needle in a cell: false only when no cell
+/* How common byte c (folded) is in the rows' JSON: 0 for the rarest,
+ * so that the needle's rarest byte is the one looked for. */
+static size_t
+table_commonness(unsigned char c)
+{
+	static const char common[] = "\":,{}SMN0123456789 eatoinsrlhdcum";
+	const char *p = c != '\0' ? strchr(common, c) : NULL;
+
+	return p != NULL ? sizeof common - (size_t)(p - common) : 0;
+}
+
+/* Whether every byte of s is one of set's. */
+static bool
+table_only(const char *s, const char *set)
+{
+	for (; *s != '\0'; s++)
+		if (strchr(set, *s) == NULL)
+			return false;
+	return true;
+}
+
+/* The needle of table t's search made ready: the one kept when it is
+ * the same, else needle's (the cache is the table's mutable part). */
+static const struct table_needle *
+table_needle_ready(const struct table *t, const char *needle)
+{
+	struct table_needle *nd = &t->cache->needle;
+	size_t i;
+
+	if (nd->text != NULL && strcmp(nd->text, needle) == 0)
+		return nd;
+	free(nd->text);
+	free(nd->folded);
+	nd->text = xstrdup(needle);
+	nd->len = strlen(needle);
+	nd->plain = table_needle_plain(needle);
+	nd->number = table_only(needle, "0123456789-");
+	nd->time = table_only(needle, "0123456789-:+tT");
+	for (i = 0; i < 256; i++)
+		nd->fold[i] = (unsigned char)tolower((int)i);
+	nd->folded = xmalloc(nd->len + 1);
+	for (i = 0; i < nd->len; i++)
+		nd->folded[i] = nd->fold[(unsigned char)needle[i]];
+	nd->pick = 0;
+	for (i = 1; i < nd->len; i++)
+		if (table_commonness(nd->folded[i]) <
+		    table_commonness(nd->folded[nd->pick]))
+			nd->pick = i;
+	nd->pick_lo = nd->len > 0 ? nd->folded[nd->pick] : 0;
+	nd->pick_up = (unsigned char)toupper(nd->pick_lo);
+	if (nd->fold[nd->pick_up] != nd->pick_lo)
+		nd->pick_up = nd->pick_lo;
+	return nd;
+}
+
+/* Whether the needle is at each place in [from, to) where byte c is. */
+static bool
+table_needle_at(const struct table_needle *nd, const unsigned char *from,
+    const unsigned char *to, unsigned char c)
+{
+	const unsigned char *q, *at;
+	size_t k;
+
+	while (from < to && (q = memchr(from, c, (size_t)(to - from))) !=
+	    NULL) {
+		at = q - nd->pick;
+		for (k = 0; k < nd->len && nd->fold[at[k]] == nd->folded[k];
+		    k++)
+			continue;
+		if (k == nd->len)
+			return true;
+		from = q + 1;
+	}
+	return false;
+}
+
+/* Whether the n bytes at p hold the needle, case folded as strcasestr
+ * folds. memchr finds the places of the needle's rarest byte (each of
+ * its cases in turn), a few bytes a cycle, where strcasestr and a
+ * Horspool loop take several cycles for each byte or step. */
+static bool
+table_needle_in(const struct table_needle *nd, const char *p, size_t n)
+{
+	const unsigned char *h = (const unsigned char *)p;
+
+	if (nd->len == 0)
+		return true;
+	if (n < nd->len)
+		return false;
+	if (table_needle_at(nd, h + nd->pick, h + n - nd->len + nd->pick + 1,
+	    nd->pick_lo))
+		return true;
+	return nd->pick_up != nd->pick_lo && table_needle_at(nd, h + nd->pick,
+	    h + n - nd->len + nd->pick + 1, nd->pick_up);
+}
+
+/* Whether row r could hold the needle in a cell: false only when no cell
  * can (its JSON, its version and its expiry do not hold it). */
 static bool
-table_row_may_match(const struct table_row *r, const char *needle)
+table_row_may_match(const struct table_row *r, const struct table_needle *nd)
 {
 	const char *json = r->data + r->json_off;
 	char text[32];
 
 	/* Without a stored item the ids are not in the JSON. */
-	if (!table_needle_plain(needle) || r->form == TF_ITEM)
+	if (!nd->plain || r->form == TF_ITEM)
 		return true;
-	if (strcasestr(json, needle) != NULL)
+	if (table_needle_in(nd, json, r->json_len))
 		return true;
 	if (r->form == TF_BOTH &&
-	    strcasestr(json + r->json_len + 1, needle) != NULL)
+	    table_needle_in(nd, json + r->json_len + 1, r->json2_len))
 		return true;
-	snprintf(text, sizeof text, "%lld", r->version);
-	if (strcasestr(text, needle) != NULL)
-		return true;
-	if (r->has_expiry) {
+	/* The version's digits and the expiry's date only for a needle
+	 * that could be in them: formatting them is most of a miss. */
+	if (nd->number) {
+		snprintf(text, sizeof text, "%lld", r->version);
+		if (strcasestr(text, nd->text) != NULL)
+			return true;
+	}
+	if (r->has_expiry && nd->time) {
 		content_format_time(r->expiry, text);
-		if (strcasestr(text, needle) != NULL)
+		if (strcasestr(text, nd->text) != NULL)
 			return true;
 	}
 	return false;
@@ -715,7 +847,7 @@ table_row_matches(const struct table *t, size_t i, const char *needle)
 	size_t col, ncols = table_ncols(t);
 	bool dim, found = false;
 
-	if (!table_row_may_match(t->rows[i], needle))
+	if (!table_row_may_match(t->rows[i], table_needle_ready(t, needle)))
 		return false;
 	for (col = 0; col < ncols && !found; col++) {
 		buf_reset(&b);

@@ -26,6 +26,7 @@
 #include "phist.h"
 #include "scratch.h"
 #include "session.h"
+#include "trace.h"
 #include "ui.h"
 #include "utf8.h"
 #include "worker.h"
@@ -252,6 +253,12 @@ void
 ui_dirty(struct ui *ui)
 {
 	ui->dirty = true;
+}
+
+void
+ui_trace_painted(struct ui *ui, const char *name)
+{
+	ui->trace_painted = name;
 }
 
 void
@@ -1352,6 +1359,9 @@ tui_read_keys(struct ui *ui)
 		keys[n++] = r == KEY_CODE_YES ? UI_KEY_FN_BASE + (int)wc :
 		    (int)wc;
 	}
+	/* Which keys, never: only that some came, for the trace. */
+	if (n > 0)
+		trace_event("key", NULL);
 	for (i = 0; i < n && !ui->quit; i++)
 		tui_key(ui, keys[i], i + 1 < n);
 }
@@ -1430,6 +1440,10 @@ tui_paint(struct ui *ui)
 	}
 	wnoutrefresh(stdscr);
 	doupdate();
+	if (ui->trace_painted != NULL) {
+		trace_event(ui->trace_painted, NULL);
+		ui->trace_painted = NULL;
+	}
 	buf_cleanup(&t);
 	buf_cleanup(&s);
 	buf_cleanup(&r);

@@ -155,6 +155,9 @@ struct ui {
 	size_t			 nwords, wordscap;
 	char			**owned;	/* completions made for them */
 	size_t			 nowned;
+	/* DYNREPO_TRACE: the event to record once this paint is on the
+	 * terminal (after doupdate), or NULL. */
+	const char		*trace_painted;
 };
 
 /* Panes. */
@@ -167,6 +170,9 @@ bool	 ui_pane_alive(const struct ui *, const struct pane *);
 /* The nearest pane of this type from the top, or NULL. */
 struct pane *ui_find_pane(const struct ui *, const struct pane_ops *);
 void	 ui_dirty(struct ui *);
+/* From a pane's draw: record the trace event `name` (a word of the
+ * program) once the paint under way has reached the terminal. */
+void	 ui_trace_painted(struct ui *, const char *name);
 /* A pane has work to do in slices (pane_ops idle) between keys. */
 void	 ui_idle(struct ui *);
 

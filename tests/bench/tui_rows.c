@@ -247,6 +247,9 @@ main(int argc, char **argv)
 	ms = tui_rows_time_search(&t, 0, "no such text", &at);
 	printf("search, miss    %.1f ms (every row, %lu decoded in all)\n", ms,
 	    table_decodes(&t));
+	/* Only bytes the rows are full of: the worst case of the scan. */
+	ms = tui_rows_time_search(&t, 0, "nine toe", &at);
+	printf("search, miss    %.1f ms (\"nine toe\": common letters)\n", ms);
 	endwin();
 	delscreen(s);
 	fclose(out);

@@ -376,6 +376,33 @@ Test(repo, list_pages_and_limit_without_filter)
 	ids_cleanup(&pre);
 }
 
+Test(repo, list_first_page_limits_only_the_first_query)
+{
+	struct expr *f = expr_new(EX_NOT_EXISTS, 1, expr_new_name("review"));
+	struct repo_list_opts lo = { .first_page = 2 };
+	struct ids p = I("p"), pre = I("");
+	struct err e;
+	int n = 0;
+
+	fs.answer = answer_pages;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, count_items, &n, &e), 0);
+	cr_assert_eq(n, 6, "every page is read");
+	cr_assert_eq(fs.nsent, 3);
+	cr_assert(strstr(fs.sent[0], "\"Limit\":2") != NULL, "%s",
+	    fs.sent[0]);
+	cr_assert(strstr(fs.sent[1], "\"Limit\"") == NULL,
+	    "the next pages are DynamoDB's: %s", fs.sent[1]);
+	cr_assert(strstr(fs.sent[2], "\"Limit\"") == NULL, "%s", fs.sent[2]);
+	/* With a filter, Limit would count items before it: none. */
+	lo.filter = f;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, count_items, &n, &e), 0);
+	cr_assert_eq(fs.nsent, 4);
+	cr_assert(strstr(fs.sent[3], "\"Limit\"") == NULL, "%s", fs.sent[3]);
+	expr_free(f);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+}
+
 Test(repo, list_limit_with_filter_counts_matches)
 {
 	struct expr *f = expr_new(EX_NOT_EXISTS, 1, expr_new_name("review"));

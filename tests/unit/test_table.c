@@ -176,6 +176,78 @@ Test(table, ids_without_decoding)
 	table_cleanup(&t);
 }
 
+/* The first screen is drawn from the contents handed over, not decoded
+ * again, and shows what the rows decoded from their packed form show. */
+Test(table, rows_handed_over_are_drawn_as_decoded)
+{
+	struct repo *r = test_repo();
+	struct buf json = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	struct table kept, decoded;
+	size_t i, col;
+	bool dim_a, dim_b;
+
+	test_fill(&kept, 20);
+	/* The same 20 rows after 256 others: their cache slots are taken,
+	 * so they are decoded when drawn. */
+	table_init(&decoded);
+	for (i = 0; i < TABLE_CACHE_ROWS; i++)
+		table_add(&decoded, test_content(r, 1000 + i, &json));
+	for (i = 0; i < 20; i++)
+		table_add(&decoded, test_content(r, i, &json));
+	cr_assert_eq(table_ncols(&kept), table_ncols(&decoded));
+	for (i = 0; i < 20; i++)
+		for (col = 0; col < table_ncols(&kept); col++) {
+			buf_reset(&a);
+			buf_reset(&b);
+			table_cell(&kept, i, col, &a, &dim_a);
+			table_cell(&decoded, TABLE_CACHE_ROWS + i, col, &b,
+			    &dim_b);
+			cr_expect_str_eq(buf_cstr(&a), buf_cstr(&b),
+			    "row %zu column %zu", i, col);
+			cr_expect_eq(dim_a, dim_b);
+		}
+	cr_expect_eq(table_decodes(&kept), 0, "the first screen decoded");
+	cr_expect_eq(table_decodes(&decoded), 20);
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+	buf_cleanup(&json);
+	table_cleanup(&kept);
+	table_cleanup(&decoded);
+	repo_free(r);
+}
+
+/* The search's prefilter never hides a row that a cell shows the needle
+ * in: against strcasestr over every cell, for needles of one byte and
+ * more, in any case, at the ends of the JSON, in versions and dates. */
+Test(table, search_agrees_with_every_cell)
+{
+	static const char *needles[] = { "a", "Z", "x", "{", "}", "1", "-",
+	    "pArIs", "ACTOR-1", "ctor00001", "null", "T00:00:1", "2030",
+	    "comedy\",\"tag", "tag19\"]", "usa#ny", "no such text", "e",
+	    "E", "Ll", "", NULL };
+	struct buf b = BUF_INIT;
+	struct table t;
+	size_t i, col, k;
+	bool dim, want;
+
+	test_fill(&t, 20);
+	for (k = 0; needles[k] != NULL; k++) {
+		for (i = 0; i < t.nrows; i++) {
+			want = false;
+			for (col = 0; col < table_ncols(&t) && !want; col++) {
+				buf_reset(&b);
+				table_cell(&t, i, col, &b, &dim);
+				want = strcasestr(buf_cstr(&b), needles[k]) !=
+				    NULL;
+			}
+			cr_expect_eq(table_row_matches(&t, i, needles[k]), want,
+			    "row %zu, needle \"%s\"", i, needles[k]);
+		}
+	}
+	buf_cleanup(&b);
+	table_cleanup(&t);
+}
+
 /* What a cell shows is found, whether or not the packed JSON holds it. */
 Test(table, search_finds_what_the_cells_show)
 {
