@@ -971,71 +971,167 @@ static yajl_alloc_funcs ddbjson_alloc_funcs = {
 	ddbjson_yajl_malloc, ddbjson_yajl_realloc, ddbjson_yajl_free, NULL
 };
 
-/* ddbjson_parse_doc, the items' values in arena when it is not NULL. */
+/* A parse fed in pieces: the parser, yajl's handle and where it is. */
+struct ddbjson_stream {
+	struct ddbjson_parser	 p;
+	yajl_handle		 h;
+	yajl_status		 st;
+	size_t			 fed;	/* bytes before the current piece */
+	size_t			 offset; /* where the parse stopped */
+	bool			 page;	/* items in an arena */
+	struct err		 err;	/* the parser's error until finish */
+};
+
+/* Start the parse of a new document (the parser state must be empty). */
+static void
+ddbjson_stream_start(struct ddbjson_stream *s, const char *const *items)
+{
+	struct ddbjson_parser *p = &s->p;
+
+	memset(p, 0, sizeof *p);
+	p->frames = p->inline_frames;
+	p->cap = DDBJSON_STACK_INLINE;
+	p->items = items;
+	p->err = &s->err;
+	err_clear(&s->err);
+	s->st = yajl_status_ok;
+	s->fed = s->offset = 0;
+}
+
+/* Free what the parse holds: the handle, the frames, a partial root. */
+static void
+ddbjson_stream_stop(struct ddbjson_stream *s)
+{
+	value_free(s->p.root);
+	s->p.root = NULL;
+	if (s->h != NULL)
+		yajl_free(s->h);
+	s->h = NULL;
+	if (s->p.frames != s->p.inline_frames)
+		free(s->p.frames);
+	s->p.frames = s->p.inline_frames;
+	value_arena_unref(s->p.arena);
+	s->p.arena = NULL;
+}
+
+struct ddbjson_stream *
+ddbjson_stream_new(const char *const *items, bool page)
+{
+	struct ddbjson_stream *s = xcalloc(1, sizeof *s);
+
+	s->p.items = items;
+	s->page = page;
+	ddbjson_stream_begin(s);
+	return s;
+}
+
+void
+ddbjson_stream_begin(struct ddbjson_stream *s)
+{
+	const char *const *items = s->p.items;
+
+	ddbjson_stream_stop(s);
+	ddbjson_stream_start(s, items);
+	if (s->page)
+		s->p.arena = value_arena_new();
+	s->h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &s->p);
+}
+
+void
+ddbjson_stream_feed(struct ddbjson_stream *s, const char *text, size_t len)
+{
+	/* After an error the rest is not looked at. */
+	if (s->st != yajl_status_ok || len == 0)
+		return;
+	s->st = yajl_parse(s->h, (const unsigned char *)text, len);
+	if (s->st != yajl_status_ok) {
+		s->offset = s->fed + yajl_get_bytes_consumed(s->h);
+		if (s->st == yajl_status_error) {
+			unsigned char *msg = yajl_get_error(s->h, 0,
+			    (const unsigned char *)text, len);
+			size_t n = strlen((char *)msg);
+
+			while (n > 0 && (msg[n - 1] == '\n' ||
+			    msg[n - 1] == ' '))
+				n--;
+			err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: "
+			    "%.*s", s->offset, (int)n, (char *)msg);
+			yajl_free_error(s->h, msg);
+		}
+	}
+	s->fed += len;
+}
+
+struct value *
+ddbjson_stream_finish(struct ddbjson_stream *s, struct err *err)
+{
+	struct value *root = NULL;
+
+	if (s->st == yajl_status_ok) {
+		s->offset = s->fed;
+		s->st = yajl_complete_parse(s->h);
+		if (s->st == yajl_status_error) {
+			unsigned char *msg = yajl_get_error(s->h, 0,
+			    (const unsigned char *)"", 0);
+			size_t n = strlen((char *)msg);
+
+			while (n > 0 && (msg[n - 1] == '\n' ||
+			    msg[n - 1] == ' '))
+				n--;
+			err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: "
+			    "%.*s", s->offset, (int)n, (char *)msg);
+			yajl_free_error(s->h, msg);
+		}
+	}
+	/* Typed errors carry their path; JSON ones the offset. */
+	if (s->st == yajl_status_client_canceled && s->p.json_error)
+		err_prefix(&s->err, "invalid JSON at byte %zu: ", s->offset);
+	if (s->st == yajl_status_ok) {
+		root = s->p.root;
+		s->p.root = NULL;
+	} else if (err != NULL)
+		*err = s->err;
+	/* From here on the items' roots keep the arena. */
+	ddbjson_stream_stop(s);
+	s->st = yajl_status_error;
+	return root;
+}
+
+void
+ddbjson_stream_free(struct ddbjson_stream *s)
+{
+	if (s == NULL)
+		return;
+	ddbjson_stream_stop(s);
+	free(s);
+}
+
+/* Parse a whole document in one piece. */
 static struct value *
 ddbjson_parse(const char *text, size_t len, const char *const *items,
-    struct value_arena *arena, struct err *err)
+    bool page, struct err *err)
 {
-	struct ddbjson_parser p;
-	unsigned char *msg;
-	yajl_handle h;
-	yajl_status st;
-	size_t offset, n;
+	struct ddbjson_stream *s = ddbjson_stream_new(items, page);
+	struct value *root;
 
-	memset(&p, 0, sizeof p);
-	p.frames = p.inline_frames;
-	p.cap = DDBJSON_STACK_INLINE;
-	p.items = items;
-	p.arena = arena;
-	p.err = err;
-	h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &p);
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	offset = yajl_get_bytes_consumed(h);
-	if (st == yajl_status_ok) {
-		st = yajl_complete_parse(h);
-		offset = len;
-	}
-	if (st == yajl_status_client_canceled) {
-		/* Typed errors carry their path; JSON ones the offset. */
-		if (p.json_error)
-			err_prefix(err, "invalid JSON at byte %zu: ", offset);
-	} else if (st != yajl_status_ok) {
-		msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
-		n = strlen((char *)msg);
-		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			n--;
-		err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
-		    offset, (int)n, (char *)msg);
-		yajl_free_error(h, msg);
-	}
-	if (st != yajl_status_ok) {
-		value_free(p.root);
-		p.root = NULL;
-	}
-	yajl_free(h);
-	if (p.frames != p.inline_frames)
-		free(p.frames);
-	return p.root;
+	ddbjson_stream_feed(s, text, len);
+	root = ddbjson_stream_finish(s, err);
+	ddbjson_stream_free(s);
+	return root;
 }
 
 struct value *
 ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
     struct err *err)
 {
-	return ddbjson_parse(text, len, items, NULL, err);
+	return ddbjson_parse(text, len, items, false, err);
 }
 
 struct value *
 ddbjson_parse_page(const char *text, size_t len, const char *const *items,
     struct err *err)
 {
-	struct value_arena *a = value_arena_new();
-	struct value *doc;
-
-	doc = ddbjson_parse(text, len, items, a, err);
-	/* From here on the items' roots keep the arena. */
-	value_arena_unref(a);
-	return doc;
+	return ddbjson_parse(text, len, items, true, err);
 }
 
 struct value *
