@@ -1014,6 +1014,26 @@ ddbjson_stream_stop(struct ddbjson_stream *s)
 	s->p.arena = NULL;
 }
 
+/* After a yajl syntax error: its message, at the offset, into the
+ * stream's error. */
+static void
+ddbjson_stream_syntax(struct ddbjson_stream *s)
+{
+	unsigned char *msg;
+	size_t n;
+
+	if (s->st != yajl_status_error)
+		return;
+	/* Not verbose: yajl does not quote the text. */
+	msg = yajl_get_error(s->h, 0, (const unsigned char *)"", 0);
+	n = strlen((char *)msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
+	    s->offset, (int)n, (char *)msg);
+	yajl_free_error(s->h, msg);
+}
+
 struct ddbjson_stream *
 ddbjson_stream_new(const char *const *items, bool page)
 {
@@ -1046,18 +1066,7 @@ ddbjson_stream_feed(struct ddbjson_stream *s, const char *text, size_t len)
 	s->st = yajl_parse(s->h, (const unsigned char *)text, len);
 	if (s->st != yajl_status_ok) {
 		s->offset = s->fed + yajl_get_bytes_consumed(s->h);
-		if (s->st == yajl_status_error) {
-			unsigned char *msg = yajl_get_error(s->h, 0,
-			    (const unsigned char *)text, len);
-			size_t n = strlen((char *)msg);
-
-			while (n > 0 && (msg[n - 1] == '\n' ||
-			    msg[n - 1] == ' '))
-				n--;
-			err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: "
-			    "%.*s", s->offset, (int)n, (char *)msg);
-			yajl_free_error(s->h, msg);
-		}
+		ddbjson_stream_syntax(s);
 	}
 	s->fed += len;
 }
@@ -1070,18 +1079,7 @@ ddbjson_stream_finish(struct ddbjson_stream *s, struct err *err)
 	if (s->st == yajl_status_ok) {
 		s->offset = s->fed;
 		s->st = yajl_complete_parse(s->h);
-		if (s->st == yajl_status_error) {
-			unsigned char *msg = yajl_get_error(s->h, 0,
-			    (const unsigned char *)"", 0);
-			size_t n = strlen((char *)msg);
-
-			while (n > 0 && (msg[n - 1] == '\n' ||
-			    msg[n - 1] == ' '))
-				n--;
-			err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: "
-			    "%.*s", s->offset, (int)n, (char *)msg);
-			yajl_free_error(s->h, msg);
-		}
+		ddbjson_stream_syntax(s);
 	}
 	/* Typed errors carry their path; JSON ones the offset. */
 	if (s->st == yajl_status_client_canceled && s->p.json_error)
