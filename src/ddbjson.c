@@ -22,7 +22,6 @@
 #define DDBJSON_MAX_DEPTH	1000
 #define DDBJSON_STACK_INLINE	32
 #define DDBJSON_ITEM_RESERVE	16
-#define DDBJSON_ARENA_ITEM_RESERVE	32
 
 const char *const ddbjson_response_items[] = {
 	"Item",			/* GetItem, export lines */
@@ -491,6 +490,18 @@ struct ddbjson_pframe {
 					 * SET: the set's type */
 	struct value		*v;	/* NULL for WRAPPER */
 	size_t			 next;	/* lists, sets: elements begun */
+	/* An arena container's members or elements sit on the parser's
+	 * stack from byte base until it closes; not in_stack: in v. */
+	bool			 in_stack;
+	size_t			 base;
+};
+
+/* Where the open arena containers keep their members and elements, one
+ * after the other, innermost last: each gets the arena's memory once,
+ * at its exact size, when it closes. Kept from page to page. */
+struct ddbjson_stack {
+	char	*data;
+	size_t	 len, cap;
 };
 
 /* The streaming parser's state, yajl's context. */
@@ -501,6 +512,7 @@ struct ddbjson_parser {
 	struct value		*root;
 	const char *const	*items;	/* item path patterns */
 	struct value_arena	*arena;	/* items' values; NULL: the heap */
+	struct ddbjson_stack	*stack;	/* with arena */
 	struct err		*err;
 	bool			 json_error;	/* err: JSON syntax */
 	struct ddbjson_pframe	 inline_frames[DDBJSON_STACK_INLINE];
@@ -646,6 +658,70 @@ ddbjson_begin(struct ddbjson_parser *p)
 		top->next++;
 }
 
+/* Point the open arena containers at their part of the stack (again:
+ * it moved). */
+static void
+ddbjson_stack_point(struct ddbjson_parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->depth; i++) {
+		struct ddbjson_pframe *f = &p->frames[i];
+		void *items = p->stack->data + f->base;
+
+		if (!f->in_stack)
+			continue;
+		if (f->v->type == VT_M)
+			f->v->u.map.items = items;
+		else
+			f->v->u.list.items = items;
+	}
+}
+
+/* Room for one more member or element (size bytes) of f, the innermost
+ * arena container, on the stack; f's value counts it. */
+static void *
+ddbjson_stack_push(struct ddbjson_parser *p, struct ddbjson_pframe *f,
+    size_t size)
+{
+	struct ddbjson_stack *st = p->stack;
+	void *slot;
+
+	if (st->cap - st->len < size) {
+		st->cap = st->cap != 0 ? st->cap * 2 : 4096;
+		st->data = xreallocarray(st->data, st->cap, 1);
+		ddbjson_stack_point(p);
+	}
+	slot = st->data + st->len;
+	st->len += size;
+	if (f->v->type == VT_M) {
+		f->v->u.map.items = (struct value_member *)(st->data +
+		    f->base);
+		f->v->u.map.cap = ++f->v->u.map.len;
+	} else {
+		f->v->u.list.items = (struct value **)(st->data + f->base);
+		f->v->u.list.cap = ++f->v->u.list.len;
+	}
+	return slot;
+}
+
+/* The innermost frame closes: an arena container takes its members or
+ * elements off the stack, into the arena. */
+static void
+ddbjson_stack_pop(struct ddbjson_parser *p, struct ddbjson_pframe *f)
+{
+	if (!f->in_stack)
+		return;
+	if (f->v->type == VT_M)
+		value_arena_map_adopt(p->arena, f->v, f->v->u.map.items,
+		    f->v->u.map.len);
+	else
+		value_arena_list_adopt(p->arena, f->v, f->v->u.list.items,
+		    f->v->u.list.len);
+	p->stack->len = f->base;
+	f->in_stack = false;
+}
+
 /* Hang a finished value where it belongs: the open member or list, the
  * slot of an attribute value (for a wrapper's payload), or the root. */
 static void
@@ -661,8 +737,9 @@ ddbjson_attach(struct ddbjson_parser *p, struct value *v)
 	}
 	if (f->kind == DK_PLAIN_MAP || f->kind == DK_ITEM)
 		f->v->u.map.items[f->v->u.map.len - 1].value = v;
-	else if (f->v->flags & VALUE_F_ARENA)
-		value_arena_list_append(p->arena, f->v, v);
+	else if (f->in_stack)
+		*(struct value **)ddbjson_stack_push(p, f,
+		    sizeof (struct value *)) = v;
 	else
 		value_list_append(f->v, v);
 }
@@ -696,6 +773,9 @@ ddbjson_push(struct ddbjson_parser *p, enum ddbjson_kind kind,
 	f->tag = tag;
 	f->v = v;
 	f->next = 0;
+	f->in_stack = v != NULL && (v->flags & VALUE_F_ARENA) &&
+	    kind != DK_WRAPPER;
+	f->base = f->in_stack ? p->stack->len : 0;
 	return 1;
 }
 
@@ -782,13 +862,9 @@ ddbjson_cb_start_map(void *ctx)
 			return ddbjson_push(p, DK_PLAIN_MAP, VT_COUNT, v);
 		}
 		/* Items have a dozen attributes or more: grow once. */
-		if (p->arena != NULL) {
-			/* No regrowth in an arena: its old array would be
-			 * left unused until the page goes. */
+		if (p->arena != NULL)
 			v = value_arena_new_root_m(p->arena);
-			value_arena_map_reserve(p->arena, v,
-			    DDBJSON_ARENA_ITEM_RESERVE);
-		} else {
+		else {
 			v = value_new_m();
 			value_map_reserve(v, DDBJSON_ITEM_RESERVE);
 		}
@@ -849,8 +925,13 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 			return 0;
 		}
 	}
-	if (m->flags & VALUE_F_ARENA) {
-		value_arena_map_add(p->arena, m, k, len, NULL);
+	if (top->in_stack) {
+		struct value_member *mb = ddbjson_stack_push(p, top,
+		    sizeof *mb);
+
+		mb->name = value_arena_name(p->arena, k, len);
+		mb->name_len = len;
+		mb->value = NULL;
 		return 1;
 	}
 	name = xmalloc(len + 1);
@@ -871,6 +952,7 @@ ddbjson_cb_end_map(void *ctx)
 		ddbjson_err_no_tag(p->err);
 		return ddbjson_stream_fail(p, NULL);
 	}
+	ddbjson_stack_pop(p, top);
 	p->depth--;
 	return 1;
 }
@@ -925,9 +1007,13 @@ ddbjson_cb_end_array(void *ctx)
 	struct ddbjson_parser *p = ctx;
 	struct ddbjson_pframe *top = ddbjson_top(p);
 
-	p->depth--;
-	if (top->kind == DK_SET && ddbjson_check_set(top->v, p->err) != 0)
+	if (top->kind == DK_SET && ddbjson_check_set(top->v, p->err) != 0) {
+		/* The path names the set's last element. */
+		p->depth--;
 		return ddbjson_stream_fail(p, NULL);
+	}
+	ddbjson_stack_pop(p, top);
+	p->depth--;
 	return 1;
 }
 
@@ -980,6 +1066,7 @@ struct ddbjson_stream {
 	size_t			 offset; /* where the parse stopped */
 	bool			 page;	/* items in an arena */
 	struct err		 err;	/* the parser's error until finish */
+	struct ddbjson_stack	 stack;
 };
 
 /* Start the parse of a new document (the parser state must be empty). */
@@ -993,6 +1080,8 @@ ddbjson_stream_start(struct ddbjson_stream *s, const char *const *items)
 	p->cap = DDBJSON_STACK_INLINE;
 	p->items = items;
 	p->err = &s->err;
+	p->stack = &s->stack;
+	s->stack.len = 0;
 	err_clear(&s->err);
 	s->st = yajl_status_ok;
 	s->fed = s->offset = 0;
@@ -1101,6 +1190,7 @@ ddbjson_stream_free(struct ddbjson_stream *s)
 	if (s == NULL)
 		return;
 	ddbjson_stream_stop(s);
+	free(s->stack.data);
 	free(s);
 }
 

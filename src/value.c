@@ -746,9 +746,7 @@ value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
 	    m->u.map.cap, sizeof *m->u.map.items);
 }
 
-/* A NUL-terminated copy of a member name in the arena, shared with the
- * members of that name already there while the table has room. */
-static char *
+char *
 value_arena_name(struct value_arena *a, const char *name, size_t len)
 {
 	uint32_t h = 2166136261u;
@@ -775,33 +773,30 @@ value_arena_name(struct value_arena *a, const char *name, size_t len)
 }
 
 void
-value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
-    size_t len, struct value *v)
+value_arena_map_adopt(struct value_arena *a, struct value *m,
+    const struct value_member *items, size_t n)
 {
-	struct value_member *mb;
-
 	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
-	if (m->u.map.len == m->u.map.cap)
-		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
-		    m->u.map.cap : 2);
-	mb = &m->u.map.items[m->u.map.len++];
-	mb->name = value_arena_name(a, name, len);
-	mb->name_len = len;
-	mb->value = v;
+	m->u.map.items = NULL;
+	if (n > 0) {
+		m->u.map.items = value_arena_alloc(a, n * sizeof *items);
+		memcpy(m->u.map.items, items, n * sizeof *items);
+	}
+	m->u.map.len = m->u.map.cap = n;
 }
 
 void
-value_arena_list_append(struct value_arena *a, struct value *l,
-    struct value *v)
+value_arena_list_adopt(struct value_arena *a, struct value *l,
+    struct value *const *items, size_t n)
 {
 	assert((l->type == VT_L || value_is_set(l)) &&
 	    (l->flags & VALUE_F_ARENA));
-	if (l->u.list.len == l->u.list.cap) {
-		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
-		l->u.list.items = value_arena_grow(a, l->u.list.items,
-		    l->u.list.len, l->u.list.cap, sizeof *l->u.list.items);
+	l->u.list.items = NULL;
+	if (n > 0) {
+		l->u.list.items = value_arena_alloc(a, n * sizeof *items);
+		memcpy(l->u.list.items, items, n * sizeof *items);
 	}
-	l->u.list.items[l->u.list.len++] = v;
+	l->u.list.len = l->u.list.cap = n;
 }
 
 struct value *
@@ -811,13 +806,30 @@ value_arena_view_m(struct value *root,
 {
 	struct value_arena *a = value_root_arena(root);
 	struct value *m = value_arena_new_root_m(a);
-	size_t i;
+	struct value_member *items = root->u.map.items;
+	size_t i, n = root->u.map.len, first, end;
 
 	assert(root->type == VT_M && value_is_arena_root(root));
-	value_arena_map_reserve(a, m, root->u.map.len);
-	for (i = 0; i < root->u.map.len; i++)
-		if (keep(&root->u.map.items[i], ctx))
-			m->u.map.items[m->u.map.len++] = root->u.map.items[i];
+	/* The kept members are most often one run (the library writes its
+	 * own attributes and the keys first): the view shares the root's
+	 * array, read-only as both are, instead of copying it. */
+	for (first = 0; first < n && !keep(&items[first], ctx); first++)
+		;
+	for (end = first; end < n && keep(&items[end], ctx); end++)
+		;
+	for (i = end; i < n && !keep(&items[i], ctx); i++)
+		;
+	if (i == n) {
+		if (first == end)
+			return m;
+		m->u.map.items = items + first;
+		m->u.map.len = m->u.map.cap = end - first;
+		return m;
+	}
+	value_arena_map_reserve(a, m, n - first);
+	for (i = first; i < n; i++)
+		if (i < end || keep(&items[i], ctx))
+			m->u.map.items[m->u.map.len++] = items[i];
 	return m;
 }
 
