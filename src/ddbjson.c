@@ -821,11 +821,33 @@ ddbjson_cb_null(void *ctx)
 	return ddbjson_on_scalar(ctx, ddbjson_new_value(ctx, VT_NULL));
 }
 
+/* The arena's NULL, true and false: one of each for every page, as
+ * arena values are read-only and never freed one by one. */
+static struct value ddbjson_arena_null = {
+	.type = VT_NULL, .flags = VALUE_F_ARENA
+};
+static struct value ddbjson_arena_bool[2] = {
+	{ .type = VT_BOOL, .flags = VALUE_F_ARENA, .u.boolean = false },
+	{ .type = VT_BOOL, .flags = VALUE_F_ARENA, .u.boolean = true },
+};
+
 /* yajl callback: true or false. */
 static int
 ddbjson_cb_boolean(void *ctx, int b)
 {
-	struct value *v = ddbjson_new_value(ctx, VT_BOOL);
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+	struct value *v;
+
+	/* {"BOOL": b} and {"NULL": true} in an item: no value of their
+	 * own (anything else goes the long way, to its error). */
+	if (top != NULL && top->kind == DK_WRAPPER && p->arena != NULL &&
+	    (top->tag == VT_BOOL || (top->tag == VT_NULL && b))) {
+		ddbjson_attach(p, top->tag == VT_NULL ? &ddbjson_arena_null :
+		    &ddbjson_arena_bool[b != 0]);
+		return 1;
+	}
+	v = ddbjson_new_value(ctx, VT_BOOL);
 
 	v->u.boolean = b != 0;
 	return ddbjson_on_scalar(ctx, v);

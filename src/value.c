@@ -629,6 +629,19 @@ value_arena_unref(struct value_arena *a)
 	free(a);
 }
 
+size_t
+value_arena_used(const struct value *root)
+{
+	const struct value_arena_block *b;
+	size_t used = 0;
+
+	assert(value_is_arena_root(root));
+	for (b = value_root_arena((struct value *)root)->blocks; b != NULL;
+	    b = b->next)
+		used += b->used;
+	return used;
+}
+
 unsigned long
 value_arena_blocks(void)
 {

@@ -166,6 +166,9 @@ struct value	*value_arena_view_m(struct value *root,
 		     const void *), const void *ctx);
 /* True when v is an arena root (value_arena_view_m can view it). */
 bool		 value_is_arena_root(const struct value *v);
+/* The bytes the arena of root (an arena root) has handed out so far,
+ * alignment included (the regression guard's measure). */
+size_t		 value_arena_used(const struct value *root);
 /* Blocks malloc'd by all arenas so far, reused ones not counted (the
  * regression guard's count). */
 unsigned long	 value_arena_blocks(void);
