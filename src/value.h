@@ -169,8 +169,8 @@ bool		 value_is_arena_root(const struct value *v);
 /* The bytes the arena of root (an arena root) has handed out so far,
  * alignment included (the regression guard's measure). */
 size_t		 value_arena_used(const struct value *root);
-/* Blocks malloc'd by all arenas so far, reused ones not counted (the
- * regression guard's count). */
+/* Blocks made (malloc'd, or carved from a slab of huge pages) by all
+ * arenas so far, reused ones not counted. */
 unsigned long	 value_arena_blocks(void);
 
 /* "S", "N", ..., "BS"; cannot fail. */
