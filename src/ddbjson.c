@@ -920,6 +920,7 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	const char *k = (const char *)key;
 	struct value *m = top->v;
 	struct buf q = BUF_INIT;
+	bool shared = false;
 	char *name;
 	size_t i;
 
@@ -935,10 +936,16 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 		}
 		return 1;
 	}
+	/* In an arena the name is looked up first: when it is the arena's
+	 * one copy of that name, a duplicate is the same pointer. */
+	name = NULL;
+	if (top->in_stack)
+		name = value_arena_name(p->arena, k, len, &shared);
 	for (i = 0; i < m->u.map.len; i++) {
 		const struct value_member *mb = &m->u.map.items[i];
 
-		if (mb->name_len == len && memcmp(mb->name, k, len) == 0) {
+		if (mb->name == name || (!shared && mb->name_len == len &&
+		    memcmp(mb->name, k, len) == 0)) {
 			ddbjson_add_quoted(&q, k, len);
 			err_set(p->err, ERR_INPUT, "duplicate member name "
 			    "\"%s\"", buf_cstr(&q));
@@ -951,7 +958,7 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 		struct value_member *mb = ddbjson_stack_push(p, top,
 		    sizeof *mb);
 
-		mb->name = value_arena_name(p->arena, k, len);
+		mb->name = name;
 		mb->name_len = len;
 		mb->value = NULL;
 		return 1;

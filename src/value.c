@@ -829,7 +829,8 @@ value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
 }
 
 char *
-value_arena_name(struct value_arena *a, const char *name, size_t len)
+value_arena_name(struct value_arena *a, const char *name, size_t len,
+    bool *shared)
 {
 	uint32_t h = 2166136261u;
 	size_t i, slot;
@@ -840,13 +841,17 @@ value_arena_name(struct value_arena *a, const char *name, size_t len)
 	for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
 	    slot = (slot + 1) % VALUE_ARENA_NAMES) {
 		if (a->names[slot].len == len &&
-		    memcmp(a->names[slot].p, name, len) == 0)
+		    memcmp(a->names[slot].p, name, len) == 0) {
+			*shared = true;
 			return (char *)a->names[slot].p;
+		}
 	}
 	copy = value_arena_alloc(a, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	if (a->nnames < VALUE_ARENA_NAMES * 3 / 4) {
+	/* Once the table is full, it never takes a name again. */
+	*shared = a->nnames < VALUE_ARENA_NAMES * 3 / 4;
+	if (*shared) {
 		a->names[slot].p = copy;
 		a->names[slot].len = len;
 		a->nnames++;

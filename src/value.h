@@ -143,12 +143,14 @@ void		 value_arena_map_reserve(struct value_arena *, struct value *m,
 		     size_t n);
 /* The builders of arena containers, for one that collects a container's
  * members or elements elsewhere (a parser's stack) while it is open:
- * a NUL-terminated copy of a member name in the arena (shared with the
- * earlier members of that name while the arena's table has room), and
+ * a NUL-terminated copy of a member name in the arena (*shared set when
+ * it is the arena's one copy of that name, given to every member of that
+ * name: then equal names are equal pointers; there is one while the
+ * arena's table has room), and
  * the container's members / elements, copied into the arena at their
  * exact size (values: arena values of a or NULL). Cannot fail. */
 char		*value_arena_name(struct value_arena *, const char *name,
-		     size_t len);
+		     size_t len, bool *shared);
 void		 value_arena_map_adopt(struct value_arena *, struct value *m,
 		     const struct value_member *, size_t n);
 void		 value_arena_list_adopt(struct value_arena *, struct value *l,
