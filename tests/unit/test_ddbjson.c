@@ -506,6 +506,31 @@ Test(ddbjson, parse_doc_errors_name_the_full_path)
 	ddbjson_stream_free(s);
 }
 
+/* In a page, duplicates are found among names the arena shares and
+ * among those past its table's room alike. */
+Test(ddbjson, page_finds_duplicates_past_the_name_table)
+{
+	static const char *const pats[] = { "Items[]", NULL };
+	struct buf b = BUF_INIT;
+	struct value *d;
+	struct err err;
+	int i, dup;
+
+	for (dup = 3; dup <= 70; dup += 67) {
+		buf_reset(&b);
+		buf_adds(&b, "{\"Items\":[{");
+		for (i = 0; i < 80; i++)
+			buf_printf(&b, "\"n%d\":{\"N\":\"1\"},", i);
+		buf_printf(&b, "\"n%d\":{\"N\":\"1\"}}]}", dup);
+		d = ddbjson_parse_page(b.data, b.len, pats, &err);
+		cr_expect_null(d);
+		value_free(d);
+		cr_expect_not_null(strstr(err.msg, "duplicate member name"),
+		    "%s", err.msg);
+	}
+	buf_cleanup(&b);
+}
+
 /* A stream begun again throws away a half-parsed document; a document
  * fed in pieces is the one parsed whole. */
 Test(ddbjson, stream_restarts_and_matches_whole_parse)
