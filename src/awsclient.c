@@ -58,6 +58,11 @@ struct awsclient {
 	/* Kept between calls: its body's memory is reused, page after
 	 * page, instead of being grown again by realloc for each. */
 	struct http_response	 resp;
+	/* The sink of the call in flight, and the CRC-32 and length of
+	 * what went to it in this attempt. */
+	const struct awsclient_sink *sink;
+	uint32_t		 sink_crc;
+	size_t			 sink_len;
 
 	/* Service time minus ours, in seconds: skew_own, or the one of the
 	 * client this one shares it with (awsclient_share). Read and
@@ -436,8 +441,8 @@ awsclient_classify(struct awsclient *c, const struct http_response *resp,
 	}
 	if (resp->crc32 != NULL) {
 		want = strtoul(resp->crc32, &end, 10);
-		if (*end != '\0' || want != awsclient_crc32(resp->body.data,
-		    resp->body.len)) {
+		if (*end != '\0' || want != (resp->streamed ? c->sink_crc :
+		    awsclient_crc32(resp->body.data, resp->body.len))) {
 			err_set(&a->err, ERR_NETWORK,
 			    "the answer from %s (HTTP %ld) failed its CRC32 "
 			    "check", c->host, resp->status);
@@ -473,6 +478,24 @@ awsclient_classify(struct awsclient *c, const struct http_response *resp,
 	 * after a 500, 502 or 504 (a gateway timing out) it may be done. */
 	a->maybe_applied = a->outcome == AWSCLIENT_TRANSIENT &&
 	    resp->status != 503 && strcmp(type, "ServiceUnavailable") != 0;
+}
+
+/* http_sink.write: on to the call's sink, checksummed on the way. */
+static void
+awsclient_sink_write(void *ctx, const char *p, size_t n)
+{
+	struct awsclient *c = ctx;
+
+	c->sink_crc = (uint32_t)crc32_z(c->sink_crc, (const Bytef *)p, n);
+	c->sink_len += n;
+	c->sink->write(c->sink->ctx, p, n);
+}
+
+/* The bytes of the answer's body, kept or streamed. */
+static size_t
+awsclient_body_len(const struct awsclient *c, const struct http_response *resp)
+{
+	return resp->streamed ? c->sink_len : resp->body.len;
 }
 
 /* Sign and send one attempt; the outcome lands in *a. */
@@ -539,6 +562,11 @@ awsclient_attempt(struct awsclient *c, const char *op, const char *body,
 	hh[nh++] = (struct http_header){ "Authorization",
 	    buf_cstr(&st.authorization) };
 
+	/* What an earlier attempt streamed is thrown away. */
+	c->sink_crc = 0;
+	c->sink_len = 0;
+	if (c->sink != NULL)
+		c->sink->begin(c->sink->ctx);
 	trace_event("http-send", op);
 	rc = c->http->perform(c->http->ctx, &(struct http_request){
 		.method = "POST",
@@ -549,11 +577,13 @@ awsclient_attempt(struct awsclient *c, const char *op, const char *body,
 		.body_len = body_len,
 		.connect_timeout_ms = c->connect_timeout_ms,
 		.timeout_ms = c->timeout_ms,
+		.sink = c->sink != NULL ? &(struct http_sink){
+			awsclient_sink_write, c } : NULL,
 	    }, resp, &a->err);
 	trace_event("http-done", op);
 	c->stats.requests++;
 	c->stats.bytes_sent += body_len;
-	c->stats.bytes_received += resp->body.len;
+	c->stats.bytes_received += awsclient_body_len(c, resp);
 	if (rc == -1 && a->err.code == ERR_OK)
 		err_set(&a->err, ERR_NETWORK, "%s: request failed", c->host);
 	awsclient_classify(c, resp, rc, a);
@@ -611,7 +641,7 @@ awsclient_log_attempt(const struct awsclient *c, const char *op, int n,
 	if (a->outcome == AWSCLIENT_OK)
 		LOG_DEBUG("%s attempt %d/%d: HTTP %ld, %zu bytes, %lld ms, "
 		    "request id %s", op, n, c->max_attempts, resp->status,
-		    resp->body.len, (long long)ms,
+		    awsclient_body_len(c, resp), (long long)ms,
 		    resp->request_id != NULL ? resp->request_id : "-");
 	else
 		LOG_DEBUG("%s attempt %d/%d: HTTP %ld, %lld ms, %s%s%s, "
@@ -654,9 +684,12 @@ awsclient_hand_over(struct buf *body, struct buf *out)
 	*body = tmp;
 }
 
-int
-awsclient_call2(struct awsclient *c, const char *op, const char *body,
-    size_t body_len, bool idempotent, struct buf *out, struct err *err)
+/* awsclient_call2 and awsclient_call_sink: the answer into out, or
+ * through sink when it is not NULL. */
+static int
+awsclient_run(struct awsclient *c, const char *op, const char *body,
+    size_t body_len, bool idempotent, const struct awsclient_sink *sink,
+    struct buf *out, struct err *err)
 {
 	struct http_response *resp = &c->resp;
 	struct awsclient_attempt a;
@@ -669,6 +702,7 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 	if (c->config_error[0] != '\0')
 		return err_set(err, ERR_CONFIG, "%s", c->config_error);
 
+	c->sink = sink;
 	for (n = 1;; n++) {
 		t0 = c->clock->monotonic_ms(c->clock->ctx);
 		awsclient_attempt(c, op, body, body_len, resp, &a);
@@ -679,7 +713,13 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 			/* Standard mode refunds a retry that worked. */
 			awsclient_quota_refill(c, last_cost > 0 ? last_cost :
 			    AWSCLIENT_SUCCESS_REFILL);
-			awsclient_hand_over(&resp->body, out);
+			if (sink == NULL)
+				awsclient_hand_over(&resp->body, out);
+			else if (!resp->streamed && resp->body.len > 0)
+				/* A transport that keeps bodies whole. */
+				sink->write(sink->ctx, resp->body.data,
+				    resp->body.len);
+			c->sink = NULL;
 			http_response_reset(resp);
 			return 0;
 		}
@@ -764,8 +804,26 @@ awsclient_call2(struct awsclient *c, const char *op, const char *body,
 			break;
 		}
 	}
+	c->sink = NULL;
 	http_response_reset(resp);
 	return -1;
+}
+
+int
+awsclient_call2(struct awsclient *c, const char *op, const char *body,
+    size_t body_len, bool idempotent, struct buf *out, struct err *err)
+{
+	return awsclient_run(c, op, body, body_len, idempotent, NULL, out,
+	    err);
+}
+
+int
+awsclient_call_sink(struct awsclient *c, const char *op, const char *body,
+    size_t body_len, bool idempotent, const struct awsclient_sink *sink,
+    struct err *err)
+{
+	return awsclient_run(c, op, body, body_len, idempotent, sink, NULL,
+	    err);
 }
 
 int

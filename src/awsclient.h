@@ -86,6 +86,25 @@ int	 awsclient_call(struct awsclient *, const char *op, const char *body,
 int	 awsclient_call2(struct awsclient *, const char *op, const char *body,
 	     size_t body_len, bool idempotent, struct buf *resp, struct err *);
 
+/* Where a call's answer goes as it arrives (awsclient_call_sink). */
+struct awsclient_sink {
+	/* An attempt begins: forget what an earlier one wrote (a body torn
+	 * half-way, or one that failed its CRC check). */
+	void	(*begin)(void *ctx);
+	/* The next bytes of the attempt's 200 answer. */
+	void	(*write)(void *ctx, const char *p, size_t n);
+	void	*ctx;
+};
+/* awsclient_call2, but the body of the 200 answer goes to sink as it
+ * arrives instead of being held whole (its CRC-32 computed on the way,
+ * and checked at its end). On 0 what was written after the last begin is
+ * the whole answer, checked; on -1 (the same errors and retries as
+ * awsclient_call2) what was written means nothing. Answers of any other
+ * status never reach the sink. */
+int	 awsclient_call_sink(struct awsclient *, const char *op,
+	     const char *body, size_t body_len, bool idempotent,
+	     const struct awsclient_sink *, struct err *);
+
 /* From now on c learns and uses the clock skew and the retry quota of
  * `with` (which must outlive c): clients of one endpoint used at once,
  * on several threads, meet a skewed server clock once between them, and

@@ -22,7 +22,6 @@
 #define DDBJSON_MAX_DEPTH	1000
 #define DDBJSON_STACK_INLINE	32
 #define DDBJSON_ITEM_RESERVE	16
-#define DDBJSON_ARENA_ITEM_RESERVE	32
 
 const char *const ddbjson_response_items[] = {
 	"Item",			/* GetItem, export lines */
@@ -491,6 +490,18 @@ struct ddbjson_pframe {
 					 * SET: the set's type */
 	struct value		*v;	/* NULL for WRAPPER */
 	size_t			 next;	/* lists, sets: elements begun */
+	/* An arena container's members or elements sit on the parser's
+	 * stack from byte base until it closes; not in_stack: in v. */
+	bool			 in_stack;
+	size_t			 base;
+};
+
+/* Where the open arena containers keep their members and elements, one
+ * after the other, innermost last: each gets the arena's memory once,
+ * at its exact size, when it closes. Kept from page to page. */
+struct ddbjson_stack {
+	char	*data;
+	size_t	 len, cap;
 };
 
 /* The streaming parser's state, yajl's context. */
@@ -501,6 +512,7 @@ struct ddbjson_parser {
 	struct value		*root;
 	const char *const	*items;	/* item path patterns */
 	struct value_arena	*arena;	/* items' values; NULL: the heap */
+	struct ddbjson_stack	*stack;	/* with arena */
 	struct err		*err;
 	bool			 json_error;	/* err: JSON syntax */
 	struct ddbjson_pframe	 inline_frames[DDBJSON_STACK_INLINE];
@@ -646,6 +658,70 @@ ddbjson_begin(struct ddbjson_parser *p)
 		top->next++;
 }
 
+/* Point the open arena containers at their part of the stack (again:
+ * it moved). */
+static void
+ddbjson_stack_point(struct ddbjson_parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->depth; i++) {
+		struct ddbjson_pframe *f = &p->frames[i];
+		void *items = p->stack->data + f->base;
+
+		if (!f->in_stack)
+			continue;
+		if (f->v->type == VT_M)
+			f->v->u.map.items = items;
+		else
+			f->v->u.list.items = items;
+	}
+}
+
+/* Room for one more member or element (size bytes) of f, the innermost
+ * arena container, on the stack; f's value counts it. */
+static void *
+ddbjson_stack_push(struct ddbjson_parser *p, struct ddbjson_pframe *f,
+    size_t size)
+{
+	struct ddbjson_stack *st = p->stack;
+	void *slot;
+
+	if (st->cap - st->len < size) {
+		st->cap = st->cap != 0 ? st->cap * 2 : 4096;
+		st->data = xreallocarray(st->data, st->cap, 1);
+		ddbjson_stack_point(p);
+	}
+	slot = st->data + st->len;
+	st->len += size;
+	if (f->v->type == VT_M) {
+		f->v->u.map.items = (struct value_member *)(st->data +
+		    f->base);
+		f->v->u.map.cap = ++f->v->u.map.len;
+	} else {
+		f->v->u.list.items = (struct value **)(st->data + f->base);
+		f->v->u.list.cap = ++f->v->u.list.len;
+	}
+	return slot;
+}
+
+/* The innermost frame closes: an arena container takes its members or
+ * elements off the stack, into the arena. */
+static void
+ddbjson_stack_pop(struct ddbjson_parser *p, struct ddbjson_pframe *f)
+{
+	if (!f->in_stack)
+		return;
+	if (f->v->type == VT_M)
+		value_arena_map_adopt(p->arena, f->v, f->v->u.map.items,
+		    f->v->u.map.len);
+	else
+		value_arena_list_adopt(p->arena, f->v, f->v->u.list.items,
+		    f->v->u.list.len);
+	p->stack->len = f->base;
+	f->in_stack = false;
+}
+
 /* Hang a finished value where it belongs: the open member or list, the
  * slot of an attribute value (for a wrapper's payload), or the root. */
 static void
@@ -661,8 +737,9 @@ ddbjson_attach(struct ddbjson_parser *p, struct value *v)
 	}
 	if (f->kind == DK_PLAIN_MAP || f->kind == DK_ITEM)
 		f->v->u.map.items[f->v->u.map.len - 1].value = v;
-	else if (f->v->flags & VALUE_F_ARENA)
-		value_arena_list_append(p->arena, f->v, v);
+	else if (f->in_stack)
+		*(struct value **)ddbjson_stack_push(p, f,
+		    sizeof (struct value *)) = v;
 	else
 		value_list_append(f->v, v);
 }
@@ -696,6 +773,9 @@ ddbjson_push(struct ddbjson_parser *p, enum ddbjson_kind kind,
 	f->tag = tag;
 	f->v = v;
 	f->next = 0;
+	f->in_stack = v != NULL && (v->flags & VALUE_F_ARENA) &&
+	    kind != DK_WRAPPER;
+	f->base = f->in_stack ? p->stack->len : 0;
 	return 1;
 }
 
@@ -741,11 +821,33 @@ ddbjson_cb_null(void *ctx)
 	return ddbjson_on_scalar(ctx, ddbjson_new_value(ctx, VT_NULL));
 }
 
+/* The arena's NULL, true and false: one of each for every page, as
+ * arena values are read-only and never freed one by one. */
+static struct value ddbjson_arena_null = {
+	.type = VT_NULL, .flags = VALUE_F_ARENA
+};
+static struct value ddbjson_arena_bool[2] = {
+	{ .type = VT_BOOL, .flags = VALUE_F_ARENA, .u.boolean = false },
+	{ .type = VT_BOOL, .flags = VALUE_F_ARENA, .u.boolean = true },
+};
+
 /* yajl callback: true or false. */
 static int
 ddbjson_cb_boolean(void *ctx, int b)
 {
-	struct value *v = ddbjson_new_value(ctx, VT_BOOL);
+	struct ddbjson_parser *p = ctx;
+	struct ddbjson_pframe *top = ddbjson_top(p);
+	struct value *v;
+
+	/* {"BOOL": b} and {"NULL": true} in an item: no value of their
+	 * own (anything else goes the long way, to its error). */
+	if (top != NULL && top->kind == DK_WRAPPER && p->arena != NULL &&
+	    (top->tag == VT_BOOL || (top->tag == VT_NULL && b))) {
+		ddbjson_attach(p, top->tag == VT_NULL ? &ddbjson_arena_null :
+		    &ddbjson_arena_bool[b != 0]);
+		return 1;
+	}
+	v = ddbjson_new_value(ctx, VT_BOOL);
 
 	v->u.boolean = b != 0;
 	return ddbjson_on_scalar(ctx, v);
@@ -782,13 +884,9 @@ ddbjson_cb_start_map(void *ctx)
 			return ddbjson_push(p, DK_PLAIN_MAP, VT_COUNT, v);
 		}
 		/* Items have a dozen attributes or more: grow once. */
-		if (p->arena != NULL) {
-			/* No regrowth in an arena: its old array would be
-			 * left unused until the page goes. */
+		if (p->arena != NULL)
 			v = value_arena_new_root_m(p->arena);
-			value_arena_map_reserve(p->arena, v,
-			    DDBJSON_ARENA_ITEM_RESERVE);
-		} else {
+		else {
 			v = value_new_m();
 			value_map_reserve(v, DDBJSON_ITEM_RESERVE);
 		}
@@ -822,6 +920,7 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	const char *k = (const char *)key;
 	struct value *m = top->v;
 	struct buf q = BUF_INIT;
+	bool shared = false;
 	char *name;
 	size_t i;
 
@@ -837,10 +936,16 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 		}
 		return 1;
 	}
+	/* In an arena the name is looked up first: when it is the arena's
+	 * one copy of that name, a duplicate is the same pointer. */
+	name = NULL;
+	if (top->in_stack)
+		name = value_arena_name(p->arena, k, len, &shared);
 	for (i = 0; i < m->u.map.len; i++) {
 		const struct value_member *mb = &m->u.map.items[i];
 
-		if (mb->name_len == len && memcmp(mb->name, k, len) == 0) {
+		if (mb->name == name || (!shared && mb->name_len == len &&
+		    memcmp(mb->name, k, len) == 0)) {
 			ddbjson_add_quoted(&q, k, len);
 			err_set(p->err, ERR_INPUT, "duplicate member name "
 			    "\"%s\"", buf_cstr(&q));
@@ -849,8 +954,13 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 			return 0;
 		}
 	}
-	if (m->flags & VALUE_F_ARENA) {
-		value_arena_map_add(p->arena, m, k, len, NULL);
+	if (top->in_stack) {
+		struct value_member *mb = ddbjson_stack_push(p, top,
+		    sizeof *mb);
+
+		mb->name = name;
+		mb->name_len = len;
+		mb->value = NULL;
 		return 1;
 	}
 	name = xmalloc(len + 1);
@@ -871,6 +981,7 @@ ddbjson_cb_end_map(void *ctx)
 		ddbjson_err_no_tag(p->err);
 		return ddbjson_stream_fail(p, NULL);
 	}
+	ddbjson_stack_pop(p, top);
 	p->depth--;
 	return 1;
 }
@@ -925,9 +1036,13 @@ ddbjson_cb_end_array(void *ctx)
 	struct ddbjson_parser *p = ctx;
 	struct ddbjson_pframe *top = ddbjson_top(p);
 
-	p->depth--;
-	if (top->kind == DK_SET && ddbjson_check_set(top->v, p->err) != 0)
+	if (top->kind == DK_SET && ddbjson_check_set(top->v, p->err) != 0) {
+		/* The path names the set's last element. */
+		p->depth--;
 		return ddbjson_stream_fail(p, NULL);
+	}
+	ddbjson_stack_pop(p, top);
+	p->depth--;
 	return 1;
 }
 
@@ -971,71 +1086,169 @@ static yajl_alloc_funcs ddbjson_alloc_funcs = {
 	ddbjson_yajl_malloc, ddbjson_yajl_realloc, ddbjson_yajl_free, NULL
 };
 
-/* ddbjson_parse_doc, the items' values in arena when it is not NULL. */
+/* A parse fed in pieces: the parser, yajl's handle and where it is. */
+struct ddbjson_stream {
+	struct ddbjson_parser	 p;
+	yajl_handle		 h;
+	yajl_status		 st;
+	size_t			 fed;	/* bytes before the current piece */
+	size_t			 offset; /* where the parse stopped */
+	bool			 page;	/* items in an arena */
+	struct err		 err;	/* the parser's error until finish */
+	struct ddbjson_stack	 stack;
+};
+
+/* Start the parse of a new document (the parser state must be empty). */
+static void
+ddbjson_stream_start(struct ddbjson_stream *s, const char *const *items)
+{
+	struct ddbjson_parser *p = &s->p;
+
+	memset(p, 0, sizeof *p);
+	p->frames = p->inline_frames;
+	p->cap = DDBJSON_STACK_INLINE;
+	p->items = items;
+	p->err = &s->err;
+	p->stack = &s->stack;
+	s->stack.len = 0;
+	err_clear(&s->err);
+	s->st = yajl_status_ok;
+	s->fed = s->offset = 0;
+}
+
+/* Free what the parse holds: the handle, the frames, a partial root. */
+static void
+ddbjson_stream_stop(struct ddbjson_stream *s)
+{
+	value_free(s->p.root);
+	s->p.root = NULL;
+	if (s->h != NULL)
+		yajl_free(s->h);
+	s->h = NULL;
+	if (s->p.frames != s->p.inline_frames)
+		free(s->p.frames);
+	s->p.frames = s->p.inline_frames;
+	value_arena_unref(s->p.arena);
+	s->p.arena = NULL;
+}
+
+/* After a yajl syntax error: its message, at the offset, into the
+ * stream's error. */
+static void
+ddbjson_stream_syntax(struct ddbjson_stream *s)
+{
+	unsigned char *msg;
+	size_t n;
+
+	if (s->st != yajl_status_error)
+		return;
+	/* Not verbose: yajl does not quote the text. */
+	msg = yajl_get_error(s->h, 0, (const unsigned char *)"", 0);
+	n = strlen((char *)msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
+	    s->offset, (int)n, (char *)msg);
+	yajl_free_error(s->h, msg);
+}
+
+struct ddbjson_stream *
+ddbjson_stream_new(const char *const *items, bool page)
+{
+	struct ddbjson_stream *s = xcalloc(1, sizeof *s);
+
+	s->p.items = items;
+	s->page = page;
+	ddbjson_stream_begin(s);
+	return s;
+}
+
+void
+ddbjson_stream_begin(struct ddbjson_stream *s)
+{
+	const char *const *items = s->p.items;
+
+	ddbjson_stream_stop(s);
+	ddbjson_stream_start(s, items);
+	if (s->page)
+		s->p.arena = value_arena_new();
+	s->h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &s->p);
+}
+
+void
+ddbjson_stream_feed(struct ddbjson_stream *s, const char *text, size_t len)
+{
+	/* After an error the rest is not looked at. */
+	if (s->st != yajl_status_ok || len == 0)
+		return;
+	s->st = yajl_parse(s->h, (const unsigned char *)text, len);
+	if (s->st != yajl_status_ok) {
+		s->offset = s->fed + yajl_get_bytes_consumed(s->h);
+		ddbjson_stream_syntax(s);
+	}
+	s->fed += len;
+}
+
+struct value *
+ddbjson_stream_finish(struct ddbjson_stream *s, struct err *err)
+{
+	struct value *root = NULL;
+
+	if (s->st == yajl_status_ok) {
+		s->offset = s->fed;
+		s->st = yajl_complete_parse(s->h);
+		ddbjson_stream_syntax(s);
+	}
+	/* Typed errors carry their path; JSON ones the offset. */
+	if (s->st == yajl_status_client_canceled && s->p.json_error)
+		err_prefix(&s->err, "invalid JSON at byte %zu: ", s->offset);
+	if (s->st == yajl_status_ok) {
+		root = s->p.root;
+		s->p.root = NULL;
+	} else if (err != NULL)
+		*err = s->err;
+	/* From here on the items' roots keep the arena. */
+	ddbjson_stream_stop(s);
+	s->st = yajl_status_error;
+	return root;
+}
+
+void
+ddbjson_stream_free(struct ddbjson_stream *s)
+{
+	if (s == NULL)
+		return;
+	ddbjson_stream_stop(s);
+	free(s->stack.data);
+	free(s);
+}
+
+/* Parse a whole document in one piece. */
 static struct value *
 ddbjson_parse(const char *text, size_t len, const char *const *items,
-    struct value_arena *arena, struct err *err)
+    bool page, struct err *err)
 {
-	struct ddbjson_parser p;
-	unsigned char *msg;
-	yajl_handle h;
-	yajl_status st;
-	size_t offset, n;
+	struct ddbjson_stream *s = ddbjson_stream_new(items, page);
+	struct value *root;
 
-	memset(&p, 0, sizeof p);
-	p.frames = p.inline_frames;
-	p.cap = DDBJSON_STACK_INLINE;
-	p.items = items;
-	p.arena = arena;
-	p.err = err;
-	h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &p);
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	offset = yajl_get_bytes_consumed(h);
-	if (st == yajl_status_ok) {
-		st = yajl_complete_parse(h);
-		offset = len;
-	}
-	if (st == yajl_status_client_canceled) {
-		/* Typed errors carry their path; JSON ones the offset. */
-		if (p.json_error)
-			err_prefix(err, "invalid JSON at byte %zu: ", offset);
-	} else if (st != yajl_status_ok) {
-		msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
-		n = strlen((char *)msg);
-		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			n--;
-		err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
-		    offset, (int)n, (char *)msg);
-		yajl_free_error(h, msg);
-	}
-	if (st != yajl_status_ok) {
-		value_free(p.root);
-		p.root = NULL;
-	}
-	yajl_free(h);
-	if (p.frames != p.inline_frames)
-		free(p.frames);
-	return p.root;
+	ddbjson_stream_feed(s, text, len);
+	root = ddbjson_stream_finish(s, err);
+	ddbjson_stream_free(s);
+	return root;
 }
 
 struct value *
 ddbjson_parse_doc(const char *text, size_t len, const char *const *items,
     struct err *err)
 {
-	return ddbjson_parse(text, len, items, NULL, err);
+	return ddbjson_parse(text, len, items, false, err);
 }
 
 struct value *
 ddbjson_parse_page(const char *text, size_t len, const char *const *items,
     struct err *err)
 {
-	struct value_arena *a = value_arena_new();
-	struct value *doc;
-
-	doc = ddbjson_parse(text, len, items, a, err);
-	/* From here on the items' roots keep the arena. */
-	value_arena_unref(a);
-	return doc;
+	return ddbjson_parse(text, len, items, true, err);
 }
 
 struct value *

@@ -3,6 +3,7 @@
 #ifndef DYNREPO_DDBJSON_H
 #define DYNREPO_DDBJSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -39,6 +40,25 @@ struct value	*ddbjson_parse_doc(const char *, size_t,
  * values are read-only. The plain JSON around them is ordinary. */
 struct value	*ddbjson_parse_page(const char *, size_t,
 		     const char *const *items, struct err *);
+/*
+ * The same parse fed in pieces as they arrive (an answer read from the
+ * network), so the document is never held whole. page: the items in an
+ * arena, as ddbjson_parse_page; otherwise as ddbjson_parse_doc.
+ * ddbjson_stream_begin throws away what was fed and starts a new
+ * document (an attempt that failed half-way); feed cannot fail (the
+ * first error is kept and the rest ignored); finish returns the document
+ * or NULL with the error ddbjson_parse_doc would give for the bytes fed
+ * as one, and leaves the stream to be begun again. Cannot fail otherwise;
+ * free with ddbjson_stream_free (NULL is a no-op).
+ */
+struct ddbjson_stream;
+struct ddbjson_stream *ddbjson_stream_new(const char *const *items,
+		     bool page);
+void		 ddbjson_stream_begin(struct ddbjson_stream *);
+void		 ddbjson_stream_feed(struct ddbjson_stream *, const char *,
+		     size_t);
+struct value	*ddbjson_stream_finish(struct ddbjson_stream *, struct err *);
+void		 ddbjson_stream_free(struct ddbjson_stream *);
 /* Where items sit in DynamoDB responses and export lines: Item,
  * Attributes, Items[], LastEvaluatedKey, Responses.*[],
  * UnprocessedKeys.*.Keys[], UnprocessedItems.*[].PutRequest.Item,

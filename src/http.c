@@ -31,6 +31,10 @@ struct http_curl {
 	size_t		 body_len;
 	size_t		 body_pos;
 	bool		 rewind_refused;	/* curl wanted to send it again */
+	/* The answer of the request in flight, and where its body goes. */
+	struct http_response	*resp;
+	const struct http_sink	*sink;
+	bool		 routed;		/* the body's way is chosen */
 };
 
 /*
@@ -91,6 +95,7 @@ http_response_reset(struct http_response *resp)
 	resp->request_sent = false;
 	resp->timed_out = false;
 	resp->permanent = false;
+	resp->streamed = false;
 }
 
 void
@@ -137,13 +142,28 @@ http_global_cleanup(void)
 		http_lib.global_cleanup();
 }
 
-/* CURLOPT_WRITEFUNCTION: append to the response body. */
+/* CURLOPT_WRITEFUNCTION: a 200 answer's body to the sink when the
+ * request has one, any other into the response body. */
 static size_t
 http_write_cb(char *p, size_t size, size_t n, void *arg)
 {
-	struct http_response *resp = arg;
+	struct http_curl *hc = arg;
+	struct http_response *resp = hc->resp;
+	long status = 0;
 
-	buf_add(&resp->body, p, size * n);
+	if (!hc->routed) {
+		/* The status is known once the body begins. */
+		hc->routed = true;
+		if (hc->sink != NULL) {
+			http_lib.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE,
+			    &status);
+			resp->streamed = status == 200;
+		}
+	}
+	if (resp->streamed)
+		hc->sink->write(hc->sink->ctx, p, size * n);
+	else
+		buf_add(&resp->body, p, size * n);
 	return size * n;
 }
 
@@ -211,7 +231,8 @@ http_expect_body(struct http_response *resp, const char *v, size_t vlen)
 static size_t
 http_header_cb(char *p, size_t size, size_t n, void *arg)
 {
-	struct http_response *resp = arg;
+	struct http_curl *hc = arg;
+	struct http_response *resp = hc->resp;
 	size_t len = size * n, namelen, vlen;
 	const char *colon, *v;
 
@@ -241,7 +262,9 @@ http_header_cb(char *p, size_t size, size_t n, void *arg)
 		http_keep(&resp->request_id, v, vlen);
 	else if (namelen == 12 && strncasecmp(p, "content-type", 12) == 0)
 		http_keep(&resp->content_type, v, vlen);
-	else if (namelen == 14 && strncasecmp(p, "content-length", 14) == 0)
+	else if (namelen == 14 && strncasecmp(p, "content-length", 14) == 0 &&
+	    hc->sink == NULL)
+		/* With a sink, only an error's small body is kept. */
 		http_expect_body(resp, v, vlen);
 	return len;
 }
@@ -419,10 +442,13 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	hl = http_lib.slist_append(hl, "Expect:");
 	http_lib.easy_setopt(e, CURLOPT_HTTPHEADER, hl);
 
+	hc->resp = resp;
+	hc->sink = req->sink;
+	hc->routed = false;
 	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, hc);
 	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
-	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, resp);
+	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, hc);
 	if (hc->verbose) {
 		http_lib.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
 		http_lib.easy_setopt(e, CURLOPT_VERBOSE, 1L);

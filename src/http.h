@@ -14,6 +14,14 @@ struct http_header {
 	const char	*value;
 };
 
+/* Where the body of a 200 answer goes as it arrives, instead of into
+ * resp->body: a page is read without being held whole. The body of any
+ * other answer is kept in resp->body, for its error. */
+struct http_sink {
+	void	(*write)(void *ctx, const char *p, size_t n);
+	void	*ctx;
+};
+
 struct http_request {
 	const char			*method;
 	const char			*url;
@@ -26,6 +34,9 @@ struct http_request {
 	/* Never through a proxy, whatever HTTPS_PROXY says: the instance
 	 * and container metadata endpoints, which hand out credentials. */
 	bool				 no_proxy;
+	/* NULL: every body into resp->body. A transport may ignore it
+	 * (and leave resp->streamed false). */
+	const struct http_sink		*sink;
 };
 
 struct http_response {
@@ -39,6 +50,8 @@ struct http_response {
 	bool		 timed_out;		/* the failure was a timeout */
 	bool		 permanent;		/* retrying cannot fix it: TLS
 						   verification, a bad URL */
+	bool		 streamed;		/* the body (or what came of
+						   it) went to the sink */
 };
 
 void	 http_response_init(struct http_response *);

@@ -20,7 +20,9 @@
  * time. */
 struct store_dynamodb_lane {
 	struct awsclient	*client;	/* borrowed */
-	struct buf		 answer;	/* kept: its memory is reused */
+	/* Answers are parsed as they arrive, never held whole. */
+	struct ddbjson_stream	*stream;
+	size_t			 received;	/* bytes of this answer */
 };
 
 struct store_dynamodb {
@@ -433,16 +435,15 @@ store_dynamodb_key_schema(const struct value *table, struct response *rs)
 	}
 }
 
-int
-store_dynamodb_parse(enum request_op op, const char *table, const char *body,
-    size_t len, struct response *rs, struct err *e)
+/* store_dynamodb_parse of the parsed answer; NULL: err says why. */
+static int
+store_dynamodb_parsed(enum request_op op, const char *table,
+    struct value *tree, struct response *rs, struct err *e)
 {
-	struct value *tree, *v, *m;
+	struct value *v, *m;
 	int rc = 0;
 	size_t cap = 0;
 
-	/* Items are typed while the answer streams through the parser. */
-	tree = ddbjson_parse_page(body, len, ddbjson_response_items, e);
 	if (tree == NULL) {
 		err_prefix(e, "malformed %s response: ", request_op_name(op));
 		if (e != NULL)
@@ -537,30 +538,59 @@ store_dynamodb_parse(enum request_op op, const char *table, const char *body,
 	return rc;
 }
 
+int
+store_dynamodb_parse(enum request_op op, const char *table, const char *body,
+    size_t len, struct response *rs, struct err *e)
+{
+	/* Items are typed while the answer streams through the parser. */
+	return store_dynamodb_parsed(op, table, ddbjson_parse_page(body, len,
+	    ddbjson_response_items, e), rs, e);
+}
+
+/* awsclient_sink.begin: a new attempt's answer. */
+static void
+store_dynamodb_sink_begin(void *ctx)
+{
+	struct store_dynamodb_lane *lane = ctx;
+
+	ddbjson_stream_begin(lane->stream);
+	lane->received = 0;
+}
+
+/* awsclient_sink.write: the next bytes of the answer, to the parser. */
+static void
+store_dynamodb_sink_write(void *ctx, const char *p, size_t n)
+{
+	struct store_dynamodb_lane *lane = ctx;
+
+	ddbjson_stream_feed(lane->stream, p, n);
+	lane->received += n;
+}
+
 /* Render, call and parse one request on a lane. */
 static int
 store_dynamodb_call(struct store_dynamodb_lane *lane,
     const struct request *rq, struct response *rs, struct err *e)
 {
-	struct buf body = BUF_INIT, *answer = &lane->answer;
+	const struct awsclient_sink sink = {
+		store_dynamodb_sink_begin, store_dynamodb_sink_write, lane
+	};
+	struct buf body = BUF_INIT;
 	int rc;
 
-	/* The answer's memory and the client's body change places on each
-	 * call (awsclient hands a body over instead of copying it), so two
-	 * page-sized buffers serve every page. */
-	buf_reset(answer);
 	store_dynamodb_render(rq, &body);
-	rc = awsclient_call2(lane->client, request_op_name(rq->op), body.data,
-	    body.len, request_idempotent(rq), answer, e);
+	lane->received = 0;
+	rc = awsclient_call_sink(lane->client, request_op_name(rq->op),
+	    body.data, body.len, request_idempotent(rq), &sink, e);
 	if (rc == 0)
-		rc = store_dynamodb_parse(rq->op, rq->table, answer->data,
-		    answer->len, rs, e);
+		rc = store_dynamodb_parsed(rq->op, rq->table,
+		    ddbjson_stream_finish(lane->stream, e), rs, e);
 	if (log_enabled())
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
 		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
-		    answer->len, rs->nitems, rs->consumed_capacity);
+		    lane->received, rs->nitems, rs->consumed_capacity);
 	buf_cleanup(&body);
 	return rc;
 }
@@ -630,7 +660,7 @@ store_dynamodb_free(struct store *st)
 	size_t i;
 
 	for (i = 0; i < sd->nlanes; i++)
-		buf_cleanup(&sd->lanes[i].answer);
+		ddbjson_stream_free(sd->lanes[i].stream);
 	free(sd->lanes);
 	free(st);
 }
@@ -663,7 +693,8 @@ store_dynamodb_new_lanes(struct awsclient *const *clients, size_t n)
 	sd->nlanes = n;
 	for (i = 0; i < n; i++) {
 		sd->lanes[i].client = clients[i];
-		buf_init(&sd->lanes[i].answer);
+		sd->lanes[i].stream = ddbjson_stream_new(
+		    ddbjson_response_items, true);
 	}
 	return &sd->base;
 }

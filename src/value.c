@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buf.h"
 #include "number.h"
@@ -36,10 +37,22 @@
 #define VALUE_ARENA_POOLED	true
 #endif
 
+/*
+ * Full-size blocks are carved from slabs of huge pages where the system
+ * has them (Linux's madvise(MADV_HUGEPAGE)): a page of items fills some
+ * 4 MB of blocks, and faulting them in 4 kB at a time was a fifth of the
+ * CPU of a list. Slab blocks always go back to the pool, never to the
+ * system; past VALUE_ARENA_SLABS_MAX slabs, blocks are malloc'd again.
+ */
+#define VALUE_ARENA_HUGE	(2u << 20)
+#define VALUE_ARENA_SLAB	(4u << 20)
+#define VALUE_ARENA_SLABS_MAX	8
+
 struct value_arena_block {
 	struct value_arena_block *next;
 	size_t		 size;
 	size_t		 used;
+	bool		 slab;		/* carved from a slab: never freed */
 	max_align_t	 data[];
 };
 
@@ -67,6 +80,7 @@ static unsigned long value_arena_nblocks;
 static pthread_mutex_t value_arena_pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct value_arena_block *value_arena_pool;
 static size_t value_arena_npool;
+static size_t value_arena_nslabs;
 
 static const char *const value_type_names[VT_COUNT] = {
 	[VT_S] = "S",
@@ -617,8 +631,9 @@ value_arena_unref(struct value_arena *a)
 	pthread_mutex_lock(&value_arena_pool_lock);
 	for (b = a->blocks; b != NULL; b = next) {
 		next = b->next;
-		if (VALUE_ARENA_POOLED && b->size == VALUE_ARENA_BLOCK &&
-		    value_arena_npool < VALUE_ARENA_POOL_MAX) {
+		if (b->slab || (VALUE_ARENA_POOLED &&
+		    b->size == VALUE_ARENA_BLOCK &&
+		    value_arena_npool < VALUE_ARENA_POOL_MAX)) {
 			b->next = value_arena_pool;
 			value_arena_pool = b;
 			value_arena_npool++;
@@ -629,10 +644,75 @@ value_arena_unref(struct value_arena *a)
 	free(a);
 }
 
+size_t
+value_arena_used(const struct value *root)
+{
+	const struct value_arena_block *b;
+	size_t used = 0;
+
+	assert(value_is_arena_root(root));
+	for (b = value_root_arena((struct value *)root)->blocks; b != NULL;
+	    b = b->next)
+		used += b->used;
+	return used;
+}
+
 unsigned long
 value_arena_blocks(void)
 {
 	return __atomic_load_n(&value_arena_nblocks, __ATOMIC_RELAXED);
+}
+
+/* A new slab of huge pages cut into full-size blocks, all but the one
+ * returned put in the pool; NULL when there is none to be had. Called
+ * with the pool locked. */
+static struct value_arena_block *
+value_arena_slab_new(void)
+{
+#ifdef MADV_HUGEPAGE
+	const size_t step = (sizeof (struct value_arena_block) +
+	    VALUE_ARENA_BLOCK + VALUE_ARENA_ALIGN - 1) &
+	    ~(size_t)(VALUE_ARENA_ALIGN - 1);
+	struct value_arena_block *b, *first = NULL;
+	uintptr_t start, aligned;
+	char *p;
+	size_t off;
+
+	if (!VALUE_ARENA_POOLED || value_arena_nslabs == VALUE_ARENA_SLABS_MAX)
+		return NULL;
+	/* Room to align the slab on a huge page; the rest is given back. */
+	p = mmap(NULL, VALUE_ARENA_SLAB + VALUE_ARENA_HUGE, PROT_READ |
+	    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	start = (uintptr_t)p;
+	aligned = (start + VALUE_ARENA_HUGE - 1) &
+	    ~(uintptr_t)(VALUE_ARENA_HUGE - 1);
+	if (aligned > start)
+		munmap(p, aligned - start);
+	munmap((char *)aligned + VALUE_ARENA_SLAB, VALUE_ARENA_HUGE -
+	    (aligned - start));
+	p = (char *)aligned;
+	/* A hint: without huge pages the slab is ordinary memory. */
+	(void)madvise(p, VALUE_ARENA_SLAB, MADV_HUGEPAGE);
+	value_arena_nslabs++;
+	for (off = 0; off + step <= VALUE_ARENA_SLAB; off += step) {
+		b = (struct value_arena_block *)(void *)(p + off);
+		b->slab = true;
+		b->size = VALUE_ARENA_BLOCK;
+		__atomic_add_fetch(&value_arena_nblocks, 1, __ATOMIC_RELAXED);
+		if (first == NULL) {
+			first = b;
+			continue;
+		}
+		b->next = value_arena_pool;
+		value_arena_pool = b;
+		value_arena_npool++;
+	}
+	return first;
+#else
+	return NULL;
+#endif
 }
 
 /* A block of size bytes: from the pool when it has one that size. */
@@ -646,11 +726,13 @@ value_arena_block_new(size_t size)
 		if ((b = value_arena_pool) != NULL) {
 			value_arena_pool = b->next;
 			value_arena_npool--;
-		}
+		} else
+			b = value_arena_slab_new();
 		pthread_mutex_unlock(&value_arena_pool_lock);
 	}
 	if (b == NULL) {
 		b = xmalloc(sizeof *b + size);
+		b->slab = false;
 		__atomic_add_fetch(&value_arena_nblocks, 1, __ATOMIC_RELAXED);
 	}
 	b->size = size;
@@ -746,10 +828,9 @@ value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
 	    m->u.map.cap, sizeof *m->u.map.items);
 }
 
-/* A NUL-terminated copy of a member name in the arena, shared with the
- * members of that name already there while the table has room. */
-static char *
-value_arena_name(struct value_arena *a, const char *name, size_t len)
+char *
+value_arena_name(struct value_arena *a, const char *name, size_t len,
+    bool *shared)
 {
 	uint32_t h = 2166136261u;
 	size_t i, slot;
@@ -760,13 +841,17 @@ value_arena_name(struct value_arena *a, const char *name, size_t len)
 	for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
 	    slot = (slot + 1) % VALUE_ARENA_NAMES) {
 		if (a->names[slot].len == len &&
-		    memcmp(a->names[slot].p, name, len) == 0)
+		    memcmp(a->names[slot].p, name, len) == 0) {
+			*shared = true;
 			return (char *)a->names[slot].p;
+		}
 	}
 	copy = value_arena_alloc(a, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	if (a->nnames < VALUE_ARENA_NAMES * 3 / 4) {
+	/* Once the table is full, it never takes a name again. */
+	*shared = a->nnames < VALUE_ARENA_NAMES * 3 / 4;
+	if (*shared) {
 		a->names[slot].p = copy;
 		a->names[slot].len = len;
 		a->nnames++;
@@ -775,33 +860,30 @@ value_arena_name(struct value_arena *a, const char *name, size_t len)
 }
 
 void
-value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
-    size_t len, struct value *v)
+value_arena_map_adopt(struct value_arena *a, struct value *m,
+    const struct value_member *items, size_t n)
 {
-	struct value_member *mb;
-
 	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
-	if (m->u.map.len == m->u.map.cap)
-		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
-		    m->u.map.cap : 2);
-	mb = &m->u.map.items[m->u.map.len++];
-	mb->name = value_arena_name(a, name, len);
-	mb->name_len = len;
-	mb->value = v;
+	m->u.map.items = NULL;
+	if (n > 0) {
+		m->u.map.items = value_arena_alloc(a, n * sizeof *items);
+		memcpy(m->u.map.items, items, n * sizeof *items);
+	}
+	m->u.map.len = m->u.map.cap = n;
 }
 
 void
-value_arena_list_append(struct value_arena *a, struct value *l,
-    struct value *v)
+value_arena_list_adopt(struct value_arena *a, struct value *l,
+    struct value *const *items, size_t n)
 {
 	assert((l->type == VT_L || value_is_set(l)) &&
 	    (l->flags & VALUE_F_ARENA));
-	if (l->u.list.len == l->u.list.cap) {
-		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
-		l->u.list.items = value_arena_grow(a, l->u.list.items,
-		    l->u.list.len, l->u.list.cap, sizeof *l->u.list.items);
+	l->u.list.items = NULL;
+	if (n > 0) {
+		l->u.list.items = value_arena_alloc(a, n * sizeof *items);
+		memcpy(l->u.list.items, items, n * sizeof *items);
 	}
-	l->u.list.items[l->u.list.len++] = v;
+	l->u.list.len = l->u.list.cap = n;
 }
 
 struct value *
@@ -811,13 +893,30 @@ value_arena_view_m(struct value *root,
 {
 	struct value_arena *a = value_root_arena(root);
 	struct value *m = value_arena_new_root_m(a);
-	size_t i;
+	struct value_member *items = root->u.map.items;
+	size_t i, n = root->u.map.len, first, end;
 
 	assert(root->type == VT_M && value_is_arena_root(root));
-	value_arena_map_reserve(a, m, root->u.map.len);
-	for (i = 0; i < root->u.map.len; i++)
-		if (keep(&root->u.map.items[i], ctx))
-			m->u.map.items[m->u.map.len++] = root->u.map.items[i];
+	/* The kept members are most often one run (the library writes its
+	 * own attributes and the keys first): the view shares the root's
+	 * array, read-only as both are, instead of copying it. */
+	for (first = 0; first < n && !keep(&items[first], ctx); first++)
+		;
+	for (end = first; end < n && keep(&items[end], ctx); end++)
+		;
+	for (i = end; i < n && !keep(&items[i], ctx); i++)
+		;
+	if (i == n) {
+		if (first == end)
+			return m;
+		m->u.map.items = items + first;
+		m->u.map.len = m->u.map.cap = end - first;
+		return m;
+	}
+	value_arena_map_reserve(a, m, n - first);
+	for (i = first; i < n; i++)
+		if (i < end || keep(&items[i], ctx))
+			m->u.map.items[m->u.map.len++] = items[i];
 	return m;
 }
 

@@ -139,17 +139,27 @@ struct value	*value_arena_new_root_m(struct value_arena *a);
 struct value	*value_arena_new_bytes(struct value_arena *, enum value_type,
 		     const void *p, size_t len);
 struct value	*value_arena_new_value(struct value_arena *, enum value_type);
-/* Arena versions of the builders, for an arena container m / l: the
- * name is copied into the arena; v must be an arena value of a or NULL. */
-void		 value_arena_map_add(struct value_arena *, struct value *m,
-		     const char *name, size_t len, struct value *v);
 void		 value_arena_map_reserve(struct value_arena *, struct value *m,
 		     size_t n);
-void		 value_arena_list_append(struct value_arena *, struct value *l,
-		     struct value *v);
+/* The builders of arena containers, for one that collects a container's
+ * members or elements elsewhere (a parser's stack) while it is open:
+ * a NUL-terminated copy of a member name in the arena (*shared set when
+ * it is the arena's one copy of that name, given to every member of that
+ * name: then equal names are equal pointers; there is one while the
+ * arena's table has room), and
+ * the container's members / elements, copied into the arena at their
+ * exact size (values: arena values of a or NULL). Cannot fail. */
+char		*value_arena_name(struct value_arena *, const char *name,
+		     size_t len, bool *shared);
+void		 value_arena_map_adopt(struct value_arena *, struct value *m,
+		     const struct value_member *, size_t n);
+void		 value_arena_list_adopt(struct value_arena *, struct value *l,
+		     struct value *const *, size_t n);
 /* A new root M in the arena of root (an arena root M) holding the members
  * of root that keep() accepts: names and values are shared with root, not
- * copied, so the view costs one array per item however deep it is. Like
+ * copied, so the view costs one array per item however deep it is, and
+ * none when the members kept are one run of root's (then the view's
+ * array is a part of root's). Like
  * every arena value it is read-only; value_free of it drops its own
  * reference, so root may be freed first. Built by the thread that owns
  * the arena, as any arena value. Cannot fail. */
@@ -158,8 +168,11 @@ struct value	*value_arena_view_m(struct value *root,
 		     const void *), const void *ctx);
 /* True when v is an arena root (value_arena_view_m can view it). */
 bool		 value_is_arena_root(const struct value *v);
-/* Blocks malloc'd by all arenas so far, reused ones not counted (the
- * regression guard's count). */
+/* The bytes the arena of root (an arena root) has handed out so far,
+ * alignment included (the regression guard's measure). */
+size_t		 value_arena_used(const struct value *root);
+/* Blocks made (malloc'd, or carved from a slab of huge pages) by all
+ * arenas so far, reused ones not counted. */
 unsigned long	 value_arena_blocks(void);
 
 /* "S", "N", ..., "BS"; cannot fail. */

@@ -25,7 +25,9 @@ enum fake_kind {
 	FAKE_ANSWER,		/* an HTTP answer */
 	FAKE_NOT_SENT,		/* connection refused */
 	FAKE_SENT,		/* connection died after the request went out */
-	FAKE_TIMEOUT		/* no answer in time, after sending */
+	FAKE_TIMEOUT,		/* no answer in time, after sending */
+	FAKE_TORN		/* half of a 200 body, then the connection
+				   dies */
 };
 
 struct fake_reply {
@@ -55,6 +57,8 @@ static struct {
 	size_t			 n;		/* the last one repeats */
 	int			 calls;
 	struct fake_seen	 seen[FAKE_MAX];
+	bool			 stream;	/* 200 bodies to the sink, in
+						   pieces of 3 bytes */
 } fh;
 
 static struct {
@@ -126,11 +130,42 @@ fake_perform(void *ctx, const struct http_request *req,
 		resp->request_sent = true;
 		resp->timed_out = true;
 		return err_set(e, ERR_NETWORK, "fake: Timeout was reached");
+	case FAKE_TORN:
 	case FAKE_ANSWER:
 		break;
 	}
 	resp->status = r->status;
 	resp->request_sent = true;
+	if (fh.stream && req->sink != NULL && r->status == 200) {
+		const char *b = r->body != NULL ? r->body : "";
+		size_t len = strlen(b), n;
+
+		/* As libcurl's write callback gives it: in pieces. */
+		if (r->kind == FAKE_TORN)
+			len /= 2;
+		resp->streamed = true;
+		for (i = 0; i < len; i += n) {
+			n = len - i < 3 ? len - i : 3;
+			req->sink->write(req->sink->ctx, b + i, n);
+		}
+		if (r->kind == FAKE_TORN) {
+			resp->status = 0;
+			return err_set(e, ERR_NETWORK, "fake: transfer closed "
+			    "with outstanding read data remaining");
+		}
+		if (r->crc32 != NULL && strcmp(r->crc32, "auto") == 0) {
+			snprintf(crc, sizeof crc, "%u",
+			    (unsigned)awsclient_crc32(b, len));
+			resp->crc32 = strdup(crc);
+		} else if (r->crc32 != NULL)
+			resp->crc32 = strdup(r->crc32);
+		return 0;
+	}
+	if (r->kind == FAKE_TORN) {
+		resp->status = 0;
+		return err_set(e, ERR_NETWORK, "fake: transfer closed with "
+		    "outstanding read data remaining");
+	}
 	buf_adds(&resp->body, r->body != NULL ? r->body : "");
 	if (r->date != NULL)
 		resp->date = strdup(r->date);
@@ -730,6 +765,81 @@ Test(awsclient, crc_mismatch_retried)
 	cr_assert_eq(e.code, ERR_OUTCOME_UNKNOWN);
 	cr_assert_not_null(strstr(e.msg, "CRC32"), "%s", e.msg);
 	buf_cleanup(&out);
+}
+
+/* What a test sink was given. */
+struct test_sink {
+	struct buf	 got;
+	int		 begins;
+};
+
+static void
+test_sink_begin(void *ctx)
+{
+	struct test_sink *ts = ctx;
+
+	buf_reset(&ts->got);
+	ts->begins++;
+}
+
+static void
+test_sink_write(void *ctx, const char *p, size_t n)
+{
+	struct test_sink *ts = ctx;
+
+	buf_add(&ts->got, p, n);
+}
+
+/* A streamed answer: a torn body and one that fails its CRC are thrown
+ * away and asked for again; an error's body never reaches the sink;
+ * what the sink holds at the end is the good body, whole. The same with
+ * a transport that keeps bodies whole. */
+Test(awsclient, streamed_answer_checked_and_restarted)
+{
+	static const char good[] = "{\"Items\":[{\"a\":{\"S\":\"y\"}}]}";
+	static const struct fake_reply s[] = {
+		{ FAKE_TORN, 200, "{\"Items\":[{\"a\":{\"S\":\"x\"}}]}",
+		  NULL, "auto" },
+		{ FAKE_ANSWER, 503, "{\"__type\":\"com.amazonaws.dynamodb."
+		  "v20120810#ServiceUnavailable\",\"message\":\"down\"}",
+		  NULL, "auto" },
+		{ FAKE_ANSWER, 200, "{\"Items\":[{\"a\":{\"S\":\"z\"}}]}",
+		  NULL, "12345" },
+		{ FAKE_ANSWER, 200, good, NULL, "auto" },
+	};
+	struct test_sink ts = { BUF_INIT, 0 };
+	const struct awsclient_sink sink = {
+		test_sink_begin, test_sink_write, &ts
+	};
+	struct err e;
+	int streamed;
+
+	make_client("https://dynamodb.eu-west-1.amazonaws.com", 4);
+	for (streamed = 1; streamed >= 0; streamed--) {
+		fh.stream = streamed;
+		fh.script = s;
+		fh.n = sizeof s / sizeof s[0];
+		fh.calls = 0;
+		ts.begins = 0;
+		cr_assert_eq(awsclient_call_sink(client, "Query", "{}", 2, true,
+		    &sink, &e), 0, "%s", e.msg);
+		cr_assert_str_eq(buf_cstr(&ts.got), good);
+		cr_assert_eq(fh.calls, 4);
+		cr_assert_eq(ts.begins, 4);
+	}
+
+	/* Out of attempts on a bad CRC: the CRC error, as for a kept body. */
+	fh.stream = true;
+	fh.script = s + 2;
+	fh.n = 1;
+	fh.calls = 0;
+	cr_assert_eq(awsclient_call_sink(client, "Query", "{}", 2, true,
+	    &sink, &e), -1);
+	cr_assert_eq(e.code, ERR_NETWORK);
+	cr_assert_not_null(strstr(e.msg, "CRC32"), "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "gave up after 4 attempts"), "%s",
+	    e.msg);
+	buf_cleanup(&ts.got);
 }
 
 /* "Signature expired": the skew comes from Date; the retry is signed at

@@ -224,10 +224,12 @@ static const struct http_header test_headers[] = {
 	{ "Authorization", "AWS4-HMAC-SHA256 SECRETSIGNATURE" },
 };
 
-/* Send body to the server with the test headers. */
+/* Send body to the server with the test headers; a 200 answer's body to
+ * sink when it is not NULL. */
 static int
-send_req(struct http_ops *h, const char *body, size_t len, long timeout_ms,
-    struct http_response *resp, struct err *e)
+send_req_sink(struct http_ops *h, const char *body, size_t len,
+    long timeout_ms, const struct http_sink *sink, struct http_response *resp,
+    struct err *e)
 {
 	char url[64];
 
@@ -241,7 +243,16 @@ send_req(struct http_ops *h, const char *body, size_t len, long timeout_ms,
 		.body_len = len,
 		.connect_timeout_ms = 2000,
 		.timeout_ms = timeout_ms,
+		.sink = sink,
 	    }, resp, e);
+}
+
+/* Send body to the server with the test headers. */
+static int
+send_req(struct http_ops *h, const char *body, size_t len, long timeout_ms,
+    struct http_response *resp, struct err *e)
+{
+	return send_req_sink(h, body, len, timeout_ms, NULL, resp, e);
 }
 
 #define CANNED_BODY "{\"__type\":\"x#ValidationException\",\"message\":\"bad\"}"
@@ -341,6 +352,56 @@ Test(http, large_body)
 	http_response_cleanup(&resp);
 	http_free(h);
 	free(body);
+}
+
+/* http_sink.write: append to the buffer ctx. */
+static void
+sink_to_buf(void *ctx, const char *p, size_t n)
+{
+	buf_add(ctx, p, n);
+}
+
+/* With a sink, a 200 answer's body goes there as it arrives and is never
+ * held whole (not even reserved from its Content-Length); any other
+ * answer's body is kept for its error and never reaches the sink. */
+Test(http, sink_takes_200_bodies)
+{
+	struct http_ops *h = http_new_curl(NULL);
+	struct http_response resp;
+	struct buf got = BUF_INIT, answer = BUF_INIT;
+	const struct http_sink sink = { sink_to_buf, &got };
+	size_t n = 600000, i;
+	struct err e;
+
+	buf_printf(&answer, "HTTP/1.1 200 OK\r\nx-amz-crc32: 1\r\n"
+	    "Content-Length: %zu\r\n\r\n", n);
+	for (i = 0; i < n; i++)
+		buf_addc(&answer, (char)('a' + i % 26));
+	srv_script(SRV_RESPOND, answer.data);
+	http_response_init(&resp);
+	cr_assert_eq(send_req_sink(h, "{}", 2, 10000, &sink, &resp, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(resp.status, 200);
+	cr_assert(resp.streamed);
+	cr_assert_eq(got.len, n);
+	cr_assert(memcmp(got.data, answer.data + answer.len - n, n) == 0);
+	cr_assert_eq(resp.body.len, 0);
+	cr_assert_leq(resp.body.cap, 64, "%zu bytes of body buffer",
+	    resp.body.cap);
+	cr_assert_str_eq(resp.crc32, "1");
+
+	buf_reset(&got);
+	srv_script(SRV_RESPOND, canned);
+	cr_assert_eq(send_req_sink(h, "{}", 2, 5000, &sink, &resp, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(resp.status, 400);
+	cr_assert(!resp.streamed);
+	cr_assert_str_eq(buf_cstr(&resp.body), CANNED_BODY);
+	cr_assert_eq(got.len, 0);
+	http_response_cleanup(&resp);
+	http_free(h);
+	buf_cleanup(&got);
+	buf_cleanup(&answer);
 }
 
 /* A refused connection: ERR_NETWORK naming the host, nothing was sent. */
