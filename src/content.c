@@ -113,6 +113,7 @@ content_free(struct content *c)
 	ids_cleanup(&c->content_ids);
 	value_free(c->item);
 	value_free(c->stored);
+	value_arena_unref(c->arena);
 	free(c);
 }
 
@@ -311,14 +312,18 @@ content_check_id(const char *s, size_t len, struct err *e)
 	return 0;
 }
 
-struct content *
-content_from_json(const char *text, size_t len, struct err *e)
+/* content_from_json with the document's values built in a (a NULL a: on
+ * the heap); the item is then a root of a. */
+static struct content *
+content_from_text(struct value_arena *a, const char *text, size_t len,
+    struct err *e)
 {
 	struct value *doc, *v;
 	struct content *c = NULL;
 	struct buf path = BUF_INIT;
 
-	doc = json_parse(text, len, e);
+	doc = a != NULL ? json_parse_in(a, text, len, e) :
+	    json_parse(text, len, e);
 	if (doc == NULL)
 		return NULL;
 	if (doc->type != VT_M) {
@@ -332,9 +337,18 @@ content_from_json(const char *text, size_t len, struct err *e)
 	    content_ids_from(&c->content_ids,
 	    value_map_get(doc, "content_ids"), "content_ids", e) == -1)
 		goto fail;
-	v = value_map_take(doc, "item");
+	if (a != NULL) {
+		/* An arena's values stay in the document: the item is a
+		 * root sharing its members. */
+		v = value_map_get(doc, "item");
+		if (v != NULL && v->type == VT_M)
+			v = value_arena_root_of(a, v);
+	} else {
+		v = value_map_take(doc, "item");
+	}
 	if (v == NULL || v->type != VT_M) {
-		value_free(v);
+		if (a == NULL)
+			value_free(v);
 		err_set(e, ERR_INPUT, "item: expected a JSON object");
 		goto fail;
 	}
@@ -379,6 +393,7 @@ content_from_json(const char *text, size_t len, struct err *e)
 
 		if (strcmp(name, "partition_ids") != 0 &&
 		    strcmp(name, "content_ids") != 0 &&
+		    strcmp(name, "item") != 0 &&
 		    strcmp(name, "current_version") != 0 &&
 		    strcmp(name, "expiry") != 0) {
 			err_set(e, ERR_INPUT, "unknown member \"%.64s\" (expected "
@@ -437,4 +452,25 @@ content_to_json(const struct content *c, struct buf *b, int flags)
 		buf_adds(b, "null");
 	}
 	buf_addc(b, '}');
+}
+
+struct content *
+content_from_json(const char *text, size_t len, struct err *e)
+{
+	return content_from_text(NULL, text, len, e);
+}
+
+struct content *
+content_from_json_arena(const char *text, size_t len, struct err *e)
+{
+	/* About what the document, its typed item and the item as stored
+	 * take, so that one block holds them. */
+	struct value_arena *a = value_arena_new_sized(len * 12 + 1024);
+	struct content *c = content_from_text(a, text, len, e);
+
+	if (c != NULL)
+		c->arena = a;
+	else
+		value_arena_unref(a);
+	return c;
 }
