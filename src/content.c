@@ -461,16 +461,12 @@ content_from_json(const char *text, size_t len, struct err *e)
 }
 
 struct content *
-content_from_json_arena(const char *text, size_t len, struct err *e)
+content_from_json_in(struct value_arena *a, const char *text, size_t len,
+    struct err *e)
 {
-	/* About what the document, its typed item and the item as stored
-	 * take, so that one block holds them. */
-	struct value_arena *a = value_arena_new_sized(len * 12 + 1024);
 	struct content *c = content_from_text(a, text, len, e);
 
 	if (c != NULL)
-		c->arena = a;
-	else
-		value_arena_unref(a);
+		c->arena = value_arena_ref(a);
 	return c;
 }

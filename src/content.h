@@ -51,10 +51,12 @@ void		 content_free(struct content *);
  * (default 1); expiry null, epoch seconds or an ISO-8601 date-time.
  * NULL with ERR_INPUT naming the field on anything else. */
 struct content	*content_from_json(const char *, size_t, struct err *);
-/* content_from_json with the item, read-only, in an arena of its own
- * (c->arena): one block for the whole document instead of a malloc per
- * value. What replaces the item must be a root of c->arena too. */
-struct content	*content_from_json_arena(const char *, size_t, struct err *);
+/* content_from_json with the document's values in the arena a (built by
+ * this thread), the item a read-only root of a, c->arena a reference on
+ * a: a few large blocks instead of a malloc per value. What replaces the
+ * item must be a root of c->arena too. */
+struct content	*content_from_json_in(struct value_arena *a, const char *,
+		     size_t, struct err *);
 /* The same shape back; item as plain JSON, numbers exact, expiry as an
  * ISO-8601 UTC date-time or null. */
 void		 content_to_json(const struct content *, struct buf *, int flags);

@@ -636,6 +636,13 @@ value_arena_new_sized(size_t first)
 	return a;
 }
 
+struct value_arena *
+value_arena_ref(struct value_arena *a)
+{
+	__atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
+	return a;
+}
+
 size_t
 value_arena_size(const struct value_arena *a)
 {

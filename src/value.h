@@ -146,8 +146,11 @@ struct value_arena *value_arena_new(void);
 struct value_arena *value_arena_new_sized(size_t first);
 /* The bytes an arena holds (its blocks and itself). */
 size_t		 value_arena_size(const struct value_arena *);
-/* Drop the creator's reference; NULL is a no-op. */
+/* Drop the creator's reference (or one taken with value_arena_ref);
+ * NULL is a no-op. */
 void		 value_arena_unref(struct value_arena *);
+/* Another reference on a, for whoever keeps its values; returns a. */
+struct value_arena *value_arena_ref(struct value_arena *a);
 /* An empty M that is a root of a (its own reference on a). */
 struct value	*value_arena_new_root_m(struct value_arena *a);
 /* Arena versions of the constructors: S, N, B copy p; M, L, sets,
