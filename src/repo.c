@@ -1075,10 +1075,26 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 	return rc;
 }
 
-/* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys. */
-int
-repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
-    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+/* Hand every item of a response to fn as stored (taken). */
+static void
+repo_deliver_stored(struct response *rs, repo_stored_fn fn, void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nitems; i++) {
+		struct value *item = rs->items[i];
+
+		rs->items[i] = NULL;
+		fn(ctx, item);
+	}
+}
+
+/* repo_batch_get and repo_batch_get_stored: the items decoded to fn, or
+ * as stored to stored_fn when it is not NULL. */
+static int
+repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
+    bool consistent, repo_each_fn fn, repo_stored_fn stored_fn, void *ctx,
+    int *stopped, struct err *e)
 {
 	struct request rq;
 	size_t delivered = 0;
@@ -1094,7 +1110,9 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
 
 		response_init(&rs);
 		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
+		if (rc == 0 && stored_fn != NULL)
+			repo_deliver_stored(&rs, stored_fn, ctx);
+		else if (rc == 0)
 			rc = repo_deliver(r, &rs, &delivered, 0, fn, ctx, e);
 		if (rc == 1) {
 			*stopped = 1;
@@ -1128,6 +1146,24 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
 	}
 	request_cleanup(&rq);
 	return rc;
+}
+
+int
+repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
+    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+{
+	return repo_batch_get_to(r, keys, n, consistent, fn, NULL, ctx,
+	    stopped, e);
+}
+
+int
+repo_batch_get_stored(struct repo *r, struct value **keys, size_t n,
+    bool consistent, repo_stored_fn fn, void *ctx, struct err *e)
+{
+	int stopped = 0;
+
+	return repo_batch_get_to(r, keys, n, consistent, NULL, fn, ctx,
+	    &stopped, e);
 }
 
 /* A key's identity for duplicate detection: pk, NUL, sk. */
