@@ -618,6 +618,18 @@ store_dynamodb_lane_run(void *arg)
 	return NULL;
 }
 
+/* Tell a lane's thread its next share, or to stop. */
+static void
+store_dynamodb_lane_tell(struct store_dynamodb_lane *l,
+    struct store_dynamodb_share *sh, bool stop)
+{
+	pthread_mutex_lock(&l->lock);
+	l->job = sh;
+	l->stop = stop;
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
 /* Hand a share to its lane's thread, made the first time; false when
  * the thread cannot be made (the caller runs the share). */
 static bool
@@ -635,10 +647,7 @@ store_dynamodb_lane_post(struct store_dynamodb_lane *l,
 		}
 		l->started = true;
 	}
-	pthread_mutex_lock(&l->lock);
-	l->job = sh;
-	pthread_cond_broadcast(&l->cond);
-	pthread_mutex_unlock(&l->lock);
+	store_dynamodb_lane_tell(l, sh, false);
 	return true;
 }
 
@@ -658,10 +667,7 @@ store_dynamodb_lane_stop(struct store_dynamodb_lane *l)
 {
 	if (!l->started)
 		return;
-	pthread_mutex_lock(&l->lock);
-	l->stop = true;
-	pthread_cond_broadcast(&l->cond);
-	pthread_mutex_unlock(&l->lock);
+	store_dynamodb_lane_tell(l, NULL, true);
 	pthread_join(l->thread, NULL);
 	pthread_cond_destroy(&l->cond);
 	pthread_mutex_destroy(&l->lock);
