@@ -85,9 +85,17 @@ schema_push_name(struct buf *path, const char *name, size_t len)
 static size_t
 schema_push_index(struct buf *path, size_t i)
 {
+	char text[32], *p = text + sizeof text;
 	size_t mark = path->len;
 
-	buf_printf(path, "[%zu]", i);
+	/* Every element of every list is stepped into: no printf. */
+	*--p = ']';
+	do {
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	*--p = '[';
+	buf_add(path, p, (size_t)(text + sizeof text - p));
 	return mark;
 }
 
@@ -422,7 +430,7 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 {
 	struct value *m;
 	bool whole = c->whole && !c->partial;
-	size_t i, mark;
+	size_t i, mark, declared = 0;
 
 	c->partial = false;
 	if (in->type != VT_M)
@@ -438,6 +446,7 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 
 		mark = schema_push_name(&c->path, p->name, strlen(p->name));
 		if (v != NULL) {
+			declared++;
 			rc = schema_conform(c, &p->slot, v, existing != NULL ?
 			    value_map_get(existing, p->name) : NULL,
 			    c->typing ? &x : NULL);
@@ -459,7 +468,9 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 		if (x != NULL)
 			schema_add(c, m, p->name, strlen(p->name), x);
 	}
-	for (i = 0; i < in->u.map.len; i++) {
+	/* A map's names are unique: when every member was a declared
+	 * field, there is no extra one to look for. */
+	for (i = 0; declared < in->u.map.len && i < in->u.map.len; i++) {
 		const struct value_member *mm = &in->u.map.items[i];
 		const struct value *ex;
 		struct value *x = NULL;
