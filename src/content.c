@@ -245,8 +245,14 @@ content_ids_from(struct ids *ids, const struct value *v, const char *field,
 			err_prefix(e, "%s[%zu]: ", field, i);
 			return -1;
 		}
-		ids_push(ids, s->u.str.ptr, s->u.str.len);
 	}
+	/* One array for them all, not one realloc an id. */
+	if (v->u.list.len > 0)
+		ids->v = xreallocarray(ids->v, ids->n + v->u.list.len,
+		    sizeof *ids->v);
+	for (i = 0; i < v->u.list.len; i++)
+		ids->v[ids->n++] = xstrndup(v->u.list.items[i]->u.str.ptr,
+		    v->u.list.items[i]->u.str.len);
 	return 0;
 }
 

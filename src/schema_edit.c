@@ -30,6 +30,7 @@ struct schema_conform {
 	 * input (of this arena), not copied. NULL: on the heap. */
 	struct value_arena *arena;
 	struct buf	 path;
+	struct buf	 scratch;	/* a typed value's text */
 	struct err	*e;
 };
 
@@ -621,7 +622,7 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
     const struct value *in, struct value **out)
 {
 	struct schema_when w;
-	struct buf b = BUF_INIT;
+	struct buf *b = &c->scratch;
 	struct err ne;
 	bool ok;
 
@@ -646,9 +647,9 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
 			return -1;
 		if (out != NULL && n->kind == SCHEMA_INTEGER) {
 			/* the library stores Python's int: "12.0" -> 12 */
-			number_canonical(in->u.str.ptr, in->u.str.len, &b);
-			*out = schema_text(c, in, VT_N, &b);
-			buf_cleanup(&b);
+			buf_reset(b);
+			number_canonical(in->u.str.ptr, in->u.str.len, b);
+			*out = schema_text(c, in, VT_N, b);
 			return 0;
 		}
 		break;
@@ -673,9 +674,9 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
 			return schema_mismatch(c, n, in);
 		if (out != NULL) {
 			/* what Python's isoformat() writes */
-			schema_format_when(&w, &b);
-			*out = schema_text(c, in, VT_S, &b);
-			buf_cleanup(&b);
+			buf_reset(b);
+			schema_format_when(&w, b);
+			*out = schema_text(c, in, VT_S, b);
 			return 0;
 		}
 		break;
@@ -750,9 +751,18 @@ schema_conform_init(struct schema_conform *c, bool typing, bool whole,
 	c->partial = false;
 	c->allow_extra = allow_extra;
 	c->arena = NULL;
+	buf_init(&c->scratch);
 	buf_init(&c->path);
 	buf_adds(&c->path, "");
 	c->e = e;
+}
+
+/* Free what a conform context holds. */
+static void
+schema_conform_cleanup(struct schema_conform *c)
+{
+	buf_cleanup(&c->path);
+	buf_cleanup(&c->scratch);
 }
 
 /* Whether a top-level name is one the library maintains. */
@@ -845,7 +855,7 @@ schema_type_value(const struct schema *s, const struct path *field,
 		rc = schema_natural(&c, plain, existing, out);
 	else
 		rc = schema_conform(&c, slot, plain, existing, out);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -871,7 +881,7 @@ schema_type_item_to(struct value_arena *a, const struct schema *s,
 	else
 		rc = schema_conform(&c, schema_root_slot(s), plain, existing,
 		    &typed);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	if (rc == 0 && a != NULL)
 		/* The caller frees what it is given: a root. */
 		typed = typed->type == VT_M ? value_arena_root_of(a, typed) :
@@ -911,7 +921,7 @@ schema_validate_item(const struct schema *s, const struct value *item,
 		return 0;
 	schema_conform_init(&c, false, true, allow_extra, e);
 	rc = schema_conform(&c, schema_root_slot(s), item, NULL, NULL);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -932,7 +942,7 @@ schema_validate_value(const struct schema *s, const struct path *field,
 	schema_conform_init(&c, false, false, allow_extra, e);
 	path_format(field, &c.path);
 	rc = schema_conform(&c, slot, v, NULL, NULL);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -985,7 +995,7 @@ schema_set_member(const struct schema *s, const struct value_member *m,
 	} else {
 		rc = schema_conform(&c, slot, m->value, ex, out);
 	}
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -1006,7 +1016,7 @@ schema_type_set_commands(const struct schema *s, const struct value *plain,
 
 		schema_conform_init(&c, true, false, true, e);
 		rc = schema_natural(&c, plain, existing, out);
-		buf_cleanup(&c.path);
+		schema_conform_cleanup(&c);
 		return rc;
 	}
 	*out = value_new_m();
@@ -1106,7 +1116,7 @@ schema_check_append(const struct schema *s, const struct value_member *m,
 		value_free(typed);
 	}
 	buf_cleanup(&t);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
