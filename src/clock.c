@@ -107,21 +107,56 @@ clock_system(void)
 	return &clock_system_ops;
 }
 
+/* Write n as width digits, zero-padded; returns the end. */
+static char *
+clock_digits(char *p, long n, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	return p + width;
+}
+
 void
 clock_format_iso(const struct timespec *ts, char out[40])
 {
-	char tmp[128];
+	char tmp[128], *p = out;
 	struct tm tm;
 	int n, usec;
 
 	memset(&tm, 0, sizeof tm);
 	gmtime_r(&ts->tv_sec, &tm);
+	usec = (int)(ts->tv_nsec / 1000 % 1000000);
+	if (tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999 &&
+	    usec >= 0) {
+		/* Every writer stamps its items: no printf for the common
+		 * years. */
+		p = clock_digits(p, tm.tm_year + 1900, 4);
+		*p++ = '-';
+		p = clock_digits(p, tm.tm_mon + 1, 2);
+		*p++ = '-';
+		p = clock_digits(p, tm.tm_mday, 2);
+		*p++ = 'T';
+		p = clock_digits(p, tm.tm_hour, 2);
+		*p++ = ':';
+		p = clock_digits(p, tm.tm_min, 2);
+		*p++ = ':';
+		p = clock_digits(p, tm.tm_sec, 2);
+		if (usec != 0) {
+			*p++ = '.';
+			p = clock_digits(p, usec, 6);
+		}
+		memcpy(p, "+00:00", sizeof "+00:00");
+		return;
+	}
 	n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
 	/* Python keeps microseconds; finer digits are dropped, not rounded,
 	 * and a whole second has no fraction at all. */
-	usec = (int)(ts->tv_nsec / 1000 % 1000000);
 	if (usec != 0)
 		n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%06d", usec);
 	snprintf(tmp + n, sizeof tmp - (size_t)n, "+00:00");

@@ -13,19 +13,54 @@
 #include "xmalloc.h"
 
 #define CMD_PUT_CHUNK	500	/* contents handed to put_batch at a time */
+/* The check pass keeps the contents it parsed, typed and measured, up to
+ * this many bytes of their arenas, for the write pass to send without
+ * reading them again; past it the write pass reads on from the stream.
+ * Small: memory touched for the first time costs more than parsing again
+ * in recycled blocks (measured: 64 MB made a put of 10,000 lines 50%
+ * slower, 16 MB 5%). */
+#define CMD_PUT_KEEP_MAX	(4 * 1024 * 1024)
+/* Lines are parsed into an arena shared with the next ones until it
+ * holds this many bytes: a content that is not kept gives its memory
+ * back within that. */
+#define CMD_PUT_ARENA_MAX	(1024 * 1024)
 
-/* One line as content, its item typed by the model as the library's put
- * stores item.dict(); NULL with err on bad input. */
-static struct content *
-cmd_put_parse(const struct session *s, const struct buf *line,
-    struct err *e)
+/* What the check pass kept: the stream's first contents, in order. */
+struct cmd_put_kept {
+	struct content	**v;		/* owned; NULL once handed on */
+	size_t		  n, cap;
+	size_t		  bytes;	/* their arenas' size */
+	size_t		  lines;	/* the stream's lines they cover */
+	bool		  full;		/* the later lines were not kept */
+};
+
+/* The arena the next line is parsed into: *ap, or a new one when it is
+ * full. */
+static struct value_arena *
+cmd_put_arena(struct value_arena **ap)
 {
-	struct content *c = content_from_json(line->data, line->len, e);
+	if (*ap != NULL && value_arena_size(*ap) >= CMD_PUT_ARENA_MAX) {
+		value_arena_unref(*ap);
+		*ap = NULL;
+	}
+	if (*ap == NULL)
+		/* Blocks of the largest size: the pool's. */
+		*ap = value_arena_new_sized(CMD_PUT_ARENA_MAX);
+	return *ap;
+}
+
+/* One line as content in the arena a, its item typed by the model as the
+ * library's put stores item.dict(); NULL with err on bad input. */
+static struct content *
+cmd_put_parse(const struct session *s, struct value_arena *a,
+    const struct buf *line, struct err *e)
+{
+	struct content *c = content_from_json_in(a, line->data, line->len, e);
 	struct value *typed;
 
 	if (c == NULL || s->schema == NULL)
 		return c;
-	if (schema_type_item(s->schema, c->item, NULL,
+	if (schema_type_item_in(c->arena, s->schema, c->item, NULL,
 	    s->profile->allow_extra, &typed, e) == -1) {
 		err_prefix(e, "item: ");
 		content_free(c);
@@ -62,18 +97,52 @@ cmd_put_limits(const struct session *s, const struct content *c,
 	return rc;
 }
 
-/* Read every line of in, checking each; copy them to spool when given.
- * Nothing is written to the table until the whole stream has passed. */
-static int
-cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
-    struct err *e)
+/* Keep a checked content, which took size bytes of its arena, for the
+ * write pass while the budget allows; lineno is its line. Takes c. */
+static void
+cmd_put_keep(struct cmd_put_kept *k, struct content *c, size_t size,
+    size_t lineno)
 {
+	if (k->full || k->bytes + size > CMD_PUT_KEEP_MAX) {
+		k->full = true;
+		content_free(c);
+		return;
+	}
+	if (k->n == k->cap) {
+		k->cap = k->cap != 0 ? k->cap * 2 : 64;
+		k->v = xreallocarray(k->v, k->cap, sizeof *k->v);
+	}
+	k->v[k->n++] = c;
+	k->bytes += size;
+	k->lines = lineno;
+}
+
+/* Free what is still kept. */
+static void
+cmd_put_kept_cleanup(struct cmd_put_kept *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		content_free(k->v[i]);
+	free(k->v);
+}
+
+/* Read every line of in, checking each; copy them to spool when given,
+ * keep the first contents in k. Nothing is written to the table until
+ * the whole stream has passed. */
+static int
+cmd_put_check(const struct session *s, FILE *in, FILE *spool,
+    struct cmd_put_kept *k, size_t *count, struct err *e)
+{
+	struct value_arena *arena = NULL;
 	struct buf line = BUF_INIT;
-	size_t lineno = 0;
+	size_t lineno = 0, before;
 	int r, rc = 0;
 
 	*count = 0;
 	while ((r = cmd_read_line(in, &line)) == 1) {
+		struct value_arena *a;
 		struct content *c;
 
 		lineno++;
@@ -91,14 +160,16 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
 			    lineno);
 			break;
 		}
-		c = cmd_put_parse(s, &line, e);
+		a = cmd_put_arena(&arena);
+		before = value_arena_size(a);
+		c = cmd_put_parse(s, a, &line, e);
 		if (c == NULL || cmd_put_limits(s, c, e) == -1) {
 			err_prefix(e, "stdin line %zu: ", lineno);
 			content_free(c);
 			rc = -1;
 			break;
 		}
-		content_free(c);
+		cmd_put_keep(k, c, value_arena_size(a) - before, lineno);
 		(*count)++;
 	}
 	if (r == -1)
@@ -106,6 +177,7 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
 		    "written");
 	if (rc == 0 && e != NULL && e->code == ERR_INPUT)
 		rc = -1;
+	value_arena_unref(arena);
 	buf_cleanup(&line);
 	if (rc != 0 && e != NULL && e->code == ERR_INPUT &&
 	    strstr(e->msg, "nothing was written") == NULL) {
@@ -116,58 +188,80 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool, size_t *count,
 	return rc;
 }
 
-/* Write the checked stream: one PutItem for a single item, otherwise
- * BatchWriteItem chunks. */
+/* Hand n contents (freed) to the repository: one PutItem for the
+ * stream's single item, otherwise BatchWriteItem chunks. */
 static int
-cmd_put_write(const struct session *s, FILE *in, size_t count,
-    bool changed_only, size_t *written, size_t *unchanged, struct err *e)
+cmd_put_send(const struct session *s, struct content **chunk, size_t n,
+    size_t count, bool changed_only, size_t *written, size_t *unchanged,
+    struct err *e)
 {
 	struct repo *r = s->repo;
+	size_t done = 0, same = 0, i;
+	int rc;
+
+	if (changed_only) {
+		rc = repo_put_changed(r, chunk, n, &done, &same, e);
+	} else if (count == 1) {
+		rc = repo_put(r, chunk[0], e);
+		done = rc == 0 ? 1 : 0;
+	} else {
+		rc = repo_put_batch(r, chunk, n, &done, e);
+	}
+	*written += done;
+	*unchanged += same;
+	for (i = 0; i < n; i++)
+		content_free(chunk[i]);
+	return rc;
+}
+
+/* Write the checked stream: the contents kept by the check pass (taken),
+ * then the lines of in past them. */
+static int
+cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
+    size_t count, bool changed_only, size_t *written, size_t *unchanged,
+    struct err *e)
+{
 	struct content **chunk = xcalloc(CMD_PUT_CHUNK, sizeof *chunk);
+	struct value_arena *arena = NULL;
 	struct buf line = BUF_INIT;
-	size_t n = 0, i, done, same;
+	size_t n = 0, i, lineno = 0;
 	int rc = 0;
 
 	*written = 0;
 	*unchanged = 0;
-	while (rc == 0 && cmd_read_line(in, &line) == 1) {
-		if (line.len == 0)
+	for (i = 0; rc == 0 && i < k->n; i++) {
+		chunk[n++] = k->v[i];
+		k->v[i] = NULL;
+		if (n == CMD_PUT_CHUNK) {
+			rc = cmd_put_send(s, chunk, n, count, changed_only,
+			    written, unchanged, e);
+			n = 0;
+		}
+	}
+	while (rc == 0 && k->full && cmd_read_line(in, &line) == 1) {
+		if (++lineno <= k->lines || line.len == 0)
 			continue;
-		chunk[n] = cmd_put_parse(s, &line, e);
+		chunk[n] = cmd_put_parse(s, cmd_put_arena(&arena), &line, e);
 		if (chunk[n] == NULL) {
 			/* The stream changed under us between the passes. */
 			rc = -1;
 			break;
 		}
-		if (++n < CMD_PUT_CHUNK)
-			continue;
-		done = same = 0;
-		if (changed_only)
-			rc = repo_put_changed(r, chunk, n, &done, &same, e);
-		else
-			rc = repo_put_batch(r, chunk, n, &done, e);
-		*written += done;
-		*unchanged += same;
-		for (i = 0; i < n; i++)
-			content_free(chunk[i]);
-		n = 0;
+		if (++n == CMD_PUT_CHUNK) {
+			rc = cmd_put_send(s, chunk, n, count, changed_only,
+			    written, unchanged, e);
+			n = 0;
+		}
 	}
 	if (rc == 0 && n > 0) {
-		done = same = 0;
-		if (changed_only) {
-			rc = repo_put_changed(r, chunk, n, &done, &same, e);
-			*unchanged += same;
-		} else if (count == 1) {
-			rc = repo_put(r, chunk[0], e);
-			done = rc == 0 ? 1 : 0;
-		} else {
-			rc = repo_put_batch(r, chunk, n, &done, e);
-		}
-		*written += done;
+		rc = cmd_put_send(s, chunk, n, count, changed_only, written,
+		    unchanged, e);
+		n = 0;
 	}
 	for (i = 0; i < n; i++)
 		content_free(chunk[i]);
 	free(chunk);
+	value_arena_unref(arena);
 	buf_cleanup(&line);
 	return rc;
 }
@@ -182,6 +276,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	};
 	struct cmd_common cc;
 	struct session s;
+	struct cmd_put_kept kept;
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
 	size_t count = 0, written = 0, unchanged = 0;
@@ -232,19 +327,22 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 			return cmd_fail("put", &e);
 		}
 	}
-	rc = cmd_put_check(&s, stdin, spool, &count, &e);
-	if (rc == 0) {
+	memset(&kept, 0, sizeof kept);
+	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
+	if (rc == 0 && kept.full) {
 		if (spool != NULL) {
 			rewind(spool);
 			in = spool;
 		} else {
 			rewind(stdin);
 		}
+	}
+	if (rc == 0) {
 		/* Every chunk of the stream is one write for undo. */
 		if (s.journal != NULL && count > 1)
 			journal_group_begin(s.journal, "put-batch");
-		rc = cmd_put_write(&s, in, count, changed_only, &written,
-		    &unchanged, &e);
+		rc = cmd_put_write(&s, in, &kept, count, changed_only,
+		    &written, &unchanged, &e);
 		if (s.journal != NULL)
 			journal_group_end(s.journal);
 		if (changed_only)
@@ -255,6 +353,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 			fprintf(stderr, "dynrepo put: %zu item%s written\n",
 			    written, written == 1 ? "" : "s");
 	}
+	cmd_put_kept_cleanup(&kept);
 	if (spool != NULL)
 		fclose(spool);
 	session_close(&s);

@@ -113,6 +113,7 @@ content_free(struct content *c)
 	ids_cleanup(&c->content_ids);
 	value_free(c->item);
 	value_free(c->stored);
+	value_arena_unref(c->arena);
 	free(c);
 }
 
@@ -244,8 +245,14 @@ content_ids_from(struct ids *ids, const struct value *v, const char *field,
 			err_prefix(e, "%s[%zu]: ", field, i);
 			return -1;
 		}
-		ids_push(ids, s->u.str.ptr, s->u.str.len);
 	}
+	/* One array for them all, not one realloc an id. */
+	if (v->u.list.len > 0)
+		ids->v = xreallocarray(ids->v, ids->n + v->u.list.len,
+		    sizeof *ids->v);
+	for (i = 0; i < v->u.list.len; i++)
+		ids->v[ids->n++] = xstrndup(v->u.list.items[i]->u.str.ptr,
+		    v->u.list.items[i]->u.str.len);
 	return 0;
 }
 
@@ -289,6 +296,30 @@ content_check_numbers_at(const struct value *v, struct buf *path, struct err *e)
 	}
 }
 
+/* Whether every number of a plain value is one DynamoDB accepts. */
+static bool
+content_numbers_ok(const struct value *v)
+{
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		return number_check(v->u.str.ptr, v->u.str.len, NULL) == 0;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			if (!content_numbers_ok(v->u.map.items[i].value))
+				return false;
+		return true;
+	case VT_L:
+		for (i = 0; i < v->u.list.len; i++)
+			if (!content_numbers_ok(v->u.list.items[i]))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
 int
 content_check_numbers(const struct value *v, const char *where,
     struct err *e)
@@ -296,6 +327,9 @@ content_check_numbers(const struct value *v, const char *where,
 	struct buf path = BUF_INIT;
 	int rc;
 
+	/* The path of a bad number is built only when there is one. */
+	if (content_numbers_ok(v))
+		return 0;
 	buf_adds(&path, where);
 	rc = content_check_numbers_at(v, &path, e);
 	buf_cleanup(&path);
@@ -311,14 +345,18 @@ content_check_id(const char *s, size_t len, struct err *e)
 	return 0;
 }
 
-struct content *
-content_from_json(const char *text, size_t len, struct err *e)
+/* content_from_json with the document's values built in a (a NULL a: on
+ * the heap); the item is then a root of a. */
+static struct content *
+content_from_text(struct value_arena *a, const char *text, size_t len,
+    struct err *e)
 {
 	struct value *doc, *v;
 	struct content *c = NULL;
 	struct buf path = BUF_INIT;
 
-	doc = json_parse(text, len, e);
+	doc = a != NULL ? json_parse_in(a, text, len, e) :
+	    json_parse(text, len, e);
 	if (doc == NULL)
 		return NULL;
 	if (doc->type != VT_M) {
@@ -332,9 +370,18 @@ content_from_json(const char *text, size_t len, struct err *e)
 	    content_ids_from(&c->content_ids,
 	    value_map_get(doc, "content_ids"), "content_ids", e) == -1)
 		goto fail;
-	v = value_map_take(doc, "item");
+	if (a != NULL) {
+		/* An arena's values stay in the document: the item is a
+		 * root sharing its members. */
+		v = value_map_get(doc, "item");
+		if (v != NULL && v->type == VT_M)
+			v = value_arena_root_of(a, v);
+	} else {
+		v = value_map_take(doc, "item");
+	}
 	if (v == NULL || v->type != VT_M) {
-		value_free(v);
+		if (a == NULL)
+			value_free(v);
 		err_set(e, ERR_INPUT, "item: expected a JSON object");
 		goto fail;
 	}
@@ -379,6 +426,7 @@ content_from_json(const char *text, size_t len, struct err *e)
 
 		if (strcmp(name, "partition_ids") != 0 &&
 		    strcmp(name, "content_ids") != 0 &&
+		    strcmp(name, "item") != 0 &&
 		    strcmp(name, "current_version") != 0 &&
 		    strcmp(name, "expiry") != 0) {
 			err_set(e, ERR_INPUT, "unknown member \"%.64s\" (expected "
@@ -437,4 +485,21 @@ content_to_json(const struct content *c, struct buf *b, int flags)
 		buf_adds(b, "null");
 	}
 	buf_addc(b, '}');
+}
+
+struct content *
+content_from_json(const char *text, size_t len, struct err *e)
+{
+	return content_from_text(NULL, text, len, e);
+}
+
+struct content *
+content_from_json_in(struct value_arena *a, const char *text, size_t len,
+    struct err *e)
+{
+	struct content *c = content_from_text(a, text, len, e);
+
+	if (c != NULL)
+		c->arena = value_arena_ref(a);
+	return c;
 }

@@ -35,6 +35,9 @@ struct content {
 	bool		 has_expiry;
 	int64_t		 expiry;	/* epoch seconds (the _ttl) */
 	struct value	*stored;	/* M: the item as stored, or NULL */
+	/* A reference on the arena item is a root of (and what is built
+	 * from it: its typed version, the item as stored), or NULL. */
+	struct value_arena *arena;
 };
 
 struct content	*content_new(void);
@@ -48,6 +51,12 @@ void		 content_free(struct content *);
  * (default 1); expiry null, epoch seconds or an ISO-8601 date-time.
  * NULL with ERR_INPUT naming the field on anything else. */
 struct content	*content_from_json(const char *, size_t, struct err *);
+/* content_from_json with the document's values in the arena a (built by
+ * this thread), the item a read-only root of a, c->arena a reference on
+ * a: a few large blocks instead of a malloc per value. What replaces the
+ * item must be a root of c->arena too. */
+struct content	*content_from_json_in(struct value_arena *a, const char *,
+		     size_t, struct err *);
 /* The same shape back; item as plain JSON, numbers exact, expiry as an
  * ISO-8601 UTC date-time or null. */
 void		 content_to_json(const struct content *, struct buf *, int flags);

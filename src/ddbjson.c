@@ -1314,7 +1314,9 @@ ddbjson_emit_value(struct buf *b, const struct value *v)
 	case VT_SS:
 	case VT_NS:
 	case VT_BS:
-		buf_printf(b, "{\"%s\":[", value_type_name(v->type));
+		buf_add(b, "{\"", 2);
+		buf_adds(b, value_type_name(v->type));
+		buf_add(b, "\":[", 3);
 		for (i = 0; i < v->u.list.len; i++) {
 			const struct value *e = v->u.list.items[i];
 

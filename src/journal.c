@@ -147,7 +147,9 @@ journal_start(struct journal *j, const char *operation)
 static void
 journal_add_string(struct buf *b, const char *name, const char *s)
 {
-	buf_printf(b, ",\"%s\":", name);
+	buf_adds(b, ",\"");
+	buf_adds(b, name);
+	buf_adds(b, "\":");
 	buf_add_json_string(b, s, strlen(s));
 }
 

@@ -27,6 +27,7 @@ struct json_ctx {
 	size_t		  depth;
 	size_t		  cap;
 	struct err	 *err;
+	struct value_arena *arena;	/* values built there, or NULL */
 	struct value	 *inline_stack[JSON_STACK_INLINE];
 };
 
@@ -69,7 +70,9 @@ json_add(struct json_ctx *c, struct value *v)
 		return;
 	}
 	top = c->stack[c->depth - 1];
-	if (top->type == VT_L)
+	if (top->type == VT_L && c->arena != NULL)
+		value_arena_list_append(c->arena, top, v);
+	else if (top->type == VT_L)
 		value_list_append(top, v);
 	else
 		top->u.map.items[top->u.map.len - 1].value = v;
@@ -119,7 +122,9 @@ json_quote(struct buf *b, const char *s, size_t len)
 static int
 json_cb_null(void *ctx)
 {
-	json_add(ctx, value_new_null());
+	struct json_ctx *c = ctx;
+
+	json_add(c, value_new_in(c->arena, VT_NULL));
 	return 1;
 }
 
@@ -127,7 +132,12 @@ json_cb_null(void *ctx)
 static int
 json_cb_boolean(void *ctx, int b)
 {
-	json_add(ctx, value_new_bool(b != 0));
+	struct json_ctx *c = ctx;
+	struct value *v;
+
+	v = value_new_in(c->arena, VT_BOOL);
+	v->u.boolean = b != 0;
+	json_add(c, v);
 	return 1;
 }
 
@@ -135,7 +145,9 @@ json_cb_boolean(void *ctx, int b)
 static int
 json_cb_number(void *ctx, const char *s, size_t len)
 {
-	json_add(ctx, value_new_n(s, len));
+	struct json_ctx *c = ctx;
+
+	json_add(c, value_new_bytes_in(c->arena, VT_N, s, len));
 	return 1;
 }
 
@@ -143,7 +155,9 @@ json_cb_number(void *ctx, const char *s, size_t len)
 static int
 json_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
-	json_add(ctx, value_new_s((const char *)s, len));
+	struct json_ctx *c = ctx;
+
+	json_add(c, value_new_bytes_in(c->arena, VT_S, s, len));
 	return 1;
 }
 
@@ -151,7 +165,9 @@ json_cb_string(void *ctx, const unsigned char *s, size_t len)
 static int
 json_cb_start_map(void *ctx)
 {
-	return json_open(ctx, value_new_m());
+	struct json_ctx *c = ctx;
+
+	return json_open(c, value_new_in(c->arena, VT_M));
 }
 
 /* yajl callback: a member name; the member's value comes next. */
@@ -175,6 +191,10 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 			return 0;
 		}
 	}
+	if (c->arena != NULL) {
+		value_arena_map_add(c->arena, m, (const char *)key, len, NULL);
+		return 1;
+	}
 	name = xmalloc(len + 1);
 	memcpy(name, key, len);
 	name[len] = '\0';
@@ -196,7 +216,9 @@ json_cb_end(void *ctx)
 static int
 json_cb_start_array(void *ctx)
 {
-	return json_open(ctx, value_new_l());
+	struct json_ctx *c = ctx;
+
+	return json_open(c, value_new_in(c->arena, VT_L));
 }
 
 static const yajl_callbacks json_callbacks = {
@@ -232,8 +254,10 @@ json_parse_error(yajl_handle h, yajl_status st, const char *text, size_t len,
 	yajl_free_error(h, msg);
 }
 
-struct value *
-json_parse(const char *text, size_t len, struct err *err)
+/* Parse text into values built in a (on the heap when NULL). */
+static struct value *
+json_parse_to(struct value_arena *a, const char *text, size_t len,
+    struct err *err)
 {
 	struct json_ctx c;
 	yajl_handle h;
@@ -244,6 +268,7 @@ json_parse(const char *text, size_t len, struct err *err)
 	c.stack = c.inline_stack;
 	c.cap = JSON_STACK_INLINE;
 	c.err = err;
+	c.arena = a;
 	h = yajl_alloc(&json_callbacks, &json_alloc_funcs, &c);
 	st = yajl_parse(h, (const unsigned char *)text, len);
 	offset = yajl_get_bytes_consumed(h);
@@ -255,6 +280,7 @@ json_parse(const char *text, size_t len, struct err *err)
 	}
 	if (st != yajl_status_ok) {
 		json_parse_error(h, st, text, len, offset, err);
+		/* In an arena, a partial tree goes with the arena. */
 		value_free(c.root);
 		c.root = NULL;
 	}
@@ -262,6 +288,19 @@ json_parse(const char *text, size_t len, struct err *err)
 	if (c.stack != c.inline_stack)
 		free(c.stack);
 	return c.root;
+}
+
+struct value *
+json_parse(const char *text, size_t len, struct err *err)
+{
+	return json_parse_to(NULL, text, len, err);
+}
+
+struct value *
+json_parse_in(struct value_arena *a, const char *text, size_t len,
+    struct err *err)
+{
+	return json_parse_to(a, text, len, err);
 }
 
 /* True when text is a number in JSON's own syntax. */

@@ -17,6 +17,11 @@
  * errors. Returns NULL with err (ERR_INPUT, "invalid JSON at byte N: ...")
  * on failure. */
 struct value	*json_parse(const char *, size_t, struct err *);
+/* json_parse with every value built in the arena a: the document is
+ * borrowed from a (not a root, never freed by itself) and lives as long
+ * as a does; read-only, as every arena value. */
+struct value	*json_parse_in(struct value_arena *a, const char *, size_t,
+		     struct err *);
 
 enum json_flags {
 	JSON_PRETTY = 1 << 0,	/* indent by two spaces, one member a line */

@@ -330,43 +330,126 @@ repo_int(long long n)
 	return value_new_n(text, strlen(text));
 }
 
-/* The current time as the library writes _timestamp. */
-static struct value *
-repo_timestamp(const struct repo *r, const struct timespec *now)
+/* The current time (now when not NULL) as the library writes _timestamp;
+ * iso holds 40 bytes. */
+static void
+repo_timestamp_text(const struct repo *r, const struct timespec *now,
+    char *iso)
 {
 	struct timespec ts;
-	char iso[40];
 
 	if (now == NULL) {
 		r->clock->now(r->clock->ctx, &ts);
 		now = &ts;
 	}
 	clock_format_iso(now, iso);
+}
+
+/* The current time as the library writes _timestamp. */
+static struct value *
+repo_timestamp(const struct repo *r, const struct timespec *now)
+{
+	char iso[40];
+
+	repo_timestamp_text(r, now, iso);
 	return value_new_str(iso);
+}
+
+/* Whether a member name is the partition or the sort key's. */
+static bool
+repo_is_key_name(const struct repo *r, const char *name, size_t len)
+{
+	return (strlen(r->partition_key) == len &&
+	    memcmp(r->partition_key, name, len) == 0) ||
+	    (strlen(r->sort_key) == len && memcmp(r->sort_key, name, len) == 0);
+}
+
+/* Set an attribute of an item being encoded, in arena a when not NULL
+ * (then v is a value of a, or shared with the content's item). */
+static void
+repo_encode_set(struct value_arena *a, struct value *m, const char *name,
+    size_t len, struct value *v)
+{
+	if (a != NULL)
+		value_arena_map_set(a, m, name, len, v);
+	else
+		value_map_setn(m, name, len, v);
+}
+
+/* Set an S or N attribute from its text. */
+static void
+repo_encode_text(struct value_arena *a, struct value *m, const char *name,
+    enum value_type t, const char *p, size_t len)
+{
+	repo_encode_set(a, m, name, strlen(name),
+	    value_new_bytes_in(a, t, p, len));
+}
+
+/* Set an N attribute from an integer. */
+static void
+repo_encode_int(struct value_arena *a, struct value *m, const char *name,
+    long long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof text, "%lld", n);
+	repo_encode_text(a, m, name, VT_N, text, strlen(text));
+}
+
+/* Set a key attribute: its ids as the library joins them. */
+static void
+repo_encode_key(const struct repo *r, struct value_arena *a, struct value *m,
+    const struct ids *ids, bool partition)
+{
+	struct buf b = BUF_INIT;
+
+	if (partition)
+		repo_partition_value(r, ids, &b);
+	else
+		repo_content_value(r, ids, &b);
+	repo_encode_text(a, m, partition ? r->partition_key : r->sort_key,
+	    VT_S, b.data, b.len);
+	buf_cleanup(&b);
 }
 
 struct value *
 repo_encode(const struct repo *r, const struct content *c,
     const struct timespec *now)
 {
-	struct value *m = value_new_m();
+	/* A content in an arena is encoded there, sharing its item's
+	 * members instead of copying them. */
+	struct value_arena *a = c->arena;
+	struct value *m = a != NULL ? value_arena_new_root_m(a) :
+	    value_new_m();
+	char iso[40];
 	size_t i;
 
-	value_map_set(m, r->partition_key,
-	    repo_key_string(r, &c->partition_ids, true));
-	value_map_set(m, r->sort_key,
-	    repo_key_string(r, &c->content_ids, false));
+	if (a != NULL)
+		value_arena_map_reserve(a, m, (c->item != NULL ?
+		    c->item->u.map.len : 0) + 5);
+	repo_encode_key(r, a, m, &c->partition_ids, true);
+	repo_encode_key(r, a, m, &c->content_ids, false);
 	if (c->item != NULL)
 		for (i = 0; i < c->item->u.map.len; i++) {
 			const struct value_member *f = &c->item->u.map.items[i];
 
-			value_map_setn(m, f->name, f->name_len,
-			    value_copy(f->value));
+			if (a == NULL)
+				value_map_setn(m, f->name, f->name_len,
+				    value_copy(f->value));
+			else if (repo_is_key_name(r, f->name, f->name_len))
+				value_arena_map_set(a, m, f->name, f->name_len,
+				    f->value);
+			else
+				/* The item's names are unique, and none is
+				 * a key's: no lookup. */
+				value_arena_map_add(a, m, f->name, f->name_len,
+				    f->value);
 		}
-	value_map_set(m, REPO_VERSION, repo_int(c->current_version));
-	value_map_set(m, REPO_TIMESTAMP, repo_timestamp(r, now));
+	repo_encode_int(a, m, REPO_VERSION, c->current_version);
+	repo_timestamp_text(r, now, iso);
+	repo_encode_text(a, m, REPO_TIMESTAMP, VT_S, iso, strlen(iso));
 	if (c->has_expiry)
-		value_map_set(m, REPO_TTL, repo_int(c->expiry));
+		repo_encode_int(a, m, REPO_TTL, c->expiry);
 	return m;
 }
 
@@ -996,10 +1079,26 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 	return rc;
 }
 
-/* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys. */
-int
-repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
-    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+/* Hand every item of a response to fn as stored (taken). */
+static void
+repo_deliver_stored(struct response *rs, repo_stored_fn fn, void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nitems; i++) {
+		struct value *item = rs->items[i];
+
+		rs->items[i] = NULL;
+		fn(ctx, item);
+	}
+}
+
+/* repo_batch_get and repo_batch_get_stored: the items decoded to fn, or
+ * as stored to stored_fn when it is not NULL. */
+static int
+repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
+    bool consistent, repo_each_fn fn, repo_stored_fn stored_fn, void *ctx,
+    int *stopped, struct err *e)
 {
 	struct request rq;
 	size_t delivered = 0;
@@ -1015,7 +1114,9 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
 
 		response_init(&rs);
 		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0)
+		if (rc == 0 && stored_fn != NULL)
+			repo_deliver_stored(&rs, stored_fn, ctx);
+		else if (rc == 0)
 			rc = repo_deliver(r, &rs, &delivered, 0, fn, ctx, e);
 		if (rc == 1) {
 			*stopped = 1;
@@ -1049,6 +1150,24 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
 	}
 	request_cleanup(&rq);
 	return rc;
+}
+
+int
+repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
+    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+{
+	return repo_batch_get_to(r, keys, n, consistent, fn, NULL, ctx,
+	    stopped, e);
+}
+
+int
+repo_batch_get_stored(struct repo *r, struct value **keys, size_t n,
+    bool consistent, repo_stored_fn fn, void *ctx, struct err *e)
+{
+	int stopped = 0;
+
+	return repo_batch_get_to(r, keys, n, consistent, NULL, fn, ctx,
+	    &stopped, e);
 }
 
 /* A key's identity for duplicate detection: pk, NUL, sk. */

@@ -84,11 +84,16 @@ void
 repo_journal_add(struct repo *r, const struct value *key,
     const struct value *before, const struct value *after)
 {
-	struct value *canon = after != NULL ? value_copy(after) : NULL;
+	struct value *canon = NULL;
 
-	if (canon != NULL)
+	/* Most items hold their numbers as DynamoDB does already: no
+	 * copy then. */
+	if (after != NULL && !value_numbers_canonical(after)) {
+		canon = value_copy(after);
 		value_canonical_numbers(&canon);
-	journal_add(r->journal, r->name, r->table, key, before, canon);
+		after = canon;
+	}
+	journal_add(r->journal, r->name, r->table, key, before, after);
 	value_free(canon);
 }
 

@@ -55,6 +55,11 @@ int	 repo_backoff(struct repo *, int round, struct err *);
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,
 	     bool consistent, repo_each_fn, void *ctx, int *stopped,
 	     struct err *);
+/* One item as stored (taken), not decoded into a content. */
+typedef void (*repo_stored_fn)(void *ctx, struct value *stored);
+/* repo_batch_get handing each item to fn as stored. */
+int	 repo_batch_get_stored(struct repo *, struct value **keys, size_t n,
+	     bool consistent, repo_stored_fn, void *ctx, struct err *);
 /* repo_wave.c: batch writes, up to in_flight BatchWriteItem chunks at
  * once, journaled when the repository has a journal. */
 struct repo_wave;

@@ -117,21 +117,19 @@ repo_wave_find(const struct repo_wave *w, const struct value *pk,
 	return -1;
 }
 
-/* repo_each_fn: keep a stored item as the before-image of its entry. */
-static int
-repo_wave_before_each(void *ctx, struct content *c)
+/* repo_stored_fn: keep a stored item as the before-image of its entry. */
+static void
+repo_wave_before_each(void *ctx, struct value *stored)
 {
 	struct repo_wave *w = ctx;
 	struct repo *r = w->r;
-	long i = repo_wave_find(w, value_map_get(c->stored, r->partition_key),
-	    value_map_get(c->stored, r->sort_key));
+	long i = repo_wave_find(w, value_map_get(stored, r->partition_key),
+	    value_map_get(stored, r->sort_key));
 
-	if (i >= 0 && w->before[i] == NULL) {
-		w->before[i] = c->stored;
-		c->stored = NULL;
-	}
-	content_free(c);
-	return 0;
+	if (i >= 0 && w->before[i] == NULL)
+		w->before[i] = stored;
+	else
+		value_free(stored);
 }
 
 /* Read the before-images of the wave: consistent BatchGetItems of up to
@@ -140,7 +138,6 @@ static int
 repo_wave_read_before(struct repo_wave *w, struct err *e)
 {
 	size_t i = 0, k;
-	int stopped = 0;
 
 	while (i < w->n) {
 		size_t m = w->n - i < REPO_BATCH_GET_MAX ? w->n - i :
@@ -149,8 +146,8 @@ repo_wave_read_before(struct repo_wave *w, struct err *e)
 
 		for (k = 0; k < m; k++)
 			keys[k] = repo_key_of(w->r, w->writes[i + k].value);
-		if (repo_batch_get(w->r, keys, m, true, repo_wave_before_each,
-		    w, &stopped, e) == -1)
+		if (repo_batch_get_stored(w->r, keys, m, true,
+		    repo_wave_before_each, w, e) == -1)
 			return -1;
 		i += m;
 	}

@@ -195,6 +195,13 @@ int	 schema_type_value(const struct schema *, const struct path *field,
 int	 schema_type_item(const struct schema *, const struct value *plain,
 	     const struct value *existing, bool allow_extra,
 	     struct value **out, struct err *);
+/* schema_type_item into the arena a, plain being values of a: *out is a
+ * root of a (value_free drops its reference), read-only, and shares with
+ * plain what typing leaves as it is (strings, booleans, numbers already
+ * canonical) instead of copying it. */
+int	 schema_type_item_in(struct value_arena *a, const struct schema *,
+	     const struct value *plain, const struct value *existing,
+	     bool allow_extra, struct value **out, struct err *);
 
 /*
  * Validation of DynamoDB-typed values, by the types the library itself

@@ -5,6 +5,7 @@
 #include "schema.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,11 @@ struct schema_conform {
 	bool		 partial;	/* the next model is set member by
 					   member: it need not be complete */
 	bool		 allow_extra;
+	/* Typing into an arena: values left as they are shared with the
+	 * input (of this arena), not copied. NULL: on the heap. */
+	struct value_arena *arena;
 	struct buf	 path;
+	struct buf	 scratch;	/* a typed value's text */
 	struct err	*e;
 };
 
@@ -81,9 +86,17 @@ schema_push_name(struct buf *path, const char *name, size_t len)
 static size_t
 schema_push_index(struct buf *path, size_t i)
 {
+	char text[32], *p = text + sizeof text;
 	size_t mark = path->len;
 
-	buf_printf(path, "[%zu]", i);
+	/* Every element of every list is stepped into: no printf. */
+	*--p = ']';
+	do {
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i > 0);
+	*--p = '[';
+	buf_add(path, p, (size_t)(text + sizeof text - p));
 	return mark;
 }
 
@@ -154,6 +167,64 @@ schema_to_set(const struct value *l, enum value_type t)
 			value_list_append(set, x);
 	}
 	return set;
+}
+
+/* in as the typed value: shared when typing into the arena it is in,
+ * else copied. */
+static struct value *
+schema_keep(struct schema_conform *c, const struct value *in)
+{
+	if (c->arena == NULL)
+		return value_copy(in);
+	if (in->flags & VALUE_F_ARENA)
+		return (struct value *)(uintptr_t)in;
+	return value_arena_copy(c->arena, in);
+}
+
+/* A typed value built on the heap, moved into the arena when typing into
+ * one. */
+static struct value *
+schema_adopt(struct schema_conform *c, struct value *v)
+{
+	struct value *x;
+
+	if (c->arena == NULL || v == NULL)
+		return v;
+	x = value_arena_copy(c->arena, v);
+	value_free(v);
+	return x;
+}
+
+/* Add a typed member to m (replacing one of that name). */
+static void
+schema_add(struct schema_conform *c, struct value *m, const char *name,
+    size_t len, struct value *x)
+{
+	if (c->arena != NULL)
+		value_arena_map_set(c->arena, m, name, len, x);
+	else
+		value_map_setn(m, name, len, x);
+}
+
+/* Append a typed element to l. */
+static void
+schema_append(struct schema_conform *c, struct value *l, struct value *x)
+{
+	if (c->arena != NULL)
+		value_arena_list_append(c->arena, l, x);
+	else
+		value_list_append(l, x);
+}
+
+/* The text in b as the typed value of in: in itself when the same. */
+static struct value *
+schema_text(struct schema_conform *c, const struct value *in,
+    enum value_type t, const struct buf *b)
+{
+	if (in->type == t && in->u.str.len == b->len &&
+	    memcmp(in->u.str.ptr, b->data, b->len) == 0)
+		return schema_keep(c, in);
+	return value_new_bytes_in(c->arena, t, b->data, b->len);
 }
 
 /* The natural DynamoDB type of a plain value, keeping existing's type
@@ -247,6 +318,23 @@ schema_natural(struct schema_conform *c, const struct value *in,
 	}
 	*out = value_copy(in);
 	return 0;
+}
+
+/* schema_natural, its result in the arena when typing into one. */
+static int
+schema_natural_to(struct schema_conform *c, const struct value *in,
+    const struct value *existing, struct value **out)
+{
+	struct value_arena *a = c->arena;
+	int rc;
+
+	/* schema_natural builds on the heap. */
+	c->arena = NULL;
+	rc = schema_natural(c, in, existing, out);
+	c->arena = a;
+	if (rc == 0)
+		*out = schema_adopt(c, *out);
+	return rc;
 }
 
 /* Characters (code points) of UTF-8 text, as Python's len() counts. */
@@ -343,12 +431,12 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 {
 	struct value *m;
 	bool whole = c->whole && !c->partial;
-	size_t i, mark;
+	size_t i, mark, declared = 0;
 
 	c->partial = false;
 	if (in->type != VT_M)
 		return schema_mismatch(c, n, in);
-	m = c->typing ? value_new_m() : NULL;
+	m = c->typing ? value_new_in(c->arena, VT_M) : NULL;
 	if (existing != NULL && existing->type != VT_M)
 		existing = NULL;
 	for (i = 0; i < n->nprops; i++) {
@@ -359,6 +447,7 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 
 		mark = schema_push_name(&c->path, p->name, strlen(p->name));
 		if (v != NULL) {
+			declared++;
 			rc = schema_conform(c, &p->slot, v, existing != NULL ?
 			    value_map_get(existing, p->name) : NULL,
 			    c->typing ? &x : NULL);
@@ -371,16 +460,18 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 			    schema_conform(c, &p->slot, p->default_value, NULL,
 			    &x) == -1)
 				x = p->default_value != NULL ?
-				    value_copy(p->default_value) :
-				    value_new_null();
+				    schema_keep(c, p->default_value) :
+				    value_new_in(c->arena, VT_NULL);
 		}
 		schema_pop(&c->path, mark);
 		if (rc == -1)
 			goto fail;
 		if (x != NULL)
-			value_map_set(m, p->name, x);
+			schema_add(c, m, p->name, strlen(p->name), x);
 	}
-	for (i = 0; i < in->u.map.len; i++) {
+	/* A map's names are unique: when every member was a declared
+	 * field, there is no extra one to look for. */
+	for (i = 0; declared < in->u.map.len && i < in->u.map.len; i++) {
 		const struct value_member *mm = &in->u.map.items[i];
 		const struct value *ex;
 		struct value *x = NULL;
@@ -402,12 +493,12 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 			rc = schema_fail(c, "not a field of %s", n->title !=
 			    NULL ? n->title : "the model");
 		else if (c->typing)
-			rc = schema_natural(c, mm->value, ex, &x);
+			rc = schema_natural_to(c, mm->value, ex, &x);
 		schema_pop(&c->path, mark);
 		if (rc == -1)
 			goto fail;
 		if (x != NULL)
-			value_map_setn(m, mm->name, mm->name_len, x);
+			schema_add(c, m, mm->name, mm->name_len, x);
 	}
 	if (out != NULL)
 		*out = m;
@@ -428,7 +519,7 @@ schema_conform_dict(struct schema_conform *c, const struct schema_node *n,
 	c->partial = false;
 	if (in->type != VT_M)
 		return schema_mismatch(c, n, in);
-	m = c->typing ? value_new_m() : NULL;
+	m = c->typing ? value_new_in(c->arena, VT_M) : NULL;
 	for (i = 0; i < in->u.map.len; i++) {
 		const struct value_member *mm = &in->u.map.items[i];
 		struct value *x = NULL;
@@ -448,7 +539,7 @@ schema_conform_dict(struct schema_conform *c, const struct schema_node *n,
 			return -1;
 		}
 		if (x != NULL)
-			value_map_setn(m, mm->name, mm->name_len, x);
+			schema_add(c, m, mm->name, mm->name_len, x);
 	}
 	if (out != NULL)
 		*out = m;
@@ -466,7 +557,7 @@ schema_conform_array(struct schema_conform *c, const struct schema_node *n,
 	if (in->type != VT_L && (c->typing || !value_is_set(in)))
 		return schema_mismatch(c, n, in);
 	len = in->u.list.len;
-	l = c->typing ? value_new_l() : NULL;
+	l = c->typing ? value_new_in(c->arena, VT_L) : NULL;
 	if (n->nprefix > 0 && n->items.node == NULL && len != n->nprefix) {
 		value_free(l);
 		return schema_fail(c, "a tuple of %zu elements, got %zu",
@@ -508,7 +599,7 @@ schema_conform_array(struct schema_conform *c, const struct schema_node *n,
 		if (n->unique && schema_list_has(l, x))
 			value_free(x);
 		else
-			value_list_append(l, x);
+			schema_append(c, l, x);
 	}
 	if (c->typing && existing != NULL && value_is_set(existing) &&
 	    l->u.list.len > 0 &&
@@ -517,7 +608,7 @@ schema_conform_array(struct schema_conform *c, const struct schema_node *n,
 
 		if (set != NULL) {
 			value_free(l);
-			l = set;
+			l = schema_adopt(c, set);
 		}
 	}
 	if (out != NULL)
@@ -531,7 +622,7 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
     const struct value *in, struct value **out)
 {
 	struct schema_when w;
-	struct buf b = BUF_INIT;
+	struct buf *b = &c->scratch;
 	struct err ne;
 	bool ok;
 
@@ -556,9 +647,9 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
 			return -1;
 		if (out != NULL && n->kind == SCHEMA_INTEGER) {
 			/* the library stores Python's int: "12.0" -> 12 */
-			number_canonical(in->u.str.ptr, in->u.str.len, &b);
-			*out = value_new_n(b.data, b.len);
-			buf_cleanup(&b);
+			buf_reset(b);
+			number_canonical(in->u.str.ptr, in->u.str.len, b);
+			*out = schema_text(c, in, VT_N, b);
 			return 0;
 		}
 		break;
@@ -583,9 +674,9 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
 			return schema_mismatch(c, n, in);
 		if (out != NULL) {
 			/* what Python's isoformat() writes */
-			schema_format_when(&w, &b);
-			*out = value_new_s(b.data, b.len);
-			buf_cleanup(&b);
+			buf_reset(b);
+			schema_format_when(&w, b);
+			*out = schema_text(c, in, VT_S, b);
 			return 0;
 		}
 		break;
@@ -597,7 +688,7 @@ schema_conform_scalar(struct schema_conform *c, const struct schema_node *n,
 		return schema_mismatch(c, n, in);
 	}
 	if (out != NULL)
-		*out = value_copy(in);
+		*out = schema_keep(c, in);
 	return 0;
 }
 
@@ -615,14 +706,14 @@ schema_conform(struct schema_conform *c, const struct schema_slot *slot,
 		    schema_enum_has(n, in)))
 			return schema_mismatch(c, n, in);
 		if (out != NULL)
-			*out = value_new_null();
+			*out = schema_keep(c, in);
 		return 0;
 	}
 	switch (n->kind) {
 	case SCHEMA_ANY:
 		if (!c->typing)
 			return 0;
-		return schema_natural(c, in, existing, out);
+		return schema_natural_to(c, in, existing, out);
 	case SCHEMA_MODEL:
 		return schema_conform_model(c, n, in, existing, out);
 	case SCHEMA_DICT:
@@ -659,9 +750,19 @@ schema_conform_init(struct schema_conform *c, bool typing, bool whole,
 	c->fill = false;
 	c->partial = false;
 	c->allow_extra = allow_extra;
+	c->arena = NULL;
+	buf_init(&c->scratch);
 	buf_init(&c->path);
 	buf_adds(&c->path, "");
 	c->e = e;
+}
+
+/* Free what a conform context holds. */
+static void
+schema_conform_cleanup(struct schema_conform *c)
+{
+	buf_cleanup(&c->path);
+	buf_cleanup(&c->scratch);
 }
 
 /* Whether a top-level name is one the library maintains. */
@@ -754,16 +855,18 @@ schema_type_value(const struct schema *s, const struct path *field,
 		rc = schema_natural(&c, plain, existing, out);
 	else
 		rc = schema_conform(&c, slot, plain, existing, out);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
-int
-schema_type_item(const struct schema *s, const struct value *plain,
-    const struct value *existing, bool allow_extra, struct value **out,
-    struct err *e)
+/* schema_type_item, typing into a (on the heap when NULL). */
+static int
+schema_type_item_to(struct value_arena *a, const struct schema *s,
+    const struct value *plain, const struct value *existing,
+    bool allow_extra, struct value **out, struct err *e)
 {
 	struct schema_conform c;
+	struct value *typed = NULL;
 	int rc;
 
 	*out = NULL;
@@ -772,13 +875,36 @@ schema_type_item(const struct schema *s, const struct value *plain,
 		    "%s", value_type_name(plain->type));
 	schema_conform_init(&c, true, true, allow_extra, e);
 	c.fill = true;
+	c.arena = a;
 	if (s == NULL)
-		rc = schema_natural(&c, plain, existing, out);
+		rc = schema_natural_to(&c, plain, existing, &typed);
 	else
 		rc = schema_conform(&c, schema_root_slot(s), plain, existing,
-		    out);
-	buf_cleanup(&c.path);
+		    &typed);
+	schema_conform_cleanup(&c);
+	if (rc == 0 && a != NULL)
+		/* The caller frees what it is given: a root. */
+		typed = typed->type == VT_M ? value_arena_root_of(a, typed) :
+		    value_copy(typed);
+	*out = typed;
 	return rc;
+}
+
+int
+schema_type_item(const struct schema *s, const struct value *plain,
+    const struct value *existing, bool allow_extra, struct value **out,
+    struct err *e)
+{
+	return schema_type_item_to(NULL, s, plain, existing, allow_extra, out,
+	    e);
+}
+
+int
+schema_type_item_in(struct value_arena *a, const struct schema *s,
+    const struct value *plain, const struct value *existing,
+    bool allow_extra, struct value **out, struct err *e)
+{
+	return schema_type_item_to(a, s, plain, existing, allow_extra, out, e);
 }
 
 int
@@ -795,7 +921,7 @@ schema_validate_item(const struct schema *s, const struct value *item,
 		return 0;
 	schema_conform_init(&c, false, true, allow_extra, e);
 	rc = schema_conform(&c, schema_root_slot(s), item, NULL, NULL);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -816,7 +942,7 @@ schema_validate_value(const struct schema *s, const struct path *field,
 	schema_conform_init(&c, false, false, allow_extra, e);
 	path_format(field, &c.path);
 	rc = schema_conform(&c, slot, v, NULL, NULL);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -869,7 +995,7 @@ schema_set_member(const struct schema *s, const struct value_member *m,
 	} else {
 		rc = schema_conform(&c, slot, m->value, ex, out);
 	}
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 
@@ -890,7 +1016,7 @@ schema_type_set_commands(const struct schema *s, const struct value *plain,
 
 		schema_conform_init(&c, true, false, true, e);
 		rc = schema_natural(&c, plain, existing, out);
-		buf_cleanup(&c.path);
+		schema_conform_cleanup(&c);
 		return rc;
 	}
 	*out = value_new_m();
@@ -990,7 +1116,7 @@ schema_check_append(const struct schema *s, const struct value_member *m,
 		value_free(typed);
 	}
 	buf_cleanup(&t);
-	buf_cleanup(&c.path);
+	schema_conform_cleanup(&c);
 	return rc;
 }
 

@@ -16,13 +16,21 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* A client and its answer buffer: one connection, one request at a
+/* A client and its answer's parser: one connection, one request at a
  * time. */
 struct store_dynamodb_lane {
 	struct awsclient	*client;	/* borrowed */
 	/* Answers are parsed as they arrive, never held whole. */
 	struct ddbjson_stream	*stream;
 	size_t			 received;	/* bytes of this answer */
+	/* Lanes past the first: a thread of their own, made at the first
+	 * execute_many and kept until the store is freed. */
+	pthread_t		 thread;
+	bool			 started;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;		/* job posted, done, or stop */
+	struct store_dynamodb_share *job;	/* posted; NULL once done */
+	bool			 stop;
 };
 
 struct store_dynamodb {
@@ -39,8 +47,7 @@ struct store_dynamodb_share {
 	struct err			*errs;
 	int				*rcs;
 	size_t				 first, n, step;
-	pthread_t			 thread;
-	bool				 threaded;
+	bool				 threaded;	/* posted to the lane */
 };
 
 /* ,"Name": followed by a JSON string. */
@@ -618,12 +625,91 @@ store_dynamodb_share_run(void *arg)
 	return NULL;
 }
 
+/* A lane's thread: run each share posted to it, until told to stop. */
+static void *
+store_dynamodb_lane_run(void *arg)
+{
+	struct store_dynamodb_lane *l = arg;
+	struct store_dynamodb_share *sh;
+
+	pthread_mutex_lock(&l->lock);
+	for (;;) {
+		while (l->job == NULL && !l->stop)
+			pthread_cond_wait(&l->cond, &l->lock);
+		if ((sh = l->job) == NULL)
+			break;
+		pthread_mutex_unlock(&l->lock);
+		store_dynamodb_share_run(sh);
+		pthread_mutex_lock(&l->lock);
+		l->job = NULL;
+		pthread_cond_broadcast(&l->cond);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+/* Tell a lane's thread its next share, or to stop. */
+static void
+store_dynamodb_lane_tell(struct store_dynamodb_lane *l,
+    struct store_dynamodb_share *sh, bool stop)
+{
+	pthread_mutex_lock(&l->lock);
+	l->job = sh;
+	l->stop = stop;
+	pthread_cond_broadcast(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Hand a share to its lane's thread, made the first time; false when
+ * the thread cannot be made (the caller runs the share). */
+static bool
+store_dynamodb_lane_post(struct store_dynamodb_lane *l,
+    struct store_dynamodb_share *sh)
+{
+	if (!l->started) {
+		pthread_mutex_init(&l->lock, NULL);
+		pthread_cond_init(&l->cond, NULL);
+		if (pthread_create(&l->thread, NULL, store_dynamodb_lane_run,
+		    l) != 0) {
+			pthread_cond_destroy(&l->cond);
+			pthread_mutex_destroy(&l->lock);
+			return false;
+		}
+		l->started = true;
+	}
+	store_dynamodb_lane_tell(l, sh, false);
+	return true;
+}
+
+/* Wait until a lane's thread has run the share posted to it. */
+static void
+store_dynamodb_lane_wait(struct store_dynamodb_lane *l)
+{
+	pthread_mutex_lock(&l->lock);
+	while (l->job != NULL)
+		pthread_cond_wait(&l->cond, &l->lock);
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* Stop a lane's thread, if it was made. */
+static void
+store_dynamodb_lane_stop(struct store_dynamodb_lane *l)
+{
+	if (!l->started)
+		return;
+	store_dynamodb_lane_tell(l, NULL, true);
+	pthread_join(l->thread, NULL);
+	pthread_cond_destroy(&l->cond);
+	pthread_mutex_destroy(&l->lock);
+	l->started = false;
+}
+
 /*
  * store_ops.execute_many: request i goes to lane i % lanes, each lane on
  * its own thread with its own connection (a curl handle serves one thread
- * at a time); lane 0 runs on the caller's. Threads are made per call:
- * a few tens of microseconds against a round trip, and no pool to stop.
- * A thread that cannot be made runs its share here afterwards.
+ * at a time); lane 0 runs on the caller's. The other lanes' threads are
+ * made once and kept: a put of 10,000 items made 300 threads, 5% of its
+ * CPU. A thread that cannot be made runs its share here afterwards.
  */
 static void
 store_dynamodb_execute_many(struct store *st, const struct request *const *rqs,
@@ -640,14 +726,14 @@ store_dynamodb_execute_many(struct store *st, const struct request *const *rqs,
 			.step = nsh,
 		};
 		if (i > 0)
-			sh[i].threaded = pthread_create(&sh[i].thread, NULL,
-			    store_dynamodb_share_run, &sh[i]) == 0;
+			sh[i].threaded = store_dynamodb_lane_post(
+			    &sd->lanes[i], &sh[i]);
 	}
 	if (nsh > 0)
 		store_dynamodb_share_run(&sh[0]);
 	for (i = 1; i < nsh; i++) {
 		if (sh[i].threaded)
-			pthread_join(sh[i].thread, NULL);
+			store_dynamodb_lane_wait(&sd->lanes[i]);
 		else
 			store_dynamodb_share_run(&sh[i]);
 	}
@@ -659,8 +745,10 @@ store_dynamodb_free(struct store *st)
 	struct store_dynamodb *sd = (struct store_dynamodb *)st;
 	size_t i;
 
-	for (i = 0; i < sd->nlanes; i++)
+	for (i = 0; i < sd->nlanes; i++) {
+		store_dynamodb_lane_stop(&sd->lanes[i]);
 		ddbjson_stream_free(sd->lanes[i].stream);
+	}
 	free(sd->lanes);
 	free(st);
 }

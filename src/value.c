@@ -61,6 +61,9 @@ struct value_arena_block {
 
 struct value_arena {
 	struct value_arena_block *blocks;	/* the one in use first */
+	size_t		 first;			/* the first block's size */
+	size_t		 size;			/* bytes of its blocks */
+	bool		 intern;		/* share member names */
 	unsigned long	 refs;			/* creator + roots */
 	size_t		 nnames;
 	struct {
@@ -205,6 +208,20 @@ value_new_set(enum value_type type)
 {
 	assert(type == VT_SS || type == VT_NS || type == VT_BS);
 	return value_alloc(type);
+}
+
+struct value *
+value_new_in(struct value_arena *a, enum value_type type)
+{
+	return a != NULL ? value_arena_new_value(a, type) : value_alloc(type);
+}
+
+struct value *
+value_new_bytes_in(struct value_arena *a, enum value_type type,
+    const void *p, size_t len)
+{
+	return a != NULL ? value_arena_new_bytes(a, type, p, len) :
+	    value_new_bytes(type, p, len);
 }
 
 struct value *
@@ -615,10 +632,35 @@ value_list_append(struct value *l, struct value *v)
 struct value_arena *
 value_arena_new(void)
 {
+	struct value_arena *a = value_arena_new_sized(VALUE_ARENA_FIRST);
+
+	a->intern = true;
+	return a;
+}
+
+struct value_arena *
+value_arena_new_sized(size_t first)
+{
 	struct value_arena *a = xcalloc(1, sizeof *a);
 
 	a->refs = 1;
+	a->first = first < VALUE_ARENA_FIRST ? VALUE_ARENA_FIRST :
+	    first > VALUE_ARENA_BLOCK ? VALUE_ARENA_BLOCK : first;
+	a->size = sizeof *a;
 	return a;
+}
+
+struct value_arena *
+value_arena_ref(struct value_arena *a)
+{
+	__atomic_add_fetch(&a->refs, 1, __ATOMIC_RELAXED);
+	return a;
+}
+
+size_t
+value_arena_size(const struct value_arena *a)
+{
+	return a->size;
 }
 
 void
@@ -749,11 +791,12 @@ value_arena_alloc(struct value_arena *a, size_t n)
 
 	n = (n + VALUE_ARENA_ALIGN - 1) & ~(size_t)(VALUE_ARENA_ALIGN - 1);
 	if (b == NULL || b->size - b->used < n) {
-		size = b == NULL ? VALUE_ARENA_FIRST : VALUE_ARENA_BLOCK;
+		size = b == NULL ? a->first : VALUE_ARENA_BLOCK;
 		if (n > size / 4)
 			size = n;
 		b = value_arena_block_new(size);
 		b->used = 0;
+		a->size += sizeof *b + size;
 		if (size == n && a->blocks != NULL) {
 			/* A block of its own: keep filling the current one. */
 			b->next = a->blocks->next;
@@ -833,30 +876,63 @@ value_arena_name(struct value_arena *a, const char *name, size_t len,
     bool *shared)
 {
 	uint32_t h = 2166136261u;
-	size_t i, slot;
+	size_t i, slot = 0;
 	char *copy;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
-	    slot = (slot + 1) % VALUE_ARENA_NAMES) {
-		if (a->names[slot].len == len &&
-		    memcmp(a->names[slot].p, name, len) == 0) {
-			*shared = true;
-			return (char *)a->names[slot].p;
+	if (a->intern) {
+		for (i = 0; i < len; i++)
+			h = (h ^ (unsigned char)name[i]) * 16777619u;
+		for (slot = h % VALUE_ARENA_NAMES; a->names[slot].p != NULL;
+		    slot = (slot + 1) % VALUE_ARENA_NAMES) {
+			if (a->names[slot].len == len &&
+			    memcmp(a->names[slot].p, name, len) == 0) {
+				*shared = true;
+				return (char *)a->names[slot].p;
+			}
 		}
 	}
 	copy = value_arena_alloc(a, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
 	/* Once the table is full, it never takes a name again. */
-	*shared = a->nnames < VALUE_ARENA_NAMES * 3 / 4;
+	*shared = a->intern && a->nnames < VALUE_ARENA_NAMES * 3 / 4;
 	if (*shared) {
 		a->names[slot].p = copy;
 		a->names[slot].len = len;
 		a->nnames++;
 	}
 	return copy;
+}
+
+void
+value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
+    size_t len, struct value *v)
+{
+	struct value_member *mb;
+	bool shared;
+
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	if (m->u.map.len == m->u.map.cap)
+		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
+		    m->u.map.cap : 2);
+	mb = &m->u.map.items[m->u.map.len++];
+	mb->name = value_arena_name(a, name, len, &shared);
+	mb->name_len = len;
+	mb->value = v;
+}
+
+void
+value_arena_list_append(struct value_arena *a, struct value *l,
+    struct value *v)
+{
+	assert((l->type == VT_L || value_is_set(l)) &&
+	    (l->flags & VALUE_F_ARENA));
+	if (l->u.list.len == l->u.list.cap) {
+		l->u.list.cap = l->u.list.cap != 0 ? l->u.list.cap * 2 : 4;
+		l->u.list.items = value_arena_grow(a, l->u.list.items,
+		    l->u.list.len, l->u.list.cap, sizeof *l->u.list.items);
+	}
+	l->u.list.items[l->u.list.len++] = v;
 }
 
 void
@@ -918,6 +994,68 @@ value_arena_view_m(struct value *root,
 		if (i < end || keep(&items[i], ctx))
 			m->u.map.items[m->u.map.len++] = items[i];
 	return m;
+}
+
+struct value *
+value_arena_root_of(struct value_arena *a, const struct value *m)
+{
+	struct value *root = value_arena_new_root_m(a);
+
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	value_arena_map_reserve(a, root, m->u.map.len);
+	if (m->u.map.len > 0)
+		memcpy(root->u.map.items, m->u.map.items,
+		    m->u.map.len * sizeof *m->u.map.items);
+	root->u.map.len = m->u.map.len;
+	return root;
+}
+
+void
+value_arena_map_set(struct value_arena *a, struct value *m, const char *name,
+    size_t len, struct value *v)
+{
+	long i = value_map_find(m, name, len);
+
+	if (i >= 0)
+		m->u.map.items[i].value = v;
+	else
+		value_arena_map_add(a, m, name, len, v);
+}
+
+struct value *
+value_arena_copy(struct value_arena *a, const struct value *v)
+{
+	struct value *c;
+	size_t i;
+
+	switch (v->type) {
+	case VT_S:
+	case VT_N:
+	case VT_B:
+		return value_arena_new_bytes(a, v->type, v->u.str.ptr,
+		    v->u.str.len);
+	case VT_M:
+		c = value_arena_new_value(a, VT_M);
+		value_arena_map_reserve(a, c, v->u.map.len);
+		for (i = 0; i < v->u.map.len; i++)
+			value_arena_map_add(a, c, v->u.map.items[i].name,
+			    v->u.map.items[i].name_len,
+			    value_arena_copy(a, v->u.map.items[i].value));
+		return c;
+	case VT_L:
+	case VT_SS:
+	case VT_NS:
+	case VT_BS:
+		c = value_arena_new_value(a, v->type);
+		for (i = 0; i < v->u.list.len; i++)
+			value_arena_list_append(a, c,
+			    value_arena_copy(a, v->u.list.items[i]));
+		return c;
+	default:
+		c = value_arena_new_value(a, v->type);
+		c->u.boolean = v->u.boolean;
+		return c;
+	}
 }
 
 bool
@@ -1018,6 +1156,45 @@ value_canonical_numbers(struct value **slot)
 	default:
 		break;
 	}
+}
+
+/* value_numbers_canonical with the caller's scratch buffer. */
+static bool
+value_numbers_canonical_in(const struct value *v, struct buf *b)
+{
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		buf_reset(b);
+		number_canonical(v->u.str.ptr, v->u.str.len, b);
+		return b->len == v->u.str.len &&
+		    memcmp(b->data, v->u.str.ptr, b->len) == 0;
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			if (!value_numbers_canonical_in(v->u.map.items[i].value,
+			    b))
+				return false;
+		return true;
+	case VT_L:
+	case VT_NS:
+		for (i = 0; i < v->u.list.len; i++)
+			if (!value_numbers_canonical_in(v->u.list.items[i], b))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+bool
+value_numbers_canonical(const struct value *v)
+{
+	struct buf b = BUF_INIT;
+	bool yes = value_numbers_canonical_in(v, &b);
+
+	buf_cleanup(&b);
+	return yes;
 }
 
 char *

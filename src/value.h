@@ -21,6 +21,7 @@ enum value_type {
 };
 
 struct value;
+struct value_arena;
 
 struct value_member {
 	char		*name;		/* NUL-terminated, owned */
@@ -66,6 +67,12 @@ struct value	*value_new_m(void);
 struct value	*value_new_l(void);
 /* An empty SS, NS or BS. */
 struct value	*value_new_set(enum value_type);
+/* In the arena a (see below), or on the heap when a is NULL: a NULL, a
+ * false BOOL, an empty M, L or set of that type; an S, N or B copying
+ * p. Cannot fail. */
+struct value	*value_new_in(struct value_arena *a, enum value_type);
+struct value	*value_new_bytes_in(struct value_arena *a, enum value_type,
+		     const void *p, size_t len);
 /* Take ownership of a malloc'd string (S/N/B) without copying;
  * p must have a '\0' at p[len]. */
 struct value	*value_new_owned(enum value_type, char *p, size_t len);
@@ -88,6 +95,9 @@ bool		 value_same(const struct value *, const struct value *);
  * canonical text, as DynamoDB stores numbers ("1.50" reads back as
  * "1.5"). Cannot fail. */
 void		 value_canonical_numbers(struct value **slot);
+/* Whether every N (and NS element) in v is already its canonical text,
+ * so that value_canonical_numbers would leave v as it is. */
+bool		 value_numbers_canonical(const struct value *v);
 
 /* Map members. value_map_set takes ownership of v and replaces (frees) an
  * existing member of that name, keeping its position. */
@@ -130,8 +140,17 @@ struct value_arena;
 
 /* A new arena, referenced by its creator. Cannot fail. */
 struct value_arena *value_arena_new(void);
-/* Drop the creator's reference; NULL is a no-op. */
+/* An arena whose first block holds about `first` bytes (within the
+ * block sizes' bounds): one block for a value of a known size. Its
+ * member names are not shared (they are, in an arena of many items). */
+struct value_arena *value_arena_new_sized(size_t first);
+/* The bytes an arena holds (its blocks and itself). */
+size_t		 value_arena_size(const struct value_arena *);
+/* Drop the creator's reference (or one taken with value_arena_ref);
+ * NULL is a no-op. */
 void		 value_arena_unref(struct value_arena *);
+/* Another reference on a, for whoever keeps its values; returns a. */
+struct value_arena *value_arena_ref(struct value_arena *a);
 /* An empty M that is a root of a (its own reference on a). */
 struct value	*value_arena_new_root_m(struct value_arena *a);
 /* Arena versions of the constructors: S, N, B copy p; M, L, sets,
@@ -141,6 +160,13 @@ struct value	*value_arena_new_bytes(struct value_arena *, enum value_type,
 struct value	*value_arena_new_value(struct value_arena *, enum value_type);
 void		 value_arena_map_reserve(struct value_arena *, struct value *m,
 		     size_t n);
+/* Builders that grow an arena container m / l in place, for one built a
+ * member at a time: the name is copied into the arena (shared as
+ * value_arena_name does); v must be an arena value of a or NULL. */
+void		 value_arena_map_add(struct value_arena *, struct value *m,
+		     const char *name, size_t len, struct value *v);
+void		 value_arena_list_append(struct value_arena *, struct value *l,
+		     struct value *v);
 /* The builders of arena containers, for one that collects a container's
  * members or elements elsewhere (a parser's stack) while it is open:
  * a NUL-terminated copy of a member name in the arena (*shared set when
@@ -166,6 +192,18 @@ void		 value_arena_list_adopt(struct value_arena *, struct value *l,
 struct value	*value_arena_view_m(struct value *root,
 		     bool (*keep)(const struct value_member *,
 		     const void *), const void *ctx);
+/* A new root M in a holding the members of m, an M of a (not copied:
+ * names and values are shared with m). Cannot fail. */
+struct value	*value_arena_root_of(struct value_arena *a,
+		     const struct value *m);
+/* value_arena_map_add, or when m has a member of that name, its value
+ * replaced by v (keeping its position), as value_map_setn does; for the
+ * builder of m. */
+void		 value_arena_map_set(struct value_arena *, struct value *m,
+		     const char *name, size_t len, struct value *v);
+/* A deep copy of v (any value) in a. Cannot fail. */
+struct value	*value_arena_copy(struct value_arena *a,
+		     const struct value *v);
 /* True when v is an arena root (value_arena_view_m can view it). */
 bool		 value_is_arena_root(const struct value *v);
 /* The bytes the arena of root (an arena root) has handed out so far,
