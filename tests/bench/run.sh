@@ -129,7 +129,7 @@ command_of() {
 		startup-version) echo "$bin --version" ;;
 		startup-profiles) echo "$bin --profiles $data profiles" ;;
 		startup-first) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition no-such-partition --output jsonl" ;;
-		put_batch) echo "$bin --profiles $data put -p bench --endpoint $endpoint" ;;
+		put_batch) echo "$bin --profiles $data ${3:+--no-journal} put -p bench --endpoint $endpoint" ;;
 		list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --output jsonl" ;;
 		filtered_list) echo "$bin --profiles $data list -p bench --endpoint $endpoint --partition studio-a --filter genre=drama --output jsonl" ;;
 		get_batch) echo "$bin --profiles $data get-batch -p bench --endpoint $endpoint --output jsonl" ;;
@@ -161,7 +161,7 @@ run_one() {
 	dynrepo/put_batch) input=$data/put.jsonl ;;
 	dynrepo/get_batch) input=$data/keys.jsonl ;;
 	esac
-	[ -n "${4:-}" ] && label=floor-$4
+	[ -n "${4:-}" ] && label=$1-$4
 	out=$work/out
 	# shellcheck disable=SC2046
 	NODE_PATH=$BENCH_JSDIR/node_modules "$work/rusage" "$work/ru" "$limit" \
@@ -263,6 +263,10 @@ while [ $rep -le "$reps" ]; do
 			run_one "$c" "$w" "$rep"
 			if [ "$c" = floor ] && [ "$w" = put_batch ]; then
 				run_one floor put_batch "$rep" 4
+			fi
+			# the peers journal nothing: dynrepo once more without
+			if [ "$c" = dynrepo ] && [ "$w" = put_batch ]; then
+				run_one dynrepo put_batch "$rep" nojournal
 			fi
 		done
 	done
