@@ -31,7 +31,7 @@ function median(xs) {
 const names = { dynrepo: 'dynrepo', boto3: 'boto3 client', js: 'AWS SDK JS v3',
   awscli: 'AWS CLI', floor: 'floor (raw HTTP)', 'floor-4': 'floor, 4 in flight',
   'dynrepo-version': 'dynrepo --version', 'dynrepo-profiles': 'dynrepo profiles',
-  'dynrepo-first': 'dynrepo, empty Query', 'dynrepo-nojournal': 'dynrepo --no-journal' };
+  'dynrepo-first': 'dynrepo, empty Query', true: 'an empty program (true)', 'dynrepo-nojournal': 'dynrepo --no-journal' };
 // The start-up that is taken off each client's CPU before dividing.
 // dynrepo's is a run whose one request finds no item: it loads libcurl
 // and libcrypto at its first request, not at start, as the SDKs are
@@ -62,7 +62,7 @@ const out = [];
 const start = {};
 out.push('== start-up: process start to exit, no request but the empty Query (median of the runs) ==');
 out.push(`${'client'.padEnd(22)}${pad('wall ms', 9)}${pad('CPU ms', 9)}${pad('RSS MB', 8)}  runs`);
-for (const c of ['dynrepo-version', 'dynrepo-profiles', 'dynrepo-first', 'floor', 'boto3', 'js', 'awscli']) {
+for (const c of ['true', 'dynrepo-version', 'dynrepo-profiles', 'dynrepo-first', 'floor', 'boto3', 'js', 'awscli']) {
   const s = stats('startup', c);
   if (!s)
     continue;
