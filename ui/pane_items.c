@@ -73,6 +73,7 @@ struct pane_items {
 	/* The first Query brings a screen and the list waits: the rest is
 	 * asked for once that screen is drawn (from idle). */
 	bool		 ahead_after_paint;
+	bool		 paused_before_paint;	/* a pause items_idle applies */
 	size_t		 asked;		/* items the list may load, or
 					   SIZE_MAX: all */
 	double		 capacity;
@@ -275,6 +276,7 @@ items_run(struct ui *ui, struct pane_items *ip)
 	j->want = j->first_page;
 	ip->asked = j->want;
 	ip->ahead_after_paint = true;
+	ip->paused_before_paint = false;
 	trace_event("list-submit", NULL);
 	ip->job = ui_submit(ui, &ip->base, j);
 	ip->load = IL_LOADING;
@@ -343,8 +345,14 @@ items_event(struct ui *ui, struct pane *pane, struct worker_event *ev)
 	case WE_PAUSED:
 		/* A pause short of what was asked for since is over, and the
 		 * first screen's is about to be (items_idle). */
-		if (ev->total < ip->asked || ip->ahead_after_paint)
+		if (ev->total < ip->asked)
 			break;
+		if (ip->ahead_after_paint) {
+			/* Came with the first screen: items_idle decides,
+			 * once it is drawn, whether to ask on or pause. */
+			ip->paused_before_paint = true;
+			break;
+		}
 		ip->load = IL_PAUSED;
 		items_demand(ui, ip);
 		break;
@@ -655,6 +663,9 @@ items_idle(struct ui *ui, struct pane *pane)
 
 	if (ip->ahead_after_paint) {
 		ip->ahead_after_paint = false;
+		if (ip->paused_before_paint && ip->load == IL_LOADING)
+			ip->load = IL_PAUSED;
+		ip->paused_before_paint = false;
 		items_demand(ui, ip);
 	}
 	return items_search_slice(ui, ip);
