@@ -2,6 +2,7 @@
 /* dynrepo put: PartitionedContent JSON lines on stdin, checked, then written. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	struct cmd_common cc;
 	struct session s;
 	struct cmd_put_kept kept;
+	off_t start = 0;
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
 	size_t count = 0, written = 0, unchanged = 0;
@@ -315,10 +317,11 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		session_close(&s);
 		return cmd_fail("put", &e);
 	}
-	/* A regular file can be read twice; anything else is spooled to
-	 * an unlinked temporary file, so streams larger than memory work. */
+	/* A regular file can be read twice, from where stdin starts (a
+	 * caller may have read part of it); anything else is spooled to an
+	 * unlinked temporary file, so streams larger than memory work. */
 	if (fstat(fileno(stdin), &st) == -1 || !S_ISREG(st.st_mode) ||
-	    lseek(fileno(stdin), 0, SEEK_CUR) == -1) {
+	    (start = lseek(fileno(stdin), 0, SEEK_CUR)) == -1) {
 		spool = tmpfile();
 		if (spool == NULL) {
 			err_set(&e, ERR_IO, "cannot create a temporary file "
@@ -333,8 +336,10 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		if (spool != NULL) {
 			rewind(spool);
 			in = spool;
-		} else {
-			rewind(stdin);
+		} else if (fseeko(stdin, start, SEEK_SET) == -1) {
+			rc = err_set(&e, ERR_IO, "cannot read stdin again "
+			    "after checking it: %s; nothing was written",
+			    strerror(errno));
 		}
 	}
 	if (rc == 0) {

@@ -203,4 +203,33 @@ run dr get -p loc --partition p --content c009
 check_out_has '"n":109'
 t_end "put --changed-only with a key given twice: the last line decides"
 
+# stdin a regular file that a caller has read part of: put reads it twice
+# (check, then write) from where it was handed over, never from byte 0,
+# also past the contents its check pass keeps (12,000 lines: > 4 MB).
+t_begin
+node -e 'for (let i = 0; i < 100; i++)
+	console.log(JSON.stringify({ partition_ids: ["pre"],
+	    content_ids: ["c" + i], item: { name: "pre", n: i } }));
+const pad = "y".repeat(300);
+for (let i = 0; i < 12000; i++)
+	console.log(JSON.stringify({ partition_ids: ["mid"],
+	    content_ids: ["c" + String(i).padStart(5, "0")],
+	    item: { name: "n" + i, n: i, pad: pad } }));' >"$T_TMP/off.jsonl"
+{
+	i=0
+	while [ $i -lt 100 ]; do read -r _; i=$((i + 1)); done
+	dr --no-journal put -p loc >"$OUT" 2>"$ERR"
+	echo $? >"$T_TMP/rc"
+} <"$T_TMP/off.jsonl"
+RC=$(cat "$T_TMP/rc")
+check_rc 0
+check_err_has "12000 items written"
+run dr list -p loc --partition pre
+check_rc 0
+[ -s "$OUT" ] && fail_file "the lines before stdin's start were written" "$OUT"
+run dr list -p loc --partition mid --output jsonl
+n=$(grep -c . "$OUT")
+[ "$n" = 12000 ] || fail "$n items in partition mid, expected 12000"
+t_end "put reads stdin again from where it started, not from byte 0"
+
 t_done
