@@ -208,14 +208,21 @@ jd_strict_only(const char *doc, size_t len)
 	return false;
 }
 
+/* True when two runs gave the same events. */
+static bool
+jd_same_events(const struct jd_run *a, const struct jd_run *b)
+{
+	return a->ev.len == b->ev.len && (a->ev.len == 0 ||
+	    memcmp(a->ev.data, b->ev.data, a->ev.len) == 0);
+}
+
 /* Compare two runs of jsonlex: NULL if the same in everything. */
 static const char *
 jd_same_lex(const struct jd_run *a, const struct jd_run *b)
 {
 	if (a->status != b->status)
 		return "jsonlex in pieces ends otherwise than whole";
-	if (a->ev.len != b->ev.len || memcmp(a->ev.data, b->ev.data,
-	    a->ev.len) != 0)
+	if (!jd_same_events(a, b))
 		return "jsonlex in pieces gives other events than whole";
 	if (a->offset != b->offset)
 		return "jsonlex in pieces stops at another offset";
@@ -247,14 +254,12 @@ jd_agree(const char *doc, size_t len, const struct jd_run *y,
 	if (y->status == JSONLEX_OK && l->status == JSONLEX_ERROR &&
 	    strcmp(l->msg, "parse error: trailing garbage") == 0 &&
 	    l->offset < len && doc[l->offset] == '"')
-		return y->ev.len == l->ev.len && memcmp(y->ev.data,
-		    l->ev.data, y->ev.len) == 0 ? NULL : "jsonlex and yajl "
-		    "give other events before trailing garbage";
+		return jd_same_events(y, l) ? NULL : "jsonlex and yajl give "
+		    "other events before trailing garbage";
 	if (y->status != l->status)
 		return y->status == JSONLEX_OK ? "jsonlex refuses what yajl "
 		    "accepts" : "jsonlex accepts what yajl refuses";
-	if (y->status == JSONLEX_OK && (y->ev.len != l->ev.len ||
-	    memcmp(y->ev.data, l->ev.data, y->ev.len) != 0))
+	if (y->status == JSONLEX_OK && !jd_same_events(y, l))
 		return "jsonlex and yajl give other events";
 	return NULL;
 }
