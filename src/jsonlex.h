@@ -60,8 +60,10 @@ struct jsonlex {
  * U+10FFFF; yajl checks only the byte pattern) and \u escapes of
  * surrogates must come in high-low pairs (yajl turns a lone high one
  * into '?' and eats the next byte, and passes a lone low one through as
- * invalid UTF-8). Depth is unbounded (one byte of state a level): the
- * callbacks bound it.
+ * invalid UTF-8). And where yajl lets a string left open follow the
+ * document's value (its check for trailing garbage sees only tokens that
+ * have ended), this calls it trailing garbage. Depth is unbounded (one
+ * byte of state a level): the callbacks bound it.
  *
  * init: a parser ready for a document (cannot fail; memory aborts).
  * feed: the next piece, of any length, a token may straddle pieces; only

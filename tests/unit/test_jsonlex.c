@@ -190,6 +190,8 @@ Test(jsonlex, same_as_yajl_on_chosen_documents)
 		" ", "\"x\"", "1", "true", "false", "null", "nul", "tru",
 		"truex", "nullnull", "True", "[true,false,null]",
 		"[truefalse]", "{\"a\":true}x", "{} {}", "[] ,", "1 2",
+		/* yajl lets an open string follow the value */
+		"{}\"abc", "1\"x", "[] \"\\\"", "5\"[a\\ud83d\\uf183d\\\" ",
 		/* whitespace */
 		" \t\n\r[ 1 , 2 ] \n", "\v[1]\f", "[\v1\f]", "\xc2\xa0[1]",
 		"[1]\x00", "\x00", "[1,\x00 2]",
