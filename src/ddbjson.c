@@ -1156,8 +1156,7 @@ ddbjson_stream_finish(struct ddbjson_stream *s, struct err *err)
 
 	if (s->st == JSONLEX_OK) {
 		s->st = jsonlex_finish(&s->lx);
-		s->offset = s->st == JSONLEX_CANCELED ?
-		    jsonlex_offset(&s->lx) : s->fed;
+		s->offset = jsonlex_offset(&s->lx);
 		ddbjson_stream_syntax(s);
 	}
 	/* Typed errors carry their path; JSON ones the offset. */
