@@ -247,7 +247,8 @@ jsonlex_unescape(struct jsonlex *lx, const unsigned char *s, size_t len,
 			unsigned lo = 0;
 
 			if (cp >= 0xDC00 || end - p < 6 || p[0] != '\\' ||
-			    p[1] != 'u' || (lo = jsonlex_hex4(p + 2)) < 0xDC00 ||
+			    p[1] != 'u' ||
+			    (lo = jsonlex_hex4(p + 2)) < 0xDC00 ||
 			    lo > 0xDFFF) {
 				jsonlex_fail(lx, abs + (size_t)(bs - s),
 				    "lexical error: a UTF-16 surrogate in a "
@@ -301,14 +302,13 @@ jsonlex_string(struct jsonlex *lx, const unsigned char *p,
 				for (i = 2; i < 6; i++) {
 					if (q + i >= end)
 						return 0;
-					if (!(jsonlex_class[q[i]] & JC_HEX)) {
-						jsonlex_fail(lx, abs + (size_t)
-						    (q + i - p), "lexical error: "
-						    "invalid (non-hex) character "
-						    "occurs after '\\u' inside "
-						    "string.");
-						return -1;
-					}
+					if (jsonlex_class[q[i]] & JC_HEX)
+						continue;
+					jsonlex_fail(lx, abs + (size_t)(q + i -
+					    p), "lexical error: invalid "
+					    "(non-hex) character occurs after "
+					    "'\\u' inside string.");
+					return -1;
 				}
 				q += 6;
 			} else if (jsonlex_class[q[1]] & JC_ESC)
@@ -323,16 +323,16 @@ jsonlex_string(struct jsonlex *lx, const unsigned char *p,
 			continue;
 		}
 		if (*q < 0x20) {
-			jsonlex_fail(lx, abs + (size_t)(q - p), "lexical error: "
-			    "invalid character inside string.");
+			jsonlex_fail(lx, abs + (size_t)(q - p),
+			    "lexical error: invalid character inside string.");
 			return -1;
 		}
 		n = jsonlex_utf8(q, end);
 		if (n < 0)
 			return 0;
 		if (n == 0) {
-			jsonlex_fail(lx, abs + (size_t)(q - p), "lexical error: "
-			    "invalid bytes in UTF8 string.");
+			jsonlex_fail(lx, abs + (size_t)(q - p),
+			    "lexical error: invalid bytes in UTF8 string.");
 			return -1;
 		}
 		q += n;

@@ -39,15 +39,15 @@ struct jsonlex {
 	void			*ctx;
 	enum jsonlex_status	 status;
 	int			 state;
-	unsigned char		*stack;	/* '{' or '[' per open container */
+	unsigned char		*stack;	/* '{' or '[' a level */
 	size_t			 depth, stack_cap;
 	int			 pending; /* kind of the token in tok */
-	bool			 pending_bs; /* tok ends in an odd '\' run */
-	char			*tok;	/* the unfinished token's bytes */
+	bool			 pending_bs; /* tok ends in odd '\'s */
+	char			*tok;	/* the unfinished token */
 	size_t			 tok_len, tok_cap, tok_start;
 	char			*dec;	/* unescaped strings */
 	size_t			 dec_cap;
-	size_t			 fed;	/* bytes before the current piece */
+	size_t			 fed;	/* bytes before this piece */
 	size_t			 offset; /* where the parse stopped */
 	const char		*msg;	/* JSONLEX_ERROR: static text */
 };
@@ -76,8 +76,8 @@ struct jsonlex {
  * error: the message of JSONLEX_ERROR ("parse error: ..." or "lexical
  * error: ..."), static; NULL otherwise.
  */
-void		 jsonlex_init(struct jsonlex *, const struct jsonlex_callbacks *,
-		     void *ctx);
+void		 jsonlex_init(struct jsonlex *,
+		     const struct jsonlex_callbacks *, void *ctx);
 void		 jsonlex_reset(struct jsonlex *);
 void		 jsonlex_cleanup(struct jsonlex *);
 enum jsonlex_status jsonlex_feed(struct jsonlex *, const char *, size_t);
