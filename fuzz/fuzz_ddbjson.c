@@ -13,6 +13,8 @@
 #include "json.h"
 #include "value.h"
 
+#include "../tests/unit/jsonlex_diff.h"
+
 /* Emit an item and parse it back: the same value, the same text again. */
 static void
 fuzz_ddbjson_round_trip(const struct value *item)
@@ -36,6 +38,21 @@ fuzz_ddbjson_round_trip(const struct value *item)
 	buf_cleanup(&b);
 }
 
+/* True when yajl accepts the text as JSON and jsonlex refuses it. */
+static bool
+fuzz_ddbjson_stricter(const char *text, size_t len)
+{
+	struct jd_run y, l;
+	bool stricter;
+
+	jd_yajl(text, len, &y);
+	jd_lex(text, len, NULL, 0, 0, &l);
+	stricter = y.status == JSONLEX_OK && l.status != JSONLEX_OK;
+	jd_run_cleanup(&y);
+	jd_run_cleanup(&l);
+	return stricter;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -46,8 +63,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	streamed = ddbjson_parse_item(text, len, &e1);
 
 	/* The header promises the same item as json_parse followed by
-	 * ddbjson_item_from_tree. */
+	 * ddbjson_item_from_tree, but for text that jsonlex refuses and yajl
+	 * (json_parse) lets through: UTF-8 Unicode forbids, an unpaired
+	 * surrogate escape, an open string after the value (jsonlex.h). */
 	tree = json_parse(text, len, &e2);
+	if (tree != NULL && fuzz_ddbjson_stricter(text, len)) {
+		if (streamed != NULL)
+			fuzz_fail("streaming parser accepts what jsonlex "
+			    "refuses", NULL);
+		value_free(tree);
+		tree = NULL;
+	}
 	typed = tree != NULL ? ddbjson_item_from_tree(tree, &e2) : NULL;
 	if ((streamed == NULL) != (typed == NULL))
 		fuzz_fail(streamed == NULL ? "streaming parser refuses what "

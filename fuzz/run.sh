@@ -18,7 +18,7 @@ srcdir=${DYNREPO_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${DYNREPO_BUILDDIR:-$srcdir/build}
 secs=${1:-${DYNREPO_FUZZ_SECONDS:-30}}
 [ $# -gt 0 ] && shift
-targets=${*:-ddbjson json number ini schema filter value response editdoc}
+targets=${*:-ddbjson jsonlex json number ini schema filter value response editdoc}
 out=$builddir/fuzz-build
 cc=${DYNREPO_FUZZ_CC:-clang}
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -87,7 +87,8 @@ cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer \
 	echo "CC = $cc"
 	echo "CFLAGS = $cflags"
 	echo "LIBS = $dep_libs -lpthread"
-	echo "HDRS = $out/config.h $(echo "$srcdir"/src/*.h) $srcdir/fuzz/fuzz.h"
+	echo "HDRS = $out/config.h $(echo "$srcdir"/src/*.h) $srcdir/fuzz/fuzz.h \
+	    $srcdir/tests/unit/jsonlex_diff.h"
 	objs=""
 	for s in $lib_srcs; do
 		o=$out/lib/$(basename "$s" .c).o

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "base64.h"
+#include "jsonlex.h"
 #include "number.h"
 #include "xmalloc.h"
 
@@ -469,7 +468,7 @@ ddbjson_item_from_tree(struct value *tree, struct err *err)
 }
 
 /*
- * The streaming parser: yajl events straight into typed values, with no
+ * The streaming parser: JSON events (jsonlex.h) straight into typed values, with no
  * {"TAG": ...} wrapper ever built. Plain JSON around the items (a Query
  * response) is kept as json_parse would build it.
  */
@@ -504,7 +503,7 @@ struct ddbjson_stack {
 	size_t	 len, cap;
 };
 
-/* The streaming parser's state, yajl's context. */
+/* The streaming parser's state, the JSON lexer's context. */
 struct ddbjson_parser {
 	struct ddbjson_pframe	*frames;
 	size_t			 depth;
@@ -814,7 +813,7 @@ ddbjson_on_scalar(struct ddbjson_parser *p, struct value *v)
 	return 1;
 }
 
-/* yajl callback: null. */
+/* JSON event: null. */
 static int
 ddbjson_cb_null(void *ctx)
 {
@@ -831,7 +830,7 @@ static struct value ddbjson_arena_bool[2] = {
 	{ .type = VT_BOOL, .flags = VALUE_F_ARENA, .u.boolean = true },
 };
 
-/* yajl callback: true or false. */
+/* JSON event: true or false. */
 static int
 ddbjson_cb_boolean(void *ctx, int b)
 {
@@ -853,14 +852,14 @@ ddbjson_cb_boolean(void *ctx, int b)
 	return ddbjson_on_scalar(ctx, v);
 }
 
-/* yajl callback: a number, as its text. */
+/* JSON event: a number, as its text. */
 static int
 ddbjson_cb_number(void *ctx, const char *s, size_t len)
 {
 	return ddbjson_on_scalar(ctx, ddbjson_new_bytes(ctx, VT_N, s, len));
 }
 
-/* yajl callback: a string. */
+/* JSON event: a string. */
 static int
 ddbjson_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
@@ -868,7 +867,7 @@ ddbjson_cb_string(void *ctx, const unsigned char *s, size_t len)
 	    (const char *)s, len));
 }
 
-/* yajl callback: '{'. */
+/* JSON event: '{'. */
 static int
 ddbjson_cb_start_map(void *ctx)
 {
@@ -911,7 +910,7 @@ ddbjson_cb_start_map(void *ctx)
 	}
 }
 
-/* yajl callback: a member name, or a wrapper's type tag. */
+/* JSON event: a member name, or a wrapper's type tag. */
 static int
 ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 {
@@ -970,7 +969,7 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	return 1;
 }
 
-/* yajl callback: '}'. */
+/* JSON event: '}'. */
 static int
 ddbjson_cb_end_map(void *ctx)
 {
@@ -986,7 +985,7 @@ ddbjson_cb_end_map(void *ctx)
 	return 1;
 }
 
-/* yajl callback: '['. */
+/* JSON event: '['. */
 static int
 ddbjson_cb_start_array(void *ctx)
 {
@@ -1029,7 +1028,7 @@ ddbjson_cb_start_array(void *ctx)
 	}
 }
 
-/* yajl callback: ']'; a finished set is checked here. */
+/* JSON event: ']'; a finished set is checked here. */
 static int
 ddbjson_cb_end_array(void *ctx)
 {
@@ -1046,51 +1045,23 @@ ddbjson_cb_end_array(void *ctx)
 	return 1;
 }
 
-static const yajl_callbacks ddbjson_callbacks = {
-	.yajl_null = ddbjson_cb_null,
-	.yajl_boolean = ddbjson_cb_boolean,
-	.yajl_number = ddbjson_cb_number,
-	.yajl_string = ddbjson_cb_string,
-	.yajl_start_map = ddbjson_cb_start_map,
-	.yajl_map_key = ddbjson_cb_map_key,
-	.yajl_end_map = ddbjson_cb_end_map,
-	.yajl_start_array = ddbjson_cb_start_array,
-	.yajl_end_array = ddbjson_cb_end_array,
+static const struct jsonlex_callbacks ddbjson_callbacks = {
+	.null = ddbjson_cb_null,
+	.boolean = ddbjson_cb_boolean,
+	.number = ddbjson_cb_number,
+	.string = ddbjson_cb_string,
+	.start_map = ddbjson_cb_start_map,
+	.map_key = ddbjson_cb_map_key,
+	.end_map = ddbjson_cb_end_map,
+	.start_array = ddbjson_cb_start_array,
+	.end_array = ddbjson_cb_end_array,
 };
 
-/* yajl's allocator hooks, so that out of memory aborts like xmalloc. */
-static void *
-ddbjson_yajl_malloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	return xmalloc(n);
-}
-
-/* yajl's realloc hook. */
-static void *
-ddbjson_yajl_realloc(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	return xreallocarray(p, n, 1);
-}
-
-/* yajl's free hook. */
-static void
-ddbjson_yajl_free(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
-static yajl_alloc_funcs ddbjson_alloc_funcs = {
-	ddbjson_yajl_malloc, ddbjson_yajl_realloc, ddbjson_yajl_free, NULL
-};
-
-/* A parse fed in pieces: the parser, yajl's handle and where it is. */
+/* A parse fed in pieces: the parser, the JSON lexer and where it is. */
 struct ddbjson_stream {
 	struct ddbjson_parser	 p;
-	yajl_handle		 h;
-	yajl_status		 st;
+	struct jsonlex		 lx;
+	enum jsonlex_status	 st;
 	size_t			 fed;	/* bytes before the current piece */
 	size_t			 offset; /* where the parse stopped */
 	bool			 page;	/* items in an arena */
@@ -1112,19 +1083,16 @@ ddbjson_stream_start(struct ddbjson_stream *s, const char *const *items)
 	p->stack = &s->stack;
 	s->stack.len = 0;
 	err_clear(&s->err);
-	s->st = yajl_status_ok;
+	s->st = JSONLEX_OK;
 	s->fed = s->offset = 0;
 }
 
-/* Free what the parse holds: the handle, the frames, a partial root. */
+/* Free what the parse holds: the frames, a partial root. */
 static void
 ddbjson_stream_stop(struct ddbjson_stream *s)
 {
 	value_free(s->p.root);
 	s->p.root = NULL;
-	if (s->h != NULL)
-		yajl_free(s->h);
-	s->h = NULL;
 	if (s->p.frames != s->p.inline_frames)
 		free(s->p.frames);
 	s->p.frames = s->p.inline_frames;
@@ -1132,24 +1100,15 @@ ddbjson_stream_stop(struct ddbjson_stream *s)
 	s->p.arena = NULL;
 }
 
-/* After a yajl syntax error: its message, at the offset, into the
- * stream's error. */
+/* After a syntax error: its message, at the offset, into the stream's
+ * error. */
 static void
 ddbjson_stream_syntax(struct ddbjson_stream *s)
 {
-	unsigned char *msg;
-	size_t n;
-
-	if (s->st != yajl_status_error)
+	if (s->st != JSONLEX_ERROR)
 		return;
-	/* Not verbose: yajl does not quote the text. */
-	msg = yajl_get_error(s->h, 0, (const unsigned char *)"", 0);
-	n = strlen((char *)msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: %.*s",
-	    s->offset, (int)n, (char *)msg);
-	yajl_free_error(s->h, msg);
+	err_set(&s->err, ERR_INPUT, "invalid JSON at byte %zu: %s",
+	    s->offset, jsonlex_error(&s->lx));
 }
 
 struct ddbjson_stream *
@@ -1157,6 +1116,7 @@ ddbjson_stream_new(const char *const *items, bool page)
 {
 	struct ddbjson_stream *s = xcalloc(1, sizeof *s);
 
+	jsonlex_init(&s->lx, &ddbjson_callbacks, &s->p);
 	s->p.items = items;
 	s->page = page;
 	ddbjson_stream_begin(s);
@@ -1172,18 +1132,18 @@ ddbjson_stream_begin(struct ddbjson_stream *s)
 	ddbjson_stream_start(s, items);
 	if (s->page)
 		s->p.arena = value_arena_new();
-	s->h = yajl_alloc(&ddbjson_callbacks, &ddbjson_alloc_funcs, &s->p);
+	jsonlex_reset(&s->lx);
 }
 
 void
 ddbjson_stream_feed(struct ddbjson_stream *s, const char *text, size_t len)
 {
 	/* After an error the rest is not looked at. */
-	if (s->st != yajl_status_ok || len == 0)
+	if (s->st != JSONLEX_OK || len == 0)
 		return;
-	s->st = yajl_parse(s->h, (const unsigned char *)text, len);
-	if (s->st != yajl_status_ok) {
-		s->offset = s->fed + yajl_get_bytes_consumed(s->h);
+	s->st = jsonlex_feed(&s->lx, text, len);
+	if (s->st != JSONLEX_OK) {
+		s->offset = jsonlex_offset(&s->lx);
 		ddbjson_stream_syntax(s);
 	}
 	s->fed += len;
@@ -1194,22 +1154,22 @@ ddbjson_stream_finish(struct ddbjson_stream *s, struct err *err)
 {
 	struct value *root = NULL;
 
-	if (s->st == yajl_status_ok) {
-		s->offset = s->fed;
-		s->st = yajl_complete_parse(s->h);
+	if (s->st == JSONLEX_OK) {
+		s->st = jsonlex_finish(&s->lx);
+		s->offset = jsonlex_offset(&s->lx);
 		ddbjson_stream_syntax(s);
 	}
 	/* Typed errors carry their path; JSON ones the offset. */
-	if (s->st == yajl_status_client_canceled && s->p.json_error)
+	if (s->st == JSONLEX_CANCELED && s->p.json_error)
 		err_prefix(&s->err, "invalid JSON at byte %zu: ", s->offset);
-	if (s->st == yajl_status_ok) {
+	if (s->st == JSONLEX_OK) {
 		root = s->p.root;
 		s->p.root = NULL;
 	} else if (err != NULL)
 		*err = s->err;
 	/* From here on the items' roots keep the arena. */
 	ddbjson_stream_stop(s);
-	s->st = yajl_status_error;
+	s->st = JSONLEX_ERROR;
 	return root;
 }
 
@@ -1219,6 +1179,7 @@ ddbjson_stream_free(struct ddbjson_stream *s)
 	if (s == NULL)
 		return;
 	ddbjson_stream_stop(s);
+	jsonlex_cleanup(&s->lx);
 	free(s->stack.data);
 	free(s);
 }
