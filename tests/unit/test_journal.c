@@ -15,6 +15,7 @@
 
 #include "ddbjson.h"
 #include "journal.h"
+#include "local_table.h"
 #include "repo.h"
 #include "statedir.h"
 #include "store_local.h"
@@ -323,19 +324,12 @@ open_repo(bool read_only)
 {
 	char *db = xasprintf("%s/db", dir);
 	struct repo_config rc;
-	struct request rq;
-	struct response rs;
 	struct err e;
 
 	st = store_local_open(db, &e);
 	cr_assert_not_null(st, "%s", e.msg);
-	request_init(&rq, OP_CREATE_TABLE, "tbl");
-	rq.hash_key = xstrdup("_table_item_id");
-	rq.range_key = xstrdup("_table_content_id");
-	response_init(&rs);
-	(void)store_execute(st, &rq, &rs, &e);
-	response_cleanup(&rs);
-	request_cleanup(&rq);
+	/* Opened again on the same file: the table may be there. */
+	(void)local_table_create(st, &e);
 	jr = journal_new(jpath, NULL);
 	memset(&rc, 0, sizeof rc);
 	rc.table = "tbl";

@@ -10,6 +10,7 @@
 
 #include "expr_eval.h"
 #include "journal.h"
+#include "local_table.h"
 #include "json.h"
 #include "repo.h"
 #include "schema.h"
@@ -414,8 +415,6 @@ Test(repo_wave, key_twice_ends_with_last_line_and_journals_in_order)
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct repo_config cfg = base_config;
 	struct store *st;
-	struct request rq;
-	struct response rs;
 	struct content **old, **cs, *got = NULL;
 	struct journal_write *jw = NULL;
 	struct ids part, a0;
@@ -425,13 +424,7 @@ Test(repo_wave, key_twice_ends_with_last_line_and_journals_in_order)
 
 	st = store_local_open(db, &e);
 	cr_assert_not_null(st, "%s", e.msg);
-	request_init(&rq, OP_CREATE_TABLE, "tbl");
-	rq.hash_key = xstrdup("_table_item_id");
-	rq.range_key = xstrdup("_table_content_id");
-	response_init(&rs);
-	cr_assert_eq(store_execute(st, &rq, &rs, &e), 0, "%s", e.msg);
-	response_cleanup(&rs);
-	request_cleanup(&rq);
+	cr_assert_eq(local_table_create(st, &e), 0, "%s", e.msg);
 	cfg.journal = j;
 	r = repo_new(&cfg, st, &fixed_clock);
 
