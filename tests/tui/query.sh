@@ -36,11 +36,28 @@ open_partition()
 # ---- loading page by page ------------------------------------------------
 t_begin
 open_partition 1
-screen_has "items loaded, more on the server (L loads all)"
-snap
-n=$(sed -n 's/^ *1\/\([0-9]*\) items loaded.*/\1/p' "$TUI_SCREEN")
+# The first Query asks for one screen; the look-ahead then loads more
+# pages in the background ("loading..." in between) and stops short of
+# the end. Wait for that pause, then check it holds.
+loaded_paused()
+{
+	sed -n 's/^ *1\/\([0-9]*\) items loaded, more on the server.*/\1/p' \
+	    "$TUI_SCREEN"
+}
+i=0 n=
+while [ "$i" -lt 150 ]; do
+	snap
+	n=$(loaded_paused)
+	[ -n "$n" ] && [ "$n" -ge 100 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 [ -n "$n" ] && [ "$n" -lt 400 ] && [ "$n" -ge 100 ] ||
     fail "a first load of $n items, expected 100..399"
+sleep 1
+snap
+[ "$(loaded_paused)" = "$n" ] ||
+    fail "the load did not wait at $n items: $(grep -F items "$TUI_SCREEN" | tail -1)"
 screen_has "p#0000"
 t_end "a big partition loads the first pages, then waits"
 
