@@ -12,8 +12,8 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <zlib.h>
 
+#include "crc32.h"
 #include "log.h"
 #include "sigv4.h"
 #include "trace.h"
@@ -292,11 +292,11 @@ awsclient_clock_skew(const struct awsclient *c)
 }
 
 /* CRC-32 (IEEE 802.3, reflected 0xEDB88320) as x-amz-crc32 carries it:
- * zlib's, several times faster than a byte-wise table on a 2 MB page. */
+ * folded 64 bytes at a time where the CPU can (crc32.c). */
 uint32_t
 awsclient_crc32(const void *data, size_t len)
 {
-	return (uint32_t)crc32_z(0, data, len);
+	return crc32_ieee(0, data, len);
 }
 
 /* Parse an HTTP date ("Wed, 25 Nov 2026 09:14:03 GMT"); -1 if not one. */
@@ -486,7 +486,7 @@ awsclient_sink_write(void *ctx, const char *p, size_t n)
 {
 	struct awsclient *c = ctx;
 
-	c->sink_crc = (uint32_t)crc32_z(c->sink_crc, (const Bytef *)p, n);
+	c->sink_crc = crc32_ieee(c->sink_crc, p, n);
 	c->sink_len += n;
 	c->sink->write(c->sink->ctx, p, n);
 }

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(BUF_PORTABLE)
+#include <emmintrin.h>
+#endif
 
 #include "xmalloc.h"
 
@@ -96,23 +99,54 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The first byte of s[i..len) a JSON string must escape: a control
+ * character, '"' or '\'; len if none. Most strings have none, and this
+ * runs over every string of every item printed. */
+static size_t
+buf_json_plain_run(const char *s, size_t i, size_t len)
+{
+#if defined(__SSE2__) && !defined(BUF_PORTABLE)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+
+	for (; len - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (s + i));
+		/* Unsigned: v <= 0x1f exactly when max(v, 0x1f) is 0x1f. */
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)),
+		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits != 0)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			return i;
+	}
+	return len;
+}
+
 void
 buf_add_json_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0, run;
 
 	buf_reserve(b, len + 2);
-	buf_addc(b, '"');
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+	b->data[b->len++] = '"';
+	for (;;) {
+		run = i;
+		i = buf_json_plain_run(s, i, len);
 		buf_add(b, s + run, i - run);
-		run = i + 1;
-		switch (c) {
+		if (i == len)
+			break;
+		switch (s[i]) {
 		case '"':  buf_add(b, "\\\"", 2); break;
 		case '\\': buf_add(b, "\\\\", 2); break;
 		case '\n': buf_add(b, "\\n", 2); break;
@@ -120,15 +154,33 @@ buf_add_json_string(struct buf *b, const char *s, size_t len)
 		case '\t': buf_add(b, "\\t", 2); break;
 		case '\b': buf_add(b, "\\b", 2); break;
 		case '\f': buf_add(b, "\\f", 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
+		default: {
+			char esc[6] = { '\\', 'u', '0', '0',
+			    hex[(unsigned char)s[i] >> 4],
+			    hex[(unsigned char)s[i] & 15] };
+
 			buf_add(b, esc, 6);
 		}
+		}
+		i++;
 	}
-	buf_add(b, s + run, len - run);
 	buf_addc(b, '"');
+}
+
+void
+buf_add_int(struct buf *b, long long n)
+{
+	char digits[24], *p = digits + sizeof digits;
+	/* The magnitude as unsigned: -LLONG_MIN does not fit a long long. */
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n :
+	    (unsigned long long)n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(digits + sizeof digits - p));
 }
 
 const char *

@@ -25,6 +25,8 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_printf(struct buf *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list);
+/* Append n in decimal, as "%lld" would, without stdio's cost. */
+void	 buf_add_int(struct buf *, long long n);
 /* Append s as a quoted JSON string, escaping as RFC 8259 requires.
  * Bytes >= 0x80 are copied as they are (the caller passes UTF-8). */
 void	 buf_add_json_string(struct buf *, const char *s, size_t len);

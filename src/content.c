@@ -476,8 +476,9 @@ content_to_json(const struct content *c, struct buf *b, int flags)
 		json_emit(b, c->item, flags);
 	else
 		buf_adds(b, "{}");
-	buf_printf(b, ",\"current_version\":%lld,\"expiry\":",
-	    c->current_version);
+	buf_adds(b, ",\"current_version\":");
+	buf_add_int(b, c->current_version);
+	buf_adds(b, ",\"expiry\":");
 	if (c->has_expiry) {
 		content_format_time(c->expiry, when);
 		buf_add_json_string(b, when, strlen(when));

@@ -26,6 +26,8 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	    cfg->partition_key : "_table_item_id");
 	r->sort_key = xstrdup(cfg->sort_key != NULL ? cfg->sort_key :
 	    "_table_content_id");
+	r->partition_key_len = strlen(r->partition_key);
+	r->sort_key_len = strlen(r->sort_key);
 	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
 	    cfg->partition_name);
 	r->content_prefix = xasprintf("%s#", cfg->content_type);
@@ -224,28 +226,43 @@ repo_read_ids(const char *stored, const char *prefix, struct ids *out)
 	buf_cleanup(&rest);
 }
 
-/* A key attribute of a stored item, which must be a string. */
-static const char *
-repo_stored_key(const struct value *stored, const char *name, struct err *e)
-{
-	const struct value *v = value_map_get(stored, name);
+/* What a member of a stored item is to the library. */
+enum repo_member {
+	RM_FIELD,		/* one of the model's fields */
+	RM_PARTITION_KEY,
+	RM_SORT_KEY,
+	RM_VERSION,
+	RM_TIMESTAMP,
+	RM_TTL,
+};
 
-	if (v == NULL || v->type != VT_S) {
-		err_set(e, ERR_INPUT, "stored item has no string key "
-		    "attribute %s", name);
-		return NULL;
-	}
-	return v->u.str.ptr;
+/* True when m is named name (of len bytes); lengths first, as most names
+ * differ there. */
+static bool
+repo_name_is(const struct value_member *m, const char *name, size_t len)
+{
+	return m->name_len == len && memcmp(m->name, name, len) == 0;
 }
 
-/* True when m is named name; lengths first, as most names differ there
- * (this runs for every attribute of every listed item). */
-static bool
-repo_name_is(const struct value_member *m, const char *name)
-{
-	size_t len = strlen(name);
+#define REPO_NAME_IS(m, lit)	repo_name_is((m), (lit), sizeof(lit) - 1)
 
-	return m->name_len == len && memcmp(m->name, name, len) == 0;
+/* This runs for every attribute of every listed item. */
+static enum repo_member
+repo_member_kind(const struct repo *r, const struct value_member *m)
+{
+	if (repo_name_is(m, r->partition_key, r->partition_key_len))
+		return RM_PARTITION_KEY;
+	if (repo_name_is(m, r->sort_key, r->sort_key_len))
+		return RM_SORT_KEY;
+	if (m->name_len == 0 || m->name[0] != '_')
+		return RM_FIELD;
+	if (REPO_NAME_IS(m, REPO_VERSION))
+		return RM_VERSION;
+	if (REPO_NAME_IS(m, REPO_TIMESTAMP))
+		return RM_TIMESTAMP;
+	if (REPO_NAME_IS(m, REPO_TTL))
+		return RM_TTL;
+	return RM_FIELD;
 }
 
 /* True for a member of a stored item that is one of the model's fields,
@@ -253,11 +270,19 @@ repo_name_is(const struct value_member *m, const char *name)
 static bool
 repo_is_model_field(const struct value_member *m, const void *ctx)
 {
-	const struct repo *r = ctx;
+	return repo_member_kind(ctx, m) == RM_FIELD;
+}
 
-	return !repo_name_is(m, r->partition_key) &&
-	    !repo_name_is(m, r->sort_key) && !repo_name_is(m, REPO_VERSION) &&
-	    !repo_name_is(m, REPO_TIMESTAMP) && !repo_name_is(m, REPO_TTL);
+/* A key attribute of a stored item, which must be a string. */
+static const char *
+repo_stored_key(const struct value *v, const char *name, struct err *e)
+{
+	if (v == NULL || v->type != VT_S) {
+		err_set(e, ERR_INPUT, "stored item has no string key "
+		    "attribute %s", name);
+		return NULL;
+	}
+	return v->u.str.ptr;
 }
 
 void
@@ -271,11 +296,20 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 {
 	struct content *c;
 	const char *pk, *sk;
-	struct value *v;
+	const struct value *v, *kind[RM_TTL + 1] = { NULL };
 	size_t i;
 
-	if ((pk = repo_stored_key(stored, r->partition_key, e)) == NULL ||
-	    (sk = repo_stored_key(stored, r->sort_key, e)) == NULL) {
+	/* The keys and the library's attributes, in one pass. */
+	for (i = 0; stored->type == VT_M && i < stored->u.map.len; i++) {
+		const struct value_member *m = &stored->u.map.items[i];
+		enum repo_member k = repo_member_kind(r, m);
+
+		if (kind[k] == NULL)	/* the first, as a lookup finds */
+			kind[k] = m->value;
+	}
+	if ((pk = repo_stored_key(kind[RM_PARTITION_KEY], r->partition_key,
+	    e)) == NULL ||
+	    (sk = repo_stored_key(kind[RM_SORT_KEY], r->sort_key, e)) == NULL) {
 		value_free(stored);
 		return NULL;
 	}
@@ -283,7 +317,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	repo_read_ids(pk, r->partition_prefix, &c->partition_ids);
 	repo_read_ids(sk, r->content_prefix, &c->content_ids);
 
-	v = value_map_get(stored, REPO_VERSION);
+	v = kind[RM_VERSION];
 	if (v != NULL && v->type == VT_N && number_is_integer(v->u.str.ptr,
 	    v->u.str.len)) {
 		long long ver = strtoll(v->u.str.ptr, NULL, 10);
@@ -291,7 +325,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 		/* "if version := ...": a 0 reads as the default, 1. */
 		c->current_version = ver != 0 ? ver : 1;
 	}
-	v = value_map_get(stored, REPO_TTL);
+	v = kind[RM_TTL];
 	if (v != NULL && v->type == VT_N) {
 		c->expiry = strtoll(v->u.str.ptr, NULL, 10);
 		/* "if db_expiry := ...": a 0 reads as no expiry. */

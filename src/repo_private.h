@@ -24,6 +24,7 @@ struct repo {
 	char			*table;
 	char			*partition_key;
 	char			*sort_key;
+	size_t			 partition_key_len, sort_key_len;
 	char			*partition_prefix;	/* "{prefix}#{name}#" */
 	char			*content_prefix;	/* "{content_type}#" */
 	char			*name;

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,4 +420,88 @@ Test(json, editdoc)
 	cr_assert_not_null(strstr(e.msg, "NUL"), "%s", e.msg);
 	/* A "/" that starts no comment is the JSON's problem. */
 	cr_assert_null(editdoc_parse("/ {}", 4, &e));
+}
+
+/* RFC 8259's escaping, a byte at a time: what buf_add_json_string must
+ * match whatever its fast path. */
+static void
+reference_json_string(struct buf *b, const char *s, size_t len)
+{
+	size_t i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"')
+			buf_adds(b, "\\\"");
+		else if (c == '\\')
+			buf_adds(b, "\\\\");
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\b')
+			buf_adds(b, "\\b");
+		else if (c == '\f')
+			buf_adds(b, "\\f");
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_addc(b, (char)c);
+	}
+	buf_addc(b, '"');
+}
+
+/* Every byte value at every place of strings around the 16-byte blocks
+ * the scan reads, on a plain ASCII, a UTF-8 and a 0x1f/0x20 background. */
+Test(json, string_escaping_matches_the_reference)
+{
+	static const char *const fill[] = { "a", "\xc3\xa9", "\x20" };
+	char s[48];
+	size_t len, at, f, k;
+	unsigned c;
+
+	for (f = 0; f < 3; f++)
+		for (len = 0; len <= sizeof s; len++)
+			for (at = 0; at <= len; at++)
+				for (c = 0; c < 256; c++) {
+					struct buf got = BUF_INIT, want = BUF_INIT;
+
+					for (k = 0; k < len; k++)
+						s[k] = fill[f][k % strlen(fill[f])];
+					if (at < len)
+						s[at] = (char)c;
+					buf_add_json_string(&got, s, len);
+					reference_json_string(&want, s, len);
+					cr_assert_eq(got.len, want.len,
+					    "len %zu, byte 0x%02x at %zu", len, c, at);
+					cr_assert(memcmp(got.data, want.data,
+					    got.len) == 0, "len %zu, byte 0x%02x "
+					    "at %zu: %s", len, c, at, got.data);
+					buf_cleanup(&got);
+					buf_cleanup(&want);
+					if (at == len)
+						break;
+				}
+}
+
+Test(json, integers_as_printf_writes_them)
+{
+	static const long long n[] = { 0, 1, -1, 9, 10, -10, 99, 1000000007LL,
+	    LLONG_MAX, LLONG_MIN, LLONG_MIN + 1 };
+	char want[32];
+	size_t i;
+
+	for (i = 0; i < sizeof n / sizeof n[0]; i++) {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, "x");
+		buf_add_int(&b, n[i]);
+		snprintf(want, sizeof want, "x%lld", n[i]);
+		cr_assert_str_eq(b.data, want);
+		buf_cleanup(&b);
+	}
 }
