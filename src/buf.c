@@ -109,20 +109,33 @@ buf_json_plain_run(const char *s, size_t i, size_t len)
 	const __m128i quote = _mm_set1_epi8('"');
 	const __m128i bslash = _mm_set1_epi8('\\');
 	const __m128i ctl = _mm_set1_epi8(0x1f);
+	char tail[16];
+	__m128i v, m;
+	unsigned bits;
 
-	for (; len - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
-		    (s + i));
+	for (; i < len; i += 16) {
+		if (len - i >= 16)
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+		else {
+			/* Most strings are short: their last bytes are
+			 * copied out, among plain ones, not read one by
+			 * one. */
+			memset(tail, 'a', sizeof tail);
+			memcpy(tail, s + i, len - i);
+			v = _mm_loadu_si128((const __m128i *)(const void *)
+			    tail);
+		}
 		/* Unsigned: v <= 0x1f exactly when max(v, 0x1f) is 0x1f. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
 		    _mm_cmpeq_epi8(v, bslash)),
 		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-		int bits = _mm_movemask_epi8(m);
-
+		bits = (unsigned)_mm_movemask_epi8(m);
 		if (bits != 0)
-			return i + (size_t)__builtin_ctz((unsigned)bits);
+			return i + (size_t)__builtin_ctz(bits);
 	}
-#endif
+	return len;
+#else
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -130,22 +143,27 @@ buf_json_plain_run(const char *s, size_t i, size_t len)
 			return i;
 	}
 	return len;
+#endif
 }
 
 void
 buf_add_json_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, run;
+	size_t i, run = 0;
 
 	buf_reserve(b, len + 2);
 	b->data[b->len++] = '"';
-	for (;;) {
-		run = i;
-		i = buf_json_plain_run(s, i, len);
+	if ((i = buf_json_plain_run(s, 0, len)) == len) {
+		/* Nothing to escape, as with most: room was made above. */
+		memcpy(b->data + b->len, s, len);
+		b->len += len;
+		b->data[b->len++] = '"';
+		b->data[b->len] = '\0';
+		return;
+	}
+	while (i < len) {
 		buf_add(b, s + run, i - run);
-		if (i == len)
-			break;
 		switch (s[i]) {
 		case '"':  buf_add(b, "\\\"", 2); break;
 		case '\\': buf_add(b, "\\\\", 2); break;
@@ -162,8 +180,10 @@ buf_add_json_string(struct buf *b, const char *s, size_t len)
 			buf_add(b, esc, 6);
 		}
 		}
-		i++;
+		run = ++i;
+		i = buf_json_plain_run(s, i, len);
 	}
+	buf_add(b, s + run, len - run);
 	buf_addc(b, '"');
 }
 

@@ -4,6 +4,7 @@
 
 #include "ddbjson.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -493,6 +494,9 @@ struct ddbjson_pframe {
 	 * stack from byte base until it closes; not in_stack: in v. */
 	bool			 in_stack;
 	size_t			 base;
+	/* Maps: a bit for each member name's ddbjson_name_bit; a new name
+	 * is compared with the others only when its bit is already set. */
+	uint64_t		 names_seen[2];
 };
 
 /* Where the open arena containers keep their members and elements, one
@@ -775,6 +779,7 @@ ddbjson_push(struct ddbjson_parser *p, enum ddbjson_kind kind,
 	f->in_stack = v != NULL && (v->flags & VALUE_F_ARENA) &&
 	    kind != DK_WRAPPER;
 	f->base = f->in_stack ? p->stack->len : 0;
+	f->names_seen[0] = f->names_seen[1] = 0;
 	return 1;
 }
 
@@ -910,6 +915,34 @@ ddbjson_cb_start_map(void *ctx)
 	}
 }
 
+/* One of 128 bits for a member name, from its length and its ends. */
+static unsigned
+ddbjson_name_bit(const char *k, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return ((unsigned)len * 0x9e37u ^ (unsigned char)k[0] * 0x85ebu ^
+	    (unsigned char)k[len - 1] * 0xc2b3u) >> 3 & 127;
+}
+
+/* Whether map m has a member named name (the arena's one copy when
+ * shared) or k. */
+static bool
+ddbjson_has_member(const struct value *m, const char *name, bool shared,
+    const char *k, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < m->u.map.len; i++) {
+		const struct value_member *mb = &m->u.map.items[i];
+
+		if (mb->name == name || (!shared && mb->name_len == len &&
+		    memcmp(mb->name, k, len) == 0))
+			return true;
+	}
+	return false;
+}
+
 /* JSON event: a member name, or a wrapper's type tag. */
 static int
 ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
@@ -921,7 +954,8 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	struct buf q = BUF_INIT;
 	bool shared = false;
 	char *name;
-	size_t i;
+	uint64_t *seen;
+	unsigned bit;
 
 	if (top->kind == DK_WRAPPER) {
 		if (top->tag != VT_COUNT) {
@@ -940,19 +974,18 @@ ddbjson_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	name = NULL;
 	if (top->in_stack)
 		name = value_arena_name(p->arena, k, len, &shared);
-	for (i = 0; i < m->u.map.len; i++) {
-		const struct value_member *mb = &m->u.map.items[i];
-
-		if (mb->name == name || (!shared && mb->name_len == len &&
-		    memcmp(mb->name, k, len) == 0)) {
-			ddbjson_add_quoted(&q, k, len);
-			err_set(p->err, ERR_INPUT, "duplicate member name "
-			    "\"%s\"", buf_cstr(&q));
-			buf_cleanup(&q);
-			p->json_error = true;
-			return 0;
-		}
+	bit = ddbjson_name_bit(k, len);
+	seen = &top->names_seen[bit >> 6];
+	if ((*seen & (UINT64_C(1) << (bit & 63))) != 0 &&
+	    ddbjson_has_member(m, name, shared, k, len)) {
+		ddbjson_add_quoted(&q, k, len);
+		err_set(p->err, ERR_INPUT, "duplicate member name \"%s\"",
+		    buf_cstr(&q));
+		buf_cleanup(&q);
+		p->json_error = true;
+		return 0;
 	}
+	*seen |= UINT64_C(1) << (bit & 63);
 	if (top->in_stack) {
 		struct value_member *mb = ddbjson_stack_push(p, top,
 		    sizeof *mb);

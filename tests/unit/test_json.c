@@ -456,15 +456,17 @@ reference_json_string(struct buf *b, const char *s, size_t len)
 }
 
 /* Every byte value at every place of strings around the 16-byte blocks
- * the scan reads, on a plain ASCII, a UTF-8 and a 0x1f/0x20 background. */
+ * the scan reads, on a plain ASCII, a UTF-8, a 0x20 and an escaped
+ * background. */
 Test(json, string_escaping_matches_the_reference)
 {
-	static const char *const fill[] = { "a", "\xc3\xa9", "\x20" };
+	static const char *const fill[] = { "a", "\xc3\xa9", "\x20",
+	    "x\"\\\n\x01" };
 	char s[48];
 	size_t len, at, f, k;
 	unsigned c;
 
-	for (f = 0; f < 3; f++)
+	for (f = 0; f < sizeof fill / sizeof fill[0]; f++)
 		for (len = 0; len <= sizeof s; len++)
 			for (at = 0; at <= len; at++)
 				for (c = 0; c < 256; c++) {
