@@ -878,11 +878,23 @@ value_arena_map_reserve(struct value_arena *a, struct value *m, size_t n)
 static uint32_t
 value_name_hash(const char *name, size_t len)
 {
-	uint64_t head = 0, tail = 0, x;
+	uint64_t head, tail = 0, x;
+	uint32_t a, b;
 
-	memcpy(&head, name, len < 8 ? len : 8);
-	if (len > 8)
+	/* Fixed-size loads only: a memcpy of a variable length is a call. */
+	if (len >= 8) {
+		memcpy(&head, name, 8);
 		memcpy(&tail, name + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&a, name, 4);
+		memcpy(&b, name + len - 4, 4);
+		head = (uint64_t)a << 32 | b;
+	} else if (len > 0) {
+		head = (uint64_t)(unsigned char)name[0] << 16 |
+		    (uint64_t)(unsigned char)name[len / 2] << 8 |
+		    (unsigned char)name[len - 1];
+	} else
+		head = 0;
 	x = (head ^ (tail * 0x9e3779b97f4a7c15u) ^ len) * 0xff51afd7ed558ccdu;
 	return (uint32_t)(x >> 32);
 }
