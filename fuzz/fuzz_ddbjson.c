@@ -53,6 +53,83 @@ fuzz_ddbjson_stricter(const char *text, size_t len)
 	return stricter;
 }
 
+/* Whether the text path reads the whole of text as an item; with check,
+ * each attribute's plain JSON must be what json_emit prints for the value
+ * the parser typed in item. */
+static bool
+fuzz_ddbjson_text_reads(const char *text, size_t len,
+    const struct value *item)
+{
+	struct ddbjson_text_item it;
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	const char *name, *v;
+	size_t nlen, vlen;
+	int more;
+
+	if (ddbjson_text_item_begin(&it, text, text + len) != 0)
+		return false;
+	while ((more = ddbjson_text_item_next(&it, &name, &nlen)) == 1) {
+		const struct value *typed;
+
+		buf_reset(&got);
+		if (ddbjson_text_item_value(&it, &got, &v, &vlen) != 0)
+			break;
+		if (item == NULL)
+			continue;
+		if ((typed = value_map_getn(item, name, nlen)) == NULL)
+			fuzz_fail("the text path reads an attribute the "
+			    "parser does not have", NULL);
+		buf_reset(&want);
+		json_emit(&want, typed, 0);
+		if (got.len != want.len ||
+		    memcmp(got.data, want.data, got.len) != 0)
+			fuzz_fail("the text path prints an attribute "
+			    "otherwise than json_emit", buf_cstr(&got));
+	}
+	buf_cleanup(&got);
+	buf_cleanup(&want);
+	while (more == 0 && it.p < text + len && (*it.p == ' ' ||
+	    *it.p == '\t' || *it.p == '\r' || *it.p == '\n'))
+		it.p++;
+	return more == 0 && it.p == text + len;
+}
+
+/*
+ * The text path (ddbjson_text.c) on the bytes as an item: where it reads
+ * the whole item, the parser takes it too, and each attribute's plain
+ * JSON is what json_emit prints for the value the parser typed.
+ */
+static void
+fuzz_ddbjson_text_item(const char *text, size_t len,
+    const struct value *streamed)
+{
+	if (!fuzz_ddbjson_text_reads(text, len, NULL))
+		return;
+	if (streamed == NULL)
+		fuzz_fail("the text path reads an item the parser refuses",
+		    NULL);
+	(void)fuzz_ddbjson_text_reads(text, len, streamed);
+}
+
+/* The page split: the Items it finds end where the careful skip ends
+ * them, for text that is JSON. */
+static void
+fuzz_ddbjson_text_page(const char *text, size_t len, bool is_json)
+{
+	struct ddbjson_text_page pg;
+	const char *p;
+
+	memset(&pg, 0, sizeof pg);
+	if (ddbjson_text_page(text, len, &pg) == 0 && pg.items != NULL &&
+	    is_json) {
+		p = pg.items;
+		if (ddbjson_text_skip_value(&p, text + len) != 0 ||
+		    p != pg.items + pg.items_len)
+			fuzz_fail("the fast skip ends Items elsewhere", NULL);
+	}
+	buf_cleanup(&pg.rest);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -61,6 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct err e1, e2, e3;
 
 	streamed = ddbjson_parse_item(text, len, &e1);
+	fuzz_ddbjson_text_item(text, len, streamed);
 
 	/* The header promises the same item as json_parse followed by
 	 * ddbjson_item_from_tree, but for text that jsonlex refuses and yajl
@@ -94,6 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	/* The same bytes as a response document. */
 	doc = ddbjson_parse_doc(text, len, ddbjson_response_items, &e3);
+	fuzz_ddbjson_text_page(text, len, doc != NULL);
 	if (doc == NULL && e3.msg[0] == '\0')
 		fuzz_fail("a refused document without a message", NULL);
 	value_free(doc);

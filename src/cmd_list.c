@@ -26,6 +26,14 @@ cmd_list_print(void *ctx, struct content *c)
 	return 0;
 }
 
+/* repo_list_opts.line: an item that comes printed already. */
+static int
+cmd_list_line(void *ctx, const char *text, size_t len)
+{
+	output_line(ctx, text, len);
+	return 0;
+}
+
 /* Both verbs: between when `between` is set. */
 static int
 cmd_list_run(const struct cmd_global *g, int argc, char **argv, bool between)
@@ -136,6 +144,8 @@ cmd_list_run(const struct cmd_global *g, int argc, char **argv, bool between)
 	repo_set_shared_contents(s.repo, true);
 	lo.prefetch = true;
 	out = output_new(fmt, stdout);
+	if (output_takes_lines(out))
+		lo.line = cmd_list_line;
 	if (between) {
 		ids_parse(&a, start);
 		ids_parse(&b, end);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "err.h"
@@ -64,6 +65,63 @@ void		 ddbjson_stream_free(struct ddbjson_stream *);
  * UnprocessedKeys.*.Keys[], UnprocessedItems.*[].PutRequest.Item,
  * UnprocessedItems.*[].DeleteRequest.Key. */
 extern const char *const ddbjson_response_items[];
+
+/*
+ * DynamoDB JSON read as text (ddbjson_text.c), for listings that print
+ * the items of a page without making values of them. The functions that
+ * return int give 0, or DDBJSON_TEXT_SLOW for text they do not take (a
+ * set, a binary, an escape, a name given twice, malformed text): the
+ * caller then parses it with ddbjson_parse_item, which prints the same or
+ * says what is wrong.
+ */
+#define DDBJSON_TEXT_SLOW	1
+#define DDBJSON_TEXT_SKIP_DEPTH	DDBJSON_TEXT_MAX_NESTING
+#define DDBJSON_TEXT_MAX_NESTING 1000	/* as the parser's limit */
+/* A Query or Scan answer split: its Items array's text, and the rest. */
+struct ddbjson_text_page {
+	const char	*items;		/* "[...]" in the body, or NULL */
+	size_t		 items_len;
+	struct buf	 rest;		/* the other members, as an object */
+};
+/* Split body; -1 when its shape is not the expected one (parse it whole). */
+int	 ddbjson_text_page(const char *body, size_t len,
+	     struct ddbjson_text_page *);
+/* The names of one map, to find one given twice: a bit each in a
+ * filter, compared one by one only when the bit was set already. */
+#define DDBJSON_TEXT_NAMES	128	/* a map with more: the long way */
+struct ddbjson_text_names {
+	uint64_t	 seen[4];
+	const char	*name[DDBJSON_TEXT_NAMES];
+	size_t		 len[DDBJSON_TEXT_NAMES];
+	size_t		 n;
+};
+/* An item's text read attribute by attribute, in one pass. */
+struct ddbjson_text_item {
+	const char		*p, *end;	/* where reading goes on */
+	struct ddbjson_text_names names;
+};
+/* Begin at p (the item's '{'). */
+int	 ddbjson_text_item_begin(struct ddbjson_text_item *, const char *p,
+	     const char *end);
+/* The next attribute's name (plain, not NUL-terminated): 1; 0 when the
+ * item closed (it->p is then past it); -DDBJSON_TEXT_SLOW. A name given
+ * twice is DDBJSON_TEXT_SLOW. */
+int	 ddbjson_text_item_next(struct ddbjson_text_item *,
+	     const char **name, size_t *len);
+/* Its value: as plain JSON appended to out (ddbjson_text_value_json), and
+ * its DynamoDB JSON text in *v. */
+int	 ddbjson_text_item_value(struct ddbjson_text_item *, struct buf *out,
+	     const char **v, size_t *vlen);
+/* Step over one JSON value at *p; -1 when its structure is broken. */
+int	 ddbjson_text_skip_value(const char **p, const char *end);
+/* The plain JSON of an attribute value's text, as json_emit prints the
+ * value it types to: {"S":"x"} -> "x", {"M":{"a":{"N":"1"}}} -> {"a":1}.
+ * Nothing is added to out for DDBJSON_TEXT_SLOW. */
+int	 ddbjson_text_value_json(const char *, size_t, struct buf *out);
+/* The text of {"S":"..."} or {"N":"..."} (type VT_S or VT_N, a number
+ * DynamoDB takes), not NUL-terminated, in *s. */
+int	 ddbjson_text_scalar(const char *, size_t, enum value_type type,
+	     const char **s, size_t *slen);
 
 /* {"name":{"S":"x"},...} for an M; compact, no spaces. */
 void		 ddbjson_emit_item(struct buf *, const struct value *m);

@@ -303,8 +303,7 @@ json_parse_in(struct value_arena *a, const char *text, size_t len,
 	return json_parse_to(a, text, len, err);
 }
 
-/* True when text is a number in JSON's own syntax. */
-static bool
+bool
 json_number_ok(const char *s, size_t len)
 {
 	size_t i = 0, start;

@@ -34,4 +34,7 @@ enum json_flags {
  * the end. Cannot fail. */
 void		 json_emit(struct buf *, const struct value *, int flags);
 
+/* True when text is a number in JSON's own syntax (printed as it is). */
+bool	 json_number_ok(const char *, size_t);
+
 #endif

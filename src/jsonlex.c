@@ -80,9 +80,7 @@ static const unsigned char jsonlex_class[256] = {
 	/* f8 */ 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02, 0x02,
 };
 
-/* The first byte from p that ends a plain run of string: '"', '\',
- * a control character or a non-ASCII byte; end if none. */
-static const unsigned char *
+const unsigned char *
 jsonlex_scan(const unsigned char *p, const unsigned char *end)
 {
 #if defined(__SSE2__) && !defined(JSONLEX_PORTABLE)

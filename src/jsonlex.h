@@ -85,4 +85,10 @@ enum jsonlex_status jsonlex_finish(struct jsonlex *);
 size_t		 jsonlex_offset(const struct jsonlex *);
 const char	*jsonlex_error(const struct jsonlex *);
 
+/* The first byte from p that ends a plain run of string: '"', '\\', a
+ * control character or a non-ASCII byte; end if none. 16 bytes at a time
+ * where the CPU can. */
+const unsigned char *jsonlex_scan(const unsigned char *p,
+		     const unsigned char *end);
+
 #endif

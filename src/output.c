@@ -182,6 +182,24 @@ output_item(struct output *o, struct content *c)
 	}
 }
 
+bool
+output_takes_lines(const struct output *o)
+{
+	return o->format == OUTPUT_JSONL || o->format == OUTPUT_JSON;
+}
+
+void
+output_line(struct output *o, const char *text, size_t len)
+{
+	o->count++;
+	if (o->format == OUTPUT_JSON)
+		buf_adds(&o->line, o->count == 1 ? "[\n  " : ",\n  ");
+	buf_add(&o->line, text, len);
+	if (o->format == OUTPUT_JSONL)
+		buf_addc(&o->line, '\n');
+	output_gathered(o, false);
+}
+
 /* Display width of UTF-8 text, counting code points (wide characters
  * are rare in keys; the TUI's utf8 module does this properly). */
 static size_t

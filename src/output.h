@@ -3,6 +3,7 @@
 #ifndef DYNREPO_OUTPUT_H
 #define DYNREPO_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "content.h"
@@ -23,6 +24,10 @@ int		 output_parse_format(const char *name, FILE *fp,
 struct output	*output_new(enum output_format, FILE *);
 /* Print (or, for a table, keep) one item; takes ownership of c. */
 void		 output_item(struct output *, struct content *c);
+/* Print an item that comes as the text content_to_json makes (for
+ * output_takes_lines formats: JSON lines and a JSON array). */
+void		 output_line(struct output *, const char *text, size_t len);
+bool		 output_takes_lines(const struct output *);
 /* Finish (closing bracket, the table itself) and free. Returns the
  * number of items printed. */
 size_t		 output_finish(struct output *);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddbjson.h"
 #include "number.h"
 #include "repo_private.h"
 #include "request.h"
@@ -191,15 +192,17 @@ repo_count_segments(const char *s)
 
 /* The library reads ids with .replace(prefix, "", 1).split("#"): the first
  * occurrence of the prefix is removed wherever it is, and an empty rest
- * gives one empty id. */
-static void
-repo_read_ids(const char *stored, const char *prefix, struct ids *out)
+ * gives one empty id. fn gets each id (not NUL-terminated) in order;
+ * returns how many. */
+size_t
+repo_ids_each(const char *stored, const char *prefix,
+    void (*fn)(void *, const char *, size_t), void *ctx)
 {
 	const char *at = strstr(stored, prefix);
 	struct buf rest = BUF_INIT;
 	const char *p, *hash;
+	size_t n = 0;
 
-	ids_init(out);
 	if (at == stored) {
 		/* The usual key: the prefix leads, nothing to remove. */
 		p = stored + strlen(prefix);
@@ -212,55 +215,64 @@ repo_read_ids(const char *stored, const char *prefix, struct ids *out)
 		}
 		p = buf_cstr(&rest);
 	}
-	/* One array for all the segments rather than a regrowth each. */
-	out->v = xreallocarray(NULL, repo_count_segments(p), sizeof *out->v);
-	for (;;) {
+	for (;; n++) {
 		hash = strchr(p, '#');
 		if (hash == NULL) {
-			out->v[out->n++] = xstrdup(p);
+			fn(ctx, p, strlen(p));
 			break;
 		}
-		out->v[out->n++] = xstrndup(p, (size_t)(hash - p));
+		fn(ctx, p, (size_t)(hash - p));
 		p = hash + 1;
 	}
 	buf_cleanup(&rest);
+	return n + 1;
 }
 
-/* What a member of a stored item is to the library. */
-enum repo_member {
-	RM_FIELD,		/* one of the model's fields */
-	RM_PARTITION_KEY,
-	RM_SORT_KEY,
-	RM_VERSION,
-	RM_TIMESTAMP,
-	RM_TTL,
-};
+/* repo_ids_each: one id into the ids. */
+static void
+repo_add_id(void *ctx, const char *s, size_t len)
+{
+	struct ids *out = ctx;
 
-/* True when m is named name (of len bytes); lengths first, as most names
+	out->v[out->n++] = xstrndup(s, len);
+}
+
+static void
+repo_read_ids(const char *stored, const char *prefix, struct ids *out)
+{
+	ids_init(out);
+	/* One array for all the segments rather than a regrowth each. */
+	out->v = xreallocarray(NULL, repo_count_segments(stored),
+	    sizeof *out->v);
+	repo_ids_each(stored, prefix, repo_add_id, out);
+}
+
+/* True when name (of len bytes) is lit; lengths first, as most names
  * differ there. */
 static bool
-repo_name_is(const struct value_member *m, const char *name, size_t len)
+repo_name_is(const char *name, size_t len, const char *lit, size_t litlen)
 {
-	return m->name_len == len && memcmp(m->name, name, len) == 0;
+	return len == litlen && memcmp(name, lit, len) == 0;
 }
 
-#define REPO_NAME_IS(m, lit)	repo_name_is((m), (lit), sizeof(lit) - 1)
+#define REPO_NAME_IS(name, len, lit) \
+	repo_name_is((name), (len), (lit), sizeof(lit) - 1)
 
 /* This runs for every attribute of every listed item. */
-static enum repo_member
-repo_member_kind(const struct repo *r, const struct value_member *m)
+enum repo_member
+repo_member_kind(const struct repo *r, const char *name, size_t len)
 {
-	if (repo_name_is(m, r->partition_key, r->partition_key_len))
+	if (repo_name_is(name, len, r->partition_key, r->partition_key_len))
 		return RM_PARTITION_KEY;
-	if (repo_name_is(m, r->sort_key, r->sort_key_len))
+	if (repo_name_is(name, len, r->sort_key, r->sort_key_len))
 		return RM_SORT_KEY;
-	if (m->name_len == 0 || m->name[0] != '_')
+	if (len == 0 || name[0] != '_')
 		return RM_FIELD;
-	if (REPO_NAME_IS(m, REPO_VERSION))
+	if (REPO_NAME_IS(name, len, REPO_VERSION))
 		return RM_VERSION;
-	if (REPO_NAME_IS(m, REPO_TIMESTAMP))
+	if (REPO_NAME_IS(name, len, REPO_TIMESTAMP))
 		return RM_TIMESTAMP;
-	if (REPO_NAME_IS(m, REPO_TTL))
+	if (REPO_NAME_IS(name, len, REPO_TTL))
 		return RM_TTL;
 	return RM_FIELD;
 }
@@ -270,7 +282,7 @@ repo_member_kind(const struct repo *r, const struct value_member *m)
 static bool
 repo_is_model_field(const struct value_member *m, const void *ctx)
 {
-	return repo_member_kind(ctx, m) == RM_FIELD;
+	return repo_member_kind(ctx, m->name, m->name_len) == RM_FIELD;
 }
 
 /* A key attribute of a stored item, which must be a string. */
@@ -302,7 +314,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	/* The keys and the library's attributes, in one pass. */
 	for (i = 0; stored->type == VT_M && i < stored->u.map.len; i++) {
 		const struct value_member *m = &stored->u.map.items[i];
-		enum repo_member k = repo_member_kind(r, m);
+		enum repo_member k = repo_member_kind(r, m->name, m->name_len);
 
 		if (kind[k] == NULL)	/* the first, as a lookup finds */
 			kind[k] = m->value;
@@ -558,6 +570,55 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
+/* Hand every item of a page kept as text (response.items_text): as a
+ * line where repo_item_line takes it, else decoded to fn as repo_deliver
+ * does; returns 1 when one of them asked to stop. */
+static int
+repo_deliver_text(struct repo *r, const struct request *rq,
+    struct response *rs, size_t *delivered, const struct repo_list_opts *opts,
+    repo_each_fn fn, void *ctx, struct err *e)
+{
+	const char *p = rs->items_text, *end = p + rs->items_text_len, *item;
+	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	struct content *c;
+	struct value *v;
+	int stop = 0, rc = 0;
+
+	/* The store found the array's bounds: '[', items and commas, ']'. */
+	for (p++; stop == 0 && rc == 0; (*delivered)++) {
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' ||
+		    *p == '\t' || *p == ','))
+			p++;
+		if (p >= end || *p == ']')
+			break;
+		buf_reset(&line);
+		item = p;
+		if (repo_item_line(r, &p, end, &scratch, &fields,
+		    &line) == 0) {
+			stop = opts->line(ctx, line.data, line.len) != 0;
+			continue;
+		}
+		if (ddbjson_text_skip_value(&p, end) != 0) {
+			rc = err_set(e, ERR_SERVICE, "malformed %s response: "
+			    "broken Items", request_op_name(rq->op));
+		} else if ((v = ddbjson_parse_item(item, (size_t)(p - item),
+		    e)) == NULL) {
+			err_prefix(e, "malformed item in %s response: ",
+			    request_op_name(rq->op));
+			if (e != NULL)
+				e->code = ERR_SERVICE;
+			rc = -1;
+		} else if ((c = repo_decode(r, v, e)) == NULL)
+			rc = -1;
+		else
+			stop = fn(ctx, c) != 0;
+	}
+	buf_cleanup(&line);
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
+	return rc != 0 ? -1 : stop;
+}
+
 /* One Query page asked for on a thread of its own while the previous
  * page is delivered. The request belongs to the thread until it is
  * joined; the repository's store and counters too. */
@@ -636,6 +697,8 @@ repo_query(struct repo *r, struct expr *key_condition,
 	request_init(&rq, OP_QUERY, r->table);
 	rq.key_condition = key_condition;
 	rq.consistent_read = r->consistent_reads;
+	rq.items_as_text = opts != NULL && opts->line != NULL &&
+	    opts->limit == 0 && opts->progress == NULL;
 	if (opts != NULL) {
 		rq.scan_forward = !opts->descending;
 		if (opts->filter != NULL)
@@ -658,8 +721,12 @@ repo_query(struct repo *r, struct expr *key_condition,
 		rs.last_evaluated_key = NULL;
 		fetching = prefetch && rq.exclusive_start_key != NULL &&
 		    repo_prefetch_start(&pf, r, &rq);
-		rc = repo_deliver(r, &rs, &delivered,
-		    opts != NULL ? opts->limit : 0, fn, ctx, e);
+		if (rs.items_text != NULL)
+			rc = repo_deliver_text(r, &rq, &rs, &delivered, opts,
+			    fn, ctx, e);
+		else
+			rc = repo_deliver(r, &rs, &delivered,
+			    opts != NULL ? opts->limit : 0, fn, ctx, e);
 		if (rc == 0 && opts != NULL && opts->progress != NULL)
 			opts->progress(ctx, delivered, r->stats.capacity);
 		response_cleanup(&rs);

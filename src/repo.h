@@ -95,6 +95,11 @@ struct repo_list_opts {
 	 * and there is neither a limit nor progress: fn must then not use
 	 * the repository, which is busy on another thread meanwhile. */
 	bool		 prefetch;
+	/* When not NULL, with neither a limit nor progress: items may come
+	 * as the text content_to_json would print for them (not
+	 * NUL-terminated, no newline), in their order among those fn gets;
+	 * nonzero stops, as fn's. */
+	int		(*line)(void *ctx, const char *text, size_t len);
 };
 
 /* With shared set, the contents that list, list_between and get_batch

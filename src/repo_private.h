@@ -39,7 +39,31 @@ struct repo {
 	bool			 shared_contents;
 };
 
+/* What a member of a stored item is to the library. */
+enum repo_member {
+	RM_FIELD,		/* one of the model's fields */
+	RM_PARTITION_KEY,
+	RM_SORT_KEY,
+	RM_VERSION,
+	RM_TIMESTAMP,
+	RM_TTL,
+};
+
+/* repo_text.c: the line content_to_json prints for the item whose
+ * DynamoDB JSON text is at *p, appended to out, and *p past the item; or
+ * DDBJSON_TEXT_SLOW (nothing appended, *p kept) for an item to decode the
+ * long way. scratch, fields: any buffers, for the work. */
+int	 repo_item_line(const struct repo *, const char **p, const char *end,
+	     struct buf *scratch, struct buf *fields, struct buf *out);
+
 /* repo.c */
+/* Which of the library's attributes a stored item's member name is. */
+enum repo_member repo_member_kind(const struct repo *, const char *name,
+	     size_t len);
+/* The ids a stored key (NUL-terminated) holds after prefix, one by one to
+ * fn, as the library splits them; returns how many. */
+size_t	 repo_ids_each(const char *stored, const char *prefix,
+	     void (*fn)(void *ctx, const char *id, size_t len), void *ctx);
 /* Execute through the store, counting. */
 int	 repo_execute(struct repo *, const struct request *, struct response *,
 	     struct err *);

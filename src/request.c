@@ -87,6 +87,11 @@ response_cleanup(struct response *rs)
 		value_free(rs->items[i]);
 	free(rs->items);
 	value_free(rs->last_evaluated_key);
+	if (rs->items_body != NULL && rs->items_body_free != NULL)
+		rs->items_body_free(rs->items_body_owner, rs->items_body,
+		    rs->items_body_cap);
+	else
+		free(rs->items_body);
 	for (i = 0; i < rs->nunprocessed_keys; i++)
 		value_free(rs->unprocessed_keys[i]);
 	free(rs->unprocessed_keys);

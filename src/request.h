@@ -64,6 +64,9 @@ struct request {
 	int			 segment;	/* Scan: 0..total_segments-1 */
 	int			 total_segments;/* Scan: 0 = no segments */
 	bool			 select_count;	/* Query/Scan: Select COUNT */
+	/* Query/Scan: the store may answer with the Items' text
+	 * (response.items_text) instead of values. */
+	bool			 items_as_text;
 
 	struct value		**keys;		/* BatchGet: M keys */
 	size_t			 nkeys;
@@ -84,6 +87,17 @@ struct response {
 	long			 scanned_count;	/* before the filter */
 	struct value		*last_evaluated_key;
 	double			 consumed_capacity;	/* read/write units */
+	/* With request.items_as_text, when the store kept them as text: the
+	 * Items array ("[...]", DynamoDB JSON) inside items_body, which the
+	 * response owns; items is then empty. */
+	char			*items_body;
+	const char		*items_text;
+	size_t			 items_text_len;
+	/* Who takes items_body back (NULL: free(3)), and its size. */
+	void			(*items_body_free)(void *owner, char *body,
+				    size_t cap);
+	void			*items_body_owner;
+	size_t			 items_body_cap;
 
 	struct value		**unprocessed_keys;	/* BatchGet */
 	size_t			 nunprocessed_keys;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ddbjson.h"
 #include "expr.h"
@@ -18,11 +19,32 @@
 
 /* A client and its answer's parser: one connection, one request at a
  * time. */
+/*
+ * Answers kept whole (items_as_text) are read into page bodies of 4 MB on
+ * huge pages where there are some, which go back to a small pool when
+ * their response is done with: a fresh 2 MB each page, faulted in 4 kB at
+ * a time, cost more than all the reading saved.
+ */
+#define STORE_DYNAMODB_BODY		(4u << 20)
+#define STORE_DYNAMODB_BODY_ALIGN	(2u << 20)
+#define STORE_DYNAMODB_BODIES		4	/* kept for the next pages */
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer bodies are freed, so that a use after its
+ * response is gone is caught rather than hidden by the pool. */
+#define STORE_DYNAMODB_BODIES_POOLED	false
+#else
+#define STORE_DYNAMODB_BODIES_POOLED	true
+#endif
+
 struct store_dynamodb_lane {
 	struct awsclient	*client;	/* borrowed */
 	/* Answers are parsed as they arrive, never held whole. */
 	struct ddbjson_stream	*stream;
 	size_t			 received;	/* bytes of this answer */
+	/* Or kept whole when the Items may stay text (items_as_text). */
+	struct buf		 text;
+	struct ddbjson_text_page page;
+	struct store_dynamodb	*sd;
 	/* Lanes past the first: a thread of their own, made at the first
 	 * execute_many and kept until the store is freed. */
 	pthread_t		 thread;
@@ -37,6 +59,10 @@ struct store_dynamodb {
 	struct store			 base;
 	struct store_dynamodb_lane	*lanes;	/* lane 0: the caller's */
 	size_t				 nlanes;
+	/* Page bodies back from their responses, any thread's. */
+	pthread_mutex_t			 bodies_lock;
+	struct buf			 bodies[STORE_DYNAMODB_BODIES];
+	size_t				 nbodies;
 };
 
 /* The requests of one execute_many that a lane runs, on its thread. */
@@ -574,6 +600,108 @@ store_dynamodb_sink_write(void *ctx, const char *p, size_t n)
 	lane->received += n;
 }
 
+/* A page body from the pool, or a new one. */
+static void
+store_dynamodb_body_get(struct store_dynamodb *sd, struct buf *b)
+{
+	void *p;
+
+	pthread_mutex_lock(&sd->bodies_lock);
+	if (sd->nbodies > 0)
+		*b = sd->bodies[--sd->nbodies];
+	pthread_mutex_unlock(&sd->bodies_lock);
+	if (b->data != NULL)
+		return;
+	/* A page is up to 1 MB of items, more as JSON: room at once
+	 * rather than a dozen regrowths, each a copy. */
+	if (posix_memalign(&p, STORE_DYNAMODB_BODY_ALIGN,
+	    STORE_DYNAMODB_BODY) != 0)
+		p = xmalloc(STORE_DYNAMODB_BODY);
+#ifdef MADV_HUGEPAGE
+	/* A hint: without huge pages it is ordinary memory. */
+	(void)madvise(p, STORE_DYNAMODB_BODY, MADV_HUGEPAGE);
+#endif
+	b->data = p;
+	b->data[0] = '\0';
+	b->len = 0;
+	b->cap = STORE_DYNAMODB_BODY;
+}
+
+/* response.items_body_free: a page body back to the pool. */
+static void
+store_dynamodb_body_back(void *owner, char *body, size_t cap)
+{
+	struct store_dynamodb *sd = owner;
+	bool kept = false;
+
+	pthread_mutex_lock(&sd->bodies_lock);
+	if (STORE_DYNAMODB_BODIES_POOLED &&
+	    sd->nbodies < STORE_DYNAMODB_BODIES) {
+		sd->bodies[sd->nbodies].data = body;
+		sd->bodies[sd->nbodies].len = 0;
+		sd->bodies[sd->nbodies++].cap = cap;
+		kept = true;
+	}
+	pthread_mutex_unlock(&sd->bodies_lock);
+	if (!kept)
+		free(body);
+}
+
+/* awsclient_sink.begin, for an answer kept whole. */
+static void
+store_dynamodb_text_begin(void *ctx)
+{
+	struct store_dynamodb_lane *lane = ctx;
+
+	if (lane->text.data == NULL)
+		store_dynamodb_body_get(lane->sd, &lane->text);
+	buf_reset(&lane->text);
+	lane->received = 0;
+}
+
+/* awsclient_sink.write, for an answer kept whole. */
+static void
+store_dynamodb_text_write(void *ctx, const char *p, size_t n)
+{
+	struct store_dynamodb_lane *lane = ctx;
+
+	buf_add(&lane->text, p, n);
+	lane->received += n;
+}
+
+/* A Query or Scan answer kept whole: its Items handed over as text, the
+ * rest parsed; or, when it is not shaped as expected, all of it parsed as
+ * if it had streamed. */
+static int
+store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
+    const struct request *rq, struct response *rs, struct err *e)
+{
+	struct ddbjson_text_page *pg = &lane->page;
+	size_t off;
+	int rc;
+
+	if (ddbjson_text_page(lane->text.data, lane->text.len, pg) != 0 ||
+	    pg->items == NULL)
+		return store_dynamodb_parsed(rq->op, rq->table,
+		    ddbjson_parse_page(buf_cstr(&lane->text), lane->text.len,
+		    ddbjson_response_items, e), rs, e);
+	rc = store_dynamodb_parsed(rq->op, rq->table, ddbjson_parse_page(
+	    pg->rest.data, pg->rest.len, ddbjson_response_items, e), rs, e);
+	if (rc != 0)
+		return rc;
+	/* The body goes with the response (the next page is read into a
+	 * new one meanwhile). */
+	off = (size_t)(pg->items - lane->text.data);
+	rs->items_text_len = pg->items_len;
+	rs->items_body = lane->text.data;
+	rs->items_text = rs->items_body + off;
+	rs->items_body_cap = lane->text.cap;
+	rs->items_body_free = store_dynamodb_body_back;
+	rs->items_body_owner = lane->sd;
+	buf_init(&lane->text);
+	return 0;
+}
+
 /* Render, call and parse one request on a lane. */
 static int
 store_dynamodb_call(struct store_dynamodb_lane *lane,
@@ -582,14 +710,22 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 	const struct awsclient_sink sink = {
 		store_dynamodb_sink_begin, store_dynamodb_sink_write, lane
 	};
+	const struct awsclient_sink text = {
+		store_dynamodb_text_begin, store_dynamodb_text_write, lane
+	};
+	bool as_text = rq->items_as_text && (rq->op == OP_QUERY ||
+	    rq->op == OP_SCAN);
 	struct buf body = BUF_INIT;
 	int rc;
 
 	store_dynamodb_render(rq, &body);
 	lane->received = 0;
 	rc = awsclient_call_sink(lane->client, request_op_name(rq->op),
-	    body.data, body.len, request_idempotent(rq), &sink, e);
-	if (rc == 0)
+	    body.data, body.len, request_idempotent(rq), as_text ? &text :
+	    &sink, e);
+	if (rc == 0 && as_text)
+		rc = store_dynamodb_text_parse(lane, rq, rs, e);
+	else if (rc == 0)
 		rc = store_dynamodb_parsed(rq->op, rq->table,
 		    ddbjson_stream_finish(lane->stream, e), rs, e);
 	if (log_enabled())
@@ -748,8 +884,13 @@ store_dynamodb_free(struct store *st)
 	for (i = 0; i < sd->nlanes; i++) {
 		store_dynamodb_lane_stop(&sd->lanes[i]);
 		ddbjson_stream_free(sd->lanes[i].stream);
+		buf_cleanup(&sd->lanes[i].text);
+		buf_cleanup(&sd->lanes[i].page.rest);
 	}
 	free(sd->lanes);
+	while (sd->nbodies > 0)
+		buf_cleanup(&sd->bodies[--sd->nbodies]);
+	pthread_mutex_destroy(&sd->bodies_lock);
 	free(st);
 }
 
@@ -779,7 +920,9 @@ store_dynamodb_new_lanes(struct awsclient *const *clients, size_t n)
 	sd->base.ops = &store_dynamodb_ops;
 	sd->lanes = xcalloc(n, sizeof *sd->lanes);
 	sd->nlanes = n;
+	pthread_mutex_init(&sd->bodies_lock, NULL);
 	for (i = 0; i < n; i++) {
+		sd->lanes[i].sd = sd;
 		sd->lanes[i].client = clients[i];
 		sd->lanes[i].stream = ddbjson_stream_new(
 		    ddbjson_response_items, true);

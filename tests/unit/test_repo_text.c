@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * A listed item's line made from its text (repo_text.c, ddbjson_text.c)
+ * against the long way: ddbjson_parse_item, repo_decode, content_to_json.
+ * Where the text path takes an item, the line must be the same bytes;
+ * where it does not, the long way prints it (or says what is wrong).
+ */
+#include "config.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "content.h"
+#include "ddbjson.h"
+#include "repo.h"
+#include "repo_private.h"
+#include "xmalloc.h"
+
+static struct repo *
+text_repo(void)
+{
+	struct repo_config rc = {
+		.table = "app-data",
+		.partition_prefix = "interop",
+		.partition_name = "film_actor",
+		.content_type = "film_actor",
+	};
+
+	return repo_new(&rc, NULL, clock_system());
+}
+
+/* The long way; NULL when it refuses the item. */
+static char *
+long_way(struct repo *r, const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+	struct content *c;
+	struct value *v;
+	struct err e;
+
+	if ((v = ddbjson_parse_item(text, len, &e)) == NULL)
+		return NULL;
+	if ((c = repo_decode(r, v, &e)) == NULL)
+		return NULL;
+	content_to_json(c, &b, 0);
+	content_free(c);
+	return buf_detach(&b, NULL);
+}
+
+/* Check one item; true when the text path took it. */
+static bool
+same_line(struct repo *r, const char *text)
+{
+	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	const char *p = text, *end = text + strlen(text);
+	char *want = long_way(r, text, strlen(text));
+	bool took;
+
+	buf_adds(&line, "kept");
+	took = repo_item_line(r, &p, end, &scratch, &fields, &line) == 0;
+	if (took) {
+		cr_assert_not_null(want, "the text path takes what the "
+		    "parser refuses: %s", text);
+		cr_assert_str_eq(line.data + 4, want, "item: %s", text);
+		cr_assert_eq(p, strrchr(text, '}') + 1, "the item's end: %s",
+		    text);
+	} else {
+		/* Nothing appended, nothing read. */
+		cr_assert_str_eq(line.data, "kept");
+		cr_assert_eq(p, text);
+	}
+	free(want);
+	buf_cleanup(&line);
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
+	return took;
+}
+
+#define KEYS	"\"_table_item_id\":{\"S\":\"interop#film_actor#studio-a\"}," \
+		"\"_table_content_id\":{\"S\":\"film_actor#usa#ny#a1\"}"
+
+Test(repo_text, the_usual_items_take_the_text_path)
+{
+	static const char *const items[] = {
+		"{" KEYS "}",
+		"{" KEYS ",\"_object_version\":{\"N\":\"3\"},"
+		    "\"_timestamp\":{\"S\":\"2024-01-01T00:00:00+00:00\"},"
+		    "\"name\":{\"S\":\"Ann \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"},"
+		    "\"year\":{\"N\":\"1999\"},\"rating\":{\"N\":\"-5.25e3\"},"
+		    "\"ok\":{\"BOOL\":true},\"no\":{\"BOOL\":false},"
+		    "\"none\":{\"NULL\":true},\"address\":{\"M\":{\"city\":"
+		    "{\"S\":\"x]}{[\"},\"zip\":{\"NULL\":true},\"e\":{\"M\":{}}}},"
+		    "\"tags\":{\"L\":[{\"S\":\"a\"},{\"N\":\"1\"},{\"L\":[]},"
+		    "{\"M\":{\"k\":{\"BOOL\":true}}}]},\"_ttl\":{\"N\":\"1700000000\"}}",
+		/* Whitespace where JSON allows it. */
+		" { \"_table_item_id\" : { \"S\" : \"interop#film_actor#p\" } ,"
+		    "\n\"_table_content_id\":{\"S\":\"film_actor#c\"}\t, \"a\" :"
+		    " { \"L\" : [ { \"N\" : \"1\" } , { \"S\" : \"\" } ] } } ",
+		/* The version 0 reads as 1; a TTL of 0 as none. */
+		"{" KEYS ",\"_object_version\":{\"N\":\"0\"},\"_ttl\":{\"N\":\"0\"}}",
+		/* A TTL read as strtoll reads it: 1. */
+		"{" KEYS ",\"_ttl\":{\"N\":\"1.7e9\"}}",
+		/* A version that is not an integer is the default. */
+		"{" KEYS ",\"_object_version\":{\"N\":\"2.5\"}}",
+		/* Keys without the prefixes, or with them elsewhere. */
+		"{\"_table_item_id\":{\"S\":\"other\"},"
+		    "\"_table_content_id\":{\"S\":\"x#film_actor#y\"}}",
+		"{\"_table_item_id\":{\"S\":\"\"},"
+		    "\"_table_content_id\":{\"S\":\"film_actor#\"}}",
+		/* Names that look like the library's own. */
+		"{" KEYS ",\"_other\":{\"S\":\"x\"},\"_ttl_\":{\"N\":\"1\"}}",
+	};
+	struct repo *r = text_repo();
+	size_t i;
+
+	for (i = 0; i < sizeof items / sizeof items[0]; i++)
+		cr_assert(same_line(r, items[i]), "not taken: %s", items[i]);
+	repo_free(r);
+}
+
+Test(repo_text, the_rest_goes_the_long_way)
+{
+	static const char *const items[] = {
+		/* Escapes, sets, binaries: printed by the long way. */
+		"{" KEYS ",\"s\":{\"S\":\"a\\\"b\\\\c\\nd\"}}",
+		"{" KEYS ",\"s\":{\"S\":\"\\u00e9\"}}",
+		"{" KEYS ",\"ss\":{\"SS\":[\"a\",\"b\"]}}",
+		"{" KEYS ",\"ns\":{\"NS\":[\"1\",\"2\"]}}",
+		"{" KEYS ",\"b\":{\"B\":\"AAEC\"}}",
+		"{" KEYS ",\"n\":{\"N\":\"0001\"}}",
+		"{" KEYS ",\"n\":{\"N\":\".5\"}}",
+		"{" KEYS ",\"_object_version\":{\"S\":\"3\"}}",
+		"{\"_table_item_id\":{\"S\":\"p\\u0023q\"},"
+		    "\"_table_content_id\":{\"S\":\"c\"}}",
+		/* Wrong, said by the long way. */
+		"{" KEYS ",\"a\":{\"S\":\"x\"},\"a\":{\"S\":\"y\"}}",
+		"{" KEYS ",\"a\":{\"X\":\"x\"}}",
+		"{" KEYS ",\"a\":{\"S\":\"x\",\"N\":\"1\"}}",
+		"{" KEYS ",\"a\":{\"NULL\":false}}",
+		"{" KEYS ",\"a\":{\"BOOL\":\"true\"}}",
+		"{" KEYS ",\"a\":{\"N\":\"1e999\"}}",
+		"{" KEYS ",\"a\":{\"M\":{\"k\":{\"S\":\"1\"},\"k\":{\"S\":\"2\"}}}}",
+		"{" KEYS ",\"_timestamp\":{\"Q\":\"x\"}}",
+		"{" KEYS ",\"a\":{\"S\":\"\xc3\"}}",
+		"{" KEYS ",\"a\":{\"S\":\"\xed\xa0\x80\"}}",
+		"{" KEYS ",\"a\":{\"S\":\"\x01\"}}",
+		"{\"_table_item_id\":{\"S\":\"p\"}}",
+		"{" KEYS ",\"a\":{\"S\":\"x\"}",
+		"[]",
+	};
+	struct repo *r = text_repo();
+	size_t i;
+
+	for (i = 0; i < sizeof items / sizeof items[0]; i++)
+		cr_assert_not(same_line(r, items[i]), "taken: %s", items[i]);
+	repo_free(r);
+}
+
+/* Random items over every kind of value, as generated text. */
+struct gen {
+	struct buf	 b;
+	unsigned	 seed;
+};
+
+static unsigned
+gen_rand(struct gen *g, unsigned n)
+{
+	g->seed = g->seed * 1103515245u + 12345u;
+	return (g->seed >> 8) % n;
+}
+
+/* A string's text, without its quotes: now and then an escape (which
+ * the text path leaves to the long way). */
+static void
+gen_chars(struct gen *g)
+{
+	static const char *const plain[] = {
+		"a", "Z", " ", "#", "film_actor#", "]", "}", "[", "{", ",",
+		":", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x7f",
+		"0123456789abcdefghijklmnopqrstuvwxyz",
+	};
+	static const char *const escaped[] = {
+		"\\\"", "\\\\", "\\n", "\\u00e9", "\\u0000", "\\/",
+	};
+	unsigned n = gen_rand(g, 6), i;
+
+	for (i = 0; i < n; i++)
+		if (gen_rand(g, 40) == 0)
+			buf_adds(&g->b, escaped[gen_rand(g, sizeof escaped /
+			    sizeof escaped[0])]);
+		else
+			buf_adds(&g->b, plain[gen_rand(g, sizeof plain /
+			    sizeof plain[0])]);
+}
+
+static void
+gen_string(struct gen *g)
+{
+	buf_addc(&g->b, '"');
+	gen_chars(g);
+	buf_addc(&g->b, '"');
+}
+
+static void
+gen_number(struct gen *g)
+{
+	static const char *const nums[] = {
+		"0", "1", "-1", "42", "3.25", "-0.5", "1e3", "1E+3", "2.5e-7",
+		"12345678901234567890123456789012345678", "007", ".5", "1.",
+		"-0", "1e200", "99999999999999999999999999999999999999999",
+	};
+
+	buf_printf(&g->b, "\"%s\"", nums[gen_rand(g, sizeof nums /
+	    sizeof nums[0])]);
+}
+
+static void gen_value(struct gen *, int);
+
+static void
+gen_members(struct gen *g, int depth, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&g->b, ',');
+		if (gen_rand(g, 30) == 0)
+			buf_adds(&g->b, "\"dup\"");	/* maybe twice */
+		else
+			buf_printf(&g->b, "\"f%u\"", gen_rand(g, 1000));
+		buf_addc(&g->b, ':');
+		gen_value(g, depth + 1);
+	}
+}
+
+static void
+gen_value(struct gen *g, int depth)
+{
+	unsigned k = gen_rand(g, depth > 3 ? 5 : 9), i, n;
+
+	switch (k) {
+	case 0:
+		buf_adds(&g->b, "{\"S\":");
+		gen_string(g);
+		break;
+	case 1:
+		buf_adds(&g->b, "{\"N\":");
+		gen_number(g);
+		break;
+	case 2:
+		buf_adds(&g->b, gen_rand(g, 2) ? "{\"BOOL\":true" :
+		    "{\"BOOL\":false");
+		break;
+	case 3:
+		buf_adds(&g->b, gen_rand(g, 8) ? "{\"NULL\":true" :
+		    "{\"NULL\":false");
+		break;
+	case 4:
+		buf_adds(&g->b, gen_rand(g, 2) ? "{\"SS\":[\"a\",\"b\"]" :
+		    "{\"B\":\"AAEC\"");
+		break;
+	case 5:
+	case 6:
+		buf_adds(&g->b, "{\"M\":{");
+		gen_members(g, depth, gen_rand(g, 4));
+		buf_addc(&g->b, '}');
+		break;
+	default:
+		buf_adds(&g->b, "{\"L\":[");
+		n = gen_rand(g, 4);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_addc(&g->b, ',');
+			gen_value(g, depth + 1);
+		}
+		buf_addc(&g->b, ']');
+		break;
+	}
+	buf_addc(&g->b, '}');
+}
+
+Test(repo_text, random_items_print_as_the_long_way)
+{
+	struct repo *r = text_repo();
+	struct gen g = { BUF_INIT, 7 };
+	unsigned i, taken = 0, n = 20000;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(&g.b);
+		buf_adds(&g.b, "{\"_table_item_id\":{\"S\":");
+		gen_string(&g);
+		buf_adds(&g.b, "},\"_table_content_id\":{\"S\":\"film_actor#");
+		gen_chars(&g);
+		buf_adds(&g.b, "\"}");
+		if (gen_rand(&g, 2))
+			buf_printf(&g.b, ",\"_object_version\":{\"N\":\"%u\"}",
+			    gen_rand(&g, 5));
+		if (gen_rand(&g, 3) == 0)
+			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%u\"}",
+			    gen_rand(&g, 3) ? 1700000000 + gen_rand(&g, 99) :
+			    0);
+		buf_addc(&g.b, ',');
+		gen_members(&g, 0, gen_rand(&g, 6));
+		buf_addc(&g.b, '}');
+		if (g.b.data[g.b.len - 2] == ',') {	/* no members */
+			g.b.data[g.b.len - 2] = '}';
+			g.b.len--;
+			g.b.data[g.b.len] = '\0';
+		}
+		if (same_line(r, g.b.data))
+			taken++;
+	}
+	cr_log_info("%u of %u random items took the text path", taken, n);
+	/* Enough of both ways for the comparison to mean something. */
+	cr_assert_gt(taken, n / 10);
+	cr_assert_lt(taken, n * 9 / 10);
+	buf_cleanup(&g.b);
+	repo_free(r);
+}
+
+/* A page's Items found by the 64-byte skip where the careful one ends
+ * them: strings with brackets, quotes and backslashes at every place
+ * around the blocks' edges, items of every length. */
+Test(repo_text, pages_split_where_the_items_end)
+{
+	static const char *const tricky[] = {
+		"]", "}", "[", "{", "\\\"", "\\\\", "\\\\\\\"]", "x\\\\", "\"",
+	};
+	struct ddbjson_text_page pg;
+	struct buf body = BUF_INIT;
+	const char *p;
+	size_t pad, t, k;
+	struct value *doc;
+	struct err e;
+
+	memset(&pg, 0, sizeof pg);
+	for (pad = 0; pad < 140; pad++)
+		for (t = 0; t < sizeof tricky / sizeof tricky[0]; t++) {
+			buf_reset(&body);
+			buf_adds(&body, "{\"Count\":2,\"Items\":[{\"a\":{\"S\":\"");
+			for (k = 0; k < pad; k++)
+				buf_addc(&body, 'x');
+			if (strcmp(tricky[t], "\"") == 0)
+				buf_adds(&body, "\"}},{\"b\":{\"S\":\"");
+			else
+				buf_adds(&body, tricky[t]);
+			buf_adds(&body, "\"}}],\"LastEvaluatedKey\":{\"k\":"
+			    "{\"S\":\"]\"}},\"ScannedCount\":2}");
+			doc = ddbjson_parse_doc(body.data, body.len,
+			    ddbjson_response_items, &e);
+			cr_assert_not_null(doc, "%s: %s", e.msg, body.data);
+			value_free(doc);
+			cr_assert_eq(ddbjson_text_page(body.data, body.len,
+			    &pg), 0, "%s", body.data);
+			cr_assert_not_null(pg.items);
+			p = pg.items;
+			cr_assert_eq(ddbjson_text_skip_value(&p, body.data +
+			    body.len), 0);
+			cr_assert_eq(p, pg.items + pg.items_len, "%s",
+			    body.data);
+			cr_assert_str_eq(pg.rest.data, "{\"Count\":2,"
+			    "\"LastEvaluatedKey\":{\"k\":{\"S\":\"]\"}},"
+			    "\"ScannedCount\":2}");
+		}
+	buf_cleanup(&body);
+	buf_cleanup(&pg.rest);
+}
+
+Test(repo_text, pages_of_other_shapes_are_parsed_whole)
+{
+	static const char *const bodies[] = {
+		"[]", "{\"Items\":{}}", "{\"Items\":[],\"Items\":[]}",
+		"{\"Items\":[{\"a\":1}", "{\"It\\u0065ms\":[]}", "{} x",
+	};
+	struct ddbjson_text_page pg;
+	size_t i;
+
+	memset(&pg, 0, sizeof pg);
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+		cr_assert(ddbjson_text_page(bodies[i], strlen(bodies[i]),
+		    &pg) != 0 || pg.items == NULL, "%s", bodies[i]);
+	buf_cleanup(&pg.rest);
+}
+
+/*
+ * The guard for the text path's cost: a page of 1,000 usual items made
+ * into lines allocates nothing once its buffers have grown (the long way
+ * costs dozens of allocations an item: values, ids, the content).
+ */
+Test(repo_text, lines_cost_no_allocations)
+{
+	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	struct buf page = BUF_INIT;
+	struct repo *r = text_repo();
+	const char *p, *end;
+	unsigned long before;
+	unsigned i, lines = 0;
+
+	for (i = 0; i < 1000; i++)
+		buf_printf(&page, "{\"_table_item_id\":{\"S\":\"interop#"
+		    "film_actor#studio-a\"},\"_table_content_id\":{\"S\":"
+		    "\"film_actor#usa#ny#actor%u\"},\"_object_version\":{\"N\":"
+		    "\"%u\"},\"name\":{\"S\":\"Actor %u\"},\"year\":{\"N\":"
+		    "\"19%02u\"},\"tags\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"}]},"
+		    "\"address\":{\"M\":{\"city\":{\"S\":\"Dublin\"},\"zip\":"
+		    "{\"NULL\":true}}},\"active\":{\"BOOL\":true}}", i, i + 1,
+		    i, i % 100);
+	/* Once, for the buffers to grow. */
+	p = page.data;
+	end = page.data + page.len;
+	cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields, &line), 0);
+	buf_reserve(&line, 4096);
+	before = xmalloc_calls();
+	for (p = page.data; p < end; lines++) {
+		buf_reset(&line);
+		cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields,
+		    &line), 0);
+	}
+	cr_assert_eq(lines, 1000);
+	cr_log_info("%lu allocations for 1,000 lines",
+	    xmalloc_calls() - before);
+	cr_assert_eq(xmalloc_calls() - before, 0, "%lu allocations for "
+	    "1,000 lines", xmalloc_calls() - before);
+	buf_cleanup(&line);
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
+	buf_cleanup(&page);
+	repo_free(r);
+}
