@@ -733,7 +733,8 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
 		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
-		    lane->received, rs->nitems, rs->consumed_capacity);
+		    lane->received, rs->items_text != NULL ?
+		    (size_t)rs->count : rs->nitems, rs->consumed_capacity);
 	buf_cleanup(&body);
 	return rc;
 }
