@@ -44,9 +44,11 @@ cmd_put_arena(struct value_arena **ap)
 		value_arena_unref(*ap);
 		*ap = NULL;
 	}
+	/* One that shares member names: the lines' items have the same
+	 * fields, and each name was copied three times a line (parsed,
+	 * typed, encoded). */
 	if (*ap == NULL)
-		/* Blocks of the largest size: the pool's. */
-		*ap = value_arena_new_sized(CMD_PUT_ARENA_MAX);
+		*ap = value_arena_new();
 	return *ap;
 }
 

@@ -459,6 +459,9 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 	if (in->type != VT_M)
 		return schema_mismatch(c, n, in);
 	m = c->typing ? value_new_in(c->arena, VT_M) : NULL;
+	/* Room for the fields at once, not grown (and copied) by twos. */
+	if (m != NULL && c->arena != NULL)
+		value_arena_map_reserve(c->arena, m, n->nprops);
 	if (existing != NULL && existing->type != VT_M)
 		existing = NULL;
 	for (i = 0; i < n->nprops; i++) {
