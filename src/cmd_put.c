@@ -44,9 +44,11 @@ cmd_put_arena(struct value_arena **ap)
 		value_arena_unref(*ap);
 		*ap = NULL;
 	}
+	/* One that shares member names: the lines' items have the same
+	 * fields, and each name was copied three times a line (parsed,
+	 * typed, encoded). */
 	if (*ap == NULL)
-		/* Blocks of the largest size: the pool's. */
-		*ap = value_arena_new_sized(CMD_PUT_ARENA_MAX);
+		*ap = value_arena_new();
 	return *ap;
 }
 
@@ -76,7 +78,7 @@ cmd_put_parse(const struct session *s, struct value_arena *a,
  * the item as stored (keys and the library's attributes included) at most
  * 400 KB, the partition key at most 2048 bytes, the sort key 1024. */
 static int
-cmd_put_limits(const struct session *s, const struct content *c,
+cmd_put_limits_exact(const struct session *s, const struct content *c,
     struct err *e)
 {
 	struct value *stored = repo_encode(s->repo, c, NULL);
@@ -96,6 +98,37 @@ cmd_put_limits(const struct session *s, const struct content *c,
 		    "stored; DynamoDB allows 400 KB", size);
 	value_free(stored);
 	return rc;
+}
+
+/* cmd_put_limits_exact, without encoding the item when an upper bound of
+ * its stored size is within the limits: the item's fields (numbers by
+ * their text), the keys, and the library's _object_version, _timestamp
+ * and _ttl at their largest (names, 20 digits and a sign, a 40-byte
+ * time). A field named like a key would replace it: measured exactly.
+ * key is scratch. */
+static int
+cmd_put_limits(const struct session *s, const struct content *c,
+    struct buf *key, struct err *e)
+{
+	const struct profile *p = s->profile;
+	size_t pk, sk, size;
+
+	if (value_map_get(c->item, p->partition_key) != NULL ||
+	    value_map_get(c->item, p->sort_key) != NULL)
+		return cmd_put_limits_exact(s, c, e);
+	buf_reset(key);
+	repo_partition_value(s->repo, &c->partition_ids, key);
+	pk = key->len;
+	buf_reset(key);
+	repo_content_value(s->repo, &c->content_ids, key);
+	sk = key->len;
+	size = expr_eval_item_size_bound(c->item) +
+	    strlen(p->partition_key) + pk + strlen(p->sort_key) + sk +
+	    sizeof "_object_version" + 21 + sizeof "_timestamp" + 40 +
+	    sizeof "_ttl" + 21;
+	if (pk > 2048 || sk > 1024 || size > 400 * 1024)
+		return cmd_put_limits_exact(s, c, e);
+	return 0;
 }
 
 /* Keep a checked content, which took size bytes of its arena, for the
@@ -137,7 +170,7 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
     struct cmd_put_kept *k, size_t *count, struct err *e)
 {
 	struct value_arena *arena = NULL;
-	struct buf line = BUF_INIT;
+	struct buf line = BUF_INIT, key = BUF_INIT;
 	size_t lineno = 0, before;
 	int r, rc = 0;
 
@@ -164,7 +197,7 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 		a = cmd_put_arena(&arena);
 		before = value_arena_size(a);
 		c = cmd_put_parse(s, a, &line, e);
-		if (c == NULL || cmd_put_limits(s, c, e) == -1) {
+		if (c == NULL || cmd_put_limits(s, c, &key, e) == -1) {
 			err_prefix(e, "stdin line %zu: ", lineno);
 			content_free(c);
 			rc = -1;
@@ -180,6 +213,7 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 		rc = -1;
 	value_arena_unref(arena);
 	buf_cleanup(&line);
+	buf_cleanup(&key);
 	if (rc != 0 && e != NULL && e->code == ERR_INPUT &&
 	    strstr(e->msg, "nothing was written") == NULL) {
 		size_t n = strlen(e->msg);

@@ -1684,9 +1684,10 @@ expr_eval_number_size(const char *text, size_t len)
 	return size;
 }
 
-/* A value's size. */
+/* A value's size; with bound, a number counts its text's length plus
+ * two, never less than its size (below), without canonicalising it. */
 static size_t
-expr_eval_value_size(const struct value *v)
+expr_eval_value_size(const struct value *v, bool bound)
 {
 	size_t i, size;
 
@@ -1695,6 +1696,8 @@ expr_eval_value_size(const struct value *v)
 	case VT_B:
 		return v->u.str.len;
 	case VT_N:
+		if (bound)
+			return v->u.str.len + 2;
 		return expr_eval_number_size(v->u.str.ptr, v->u.str.len);
 	case VT_BOOL:
 	case VT_NULL:
@@ -1704,26 +1707,29 @@ expr_eval_value_size(const struct value *v)
 	case VT_BS:
 		size = 0;
 		for (i = 0; i < v->u.list.len; i++)
-			size += expr_eval_value_size(v->u.list.items[i]);
+			size += expr_eval_value_size(v->u.list.items[i], bound);
 		return size;
 	case VT_L:
 		size = 3;
 		for (i = 0; i < v->u.list.len; i++)
-			size += 1 + expr_eval_value_size(v->u.list.items[i]);
+			size += 1 + expr_eval_value_size(v->u.list.items[i],
+			    bound);
 		return size;
 	case VT_M:
 		size = 3 + v->u.map.len;
 		for (i = 0; i < v->u.map.len; i++)
 			size += v->u.map.items[i].name_len +
-			    expr_eval_value_size(v->u.map.items[i].value);
+			    expr_eval_value_size(v->u.map.items[i].value,
+			    bound);
 		return size;
 	default:
 		return 0;
 	}
 }
 
-size_t
-expr_eval_item_size(const struct value *item)
+/* The size of an item's attributes, or its bound. */
+static size_t
+expr_eval_attrs_size(const struct value *item, bool bound)
 {
 	size_t i, size = 0;
 
@@ -1731,6 +1737,18 @@ expr_eval_item_size(const struct value *item)
 		return 0;
 	for (i = 0; i < item->u.map.len; i++)
 		size += item->u.map.items[i].name_len +
-		    expr_eval_value_size(item->u.map.items[i].value);
+		    expr_eval_value_size(item->u.map.items[i].value, bound);
 	return size;
+}
+
+size_t
+expr_eval_item_size(const struct value *item)
+{
+	return expr_eval_attrs_size(item, false);
+}
+
+size_t
+expr_eval_item_size_bound(const struct value *item)
+{
+	return expr_eval_attrs_size(item, true);
 }

@@ -87,5 +87,7 @@ struct value *expr_eval_project(const struct path *, size_t n,
  * length, N by its digits ~ (digits+1)/2+1, BOOL/NULL 1, M/L 3 + members
  * + 1 per member, sets by elements), as the 400 KB limit counts it. */
 size_t	 expr_eval_item_size(const struct value *item);
+/* At least expr_eval_item_size(item), cheaper: numbers are not parsed. */
+size_t	 expr_eval_item_size_bound(const struct value *item);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "repo.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ struct repo_wave {
 	const struct value	**pk, **sk;	/* [cap], borrowed from writes */
 	struct value		**before;	/* [cap], owned, with a journal */
 	size_t			 done;		/* acknowledged entries */
+	/* The entries by key: open addressing, entry + 1 or 0 (free);
+	 * twice cap slots or more, a power of two. */
+	size_t			*slots;
+	size_t			 mask;
 };
 
 /* One BatchWriteItem of the wave and what became of it. */
@@ -55,6 +60,10 @@ repo_wave_new(struct repo *r)
 	w->pk = xcalloc(w->cap, sizeof *w->pk);
 	w->sk = xcalloc(w->cap, sizeof *w->sk);
 	w->before = xcalloc(w->cap, sizeof *w->before);
+	for (w->mask = 1; w->mask < 2 * w->cap; w->mask <<= 1)
+		;
+	w->slots = xcalloc(w->mask, sizeof *w->slots);
+	w->mask--;
 	return w;
 }
 
@@ -71,6 +80,7 @@ repo_wave_clear(struct repo_wave *w)
 		w->before[i] = NULL;
 	}
 	w->n = 0;
+	memset(w->slots, 0, (w->mask + 1) * sizeof *w->slots);
 }
 
 void
@@ -83,6 +93,7 @@ repo_wave_free(struct repo_wave *w)
 	free(w->pk);
 	free(w->sk);
 	free(w->before);
+	free(w->slots);
 	free(w);
 }
 
@@ -101,20 +112,60 @@ repo_wave_same(const struct value *a, const struct value *b)
 	return value_equal(a, b);
 }
 
-/* The entry of the wave with this key, or -1. */
+/* Mix a key attribute (NULL: absent) into h. Numbers are equal by value
+ * ("1.0" is 1), not by text: they add their type only. */
+static uint64_t
+repo_wave_hash(uint64_t h, const struct value *v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return h * 0x100000001b3u;
+	h = (h ^ (uint64_t)v->type) * 0x100000001b3u;
+	if (v->type == VT_S || v->type == VT_B)
+		for (i = 0; i < v->u.str.len; i++)
+			h = (h ^ (unsigned char)v->u.str.ptr[i]) *
+			    0x100000001b3u;
+	return h;
+}
+
+/* The first slot to probe for a key. */
+static size_t
+repo_wave_slot(const struct repo_wave *w, const struct value *pk,
+    const struct value *sk)
+{
+	uint64_t h = repo_wave_hash(repo_wave_hash(0xcbf29ce484222325u, pk),
+	    sk);
+
+	return (size_t)(h ^ (h >> 32)) & w->mask;
+}
+
+/* The entry of the wave with this key, or -1. An entry is looked up for
+ * every one added, and for every item read or left unprocessed: by hash,
+ * not by walking the wave. */
 static long
 repo_wave_find(const struct repo_wave *w, const struct value *pk,
     const struct value *sk)
 {
-	size_t i;
+	size_t i, k;
 
-	/* Most entries share the partition key: compare the sort key
-	 * first. */
-	for (i = 0; i < w->n; i++)
-		if (repo_wave_same(sk, w->sk[i]) &&
-		    repo_wave_same(pk, w->pk[i]))
-			return (long)i;
+	for (i = repo_wave_slot(w, pk, sk); (k = w->slots[i]) != 0;
+	    i = (i + 1) & w->mask)
+		if (repo_wave_same(sk, w->sk[k - 1]) &&
+		    repo_wave_same(pk, w->pk[k - 1]))
+			return (long)(k - 1);
 	return -1;
+}
+
+/* Index the wave's last entry by its key. */
+static void
+repo_wave_index(struct repo_wave *w)
+{
+	size_t i = repo_wave_slot(w, w->pk[w->n - 1], w->sk[w->n - 1]);
+
+	while (w->slots[i] != 0)
+		i = (i + 1) & w->mask;
+	w->slots[i] = w->n;
 }
 
 /* repo_stored_fn: keep a stored item as the before-image of its entry. */
@@ -394,5 +445,6 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	w->pk[w->n] = pk;
 	w->sk[w->n] = sk;
 	w->n++;
+	repo_wave_index(w);
 	return 0;
 }

@@ -423,6 +423,28 @@ schema_null_ok(const struct schema_slot *slot)
 static int schema_conform(struct schema_conform *, const struct schema_slot *,
     const struct value *, const struct value *, struct value **);
 
+/* The member of the map in named name, or NULL. Items mostly list their
+ * fields in the model's order: the member after the one found last (at
+ * *next) is tried first, then the others. A map's names are unique. */
+static const struct value *
+schema_field(const struct value *in, const char *name, size_t len,
+    size_t *next)
+{
+	const struct value_member *mm;
+	size_t i, k;
+
+	for (k = 0; k < in->u.map.len; k++) {
+		i = *next + k < in->u.map.len ? *next + k :
+		    *next + k - in->u.map.len;
+		mm = &in->u.map.items[i];
+		if (mm->name_len == len && memcmp(mm->name, name, len) == 0) {
+			*next = i + 1;
+			return mm->value;
+		}
+	}
+	return NULL;
+}
+
 /* A model: declared members typed, extras per the rules, required ones
  * present (and defaults filled when typing a whole item). */
 static int
@@ -431,21 +453,25 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 {
 	struct value *m;
 	bool whole = c->whole && !c->partial;
-	size_t i, mark, declared = 0;
+	size_t i, mark, declared = 0, next = 0;
 
 	c->partial = false;
 	if (in->type != VT_M)
 		return schema_mismatch(c, n, in);
 	m = c->typing ? value_new_in(c->arena, VT_M) : NULL;
+	/* Room for the fields at once, not grown (and copied) by twos. */
+	if (m != NULL && c->arena != NULL)
+		value_arena_map_reserve(c->arena, m, n->nprops);
 	if (existing != NULL && existing->type != VT_M)
 		existing = NULL;
 	for (i = 0; i < n->nprops; i++) {
 		const struct schema_prop *p = &n->props[i];
-		const struct value *v = value_map_get(in, p->name);
+		size_t len = strlen(p->name);
+		const struct value *v = schema_field(in, p->name, len, &next);
 		struct value *x = NULL;
 		int rc = 0;
 
-		mark = schema_push_name(&c->path, p->name, strlen(p->name));
+		mark = schema_push_name(&c->path, p->name, len);
 		if (v != NULL) {
 			declared++;
 			rc = schema_conform(c, &p->slot, v, existing != NULL ?
@@ -466,8 +492,11 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 		schema_pop(&c->path, mark);
 		if (rc == -1)
 			goto fail;
-		if (x != NULL)
-			schema_add(c, m, p->name, strlen(p->name), x);
+		/* The model's fields are unique: no lookup. */
+		if (x != NULL && c->arena != NULL)
+			value_arena_map_add(c->arena, m, p->name, len, x);
+		else if (x != NULL)
+			schema_add(c, m, p->name, len, x);
 	}
 	/* A map's names are unique: when every member was a declared
 	 * field, there is no extra one to look for. */

@@ -862,3 +862,39 @@ Test(ddbjson, page_items_are_read_only, .signal = SIGABRT)
 	it = value_map_get(page, "Items")->u.list.items[0];
 	value_map_set(it, "x", value_new_null());
 }
+
+/* Strings and names are emitted as buf_add_json_string escapes them,
+ * whichever of the eight bytes checked at a time needs escaping. */
+Test(ddbjson, emit_escapes_every_position)
+{
+	static const char specials[] = { '"', '\\', '\n', '\001', '\037',
+	    ' ', '\177', (char)0x80, (char)0xe2, 'a' };
+	char text[24];
+	size_t len, at, k;
+
+	for (len = 0; len <= sizeof text; len++)
+		for (at = 0; at < (len > 0 ? len : 1); at++)
+			for (k = 0; k < sizeof specials; k++) {
+				struct value *s, *m = value_new_m();
+				struct buf want = BUF_INIT, got = BUF_INIT;
+
+				memset(text, 'x', sizeof text);
+				if (len > 0)
+					text[at] = specials[k];
+				s = value_new_bytes_in(NULL, VT_S, text, len);
+				value_map_setn(m, text, len, value_copy(s));
+				buf_adds(&want, "{");
+				buf_add_json_string(&want, text, len);
+				buf_adds(&want, ":{\"S\":");
+				buf_add_json_string(&want, text, len);
+				buf_adds(&want, "}}");
+				ddbjson_emit_item(&got, m);
+				cr_assert_str_eq(buf_cstr(&got), buf_cstr(&want),
+				    "len %zu, byte %zu = 0x%02x", len, at,
+				    (unsigned char)specials[k]);
+				buf_cleanup(&want);
+				buf_cleanup(&got);
+				value_free(s);
+				value_free(m);
+			}
+}

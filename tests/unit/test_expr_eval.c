@@ -14,6 +14,7 @@
 #include "expr.h"
 #include "expr_eval.h"
 #include "value.h"
+#include "xmalloc.h"
 
 /*
  * Expressions are written in a small prefix notation so that tables can
@@ -1322,6 +1323,42 @@ ParameterizedTest(size_t *row, size, table)
 	cr_expect_eq(expr_eval_item_size(it), c->size, "%s: %zu, want %zu",
 	    c->json, expr_eval_item_size(it), c->size);
 	value_free(it);
+}
+
+/* The bound put checks its limits on is never below the size, and
+ * parses no number (so allocates nothing). */
+Test(size, bound_is_at_least_the_size_and_allocates_nothing)
+{
+	static const char *const numbers[] = { "0", "-0", "1", "-1", "10",
+	    "100", "1.5", "-1.50", "0.001", "1e5", "1E-130", "-9.9e125",
+	    "12345678901234567890123456789012345678", "00012", "1.000",
+	    "-0.0000000000000000000000000000000000001" };
+	unsigned long calls;
+	size_t i;
+
+	for (i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+		struct value *it = value_new_m(), *l = value_new_l();
+
+		value_map_set(it, "n", value_new_n(numbers[i],
+		    strlen(numbers[i])));
+		value_list_append(l, value_new_n(numbers[i],
+		    strlen(numbers[i])));
+		value_map_set(it, "l", l);
+		cr_expect_geq(expr_eval_item_size_bound(it),
+		    expr_eval_item_size(it), "%s", numbers[i]);
+		value_free(it);
+	}
+	for (i = 0; i < sizeof size_cases / sizeof size_cases[0]; i++) {
+		struct value *it = item(size_cases[i].json);
+		size_t bound;
+
+		calls = xmalloc_calls();
+		bound = expr_eval_item_size_bound(it);
+		cr_expect_eq(xmalloc_calls(), calls, "%s", size_cases[i].json);
+		cr_expect_geq(bound, size_cases[i].size, "%s",
+		    size_cases[i].json);
+		value_free(it);
+	}
 }
 
 Test(size, no_item_and_large_values)

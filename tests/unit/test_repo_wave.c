@@ -552,6 +552,44 @@ same_as_on_the_heap(struct repo *r, const struct schema *sc,
  * allocations a line); now a line costs a few tens (its ids, a few buffers,
  * the journal's key). Counts work, not time.
  */
+/* Typing a line's item takes arena for its typed values only: the
+ * model's map is made at its size, not grown by doubling (each growth
+ * a copy left behind). */
+Test(repo_wave, typing_put_lines_takes_little_arena)
+{
+	struct value_arena *a = value_arena_new();
+	struct content **cs = xcalloc(1000, sizeof *cs);
+	struct buf line = BUF_INIT;
+	struct schema *sc;
+	size_t i, parsed, typed;
+	struct err e;
+
+	sc = schema_load_buf(put_schema, sizeof put_schema - 1, "put", &e);
+	cr_assert_not_null(sc, "%s", e.msg);
+	for (i = 0; i < 1000; i++) {
+		put_line(&line, i);
+		cs[i] = content_from_json_in(a, line.data, line.len, &e);
+		cr_assert_not_null(cs[i], "%s", e.msg);
+	}
+	parsed = value_arena_size(a);
+	for (i = 0; i < 1000; i++) {
+		struct value *t;
+
+		cr_assert_eq(schema_type_item_in(a, sc, cs[i]->item, NULL,
+		    false, &t, &e), 0, "%s", e.msg);
+		value_free(cs[i]->item);
+		cs[i]->item = t;
+	}
+	typed = value_arena_size(a) - parsed;
+	cr_log_info("%zu arena bytes to type 1,000 put lines", typed);
+	cr_expect_leq(typed, 1000 * 1200, "%zu arena bytes to type "
+	    "1,000 put lines", typed);
+	contents_free(cs, 1000);
+	value_arena_unref(a);
+	schema_free(sc);
+	buf_cleanup(&line);
+}
+
 Test(repo_wave, put_lines_cost_few_allocations)
 {
 	struct wave_store st = { .base.ops = &wave_ops };
