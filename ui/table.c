@@ -50,6 +50,43 @@ struct table_cache_slot {
 	struct content	*c;		/* NULL: empty */
 };
 
+/*
+ * The search's index. The rows are in blocks of about TABLE_BLOCK_BYTES
+ * of packed text, each with a bitmap of the hashed case-folded bigrams
+ * and trigrams of its rows' text (their JSON, version and expiry date,
+ * what table_row_may_match reads). A needle of two bytes or more with a
+ * gram whose bit is not set is in no row of the block, so a search that
+ * finds nothing tests a few bits a block instead of reading every row.
+ * The bitmap takes 1/16 of the text it covers; a block whose rows have
+ * ~20,000 distinct grams (varied prose) has about half its bits set.
+ */
+#define TABLE_BLOCK_BYTES	65536
+#define TABLE_BLOCK_SHIFT	15
+#define TABLE_BLOCK_WORDS	((1U << TABLE_BLOCK_SHIFT) / 64)
+#define TABLE_GRAMS_MAX		32	/* a longer needle tests its first */
+
+struct table_block {
+	size_t		 first;		/* its first row */
+	size_t		 n;		/* rows, never 0 */
+	size_t		 bytes;		/* text it covers */
+	bool		 open;		/* a row without a stored item: its
+					 * ids are in no JSON, so any needle */
+	bool		 stale;		/* a row changed or went: rebuild it
+					 * before it answers */
+	uint64_t	*bits;
+};
+
+struct table_index {
+	struct table_block	*b;
+	size_t			 nb, cap;
+	unsigned char		 fold[256];	/* the locale's when built */
+	/* The block a search last asked about, and the answer: a search
+	 * asks for every row, so a block is looked up once. */
+	unsigned long		 gen, serial;
+	size_t			 lo, hi;
+	bool			 may;
+};
+
 /* The needle of a search, made ready once for all the rows it passes. */
 struct table_needle {
 	char		*text;		/* as given (owned), NULL: none yet */
@@ -61,13 +98,230 @@ struct table_needle {
 	unsigned char	*folded;	/* text folded (owned) */
 	size_t		 pick;		/* the byte looked for first */
 	unsigned char	 pick_lo, pick_up;	/* its two cases */
+	unsigned long	 serial;	/* bumped when the needle changes */
+	bool		 indexed;	/* the index can answer for it */
+	uint32_t	 grams[TABLE_GRAMS_MAX];	/* its grams' bits */
+	size_t		 ngrams;
 };
 
 struct table_cache {
 	struct table_cache_slot	 slot[TABLE_CACHE_ROWS];
 	unsigned long		 decodes;
+	unsigned long		 scans;		/* rows whose text was read */
 	struct table_needle	 needle;
+	struct table_index	 index;
 };
+
+/* The bit of a gram's key in a block's bitmap (Fibonacci hashing). */
+static uint32_t
+table_gram_bit(uint32_t key)
+{
+	return (key * 0x9e3779b1U) >> (32 - TABLE_BLOCK_SHIFT);
+}
+
+/* Keys: a bigram's two folded bytes; a trigram's three with bit 24 set,
+ * so that the two kinds never share a key. */
+static void
+table_block_set(struct table_block *bl, uint32_t key)
+{
+	uint32_t bit = table_gram_bit(key);
+
+	bl->bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+}
+
+/* Add the grams of n bytes of text to a block's bitmap. */
+static void
+table_block_feed(struct table_block *bl, const unsigned char *fold,
+    const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	uint32_t k;
+	size_t i;
+
+	bl->bytes += n;
+	if (n < 2)
+		return;
+	k = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
+	table_block_set(bl, k);
+	for (i = 2; i < n; i++) {
+		k = (k << 8 | fold[s[i]]) & 0xffffff;
+		table_block_set(bl, k & 0xffff);
+		table_block_set(bl, k | 1U << 24);
+	}
+}
+
+/* Add row r's text to block bl: each text table_row_may_match looks in,
+ * apart, as a needle is never looked for across two of them. */
+static void
+table_block_add(struct table_block *bl, const unsigned char *fold,
+    const struct table_row *r)
+{
+	const char *json = r->data + r->json_off;
+	char text[32];
+	int n;
+
+	if (r->form == TF_ITEM) {
+		bl->open = true;
+		bl->bytes += r->json_len;
+		return;
+	}
+	table_block_feed(bl, fold, json, r->json_len);
+	if (r->form == TF_BOTH)
+		table_block_feed(bl, fold, json + r->json_len + 1,
+		    r->json2_len);
+	n = snprintf(text, sizeof text, "%lld", r->version);
+	table_block_feed(bl, fold, text, (size_t)n);
+	if (r->has_expiry) {
+		content_format_time(r->expiry, text);
+		table_block_feed(bl, fold, text, strlen(text));
+	}
+}
+
+/* Block bl's bitmap made again from its rows. */
+static void
+table_block_rebuild(const struct table *t, struct table_block *bl,
+    const unsigned char *fold)
+{
+	size_t i;
+
+	memset(bl->bits, 0, TABLE_BLOCK_WORDS * sizeof *bl->bits);
+	bl->bytes = 0;
+	bl->open = false;
+	bl->stale = false;
+	for (i = bl->first; i < bl->first + bl->n; i++)
+		table_block_add(bl, fold, t->rows[i]);
+}
+
+/* Whether block bl may hold the needle: false when a gram of it is not
+ * in any of the block's rows. */
+static bool
+table_block_may(const struct table_block *bl, const struct table_needle *nd)
+{
+	size_t k;
+
+	if (bl->open)
+		return true;
+	for (k = 0; k < nd->ngrams; k++)
+		if ((bl->bits[nd->grams[k] / 64] >> (nd->grams[k] % 64) &
+		    1) == 0)
+			return false;
+	return true;
+}
+
+/* Drop every block and take the locale's case folding: the index is
+ * empty, and it folds as strcasestr folds now. */
+static void
+table_index_clear(struct table_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nb; i++)
+		free(ix->b[i].bits);
+	free(ix->b);
+	ix->b = NULL;
+	ix->nb = ix->cap = 0;
+	ix->lo = ix->hi = 0;
+	for (i = 0; i < 256; i++)
+		ix->fold[i] = (unsigned char)tolower((int)i);
+}
+
+/* Packed row r appended as row `row`: into the last block, or into a new
+ * one when that covers enough text. */
+static void
+table_index_add(struct table_index *ix, size_t row, const struct table_row *r)
+{
+	struct table_block *bl = ix->nb > 0 ? &ix->b[ix->nb - 1] : NULL;
+
+	if (bl == NULL || bl->bytes >= TABLE_BLOCK_BYTES) {
+		if (ix->nb == ix->cap) {
+			ix->cap = ix->cap == 0 ? 64 : ix->cap * 2;
+			ix->b = xreallocarray(ix->b, ix->cap, sizeof *ix->b);
+		}
+		bl = &ix->b[ix->nb++];
+		memset(bl, 0, sizeof *bl);
+		bl->first = row;
+		bl->bits = xcalloc(TABLE_BLOCK_WORDS, sizeof *bl->bits);
+	}
+	bl->n++;
+	table_block_add(bl, ix->fold, r);
+}
+
+/* The block that holds row i (one does). */
+static size_t
+table_index_find(const struct table_index *ix, size_t i)
+{
+	size_t lo = 0, hi = ix->nb, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (ix->b[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Row i changed: a bitmap cannot lose a gram, so its block is rebuilt
+ * when a search next asks it (an edit does not pay for it). */
+static void
+table_index_changed(struct table_index *ix, size_t i)
+{
+	ix->b[table_index_find(ix, i)].stale = true;
+}
+
+/* Row i went and the rows after it moved up: its block shrinks (it goes
+ * when empty) and the blocks after it start a row sooner. */
+static void
+table_index_removed(struct table_index *ix, size_t i)
+{
+	size_t k = table_index_find(ix, i);
+	struct table_block *bl = &ix->b[k];
+
+	bl->stale = true;
+	if (--bl->n == 0) {
+		free(bl->bits);
+		memmove(bl, bl + 1, (ix->nb - k - 1) * sizeof *bl);
+		ix->nb--;
+	} else
+		k++;
+	for (; k < ix->nb; k++)
+		ix->b[k].first--;
+}
+
+/*
+ * Whether the rows [*lo, *hi) around row i may hold the needle: a block,
+ * or every row when the index cannot answer for the needle. The answer
+ * is kept until the table or the needle changes, as a search asks for
+ * each row of a block in turn.
+ */
+static bool
+table_index_span(const struct table *t, size_t i,
+    const struct table_needle *nd, size_t *lo, size_t *hi)
+{
+	struct table_index *ix = &t->cache->index;
+	struct table_block *bl;
+
+	if (!nd->indexed) {
+		*lo = 0;
+		*hi = t->nrows;
+		return true;
+	}
+	if (ix->gen != t->gen || ix->serial != nd->serial || i < ix->lo ||
+	    i >= ix->hi) {
+		bl = &ix->b[table_index_find(ix, i)];
+		if (bl->stale)
+			table_block_rebuild(t, bl, ix->fold);
+		ix->gen = t->gen;
+		ix->serial = nd->serial;
+		ix->lo = bl->first;
+		ix->hi = bl->first + bl->n;
+		ix->may = table_block_may(bl, nd);
+	}
+	*lo = ix->lo;
+	*hi = ix->hi;
+	return ix->may;
+}
 
 /* Empty every cache slot (the rows moved or changed). */
 static void
@@ -95,6 +349,7 @@ table_clear(struct table *t)
 	size_t i;
 
 	table_cache_drop(t->cache);
+	table_index_clear(&t->cache->index);
 	for (i = 0; i < t->nrows; i++)
 		free(t->rows[i]);
 	for (i = 0; i < t->nfields; i++)
@@ -498,6 +753,7 @@ table_add(struct table *t, struct content *c)
 	t->marked[t->nrows] = false;
 	table_fit_row(t, c);
 	t->rows[t->nrows] = table_pack(c);
+	table_index_add(&t->cache->index, t->nrows, t->rows[t->nrows]);
 	/* A row whose cache slot is empty keeps c as its decoded form: the
 	 * first screen of a list is drawn from the contents the worker
 	 * decoded, not by decoding the rows just packed (half the screen's
@@ -569,6 +825,7 @@ table_update(struct table *t, const struct content *c)
 		return false;
 	free(t->rows[i]);
 	t->rows[i] = table_pack(c);
+	table_index_changed(&t->cache->index, (size_t)i);
 	table_fit_row(t, c);
 	table_cache_drop(t->cache);
 	t->gen++;
@@ -601,6 +858,7 @@ table_remove(struct table *t, const struct ids *content)
 	memmove(&t->marked[i], &t->marked[i + 1], (t->nrows - (size_t)i - 1) *
 	    sizeof *t->marked);
 	t->nrows--;
+	table_index_removed(&t->cache->index, (size_t)i);
 	/* The rows after it moved up: their slots are stale. */
 	table_cache_drop(t->cache);
 	t->gen++;
@@ -734,6 +992,29 @@ table_only(const char *s, const char *set)
 	return true;
 }
 
+/* The bits of the needle's grams when the index can answer for it: a
+ * needle that the JSON holds as typed (table_needle_plain), of two bytes
+ * or more (one byte has no gram: every row is read), folded as the index
+ * was (the locale may have changed since). */
+static void
+table_needle_grams(struct table_needle *nd, const struct table_index *ix)
+{
+	const unsigned char *f = nd->folded;
+	size_t k;
+
+	nd->ngrams = 0;
+	nd->indexed = nd->plain && nd->len >= 2 &&
+	    memcmp(nd->fold, ix->fold, sizeof nd->fold) == 0;
+	if (!nd->indexed)
+		return;
+	if (nd->len == 2)
+		nd->grams[nd->ngrams++] = table_gram_bit((uint32_t)f[0] << 8 |
+		    f[1]);
+	for (k = 2; k < nd->len && nd->ngrams < TABLE_GRAMS_MAX; k++)
+		nd->grams[nd->ngrams++] = table_gram_bit(1U << 24 |
+		    (uint32_t)f[k - 2] << 16 | (uint32_t)f[k - 1] << 8 | f[k]);
+}
+
 /* The needle of table t's search made ready: the one kept when it is
  * the same, else needle's (the cache is the table's mutable part). */
 static const struct table_needle *
@@ -765,6 +1046,8 @@ table_needle_ready(const struct table *t, const char *needle)
 	nd->pick_up = (unsigned char)toupper(nd->pick_lo);
 	if (nd->fold[nd->pick_up] != nd->pick_lo)
 		nd->pick_up = nd->pick_lo;
+	nd->serial++;
+	table_needle_grams(nd, &t->cache->index);
 	return nd;
 }
 
@@ -840,20 +1123,65 @@ table_row_may_match(const struct table_row *r, const struct table_needle *nd)
 	return false;
 }
 
-bool
-table_row_matches(const struct table *t, size_t i, const char *needle)
+/* Whether row i holds the needle in a cell: its packed text first. */
+static bool
+table_row_holds(const struct table *t, size_t i, const struct table_needle *nd)
 {
 	struct buf b = BUF_INIT;
 	size_t col, ncols = table_ncols(t);
 	bool dim, found = false;
 
-	if (!table_row_may_match(t->rows[i], table_needle_ready(t, needle)))
+	t->cache->scans++;
+	if (!table_row_may_match(t->rows[i], nd))
 		return false;
 	for (col = 0; col < ncols && !found; col++) {
 		buf_reset(&b);
 		table_cell(t, i, col, &b, &dim);
-		found = b.data != NULL && strcasestr(b.data, needle) != NULL;
+		found = b.data != NULL && strcasestr(b.data, nd->text) != NULL;
 	}
 	buf_cleanup(&b);
 	return found;
+}
+
+bool
+table_row_matches(const struct table *t, size_t i, const char *needle)
+{
+	const struct table_needle *nd = table_needle_ready(t, needle);
+	size_t lo, hi;
+
+	return table_index_span(t, i, nd, &lo, &hi) &&
+	    table_row_holds(t, i, nd);
+}
+
+size_t
+table_search(const struct table *t, size_t lo, size_t hi, int dir,
+    const char *needle)
+{
+	const struct table_needle *nd = table_needle_ready(t, needle);
+	size_t i, a, b;
+
+	if (dir > 0) {
+		for (i = lo; i < hi; i = b) {
+			if (!table_index_span(t, i, nd, &a, &b))
+				continue;
+			for (b = b < hi ? b : hi; i < b; i++)
+				if (table_row_holds(t, i, nd))
+					return i;
+		}
+	} else {
+		for (i = hi; i > lo; i = a) {
+			if (!table_index_span(t, i - 1, nd, &a, &b))
+				continue;
+			for (a = a > lo ? a : lo; i > a; i--)
+				if (table_row_holds(t, i - 1, nd))
+					return i - 1;
+		}
+	}
+	return hi;
+}
+
+unsigned long
+table_scans(const struct table *t)
+{
+	return t->cache->scans;
 }

@@ -150,20 +150,51 @@ tui_rows_time_fresh(const struct table *t, double *median, double *max)
 	*max = ms[FRESH_DRAWS - 1];
 }
 
-/* ms of a search from row `from` for needle; *at the row found or
- * nrows. */
+/* ms of a search from row `from` for needle as the items pane runs it,
+ * *at the row found or nrows; table_search when `whole`, else a call of
+ * table_row_matches a row. */
 static double
 tui_rows_time_search(const struct table *t, size_t from, const char *needle,
-    size_t *at)
+    bool whole, size_t *at)
 {
 	double a = tui_rows_now();
 	size_t i;
 
-	for (i = from; i < t->nrows; i++)
-		if (table_row_matches(t, i, needle))
-			break;
+	if (whole)
+		i = table_search(t, from, t->nrows, 1, needle);
+	else
+		for (i = from; i < t->nrows; i++)
+			if (table_row_matches(t, i, needle))
+				break;
 	*at = i;
 	return (tui_rows_now() - a) * 1e3;
+}
+
+/* Searches for needle from row `from`, both ways, reps times each: the
+ * medians, and how many rows' text the last one read. */
+static void
+tui_rows_searches(const struct table *t, size_t from, const char *needle,
+    const char *what)
+{
+	double whole[5], rows[5];
+	unsigned long s0, s1;
+	size_t k, at = 0;
+
+	for (k = 0; k < 5; k++) {
+		rows[k] = tui_rows_time_search(t, from, needle, false, &at);
+		s0 = table_scans(t);
+		whole[k] = tui_rows_time_search(t, from, needle, true, &at);
+		s1 = table_scans(t);
+	}
+	qsort(whole, 5, sizeof *whole, tui_rows_cmp);
+	qsort(rows, 5, sizeof *rows, tui_rows_cmp);
+	printf("search, %-5s %8.3f ms table_search, %8.3f ms a call a row; "
+	    "\"%s\" from row %zu: ", what, whole[2], rows[2], needle, from);
+	if (at < t->nrows)
+		printf("row %zu", at);
+	else
+		printf("none");
+	printf(", %lu rows read (medians of 5)\n", s1 - s0);
 }
 
 int
@@ -173,7 +204,7 @@ main(int argc, char **argv)
 	struct mallinfo2 m0, m1;
 	struct table t;
 	struct repo *r;
-	size_t raw, heap, at, mid;
+	size_t raw, heap, mid;
 	long rss0, rss1;
 	double a, ms, median, max;
 	FILE *fp, *out;
@@ -241,15 +272,13 @@ main(int argc, char **argv)
 	    tui_rows_time_draw(&t, mid + SCREEN_ROWS));
 	printf("draw, bottom    %.3f ms\n",
 	    tui_rows_time_draw(&t, t.nrows - SCREEN_ROWS + 1));
-	ms = tui_rows_time_search(&t, mid, "drama", &at);
-	printf("search, hit     %.3f ms (\"drama\" from row %zu: row %zu)\n",
-	    ms, mid, at);
-	ms = tui_rows_time_search(&t, 0, "no such text", &at);
-	printf("search, miss    %.1f ms (every row, %lu decoded in all)\n", ms,
-	    table_decodes(&t));
+	tui_rows_searches(&t, mid, "drama", "hit");
+	tui_rows_searches(&t, 0, "no such text", "miss");
 	/* Only bytes the rows are full of: the worst case of the scan. */
-	ms = tui_rows_time_search(&t, 0, "nine toe", &at);
-	printf("search, miss    %.1f ms (\"nine toe\": common letters)\n", ms);
+	tui_rows_searches(&t, 0, "nine toe", "miss");
+	tui_rows_searches(&t, 0, "zq", "miss");
+	tui_rows_searches(&t, 0, "Actor-999999", "hit");
+	printf("decoded         %lu rows in all\n", table_decodes(&t));
 	endwin();
 	delscreen(s);
 	fclose(out);
