@@ -112,6 +112,16 @@ struct table_cache {
 	struct table_index	 index;
 };
 
+/* Each byte as tolower gives it, as strcasestr folds. */
+static void
+table_fold_init(unsigned char fold[256])
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		fold[i] = (unsigned char)tolower(i);
+}
+
 /* The bit of a gram's key in a block's bitmap (Fibonacci hashing). */
 static uint32_t
 table_gram_bit(uint32_t key)
@@ -221,8 +231,7 @@ table_index_clear(struct table_index *ix)
 	ix->b = NULL;
 	ix->nb = ix->cap = 0;
 	ix->lo = ix->hi = 0;
-	for (i = 0; i < 256; i++)
-		ix->fold[i] = (unsigned char)tolower((int)i);
+	table_fold_init(ix->fold);
 }
 
 /* Packed row r appended as row `row`: into the last block, or into a new
@@ -1032,8 +1041,7 @@ table_needle_ready(const struct table *t, const char *needle)
 	nd->plain = table_needle_plain(needle);
 	nd->number = table_only(needle, "0123456789-");
 	nd->time = table_only(needle, "0123456789-:+tT");
-	for (i = 0; i < 256; i++)
-		nd->fold[i] = (unsigned char)tolower((int)i);
+	table_fold_init(nd->fold);
 	nd->folded = xmalloc(nd->len + 1);
 	for (i = 0; i < nd->len; i++)
 		nd->folded[i] = nd->fold[(unsigned char)needle[i]];
