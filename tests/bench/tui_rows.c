@@ -254,7 +254,8 @@ main(int argc, char **argv)
 	ms = (tui_rows_now() - a) * 1e3;
 	m1 = mallinfo2();
 	rss1 = tui_rows_rss();
-	heap = m1.uordblks - m0.uordblks;
+	/* hblkhd: blocks malloc maps by themselves (the index's, 256 KB). */
+	heap = m1.uordblks + m1.hblkhd - m0.uordblks - m0.hblkhd;
 	if (t.nrows < SCREEN_ROWS) {
 		fprintf(stderr, "tui_rows: fewer rows than a screen\n");
 		return 1;
