@@ -99,6 +99,9 @@ struct table_index {
 	bool			 may;
 	size_t			 mgroup;
 	uint64_t		 mask;
+	/* The last block's bitmap while it fills, a bit a bit (it stays
+	 * in L1 where the sliced words would not), sliced when full. */
+	uint64_t		 fill[TABLE_GROUP_WORDS / 64];
 };
 
 /* The needle of a search, made ready once for all the rows it passes. */
@@ -143,6 +146,13 @@ table_gram_bit(uint32_t key)
 	return (key * 0x9e3779b1U) >> (32 - TABLE_BLOCK_SHIFT);
 }
 
+/* Set bit b of a plain bitmap. */
+static void
+table_fill_set(uint64_t *f, uint32_t b)
+{
+	f[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
 /* Add the grams of n bytes of text to block k's bitmap. Keys: a bigram's
  * two folded bytes; a trigram's three with bit 24 set, so that the two
  * kinds never share a key. */
@@ -158,11 +168,34 @@ table_block_feed(struct table_index *ix, size_t k, const char *p, size_t n)
 	if (n < 2)
 		return;
 	key = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
+	if (k == ix->nb - 1) {
+		table_fill_set(ix->fill, table_gram_bit(key));
+		for (i = 2; i < n; i++) {
+			key = (key << 8 | fold[s[i]]) & 0xffffff;
+			table_fill_set(ix->fill, table_gram_bit(key & 0xffff));
+			table_fill_set(ix->fill, table_gram_bit(key | 1U << 24));
+		}
+		return;
+	}
 	w[table_gram_bit(key)] |= m;
 	for (i = 2; i < n; i++) {
 		key = (key << 8 | fold[s[i]]) & 0xffffff;
 		w[table_gram_bit(key & 0xffff)] |= m;
 		w[table_gram_bit(key | 1U << 24)] |= m;
+	}
+}
+
+/* The last block's bits, filled apart, into its group's sliced words. */
+static void
+table_index_slice(struct table_index *ix)
+{
+	size_t k = ix->nb - 1, i;
+	uint64_t *w = ix->g[k / 64].words, m = (uint64_t)1 << (k % 64), f;
+
+	for (i = 0; i < TABLE_GROUP_WORDS / 64; i++) {
+		for (f = ix->fill[i]; f != 0; f &= f - 1)
+			w[i * 64 + (size_t)__builtin_ctzll(f)] |= m;
+		ix->fill[i] = 0;
 	}
 }
 
@@ -201,11 +234,26 @@ table_block_rebuild(const struct table *t, struct table_index *ix, size_t k)
 
 	for (i = 0; i < TABLE_GROUP_WORDS; i++)
 		g->words[i] &= keep;
+	if (k == ix->nb - 1)
+		memset(ix->fill, 0, sizeof ix->fill);
 	g->open &= keep;
 	ix->b[k].bytes = 0;
 	ix->b[k].stale = false;
 	for (i = ix->b[k].first; i < ix->b[k].first + ix->b[k].n; i++)
 		table_block_add(ix, k, t->rows[i]);
+}
+
+/* Whether the last block's bits, filled apart, have every gram. */
+static bool
+table_fill_may(const struct table_index *ix, const struct table_needle *nd)
+{
+	size_t k;
+
+	for (k = 0; k < nd->ngrams; k++)
+		if ((ix->fill[nd->grams[k] / 64] >> (nd->grams[k] % 64) &
+		    1) == 0)
+			return false;
+	return true;
 }
 
 /* The blocks of group gi that may hold the needle, a bit a block: those
@@ -223,6 +271,8 @@ table_group_may(const struct table *t, struct table_index *ix, size_t gi,
 			table_block_rebuild(t, ix, k);
 	for (k = 0; k < nd->ngrams && m != 0; k++)
 		m &= g->words[nd->grams[k]];
+	if (gi == (ix->nb - 1) / 64 && table_fill_may(ix, nd))
+		m |= (uint64_t)1 << ((ix->nb - 1) % 64);
 	return m | g->open;
 }
 
@@ -241,6 +291,7 @@ table_index_clear(struct table_index *ix)
 	ix->b = NULL;
 	ix->nb = ix->cap = ix->ng = 0;
 	ix->lo = ix->hi = 0;
+	memset(ix->fill, 0, sizeof ix->fill);
 	table_fold_init(ix->fold);
 }
 
@@ -248,6 +299,8 @@ table_index_clear(struct table_index *ix)
 static void
 table_index_grow(struct table_index *ix, size_t row)
 {
+	if (ix->nb > 0)
+		table_index_slice(ix);
 	if (ix->nb == ix->cap) {
 		ix->cap = ix->cap == 0 ? 64 : ix->cap * 2;
 		ix->b = xreallocarray(ix->b, ix->cap, sizeof *ix->b);
