@@ -27,6 +27,8 @@
 /* The longest a search holds the screen before it lets keys in: a search
  * over a million rows that finds nothing takes a second. */
 #define ITEMS_SEARCH_SLICE_NS	3000000
+/* Steps of a search between looks at the clock. */
+#define ITEMS_SEARCH_STEP	256
 
 enum items_query {
 	IQ_PREFIX,	/* list(partition, prefix) */
@@ -605,30 +607,57 @@ items_now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Go on with the search for a slice of time; whether it is still on. */
+/* The next at most ITEMS_SEARCH_STEP steps of the search from step k, as
+ * one range of rows [*lo, *hi) (it wraps around at n); how many. */
+static size_t
+items_search_range(const struct pane_items *ip, size_t k, size_t *lo,
+    size_t *hi)
+{
+	size_t n = ip->search_n, i, m = n + 1 - k;
+
+	if (m > ITEMS_SEARCH_STEP)
+		m = ITEMS_SEARCH_STEP;
+	if (ip->search_dir > 0) {
+		i = (ip->search_from + k) % n;
+		if (m > n - i)
+			m = n - i;
+		*lo = i;
+		*hi = i + m;
+	} else {
+		i = (ip->search_from + n - k % n) % n;
+		if (m > i + 1)
+			m = i + 1;
+		*lo = i + 1 - m;
+		*hi = i + 1;
+	}
+	return m;
+}
+
+/* Go on with the search for a slice of time; whether it is still on.
+ * table_search passes over blocks of rows that cannot match at once. */
 static bool
 items_search_slice(struct ui *ui, struct pane_items *ip)
 {
 	long long end = items_now_ns() + ITEMS_SEARCH_SLICE_NS;
-	size_t n = ip->search_n, k, i;
+	size_t n = ip->search_n, k, m, lo, hi, at;
 
 	/* Rows dropped since it started: the steps no longer hold. */
 	if (!ip->searching || ip->t.nrows < n) {
 		ip->searching = false;
 		return false;
 	}
-	for (k = ip->search_k; k <= n; k++) {
-		i = ip->search_dir > 0 ? (ip->search_from + k) % n :
-		    (ip->search_from + n - k % n) % n;
-		if (table_row_matches(&ip->t, i, ip->search)) {
+	for (k = ip->search_k; k <= n; k += m) {
+		m = items_search_range(ip, k, &lo, &hi);
+		at = table_search(&ip->t, lo, hi, ip->search_dir, ip->search);
+		if (at != hi) {
 			ip->searching = false;
-			ip->cur = i;
+			ip->cur = at;
 			items_demand(ui, ip);
 			ui_dirty(ui);
 			return false;
 		}
-		if ((k & 255) == 255 && items_now_ns() > end) {
-			ip->search_k = k + 1;
+		if (items_now_ns() > end) {
+			ip->search_k = k + m;
 			ui_idle(ui);
 			return true;
 		}

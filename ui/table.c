@@ -50,6 +50,60 @@ struct table_cache_slot {
 	struct content	*c;		/* NULL: empty */
 };
 
+/*
+ * The search's index. The rows are in blocks of about TABLE_BLOCK_BYTES
+ * of packed text, each with a bitmap of the hashed case-folded bigrams
+ * and trigrams of its rows' text (their JSON, version and expiry date,
+ * what table_row_may_match reads). A needle of two bytes or more with a
+ * gram whose bit is not set is in no row of the block, so a search that
+ * finds nothing tests a few bits a block instead of reading every row.
+ * A bitmap takes 1/16 of the text it covers; a block whose rows have
+ * ~20,000 distinct grams (varied prose) has about half its bits set.
+ *
+ * The bitmaps of 64 blocks in a row are kept sliced, a word a bit with a
+ * bit a block, so that a gram is tested for 64 blocks at once: at a
+ * million rows the bitmaps take 45 MB, and a word read for each block
+ * waited on memory ~11,000 times a search.
+ */
+#define TABLE_BLOCK_BYTES	65536
+#define TABLE_BLOCK_SHIFT	15
+#define TABLE_GROUP_WORDS	(1U << TABLE_BLOCK_SHIFT)
+#define TABLE_GRAMS_MAX		32	/* a longer needle tests its first */
+
+struct table_block {
+	size_t		 first;		/* its first row */
+	size_t		 n;		/* rows; 0 once they all went */
+	size_t		 bytes;		/* text it covers */
+	bool		 stale;		/* a row changed or went: rebuild it
+					 * before it answers */
+};
+
+/* Blocks 64g to 64g + 63: bit j of word w is bit w of block 64g + j. */
+struct table_group {
+	uint64_t	*words;		/* TABLE_GROUP_WORDS */
+	uint64_t	 open;		/* blocks with a row without a stored
+					 * item: its ids are in no JSON, so it
+					 * may hold any needle */
+};
+
+struct table_index {
+	struct table_block	*b;
+	size_t			 nb, cap;
+	struct table_group	*g;
+	size_t			 ng;
+	unsigned char		 fold[256];	/* the locale's when built */
+	/* The block a search last asked about and the answer, and the
+	 * answers for its group: a search asks for every row in turn. */
+	unsigned long		 gen, serial;
+	size_t			 k, lo, hi;
+	bool			 may;
+	size_t			 mgroup;
+	uint64_t		 mask;
+	/* The last block's bitmap while it fills, a bit a bit (it stays
+	 * in L1 where the sliced words would not), sliced when full. */
+	uint64_t		 fill[TABLE_GROUP_WORDS / 64];
+};
+
 /* The needle of a search, made ready once for all the rows it passes. */
 struct table_needle {
 	char		*text;		/* as given (owned), NULL: none yet */
@@ -61,13 +115,302 @@ struct table_needle {
 	unsigned char	*folded;	/* text folded (owned) */
 	size_t		 pick;		/* the byte looked for first */
 	unsigned char	 pick_lo, pick_up;	/* its two cases */
+	unsigned long	 serial;	/* bumped when the needle changes */
+	bool		 indexed;	/* the index can answer for it */
+	uint32_t	 grams[TABLE_GRAMS_MAX];	/* its grams' bits */
+	size_t		 ngrams;
 };
 
 struct table_cache {
 	struct table_cache_slot	 slot[TABLE_CACHE_ROWS];
 	unsigned long		 decodes;
+	unsigned long		 scans;		/* rows whose text was read */
 	struct table_needle	 needle;
+	struct table_index	 index;
 };
+
+/* Each byte as tolower gives it, as strcasestr folds. */
+static void
+table_fold_init(unsigned char fold[256])
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		fold[i] = (unsigned char)tolower(i);
+}
+
+/* The bit of a gram's key in a block's bitmap (Fibonacci hashing). */
+static uint32_t
+table_gram_bit(uint32_t key)
+{
+	return (key * 0x9e3779b1U) >> (32 - TABLE_BLOCK_SHIFT);
+}
+
+/* Set bit b of a plain bitmap. */
+static void
+table_fill_set(uint64_t *f, uint32_t b)
+{
+	f[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* Add the grams of n bytes of text to block k's bitmap. Keys: a bigram's
+ * two folded bytes; a trigram's three with bit 24 set, so that the two
+ * kinds never share a key. */
+static void
+table_block_feed(struct table_index *ix, size_t k, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *fold = ix->fold;
+	uint64_t *w = ix->g[k / 64].words, m = (uint64_t)1 << (k % 64);
+	uint32_t key;
+	size_t i;
+
+	ix->b[k].bytes += n;
+	if (n < 2)
+		return;
+	key = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
+	if (k == ix->nb - 1) {
+		table_fill_set(ix->fill, table_gram_bit(key));
+		for (i = 2; i < n; i++) {
+			key = (key << 8 | fold[s[i]]) & 0xffffff;
+			table_fill_set(ix->fill, table_gram_bit(key & 0xffff));
+			table_fill_set(ix->fill, table_gram_bit(key | 1U << 24));
+		}
+		return;
+	}
+	w[table_gram_bit(key)] |= m;
+	for (i = 2; i < n; i++) {
+		key = (key << 8 | fold[s[i]]) & 0xffffff;
+		w[table_gram_bit(key & 0xffff)] |= m;
+		w[table_gram_bit(key | 1U << 24)] |= m;
+	}
+}
+
+/* The last block's bits, filled apart, into its group's sliced words. */
+static void
+table_index_slice(struct table_index *ix)
+{
+	size_t k = ix->nb - 1, i;
+	uint64_t *w = ix->g[k / 64].words, m = (uint64_t)1 << (k % 64), f;
+
+	for (i = 0; i < TABLE_GROUP_WORDS / 64; i++) {
+		for (f = ix->fill[i]; f != 0; f &= f - 1)
+			w[i * 64 + (size_t)__builtin_ctzll(f)] |= m;
+		ix->fill[i] = 0;
+	}
+}
+
+/* Add row r's text to block k: each text table_row_may_match looks in,
+ * apart, as a needle is never looked for across two of them. */
+static void
+table_block_add(struct table_index *ix, size_t k, const struct table_row *r)
+{
+	const char *json = r->data + r->json_off;
+	char text[32];
+	int n;
+
+	if (r->form == TF_ITEM) {
+		ix->g[k / 64].open |= (uint64_t)1 << (k % 64);
+		ix->b[k].bytes += r->json_len;
+		return;
+	}
+	table_block_feed(ix, k, json, r->json_len);
+	if (r->form == TF_BOTH)
+		table_block_feed(ix, k, json + r->json_len + 1, r->json2_len);
+	n = snprintf(text, sizeof text, "%lld", r->version);
+	table_block_feed(ix, k, text, (size_t)n);
+	if (r->has_expiry) {
+		content_format_time(r->expiry, text);
+		table_block_feed(ix, k, text, strlen(text));
+	}
+}
+
+/* Block k's bitmap made again from its rows. */
+static void
+table_block_rebuild(const struct table *t, struct table_index *ix, size_t k)
+{
+	struct table_group *g = &ix->g[k / 64];
+	uint64_t keep = ~((uint64_t)1 << (k % 64));
+	size_t i;
+
+	for (i = 0; i < TABLE_GROUP_WORDS; i++)
+		g->words[i] &= keep;
+	if (k == ix->nb - 1)
+		memset(ix->fill, 0, sizeof ix->fill);
+	g->open &= keep;
+	ix->b[k].bytes = 0;
+	ix->b[k].stale = false;
+	for (i = ix->b[k].first; i < ix->b[k].first + ix->b[k].n; i++)
+		table_block_add(ix, k, t->rows[i]);
+}
+
+/* Whether the last block's bits, filled apart, have every gram. */
+static bool
+table_fill_may(const struct table_index *ix, const struct table_needle *nd)
+{
+	size_t k;
+
+	for (k = 0; k < nd->ngrams; k++)
+		if ((ix->fill[nd->grams[k] / 64] >> (nd->grams[k] % 64) &
+		    1) == 0)
+			return false;
+	return true;
+}
+
+/* The blocks of group gi that may hold the needle, a bit a block: those
+ * with every gram of it, and the open ones. Stale blocks are rebuilt. */
+static uint64_t
+table_group_may(const struct table *t, struct table_index *ix, size_t gi,
+    const struct table_needle *nd)
+{
+	const struct table_group *g = &ix->g[gi];
+	uint64_t m = ~(uint64_t)0;
+	size_t k;
+
+	for (k = gi * 64; k < ix->nb && k < gi * 64 + 64; k++)
+		if (ix->b[k].stale)
+			table_block_rebuild(t, ix, k);
+	for (k = 0; k < nd->ngrams && m != 0; k++)
+		m &= g->words[nd->grams[k]];
+	if (gi == (ix->nb - 1) / 64 && table_fill_may(ix, nd))
+		m |= (uint64_t)1 << ((ix->nb - 1) % 64);
+	return m | g->open;
+}
+
+/* Drop every block and take the locale's case folding: the index is
+ * empty, and it folds as strcasestr folds now. */
+static void
+table_index_clear(struct table_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->ng; i++)
+		free(ix->g[i].words);
+	free(ix->g);
+	free(ix->b);
+	ix->g = NULL;
+	ix->b = NULL;
+	ix->nb = ix->cap = ix->ng = 0;
+	ix->lo = ix->hi = 0;
+	memset(ix->fill, 0, sizeof ix->fill);
+	table_fold_init(ix->fold);
+}
+
+/* A new block after the last, from row `row` on. */
+static void
+table_index_grow(struct table_index *ix, size_t row)
+{
+	if (ix->nb > 0)
+		table_index_slice(ix);
+	if (ix->nb == ix->cap) {
+		ix->cap = ix->cap == 0 ? 64 : ix->cap * 2;
+		ix->b = xreallocarray(ix->b, ix->cap, sizeof *ix->b);
+	}
+	if (ix->nb % 64 == 0) {
+		ix->g = xreallocarray(ix->g, ix->ng + 1, sizeof *ix->g);
+		ix->g[ix->ng].words = xcalloc(TABLE_GROUP_WORDS,
+		    sizeof *ix->g[ix->ng].words);
+		ix->g[ix->ng].open = 0;
+		ix->ng++;
+	}
+	memset(&ix->b[ix->nb], 0, sizeof *ix->b);
+	ix->b[ix->nb++].first = row;
+}
+
+/* Packed row r appended as row `row`: into the last block, or into a new
+ * one when that covers enough text. */
+static void
+table_index_add(struct table_index *ix, size_t row, const struct table_row *r)
+{
+	if (ix->nb == 0 || ix->b[ix->nb - 1].bytes >= TABLE_BLOCK_BYTES)
+		table_index_grow(ix, row);
+	ix->b[ix->nb - 1].n++;
+	table_block_add(ix, ix->nb - 1, r);
+}
+
+/*
+ * The block that holds row i (one does): the last that starts at or
+ * before it. A block whose rows all went stays, empty, starting where
+ * the next starts, so it is never that one.
+ */
+static size_t
+table_index_find(const struct table_index *ix, size_t i)
+{
+	size_t lo = 0, hi = ix->nb, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (ix->b[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Row i changed: a bitmap cannot lose a gram, so its block is rebuilt
+ * when a search next asks it (an edit does not pay for it). */
+static void
+table_index_changed(struct table_index *ix, size_t i)
+{
+	ix->b[table_index_find(ix, i)].stale = true;
+}
+
+/* Row i went and the rows after it moved up: its block shrinks and the
+ * blocks after it start a row sooner. */
+static void
+table_index_removed(struct table_index *ix, size_t i)
+{
+	size_t k = table_index_find(ix, i);
+
+	ix->b[k].stale = true;
+	ix->b[k].n--;
+	for (k++; k < ix->nb; k++)
+		ix->b[k].first--;
+}
+
+/*
+ * Whether the rows [*lo, *hi) around row i may hold the needle: a block,
+ * or every row when the index cannot answer for the needle. The answers
+ * are kept until the table or the needle changes, as a search asks for
+ * each row of a block in turn, and each block of a group.
+ */
+static bool
+table_index_span(const struct table *t, size_t i,
+    const struct table_needle *nd, size_t *lo, size_t *hi)
+{
+	struct table_index *ix = &t->cache->index;
+	size_t k;
+
+	if (!nd->indexed) {
+		*lo = 0;
+		*hi = t->nrows;
+		return true;
+	}
+	if (ix->gen != t->gen || ix->serial != nd->serial) {
+		ix->gen = t->gen;
+		ix->serial = nd->serial;
+		ix->lo = ix->hi = 0;
+		ix->mgroup = SIZE_MAX;
+	}
+	if (i < ix->lo || i >= ix->hi) {
+		/* The next block, as a search goes, or look it up. */
+		k = ix->k + 1;
+		if (ix->hi != i || k >= ix->nb || ix->b[k].first != i ||
+		    ix->b[k].n == 0)
+			k = table_index_find(ix, i);
+		if (ix->mgroup != k / 64) {
+			ix->mgroup = k / 64;
+			ix->mask = table_group_may(t, ix, k / 64, nd);
+		}
+		ix->k = k;
+		ix->lo = ix->b[k].first;
+		ix->hi = ix->b[k].first + ix->b[k].n;
+		ix->may = (ix->mask >> (k % 64) & 1) != 0;
+	}
+	*lo = ix->lo;
+	*hi = ix->hi;
+	return ix->may;
+}
 
 /* Empty every cache slot (the rows moved or changed). */
 static void
@@ -95,6 +438,7 @@ table_clear(struct table *t)
 	size_t i;
 
 	table_cache_drop(t->cache);
+	table_index_clear(&t->cache->index);
 	for (i = 0; i < t->nrows; i++)
 		free(t->rows[i]);
 	for (i = 0; i < t->nfields; i++)
@@ -498,6 +842,7 @@ table_add(struct table *t, struct content *c)
 	t->marked[t->nrows] = false;
 	table_fit_row(t, c);
 	t->rows[t->nrows] = table_pack(c);
+	table_index_add(&t->cache->index, t->nrows, t->rows[t->nrows]);
 	/* A row whose cache slot is empty keeps c as its decoded form: the
 	 * first screen of a list is drawn from the contents the worker
 	 * decoded, not by decoding the rows just packed (half the screen's
@@ -569,6 +914,7 @@ table_update(struct table *t, const struct content *c)
 		return false;
 	free(t->rows[i]);
 	t->rows[i] = table_pack(c);
+	table_index_changed(&t->cache->index, (size_t)i);
 	table_fit_row(t, c);
 	table_cache_drop(t->cache);
 	t->gen++;
@@ -601,6 +947,7 @@ table_remove(struct table *t, const struct ids *content)
 	memmove(&t->marked[i], &t->marked[i + 1], (t->nrows - (size_t)i - 1) *
 	    sizeof *t->marked);
 	t->nrows--;
+	table_index_removed(&t->cache->index, (size_t)i);
 	/* The rows after it moved up: their slots are stale. */
 	table_cache_drop(t->cache);
 	t->gen++;
@@ -734,6 +1081,29 @@ table_only(const char *s, const char *set)
 	return true;
 }
 
+/* The bits of the needle's grams when the index can answer for it: a
+ * needle that the JSON holds as typed (table_needle_plain), of two bytes
+ * or more (one byte has no gram: every row is read), folded as the index
+ * was (the locale may have changed since). */
+static void
+table_needle_grams(struct table_needle *nd, const struct table_index *ix)
+{
+	const unsigned char *f = nd->folded;
+	size_t k;
+
+	nd->ngrams = 0;
+	nd->indexed = nd->plain && nd->len >= 2 &&
+	    memcmp(nd->fold, ix->fold, sizeof nd->fold) == 0;
+	if (!nd->indexed)
+		return;
+	if (nd->len == 2)
+		nd->grams[nd->ngrams++] = table_gram_bit((uint32_t)f[0] << 8 |
+		    f[1]);
+	for (k = 2; k < nd->len && nd->ngrams < TABLE_GRAMS_MAX; k++)
+		nd->grams[nd->ngrams++] = table_gram_bit(1U << 24 |
+		    (uint32_t)f[k - 2] << 16 | (uint32_t)f[k - 1] << 8 | f[k]);
+}
+
 /* The needle of table t's search made ready: the one kept when it is
  * the same, else needle's (the cache is the table's mutable part). */
 static const struct table_needle *
@@ -751,8 +1121,7 @@ table_needle_ready(const struct table *t, const char *needle)
 	nd->plain = table_needle_plain(needle);
 	nd->number = table_only(needle, "0123456789-");
 	nd->time = table_only(needle, "0123456789-:+tT");
-	for (i = 0; i < 256; i++)
-		nd->fold[i] = (unsigned char)tolower((int)i);
+	table_fold_init(nd->fold);
 	nd->folded = xmalloc(nd->len + 1);
 	for (i = 0; i < nd->len; i++)
 		nd->folded[i] = nd->fold[(unsigned char)needle[i]];
@@ -765,6 +1134,8 @@ table_needle_ready(const struct table *t, const char *needle)
 	nd->pick_up = (unsigned char)toupper(nd->pick_lo);
 	if (nd->fold[nd->pick_up] != nd->pick_lo)
 		nd->pick_up = nd->pick_lo;
+	nd->serial++;
+	table_needle_grams(nd, &t->cache->index);
 	return nd;
 }
 
@@ -840,20 +1211,65 @@ table_row_may_match(const struct table_row *r, const struct table_needle *nd)
 	return false;
 }
 
-bool
-table_row_matches(const struct table *t, size_t i, const char *needle)
+/* Whether row i holds the needle in a cell: its packed text first. */
+static bool
+table_row_holds(const struct table *t, size_t i, const struct table_needle *nd)
 {
 	struct buf b = BUF_INIT;
 	size_t col, ncols = table_ncols(t);
 	bool dim, found = false;
 
-	if (!table_row_may_match(t->rows[i], table_needle_ready(t, needle)))
+	t->cache->scans++;
+	if (!table_row_may_match(t->rows[i], nd))
 		return false;
 	for (col = 0; col < ncols && !found; col++) {
 		buf_reset(&b);
 		table_cell(t, i, col, &b, &dim);
-		found = b.data != NULL && strcasestr(b.data, needle) != NULL;
+		found = b.data != NULL && strcasestr(b.data, nd->text) != NULL;
 	}
 	buf_cleanup(&b);
 	return found;
+}
+
+bool
+table_row_matches(const struct table *t, size_t i, const char *needle)
+{
+	const struct table_needle *nd = table_needle_ready(t, needle);
+	size_t lo, hi;
+
+	return table_index_span(t, i, nd, &lo, &hi) &&
+	    table_row_holds(t, i, nd);
+}
+
+size_t
+table_search(const struct table *t, size_t lo, size_t hi, int dir,
+    const char *needle)
+{
+	const struct table_needle *nd = table_needle_ready(t, needle);
+	size_t i, a, b;
+
+	if (dir > 0) {
+		for (i = lo; i < hi; i = b) {
+			if (!table_index_span(t, i, nd, &a, &b))
+				continue;
+			for (b = b < hi ? b : hi; i < b; i++)
+				if (table_row_holds(t, i, nd))
+					return i;
+		}
+	} else {
+		for (i = hi; i > lo; i = a) {
+			if (!table_index_span(t, i - 1, nd, &a, &b))
+				continue;
+			for (a = a > lo ? a : lo; i > a; i--)
+				if (table_row_holds(t, i - 1, nd))
+					return i - 1;
+		}
+	}
+	return hi;
+}
+
+unsigned long
+table_scans(const struct table *t)
+{
+	return t->cache->scans;
 }

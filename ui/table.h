@@ -84,11 +84,20 @@ void	 table_row_id(const struct table *, size_t i, struct buf *);
 /* Row i's version, without decoding. */
 long long table_row_version(const struct table *, size_t i);
 /* Whether row i holds needle (case-insensitive) in any cell. Rows whose
- * packed text cannot hold it are passed over without being decoded. */
+ * packed text cannot hold it are passed over without being decoded, and
+ * blocks of rows whose text lacks a pair or triple of the needle's bytes
+ * without being read (an index kept as rows come and change). */
 bool	 table_row_matches(const struct table *, size_t i, const char *needle);
-/* Rows decoded so far and bytes held by the packed rows: the work and
- * memory counts the tests bound. */
+/* The first row of [lo, hi) that table_row_matches, from lo up (dir > 0)
+ * or from hi - 1 down; hi when none. What a search should call: it
+ * passes over a block of rows at once, where a call a row costs a few
+ * ns a row to check that the needle is the same. */
+size_t	 table_search(const struct table *, size_t lo, size_t hi, int dir,
+	     const char *needle);
+/* Rows decoded so far, rows whose packed text a search read, and bytes
+ * held by the packed rows: the work and memory counts the tests bound. */
 unsigned long table_decodes(const struct table *);
+unsigned long table_scans(const struct table *);
 size_t	 table_bytes(const struct table *);
 
 /* Columns: 0 is the id, then the fields, then the metadata. */
