@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Plain JSON <-> values, parsed by streaming (yajl), numbers kept as text. */
+/* Plain JSON <-> values, parsed by streaming (jsonlex), numbers kept as text. */
 #include "config.h"
 
 #include "json.h"
@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "base64.h"
+#include "jsonlex.h"
 #include "number.h"
 #include "xmalloc.h"
 
@@ -29,34 +28,6 @@ struct json_ctx {
 	struct err	 *err;
 	struct value_arena *arena;	/* values built there, or NULL */
 	struct value	 *inline_stack[JSON_STACK_INLINE];
-};
-
-/* yajl's allocator hooks, so that out of memory aborts like xmalloc. */
-static void *
-json_yajl_malloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	return xmalloc(n);
-}
-
-/* yajl's realloc hook. */
-static void *
-json_yajl_realloc(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	return xreallocarray(p, n, 1);
-}
-
-/* yajl's free hook. */
-static void
-json_yajl_free(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
-static yajl_alloc_funcs json_alloc_funcs = {
-	json_yajl_malloc, json_yajl_realloc, json_yajl_free, NULL
 };
 
 /* Hang a new value under the open container (or make it the root). */
@@ -118,7 +89,7 @@ json_quote(struct buf *b, const char *s, size_t len)
 		buf_add(b, "...", 3);
 }
 
-/* yajl callback: null. */
+/* jsonlex callback: null. */
 static int
 json_cb_null(void *ctx)
 {
@@ -128,7 +99,7 @@ json_cb_null(void *ctx)
 	return 1;
 }
 
-/* yajl callback: true or false. */
+/* jsonlex callback: true or false. */
 static int
 json_cb_boolean(void *ctx, int b)
 {
@@ -141,7 +112,7 @@ json_cb_boolean(void *ctx, int b)
 	return 1;
 }
 
-/* yajl callback: a number, as its text. */
+/* jsonlex callback: a number, as its text. */
 static int
 json_cb_number(void *ctx, const char *s, size_t len)
 {
@@ -151,7 +122,7 @@ json_cb_number(void *ctx, const char *s, size_t len)
 	return 1;
 }
 
-/* yajl callback: a string (unescaped UTF-8, may hold NUL). */
+/* jsonlex callback: a string (unescaped UTF-8, may hold NUL). */
 static int
 json_cb_string(void *ctx, const unsigned char *s, size_t len)
 {
@@ -161,7 +132,7 @@ json_cb_string(void *ctx, const unsigned char *s, size_t len)
 	return 1;
 }
 
-/* yajl callback: '{'. */
+/* jsonlex callback: '{'. */
 static int
 json_cb_start_map(void *ctx)
 {
@@ -170,7 +141,7 @@ json_cb_start_map(void *ctx)
 	return json_open(c, value_new_in(c->arena, VT_M));
 }
 
-/* yajl callback: a member name; the member's value comes next. */
+/* jsonlex callback: a member name; the member's value comes next. */
 static int
 json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 {
@@ -202,7 +173,7 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	return 1;
 }
 
-/* yajl callback: '}' or ']'. */
+/* jsonlex callback: '}' or ']'. */
 static int
 json_cb_end(void *ctx)
 {
@@ -212,7 +183,7 @@ json_cb_end(void *ctx)
 	return 1;
 }
 
-/* yajl callback: '['. */
+/* jsonlex callback: '['. */
 static int
 json_cb_start_array(void *ctx)
 {
@@ -221,38 +192,17 @@ json_cb_start_array(void *ctx)
 	return json_open(c, value_new_in(c->arena, VT_L));
 }
 
-static const yajl_callbacks json_callbacks = {
-	.yajl_null = json_cb_null,
-	.yajl_boolean = json_cb_boolean,
-	.yajl_number = json_cb_number,
-	.yajl_string = json_cb_string,
-	.yajl_start_map = json_cb_start_map,
-	.yajl_map_key = json_cb_map_key,
-	.yajl_end_map = json_cb_end,
-	.yajl_start_array = json_cb_start_array,
-	.yajl_end_array = json_cb_end,
+static const struct jsonlex_callbacks json_callbacks = {
+	.null = json_cb_null,
+	.boolean = json_cb_boolean,
+	.number = json_cb_number,
+	.string = json_cb_string,
+	.start_map = json_cb_start_map,
+	.map_key = json_cb_map_key,
+	.end_map = json_cb_end,
+	.start_array = json_cb_start_array,
+	.end_array = json_cb_end,
 };
-
-/* Turn yajl's error into err, with the byte offset. */
-static void
-json_parse_error(yajl_handle h, yajl_status st, const char *text, size_t len,
-    size_t offset, struct err *err)
-{
-	unsigned char *msg;
-	size_t n;
-
-	if (st == yajl_status_client_canceled) {
-		err_prefix(err, "invalid JSON at byte %zu: ", offset);
-		return;
-	}
-	msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
-	n = strlen((char *)msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %.*s", offset,
-	    (int)n, (char *)msg);
-	yajl_free_error(h, msg);
-}
 
 /* Parse text into values built in a (on the heap when NULL). */
 static struct value *
@@ -260,31 +210,30 @@ json_parse_to(struct value_arena *a, const char *text, size_t len,
     struct err *err)
 {
 	struct json_ctx c;
-	yajl_handle h;
-	yajl_status st;
-	size_t offset;
+	struct jsonlex lx;
+	enum jsonlex_status st;
 
 	memset(&c, 0, sizeof c);
 	c.stack = c.inline_stack;
 	c.cap = JSON_STACK_INLINE;
 	c.err = err;
 	c.arena = a;
-	h = yajl_alloc(&json_callbacks, &json_alloc_funcs, &c);
-	st = yajl_parse(h, (const unsigned char *)text, len);
-	offset = yajl_get_bytes_consumed(h);
-	if (st == yajl_status_ok) {
-		/* Errors found only at the end (premature end, some trailing
-		 * garbage) are reported at the end. */
-		st = yajl_complete_parse(h);
-		offset = len;
-	}
-	if (st != yajl_status_ok) {
-		json_parse_error(h, st, text, len, offset, err);
+	jsonlex_init(&lx, &json_callbacks, &c);
+	if ((st = jsonlex_feed(&lx, text, len)) == JSONLEX_OK)
+		st = jsonlex_finish(&lx);
+	if (st == JSONLEX_CANCELED)
+		/* A callback said what is wrong. */
+		err_prefix(err, "invalid JSON at byte %zu: ",
+		    jsonlex_offset(&lx));
+	else if (st == JSONLEX_ERROR)
+		err_set(err, ERR_INPUT, "invalid JSON at byte %zu: %s",
+		    jsonlex_offset(&lx), jsonlex_error(&lx));
+	if (st != JSONLEX_OK) {
 		/* In an arena, a partial tree goes with the arena. */
 		value_free(c.root);
 		c.root = NULL;
 	}
-	yajl_free(h);
+	jsonlex_cleanup(&lx);
 	if (c.stack != c.inline_stack)
 		free(c.stack);
 	return c.root;

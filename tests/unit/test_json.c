@@ -149,15 +149,16 @@ Test(json, errors_carry_offsets)
 {
 	struct err err;
 
-	cr_expect_eq(fail_offset("[1, x]", &err), 5, "%s", err.msg);
+	/* The byte where the problem is found, counted from 0. */
+	cr_expect_eq(fail_offset("[1, x]", &err), 4, "%s", err.msg);
 	cr_expect(strstr(err.msg, "invalid char") != NULL, "%s", err.msg);
-	cr_expect_eq(fail_offset("{\"a\" 1}", &err), 6, "%s", err.msg);
-	cr_expect_eq(fail_offset("{\"a\":1,}", &err), 8, "%s", err.msg);
+	cr_expect_eq(fail_offset("{\"a\" 1}", &err), 5, "%s", err.msg);
+	cr_expect_eq(fail_offset("{\"a\":1,}", &err), 7, "%s", err.msg);
 	/* Premature end: reported at the end. */
 	cr_expect_eq(fail_offset("{\"a\":", &err), 5, "%s", err.msg);
 	cr_expect(strstr(err.msg, "premature EOF") != NULL, "%s", err.msg);
 	cr_expect_eq(fail_offset("", &err), 0, "%s", err.msg);
-	cr_expect_eq(fail_offset("[1] x", &err), 5, "%s", err.msg);
+	cr_expect_eq(fail_offset("[1] x", &err), 4, "%s", err.msg);
 	cr_expect(strstr(err.msg, "trailing garbage") != NULL, "%s", err.msg);
 	cr_expect_gt(fail_offset("[1] [2]", &err), 3, "%s", err.msg);
 	fail_offset("{\"a\":tru}", &err);
