@@ -555,6 +555,67 @@ Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
 	}
 }
 
+/*
+ * The regression guard of issue 6 for get-batch's duplicate check: it
+ * counts work, not time. 1,000 keys that are one key ask once, and the
+ * check allocates nothing per key (it joined each key into a copy of its
+ * own: over 1,000 allocations here).
+ */
+Test(repo, get_batch_dedup_allocates_nothing_per_key)
+{
+	static struct ids ps[1000], cs[1000];
+	unsigned long calls;
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < 1000; i++) {
+		ids_parse(&ps[i], "studio-a");
+		ids_parse(&cs[i], "usa#ny#saratoga#12020#actor000620");
+	}
+	fs.answer = answer_batch_get;
+	calls = xmalloc_calls();
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 1000, count_items, &n, &e),
+	    0, "%s", e.msg);
+	calls = xmalloc_calls() - calls;
+	cr_assert_eq(n, 1);
+	cr_assert_eq(fs.nsent, 1, "got %zu", fs.nsent);
+	cr_expect_leq(calls, 100, "%lu allocations for 1,000 keys that are "
+	    "one", calls);
+	for (i = 0; i < 1000; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
+/* Keys equal only once joined ("a#b" is never an id, but the check
+ * compares what the requests would send) and keys that differ. */
+Test(repo, get_batch_dedup_compares_joined_ids)
+{
+	struct ids ps[4], cs[4];
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	ids_parse(&ps[0], "p");
+	ids_parse(&cs[0], "a#b");
+	ids_parse(&ps[1], "p");
+	ids_init(&cs[1]);
+	ids_push(&cs[1], "a#b", 3);
+	ids_parse(&ps[2], "p");
+	ids_parse(&cs[2], "a#bc");
+	ids_parse(&ps[3], "p#a");
+	ids_parse(&cs[3], "b");
+	fs.answer = answer_batch_get;
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 4, count_items, &n, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(n, 3);
+	for (i = 0; i < 4; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
 /* Never processes anything. */
 static int
 answer_never(struct fake_store *f, size_t n, const struct request *rq,
