@@ -85,10 +85,6 @@ cmd_get_print(void *ctx, struct content *c)
 	return 0;
 }
 
-/* stdin's buffer while get-batch reads its keys: static, as stdio keeps
- * it until exit. */
-static char cmd_get_batch_inbuf[64 * 1024];
-
 /* Read the keys of a get-batch: one JSON object a line. */
 static int
 cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
@@ -196,9 +192,7 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 	err_clear(&e);
 	if (output_parse_format(cc.output, stdout, &fmt, &e) == -1)
 		return cmd_usage_error("get-batch", "%s", e.msg);
-	/* Every key is read and checked before the first request; in
-	 * 64 KiB reads, not stdio's 4 KiB (a read(2) each 50 keys). */
-	setvbuf(stdin, cmd_get_batch_inbuf, _IOFBF, sizeof cmd_get_batch_inbuf);
+	/* Every key is read and checked before the first request. */
 	rc = cmd_get_batch_keys(stdin, &pids, &cids, &n, &e);
 	if (rc == 0 && session_open(&s, &cc.so, &e) == 0) {
 		/* Printing only reads the contents: no copy of each item. */
