@@ -197,7 +197,7 @@ slow:
 }
 
 /* Read the keys of a get-batch: one JSON object a line. */
-static int
+int
 cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
     struct err *e)
 {
