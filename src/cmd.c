@@ -17,51 +17,51 @@
 
 const struct cmd_entry cmd_table[] = {
 	{ "profiles", "", "list the repository profiles of the search path",
-	    cmd_profiles_exec },
+	    cmd_profiles_exec, CMD_NO_LOCALE },
 	{ "get", CMD_PROFILE_OPTS " --partition ID --content ID [--output F]",
-	    "read one item", cmd_get_exec },
+	    "read one item", cmd_get_exec, 0 },
 	{ "get-batch", CMD_PROFILE_OPTS " [--output F] < KEYS.jsonl",
 	    "read many items; keys on stdin: {\"partition_ids\":[...],"
-	    "\"content_ids\":[...]}", cmd_get_batch_exec },
+	    "\"content_ids\":[...]}", cmd_get_batch_exec, 0 },
 	{ "list", CMD_PROFILE_OPTS " --partition ID [--prefix ID] [--desc] "
 	    "[--limit N] [--filter EXPR]... [--output F]",
-	    "items whose content id starts with a prefix", cmd_list_exec },
+	    "items whose content id starts with a prefix", cmd_list_exec, 0 },
 	{ "between", CMD_PROFILE_OPTS " --partition ID --start ID --end ID "
 	    "[--desc] [--limit N] [--filter EXPR]... [--output F]",
 	    "items whose content id is between two ids (inclusive)",
-	    cmd_between_exec },
+	    cmd_between_exec, 0 },
 	{ "put", CMD_PROFILE_OPTS " [--changed-only] < CONTENT.jsonl",
 	    "write items: PartitionedContent JSON lines on stdin",
-	    cmd_put_exec },
+	    cmd_put_exec, 0 },
 	{ "update", CMD_PROFILE_OPTS " --partition ID --content ID "
 	    "[--set F=V]... [--incr F=N]... [--append F=V]... [--version N] "
 	    "[--expiry WHEN] [--no-require-exists]  (or an UpdateCommand "
-	    "JSON on stdin)", "change fields of one item", cmd_update_exec },
+	    "JSON on stdin)", "change fields of one item", cmd_update_exec, 0 },
 	{ "delete", CMD_PROFILE_OPTS " --partition ID [--prefix ID] --yes",
-	    "delete every item under a prefix", cmd_delete_exec },
+	    "delete every item under a prefix", cmd_delete_exec, 0 },
 	{ "export", CMD_PROFILE_OPTS " [--partition ID]... [--gzip] "
 	    "[-o FILE]", "stored items as DynamoDB JSON lines "
-	    "({\"Item\": ...}, DynamoDB's export format)", cmd_export_exec },
+	    "({\"Item\": ...}, DynamoDB's export format)", cmd_export_exec, 0 },
 	{ "import", CMD_PROFILE_OPTS " [--changed-only] FILE|-",
 	    "write the items of an export (gzip or not), checked whole "
-	    "before the first write", cmd_import_exec },
+	    "before the first write", cmd_import_exec, 0 },
 	{ "check", CMD_PROFILE_OPTS " [--partition ID]... "
 	    "[--all-partitions] [--segments N] [--pydantic 1|2] "
 	    "[--output table|jsonl] [--fail-fast]", "would the application "
-	    "still parse every item? (exit 1 when not)", cmd_check_exec },
+	    "still parse every item? (exit 1 when not)", cmd_check_exec, 0 },
 	{ "partitions", CMD_PROFILE_OPTS " [--segments N] "
 	    "[--output table|jsonl]", "the partition ids of the repository, "
-	    "with item counts (needs dynamodb:Scan)", cmd_partitions_exec },
+	    "with item counts (needs dynamodb:Scan)", cmd_partitions_exec, 0 },
 	{ "create-table", CMD_PROFILE_OPTS, "create the profile's table with "
 	    "its key names (for DynamoDB Local, dynalite)",
-	    cmd_create_table_exec },
+	    cmd_create_table_exec, 0 },
 	{ "whoami", CMD_PROFILE_OPTS " [--output text|json]", "which AWS "
 	    "credentials the profile gets, the account and the ARN (STS "
-	    "GetCallerIdentity); never the keys", cmd_whoami_exec },
+	    "GetCallerIdentity); never the keys", cmd_whoami_exec, 0 },
 	{ "undo", CMD_PROFILE_OPTS " [--dry-run] [-n N | --list]",
 	    "restore what the last write (or N writes) replaced, from the "
-	    "journal, unless the item changed since", cmd_undo_exec },
-	{ NULL, NULL, NULL, NULL }
+	    "journal, unless the item changed since", cmd_undo_exec, 0 },
+	{ NULL, NULL, NULL, NULL, 0 }
 };
 
 const struct cmd_entry *

@@ -27,7 +27,12 @@ struct cmd_entry {
 	const char	*summary;	/* one line */
 	int		(*exec)(const struct cmd_global *, int argc,
 			    char **argv);
+	int		 flags;
 };
+/* The verb reads only local files and escapes what it prints byte by
+ * byte: main skips setlocale, whose locale files cost every start
+ * (issue 6: start-up counted in page faults). */
+#define CMD_NO_LOCALE	0x1
 
 /* The verbs; NULL-terminated by name. */
 extern const struct cmd_entry cmd_table[];
@@ -82,6 +87,11 @@ struct value *cmd_parse_value(const char *text, struct err *);
 /* Read one line of any length from fp into b (without the newline).
  * 1 when a line was read, 0 at end of file, -1 on a read error. */
 int	 cmd_read_line(FILE *fp, struct buf *b);
+/* Read get-batch's keys from fp, one JSON object a line, into *pids and
+ * *cids (n of each, the caller's to free); -1 with e set on the first
+ * bad line. */
+int	 cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids,
+	     size_t *n, struct err *e);
 
 int	 cmd_profiles_exec(const struct cmd_global *, int, char **);
 int	 cmd_get_exec(const struct cmd_global *, int, char **);

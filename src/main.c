@@ -53,6 +53,15 @@ main_in_flight(const char *what, const char *arg, int *out)
 	return 0;
 }
 
+/* The person's LC_CTYPE, for curses, readline and libcurl's host names.
+ * Called once the verb is known: --version, --help and the verbs that
+ * need no locale never pay for reading the locale files. */
+static void
+main_locale(void)
+{
+	setlocale(LC_CTYPE, "");
+}
+
 /* The browser, with the timing trace of DYNREPO_TRACE=FILE if set. */
 static int
 main_tui(const struct tui_options *to)
@@ -82,7 +91,6 @@ main(int argc, char **argv)
 	struct err e;
 	int i, rc;
 
-	setlocale(LC_CTYPE, "");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0 ||
 		    strcmp(argv[i], "--verbose") == 0) {
@@ -136,6 +144,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (demo) {
+		main_locale();
 		rc = cmd_demo_exec(&g, reset);
 		/* On a terminal the demo opens in the browser. */
 		if (rc != 0 || !isatty(STDIN_FILENO) ||
@@ -148,6 +157,7 @@ main(int argc, char **argv)
 	}
 	/* No verb on a terminal: the browser. */
 	if (i >= argc && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		main_locale();
 		logfile = getenv("DYNREPO_LOG");
 		err_clear(&e);
 		if (logfile != NULL && *logfile != '\0' &&
@@ -178,6 +188,8 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
+	if ((c->flags & CMD_NO_LOCALE) == 0)
+		main_locale();
 	err_clear(&e);
 	logfile = getenv("DYNREPO_LOG");
 	if ((g.verbose || (logfile != NULL && *logfile != '\0')) &&

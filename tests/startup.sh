@@ -5,7 +5,7 @@
 # program, --version included; libcurl (and its ~30 libraries),
 # libcrypto and SQLite are loaded when first needed (src/dynload.c).
 bin=${DYNREPO_BUILDDIR:-.}/dynrepo
-echo "1..2"
+echo "1..4"
 # What ldd prints, from the loader itself: every object mapped at start.
 objs=$(LD_TRACE_LOADED_OBJECTS=1 "$bin" 2>&1) || {
 	echo "not ok 1 - $bin cannot be traced: $objs"
@@ -36,4 +36,47 @@ elif [ "$n" -le $max ]; then
 else
 	echo "not ok 2 - $n objects mapped at start-up (at most $max):"
 	printf '%s\n' "$objs" | sed 's/^/# /'
+fi
+
+# What --version and a profile load do after main, counted with strace:
+# no locale files (setlocale reads up to five, each a page fault or more
+# on every start), and a profile file read in two read(2)s (stdio's
+# FILE took three, and a buffer and a stack chunk besides).
+if ! command -v strace >/dev/null 2>&1 ||
+    ! strace -o /dev/null true >/dev/null 2>&1; then
+	echo "ok 3 - # SKIP no strace that works here"
+	echo "ok 4 - # SKIP no strace that works here"
+	exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/startup.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/p"
+printf '[repository]\ntable = t\npartition_prefix = a\npartition_name = b\ncontent_type = c\n' \
+    >"$tmp/p/one.ini"
+bad=
+for args in "--version" "--profiles $tmp/p profiles"; do
+	# shellcheck disable=SC2086
+	LANG=C.UTF-8 LC_ALL= LC_CTYPE= HOME=$tmp XDG_CONFIG_HOME= \
+	    DYNREPO_PROFILES= strace -f -e trace=open,openat -o "$tmp/trace" \
+	    "$bin" $args >/dev/null 2>&1
+	n=$(grep -cE 'locale|gconv' "$tmp/trace")
+	[ "$n" -eq 0 ] || bad="$bad dynrepo $args: $n;"
+done
+if [ -z "$bad" ]; then
+	echo "ok 3 - --version and profiles open no locale files"
+else
+	echo "not ok 3 - locale files opened:$bad"
+	grep -E 'locale|gconv' "$tmp/trace" | sed 's/^/# /'
+fi
+HOME=$tmp XDG_CONFIG_HOME= DYNREPO_PROFILES= strace -e trace=openat,read \
+    -o "$tmp/trace" "$bin" --profiles "$tmp/p" profiles >/dev/null 2>&1
+# The reads of the descriptor one.ini was opened on, until it is closed.
+n=$(awk '/one\.ini"/ && /= [0-9]+$/ { fd = $NF; next }
+    fd != "" && $0 ~ "^read\\(" fd "," { n++ }
+    fd != "" && $0 ~ "^close\\(" fd "\\)" { fd = "" }
+    END { print n + 0 }' "$tmp/trace")
+if [ "$n" -le 2 ]; then
+	echo "ok 4 - a profile file read in $n read(2)s (at most 2)"
+else
+	echo "not ok 4 - a profile file read in $n read(2)s (at most 2)"
 fi

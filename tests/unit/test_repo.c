@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "ddbjson.h"
 #include "expr.h"
 #include "json.h"
@@ -552,6 +553,160 @@ Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
 	for (i = 0; i < 250; i++) {
 		ids_cleanup(&ps[i]);
 		ids_cleanup(&cs[i]);
+	}
+}
+
+/*
+ * The regression guard of issue 6 for get-batch's duplicate check: it
+ * counts work, not time. 1,000 keys that are one key ask once, and the
+ * check allocates nothing per key (it joined each key into a copy of its
+ * own: over 1,000 allocations here).
+ */
+Test(repo, get_batch_dedup_allocates_nothing_per_key)
+{
+	static struct ids ps[1000], cs[1000];
+	unsigned long calls;
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < 1000; i++) {
+		ids_parse(&ps[i], "studio-a");
+		ids_parse(&cs[i], "usa#ny#saratoga#12020#actor000620");
+	}
+	fs.answer = answer_batch_get;
+	calls = xmalloc_calls();
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 1000, count_items, &n, &e),
+	    0, "%s", e.msg);
+	calls = xmalloc_calls() - calls;
+	cr_assert_eq(n, 1);
+	cr_assert_eq(fs.nsent, 1, "got %zu", fs.nsent);
+	cr_expect_leq(calls, 100, "%lu allocations for 1,000 keys that are "
+	    "one", calls);
+	for (i = 0; i < 1000; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
+/* Keys equal only once joined ("a#b" is never an id, but the check
+ * compares what the requests would send) and keys that differ. */
+Test(repo, get_batch_dedup_compares_joined_ids)
+{
+	struct ids ps[4], cs[4];
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	ids_parse(&ps[0], "p");
+	ids_parse(&cs[0], "a#b");
+	ids_parse(&ps[1], "p");
+	ids_init(&cs[1]);
+	ids_push(&cs[1], "a#b", 3);
+	ids_parse(&ps[2], "p");
+	ids_parse(&cs[2], "a#bc");
+	ids_parse(&ps[3], "p#a");
+	ids_parse(&cs[3], "b");
+	fs.answer = answer_batch_get;
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 4, count_items, &n, &e),
+	    0, "%s", e.msg);
+	cr_assert_eq(n, 3);
+	for (i = 0; i < 4; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
+/*
+ * The regression guard of issue 6 for get-batch's key lines: it counts
+ * work, not time. A key line of the usual shape costs the copies of its
+ * ids and nothing else (the JSON document of each line was ~20
+ * allocations more: over 30 a line here); any other line is parsed in
+ * full, with the same ids or the same message.
+ */
+Test(repo, get_batch_key_lines_allocate_only_their_ids)
+{
+	static const char line[] = "{\"partition_ids\":[\"studio-a\"],"
+	    "\"content_ids\":[\"usa\",\"ny\",\"albany\",\"12201\","
+	    "\"actor000002\"]}\n";
+	struct ids *ps = NULL, *cs = NULL;
+	unsigned long calls;
+	struct buf in = BUF_INIT;
+	struct err e;
+	size_t i, n;
+	FILE *fp;
+
+	for (i = 0; i < 1000; i++)
+		buf_adds(&in, line);
+	/* The same keys written otherwise: spaced, in the other order,
+	 * escaped, with a member more. */
+	buf_adds(&in, " { \"content_ids\" : [ \"a\" ] , \"partition_ids\":"
+	    "[\"p\"] }\r\n{\"partition_ids\":[\"p\"],\"content_ids\":"
+	    "[\"\\u0061\"],\"x\":1}\n");
+	fp = fmemopen(in.data, in.len, "r");
+	cr_assert_not_null(fp);
+	calls = xmalloc_calls();
+	cr_assert_eq(cmd_get_batch_keys(fp, &ps, &cs, &n, &e), 0, "%s",
+	    e.msg);
+	calls = xmalloc_calls() - calls;
+	fclose(fp);
+	cr_assert_eq(n, 1002);
+	cr_assert_eq(cs[999].n, 5);
+	cr_expect_str_eq(cs[999].v[4], "actor000002");
+	cr_expect_str_eq(ps[999].v[0], "studio-a");
+	for (i = 1000; i < 1002; i++) {
+		cr_assert_eq(ps[i].n, 1);
+		cr_assert_eq(cs[i].n, 1);
+		cr_expect_str_eq(ps[i].v[0], "p");
+		cr_expect_str_eq(cs[i].v[0], "a");
+	}
+	/* 6 ids a line: a copy and a growth of the array each. */
+	cr_expect_leq(calls, 1000 * 12 + 100, "%lu allocations for 1,000 "
+	    "key lines", calls);
+	for (i = 0; i < n; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+	free(ps);
+	free(cs);
+	buf_cleanup(&in);
+}
+
+/* A line the short reading refuses gets the full parse's message. */
+Test(repo, get_batch_key_lines_keep_their_messages)
+{
+	static const char *const lines[] = {
+		"{\"partition_ids\":[\"p\"],\"content_ids\":[\"a#b\"]}\n",
+		"{\"partition_ids\":[\"p\"],\"content_ids\":\"a\"}\n",
+		"{\"partition_ids\":[\"p\"],\"content_ids\":[\"a\"],"
+		    "\"content_ids\":[\"b\"]}\n",
+		"{\"partition_ids\":[\"p\"],\"content_ids\":[\"a\"]} x\n",
+	};
+	static const char *const want[] = {
+		"stdin line 1: an id may not contain '#' or NUL: \"a#b\"",
+		"stdin line 1: expected {\"partition_ids\":[...],"
+		    "\"content_ids\":[...]}",
+		"stdin line 1: invalid JSON at byte",
+		"stdin line 1: invalid JSON at byte",
+	};
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct ids *ps = NULL, *cs = NULL;
+		struct err e;
+		FILE *fp = fmemopen((void *)lines[i], strlen(lines[i]), "r");
+
+		cr_assert_not_null(fp);
+		cr_assert_eq(cmd_get_batch_keys(fp, &ps, &cs, &n, &e), -1);
+		fclose(fp);
+		cr_expect(strncmp(e.msg, want[i], strlen(want[i])) == 0,
+		    "line %zu: %s", i, e.msg);
+		for (j = 0; j < n; j++) {
+			ids_cleanup(&ps[j]);
+			ids_cleanup(&cs[j]);
+		}
+		free(ps);
+		free(cs);
 	}
 }
 
