@@ -277,6 +277,14 @@ cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
 	return rc;
 }
 
+/* repo_line_fn: an item that comes printed already. */
+static int
+cmd_get_line(void *ctx, const char *text, size_t len)
+{
+	output_line(ctx, text, len);
+	return 0;
+}
+
 int
 cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 {
@@ -314,8 +322,8 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 		/* Printing only reads the contents: no copy of each item. */
 		repo_set_shared_contents(s.repo, true);
 		out = output_new(fmt, stdout);
-		rc = repo_get_batch(s.repo, pids, cids, n, cmd_get_print, out,
-		    &e);
+		rc = repo_get_batch(s.repo, pids, cids, n, cmd_get_print,
+		    output_takes_lines(out) ? cmd_get_line : NULL, out, &e);
 		output_finish(out);
 		session_close(&s);
 	} else if (rc == 0) {

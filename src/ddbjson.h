@@ -77,14 +77,16 @@ extern const char *const ddbjson_response_items[];
 #define DDBJSON_TEXT_SLOW	1
 #define DDBJSON_TEXT_SKIP_DEPTH	DDBJSON_TEXT_MAX_NESTING
 #define DDBJSON_TEXT_MAX_NESTING 1000	/* as the parser's limit */
-/* A Query or Scan answer split: its Items array's text, and the rest. */
+/* An answer split: its items array's text, and the rest. */
 struct ddbjson_text_page {
 	const char	*items;		/* "[...]" in the body, or NULL */
 	size_t		 items_len;
-	struct buf	 rest;		/* the other members, as an object */
+	struct buf	 rest;		/* the body with the array emptied */
 };
-/* Split body; -1 when its shape is not the expected one (parse it whole). */
-int	 ddbjson_text_page(const char *body, size_t len,
+/* Split body: a Query or Scan answer's Items (table NULL), or a
+ * BatchGetItem answer's Responses.table; -1 when there is no such array
+ * where expected (parse the body whole). */
+int	 ddbjson_text_page(const char *body, size_t len, const char *table,
 	     struct ddbjson_text_page *);
 /* The names of one map, to find one given twice: a bit each in a
  * filter, compared one by one only when the bit was set already. */

@@ -502,56 +502,61 @@ text_skip_container(const char **p, const char *end)
 	return text_skip(p, end, 0);
 }
 
-int
-ddbjson_text_page(const char *body, size_t len, struct ddbjson_text_page *pg)
+/* The value of the member called name (plain) of the object at *p: where
+ * it starts, or NULL when there is none or the object is not as
+ * expected. Members before it are stepped over. */
+static const char *
+text_member(const char *p, const char *end, const char *name)
 {
-	const char *p = body, *end = body + len, *name, *v;
-	size_t n;
-	bool first = true;
+	size_t want = strlen(name), n;
+	const char *key;
+
+	if (text_expect(&p, end, '{') != 0)
+		return NULL;
+	p = text_ws(p, end);
+	if (p < end && *p == '}')
+		return NULL;
+	for (;;) {
+		p = text_ws(p, end);
+		if (text_plain_string(&p, end, &key, &n) != 0 ||
+		    text_expect(&p, end, ':') != 0)
+			return NULL;
+		p = text_ws(p, end);
+		if (n == want && memcmp(key, name, n) == 0)
+			return p;
+		if (text_skip(&p, end, 0) != 0 ||
+		    text_expect(&p, end, ',') != 0)
+			return NULL;
+	}
+}
+
+int
+ddbjson_text_page(const char *body, size_t len, const char *table,
+    struct ddbjson_text_page *pg)
+{
+	const char *end = body + len, *v, *p;
 
 	pg->items = NULL;
 	pg->items_len = 0;
 	buf_reset(&pg->rest);
-	buf_addc(&pg->rest, '{');
-	if (text_expect(&p, end, '{') != 0)
+	if (table == NULL)
+		v = text_member(body, end, "Items");
+	else if ((v = text_member(body, end, "Responses")) != NULL)
+		v = text_member(v, end, table);
+	/* Nearly all of the page: only its end is looked for here (the
+	 * items are read one by one later). */
+	p = v;
+	if (v == NULL || v >= end || *v != '[' ||
+	    text_skip_container(&p, end) != 0)
 		return -1;
-	p = text_ws(p, end);
-	if (p < end && *p == '}')
-		return text_ws(p + 1, end) == end ? 0 : -1;
-	for (;;) {
-		p = text_ws(p, end);
-		if (text_plain_string(&p, end, &name, &n) != 0 ||
-		    text_expect(&p, end, ':') != 0)
-			return -1;
-		p = v = text_ws(p, end);
-		if (n == 5 && memcmp(name, "Items", 5) == 0) {
-			/* Nearly all of the page: only its end is looked for
-			 * here (the items are read one by one later). */
-			if (pg->items != NULL || p >= end || *p != '[' ||
-			    text_skip_container(&p, end) != 0)
-				return -1;
-			pg->items = v;
-			pg->items_len = (size_t)(p - v);
-		} else {
-			if (text_skip(&p, end, 0) != 0)
-				return -1;
-			if (!first)
-				buf_addc(&pg->rest, ',');
-			first = false;
-			buf_add(&pg->rest, name - 1, n + 2);
-			buf_addc(&pg->rest, ':');
-			buf_add(&pg->rest, v, (size_t)(p - v));
-		}
-		p = text_ws(p, end);
-		if (p < end && *p == ',') {
-			p++;
-			continue;
-		}
-		if (text_expect(&p, end, '}') != 0 || text_ws(p, end) != end)
-			return -1;
-		buf_addc(&pg->rest, '}');
-		return 0;
-	}
+	pg->items = v;
+	pg->items_len = (size_t)(p - v);
+	/* The rest, the array emptied, for the parser (which finds
+	 * whatever else is wrong with it). */
+	buf_add(&pg->rest, body, (size_t)(v - body));
+	buf_add(&pg->rest, "[]", 2);
+	buf_add(&pg->rest, p, (size_t)(end - p));
+	return 0;
 }
 
 int

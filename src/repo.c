@@ -575,7 +575,7 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
  * does; returns 1 when one of them asked to stop. */
 static int
 repo_deliver_text(struct repo *r, const struct request *rq,
-    struct response *rs, size_t *delivered, const struct repo_list_opts *opts,
+    struct response *rs, size_t *delivered, repo_line_fn line_fn,
     repo_each_fn fn, void *ctx, struct err *e)
 {
 	const char *p = rs->items_text, *end = p + rs->items_text_len, *item;
@@ -595,7 +595,7 @@ repo_deliver_text(struct repo *r, const struct request *rq,
 		item = p;
 		if (repo_item_line(r, &p, end, &scratch, &fields,
 		    &line) == 0) {
-			stop = opts->line(ctx, line.data, line.len) != 0;
+			stop = line_fn(ctx, line.data, line.len) != 0;
 			continue;
 		}
 		if (ddbjson_text_skip_value(&p, end) != 0) {
@@ -722,8 +722,8 @@ repo_query(struct repo *r, struct expr *key_condition,
 		fetching = prefetch && rq.exclusive_start_key != NULL &&
 		    repo_prefetch_start(&pf, r, &rq);
 		if (rs.items_text != NULL)
-			rc = repo_deliver_text(r, &rq, &rs, &delivered, opts,
-			    fn, ctx, e);
+			rc = repo_deliver_text(r, &rq, &rs, &delivered,
+			    opts->line, fn, ctx, e);
 		else
 			rc = repo_deliver(r, &rs, &delivered,
 			    opts != NULL ? opts->limit : 0, fn, ctx, e);
@@ -1198,8 +1198,8 @@ repo_deliver_stored(struct response *rs, repo_stored_fn fn, void *ctx)
  * as stored to stored_fn when it is not NULL. */
 static int
 repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
-    bool consistent, repo_each_fn fn, repo_stored_fn stored_fn, void *ctx,
-    int *stopped, struct err *e)
+    bool consistent, repo_each_fn fn, repo_line_fn line,
+    repo_stored_fn stored_fn, void *ctx, int *stopped, struct err *e)
 {
 	struct request rq;
 	size_t delivered = 0;
@@ -1209,6 +1209,7 @@ repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
 	rq.keys = keys;
 	rq.nkeys = n;
 	rq.consistent_read = consistent;
+	rq.items_as_text = line != NULL && stored_fn == NULL;
 	while (rq.nkeys > 0) {
 		struct response rs;
 		size_t i;
@@ -1217,6 +1218,9 @@ repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
 		rc = repo_execute(r, &rq, &rs, e);
 		if (rc == 0 && stored_fn != NULL)
 			repo_deliver_stored(&rs, stored_fn, ctx);
+		else if (rc == 0 && rs.items_text != NULL)
+			rc = repo_deliver_text(r, &rq, &rs, &delivered, line,
+			    fn, ctx, e);
 		else if (rc == 0)
 			rc = repo_deliver(r, &rs, &delivered, 0, fn, ctx, e);
 		if (rc == 1) {
@@ -1255,9 +1259,10 @@ repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
 
 int
 repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
-    repo_each_fn fn, void *ctx, int *stopped, struct err *e)
+    repo_each_fn fn, repo_line_fn line, void *ctx, int *stopped,
+    struct err *e)
 {
-	return repo_batch_get_to(r, keys, n, consistent, fn, NULL, ctx,
+	return repo_batch_get_to(r, keys, n, consistent, fn, line, NULL, ctx,
 	    stopped, e);
 }
 
@@ -1267,7 +1272,7 @@ repo_batch_get_stored(struct repo *r, struct value **keys, size_t n,
 {
 	int stopped = 0;
 
-	return repo_batch_get_to(r, keys, n, consistent, NULL, fn, ctx,
+	return repo_batch_get_to(r, keys, n, consistent, NULL, NULL, fn, ctx,
 	    &stopped, e);
 }
 
@@ -1386,8 +1391,8 @@ repo_find_duplicates(const struct ids *partitions, const struct ids *contents,
 
 int
 repo_get_batch(struct repo *r, const struct ids *partitions,
-    const struct ids *contents, size_t n, repo_each_fn fn, void *ctx,
-    struct err *e)
+    const struct ids *contents, size_t n, repo_each_fn fn, repo_line_fn line,
+    void *ctx, struct err *e)
 {
 	struct value **keys = NULL;
 	size_t nkeys = 0, i;
@@ -1405,14 +1410,14 @@ repo_get_batch(struct repo *r, const struct ids *partitions,
 		keys[nkeys++] = repo_key(r, &partitions[i], &contents[i]);
 		if (nkeys == REPO_BATCH_GET_MAX) {
 			rc = repo_batch_get(r, keys, nkeys,
-			    r->consistent_reads, fn, ctx, &stopped, e);
+			    r->consistent_reads, fn, line, ctx, &stopped, e);
 			keys = NULL;
 			nkeys = 0;
 		}
 	}
 	if (rc == 0 && !stopped && nkeys > 0) {
 		rc = repo_batch_get(r, keys, nkeys, r->consistent_reads, fn,
-		    ctx, &stopped, e);
+		    line, ctx, &stopped, e);
 		keys = NULL;
 		nkeys = 0;
 	}

@@ -78,6 +78,10 @@ struct value *repo_encode(const struct repo *, const struct content *,
 /* Called for each item found; takes ownership of c. Return non-zero to
  * stop early (the operation then returns 0). */
 typedef int (*repo_each_fn)(void *ctx, struct content *c);
+/* An item that comes as the text content_to_json would print for it (not
+ * NUL-terminated, no newline), for a caller that only prints; nonzero
+ * stops, as repo_each_fn's. */
+typedef int (*repo_line_fn)(void *ctx, const char *text, size_t len);
 
 /* The library's FilterCommand as an expression; NULL = no filter. */
 struct repo_list_opts {
@@ -96,10 +100,9 @@ struct repo_list_opts {
 	 * the repository, which is busy on another thread meanwhile. */
 	bool		 prefetch;
 	/* When not NULL, with neither a limit nor progress: items may come
-	 * as the text content_to_json would print for them (not
-	 * NUL-terminated, no newline), in their order among those fn gets;
-	 * nonzero stops, as fn's. */
-	int		(*line)(void *ctx, const char *text, size_t len);
+	 * to line as their text instead, in their order among those fn
+	 * gets. */
+	repo_line_fn	 line;
 };
 
 /* With shared set, the contents that list, list_between and get_batch
@@ -115,10 +118,11 @@ int	 repo_get(struct repo *, const struct ids *partition,
 /* get_batch: BatchGetItem in chunks of 100 (a key given twice anywhere
  * is asked for once),
  * UnprocessedKeys re-sent with backoff until none remain. Items come in
- * no particular order; missing keys are simply not delivered. */
+ * no particular order; missing keys are simply not delivered. line: NULL,
+ * or where items may come as their text (repo_line_fn). */
 int	 repo_get_batch(struct repo *, const struct ids *partitions,
-	     const struct ids *contents, size_t n, repo_each_fn, void *ctx,
-	     struct err *);
+	     const struct ids *contents, size_t n, repo_each_fn,
+	     repo_line_fn line, void *ctx, struct err *);
 /* list: Query pk = :p AND begins_with(sk, :s), every page. */
 int	 repo_list(struct repo *, const struct ids *partition,
 	     const struct ids *prefix, const struct repo_list_opts *,

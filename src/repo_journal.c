@@ -146,7 +146,8 @@ repo_get_keys(struct repo *r, const struct value *const *keys, size_t n,
 		chunk = xcalloc(m, sizeof *chunk);
 		for (k = 0; k < m; k++)
 			chunk[k] = value_copy(keys[i + k]);
-		rc = repo_batch_get(r, chunk, m, true, fn, ctx, &stopped, e);
+		rc = repo_batch_get(r, chunk, m, true, fn, NULL, ctx, &stopped,
+		    e);
 		i += m;
 	}
 	return rc;

@@ -76,10 +76,10 @@ void	 repo_execute_many(struct repo *, const struct request *const *rqs,
  * entries, after `round` answers without progress. -1 when cancelled. */
 int	 repo_backoff(struct repo *, int round, struct err *);
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys;
- * *stopped is set when fn asked to stop. */
+ * *stopped is set when fn (or line, when not NULL) asked to stop. */
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,
-	     bool consistent, repo_each_fn, void *ctx, int *stopped,
-	     struct err *);
+	     bool consistent, repo_each_fn, repo_line_fn line, void *ctx,
+	     int *stopped, struct err *);
 /* One item as stored (taken), not decoded into a content. */
 typedef void (*repo_stored_fn)(void *ctx, struct value *stored);
 /* repo_batch_get handing each item to fn as stored. */

@@ -64,7 +64,7 @@ struct request {
 	int			 segment;	/* Scan: 0..total_segments-1 */
 	int			 total_segments;/* Scan: 0 = no segments */
 	bool			 select_count;	/* Query/Scan: Select COUNT */
-	/* Query/Scan: the store may answer with the Items' text
+	/* Query/Scan/BatchGet: the store may answer with the items' text
 	 * (response.items_text) instead of values. */
 	bool			 items_as_text;
 

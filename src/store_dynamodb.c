@@ -669,9 +669,9 @@ store_dynamodb_text_write(void *ctx, const char *p, size_t n)
 	lane->received += n;
 }
 
-/* A Query or Scan answer kept whole: its Items handed over as text, the
- * rest parsed; or, when it is not shaped as expected, all of it parsed as
- * if it had streamed. */
+/* A Query, Scan or BatchGetItem answer kept whole: its items handed over
+ * as text, the rest parsed; or, when it is not shaped as expected, all of
+ * it parsed as if it had streamed. */
 static int
 store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
     const struct request *rq, struct response *rs, struct err *e)
@@ -680,8 +680,8 @@ store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
 	size_t off;
 	int rc;
 
-	if (ddbjson_text_page(lane->text.data, lane->text.len, pg) != 0 ||
-	    pg->items == NULL)
+	if (ddbjson_text_page(lane->text.data, lane->text.len,
+	    rq->op == OP_BATCH_GET_ITEM ? rq->table : NULL, pg) != 0)
 		return store_dynamodb_parsed(rq->op, rq->table,
 		    ddbjson_parse_page(buf_cstr(&lane->text), lane->text.len,
 		    ddbjson_response_items, e), rs, e);
@@ -714,7 +714,7 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 		store_dynamodb_text_begin, store_dynamodb_text_write, lane
 	};
 	bool as_text = rq->items_as_text && (rq->op == OP_QUERY ||
-	    rq->op == OP_SCAN);
+	    rq->op == OP_SCAN || rq->op == OP_BATCH_GET_ITEM);
 	struct buf body = BUF_INIT;
 	int rc;
 

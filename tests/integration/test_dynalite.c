@@ -201,6 +201,18 @@ collect(void *ctx, struct content *c)
 	return 0;
 }
 
+/* repo_line_fn: a line read back into a content, collected. */
+static int
+collect_line(void *ctx, const char *text, size_t len)
+{
+	struct content *c;
+	struct err e;
+
+	c = content_from_json(text, len, &e);
+	cr_assert_not_null(c, "%s: %.*s", e.msg, (int)len, text);
+	return collect(ctx, c);
+}
+
 static size_t
 count_and_free(struct content **v)
 {
@@ -233,6 +245,7 @@ make(const char *partition, const char *content, size_t size)
 Test(dynalite, list_follows_pages_past_one_megabyte)
 {
 	struct content *cs[40], **got = xcalloc(1, sizeof *got);
+	struct repo_list_opts lo = { 0 };
 	struct ids p, pre;
 	size_t i, written = 0;
 	unsigned long before;
@@ -253,6 +266,18 @@ Test(dynalite, list_follows_pages_past_one_megabyte)
 	cr_assert_eq(repo_list(repo, &p, &pre, NULL, collect, &got, &e), 0);
 	cr_assert_geq(repo_stats(repo)->requests - before, 4,
 	    "4 MB cannot come in fewer than 4 pages");
+	for (i = 0; got[i] != NULL; i++)
+		cr_assert_str_eq(got[i]->content_ids.v[1], cs[i]->content_ids.v[1]);
+	cr_assert_eq(count_and_free(got), 40);
+	/* The same as lines, each page kept as text, the next one asked
+	 * for while a page is printed. */
+	got = xcalloc(1, sizeof *got);
+	lo.line = collect_line;
+	lo.prefetch = true;
+	before = repo_stats(repo)->requests;
+	cr_assert_eq(repo_list(repo, &p, &pre, &lo, collect, &got, &e), 0,
+	    "%s", e.msg);
+	cr_assert_geq(repo_stats(repo)->requests - before, 4);
 	for (i = 0; got[i] != NULL; i++)
 		cr_assert_str_eq(got[i]->content_ids.v[1], cs[i]->content_ids.v[1]);
 	cr_assert_eq(count_and_free(got), 40);
@@ -281,10 +306,19 @@ Test(dynalite, get_batch_follows_unprocessed_keys)
 	cr_assert_eq(repo_put_batch(repo, cs, 30, &written, &e), 0, "%s",
 	    e.msg);
 	before = repo_stats(repo)->requests;
-	cr_assert_eq(repo_get_batch(repo, ps, cids, 30, collect, &got, &e), 0,
-	    "%s", e.msg);
+	cr_assert_eq(repo_get_batch(repo, ps, cids, 30, collect, NULL, &got,
+	    &e), 0, "%s", e.msg);
 	cr_assert_gt(repo_stats(repo)->requests - before, 1,
 	    "9 MB of answers must come back as UnprocessedKeys");
+	cr_assert_eq(count_and_free(got), 30);
+	/* The same as lines, the answers kept as text. */
+	got = xcalloc(1, sizeof *got);
+	before = repo_stats(repo)->requests;
+	cr_assert_eq(repo_get_batch(repo, ps, cids, 30, collect, collect_line,
+	    &got, &e), 0, "%s", e.msg);
+	cr_assert_gt(repo_stats(repo)->requests - before, 1);
+	for (i = 0; got[i] != NULL; i++)
+		cr_assert_eq(strlen(got[i]->content_ids.v[0]), 3);
 	cr_assert_eq(count_and_free(got), 30);
 	for (i = 0; i < 30; i++) {
 		content_free(cs[i]);

@@ -544,7 +544,8 @@ Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
 	}
 	fs.answer = answer_batch_get;
 	fs.unprocessed_rounds = 1;
-	cr_assert_eq(repo_get_batch(repo, ps, cs, 250, count_items, &n, &e),
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 250, count_items, NULL,
+	    &n, &e),
 	    0, "%s", e.msg);
 	/* 240 distinct keys (duplicates inside the first chunk): 100 (50
 	 * back) + re-send 50 + 100 + 40. */
@@ -576,7 +577,8 @@ Test(repo, get_batch_dedup_allocates_nothing_per_key)
 	}
 	fs.answer = answer_batch_get;
 	calls = xmalloc_calls();
-	cr_assert_eq(repo_get_batch(repo, ps, cs, 1000, count_items, &n, &e),
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 1000, count_items, NULL,
+	    &n, &e),
 	    0, "%s", e.msg);
 	calls = xmalloc_calls() - calls;
 	cr_assert_eq(n, 1);
@@ -608,7 +610,8 @@ Test(repo, get_batch_dedup_compares_joined_ids)
 	ids_parse(&ps[3], "p#a");
 	ids_parse(&cs[3], "b");
 	fs.answer = answer_batch_get;
-	cr_assert_eq(repo_get_batch(repo, ps, cs, 4, count_items, &n, &e),
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 4, count_items, NULL,
+	    &n, &e),
 	    0, "%s", e.msg);
 	cr_assert_eq(n, 3);
 	for (i = 0; i < 4; i++) {
@@ -731,7 +734,8 @@ Test(repo, get_batch_gives_up_without_progress)
 	int n = 0;
 
 	fs.answer = answer_never;
-	cr_assert_eq(repo_get_batch(repo, &p, &c, 1, count_items, &n, &e), -1);
+	cr_assert_eq(repo_get_batch(repo, &p, &c, 1, count_items, NULL,
+	    &n, &e), -1);
 	cr_assert_eq(e.code, ERR_THROTTLED);
 	cr_assert(fake_slept > 0, "backs off between rounds");
 	ids_cleanup(&p);

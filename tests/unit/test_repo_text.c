@@ -354,7 +354,7 @@ Test(repo_text, pages_split_where_the_items_end)
 			cr_assert_not_null(doc, "%s: %s", e.msg, body.data);
 			value_free(doc);
 			cr_assert_eq(ddbjson_text_page(body.data, body.len,
-			    &pg), 0, "%s", body.data);
+			    NULL, &pg), 0, "%s", body.data);
 			cr_assert_not_null(pg.items);
 			p = pg.items;
 			cr_assert_eq(ddbjson_text_skip_value(&p, body.data +
@@ -362,8 +362,8 @@ Test(repo_text, pages_split_where_the_items_end)
 			cr_assert_eq(p, pg.items + pg.items_len, "%s",
 			    body.data);
 			cr_assert_str_eq(pg.rest.data, "{\"Count\":2,"
-			    "\"LastEvaluatedKey\":{\"k\":{\"S\":\"]\"}},"
-			    "\"ScannedCount\":2}");
+			    "\"Items\":[],\"LastEvaluatedKey\":{\"k\":{\"S\":"
+			    "\"]\"}},\"ScannedCount\":2}");
 		}
 	buf_cleanup(&body);
 	buf_cleanup(&pg.rest);
@@ -372,16 +372,61 @@ Test(repo_text, pages_split_where_the_items_end)
 Test(repo_text, pages_of_other_shapes_are_parsed_whole)
 {
 	static const char *const bodies[] = {
-		"[]", "{\"Items\":{}}", "{\"Items\":[],\"Items\":[]}",
-		"{\"Items\":[{\"a\":1}", "{\"It\\u0065ms\":[]}", "{} x",
+		"[]", "{\"Items\":{}}", "{\"Items\":[{\"a\":1}",
+		"{\"It\\u0065ms\":[]}", "{} x", "{\"Count\":1}",
+		"{\"Responses\":{\"t\":[]}}",
 	};
 	struct ddbjson_text_page pg;
 	size_t i;
 
 	memset(&pg, 0, sizeof pg);
 	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
-		cr_assert(ddbjson_text_page(bodies[i], strlen(bodies[i]),
-		    &pg) != 0 || pg.items == NULL, "%s", bodies[i]);
+		cr_assert_neq(ddbjson_text_page(bodies[i], strlen(bodies[i]),
+		    NULL, &pg), 0, "%s", bodies[i]);
+	buf_cleanup(&pg.rest);
+}
+
+/* What the split leaves, the parser refuses as it would the whole. */
+Test(repo_text, a_wrong_rest_is_the_parsers_to_refuse)
+{
+	static const char *const bodies[] = {
+		"{\"Items\":[],\"Items\":[]}", "{\"Items\":[],\"Count\":}",
+		"{\"Items\":[]} x",
+	};
+	struct ddbjson_text_page pg;
+	struct value *doc;
+	struct err e;
+	size_t i;
+
+	memset(&pg, 0, sizeof pg);
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		cr_assert_eq(ddbjson_text_page(bodies[i], strlen(bodies[i]),
+		    NULL, &pg), 0, "%s", bodies[i]);
+		doc = ddbjson_parse_doc(pg.rest.data, pg.rest.len,
+		    ddbjson_response_items, &e);
+		cr_assert_null(doc, "%s", pg.rest.data);
+	}
+	buf_cleanup(&pg.rest);
+}
+
+/* A BatchGetItem answer: the table's items, the rest as it was. */
+Test(repo_text, batch_answers_split_at_their_table)
+{
+	static const char body[] = "{\"ConsumedCapacity\":[{\"TableName\":"
+	    "\"t\"}],\"Responses\":{\"other\":[{\"x\":{\"S\":\"]\"}}],"
+	    "\"t\":[{\"a\":{\"S\":\"1\"}},{\"b\":{\"N\":\"2\"}}]},"
+	    "\"UnprocessedKeys\":{}}";
+	struct ddbjson_text_page pg;
+
+	memset(&pg, 0, sizeof pg);
+	cr_assert_eq(ddbjson_text_page(body, strlen(body), "t", &pg), 0);
+	cr_assert_eq(pg.items_len, strlen("[{\"a\":{\"S\":\"1\"}},"
+	    "{\"b\":{\"N\":\"2\"}}]"));
+	cr_assert(strncmp(pg.items, "[{\"a\":", 6) == 0);
+	cr_assert_str_eq(pg.rest.data, "{\"ConsumedCapacity\":[{\"TableName\":"
+	    "\"t\"}],\"Responses\":{\"other\":[{\"x\":{\"S\":\"]\"}}],"
+	    "\"t\":[]},\"UnprocessedKeys\":{}}");
+	cr_assert_neq(ddbjson_text_page(body, strlen(body), "u", &pg), 0);
 	buf_cleanup(&pg.rest);
 }
 
