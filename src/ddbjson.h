@@ -116,6 +116,8 @@ int	 ddbjson_text_item_value(struct ddbjson_text_item *, struct buf *out,
 	     const char **v, size_t *vlen);
 /* Step over one JSON value at *p; -1 when its structure is broken. */
 int	 ddbjson_text_skip_value(const char **p, const char *end);
+/* p past JSON's whitespace (up to end). */
+const char *ddbjson_text_ws(const char *p, const char *end);
 /* The plain JSON of an attribute value's text, as json_emit prints the
  * value it types to: {"S":"x"} -> "x", {"M":{"a":{"N":"1"}}} -> {"a":1}.
  * Nothing is added to out for DDBJSON_TEXT_SLOW. */

@@ -29,6 +29,12 @@
 static const char *
 text_ws(const char *p, const char *end)
 {
+	return ddbjson_text_ws(p, end);
+}
+
+const char *
+ddbjson_text_ws(const char *p, const char *end)
+{
 	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' ||
 	    *p == '\t'))
 		p++;

@@ -24,6 +24,7 @@
 struct output {
 	enum output_format	 format;
 	FILE			*fp;
+	size_t			 flush_at;	/* lines gathered up to this */
 	size_t			 count;
 	struct buf		 line;
 	/* OUTPUT_TABLE keeps its rows to fit the columns. */
@@ -60,6 +61,8 @@ output_new(enum output_format format, FILE *fp)
 
 	o->format = format;
 	o->fp = fp;
+	/* A terminal shows each line as it comes, as stdio would. */
+	o->flush_at = isatty(fileno(fp)) ? 0 : OUTPUT_FLUSH_AT;
 	buf_init(&o->line);
 	return o;
 }
@@ -139,7 +142,7 @@ output_add_col(struct output *o, const char *name)
 static void
 output_gathered(struct output *o, bool all)
 {
-	if (o->line.len == 0 || (!all && o->line.len < OUTPUT_FLUSH_AT))
+	if (o->line.len == 0 || (!all && o->line.len < o->flush_at))
 		return;
 	fwrite(o->line.data, 1, o->line.len, o->fp);
 	buf_reset(&o->line);

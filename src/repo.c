@@ -570,53 +570,121 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
-/* Hand every item of a page kept as text (response.items_text): as a
- * line where repo_item_line takes it, else decoded to fn as repo_deliver
- * does; returns 1 when one of them asked to stop. */
+/* What one item of a text page became: its line, up to end in the page's
+ * lines, or (c not NULL) the content the parser made of it. */
+struct repo_text_item {
+	size_t		 end;
+	struct content	*c;
+};
+
+/*
+ * Read the items array of a text page whole: each item made into its
+ * line, or, where repo_item_line leaves it, parsed and decoded. -1 when
+ * the array or an item is wrong (nothing kept then).
+ */
+static int
+repo_read_text(struct repo *r, const struct response *rs, struct buf *lines,
+    struct repo_text_item **out, size_t *nout)
+{
+	const char *p = rs->items_text, *end = p + rs->items_text_len, *q;
+	struct buf scratch = BUF_INIT, fields = BUF_INIT;
+	struct repo_text_item *it = NULL;
+	size_t n = 0, cap = 0;
+	struct value *v;
+	struct content *c;
+	int rc = 0;
+
+	/* '[', items one comma apart, ']': as strict as the parser. */
+	p = ddbjson_text_ws(p + 1, end);
+	if (p < end && *p == ']')
+		p++;
+	else
+		for (;;) {
+			c = NULL;
+			if (repo_item_line(r, &p, end, &scratch, &fields,
+			    lines) != 0) {
+				q = p;
+				if (ddbjson_text_skip_value(&q, end) != 0 ||
+				    (v = ddbjson_parse_item(p, (size_t)(q - p),
+				    NULL)) == NULL ||
+				    (c = repo_decode(r, v, NULL)) == NULL) {
+					rc = -1;
+					break;
+				}
+				p = q;
+			}
+			if (n == cap) {
+				cap = cap != 0 ? cap * 2 : 256;
+				it = xreallocarray(it, cap, sizeof *it);
+			}
+			it[n].end = lines->len;
+			it[n++].c = c;
+			p = ddbjson_text_ws(p, end);
+			if (p < end && *p == ',') {
+				p = ddbjson_text_ws(p + 1, end);
+				continue;
+			}
+			if (p < end && *p == ']') {
+				p++;
+				break;
+			}
+			rc = -1;
+			break;
+		}
+	if (rc == 0 && ddbjson_text_ws(p, end) != end)
+		rc = -1;
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
+	if (rc != 0) {
+		while (n > 0)
+			content_free(it[--n].c);
+		free(it);
+		it = NULL;
+	}
+	*out = it;
+	*nout = n;
+	return rc;
+}
+
+/*
+ * Hand every item of a page kept as text (response.items_text): as its
+ * line, or decoded to fn where the text path leaves it to the parser.
+ * The page is read whole before any of it is handed over; when anything
+ * in it is wrong, the store parses the whole answer, and it is delivered
+ * (or refused, with the parser's message) as repo_deliver does. Returns 1
+ * when fn or line asked to stop.
+ */
 static int
 repo_deliver_text(struct repo *r, const struct request *rq,
     struct response *rs, size_t *delivered, repo_line_fn line_fn,
     repo_each_fn fn, void *ctx, struct err *e)
 {
-	const char *p = rs->items_text, *end = p + rs->items_text_len, *item;
-	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
-	struct content *c;
-	struct value *v;
-	int stop = 0, rc = 0;
+	struct buf lines = BUF_INIT;
+	struct repo_text_item *it;
+	size_t n, i, start = 0;
+	int stop = 0;
 
-	/* The store found the array's bounds: '[', items and commas, ']'. */
-	for (p++; stop == 0 && rc == 0; (*delivered)++) {
-		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' ||
-		    *p == '\t' || *p == ','))
-			p++;
-		if (p >= end || *p == ']')
-			break;
-		buf_reset(&line);
-		item = p;
-		if (repo_item_line(r, &p, end, &scratch, &fields,
-		    &line) == 0) {
-			stop = line_fn(ctx, line.data, line.len) != 0;
-			continue;
-		}
-		if (ddbjson_text_skip_value(&p, end) != 0) {
-			rc = err_set(e, ERR_SERVICE, "malformed %s response: "
-			    "broken Items", request_op_name(rq->op));
-		} else if ((v = ddbjson_parse_item(item, (size_t)(p - item),
-		    e)) == NULL) {
-			err_prefix(e, "malformed item in %s response: ",
-			    request_op_name(rq->op));
-			if (e != NULL)
-				e->code = ERR_SERVICE;
-			rc = -1;
-		} else if ((c = repo_decode(r, v, e)) == NULL)
-			rc = -1;
-		else
-			stop = fn(ctx, c) != 0;
+	if (repo_read_text(r, rs, &lines, &it, &n) != 0) {
+		buf_cleanup(&lines);
+		if (rs->items_reparse(rq, rs, e) != 0)
+			return -1;
+		return repo_deliver(r, rs, delivered, 0, fn, ctx, e);
 	}
-	buf_cleanup(&line);
-	buf_cleanup(&scratch);
-	buf_cleanup(&fields);
-	return rc != 0 ? -1 : stop;
+	for (i = 0; i < n; i++) {
+		if (stop)
+			content_free(it[i].c);
+		else if (it[i].c != NULL)
+			stop = fn(ctx, it[i].c) != 0;
+		else
+			stop = line_fn(ctx, lines.data + start,
+			    it[i].end - start) != 0;
+		start = it[i].end;
+		if (!stop)
+			(*delivered)++;
+	}
+	free(it);
+	buf_cleanup(&lines);
+	return stop;
 }
 
 /* One Query page asked for on a thread of its own while the previous

@@ -93,11 +93,18 @@ struct response {
 	char			*items_body;
 	const char		*items_text;
 	size_t			 items_text_len;
-	/* Who takes items_body back (NULL: free(3)), and its size. */
+	/* Who takes items_body back (NULL: free(3)), and its size: a
+	 * response with items_body is cleaned up before its store is
+	 * freed. */
 	void			(*items_body_free)(void *owner, char *body,
 				    size_t cap);
 	void			*items_body_owner;
-	size_t			 items_body_cap;
+	size_t			 items_body_cap, items_body_len;
+	/* The whole answer (items_body) parsed as if it had not been kept
+	 * as text: items filled, or the parser's error; for items the text
+	 * path finds wrong. rq: the request it answers. */
+	int			(*items_reparse)(const struct request *rq,
+				    struct response *, struct err *);
 
 	struct value		**unprocessed_keys;	/* BatchGet */
 	size_t			 nunprocessed_keys;

@@ -669,6 +669,29 @@ store_dynamodb_text_write(void *ctx, const char *p, size_t n)
 	lane->received += n;
 }
 
+/* response.items_reparse: the body kept as text, parsed whole. */
+static int
+store_dynamodb_reparse(const struct request *rq, struct response *rs,
+    struct err *e)
+{
+	struct response whole;
+	int rc;
+
+	response_init(&whole);
+	rc = store_dynamodb_parsed(rq->op, rq->table, ddbjson_parse_page(
+	    rs->items_body, rs->items_body_len, ddbjson_response_items, e),
+	    &whole, e);
+	if (rc == 0) {
+		rs->items = whole.items;
+		rs->nitems = whole.nitems;
+		rs->items_cap = whole.items_cap;
+		whole.items = NULL;
+		whole.nitems = whole.items_cap = 0;
+	}
+	response_cleanup(&whole);
+	return rc;
+}
+
 /* A Query, Scan or BatchGetItem answer kept whole: its items handed over
  * as text, the rest parsed; or, when it is not shaped as expected, all of
  * it parsed as if it had streamed. */
@@ -696,6 +719,8 @@ store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
 	rs->items_body = lane->text.data;
 	rs->items_text = rs->items_body + off;
 	rs->items_body_cap = lane->text.cap;
+	rs->items_body_len = lane->text.len;
+	rs->items_reparse = store_dynamodb_reparse;
 	rs->items_body_free = store_dynamodb_body_back;
 	rs->items_body_owner = lane->sd;
 	buf_init(&lane->text);
@@ -733,8 +758,10 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
 		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
-		    lane->received, rs->items_text != NULL ?
-		    (size_t)rs->count : rs->nitems, rs->consumed_capacity);
+		    lane->received, rs->nitems, rs->consumed_capacity);
+	if (log_enabled() && rs->items_text != NULL)
+		LOG_DEBUG("%s table %s: the items kept as text, %zu bytes",
+		    request_op_name(rq->op), rq->table, rs->items_text_len);
 	buf_cleanup(&body);
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "ddbjson.h"
 #include "repo.h"
 #include "repo_private.h"
+#include "store_dynamodb.h"
 #include "xmalloc.h"
 
 static struct repo *
@@ -474,4 +475,175 @@ Test(repo_text, lines_cost_no_allocations)
 	buf_cleanup(&fields);
 	buf_cleanup(&page);
 	repo_free(r);
+}
+
+/*
+ * A page as a store that keeps answers as text hands it over, against
+ * the same page parsed whole: the same lines (or contents), the same
+ * result and the same message, whatever is wrong with the page.
+ */
+struct text_store {
+	struct store	 base;
+	const char	*body;		/* the one page it answers */
+};
+
+/* items_reparse, as store_dynamodb's: the whole body parsed. */
+static int
+text_store_reparse(const struct request *rq, struct response *rs,
+    struct err *e)
+{
+	struct response whole;
+	int rc;
+
+	response_init(&whole);
+	rc = store_dynamodb_parse(rq->op, rq->table, rs->items_body,
+	    rs->items_body_len, &whole, e);
+	if (rc == 0) {
+		rs->items = whole.items;
+		rs->nitems = whole.nitems;
+		rs->items_cap = whole.items_cap;
+		whole.items = NULL;
+		whole.nitems = whole.items_cap = 0;
+	}
+	response_cleanup(&whole);
+	return rc;
+}
+
+static int
+text_store_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	struct text_store *ts = (struct text_store *)st;
+	struct ddbjson_text_page pg;
+	size_t len = strlen(ts->body);
+	int rc;
+
+	memset(&pg, 0, sizeof pg);
+	if (!rq->items_as_text || ddbjson_text_page(ts->body, len, NULL,
+	    &pg) != 0) {
+		buf_cleanup(&pg.rest);
+		return store_dynamodb_parse(rq->op, rq->table, ts->body, len,
+		    rs, e);
+	}
+	rc = store_dynamodb_parse(rq->op, rq->table, pg.rest.data,
+	    pg.rest.len, rs, e);
+	if (rc == 0) {
+		rs->items_body = xstrdup(ts->body);
+		rs->items_body_len = len;
+		rs->items_text = rs->items_body + (pg.items - ts->body);
+		rs->items_text_len = pg.items_len;
+		rs->items_reparse = text_store_reparse;
+	}
+	buf_cleanup(&pg.rest);
+	return rc;
+}
+
+static void
+text_store_free(struct store *st)
+{
+	(void)st;
+}
+
+static const struct store_ops text_store_ops = {
+	.name = "text", .execute = text_store_execute,
+	.free = text_store_free,
+};
+
+/* Every item printed, as a line comes or as a content prints. */
+static int
+print_content(void *ctx, struct content *c)
+{
+	content_to_json(c, ctx, 0);
+	buf_addc(ctx, '\n');
+	content_free(c);
+	return 0;
+}
+
+static int
+print_line(void *ctx, const char *text, size_t len)
+{
+	buf_add(ctx, text, len);
+	buf_addc(ctx, '\n');
+	return 0;
+}
+
+/* List the page both ways; the two must agree. Returns the result. */
+static int
+both_ways(const char *body, char *msg, size_t msgsize)
+{
+	struct text_store ts;
+	struct repo_config rc = {
+		.table = "app-data", .partition_prefix = "interop",
+		.partition_name = "film_actor", .content_type = "film_actor",
+	};
+	struct repo_list_opts lo = { 0 };
+	struct buf got[2] = { BUF_INIT, BUF_INIT };
+	struct ids p, pre;
+	struct err e[2];
+	struct repo *r;
+	int res[2], i;
+
+	memset(&ts, 0, sizeof ts);
+	ts.base.ops = &text_store_ops;
+	ts.body = body;
+	ids_parse(&p, "studio-a");
+	ids_init(&pre);
+	for (i = 0; i < 2; i++) {
+		r = repo_new(&rc, &ts.base, clock_system());
+		lo.line = i == 0 ? NULL : print_line;
+		err_clear(&e[i]);
+		res[i] = repo_list(r, &p, &pre, &lo, print_content, &got[i],
+		    &e[i]);
+		repo_free(r);
+	}
+	cr_assert_eq(res[0], res[1], "%s: %s / %s", body, e[0].msg, e[1].msg);
+	cr_assert_str_eq(buf_cstr(&got[1]), buf_cstr(&got[0]), "%s", body);
+	if (res[0] != 0) {
+		cr_assert_str_eq(e[1].msg, e[0].msg, "%s", body);
+		cr_assert_eq(e[1].code, e[0].code, "%s", body);
+		snprintf(msg, msgsize, "%s", e[0].msg);
+	}
+	buf_cleanup(&got[0]);
+	buf_cleanup(&got[1]);
+	ids_cleanup(&p);
+	ids_cleanup(&pre);
+	return res[0];
+}
+
+#define I1	"{\"_table_item_id\":{\"S\":\"interop#film_actor#studio-a\"}," \
+		"\"_table_content_id\":{\"S\":\"film_actor#a1\"}," \
+		"\"name\":{\"S\":\"Ann\"}}"
+#define I2	"{\"_table_item_id\":{\"S\":\"interop#film_actor#studio-a\"}," \
+		"\"_table_content_id\":{\"S\":\"film_actor#a2\"}," \
+		"\"tags\":{\"SS\":[\"x\",\"y\"]}}"
+
+Test(repo_text, wrong_pages_fail_as_the_parser_fails_them)
+{
+	static const char *const bodies[] = {
+		"{\"Count\":2,\"Items\":[" I1 "," I2 "],\"ScannedCount\":2}",
+		"{\"Count\":0,\"Items\":[ ],\"ScannedCount\":0}",
+		/* Commas missing, doubled, leading or trailing. */
+		"{\"Count\":2,\"Items\":[" I1 I2 "],\"ScannedCount\":2}",
+		"{\"Count\":2,\"Items\":[" I1 ",," I2 "],\"ScannedCount\":2}",
+		"{\"Count\":2,\"Items\":[," I1 "," I2 "],\"ScannedCount\":2}",
+		"{\"Count\":2,\"Items\":[" I1 "," I2 ",],\"ScannedCount\":2}",
+		"{\"Count\":2,\"Items\":[" I1 " 1 " I2 "],\"ScannedCount\":2}",
+		/* An item the parser refuses, after a good one. */
+		"{\"Count\":2,\"Items\":[" I1 ",{\"name\":{\"X\":\"y\"}}],"
+		    "\"ScannedCount\":2}",
+		/* One it takes but decoding refuses (no keys). */
+		"{\"Count\":2,\"Items\":[" I1 ",{\"name\":{\"S\":\"y\"}}," I2
+		    "],\"ScannedCount\":2}",
+		"{\"Count\":1,\"Items\":[7],\"ScannedCount\":1}",
+	};
+	static const int want[] = { 0, 0, -1, -1, -1, -1, -1, -1, -1, -1 };
+	char msg[sizeof ((struct err *)0)->msg];
+	size_t i;
+
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		msg[0] = '\0';
+		cr_assert_eq(both_ways(bodies[i], msg, sizeof msg), want[i],
+		    "%s", bodies[i]);
+		cr_log_info("%s -> %s", bodies[i], msg);
+	}
 }
