@@ -669,8 +669,7 @@ store_dynamodb_text_write(void *ctx, const char *p, size_t n)
 	lane->received += n;
 }
 
-/* response.items_reparse: the body kept as text, parsed whole. */
-static int
+int
 store_dynamodb_reparse(const struct request *rq, struct response *rs,
     struct err *e)
 {

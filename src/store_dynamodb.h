@@ -24,4 +24,9 @@ int		 store_dynamodb_parse(enum request_op, const char *table,
 		     const char *body, size_t len, struct response *,
 		     struct err *);
 
+/* response.items_reparse for an answer kept as text (items_body):
+ * parsed whole, its items to rs, as store_dynamodb_parse parses. */
+int		 store_dynamodb_reparse(const struct request *,
+		     struct response *, struct err *);
+
 #endif

@@ -487,28 +487,6 @@ struct text_store {
 	const char	*body;		/* the one page it answers */
 };
 
-/* items_reparse, as store_dynamodb's: the whole body parsed. */
-static int
-text_store_reparse(const struct request *rq, struct response *rs,
-    struct err *e)
-{
-	struct response whole;
-	int rc;
-
-	response_init(&whole);
-	rc = store_dynamodb_parse(rq->op, rq->table, rs->items_body,
-	    rs->items_body_len, &whole, e);
-	if (rc == 0) {
-		rs->items = whole.items;
-		rs->nitems = whole.nitems;
-		rs->items_cap = whole.items_cap;
-		whole.items = NULL;
-		whole.nitems = whole.items_cap = 0;
-	}
-	response_cleanup(&whole);
-	return rc;
-}
-
 static int
 text_store_execute(struct store *st, const struct request *rq,
     struct response *rs, struct err *e)
@@ -532,7 +510,7 @@ text_store_execute(struct store *st, const struct request *rq,
 		rs->items_body_len = len;
 		rs->items_text = rs->items_body + (pg.items - ts->body);
 		rs->items_text_len = pg.items_len;
-		rs->items_reparse = text_store_reparse;
+		rs->items_reparse = store_dynamodb_reparse;
 	}
 	buf_cleanup(&pg.rest);
 	return rc;
