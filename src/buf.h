@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char	*data;	/* NULL until the first append; then data[len] == '\0' */
@@ -40,6 +41,39 @@ buf_addc(struct buf *b, char c)
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
+/* buf_add for the short runs emitters append by the thousand (names,
+ * scalars): inline, and without a call to memcpy up to 32 bytes. */
+static inline void
+buf_add_short(struct buf *b, const void *p, size_t n)
+{
+	const char *s = p;
+	char *d;
+
+	if (n > 32 || b->cap - b->len <= n) {
+		buf_add(b, p, n);
+		return;
+	}
+	d = b->data + b->len;
+	/* Two copies of a fixed size that overlap in the middle. */
+	if (n >= 16) {
+		memcpy(d, s, 16);
+		memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+	b->len += n;
+	d[n] = '\0';
+}
+/* Append a string literal, its length known when compiled. */
+#define BUF_ADD_LITERAL(b, lit)	buf_add_short((b), "" lit, sizeof(lit) - 1)
 /* The contents as a C string; "" for an empty buffer. Borrowed. */
 const char *buf_cstr(const struct buf *);
 /* Hand the contents to the caller (never NULL) and empty the buffer. */

@@ -123,7 +123,9 @@ const char *ddbjson_text_ws(const char *p, const char *end);
  * Nothing is added to out for DDBJSON_TEXT_SLOW. */
 int	 ddbjson_text_value_json(const char *, size_t, struct buf *out);
 /* The text of {"S":"..."} or {"N":"..."} (type VT_S or VT_N, a number
- * DynamoDB takes), not NUL-terminated, in *s. */
+ * DynamoDB takes), not NUL-terminated, in *s: plain, as it needs no
+ * escaping in JSON (no escape, quote or control character in it; UTF-8
+ * checked). */
 int	 ddbjson_text_scalar(const char *, size_t, enum value_type type,
 	     const char **s, size_t *slen);
 

@@ -25,10 +25,12 @@
 
 #define TEXT_MAX_DEPTH	64	/* deeper values take the long way */
 
-/* Skip JSON's whitespace. */
-static const char *
+/* Skip JSON's whitespace; compact JSON has none, which is seen first. */
+static inline const char *
 text_ws(const char *p, const char *end)
 {
+	if (p < end && (unsigned char)*p > ' ')
+		return p;
 	return ddbjson_text_ws(p, end);
 }
 
@@ -112,6 +114,50 @@ text_plain_string(const char **p, const char *end, const char **s,
 	return 0;
 }
 
+#if defined(__SSE2__) && !defined(DDBJSON_TEXT_PORTABLE)
+#include <emmintrin.h>
+#define TEXT_SSE2	1
+#endif
+
+/*
+ * text_plain_string for the usual string, plain ASCII: 16 bytes at a time
+ * up to the first byte that ends a plain run, which is its closing quote.
+ * Anything else (or too near the end to look 16 bytes ahead), the long
+ * way.
+ */
+static inline int
+text_string(const char **p, const char *end, const char **s, size_t *len)
+{
+#ifdef TEXT_SSE2
+	const char *q = *p + 1;
+	unsigned bits, i;
+	__m128i v;
+
+	if (*p >= end || **p != '"')
+		return DDBJSON_TEXT_SLOW;
+	while (end - q >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		/* Signed: bytes >= 0x80 are below 0x20 too. */
+		bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v,
+		    _mm_set1_epi8('\\'))), _mm_cmplt_epi8(v,
+		    _mm_set1_epi8(0x20))));
+		if (bits == 0) {
+			q += 16;
+			continue;
+		}
+		i = (unsigned)__builtin_ctz(bits);
+		if (q[i] != '"')
+			break;
+		*s = *p + 1;
+		*len = (size_t)(q + i - *s);
+		*p = q + i + 1;
+		return 0;
+	}
+#endif
+	return text_plain_string(p, end, s, len);
+}
+
 /* Expect byte c (after whitespace) at *p and step past it. */
 static inline int
 text_expect(const char **p, const char *end, char c)
@@ -141,7 +187,7 @@ text_literal(const char **p, const char *end, const char *lit, size_t n)
 }
 
 /* Add a name; DDBJSON_TEXT_SLOW when it is there already (or too many). */
-static int
+static inline int
 text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 {
 	unsigned bit = len == 0 ? 0 : ((unsigned)len * 0x9e37u ^
@@ -188,13 +234,13 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
 	for (;;) {
 		if (close == '}') {
 			*p = text_ws(*p, end);
-			if (text_plain_string(p, end, &name, &len) != 0 ||
+			if (text_string(p, end, &name, &len) != 0 ||
 			    text_names_add(&names, name, len) != 0 ||
 			    text_expect(p, end, ':') != 0)
 				return DDBJSON_TEXT_SLOW;
 			/* Plain text needs no escaping: it prints as it
 			 * came. */
-			buf_add(out, name - 1, len + 2);
+			buf_add_short(out, name - 1, len + 2);
 			buf_addc(out, ':');
 		}
 		if (text_value(p, end, out, depth + 1) != 0)
@@ -212,12 +258,55 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
 	}
 }
 
+/* The usual integer, [1-9][0-9]* up to 38 digits or a lone 0: a number
+ * both for DynamoDB and for JSON, as it is. */
+static inline bool
+text_integer(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 1 && s[0] == '0')
+		return true;
+	if (len < 1 || len > 38 || s[0] < '1' || s[0] > '9')
+		return false;
+	for (i = 1; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 /* A number's text as {"N": ...} carries it: DynamoDB's (number_check)
  * and JSON's own syntax, so that it prints as it is. */
 static int
 text_number(const char *s, size_t len)
 {
+	if (text_integer(s, len))
+		return 0;
 	if (!json_number_ok(s, len) || number_check(s, len, NULL) != 0)
+		return DDBJSON_TEXT_SLOW;
+	return 0;
+}
+
+/*
+ * The tag of {"T": payload} at *p (past its '{'), *p past its ':'. The
+ * usual compact "S": (and "N":, "M":, "L":) is read in one look; the
+ * rest the long way.
+ */
+static inline int
+text_tag(const char **p, const char *end, const char **tag, size_t *len)
+{
+	const char *q = *p;
+
+	if (end - q >= 4 && q[0] == '"' && q[2] == '"' && q[3] == ':' &&
+	    (q[1] == 'S' || q[1] == 'N' || q[1] == 'M' || q[1] == 'L')) {
+		*tag = q + 1;
+		*len = 1;
+		*p = q + 4;
+		return 0;
+	}
+	*p = text_ws(q, end);
+	if (text_string(p, end, tag, len) != 0 ||
+	    text_expect(p, end, ':') != 0)
 		return DDBJSON_TEXT_SLOW;
 	return 0;
 }
@@ -230,37 +319,34 @@ text_value(const char **p, const char *end, struct buf *out, int depth)
 	size_t len;
 	int rc;
 
-	if (depth > TEXT_MAX_DEPTH || text_expect(p, end, '{') != 0)
-		return DDBJSON_TEXT_SLOW;
-	*p = text_ws(*p, end);
-	if (text_plain_string(p, end, &tag, &len) != 0 ||
-	    text_expect(p, end, ':') != 0)
+	if (depth > TEXT_MAX_DEPTH || text_expect(p, end, '{') != 0 ||
+	    text_tag(p, end, &tag, &len) != 0)
 		return DDBJSON_TEXT_SLOW;
 	*p = text_ws(*p, end);
 	if (len == 1 && (tag[0] == 'S' || tag[0] == 'N')) {
-		if (text_plain_string(p, end, &s, &len) != 0 ||
+		if (text_string(p, end, &s, &len) != 0 ||
 		    (tag[0] == 'N' && text_number(s, len) != 0))
 			return DDBJSON_TEXT_SLOW;
 		if (tag[0] == 'S')
-			buf_add(out, s - 1, len + 2);
+			buf_add_short(out, s - 1, len + 2);
 		else
-			buf_add(out, s, len);
+			buf_add_short(out, s, len);
 		rc = 0;
 	} else if (len == 1 && (tag[0] == 'M' || tag[0] == 'L'))
 		rc = text_container(p, end, out, depth,
 		    tag[0] == 'M' ? '}' : ']');
 	else if (len == 4 && memcmp(tag, "BOOL", 4) == 0) {
 		if (text_literal(p, end, "true", 4) == 0)
-			buf_add(out, "true", 4);
+			buf_add_short(out, "true", 4);
 		else if (text_literal(p, end, "false", 5) == 0)
-			buf_add(out, "false", 5);
+			buf_add_short(out, "false", 5);
 		else
 			return DDBJSON_TEXT_SLOW;
 		rc = 0;
 	} else if (len == 4 && memcmp(tag, "NULL", 4) == 0) {
 		if (text_literal(p, end, "true", 4) != 0)
 			return DDBJSON_TEXT_SLOW;
-		buf_add(out, "null", 4);
+		buf_add_short(out, "null", 4);
 		rc = 0;
 	} else
 		return DDBJSON_TEXT_SLOW;	/* sets, B, unknown tags */
@@ -301,16 +387,14 @@ ddbjson_text_scalar(const char *v, size_t len, enum value_type type,
 	const char *p = v, *end = v + len, *tag;
 	size_t n;
 
-	if (text_expect(&p, end, '{') != 0)
+	if (text_expect(&p, end, '{') != 0 ||
+	    text_tag(&p, end, &tag, &n) != 0 || n != 1 ||
+	    tag[0] != (type == VT_N ? 'N' : 'S'))
 		return DDBJSON_TEXT_SLOW;
 	p = text_ws(p, end);
-	if (text_plain_string(&p, end, &tag, &n) != 0 || n != 1 ||
-	    tag[0] != (type == VT_N ? 'N' : 'S') ||
-	    text_expect(&p, end, ':') != 0)
-		return DDBJSON_TEXT_SLOW;
-	p = text_ws(p, end);
-	if (text_plain_string(&p, end, s, slen) != 0 ||
-	    (type == VT_N && number_check(*s, *slen, NULL) != 0) ||
+	if (text_string(&p, end, s, slen) != 0 ||
+	    (type == VT_N && !text_integer(*s, *slen) &&
+	    number_check(*s, *slen, NULL) != 0) ||
 	    text_expect(&p, end, '}') != 0 || text_ws(p, end) != end)
 		return DDBJSON_TEXT_SLOW;
 	return 0;
@@ -412,13 +496,14 @@ static inline __attribute__((target("sse2"))) uint64_t
 text_mask64(const __m128i v[4], char c)
 {
 	const __m128i k = _mm_set1_epi8(c);
-	uint64_t m = 0;
-	int i;
 
-	for (i = 0; i < 4; i++)
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[i],
-		    k)) << (16 * i);
-	return m;
+	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[0], k)) |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[1], k)) <<
+	    16 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[2], k)) <<
+	    32 |
+	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[3], k)) <<
+	    48;
 }
 
 /* Each bit the XOR of the bits up to it: inside a string, from its
@@ -438,7 +523,7 @@ text_prefix_xor(uint64_t x)
  * text that does not is refused when its items are read). A block with a
  * backslash is walked byte by byte. Returns the end, or NULL.
  */
-static __attribute__((target("pclmul,sse2"))) const char *
+static __attribute__((target("pclmul,popcnt,sse2"))) const char *
 text_skip_fast(const char *p, const char *end)
 {
 	const char open_c = *p, close_c = open_c == '{' ? '}' : ']';
@@ -498,7 +583,8 @@ text_skip_container(const char **p, const char *end)
 #ifdef TEXT_FAST_SKIP
 	const char *q;
 
-	if (__builtin_cpu_supports("pclmul")) {
+	if (__builtin_cpu_supports("pclmul") &&
+	    __builtin_cpu_supports("popcnt")) {
 		if ((q = text_skip_fast(*p, end)) == NULL)
 			return -1;
 		*p = q;
@@ -590,7 +676,7 @@ ddbjson_text_item_next(struct ddbjson_text_item *it, const char **name,
 			return -DDBJSON_TEXT_SLOW;
 		return 0;
 	}
-	if (text_plain_string(&it->p, it->end, name, len) != 0 ||
+	if (text_string(&it->p, it->end, name, len) != 0 ||
 	    text_names_add(&it->names, *name, *len) != 0 ||
 	    text_expect(&it->p, it->end, ':') != 0)
 		return -DDBJSON_TEXT_SLOW;

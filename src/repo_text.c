@@ -44,8 +44,32 @@ repo_text_ids(const struct repo_text_attr *a, const char *prefix,
 	const char *s;
 	size_t len;
 
+	size_t plen = strlen(prefix);
+	const char *hash, *end;
+
 	if (ddbjson_text_scalar(a->v, a->len, VT_S, &s, &len) != 0)
 		return DDBJSON_TEXT_SLOW;
+	if (len >= plen && memcmp(s, prefix, plen) == 0) {
+		/* The usual key, the prefix first: repo_ids_each's ids,
+		 * read in place. Plain text (no quote, backslash or
+		 * control character in it) needs no escaping. */
+		end = s + len;
+		s += plen;
+		buf_addc(out, '[');
+		for (;;) {
+			hash = memchr(s, '#', (size_t)(end - s));
+			buf_addc(out, '"');
+			buf_add_short(out, s, (size_t)((hash != NULL ? hash :
+			    end) - s));
+			buf_addc(out, '"');
+			if (hash == NULL)
+				break;
+			buf_addc(out, ',');
+			s = hash + 1;
+		}
+		buf_addc(out, ']');
+		return 0;
+	}
 	buf_reset(scratch);
 	buf_add(scratch, s, len);	/* NUL-terminated, as stored keys */
 	buf_addc(out, '[');
@@ -62,11 +86,20 @@ repo_text_number(const struct repo_text_attr *a, long long *n,
 {
 	char text[REPO_TEXT_NUMBER_MAX + 1];
 	const char *s;
-	size_t len;
+	long long v = 0;
+	size_t len, i;
 
 	if (ddbjson_text_scalar(a->v, a->len, VT_N, &s, &len) != 0 ||
 	    len > REPO_TEXT_NUMBER_MAX)
 		return DDBJSON_TEXT_SLOW;
+	/* The usual version, a few digits, needs neither. */
+	for (i = 0; i < len && len <= 18 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	if (len > 0 && i == len) {
+		*integer = true;
+		*n = v;
+		return 0;
+	}
 	memcpy(text, s, len);
 	text[len] = '\0';
 	*integer = number_is_integer(s, len);
@@ -104,7 +137,7 @@ repo_text_attrs(const struct repo *r, const char **p, const char *end,
 		if (fields->len > 0)
 			buf_addc(fields, ',');
 		/* A plain name (no escape) prints as it came. */
-		buf_add(fields, name - 1, len + 2);
+		buf_add_short(fields, name - 1, len + 2);
 		buf_addc(fields, ':');
 		if (ddbjson_text_item_value(&it, fields, &v, &vlen) != 0)
 			return DDBJSON_TEXT_SLOW;
@@ -143,25 +176,25 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 	    repo_text_number(&kind[RM_TTL], &expiry, &integer) != 0)
 		return DDBJSON_TEXT_SLOW;
 
-	buf_adds(out, "{\"partition_ids\":");
+	BUF_ADD_LITERAL(out, "{\"partition_ids\":");
 	if (repo_text_ids(&kind[RM_PARTITION_KEY], r->partition_prefix,
 	    scratch, out) != 0)
 		goto slow;
-	buf_adds(out, ",\"content_ids\":");
+	BUF_ADD_LITERAL(out, ",\"content_ids\":");
 	if (repo_text_ids(&kind[RM_SORT_KEY], r->content_prefix, scratch,
 	    out) != 0)
 		goto slow;
-	buf_adds(out, ",\"item\":{");
+	BUF_ADD_LITERAL(out, ",\"item\":{");
 	buf_add(out, fields->data, fields->len);
-	buf_adds(out, "},\"current_version\":");
+	BUF_ADD_LITERAL(out, "},\"current_version\":");
 	buf_add_int(out, version);
-	buf_adds(out, ",\"expiry\":");
+	BUF_ADD_LITERAL(out, ",\"expiry\":");
 	/* "if db_expiry := ...": a 0 reads as no expiry. */
 	if (expiry != 0) {
 		content_format_time(expiry, when);
 		buf_add_json_string(out, when, strlen(when));
 	} else
-		buf_adds(out, "null");
+		BUF_ADD_LITERAL(out, "null");
 	buf_addc(out, '}');
 	*p = q;
 	return 0;

@@ -197,6 +197,16 @@ gen_chars(struct gen *g)
 			    sizeof plain[0])]);
 }
 
+/* Now and then, whitespace where JSON allows it. */
+static void
+gen_ws(struct gen *g)
+{
+	static const char *const ws[] = { " ", "\n", "\t ", "\r\n  " };
+
+	if (gen_rand(g, 12) == 0)
+		buf_adds(&g->b, ws[gen_rand(g, 4)]);
+}
+
 static void
 gen_string(struct gen *g)
 {
@@ -228,12 +238,16 @@ gen_members(struct gen *g, int depth, unsigned n)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(&g->b, ',');
+		gen_ws(g);
 		if (gen_rand(g, 30) == 0)
 			buf_adds(&g->b, "\"dup\"");	/* maybe twice */
 		else
 			buf_printf(&g->b, "\"f%u\"", gen_rand(g, 1000));
+		gen_ws(g);
 		buf_addc(&g->b, ':');
+		gen_ws(g);
 		gen_value(g, depth + 1);
+		gen_ws(g);
 	}
 }
 
@@ -242,6 +256,14 @@ gen_value(struct gen *g, int depth)
 {
 	unsigned k = gen_rand(g, depth > 3 ? 5 : 9), i, n;
 
+	if (gen_rand(g, 12) == 0) {	/* the tag, spaced out */
+		buf_adds(&g->b, "{ ");
+		buf_adds(&g->b, k == 0 ? "\"S\" :" : k == 1 ? "\"N\" :" :
+		    "\"L\" :");
+		buf_adds(&g->b, k == 0 ? "\"x\"}" : k == 1 ? "\"7\"}" :
+		    "[]}");
+		return;
+	}
 	switch (k) {
 	case 0:
 		buf_adds(&g->b, "{\"S\":");
@@ -285,6 +307,13 @@ gen_value(struct gen *g, int depth)
 
 Test(repo_text, random_items_print_as_the_long_way)
 {
+	/* Versions and TTLs as strtoll reads them, at every length. */
+	static const char *const versions[] = {
+		"0", "1", "3", "007", "42", "123456789012345678",
+		"1234567890123456789", "9223372036854775807",
+		"9223372036854775808", "12345678901234567890123", "-3", "2.0",
+		"2.5", "1e2", "1E+2", "0.0",
+	};
 	struct repo *r = text_repo();
 	struct gen g = { BUF_INIT, 7 };
 	unsigned i, taken = 0, n = 20000;
@@ -292,17 +321,23 @@ Test(repo_text, random_items_print_as_the_long_way)
 	for (i = 0; i < n; i++) {
 		buf_reset(&g.b);
 		buf_adds(&g.b, "{\"_table_item_id\":{\"S\":");
-		gen_string(&g);
+		if (gen_rand(&g, 2)) {	/* the usual key, or anything */
+			buf_adds(&g.b, "\"interop#film_actor#");
+			gen_chars(&g);
+			buf_addc(&g.b, '"');
+		} else
+			gen_string(&g);
 		buf_adds(&g.b, "},\"_table_content_id\":{\"S\":\"film_actor#");
 		gen_chars(&g);
 		buf_adds(&g.b, "\"}");
 		if (gen_rand(&g, 2))
-			buf_printf(&g.b, ",\"_object_version\":{\"N\":\"%u\"}",
-			    gen_rand(&g, 5));
+			buf_printf(&g.b, ",\"_object_version\":{\"N\":\"%s\"}",
+			    versions[gen_rand(&g, sizeof versions /
+			    sizeof versions[0])]);
 		if (gen_rand(&g, 3) == 0)
-			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%u\"}",
-			    gen_rand(&g, 3) ? 1700000000 + gen_rand(&g, 99) :
-			    0);
+			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%s\"}",
+			    gen_rand(&g, 3) ? "1700000099" : versions[gen_rand(&g,
+			    sizeof versions / sizeof versions[0])]);
 		buf_addc(&g.b, ',');
 		gen_members(&g, 0, gen_rand(&g, 6));
 		buf_addc(&g.b, '}');
