@@ -88,6 +88,14 @@ struct ddbjson_text_page {
  * where expected (parse the body whole). */
 int	 ddbjson_text_page(const char *body, size_t len, const char *table,
 	     struct ddbjson_text_page *);
+/* The widest instructions ddbjson_text_page's skip may use: by default
+ * all the CPU has; tests lower it to check each way against the others. */
+enum ddbjson_text_isa {
+	DDBJSON_TEXT_ISA_NONE,		/* byte by byte */
+	DDBJSON_TEXT_ISA_SSE2,		/* SSE2, PCLMULQDQ, POPCNT */
+	DDBJSON_TEXT_ISA_AVX2		/* and AVX2 */
+};
+void	 ddbjson_text_set_isa(enum ddbjson_text_isa);
 /* The names of one map, to find one given twice: a bit each in a
  * filter, compared one by one only when the bit was set already. */
 #define DDBJSON_TEXT_NAMES	128	/* a map with more: the long way */

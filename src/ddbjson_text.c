@@ -488,22 +488,60 @@ text_skip_byte(unsigned char c, char open, char close, bool *in_string,
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(DDBJSON_TEXT_PORTABLE)
 #include <emmintrin.h>
+#include <immintrin.h>
 #include <wmmintrin.h>
 #define TEXT_FAST_SKIP	1
 
-/* The bits of the 64 bytes loaded in v that are c. */
-static inline __attribute__((target("sse2"))) uint64_t
-text_mask64(const __m128i v[4], char c)
-{
-	const __m128i k = _mm_set1_epi8(c);
+/* The bits of a 64-byte block that are a quote, a backslash, the
+ * container's opening bracket or its closing one. */
+struct text_block {
+	uint64_t	 quote, bslash, open, close;
+};
 
-	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[0], k)) |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[1], k)) <<
-	    16 |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[2], k)) <<
-	    32 |
-	    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[3], k)) <<
-	    48;
+/* The block at p, 16 bytes at a time. */
+static inline __attribute__((target("sse2"))) void
+text_block_sse2(const char *p, char open_c, char close_c,
+    struct text_block *b)
+{
+	const __m128i kq = _mm_set1_epi8('"'), kb = _mm_set1_epi8('\\');
+	const __m128i ko = _mm_set1_epi8(open_c), kc = _mm_set1_epi8(close_c);
+	__m128i v;
+	int i;
+
+	b->quote = b->bslash = b->open = b->close = 0;
+	for (i = 0; i < 4; i++) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+		b->quote |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, kq)) << (16 * i);
+		b->bslash |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, kb)) << (16 * i);
+		b->open |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, ko)) << (16 * i);
+		b->close |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, kc)) << (16 * i);
+	}
+}
+
+/* The block at p, 32 bytes at a time. */
+static inline __attribute__((target("avx2"))) void
+text_block_avx2(const char *p, char open_c, char close_c,
+    struct text_block *b)
+{
+	const __m256i kq = _mm256_set1_epi8('"'), kb = _mm256_set1_epi8('\\');
+	const __m256i ko = _mm256_set1_epi8(open_c);
+	const __m256i kc = _mm256_set1_epi8(close_c);
+	const __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	const __m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (p + 32));
+
+#define TEXT_MASK(k)	((uint64_t)(uint32_t)_mm256_movemask_epi8( \
+	_mm256_cmpeq_epi8(lo, (k))) | (uint64_t)(uint32_t) \
+	_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, (k))) << 32)
+	b->quote = TEXT_MASK(kq);
+	b->bslash = TEXT_MASK(kb);
+	b->open = TEXT_MASK(ko);
+	b->close = TEXT_MASK(kc);
+#undef TEXT_MASK
 }
 
 /* Each bit the XOR of the bits up to it: inside a string, from its
@@ -515,83 +553,140 @@ text_prefix_xor(uint64_t x)
 	    _mm_set_epi64x(0, (long long)x), _mm_set1_epi8((char)0xff), 0));
 }
 
+/* Where text_skip_fast is, between blocks. */
+struct text_skip {
+	char		 open_c, close_c;
+	uint64_t	 inside;	/* all ones when a string goes on */
+	bool		 in_string, escaped;
+	long		 depth;
+};
+
 /*
- * Step over the container at p (its '{' or '['), 64 bytes at a time as
- * simdjson finds structure: the quotes' prefix XOR marks the strings, and
- * outside them the container's own kind of bracket is counted (in JSON
- * that nests properly, its match is where that count returns to zero;
- * text that does not is refused when its items are read). A block with a
- * backslash is walked byte by byte. Returns the end, or NULL.
+ * One 64-byte block at p of text_skip_fast: the quotes' prefix XOR marks
+ * the strings, and outside them the container's own kind of bracket is
+ * counted (in JSON that nests properly, its match is where that count
+ * returns to zero; text that does not is refused when its items are
+ * read). A block with a backslash is walked byte by byte. Returns the
+ * container's end when it is in this block, else NULL.
  */
-static __attribute__((target("pclmul,popcnt,sse2"))) const char *
-text_skip_fast(const char *p, const char *end)
+static inline __attribute__((always_inline, target("pclmul,popcnt,sse2")))
+const char *
+text_skip_block(struct text_skip *k, const char *p, struct text_block *b)
 {
-	const char open_c = *p, close_c = open_c == '{' ? '}' : ']';
-	uint64_t inside = 0, strs, open, close;
-	bool in_string = false, escaped = false;
-	__m128i v[4];
-	long depth = 0;
+	uint64_t strs, open, close;
 	int i;
 
-	while (end - p >= 64) {
-		for (i = 0; i < 4; i++)
-			v[i] = _mm_loadu_si128((const __m128i *)(const void *)
-			    (p + 16 * i));
-		if (escaped || text_mask64(v, '\\') != 0) {
-			for (i = 0; i < 64; i++)
-				if (text_skip_byte((unsigned char)p[i], open_c,
-				    close_c, &in_string, &escaped, &depth))
-					return p + i + 1;
-			inside = in_string ? ~UINT64_C(0) : 0;
-			p += 64;
-			continue;
-		}
-		strs = text_prefix_xor(text_mask64(v, '"')) ^ inside;
-		inside = (uint64_t)((int64_t)strs >> 63);
-		in_string = inside != 0;
-		open = text_mask64(v, open_c) & ~strs;
-		close = text_mask64(v, close_c) & ~strs;
-		if (depth > __builtin_popcountll(close)) {
-			depth += __builtin_popcountll(open) -
-			    __builtin_popcountll(close);
-			p += 64;
-			continue;
-		}
-		/* It may close here: the brackets in order. */
-		for (open |= close; open != 0; open &= open - 1) {
-			i = __builtin_ctzll(open);
-			if (close >> i & 1) {
-				if (--depth == 0)
-					return p + i + 1;
-			} else
-				depth++;
-		}
-		p += 64;
+	if (k->escaped || b->bslash != 0) {
+		for (i = 0; i < 64; i++)
+			if (text_skip_byte((unsigned char)p[i], k->open_c,
+			    k->close_c, &k->in_string, &k->escaped, &k->depth))
+				return p + i + 1;
+		k->inside = k->in_string ? ~UINT64_C(0) : 0;
+		return NULL;
 	}
+	strs = text_prefix_xor(b->quote) ^ k->inside;
+	k->inside = (uint64_t)((int64_t)strs >> 63);
+	k->in_string = k->inside != 0;
+	open = b->open & ~strs;
+	close = b->close & ~strs;
+	if (k->depth > __builtin_popcountll(close)) {
+		k->depth += __builtin_popcountll(open) -
+		    __builtin_popcountll(close);
+		return NULL;
+	}
+	/* It may close here: the brackets in order. */
+	for (open |= close; open != 0; open &= open - 1) {
+		i = __builtin_ctzll(open);
+		if (close >> i & 1) {
+			if (--k->depth == 0)
+				return p + i + 1;
+		} else
+			k->depth++;
+	}
+	return NULL;
+}
+
+/* The last bytes, fewer than a block. */
+static const char *
+text_skip_tail(struct text_skip *k, const char *p, const char *end)
+{
 	for (; p < end; p++)
-		if (text_skip_byte((unsigned char)*p, open_c, close_c,
-		    &in_string, &escaped, &depth))
+		if (text_skip_byte((unsigned char)*p, k->open_c, k->close_c,
+		    &k->in_string, &k->escaped, &k->depth))
 			return p + 1;
 	return NULL;
 }
+
+/*
+ * Step over the container at p (its '{' or '['), 64 bytes at a time as
+ * simdjson finds structure (text_skip_block). Returns the end, or NULL.
+ * Two copies: the blocks read with AVX2 where the CPU has it, else SSE2.
+ */
+#define TEXT_SKIP_FAST(name, isa, load)				\
+static __attribute__((target(isa))) const char *			\
+name(const char *p, const char *end)					\
+{									\
+	struct text_skip k = { *p, *p == '{' ? '}' : ']', 0, false,	\
+	    false, 0 };							\
+	struct text_block b;						\
+	const char *q;							\
+									\
+	for (; end - p >= 64; p += 64) {				\
+		load(p, k.open_c, k.close_c, &b);			\
+		if ((q = text_skip_block(&k, p, &b)) != NULL)		\
+			return q;					\
+	}								\
+	return text_skip_tail(&k, p, end);				\
+}
+TEXT_SKIP_FAST(text_skip_sse2, "pclmul,popcnt,sse2", text_block_sse2)
+TEXT_SKIP_FAST(text_skip_avx2, "avx2,pclmul,popcnt", text_block_avx2)
 #endif
+
+static enum ddbjson_text_isa text_isa_max = DDBJSON_TEXT_ISA_AVX2;
+
+void
+ddbjson_text_set_isa(enum ddbjson_text_isa isa)
+{
+	text_isa_max = isa;
+}
+
+/* The widest way text_skip_container may take here. */
+static enum ddbjson_text_isa
+text_isa(void)
+{
+	enum ddbjson_text_isa cpu = DDBJSON_TEXT_ISA_NONE;
+
+#ifdef TEXT_FAST_SKIP
+	if (__builtin_cpu_supports("pclmul") &&
+	    __builtin_cpu_supports("popcnt"))
+		cpu = __builtin_cpu_supports("avx2") ? DDBJSON_TEXT_ISA_AVX2 :
+		    DDBJSON_TEXT_ISA_SSE2;
+#endif
+	return cpu < text_isa_max ? cpu : text_isa_max;
+}
 
 /* Step over the array or object at *p, as fast as the CPU allows. */
 static int
 text_skip_container(const char **p, const char *end)
 {
-#ifdef TEXT_FAST_SKIP
 	const char *q;
 
-	if (__builtin_cpu_supports("pclmul") &&
-	    __builtin_cpu_supports("popcnt")) {
-		if ((q = text_skip_fast(*p, end)) == NULL)
-			return -1;
-		*p = q;
-		return 0;
-	}
+	switch (text_isa()) {
+#ifdef TEXT_FAST_SKIP
+	case DDBJSON_TEXT_ISA_AVX2:
+		q = text_skip_avx2(*p, end);
+		break;
+	case DDBJSON_TEXT_ISA_SSE2:
+		q = text_skip_sse2(*p, end);
+		break;
 #endif
-	return text_skip(p, end, 0);
+	default:
+		return text_skip(p, end, 0);
+	}
+	if (q == NULL)
+		return -1;
+	*p = q;
+	return 0;
 }
 
 /* The value of the member called name (plain) of the object at *p: where

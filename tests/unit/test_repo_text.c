@@ -360,7 +360,8 @@ Test(repo_text, random_items_print_as_the_long_way)
 /* A page's Items found by the 64-byte skip where the careful one ends
  * them: strings with brackets, quotes and backslashes at every place
  * around the blocks' edges, items of every length. */
-Test(repo_text, pages_split_where_the_items_end)
+static void
+check_splits(enum ddbjson_text_isa isa)
 {
 	static const char *const tricky[] = {
 		"]", "}", "[", "{", "\\\"", "\\\\", "\\\\\\\"]", "x\\\\", "\"",
@@ -373,6 +374,7 @@ Test(repo_text, pages_split_where_the_items_end)
 	struct err e;
 
 	memset(&pg, 0, sizeof pg);
+	ddbjson_text_set_isa(isa);
 	for (pad = 0; pad < 140; pad++)
 		for (t = 0; t < sizeof tricky / sizeof tricky[0]; t++) {
 			buf_reset(&body);
@@ -395,14 +397,23 @@ Test(repo_text, pages_split_where_the_items_end)
 			p = pg.items;
 			cr_assert_eq(ddbjson_text_skip_value(&p, body.data +
 			    body.len), 0);
-			cr_assert_eq(p, pg.items + pg.items_len, "%s",
-			    body.data);
+			cr_assert_eq(p, pg.items + pg.items_len, "isa %d: %s",
+			    (int)isa, body.data);
 			cr_assert_str_eq(pg.rest.data, "{\"Count\":2,"
 			    "\"Items\":[],\"LastEvaluatedKey\":{\"k\":{\"S\":"
 			    "\"]\"}},\"ScannedCount\":2}");
 		}
+	ddbjson_text_set_isa(DDBJSON_TEXT_ISA_AVX2);
 	buf_cleanup(&body);
 	buf_cleanup(&pg.rest);
+}
+
+/* Each way the CPU allows: AVX2, SSE2, byte by byte. */
+Test(repo_text, pages_split_where_the_items_end)
+{
+	check_splits(DDBJSON_TEXT_ISA_AVX2);
+	check_splits(DDBJSON_TEXT_ISA_SSE2);
+	check_splits(DDBJSON_TEXT_ISA_NONE);
 }
 
 Test(repo_text, pages_of_other_shapes_are_parsed_whole)
