@@ -4,6 +4,7 @@
 
 #include "number.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,6 +416,34 @@ number_add(const char *a, size_t alen, const char *b, size_t blen,
 	}
 	number_format(&r, out);
 	free(digits);
+	return 0;
+}
+
+int
+number_to_ll(const char *text, size_t len, long long *out)
+{
+	struct number_parts p;
+	unsigned long long v = 0, lim;
+	unsigned d;
+	long long k;
+
+	if (number_parse(text, len, &p) != 0)
+		return -1;
+	lim = p.neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	/* Digit k stands for 10^(e - k): those down to 10^0. */
+	for (k = 0; k <= p.e; k++) {
+		d = k < (long long)p.n ? (unsigned)(number_digit(&p,
+		    (size_t)k) - '0') : 0;
+		if (v > (lim - d) / 10) {
+			v = lim;
+			break;
+		}
+		v = v * 10 + d;
+	}
+	if (!p.neg)
+		*out = (long long)v;
+	else
+		*out = v == lim ? LLONG_MIN : -(long long)v;
 	return 0;
 }
 

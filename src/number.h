@@ -34,5 +34,9 @@ int	 number_add(const char *a, size_t alen, const char *b, size_t blen,
 	     bool negate_b, struct buf *out, struct err *);
 /* True when text is an integer (no fraction part after canonicalisation). */
 bool	 number_is_integer(const char *text, size_t len);
+/* The integer part of a number, toward zero as Python's int() of a
+ * Decimal ("1e2" -> 100, "1.7E9" -> 1700000000, "-2.5" -> -2), saturated
+ * to long long's range; -1 when the text is not a number. */
+int	 number_to_ll(const char *text, size_t len, long long *out);
 
 #endif

@@ -309,6 +309,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	struct content *c;
 	const char *pk, *sk;
 	const struct value *v, *kind[RM_TTL + 1] = { NULL };
+	long long ttl;
 	size_t i;
 
 	/* The keys and the library's attributes, in one pass. */
@@ -329,17 +330,20 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	repo_read_ids(pk, r->partition_prefix, &c->partition_ids);
 	repo_read_ids(sk, r->content_prefix, &c->content_ids);
 
+	/* Numbers as the library reads them, Decimals made int. */
 	v = kind[RM_VERSION];
 	if (v != NULL && v->type == VT_N && number_is_integer(v->u.str.ptr,
 	    v->u.str.len)) {
-		long long ver = strtoll(v->u.str.ptr, NULL, 10);
+		long long ver = 0;
 
+		(void)number_to_ll(v->u.str.ptr, v->u.str.len, &ver);
 		/* "if version := ...": a 0 reads as the default, 1. */
 		c->current_version = ver != 0 ? ver : 1;
 	}
 	v = kind[RM_TTL];
-	if (v != NULL && v->type == VT_N) {
-		c->expiry = strtoll(v->u.str.ptr, NULL, 10);
+	if (v != NULL && v->type == VT_N &&
+	    number_to_ll(v->u.str.ptr, v->u.str.len, &ttl) == 0) {
+		c->expiry = ttl;
 		/* "if db_expiry := ...": a 0 reads as no expiry. */
 		c->has_expiry = c->expiry != 0;
 	}

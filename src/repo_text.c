@@ -15,8 +15,6 @@
 #include "number.h"
 #include "repo_private.h"
 
-#define REPO_TEXT_NUMBER_MAX	63	/* digits read with strtoll */
-
 /* Where the value of one of the library's attributes is, as text. */
 struct repo_text_attr {
 	const char	*v;
@@ -78,21 +76,19 @@ repo_text_ids(const struct repo_text_attr *a, const char *prefix,
 	return 0;
 }
 
-/* A number attribute read as repo_decode reads it: strtoll of its text;
- * *integer when number_is_integer holds. */
+/* A number attribute read as repo_decode reads it: number_to_ll of its
+ * text; *integer when number_is_integer holds. */
 static int
 repo_text_number(const struct repo_text_attr *a, long long *n,
     bool *integer)
 {
-	char text[REPO_TEXT_NUMBER_MAX + 1];
 	const char *s;
 	long long v = 0;
 	size_t len, i;
 
-	if (ddbjson_text_scalar(a->v, a->len, VT_N, &s, &len) != 0 ||
-	    len > REPO_TEXT_NUMBER_MAX)
+	if (ddbjson_text_scalar(a->v, a->len, VT_N, &s, &len) != 0)
 		return DDBJSON_TEXT_SLOW;
-	/* The usual version, a few digits, needs neither. */
+	/* The usual version, a few digits, is read here. */
 	for (i = 0; i < len && len <= 18 && s[i] >= '0' && s[i] <= '9'; i++)
 		v = v * 10 + (s[i] - '0');
 	if (len > 0 && i == len) {
@@ -100,10 +96,9 @@ repo_text_number(const struct repo_text_attr *a, long long *n,
 		*n = v;
 		return 0;
 	}
-	memcpy(text, s, len);
-	text[len] = '\0';
 	*integer = number_is_integer(s, len);
-	*n = strtoll(text, NULL, 10);
+	if (number_to_ll(s, len, n) != 0)
+		return DDBJSON_TEXT_SLOW;
 	return 0;
 }
 

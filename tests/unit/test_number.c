@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,41 @@ Test(number, accepts_dynamodb_numbers)
 	for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		cr_expect_eq(check(ok[i], &err), 0, "%s refused: %s", ok[i],
 		    err.msg);
+}
+
+/* int(Decimal(text)), as the library reads versions and TTLs. */
+Test(number, to_ll_truncates_as_python_int)
+{
+	static const struct {
+		const char	*text;
+		long long	 want;
+	} cases[] = {
+		{ "0", 0 }, { "7", 7 }, { "-7", -7 }, { "+7", 7 },
+		{ "007", 7 }, { "1e2", 100 }, { "1E+2", 100 },
+		{ "1.7e9", 1700000000 }, { "1.7E9", 1700000000 },
+		{ "2.5", 2 }, { "-2.5", -2 }, { "0.9", 0 }, { "-0.9", 0 },
+		{ ".5", 0 }, { "5.", 5 }, { "1e-3", 0 }, { "12.34e1", 123 },
+		{ "123e-1", 12 }, { "100e-2", 1 }, { "0e5", 0 },
+		{ "9223372036854775807", LLONG_MAX },
+		{ "9223372036854775808", LLONG_MAX },
+		{ "-9223372036854775808", LLONG_MIN },
+		{ "-9223372036854775809", LLONG_MIN },
+		{ "1e19", LLONG_MAX }, { "-1e200", LLONG_MIN },
+		{ "922337203685477580.7e1", LLONG_MAX },
+	};
+	long long n;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = 12345;
+		cr_assert_eq(number_to_ll(cases[i].text, strlen(cases[i].text),
+		    &n), 0, "%s", cases[i].text);
+		cr_assert_eq(n, cases[i].want, "%s: %lld, not %lld",
+		    cases[i].text, n, cases[i].want);
+	}
+	cr_assert_eq(number_to_ll("1e", 2, &n), -1);
+	cr_assert_eq(number_to_ll("abc", 3, &n), -1);
+	cr_assert_eq(number_to_ll("", 0, &n), -1);
 }
 
 Test(number, rejects_non_numbers)

@@ -205,6 +205,26 @@ Test(repo, decode_missing_version_and_empty_ids)
 	content_free(c);
 }
 
+/* Numbers as the library reads them: Decimals made int, not the digits
+ * before an exponent (DynamoDB stores them normalised, but a table
+ * written another way may not). */
+Test(repo, decode_reads_numbers_as_python_int)
+{
+	const char *line = "{\"_table_content_id\":{\"S\":\"film_actor#a\"},"
+	    "\"_table_item_id\":{\"S\":\"interop#film_actor#p\"},"
+	    "\"_object_version\":{\"N\":\"1e2\"},"
+	    "\"_ttl\":{\"N\":\"1.8934560005E9\"}}";
+	struct err e;
+	struct content *c = repo_decode(repo,
+	    ddbjson_parse_item(line, strlen(line), &e), &e);
+
+	cr_assert_not_null(c, "%s", e.msg);
+	cr_assert_eq(c->current_version, 100);
+	cr_assert(c->has_expiry);
+	cr_assert_eq(c->expiry, 1893456000);
+	content_free(c);
+}
+
 Test(repo, decode_rejects_missing_key)
 {
 	const char *line = "{\"_table_item_id\":{\"S\":\"interop#film_actor#\"}}";

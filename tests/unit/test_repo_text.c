@@ -102,7 +102,7 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		    " { \"L\" : [ { \"N\" : \"1\" } , { \"S\" : \"\" } ] } } ",
 		/* The version 0 reads as 1; a TTL of 0 as none. */
 		"{" KEYS ",\"_object_version\":{\"N\":\"0\"},\"_ttl\":{\"N\":\"0\"}}",
-		/* A TTL read as strtoll reads it: 1. */
+		/* A TTL read as the library's int() reads it. */
 		"{" KEYS ",\"_ttl\":{\"N\":\"1.7e9\"}}",
 		/* A version that is not an integer is the default. */
 		"{" KEYS ",\"_object_version\":{\"N\":\"2.5\"}}",
@@ -307,7 +307,7 @@ gen_value(struct gen *g, int depth)
 
 Test(repo_text, random_items_print_as_the_long_way)
 {
-	/* Versions and TTLs as strtoll reads them, at every length. */
+	/* Versions and TTLs of every shape and length. */
 	static const char *const versions[] = {
 		"0", "1", "3", "007", "42", "123456789012345678",
 		"1234567890123456789", "9223372036854775807",
