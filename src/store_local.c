@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,16 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base64.h"
 #include "buf.h"
 #include "ddbjson.h"
 #include "dynload.h"
 #include "expr_eval.h"
-#include "number.h"
 #include "store_local_private.h"
 #include "xmalloc.h"
 
-/* "dynr" in PRAGMA application_id marks a file as ours. */
 /* The soname of the SQLite the program was built against. */
 #define STORE_LOCAL_LIBSQLITE	"libsqlite3.so.0"
 
@@ -118,6 +114,7 @@ store_local_load(struct err *e)
 	return 0;
 }
 
+/* "dynr" in PRAGMA application_id marks a file as ours. */
 #define STORE_LOCAL_APP_ID	0x64796e72
 #define STORE_LOCAL_FORMAT	"dynrepo-local"
 #define STORE_LOCAL_VERSION	"1"
@@ -137,7 +134,6 @@ store_local_load(struct err *e)
 #define STORE_LOCAL_BUSY_MS	5000
 
 #define STORE_LOCAL_NAME_RE	"[a-zA-Z0-9_.-]+"
-#define STORE_LOCAL_TYPES	"{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
 
 /* Statements prepared once per connection. */
 enum store_local_stmt {
