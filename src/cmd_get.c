@@ -115,12 +115,15 @@ cmd_key_str(const char *p, const char *end, const char **s, size_t *len)
 	return q + 1;
 }
 
-/* A list of plain strings at p, each a valid id, pushed onto ids. */
+#define CMD_KEY_IDS	32	/* ids in a key read without the parser */
+
+/* A list of plain strings at p, each a valid id, the ids (empty before):
+ * read first, then copied with one allocation for the array. */
 static const char *
 cmd_key_list(const char *p, const char *end, struct ids *ids)
 {
-	const char *s;
-	size_t len;
+	const char *s[CMD_KEY_IDS];
+	size_t len[CMD_KEY_IDS], n = 0, i;
 
 	p = cmd_key_ws(p, end);
 	if (p >= end || *p++ != '[')
@@ -129,18 +132,25 @@ cmd_key_list(const char *p, const char *end, struct ids *ids)
 	if (p < end && *p == ']')
 		return p + 1;
 	for (;;) {
-		p = cmd_key_str(cmd_key_ws(p, end), end, &s, &len);
-		if (p == NULL || memchr(s, '#', len) != NULL)
+		if (n == CMD_KEY_IDS)
 			return NULL;
-		ids_push(ids, s, len);
+		p = cmd_key_str(cmd_key_ws(p, end), end, &s[n], &len[n]);
+		if (p == NULL || memchr(s[n], '#', len[n]) != NULL)
+			return NULL;
+		n++;
 		p = cmd_key_ws(p, end);
 		if (p >= end)
 			return NULL;
 		if (*p == ']')
-			return p + 1;
+			break;
 		if (*p++ != ',')
 			return NULL;
 	}
+	ids->v = xreallocarray(NULL, n, sizeof *ids->v);
+	for (i = 0; i < n; i++)
+		ids->v[i] = xstrndup(s[i], len[i]);
+	ids->n = n;
+	return p + 1;
 }
 
 /*
