@@ -725,9 +725,9 @@ awsclient_run(struct awsclient *c, const char *op, const char *body,
 		}
 		if (a.maybe_applied && !idempotent) {
 			/* Sending it again could apply it twice. */
-			snprintf(note, sizeof note, "outcome unknown: %s may have "
-			    "been applied; read the item before trying again",
-			    op);
+			snprintf(note, sizeof note, "outcome unknown: %s may "
+			    "have been applied; read the item before trying "
+			    "again", op);
 			awsclient_fail(err, &a, ERR_OUTCOME_UNKNOWN, note);
 			break;
 		}

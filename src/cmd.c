@@ -13,7 +13,8 @@
 #include "output.h"
 #include "xmalloc.h"
 
-#define CMD_PROFILE_OPTS "-p PROFILE [--endpoint URL] [--table NAME] [--region R]"
+#define CMD_PROFILE_OPTS \
+	"-p PROFILE [--endpoint URL] [--table NAME] [--region R]"
 
 const struct cmd_entry cmd_table[] = {
 	{ "profiles", "", "list the repository profiles of the search path",

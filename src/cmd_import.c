@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* dynrepo import: DynamoDB JSON lines (an export), checked whole, then written. */
+/* dynrepo import: DynamoDB JSON lines (an export), checked whole, then
+ * written. */
 #include "config.h"
 
 #include <errno.h>
@@ -86,9 +87,9 @@ cmd_import_parse(const struct session *s, const struct buf *line,
 			goto fail;
 		}
 		if (v->u.str.len > limits[k]) {
-			err_set(e, ERR_INPUT, "the key attribute %s is %zu bytes; "
-			    "DynamoDB allows %zu", keys[k], v->u.str.len,
-			    limits[k]);
+			err_set(e, ERR_INPUT, "the key attribute %s is %zu "
+			    "bytes; DynamoDB allows %zu", keys[k],
+			    v->u.str.len, limits[k]);
 			goto fail;
 		}
 	}
@@ -217,8 +218,9 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
 			    written, unchanged, e);
 			/* Progress on a terminal, a chunk at a time. */
 			if (progress)
-				fprintf(stderr, "\rdynrepo import: %zu written, "
-				    "%zu unchanged ...", *written, *unchanged);
+				fprintf(stderr, "\rdynrepo import: %zu "
+				    "written, %zu unchanged ...", *written,
+				    *unchanged);
 		}
 	}
 	if (progress)
@@ -329,8 +331,8 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		if (s.journal != NULL)
 			journal_group_end(s.journal);
 		if (changed_only)
-			fprintf(stderr, "dynrepo import: %zu item%s written, %zu "
-			    "unchanged\n", written, written == 1 ? "" : "s",
+			fprintf(stderr, "dynrepo import: %zu item%s written, "
+			    "%zu unchanged\n", written, written == 1 ? "" : "s",
 			    unchanged);
 		else
 			fprintf(stderr, "dynrepo import: %zu item%s written\n",

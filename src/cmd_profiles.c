@@ -62,7 +62,8 @@ cmd_profiles_exec(const struct cmd_global *g, int argc, char **argv)
 		free(msg);
 	}
 	if (n == 0) {
-		fprintf(stderr, "dynrepo profiles: no profiles found; searched:");
+		fprintf(stderr, "dynrepo profiles: no profiles found; "
+		    "searched:");
 		for (i = 0; i < profile_set_dir_count(set); i++)
 			cmd_eprintf(" %s", profile_set_dir(set, i));
 		fputc('\n', stderr);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* dynrepo create-table: a table with the profile's key layout (for local servers). */
+/* dynrepo create-table: a table with the profile's key layout (for local
+ * servers). */
 #include "config.h"
 
 #include <stdio.h>

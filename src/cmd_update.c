@@ -122,10 +122,9 @@ cmd_update_incr(struct cmd_update *u, const char *arg, struct err *e)
 		free(field);
 		return -1;
 	}
-	if (
-	    !number_is_integer(text, strlen(text)))
-		rc = err_set(e, ERR_USAGE, "--incr %s: expected an integer, got "
-		    "\"%.64s\"", field, text);
+	if (!number_is_integer(text, strlen(text)))
+		rc = err_set(e, ERR_USAGE, "--incr %s: expected an integer, "
+		    "got \"%.64s\"", field, text);
 	else
 		value_map_set(u->incr, field, value_new_n(text, strlen(text)));
 	free(field);
@@ -186,7 +185,8 @@ cmd_update_stdin(struct cmd_update *u, struct err *e)
 		return -1;
 	}
 	if (doc->type != VT_M) {
-		err_set(e, ERR_INPUT, "stdin: expected an UpdateCommand object");
+		err_set(e, ERR_INPUT, "stdin: expected an UpdateCommand "
+		    "object");
 		goto out;
 	}
 	for (i = 0; i < doc->u.map.len; i++) {
@@ -244,8 +244,8 @@ cmd_update_stdin(struct cmd_update *u, struct err *e)
 		goto out;
 	for (i = 0; i < u->append->u.map.len; i++)
 		if (u->append->u.map.items[i].value->type != VT_L) {
-			err_set(e, ERR_INPUT, "stdin: append_attrs.%s: expected "
-			    "a list", u->append->u.map.items[i].name);
+			err_set(e, ERR_INPUT, "stdin: append_attrs.%s: "
+			    "expected a list", u->append->u.map.items[i].name);
 			goto out;
 		}
 	rc = 0;
@@ -325,7 +325,8 @@ cmd_update_exec(const struct cmd_global *g, int argc, char **argv)
 				u.expiry = t;
 			}
 			u.has_expiry = true;
-			from_args = true;	/* an expiry alone is a change */
+			/* An expiry alone is a change. */
+			from_args = true;
 			break;
 		case OPT_NO_REQUIRE_EXISTS:
 			require_exists = false;

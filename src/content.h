@@ -59,7 +59,8 @@ struct content	*content_from_json_in(struct value_arena *a, const char *,
 		     size_t, struct err *);
 /* The same shape back; item as plain JSON, numbers exact, expiry as an
  * ISO-8601 UTC date-time or null. */
-void		 content_to_json(const struct content *, struct buf *, int flags);
+void		 content_to_json(const struct content *, struct buf *,
+		     int flags);
 
 /* Check every number inside v against DynamoDB's limits; err names the
  * path, starting with `where` ("item", "--set year"). */

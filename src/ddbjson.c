@@ -469,9 +469,9 @@ ddbjson_item_from_tree(struct value *tree, struct err *err)
 }
 
 /*
- * The streaming parser: JSON events (jsonlex.h) straight into typed values, with no
- * {"TAG": ...} wrapper ever built. Plain JSON around the items (a Query
- * response) is kept as json_parse would build it.
+ * The streaming parser: JSON events (jsonlex.h) straight into typed
+ * values, with no {"TAG": ...} wrapper ever built. Plain JSON around the
+ * items (a Query response) is kept as json_parse would build it.
  */
 
 enum ddbjson_kind {

@@ -140,7 +140,8 @@ static const struct demo_place demo_places[] = {
 };
 
 static const char *const demo_studios[] = {
-	"\"studio-a\"", "\"studio-b\",\"east\"", "\"studio-c\",\"west\",\"2024\"",
+	"\"studio-a\"", "\"studio-b\",\"east\"",
+	"\"studio-c\",\"west\",\"2024\"",
 };
 
 /* FilmActor, the model of profiles/film_actor.schema.json. */
@@ -149,7 +150,8 @@ demo_actor(struct demo_writer *w, struct demo_rng *r, int i)
 {
 	static const char *const genres[] = { "drama", "comedy", "noir" };
 	static const char *const tags[] = {
-		"method", "stunts", "voice", "indie", "award-winner", "newcomer",
+		"method", "stunts", "voice", "indie", "award-winner",
+		"newcomer",
 	};
 	const struct demo_place *pl = &DEMO_PICK(r, demo_places);
 	struct buf b = BUF_INIT, ids = BUF_INIT;
@@ -173,8 +175,8 @@ demo_actor(struct demo_writer *w, struct demo_rng *r, int i)
 		buf_printf(&b, "\"review\":\"%s\",", DEMO_PICK(r,
 		    ((const char *const[]){ "A quiet, exact performance.",
 		    "Steals every scene.", "Miscast, but charming.",
-		    "Two words: \\\"the stairs\\\".", "Best in a \\u201cnoir\\u201d "
-		    "role since 1947." })));
+		    "Two words: \\\"the stairs\\\".",
+		    "Best in a \\u201cnoir\\u201d role since 1947." })));
 	buf_printf(&b, "\"year\":%d,\"rating\":%u.%u%u,", year,
 	    demo_rand(r, 10), demo_rand(r, 10), demo_rand(r, 10));
 	if (demo_rand(r, 4) == 0)

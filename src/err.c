@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Error reports for everything that comes from outside: a code and a message. */
+/* Error reports for everything that comes from outside: a code and a
+ * message. */
 #include "config.h"
 
 #include "err.h"

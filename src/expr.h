@@ -72,7 +72,7 @@ struct expr {
 };
 
 /* Constructors take ownership of their arguments and cannot fail. */
-struct expr	*expr_new_path(struct path *);	/* moves *path, leaves it empty */
+struct expr	*expr_new_path(struct path *);	/* moves *path, empties it */
 struct expr	*expr_new_name(const char *);	/* one top-level attribute */
 struct expr	*expr_new_value(struct value *);
 /* A node of `kind` with nargs arguments (struct expr *). */
@@ -87,8 +87,8 @@ enum update_action { UPD_SET, UPD_REMOVE, UPD_ADD, UPD_DELETE };
 struct update_clause {
 	enum update_action	 action;
 	struct path		 path;
-	struct expr		*operand;	/* SET: operand; ADD/DELETE: EX_VALUE;
-						   REMOVE: NULL */
+	struct expr		*operand;	/* SET: operand; ADD/DELETE:
+						   EX_VALUE; REMOVE: NULL */
 };
 
 /* An update expression: clauses kept in the order they were added. */
@@ -119,7 +119,8 @@ struct expr_render {
 void	 expr_render_init(struct expr_render *);
 void	 expr_render_cleanup(struct expr_render *);
 /* Append the expression text (with placeholders) to out. */
-void	 expr_render(struct expr_render *, const struct expr *, struct buf *out);
+void	 expr_render(struct expr_render *, const struct expr *,
+	     struct buf *out);
 void	 expr_render_update(struct expr_render *, const struct update *,
 	     struct buf *out);
 void	 expr_render_path(struct expr_render *, const struct path *,

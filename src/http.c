@@ -19,7 +19,8 @@
 
 /* The soname of the libcurl the program was built against. */
 #define HTTP_LIBCURL	"libcurl.so.4"
-#define HTTP_BODY_RESERVE_MAX	(64u << 20)	/* bytes reserved on Content-Length */
+/* The most bytes reserved for a body on its Content-Length. */
+#define HTTP_BODY_RESERVE_MAX	(64u << 20)
 #define HTTP_READ_BUFFER	(256L * 1024)	/* curl's receive buffer */
 
 struct http_curl {
@@ -31,7 +32,7 @@ struct http_curl {
 	const char	*body;
 	size_t		 body_len;
 	size_t		 body_pos;
-	bool		 rewind_refused;	/* curl wanted to send it again */
+	bool		 rewind_refused;	/* curl wanted to resend it */
 	/* The answer of the request in flight, and where its body goes. */
 	struct http_response	*resp;
 	const struct http_sink	*sink;

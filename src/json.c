@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Plain JSON <-> values, parsed by streaming (jsonlex), numbers kept as text. */
+/* Plain JSON <-> values, parsed by streaming (jsonlex), numbers kept as
+ * text. */
 #include "config.h"
 
 #include "json.h"

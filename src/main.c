@@ -106,7 +106,8 @@ main(int argc, char **argv)
 			to.profile = argv[i] + 10;
 		} else if (strcmp(argv[i], "--no-journal") == 0) {
 			g.no_journal = true;
-		} else if (strcmp(argv[i], "--in-flight") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--in-flight") == 0 &&
+		    i + 1 < argc) {
 			in_flight = argv[++i];
 		} else if (strncmp(argv[i], "--in-flight=", 12) == 0) {
 			in_flight = argv[i] + 12;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* How the CLI prints items: JSON lines, a JSON array, DynamoDB JSON, a table. */
+/* How the CLI prints items: JSON lines, a JSON array, DynamoDB JSON, a
+ * table. */
 #include "config.h"
 
 #include "output.h"
@@ -250,7 +251,8 @@ output_table(struct output *o)
 	size_t ncols = o->ncols + 3, r, k;
 	size_t *width = xcalloc(ncols, sizeof *width);
 	char ***cells = xcalloc(o->nrows + 1, sizeof *cells);
-	static const char *const fixed[3] = { "partition", "content", "version" };
+	static const char *const fixed[3] = { "partition", "content",
+	    "version" };
 
 	cells[0] = xcalloc(ncols, sizeof **cells);
 	for (k = 0; k < ncols; k++) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* How the CLI prints items: JSON lines, a JSON array, DynamoDB JSON, a table. */
+/* How the CLI prints items: JSON lines, a JSON array, DynamoDB JSON, a
+ * table. */
 #ifndef DYNREPO_OUTPUT_H
 #define DYNREPO_OUTPUT_H
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Recovery files: edits that could not be saved, kept until saved or discarded. */
+/* Recovery files: edits that could not be saved, kept until saved or
+ * discarded. */
 #include "config.h"
 
 #include "recovery.h"

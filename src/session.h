@@ -64,7 +64,8 @@ struct session {
 	int			 nclients;
 	struct store		*store;
 	struct repo		*repo;
-	struct schema		*schema;	/* the profile's model, or NULL */
+	/* The profile's model, or NULL. */
+	struct schema		*schema;
 	struct journal		*journal;	/* NULL when turned off */
 	char			*endpoint;	/* as resolved */
 	char			*region;

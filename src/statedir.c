@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* dynrepo's private state directory and its files: 0700 directories, 0600 files. */
+/* dynrepo's private state directory and its files: 0700 directories,
+ * 0600 files. */
 #include "config.h"
 
 #include "statedir.h"

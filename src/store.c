@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* A store executes requests: DynamoDB over HTTP, or the embedded SQLite file. */
+/* A store executes requests: DynamoDB over HTTP, or the embedded SQLite
+ * file. */
 #include "config.h"
 
 #include "store.h"

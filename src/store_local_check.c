@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The embedded store's checks of a request, as DynamoDB makes and words them: errors, numbers, attribute values, expressions. */
+/* The embedded store's checks of a request, as DynamoDB makes and words
+ * them: errors, numbers, attribute values, expressions. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Undo from the journal: put back what a write replaced, unless it changed since. */
+/* Undo from the journal: put back what a write replaced, unless it
+ * changed since. */
 #include "config.h"
 
 #include "undo.h"
@@ -482,9 +483,10 @@ undo_last(struct repo *r, const struct undo_options *opt,
 			report(ctx, &u.ws[i], u.plans[i], u.ws[i].n, true);
 	}
 	if (rc != 0 && restored > 0)
-		err_prefix(e, "%zu of %zu write%s undone (%zu item%s restored), "
-		    "then: ", i - 1, planned, planned == 1 ? "" : "s",
-		    restored, restored == 1 ? "" : "s");
+		err_prefix(e, "%zu of %zu write%s undone (%zu item%s "
+		    "restored), then: ", i - 1, planned,
+		    planned == 1 ? "" : "s", restored,
+		    restored == 1 ? "" : "s");
 	if (restored_out != NULL)
 		*restored_out = restored;
 	undo_run_cleanup(&u);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Undo from the journal: put back what a write replaced, unless it changed since. */
+/* Undo from the journal: put back what a write replaced, unless it
+ * changed since. */
 #ifndef DYNREPO_UNDO_H
 #define DYNREPO_UNDO_H
 

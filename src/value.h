@@ -101,7 +101,8 @@ bool		 value_numbers_canonical(const struct value *v);
 
 /* Map members. value_map_set takes ownership of v and replaces (frees) an
  * existing member of that name, keeping its position. */
-void		 value_map_set(struct value *m, const char *name, struct value *v);
+void		 value_map_set(struct value *m, const char *name,
+		     struct value *v);
 void		 value_map_setn(struct value *m, const char *name, size_t len,
 		     struct value *v);
 /* Append a member without looking for one of that name (for parsers that

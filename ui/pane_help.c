@@ -86,7 +86,8 @@ help_table(struct ui *ui, struct pane_help *ph, const struct pane *about,
 		    buf_cstr(&k), HELP_CMD_W, buf_cstr(&c), ro &&
 		    ui_cmd_writes(about, cmd->name) ? "[read-only] " : "",
 		    cmd->help), false);
-		ph->lines[ph->n - 1].off = ro && ui_cmd_writes(about, cmd->name);
+		ph->lines[ph->n - 1].off = ro &&
+		    ui_cmd_writes(about, cmd->name);
 	}
 	buf_cleanup(&k);
 	buf_cleanup(&c);

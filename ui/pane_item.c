@@ -628,8 +628,8 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 				item_json_done(pi);
 				ui_note(ui, "no change: nothing saved");
 			} else {
-				ui_error(ui, "not saved; your edit is kept in %s "
-				    "(E opens it again)", pi->json_path);
+				ui_error(ui, "not saved; your edit is kept in "
+				    "%s (E opens it again)", pi->json_path);
 			}
 			goto out;
 		}
@@ -726,8 +726,8 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 		    "version %lld; the store holds version %lld now (dynrepo "
 		    "shows it).\nSaving again replaces theirs with yours.",
 		    pi->json_version, pi->c->current_version);
-		ui_error(ui, "version conflict: nothing saved; theirs is shown; "
-		    "E edits yours again (kept in %s)", pi->json_path);
+		ui_error(ui, "version conflict: nothing saved; theirs is "
+		    "shown; E edits yours again (kept in %s)", pi->json_path);
 		return;
 	}
 	if (ev->err.code == ERR_INPUT) {

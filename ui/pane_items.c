@@ -895,8 +895,8 @@ items_new_field_done(struct ui *ui, struct pane *pane, const char *line)
 		v = edit_parse_object(line, &e);
 		if (v == NULL) {
 			ui_error_err(ui, NULL, &e);
-			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, "fields (a JSON "
-			    "object): ", line, items_new_field_done);
+			ui_prompt(ui, pane, CMDLINE_HIST_VALUE, "fields (a "
+			    "JSON object): ", line, items_new_field_done);
 			return;
 		}
 		value_free(ip->new_form);
@@ -1338,7 +1338,8 @@ items_bulk(struct ui *ui, struct pane_items *ip, int op, const char *arg)
 		    arg[flen - 1] == '\t'))
 			flen--;
 		if (flen == 0 || rest == NULL || *rest == '\0') {
-			ui_error(ui, "%s", op == ITEMS_SET ? "set: FIELD=VALUE" :
+			ui_error(ui, "%s",
+			    op == ITEMS_SET ? "set: FIELD=VALUE" :
 			    op == ITEMS_INCR ? "incr: FIELD N" :
 			    "append: FIELD VALUE");
 			return;
@@ -1548,7 +1549,8 @@ items_cmd(struct ui *ui, struct pane *pane, int op, const char *arg)
 		if (ip->t.nrows == 0)
 			break;
 		{
-			const struct ids *c = &table_row(&ip->t, ip->cur)->content_ids;
+			const struct ids *c =
+			    &table_row(&ip->t, ip->cur)->content_ids;
 			size_t k = ip->mode == IQ_PREFIX ? ip->prefix.n : 0;
 
 			if (c->n <= k) {

@@ -173,7 +173,8 @@ table_block_feed(struct table_index *ix, size_t k, const char *p, size_t n)
 		for (i = 2; i < n; i++) {
 			key = (key << 8 | fold[s[i]]) & 0xffffff;
 			table_fill_set(ix->fill, table_gram_bit(key & 0xffff));
-			table_fill_set(ix->fill, table_gram_bit(key | 1U << 24));
+			table_fill_set(ix->fill,
+			    table_gram_bit(key | 1U << 24));
 		}
 		return;
 	}

@@ -1061,7 +1061,8 @@ tui_undo(struct ui *ui, const char *arg)
 	if (arg != NULL && *arg != '\0') {
 		n = strtoll(arg, &end, 10);
 		if (*end != '\0' || n < 1 || n > 1000) {
-			ui_error(ui, "undo: N is a number of writes, 1 to 1000");
+			ui_error(ui, "undo: N is a number of writes, "
+			    "1 to 1000");
 			return;
 		}
 	}
@@ -1235,7 +1236,8 @@ const struct ui_cmd ui_global_cmds[] = {
 	    "open a profile, or go back to the profiles" },
 	{ "cancel", tui_global, TUI_CANCEL, NULL, "stop a load" },
 	{ "undo", tui_global, TUI_UNDO, "[N]",
-	    "restore what the last (N) writes changed, if nobody changed it since" },
+	    "restore what the last (N) writes changed, if nobody changed it "
+	    "since" },
 	{ "recover", tui_global, TUI_RECOVER, "[drop]",
 	    "bring back the newest edit kept unsaved (or drop it)" },
 	{ NULL, NULL, 0, NULL, NULL }

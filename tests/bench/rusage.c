@@ -59,7 +59,8 @@ main(int argc, char **argv)
 	long limit;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: rusage OUT TIMEOUT_S COMMAND [ARG]...\n");
+		fprintf(stderr,
+		    "usage: rusage OUT TIMEOUT_S COMMAND [ARG]...\n");
 		return 2;
 	}
 	limit = strtol(argv[2], NULL, 10);
@@ -120,7 +121,8 @@ main(int argc, char **argv)
 	    rusage_tv(ru.ru_utime), rusage_tv(ru.ru_stime), ru.ru_maxrss, code);
 	fclose(out);
 	if (rusage_stop != 0) {
-		/* Die of the same signal, so that the calling shell stops too. */
+		/* Die of the same signal, so that the calling shell stops
+		 * too. */
 		signal(rusage_stop, SIG_DFL);
 		raise(rusage_stop);
 	}

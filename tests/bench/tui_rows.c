@@ -7,7 +7,7 @@
  * screen, a scroll and a search cost. Drawing goes to a curses screen on
  * /dev/null (newterm), so it is the pane's own drawing work.
  *
- * usage: tui_rows FILE [PREFIX NAME TYPE]	(tests/bench/memory.sh builds it)
+ * usage: tui_rows FILE [PREFIX NAME TYPE] (tests/bench/memory.sh builds it)
  * The repository's partition_prefix, partition_name and content_type
  * default to the benchmark's (bench, film_actor, film_actor).
  */
@@ -269,8 +269,8 @@ main(int argc, char **argv)
 	    heap, (double)heap / (double)t.nrows, (double)heap / (double)raw);
 	printf("RSS growth      %ld kB, %.0f bytes a row\n", rss1 - rss0,
 	    (double)(rss1 - rss0) * 1024 / (double)t.nrows);
-	printf("load            %.0f ms, %.1f us a row (decoding and packing)\n",
-	    ms, ms * 1e3 / (double)t.nrows);
+	printf("load            %.0f ms, %.1f us a row "
+	    "(decoding and packing)\n", ms, ms * 1e3 / (double)t.nrows);
 
 	out = fopen("/dev/null", "w");
 	s = newterm("xterm-256color", out, stdin);

@@ -498,7 +498,8 @@ undo_guard(const char *version, const char *ts)
  * consistent BatchGetItem of before-images. */
 Test(differential, journal_and_undo_requests)
 {
-	static const char v1[] = "{'n':{'N':'1.50'},'_object_version':{'N':'1'},"
+	static const char v1[] = "{'n':{'N':'1.50'},"
+	    "'_object_version':{'N':'1'},"
 	    "'_timestamp':{'S':'2026-11-25T09:14:03.512345+00:00'}}";
 	static const char v2[] = "{'n':{'N':'2'},'_object_version':{'N':'2'},"
 	    "'_timestamp':{'S':'2026-11-25T09:15:00+00:00'}}";

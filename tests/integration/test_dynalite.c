@@ -77,7 +77,8 @@ setup(void)
 
 		request_init(&rq, OP_DESCRIBE_TABLE, table);
 		response_init(&rs);
-		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s",
+		    e.msg);
 		active = rs.table_status != NULL &&
 		    strcmp(rs.table_status, "ACTIVE") == 0;
 		response_cleanup(&rs);
@@ -267,7 +268,8 @@ Test(dynalite, list_follows_pages_past_one_megabyte)
 	cr_assert_geq(repo_stats(repo)->requests - before, 4,
 	    "4 MB cannot come in fewer than 4 pages");
 	for (i = 0; got[i] != NULL; i++)
-		cr_assert_str_eq(got[i]->content_ids.v[1], cs[i]->content_ids.v[1]);
+		cr_assert_str_eq(got[i]->content_ids.v[1],
+		    cs[i]->content_ids.v[1]);
 	cr_assert_eq(count_and_free(got), 40);
 	/* The same as lines, each page kept as text, the next one asked
 	 * for while a page is printed. */
@@ -279,7 +281,8 @@ Test(dynalite, list_follows_pages_past_one_megabyte)
 	    "%s", e.msg);
 	cr_assert_geq(repo_stats(repo)->requests - before, 4);
 	for (i = 0; got[i] != NULL; i++)
-		cr_assert_str_eq(got[i]->content_ids.v[1], cs[i]->content_ids.v[1]);
+		cr_assert_str_eq(got[i]->content_ids.v[1],
+		    cs[i]->content_ids.v[1]);
 	cr_assert_eq(count_and_free(got), 40);
 	for (i = 0; i < 40; i++)
 		content_free(cs[i]);
@@ -331,7 +334,8 @@ Test(dynalite, update_semantics_and_conflicts)
 {
 	struct content *c = make("p", "usa#ny#a1", 10), *got;
 	struct value *set = jp("{\"name\":\"B\",\"status\":\"on\"}", NULL);
-	struct update_command uc = { .set_commands = set, .current_version = 1 };
+	struct update_command uc = { .set_commands = set,
+	    .current_version = 1 };
 	struct ids p, a, missing;
 	struct err e;
 
@@ -380,7 +384,8 @@ Test(dynalite, filters_with_reserved_words_and_limits)
 		value_map_set(cs[i]->item, "year", value_new_n(i % 3 ? "1999" :
 		    "2001", 4));
 		if (i % 2)
-			value_map_set(cs[i]->item, "status", value_new_str("x"));
+			value_map_set(cs[i]->item, "status",
+			    value_new_str("x"));
 	}
 	cr_assert_eq(repo_put_batch(repo, cs, 30, &written, &e), 0);
 	filter_init(&f);
@@ -460,7 +465,8 @@ Test(dynalite, scan_segments_describe_list_tables_delete_item)
 		rq.segment = seg;
 		rq.total_segments = 3;
 		response_init(&rs);
-		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s", e.msg);
+		cr_assert_eq(store_execute(store, &rq, &rs, &e), 0, "%s",
+		    e.msg);
 		seen += rs.nitems;
 		response_cleanup(&rs);
 		request_cleanup(&rq);

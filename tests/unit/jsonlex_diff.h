@@ -47,15 +47,60 @@ jd_event(void *ctx, char kind, const void *s, size_t len)
 	return 1;
 }
 
-static int jd_null(void *c) { return jd_event(c, 'z', NULL, 0); }
-static int jd_bool(void *c, int b) { return jd_event(c, b ? 't' : 'f', NULL, 0); }
-static int jd_num(void *c, const char *s, size_t n) { return jd_event(c, 'n', s, n); }
-static int jd_str(void *c, const unsigned char *s, size_t n) { return jd_event(c, 's', s, n); }
-static int jd_key(void *c, const unsigned char *s, size_t n) { return jd_event(c, 'k', s, n); }
-static int jd_smap(void *c) { return jd_event(c, '{', NULL, 0); }
-static int jd_emap(void *c) { return jd_event(c, '}', NULL, 0); }
-static int jd_sarr(void *c) { return jd_event(c, '[', NULL, 0); }
-static int jd_earr(void *c) { return jd_event(c, ']', NULL, 0); }
+/* The callbacks of both parsers: one event each. */
+static int
+jd_null(void *c)
+{
+	return jd_event(c, 'z', NULL, 0);
+}
+
+static int
+jd_bool(void *c, int b)
+{
+	return jd_event(c, b ? 't' : 'f', NULL, 0);
+}
+
+static int
+jd_num(void *c, const char *s, size_t n)
+{
+	return jd_event(c, 'n', s, n);
+}
+
+static int
+jd_str(void *c, const unsigned char *s, size_t n)
+{
+	return jd_event(c, 's', s, n);
+}
+
+static int
+jd_key(void *c, const unsigned char *s, size_t n)
+{
+	return jd_event(c, 'k', s, n);
+}
+
+static int
+jd_smap(void *c)
+{
+	return jd_event(c, '{', NULL, 0);
+}
+
+static int
+jd_emap(void *c)
+{
+	return jd_event(c, '}', NULL, 0);
+}
+
+static int
+jd_sarr(void *c)
+{
+	return jd_event(c, '[', NULL, 0);
+}
+
+static int
+jd_earr(void *c)
+{
+	return jd_event(c, ']', NULL, 0);
+}
 
 static const yajl_callbacks jd_yajl_cb = {
 	jd_null, jd_bool, NULL, NULL, jd_num, jd_str, jd_smap, jd_key,
@@ -101,8 +146,8 @@ jd_lex(const char *doc, size_t len, const size_t *cut, size_t ncut,
 	jsonlex_reset(&lx);
 	if (piece > 0) {
 		for (at = 0; at < len; at += piece)
-			jsonlex_feed(&lx, doc + at, len - at < piece ? len - at :
-			    piece);
+			jsonlex_feed(&lx, doc + at,
+			    len - at < piece ? len - at : piece);
 	} else {
 		for (i = 0; i <= ncut; i++) {
 			to = i < ncut ? cut[i] : len;

@@ -15,7 +15,8 @@ parse(const char *s, struct err *e)
 
 Test(content, round_trip)
 {
-	const char *in = "{\"partition_ids\":[\"a\",\"b\"],\"content_ids\":[\"c\"],"
+	const char *in = "{\"partition_ids\":[\"a\",\"b\"],"
+	    "\"content_ids\":[\"c\"],"
 	    "\"item\":{\"n\":12345678901234567890123456789012345678,"
 	    "\"s\":\"x\\u0000y\",\"z\":null},\"current_version\":7,"
 	    "\"expiry\":\"2030-01-01T00:00:00+00:00\"}";

@@ -776,8 +776,9 @@ page_of(size_t n)
 
 	buf_adds(&b, "{\"Items\":[");
 	for (i = 0; i < n; i++) {
-		buf_printf(&b, "%s{\"_table_item_id\":{\"S\":\"bench#film_actor#"
-		    "studio-a\"},\"_table_content_id\":{\"S\":\"film_actor#usa#"
+		buf_printf(&b, "%s{\"_table_item_id\":{\"S\":\"bench#"
+		    "film_actor#studio-a\"},"
+		    "\"_table_content_id\":{\"S\":\"film_actor#usa#"
 		    "ny#actor%06zu\"},\"_object_version\":{\"N\":\"1\"},"
 		    "\"id\":{\"S\":\"actor%06zu\"},\"name\":{\"S\":\"Bo T. "
 		    "Actor\"},\"review\":{\"NULL\":true},\"year\":{\"N\":"
@@ -889,7 +890,8 @@ Test(ddbjson, emit_escapes_every_position)
 				buf_add_json_string(&want, text, len);
 				buf_adds(&want, "}}");
 				ddbjson_emit_item(&got, m);
-				cr_assert_str_eq(buf_cstr(&got), buf_cstr(&want),
+				cr_assert_str_eq(buf_cstr(&got),
+				    buf_cstr(&want),
 				    "len %zu, byte %zu = 0x%02x", len, at,
 				    (unsigned char)specials[k]);
 				buf_cleanup(&want);

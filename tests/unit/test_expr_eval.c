@@ -761,9 +761,11 @@ static const struct upd_case upd_cases[] = {
 	  { "SET a n", "SET n add(n, {\"N\":\"1\"})", "SET c n" },
 	  { { "a", "{\"N\":\"5\"}" }, { "n", "{\"N\":\"6\"}" },
 	    { "c", "{\"N\":\"5\"}" } }, NULL },
-	{ "set from a path copies", false, { "SET c m", "SET m.x {\"N\":\"2\"}" },
+	{ "set from a path copies", false,
+	  { "SET c m", "SET m.x {\"N\":\"2\"}" },
 	  { { "c.x", "{\"N\":\"1\"}" }, { "m.x", "{\"N\":\"2\"}" } }, NULL },
-	{ "nested set", false, { "SET m.x {\"N\":\"2\"}", "SET m.y {\"NULL\":true}" },
+	{ "nested set", false,
+	  { "SET m.x {\"N\":\"2\"}", "SET m.y {\"NULL\":true}" },
 	  { { "m.x", "{\"N\":\"2\"}" }, { "m.y", "{\"NULL\":true}" },
 	    { "m.l[0]", "{\"N\":\"0\"}" } }, NULL },
 	{ "nested set needs the parent", false, { "SET m.y.z {\"S\":\"v\"}" },
@@ -800,13 +802,15 @@ static const struct upd_case upd_cases[] = {
 	  { { "n", "{\"N\":\"-4\"}" } }, NULL },
 	{ "minus to zero", false, { "SET n sub(n, {\"N\":\"5.0\"})" },
 	  { { "n", "{\"N\":\"0\"}" } }, NULL },
-	{ "exact decimal", false, { "SET x add({\"N\":\"0.1\"}, {\"N\":\"0.2\"})" },
+	{ "exact decimal", false,
+	  { "SET x add({\"N\":\"0.1\"}, {\"N\":\"0.2\"})" },
 	  { { "x", "{\"N\":\"0.3\"}" } }, NULL },
 	{ "38 nines plus one", false, { "SET max add(max, {\"N\":\"1\"})" },
 	  { { "max", "{\"N\":\"100000000000000000000000000000000000000\"}" } },
 	  NULL },
 	{ "38 digits exact", false,
-	  { "SET x sub(max, {\"N\":\"99999999999999999999999999999999999998\"})" },
+	  { "SET x sub(max, "
+	    "{\"N\":\"99999999999999999999999999999999999998\"})" },
 	  { { "x", "{\"N\":\"1\"}" } }, NULL },
 	{ "too precise", false,
 	  { "SET x add({\"N\":\"12345678901234567890123456789012345678\"}, "
@@ -816,9 +820,9 @@ static const struct upd_case upd_cases[] = {
 	  { { NULL } }, "Number overflow. Attempting to store a number with "
 	  "magnitude larger than supported range" },
 	{ "underflow", false,
-	  { "SET x sub({\"N\":\"1E-130\"}, {\"N\":\"1.1E-130\"})" }, { { NULL } },
-	  "Number underflow. Attempting to store a number with magnitude "
-	  "smaller than supported range" },
+	  { "SET x sub({\"N\":\"1E-130\"}, {\"N\":\"1.1E-130\"})" },
+	  { { NULL } }, "Number underflow. Attempting to store a number with "
+	  "magnitude smaller than supported range" },
 	{ "plus on a string", false, { "SET n add(s, {\"N\":\"1\"})" },
 	  { { NULL } }, "An operand in the update expression has an incorrect "
 	  "data type" },
@@ -922,7 +926,8 @@ static const struct upd_case upd_cases[] = {
 	  "data type" },
 	{ "add set union", false, { "ADD ss {\"SS\":[\"b\",\"c\"]}" },
 	  { { "ss", "{\"SS\":[\"a\",\"b\",\"c\"]}" } }, NULL },
-	{ "add number set by value", false, { "ADD ns {\"NS\":[\"2.0\",\"3\"]}" },
+	{ "add number set by value", false,
+	  { "ADD ns {\"NS\":[\"2.0\",\"3\"]}" },
 	  { { "ns", "{\"NS\":[\"1\",\"2\",\"3\"]}" } }, NULL },
 	{ "add binary set", false, { "ADD bs {\"BS\":[\"Ag==\"]}" },
 	  { { "bs", "{\"BS\":[\"AQ==\",\"Ag==\"]}" } }, NULL },
@@ -955,13 +960,15 @@ static const struct upd_case upd_cases[] = {
 	{ "delete from a set", false, { "DELETE ss {\"SS\":[\"a\",\"zz\"]}" },
 	  { { "ss", "{\"SS\":[\"b\"]}" } }, NULL },
 	{ "delete empties and removes", false,
-	  { "DELETE ss {\"SS\":[\"b\",\"a\"]}", "DELETE bs {\"BS\":[\"AQ==\"]}" },
+	  { "DELETE ss {\"SS\":[\"b\",\"a\"]}",
+	    "DELETE bs {\"BS\":[\"AQ==\"]}" },
 	  { { "ss", NULL }, { "bs", NULL }, { "s", "{\"S\":\"x\"}" } }, NULL },
 	{ "delete numbers by value", false, { "DELETE ns {\"NS\":[\"1.0\"]}" },
 	  { { "ns", "{\"NS\":[\"2\"]}" } }, NULL },
 	{ "delete from a missing set", false, { "DELETE zz {\"SS\":[\"a\"]}" },
 	  { { "zz", NULL } }, NULL },
-	{ "delete emptied set in a list", false, { "DELETE ls[0] {\"SS\":[\"a\"]}" },
+	{ "delete emptied set in a list", false,
+	  { "DELETE ls[0] {\"SS\":[\"a\"]}" },
 	  { { "ls", "{\"L\":[{\"SS\":[\"b\"]}]}" } }, NULL },
 	{ "delete from a string", false, { "DELETE s {\"SS\":[\"a\"]}" },
 	  { { NULL } }, "An operand in the update expression has an incorrect "
@@ -982,11 +989,12 @@ static const struct upd_case upd_cases[] = {
 	  "other; must remove or rewrite one of these paths; path one: [m], "
 	  "path two: [m, x]" },
 	{ "overlap of list elements", false,
-	  { "SET l[1] {\"S\":\"x\"}", "ADD l[1].c {\"N\":\"1\"}" }, { { NULL } },
-	  "Invalid UpdateExpression: Two document paths overlap with each "
-	  "other; must remove or rewrite one of these paths; path one: "
-	  "[l, [1]], path two: [l, [1], c]" },
-	{ "conflict", false, { "SET l[0] {\"S\":\"x\"}", "SET l.y {\"S\":\"z\"}" },
+	  { "SET l[1] {\"S\":\"x\"}", "ADD l[1].c {\"N\":\"1\"}" },
+	  { { NULL } }, "Invalid UpdateExpression: Two document paths overlap "
+	  "with each other; must remove or rewrite one of these paths; path "
+	  "one: [l, [1]], path two: [l, [1], c]" },
+	{ "conflict", false,
+	  { "SET l[0] {\"S\":\"x\"}", "SET l.y {\"S\":\"z\"}" },
 	  { { NULL } }, "Invalid UpdateExpression: Two document paths conflict "
 	  "with each other; must remove or rewrite one of these paths; path "
 	  "one: [l, [0]], path two: [l, y]" },

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The journal: lines, modes, reading back, grouping; undo over the embedded store. */
+/* The journal: lines, modes, reading back, grouping; undo over the
+ * embedded store. */
 #include "config.h"
 
 #include <criterion/criterion.h>
@@ -694,7 +695,7 @@ Test(journal, undo_refused_read_only_and_empty)
 	close_repo();
 }
 
-/* ---- the TUI's :undo through the worker ----------------------------------- */
+/* ---- the TUI's :undo through the worker ---------------------------------- */
 
 /* Wait for the WE_DONE of job id. */
 static struct worker_event *

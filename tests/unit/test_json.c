@@ -391,7 +391,8 @@ Test(json, pretty_output_parses_back_equal)
 Test(json, editdoc)
 {
 	static const char doc[] = "// Save to write this item.\n\n"
-	    "// ERROR: line 3: not JSON\n  {\"a\": 1, \"b\": \"// no comment\"}\n";
+	    "// ERROR: line 3: not JSON\n"
+	    "  {\"a\": 1, \"b\": \"// no comment\"}\n";
 	static const char nul[] = "{\"a\": 1}\0{\"b\": 2}";
 	struct value *v;
 	struct err e;
@@ -456,6 +457,28 @@ reference_json_string(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* One string of string_escaping_matches_the_reference: len bytes of
+ * fill over and over in s, byte c at `at` (none when at == len). */
+static void
+check_escaping(char *s, const char *fill, size_t len, size_t at, unsigned c)
+{
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		s[k] = fill[k % strlen(fill)];
+	if (at < len)
+		s[at] = (char)c;
+	buf_add_json_string(&got, s, len);
+	reference_json_string(&want, s, len);
+	cr_assert_eq(got.len, want.len, "len %zu, byte 0x%02x at %zu",
+	    len, c, at);
+	cr_assert(memcmp(got.data, want.data, got.len) == 0,
+	    "len %zu, byte 0x%02x at %zu: %s", len, c, at, got.data);
+	buf_cleanup(&got);
+	buf_cleanup(&want);
+}
+
 /* Every byte value at every place of strings around the 16-byte blocks
  * the scan reads, on a plain ASCII, a UTF-8, a 0x20 and an escaped
  * background. */
@@ -464,28 +487,14 @@ Test(json, string_escaping_matches_the_reference)
 	static const char *const fill[] = { "a", "\xc3\xa9", "\x20",
 	    "x\"\\\n\x01" };
 	char s[48];
-	size_t len, at, f, k;
+	size_t len, at, f;
 	unsigned c;
 
 	for (f = 0; f < sizeof fill / sizeof fill[0]; f++)
 		for (len = 0; len <= sizeof s; len++)
 			for (at = 0; at <= len; at++)
 				for (c = 0; c < 256; c++) {
-					struct buf got = BUF_INIT, want = BUF_INIT;
-
-					for (k = 0; k < len; k++)
-						s[k] = fill[f][k % strlen(fill[f])];
-					if (at < len)
-						s[at] = (char)c;
-					buf_add_json_string(&got, s, len);
-					reference_json_string(&want, s, len);
-					cr_assert_eq(got.len, want.len,
-					    "len %zu, byte 0x%02x at %zu", len, c, at);
-					cr_assert(memcmp(got.data, want.data,
-					    got.len) == 0, "len %zu, byte 0x%02x "
-					    "at %zu: %s", len, c, at, got.data);
-					buf_cleanup(&got);
-					buf_cleanup(&want);
+					check_escaping(s, fill[f], len, at, c);
 					if (at == len)
 						break;
 				}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Recovery files: atomic, private, listed newest first, loaded and discarded. */
+/* Recovery files: atomic, private, listed newest first, loaded and
+ * discarded. */
 #include "config.h"
 
 #include <criterion/criterion.h>

@@ -31,7 +31,8 @@ Test(store_dynamodb, query_answer)
 	struct err e;
 
 	cr_assert_eq(parse(OP_QUERY, "{\"Count\":2,\"ScannedCount\":5,"
-	    "\"Items\":[{\"a\":{\"N\":\"1.50\"}},{\"a\":{\"SS\":[\"x\",\"y\"]}}],"
+	    "\"Items\":[{\"a\":{\"N\":\"1.50\"}},"
+	    "{\"a\":{\"SS\":[\"x\",\"y\"]}}],"
 	    "\"LastEvaluatedKey\":{\"k\":{\"S\":\"z\"}},"
 	    "\"ConsumedCapacity\":{\"TableName\":\"T\",\"CapacityUnits\":2.5}}",
 	    &rs, &e), 0, "%s", e.msg);

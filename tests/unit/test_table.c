@@ -42,7 +42,8 @@ static void
 test_item_json(size_t i, struct buf *b)
 {
 	buf_reset(b);
-	buf_printf(b, "{\"_table_item_id\":{\"S\":\"bench#film_actor#studio-a\"},"
+	buf_printf(b,
+	    "{\"_table_item_id\":{\"S\":\"bench#film_actor#studio-a\"},"
 	    "\"_table_content_id\":{\"S\":\"film_actor#usa#ny#actor%06zu\"},"
 	    "\"_object_version\":{\"N\":\"%zu\"},"
 	    "\"_timestamp\":{\"S\":\"2026-11-25T09:14:03.512345+00:00\"},",
