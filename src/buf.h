@@ -8,7 +8,7 @@
 #include <string.h>
 
 struct buf {
-	char	*data;	/* NULL until the first append; then data[len] == '\0' */
+	char	*data;	/* NULL before the first append; data[len] == '\0' */
 	size_t	 len;
 	size_t	 cap;
 };

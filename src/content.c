@@ -429,9 +429,9 @@ content_from_text(struct value_arena *a, const char *text, size_t len,
 		    strcmp(name, "item") != 0 &&
 		    strcmp(name, "current_version") != 0 &&
 		    strcmp(name, "expiry") != 0) {
-			err_set(e, ERR_INPUT, "unknown member \"%.64s\" (expected "
-			    "partition_ids, content_ids, item, current_version, "
-			    "expiry)", name);
+			err_set(e, ERR_INPUT, "unknown member \"%.64s\" "
+			    "(expected partition_ids, content_ids, item, "
+			    "current_version, expiry)", name);
 			goto fail;
 		}
 	}

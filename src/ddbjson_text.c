@@ -510,7 +510,8 @@ text_block_sse2(const char *p, char open_c, char close_c,
 
 	b->quote = b->bslash = b->open = b->close = 0;
 	for (i = 0; i < 4; i++) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+		v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + 16 * i));
 		b->quote |= (uint64_t)(unsigned)_mm_movemask_epi8(
 		    _mm_cmpeq_epi8(v, kq)) << (16 * i);
 		b->bslash |= (uint64_t)(unsigned)_mm_movemask_epi8(

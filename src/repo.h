@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* A pydantic-dynamo repository: the library's layout and semantics over a store. */
+/* A pydantic-dynamo repository: the library's layout and semantics over a
+ * store. */
 #ifndef DYNREPO_REPO_H
 #define DYNREPO_REPO_H
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* What repo.c and repo_journal.c share: the repository's state and internal steps. */
+/* What repo.c and repo_journal.c share: the repository's state and
+ * internal steps. */
 #ifndef DYNREPO_REPO_PRIVATE_H
 #define DYNREPO_REPO_PRIVATE_H
 

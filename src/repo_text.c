@@ -159,7 +159,7 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 	if (repo_text_attrs(r, &q, end, kind, fields, scratch) != 0)
 		return DDBJSON_TEXT_SLOW;
 	if (kind[RM_PARTITION_KEY].v == NULL || kind[RM_SORT_KEY].v == NULL)
-		return DDBJSON_TEXT_SLOW;	/* an error, said the long way */
+		return DDBJSON_TEXT_SLOW;	/* an error: the long way */
 	if (kind[RM_VERSION].v != NULL) {
 		if (repo_text_number(&kind[RM_VERSION], &v, &integer) != 0)
 			return DDBJSON_TEXT_SLOW;

@@ -59,7 +59,7 @@ struct request {
 	size_t			 nprojection;
 	bool			 consistent_read;
 	bool			 scan_forward;	/* Query; true by default */
-	long			 limit;		/* 0: none; counts before filter */
+	long			 limit;		/* 0: none; before the filter */
 	struct value		*exclusive_start_key;
 	int			 segment;	/* Scan: 0..total_segments-1 */
 	int			 total_segments;/* Scan: 0 = no segments */
@@ -81,9 +81,9 @@ struct request {
 /* A response owns its values; response_cleanup frees them. */
 struct response {
 	struct value		*item;		/* Get; Attributes of writes */
-	struct value		**items;	/* Query/Scan/BatchGet Responses */
+	struct value		**items;	/* Query/Scan/BatchGetItem's */
 	size_t			 nitems, items_cap;
-	long			 count;		/* Query/Scan: after the filter */
+	long			 count;		/* Query/Scan: after filter */
 	long			 scanned_count;	/* before the filter */
 	struct value		*last_evaluated_key;
 	double			 consumed_capacity;	/* read/write units */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* A store executes requests: DynamoDB over HTTP, or the embedded SQLite file. */
+/* A store executes requests: DynamoDB over HTTP, or the embedded SQLite
+ * file. */
 #ifndef DYNREPO_STORE_H
 #define DYNREPO_STORE_H
 
@@ -31,7 +32,7 @@ struct store_ops {
 /* Every store embeds this first. */
 struct store {
 	const struct store_ops	*ops;
-	unsigned long		 nrequests;	/* executed, for stats and tests */
+	unsigned long		 nrequests;	/* executed: stats and tests */
 };
 
 int	 store_execute(struct store *, const struct request *,

@@ -32,7 +32,7 @@ struct fake_store {
 	int		(*answer)(struct fake_store *, size_t n,
 			    const struct request *, struct response *,
 			    struct err *);
-	int		 unprocessed_rounds;	/* batch: hold back this often */
+	int		 unprocessed_rounds;	/* batch: held back so often */
 };
 
 static int
@@ -163,8 +163,10 @@ Test(repo, key_layout)
 Test(repo, decode_golden_item)
 {
 	const char *line = "{\"_object_version\":{\"N\":\"3\"},"
-	    "\"_table_content_id\":{\"S\":\"film_actor#usa#ny#saratoga#12020#actor015\"},"
-	    "\"_table_item_id\":{\"S\":\"interop#film_actor#studio-c#west#2024\"},"
+	    "\"_table_content_id\":"
+	    "{\"S\":\"film_actor#usa#ny#saratoga#12020#actor015\"},"
+	    "\"_table_item_id\":"
+	    "{\"S\":\"interop#film_actor#studio-c#west#2024\"},"
 	    "\"_timestamp\":{\"S\":\"2026-11-25T07:35:03.317007+00:00\"},"
 	    "\"_ttl\":{\"N\":\"1893456000\"},"
 	    "\"name\":{\"S\":\"A\"},\"zip\":{\"NULL\":true}}";
@@ -227,7 +229,8 @@ Test(repo, decode_reads_numbers_as_python_int)
 
 Test(repo, decode_rejects_missing_key)
 {
-	const char *line = "{\"_table_item_id\":{\"S\":\"interop#film_actor#\"}}";
+	const char *line =
+	    "{\"_table_item_id\":{\"S\":\"interop#film_actor#\"}}";
 	struct err e;
 
 	cr_assert_null(repo_decode(repo, ddbjson_parse_item(line,
@@ -280,8 +283,10 @@ Test(repo, update_expression_as_the_library_builds_it)
 	    "#n4 = if_not_exists(#n4, :v3) + :v4, "
 	    "#n5 = if_not_exists(#n5, :v5) + :v6, "
 	    "#n6 = list_append(if_not_exists(#n6, :v7), :v8)\","
-	    "\"ConditionExpression\":\"#n7 = :v9 AND #n8 = :v10 AND #n5 = :v11\","
-	    "\"ExpressionAttributeNames\":{\"#n0\":\"address\",\"#n1\":\"city\","
+	    "\"ConditionExpression\":"
+	    "\"#n7 = :v9 AND #n8 = :v10 AND #n5 = :v11\","
+	    "\"ExpressionAttributeNames\":"
+	    "{\"#n0\":\"address\",\"#n1\":\"city\","
 	    "\"#n2\":\"name\",\"#n3\":\"_timestamp\",\"#n4\":\"awards\","
 	    "\"#n5\":\"_object_version\",\"#n6\":\"tags\","
 	    "\"#n7\":\"_table_item_id\",\"#n8\":\"_table_content_id\"},"
@@ -427,7 +432,9 @@ Test(repo, list_first_page_limits_only_the_first_query)
 Test(repo, list_limit_with_filter_counts_matches)
 {
 	struct expr *f = expr_new(EX_NOT_EXISTS, 1, expr_new_name("review"));
-	struct repo_list_opts lo = { .limit = 5, .filter = f, .descending = true };
+	struct repo_list_opts lo = {
+		.limit = 5, .filter = f, .descending = true
+	};
 	struct ids p = I("p"), pre = I("");
 	struct err e;
 	int n = 0;
@@ -472,7 +479,8 @@ answer_unprocessed_writes(struct fake_store *f, size_t n,
 {
 	if (f->unprocessed_rounds > 0 && rq->nwrites > 1) {
 		f->unprocessed_rounds--;
-		rs->unprocessed_writes = xcalloc(1, sizeof *rs->unprocessed_writes);
+		rs->unprocessed_writes = xcalloc(1,
+		    sizeof *rs->unprocessed_writes);
 		rs->unprocessed_writes[0].value =
 		    value_copy(rq->writes[rq->nwrites - 1].value);
 		rs->nunprocessed_writes = 1;
@@ -517,7 +525,8 @@ Test(repo, put_batch_duplicate_key_starts_new_chunk)
 
 	for (i = 0; i < 3; i++) {
 		cs[i] = content_new();
-		ids_parse(&cs[i]->content_ids, i == 2 ? "a0" : (i ? "a1" : "a0"));
+		ids_parse(&cs[i]->content_ids,
+		    i == 2 ? "a0" : (i ? "a1" : "a0"));
 		cs[i]->item = value_new_m();
 	}
 	cr_assert_eq(repo_put_batch(repo, cs, 3, &written, &e), 0);
@@ -558,7 +567,8 @@ Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
 	for (i = 0; i < 250; i++) {
 		char id[16];
 
-		snprintf(id, sizeof id, "a%zu", i < 50 ? i : i < 60 ? i - 50 : i - 10);
+		snprintf(id, sizeof id, "a%zu",
+		    i < 50 ? i : i < 60 ? i - 50 : i - 10);
 		ids_parse(&ps[i], "p");
 		ids_parse(&cs[i], id);
 	}
@@ -1031,7 +1041,8 @@ Test(repo, listed_items_cost_few_allocations)
 
 	fs.answer = answer_wire_pages;
 	repo_set_shared_contents(repo, true);
-	render_item(&line, content_new());	/* the line's buffer grows once */
+	/* The line's buffer grows once. */
+	render_item(&line, content_new());
 	calls = xmalloc_calls();
 	cr_assert_eq(repo_list(repo, &p, &pre, NULL, render_item, &line, &e),
 	    0, "%s", e.msg);

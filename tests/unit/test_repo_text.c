@@ -89,19 +89,24 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		"{" KEYS "}",
 		"{" KEYS ",\"_object_version\":{\"N\":\"3\"},"
 		    "\"_timestamp\":{\"S\":\"2024-01-01T00:00:00+00:00\"},"
-		    "\"name\":{\"S\":\"Ann \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"},"
+		    "\"name\":"
+		    "{\"S\":\"Ann \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"},"
 		    "\"year\":{\"N\":\"1999\"},\"rating\":{\"N\":\"-5.25e3\"},"
 		    "\"ok\":{\"BOOL\":true},\"no\":{\"BOOL\":false},"
 		    "\"none\":{\"NULL\":true},\"address\":{\"M\":{\"city\":"
-		    "{\"S\":\"x]}{[\"},\"zip\":{\"NULL\":true},\"e\":{\"M\":{}}}},"
+		    "{\"S\":\"x]}{[\"},\"zip\":{\"NULL\":true},"
+		    "\"e\":{\"M\":{}}}},"
 		    "\"tags\":{\"L\":[{\"S\":\"a\"},{\"N\":\"1\"},{\"L\":[]},"
-		    "{\"M\":{\"k\":{\"BOOL\":true}}}]},\"_ttl\":{\"N\":\"1700000000\"}}",
+		    "{\"M\":{\"k\":{\"BOOL\":true}}}]},"
+		    "\"_ttl\":{\"N\":\"1700000000\"}}",
 		/* Whitespace where JSON allows it. */
 		" { \"_table_item_id\" : { \"S\" : \"interop#film_actor#p\" } ,"
-		    "\n\"_table_content_id\":{\"S\":\"film_actor#c\"}\t, \"a\" :"
+		    "\n\"_table_content_id\":{\"S\":\"film_actor#c\"}\t, "
+		    "\"a\" :"
 		    " { \"L\" : [ { \"N\" : \"1\" } , { \"S\" : \"\" } ] } } ",
 		/* The version 0 reads as 1; a TTL of 0 as none. */
-		"{" KEYS ",\"_object_version\":{\"N\":\"0\"},\"_ttl\":{\"N\":\"0\"}}",
+		"{" KEYS ",\"_object_version\":{\"N\":\"0\"},"
+		    "\"_ttl\":{\"N\":\"0\"}}",
 		/* A TTL read as the library's int() reads it. */
 		"{" KEYS ",\"_ttl\":{\"N\":\"1.7e9\"}}",
 		/* A version that is not an integer is the default. */
@@ -143,7 +148,8 @@ Test(repo_text, the_rest_goes_the_long_way)
 		"{" KEYS ",\"a\":{\"NULL\":false}}",
 		"{" KEYS ",\"a\":{\"BOOL\":\"true\"}}",
 		"{" KEYS ",\"a\":{\"N\":\"1e999\"}}",
-		"{" KEYS ",\"a\":{\"M\":{\"k\":{\"S\":\"1\"},\"k\":{\"S\":\"2\"}}}}",
+		"{" KEYS ",\"a\":{\"M\":{\"k\":{\"S\":\"1\"},"
+		    "\"k\":{\"S\":\"2\"}}}}",
 		"{" KEYS ",\"_timestamp\":{\"Q\":\"x\"}}",
 		"{" KEYS ",\"a\":{\"S\":\"\xc3\"}}",
 		"{" KEYS ",\"a\":{\"S\":\"\xed\xa0\x80\"}}",
@@ -336,8 +342,9 @@ Test(repo_text, random_items_print_as_the_long_way)
 			    sizeof versions[0])]);
 		if (gen_rand(&g, 3) == 0)
 			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%s\"}",
-			    gen_rand(&g, 3) ? "1700000099" : versions[gen_rand(&g,
-			    sizeof versions / sizeof versions[0])]);
+			    gen_rand(&g, 3) ? "1700000099" :
+			    versions[gen_rand(&g, sizeof versions /
+			    sizeof versions[0])]);
 		buf_addc(&g.b, ',');
 		gen_members(&g, 0, gen_rand(&g, 6));
 		buf_addc(&g.b, '}');
@@ -378,7 +385,8 @@ check_splits(enum ddbjson_text_isa isa)
 	for (pad = 0; pad < 140; pad++)
 		for (t = 0; t < sizeof tricky / sizeof tricky[0]; t++) {
 			buf_reset(&body);
-			buf_adds(&body, "{\"Count\":2,\"Items\":[{\"a\":{\"S\":\"");
+			buf_adds(&body,
+			    "{\"Count\":2,\"Items\":[{\"a\":{\"S\":\"");
 			for (k = 0; k < pad; k++)
 				buf_addc(&body, 'x');
 			if (strcmp(tricky[t], "\"") == 0)
@@ -496,7 +504,8 @@ Test(repo_text, lines_cost_no_allocations)
 		    "film_actor#studio-a\"},\"_table_content_id\":{\"S\":"
 		    "\"film_actor#usa#ny#actor%u\"},\"_object_version\":{\"N\":"
 		    "\"%u\"},\"name\":{\"S\":\"Actor %u\"},\"year\":{\"N\":"
-		    "\"19%02u\"},\"tags\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"}]},"
+		    "\"19%02u\"},"
+		    "\"tags\":{\"L\":[{\"S\":\"a\"},{\"S\":\"b\"}]},"
 		    "\"address\":{\"M\":{\"city\":{\"S\":\"Dublin\"},\"zip\":"
 		    "{\"NULL\":true}}},\"active\":{\"BOOL\":true}}", i, i + 1,
 		    i, i % 100);
