@@ -4,6 +4,8 @@
 
 #include "buf.h"
 
+#include <sys/mman.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,25 @@ buf_init(struct buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+}
+
+#define BUF_HUGE	(2u << 20)	/* a huge page, on x86-64 */
+
+void
+buf_init_huge(struct buf *b, size_t cap)
+{
+	void *p;
+
+	cap = (cap + BUF_HUGE - 1) / BUF_HUGE * BUF_HUGE;
+	p = xmalloc_aligned(BUF_HUGE, cap);
+#ifdef MADV_HUGEPAGE
+	/* A hint: without huge pages it is ordinary memory. */
+	(void)madvise(p, cap, MADV_HUGEPAGE);
+#endif
+	b->data = p;
+	b->data[0] = '\0';
+	b->len = 0;
+	b->cap = cap;
 }
 
 void

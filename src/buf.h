@@ -16,6 +16,11 @@ struct buf {
 #define BUF_INIT { NULL, 0, 0 }
 
 void	 buf_init(struct buf *);
+/* An empty buffer with room for cap bytes at once, on huge pages where
+ * the system gives them (2 MB aligned, a hint): for the megabytes of a
+ * page, faulted in a few times rather than 4 kB at a time. Freed and
+ * grown as any other. */
+void	 buf_init_huge(struct buf *, size_t cap);
 void	 buf_cleanup(struct buf *);
 /* Empty the buffer, keeping its memory. */
 void	 buf_reset(struct buf *);

@@ -56,6 +56,10 @@ repo_free(struct repo *r)
 	free(r->partition_prefix);
 	free(r->content_prefix);
 	free(r->name);
+	buf_cleanup(&r->text_lines);
+	buf_cleanup(&r->text_scratch);
+	buf_cleanup(&r->text_fields);
+	free(r->text_items);
 	free(r);
 }
 
@@ -574,29 +578,31 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
-/* What one item of a text page became: its line, up to end in the page's
- * lines, or (c not NULL) the content the parser made of it. */
-struct repo_text_item {
-	size_t		 end;
-	struct content	*c;
-};
-
 /*
- * Read the items array of a text page whole: each item made into its
- * line, or, where repo_item_line leaves it, parsed and decoded. -1 when
- * the array or an item is wrong (nothing kept then).
+ * Read the items array of a text page whole into r->text_items: each item
+ * made into its line (r->text_lines), or, where repo_item_line leaves it,
+ * parsed and decoded. -1 when the array or an item is wrong (nothing kept
+ * then).
  */
 static int
-repo_read_text(struct repo *r, const struct response *rs, struct buf *lines,
-    struct repo_text_item **out, size_t *nout)
+repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
 {
 	const char *p = rs->items_text, *end = p + rs->items_text_len, *q;
-	struct buf scratch = BUF_INIT, fields = BUF_INIT;
-	struct repo_text_item *it = NULL;
-	size_t n = 0, cap = 0;
+	struct buf *lines = &r->text_lines;
+	struct buf *scratch = &r->text_scratch, *fields = &r->text_fields;
+	struct repo_text_item *it = r->text_items;
+	size_t n = 0, cap = r->text_items_cap;
 	struct value *v;
 	struct content *c;
 	int rc = 0;
+
+	/* The lines are about as long as the items' DynamoDB JSON: room
+	 * for them at once, on huge pages, kept for the next page. */
+	if (lines->cap <= rs->items_text_len) {
+		buf_cleanup(lines);
+		buf_init_huge(lines, rs->items_text_len + 1);
+	}
+	buf_reset(lines);
 
 	/* '[', items one comma apart, ']': as strict as the parser. */
 	p = ddbjson_text_ws(p + 1, end);
@@ -605,7 +611,7 @@ repo_read_text(struct repo *r, const struct response *rs, struct buf *lines,
 	else
 		for (;;) {
 			c = NULL;
-			if (repo_item_line(r, &p, end, &scratch, &fields,
+			if (repo_item_line(r, &p, end, scratch, fields,
 			    lines) != 0) {
 				q = p;
 				if (ddbjson_text_skip_value(&q, end) != 0 ||
@@ -637,15 +643,11 @@ repo_read_text(struct repo *r, const struct response *rs, struct buf *lines,
 		}
 	if (rc == 0 && ddbjson_text_ws(p, end) != end)
 		rc = -1;
-	buf_cleanup(&scratch);
-	buf_cleanup(&fields);
-	if (rc != 0) {
+	r->text_items = it;
+	r->text_items_cap = cap;
+	if (rc != 0)
 		while (n > 0)
 			content_free(it[--n].c);
-		free(it);
-		it = NULL;
-	}
-	*out = it;
 	*nout = n;
 	return rc;
 }
@@ -663,31 +665,28 @@ repo_deliver_text(struct repo *r, const struct request *rq,
     struct response *rs, size_t *delivered, repo_line_fn line_fn,
     repo_each_fn fn, void *ctx, struct err *e)
 {
-	struct buf lines = BUF_INIT;
 	struct repo_text_item *it;
 	size_t n, i, start = 0;
 	int stop = 0;
 
-	if (repo_read_text(r, rs, &lines, &it, &n) != 0) {
-		buf_cleanup(&lines);
+	if (repo_read_text(r, rs, &n) != 0) {
 		if (rs->items_reparse(rq, rs, e) != 0)
 			return -1;
 		return repo_deliver(r, rs, delivered, 0, fn, ctx, e);
 	}
+	it = r->text_items;
 	for (i = 0; i < n; i++) {
 		if (stop)
 			content_free(it[i].c);
 		else if (it[i].c != NULL)
 			stop = fn(ctx, it[i].c) != 0;
 		else
-			stop = line_fn(ctx, lines.data + start,
+			stop = line_fn(ctx, r->text_lines.data + start,
 			    it[i].end - start) != 0;
 		start = it[i].end;
 		if (!stop)
 			(*delivered)++;
 	}
-	free(it);
-	buf_cleanup(&lines);
 	return stop;
 }
 

@@ -38,6 +38,19 @@ struct repo {
 	struct repo_stats	 stats;
 	/* Delivered contents may share the page's values (read-only). */
 	bool			 shared_contents;
+	/* The text path's work buffers (repo_deliver_text), kept from
+	 * page to page: a fresh ~2 MB of lines a page was ~500 page
+	 * faults. Used by the thread that delivers, as the rest. */
+	struct buf		 text_lines, text_scratch, text_fields;
+	struct repo_text_item	*text_items;
+	size_t			 text_items_cap;
+};
+
+/* What one item of a text page became: its line, up to end in the page's
+ * lines, or (c not NULL) the content the parser made of it. */
+struct repo_text_item {
+	size_t		 end;
+	struct content	*c;
 };
 
 /* What a member of a stored item is to the library. */

@@ -26,7 +26,6 @@
  * a time, cost more than all the reading saved.
  */
 #define STORE_DYNAMODB_BODY		(4u << 20)
-#define STORE_DYNAMODB_BODY_ALIGN	(2u << 20)
 #define STORE_DYNAMODB_BODIES		4	/* kept for the next pages */
 #if defined(__SANITIZE_ADDRESS__)
 /* Under AddressSanitizer bodies are freed, so that a use after its
@@ -604,27 +603,14 @@ store_dynamodb_sink_write(void *ctx, const char *p, size_t n)
 static void
 store_dynamodb_body_get(struct store_dynamodb *sd, struct buf *b)
 {
-	void *p;
-
 	pthread_mutex_lock(&sd->bodies_lock);
 	if (sd->nbodies > 0)
 		*b = sd->bodies[--sd->nbodies];
 	pthread_mutex_unlock(&sd->bodies_lock);
-	if (b->data != NULL)
-		return;
 	/* A page is up to 1 MB of items, more as JSON: room at once
 	 * rather than a dozen regrowths, each a copy. */
-	if (posix_memalign(&p, STORE_DYNAMODB_BODY_ALIGN,
-	    STORE_DYNAMODB_BODY) != 0)
-		p = xmalloc(STORE_DYNAMODB_BODY);
-#ifdef MADV_HUGEPAGE
-	/* A hint: without huge pages it is ordinary memory. */
-	(void)madvise(p, STORE_DYNAMODB_BODY, MADV_HUGEPAGE);
-#endif
-	b->data = p;
-	b->data[0] = '\0';
-	b->len = 0;
-	b->cap = STORE_DYNAMODB_BODY;
+	if (b->data == NULL)
+		buf_init_huge(b, STORE_DYNAMODB_BODY);
 }
 
 /* response.items_body_free: a page body back to the pool. */

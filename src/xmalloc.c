@@ -41,6 +41,17 @@ xmalloc(size_t n)
 }
 
 void *
+xmalloc_aligned(size_t align, size_t n)
+{
+	void *p;
+
+	__atomic_add_fetch(&xmalloc_ncalls, 1, __ATOMIC_RELAXED);
+	if (posix_memalign(&p, align, n ? n : 1) != 0)
+		xmalloc_die(n);
+	return p;
+}
+
+void *
 xcalloc(size_t nmemb, size_t size)
 {
 	void *p;

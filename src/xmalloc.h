@@ -11,6 +11,9 @@
 #define xmalloc	dr_xmalloc
 
 void	*xmalloc(size_t);
+/* n bytes aligned to align (a power of two, a multiple of the size of a
+ * pointer); freed with free. */
+void	*xmalloc_aligned(size_t align, size_t n);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);

@@ -650,6 +650,55 @@ both_ways(const char *body, char *msg, size_t msgsize)
 		"\"_table_content_id\":{\"S\":\"film_actor#a2\"}," \
 		"\"tags\":{\"SS\":[\"x\",\"y\"]}}"
 
+/* A page's lines go to buffers the repository keeps from page to page
+ * (room for a whole page at once): a fresh ~2 MB a page cost ~500 page
+ * faults. */
+Test(repo_text, the_lines_buffer_is_kept_from_page_to_page)
+{
+	struct text_store ts;
+	struct repo_config rc = {
+		.table = "app-data", .partition_prefix = "interop",
+		.partition_name = "film_actor", .content_type = "film_actor",
+	};
+	struct repo_list_opts lo = { .line = print_line };
+	struct buf page = BUF_INIT, got = BUF_INIT;
+	struct ids p, pre;
+	struct repo *r;
+	struct err e;
+	size_t cap;
+	unsigned i;
+
+	buf_adds(&page, "{\"Count\":100,\"Items\":[");
+	for (i = 0; i < 100; i++)
+		buf_printf(&page, "%s{%s,\"name\":{\"S\":\"Actor %u\"}}",
+		    i > 0 ? "," : "", KEYS, i);
+	buf_adds(&page, "],\"ScannedCount\":100}");
+	memset(&ts, 0, sizeof ts);
+	ts.base.ops = &text_store_ops;
+	ts.body = page.data;
+	ids_parse(&p, "studio-a");
+	ids_init(&pre);
+	r = repo_new(&rc, &ts.base, clock_system());
+	cr_assert_eq(repo_list(r, &p, &pre, &lo, print_content, &got, &e), 0,
+	    "%s", e.msg);
+	cap = r->text_lines.cap;
+	cr_assert_gt(cap, page.len, "room for the page at once");
+	/* A mark past the lines: a buffer made anew (huge, so mapped
+	 * afresh, zeroed) would not have it. */
+	r->text_lines.data[cap - 1] = 'M';
+	cr_assert_eq(repo_list(r, &p, &pre, &lo, print_content, &got, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(r->text_lines.cap, cap);
+	cr_assert_eq(r->text_lines.data[cap - 1], 'M', "the lines' buffer "
+	    "was made anew for the second page");
+	cr_assert(got.len > 0 && got.len % 2 == 0 && memcmp(got.data,
+	    got.data + got.len / 2, got.len / 2) == 0, "both lists the same");
+	repo_free(r);
+	ids_cleanup(&p);
+	buf_cleanup(&page);
+	buf_cleanup(&got);
+}
+
 Test(repo_text, wrong_pages_fail_as_the_parser_fails_them)
 {
 	static const char *const bodies[] = {
