@@ -50,6 +50,7 @@ struct repo_wave_chunk {
 	size_t			 n;
 	struct write_request	 writes[RW_N];	/* owned, input order */
 	const struct value	*pk[RW_N], *sk[RW_N];	/* borrowed */
+	uint64_t		 hash[RW_N];	/* of each key */
 	struct value		*before[RW_N];	/* owned, with a journal */
 	struct request		 rq;		/* what is still to be sent */
 	bool			 borrowed;	/* rq.writes is writes */
@@ -141,44 +142,51 @@ repo_wave_hash(uint64_t h, const struct value *v)
 	return h;
 }
 
-/* The first slot to probe for a key. */
-static size_t
-repo_wave_slot(const struct repo_wave *w, const struct value *pk,
-    const struct value *sk)
+/* A key's hash. */
+static uint64_t
+repo_wave_key_hash(const struct value *pk, const struct value *sk)
 {
 	uint64_t h = repo_wave_hash(repo_wave_hash(0xcbf29ce484222325u, pk),
 	    sk);
 
-	return (size_t)(h ^ (h >> 32)) & w->mask;
+	return h ^ (h >> 32);
 }
 
-/* The first slot to probe for entry id's key. */
+/* The first slot to probe for entry id's key: its hash is kept, so that
+ * taking an entry out (which moves the ones after it) hashes nothing. */
 static size_t
 repo_wave_home(const struct repo_wave *w, size_t id)
 {
-	const struct repo_wave_chunk *c = &w->chunks[id / RW_N];
-
-	return repo_wave_slot(w, c->pk[id % RW_N], c->sk[id % RW_N]);
+	return (size_t)w->chunks[id / RW_N].hash[id % RW_N] & w->mask;
 }
 
-/* The entry taken with this key, or -1. An entry is looked up for every
- * one added, and for every item read or left unprocessed: by hash, not by
- * walking the chunks. */
+/* The entry taken with this key (of hash h), or -1. An entry is looked
+ * up for every one added, and for every item read or left unprocessed:
+ * by hash, not by walking the chunks. */
 static long
-repo_wave_find(const struct repo_wave *w, const struct value *pk,
-    const struct value *sk)
+repo_wave_find_h(const struct repo_wave *w, uint64_t h,
+    const struct value *pk, const struct value *sk)
 {
 	size_t i, k;
 
-	for (i = repo_wave_slot(w, pk, sk); (k = w->slots[i]) != 0;
+	for (i = (size_t)h & w->mask; (k = w->slots[i]) != 0;
 	    i = (i + 1) & w->mask) {
 		const struct repo_wave_chunk *c = &w->chunks[(k - 1) / RW_N];
 
-		if (repo_wave_same(sk, c->sk[(k - 1) % RW_N]) &&
+		if (c->hash[(k - 1) % RW_N] == h &&
+		    repo_wave_same(sk, c->sk[(k - 1) % RW_N]) &&
 		    repo_wave_same(pk, c->pk[(k - 1) % RW_N]))
 			return (long)(k - 1);
 	}
 	return -1;
+}
+
+/* repo_wave_find_h, hashing the key. */
+static long
+repo_wave_find(const struct repo_wave *w, const struct value *pk,
+    const struct value *sk)
+{
+	return repo_wave_find_h(w, repo_wave_key_hash(pk, sk), pk, sk);
 }
 
 /* Index entry id by its key. */
@@ -630,9 +638,10 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 {
 	const struct value *pk = value_map_get(wr.value, w->r->partition_key);
 	const struct value *sk = value_map_get(wr.value, w->r->sort_key);
+	uint64_t h = repo_wave_key_hash(pk, sk);
 	struct repo_wave_chunk *c;
 
-	if (!w->failed && repo_wave_find(w, pk, sk) >= 0)
+	if (!w->failed && repo_wave_find_h(w, h, pk, sk) >= 0)
 		repo_wave_drain(w, true);
 	if (w->failed || ((c = w->filling) == NULL &&
 	    (c = repo_wave_chunk_new(w)) == NULL)) {
@@ -643,6 +652,7 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	c->writes[c->n] = wr;
 	c->pk[c->n] = pk;
 	c->sk[c->n] = sk;
+	c->hash[c->n] = h;
 	c->before[c->n] = NULL;
 	repo_wave_index(w, (size_t)(c - w->chunks) * RW_N + c->n);
 	if (++c->n == RW_N) {
