@@ -50,6 +50,10 @@ struct wave_store {
 	 * leaves its last 5 writes unprocessed and the next fails with
 	 * this code. */
 	enum err_code	 fail_resend;
+	/* Non-zero: the BatchWriteItem answered this many-th fails (not
+	 * applied); nothing may be sent after it. */
+	unsigned long	 fail_answer, answers, started;
+	bool		 failure_seen, sent_after_failure;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -136,6 +140,9 @@ wave_start(struct store *st, struct store_job *j)
 
 	cr_assert_lt(w->nflight, wave_lanes(st), "more jobs than lanes");
 	cr_assert_eq(j->rq->op, OP_BATCH_WRITE_ITEM);
+	w->started++;
+	if (w->failure_seen)
+		w->sent_after_failure = true;
 	for (i = 0; i < j->rq->nwrites; i++) {
 		size_t k = wave_key_no(j->rq->writes[i].value);
 
@@ -172,6 +179,11 @@ wave_wait(struct store *st, bool block)
 	w->nflight--;
 	for (i = 0; i < j->rq->nwrites; i++)
 		w->in_flight[wave_key_no(j->rq->writes[i].value)]--;
+	if (++w->answers == w->fail_answer) {
+		w->failure_seen = true;
+		j->rc = err_set(&j->err, ERR_AUTH, "scripted failure");
+		return j;
+	}
 	j->rc = wave_execute(st, j->rq, &j->rs, &j->err);
 	return j;
 }
@@ -334,6 +346,23 @@ id_plain(size_t i)
 	return buf;
 }
 
+/* The entries of the one write the journal at jpath holds, complete. */
+static size_t
+journal_one_write(const char *jpath)
+{
+	struct journal_write *jw = NULL;
+	size_t ngroups = 1, n;
+	struct err e;
+
+	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &jw, &ngroups,
+	    &e), 0, "%s", e.msg);
+	cr_assert_eq(ngroups, 1);
+	cr_assert(jw[0].complete);
+	n = jw[0].n;
+	journal_writes_free(jw, ngroups);
+	return n;
+}
+
 /* The regression guard of issue 6 with the journal on: a 10k put is 400
  * BatchWriteItems, never more than in_flight at once (and that many at
  * times), answered out of order, and 100 BatchGetItems of before-images
@@ -346,8 +375,7 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	char *jpath = xasprintf("%s/journal.jsonl", dir);
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct content **cs = contents(10000, id_plain, val_of_line);
-	struct journal_write *jw = NULL;
-	size_t written = 0, ngroups = 1;
+	size_t written = 0;
 	struct repo *r;
 	struct err e;
 
@@ -369,12 +397,7 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	cr_assert(!st->key_twice_in_flight);
 	cr_assert(!st->key_read_in_flight);
 	cr_assert(!st->written_unread, "a key written before it was read");
-	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &jw, &ngroups,
-	    &e), 0, "%s", e.msg);
-	cr_assert_eq(ngroups, 1);
-	cr_assert_eq(jw[0].n, 10000);
-	cr_assert(jw[0].complete);
-	journal_writes_free(jw, ngroups);
+	cr_assert_eq(journal_one_write(jpath), 10000);
 	contents_free(cs, 10000);
 	repo_free(r);
 	journal_free(j);
@@ -482,6 +505,42 @@ Test(repo_wave, journal_holds_what_was_or_may_have_been_stored)
 	cr_assert_eq(w[0].n, 25, "%zu entries", w[0].n);
 	cr_assert(w[0].complete);
 	journal_writes_free(w, nw);
+}
+
+/* A chunk fails while others are in flight: nothing more is sent, the
+ * others are answered, counted and journaled, and the failure is the
+ * write's result. */
+Test(repo_wave, failure_stops_the_window_and_counts_what_was_out)
+{
+	struct wave_store *st = wave_store_new();
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal-fail.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(1000, id_plain, val_of_line);
+	size_t written = 0;
+	struct repo *r;
+	struct err e;
+
+	cfg.journal = j;
+	st->no_poll = true;
+	st->fail_answer = 2;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 1000, &written, &e), -1);
+	cr_assert_eq(e.code, ERR_AUTH, "%s", e.msg);
+	cr_assert(!st->sent_after_failure, "a chunk sent after the failure");
+	cr_assert_eq(st->nflight, 0, "answers left out");
+	cr_assert_eq(st->answers, st->started);
+	cr_assert_gt(st->started, 2, "%lu chunks sent", st->started);
+	cr_assert_lt(st->started, 40);
+	cr_assert_eq(written, st->writes);
+	cr_assert_eq(written, (st->started - 1) * 25, "%zu written",
+	    written);
+	cr_assert_eq(journal_one_write(jpath), written);
+	contents_free(cs, 1000);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+	free(st);
 }
 
 Test(repo_wave, in_flight_one_sends_chunks_alone)
