@@ -28,6 +28,8 @@
 #define STORE_DYNAMODB_BODY		(4u << 20)
 #define STORE_DYNAMODB_BODY_ALIGN	(2u << 20)
 #define STORE_DYNAMODB_BODIES		4	/* kept for the next pages */
+/* A lane's request body larger than this is not kept for the next. */
+#define STORE_DYNAMODB_BODY_KEPT	(1u << 20)
 #if defined(__SANITIZE_ADDRESS__)
 /* Under AddressSanitizer bodies are freed, so that a use after its
  * response is gone is caught rather than hidden by the pool. */
@@ -44,6 +46,7 @@ struct store_dynamodb_lane {
 	/* Or kept whole when the Items may stay text (items_as_text). */
 	struct buf		 text;
 	struct ddbjson_text_page page;
+	struct buf		 body;		/* the request, rendered */
 	struct store_dynamodb	*sd;
 	/* Lanes past the first: a thread of their own, made at the first
 	 * job and kept until the store is freed. */
@@ -722,9 +725,10 @@ store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
 	return 0;
 }
 
-/* Render, call and parse one request on a lane. */
+/* Call and parse one request on a lane, its body rendered in
+ * lane->body. */
 static int
-store_dynamodb_call(struct store_dynamodb_lane *lane,
+store_dynamodb_send(struct store_dynamodb_lane *lane,
     const struct request *rq, struct response *rs, struct err *e)
 {
 	const struct awsclient_sink sink = {
@@ -735,13 +739,12 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 	};
 	bool as_text = rq->items_as_text && (rq->op == OP_QUERY ||
 	    rq->op == OP_SCAN || rq->op == OP_BATCH_GET_ITEM);
-	struct buf body = BUF_INIT;
+	const struct buf *body = &lane->body;
 	int rc;
 
-	store_dynamodb_render(rq, &body);
 	lane->received = 0;
 	rc = awsclient_call_sink(lane->client, request_op_name(rq->op),
-	    body.data, body.len, request_idempotent(rq), as_text ? &text :
+	    body->data, body->len, request_idempotent(rq), as_text ? &text :
 	    &sink, e);
 	if (rc == 0 && as_text)
 		rc = store_dynamodb_text_parse(lane, rq, rs, e);
@@ -752,13 +755,33 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
-		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
+		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body->len,
 		    lane->received, rs->nitems, rs->consumed_capacity);
 	if (log_enabled() && rs->items_text != NULL)
 		LOG_DEBUG("%s table %s: the items kept as text, %zu bytes",
 		    request_op_name(rq->op), rq->table, rs->items_text_len);
-	buf_cleanup(&body);
 	return rc;
+}
+
+/* Render a request into its lane's body (kept from one request to the
+ * next, no buffer grown anew each time, unless a large one was needed). */
+static void
+store_dynamodb_render_on(struct store_dynamodb_lane *lane,
+    const struct request *rq)
+{
+	if (lane->body.cap > STORE_DYNAMODB_BODY_KEPT)
+		buf_cleanup(&lane->body);
+	buf_reset(&lane->body);
+	store_dynamodb_render(rq, &lane->body);
+}
+
+/* Render, call and parse one request on a lane. */
+static int
+store_dynamodb_call(struct store_dynamodb_lane *lane,
+    const struct request *rq, struct response *rs, struct err *e)
+{
+	store_dynamodb_render_on(lane, rq);
+	return store_dynamodb_send(lane, rq, rs, e);
 }
 
 /* store_ops.execute: on the first lane. */
@@ -781,11 +804,12 @@ store_dynamodb_job_done(struct store_dynamodb *sd, struct store_job *j)
 	pthread_mutex_unlock(&sd->jobs_lock);
 }
 
-/* Run a job on a lane, whatever thread this is. */
+/* Run a job on a lane, whatever thread this is; store_dynamodb_start
+ * rendered it. */
 static void
 store_dynamodb_job_run(struct store_dynamodb_lane *l, struct store_job *j)
 {
-	j->rc = store_dynamodb_call(l, j->rq, &j->rs, &j->err);
+	j->rc = store_dynamodb_send(l, j->rq, &j->rs, &j->err);
 }
 
 /* A lane's thread: run each job posted to it, until told to stop. The
@@ -888,6 +912,9 @@ store_dynamodb_start(struct store *st, struct store_job *j)
 			l = &sd->lanes[i];
 	assert(l != NULL || sd->nlanes == 1);
 	sd->started++;
+	/* Rendered here, where the request's values were just made (they
+	 * are still in this core's cache), not on the lane's thread. */
+	store_dynamodb_render_on(l != NULL ? l : &sd->lanes[0], j->rq);
 	if (l == NULL) {
 		j->lane = 0;
 		store_dynamodb_job_run(&sd->lanes[0], j);
@@ -933,6 +960,7 @@ store_dynamodb_free(struct store *st)
 		store_dynamodb_lane_stop(&sd->lanes[i]);
 		ddbjson_stream_free(sd->lanes[i].stream);
 		buf_cleanup(&sd->lanes[i].text);
+		buf_cleanup(&sd->lanes[i].body);
 		buf_cleanup(&sd->lanes[i].page.rest);
 	}
 	free(sd->lanes);
