@@ -1817,8 +1817,8 @@ struct repo_delete_ctx {
 	struct err		*e;
 };
 
-/* repo_each_fn for delete: add the key to the wave, which is sent
- * whenever it is full. */
+/* repo_each_fn for delete: add the key to the window, whose chunks are
+ * sent as they fill. */
 static int
 repo_delete_each(void *ctx, struct content *c)
 {
@@ -1834,7 +1834,7 @@ repo_delete_each(void *ctx, struct content *c)
 	return 0;
 }
 
-/* repo_pages page of repo_delete: its keys, deleted in waves. */
+/* repo_pages page of repo_delete: its keys, deleted in chunks of 25. */
 static int
 repo_delete_page(void *ctx, struct response *rs, struct err *e)
 {

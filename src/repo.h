@@ -28,9 +28,10 @@ struct repo_config {
 	const char	*name;			/* for messages, may be NULL */
 	/* Every write is journaled here (borrowed; NULL: no journal). */
 	struct journal	*journal;
-	/* Batch writes (put_batch, import, delete) send this many
-	 * BatchWriteItem requests at once, as a wave of chunks with no key
-	 * in two of them; 0: REPO_IN_FLIGHT_DEFAULT. */
+	/* Batch writes (put_batch, import, delete) keep this many
+	 * BatchWriteItem requests in flight at once, the next sent as soon
+	 * as one is answered, no key in two of them; 0:
+	 * REPO_IN_FLIGHT_DEFAULT. */
 	int		 in_flight;
 };
 
