@@ -223,30 +223,56 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 	return rc;
 }
 
-/* Hand n contents (freed) to the repository: one PutItem for the
- * stream's single item, otherwise BatchWriteItem chunks. */
+/* Where the write pass hands its contents: a put stream for a batch
+ * (each content taken into the window of requests as soon as it is read,
+ * so that reading overlaps the requests in flight), else chunks of
+ * CMD_PUT_CHUNK for --changed-only (which compares a chunk with what is
+ * stored) or the stream's single item. */
+struct cmd_put_out {
+	const struct session	*s;
+	struct repo_put_stream	*ps;
+	struct content		**chunk;	/* [CMD_PUT_CHUNK] */
+	size_t			  n;
+	bool			  changed_only;
+	size_t			  written, unchanged;
+};
+
+/* Hand the chunk's contents (freed) to the repository: one PutItem for
+ * the stream's single item, else put_changed. */
 static int
-cmd_put_send(const struct session *s, struct content **chunk, size_t n,
-    size_t count, bool changed_only, size_t *written, size_t *unchanged,
-    struct err *e)
+cmd_put_send(struct cmd_put_out *o, struct err *e)
 {
-	struct repo *r = s->repo;
+	struct repo *r = o->s->repo;
 	size_t done = 0, same = 0, i;
 	int rc;
 
-	if (changed_only) {
-		rc = repo_put_changed(r, chunk, n, &done, &same, e);
-	} else if (count == 1) {
-		rc = repo_put(r, chunk[0], e);
-		done = rc == 0 ? 1 : 0;
+	if (o->changed_only) {
+		rc = repo_put_changed(r, o->chunk, o->n, &done, &same, e);
 	} else {
-		rc = repo_put_batch(r, chunk, n, &done, e);
+		rc = repo_put(r, o->chunk[0], e);
+		done = rc == 0 ? 1 : 0;
 	}
-	*written += done;
-	*unchanged += same;
-	for (i = 0; i < n; i++)
-		content_free(chunk[i]);
+	o->written += done;
+	o->unchanged += same;
+	for (i = 0; i < o->n; i++)
+		content_free(o->chunk[i]);
+	o->n = 0;
 	return rc;
+}
+
+/* Write one checked content (taken). */
+static int
+cmd_put_out(struct cmd_put_out *o, struct content *c, struct err *e)
+{
+	int rc;
+
+	if (o->ps != NULL) {
+		rc = repo_put_stream_add(o->ps, c, e);
+		content_free(c);
+		return rc;
+	}
+	o->chunk[o->n++] = c;
+	return o->n == CMD_PUT_CHUNK ? cmd_put_send(o, e) : 0;
 }
 
 /* Write the checked stream: the contents kept by the check pass (taken),
@@ -256,49 +282,57 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
     size_t count, bool changed_only, size_t *written, size_t *unchanged,
     struct err *e)
 {
-	struct content **chunk = xcalloc(CMD_PUT_CHUNK, sizeof *chunk);
+	struct cmd_put_out o = {
+		.s = s, .changed_only = changed_only,
+	};
 	struct value_arena *arena = NULL;
 	struct buf line = BUF_INIT;
-	size_t n = 0, i, lineno = 0;
+	size_t i, lineno = 0, done = 0;
 	int rc = 0;
 
-	*written = 0;
-	*unchanged = 0;
+	if (!changed_only && count > 1) {
+		if ((o.ps = repo_put_stream_new(s->repo, e)) == NULL)
+			return -1;
+	} else {
+		o.chunk = xcalloc(CMD_PUT_CHUNK, sizeof *o.chunk);
+	}
 	for (i = 0; rc == 0 && i < k->n; i++) {
-		chunk[n++] = k->v[i];
+		struct content *c = k->v[i];
+
 		k->v[i] = NULL;
-		if (n == CMD_PUT_CHUNK) {
-			rc = cmd_put_send(s, chunk, n, count, changed_only,
-			    written, unchanged, e);
-			n = 0;
-		}
+		rc = cmd_put_out(&o, c, e);
 	}
 	while (rc == 0 && k->full && cmd_read_line(in, &line) == 1) {
+		struct content *c;
+
 		if (++lineno <= k->lines || line.len == 0)
 			continue;
-		chunk[n] = cmd_put_parse(s, cmd_put_arena(&arena), &line, e);
-		if (chunk[n] == NULL) {
-			/* The stream changed under us between the passes. */
-			rc = -1;
+		c = cmd_put_parse(s, cmd_put_arena(&arena), &line, e);
+		if (c == NULL) {
+			/* The stream changed under us between the passes:
+			 * nothing more is sent. */
+			rc = -2;
 			break;
 		}
-		if (++n == CMD_PUT_CHUNK) {
-			rc = cmd_put_send(s, chunk, n, count, changed_only,
-			    written, unchanged, e);
-			n = 0;
-		}
+		rc = cmd_put_out(&o, c, e);
 	}
-	if (rc == 0 && n > 0) {
-		rc = cmd_put_send(s, chunk, n, count, changed_only, written,
-		    unchanged, e);
-		n = 0;
+	if (o.ps != NULL) {
+		if (rc == -2)
+			rc = repo_put_stream_stop(o.ps, &done, e);
+		else
+			rc = repo_put_stream_end(o.ps, &done, e);
+		o.written = done;
+	} else if (rc == 0 && o.n > 0) {
+		rc = cmd_put_send(&o, e);
 	}
-	for (i = 0; i < n; i++)
-		content_free(chunk[i]);
-	free(chunk);
+	for (i = 0; i < o.n; i++)
+		content_free(o.chunk[i]);
+	free(o.chunk);
 	value_arena_unref(arena);
 	buf_cleanup(&line);
-	return rc;
+	*written = o.written;
+	*unchanged = o.unchanged;
+	return rc == 0 ? 0 : -1;
 }
 
 int

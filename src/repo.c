@@ -112,19 +112,6 @@ repo_execute(struct repo *r, const struct request *rq, struct response *rs,
 	return rc;
 }
 
-/* Execute rqs[0..n) at once where the store can, counting. */
-void
-repo_execute_many(struct repo *r, const struct request *const *rqs,
-    struct response *rss, struct err *errs, int *rcs, size_t n)
-{
-	size_t i;
-
-	r->stats.requests += n;
-	store_execute_many(r->store, rqs, rss, errs, rcs, n);
-	for (i = 0; i < n; i++)
-		r->stats.capacity += rss[i].consumed_capacity;
-}
-
 /* Refuse writes on a read-only repository, in the core. */
 int
 repo_check_writable(const struct repo *r, struct err *e)
@@ -1044,30 +1031,81 @@ repo_count(struct repo *r, const struct ids *partition,
 	return rc;
 }
 
-static int repo_write_items(struct repo *, struct value **, size_t,
-    const char *, size_t *, struct err *);
+struct repo_put_stream {
+	struct repo		*r;
+	struct repo_wave	*w;
+};
+
+struct repo_put_stream *
+repo_put_stream_new(struct repo *r, struct err *e)
+{
+	struct repo_put_stream *ps;
+
+	if (repo_check_writable(r, e) == -1 ||
+	    repo_journal_start(r, "put-batch", e) == -1)
+		return NULL;
+	ps = xcalloc(1, sizeof *ps);
+	ps->r = r;
+	ps->w = repo_wave_new(r);
+	return ps;
+}
+
+int
+repo_put_stream_add(struct repo_put_stream *ps, const struct content *c,
+    struct err *e)
+{
+	/* Each item its own _timestamp, as the library's put_batch. */
+	struct write_request wr = { .value = repo_encode(ps->r, c, NULL) };
+
+	return repo_wave_add(ps->w, wr, e);
+}
+
+int
+repo_put_stream_end(struct repo_put_stream *ps, size_t *written,
+    struct err *e)
+{
+	/* After a failed add, flush sends nothing and says the failure
+	 * again. */
+	int rc = repo_wave_flush(ps->w, e);
+
+	if (written != NULL)
+		*written = repo_wave_done(ps->w);
+	repo_wave_free(ps->w);
+	free(ps);
+	return rc;
+}
+
+int
+repo_put_stream_stop(struct repo_put_stream *ps, size_t *written,
+    struct err *e)
+{
+	repo_wave_stop(ps->w, e);
+	if (written != NULL)
+		*written = repo_wave_done(ps->w);
+	repo_wave_free(ps->w);
+	free(ps);
+	return -1;
+}
 
 int
 repo_put_batch(struct repo *r, struct content *const *cs, size_t n,
     size_t *written, struct err *e)
 {
-	struct value **items;
+	struct repo_put_stream *ps = repo_put_stream_new(r, e);
 	size_t i;
-	int rc;
 
-	if (repo_check_writable(r, e) == -1)
+	if (written != NULL)
+		*written = 0;
+	if (ps == NULL)
 		return -1;
-	/* Each item its own _timestamp, as the library's put_batch. */
-	items = xcalloc(n ? n : 1, sizeof *items);
 	for (i = 0; i < n; i++)
-		items[i] = repo_encode(r, cs[i], NULL);
-	rc = repo_write_items(r, items, n, "put-batch", written, e);
-	free(items);
-	return rc;
+		if (repo_put_stream_add(ps, cs[i], e) == -1)
+			break;
+	return repo_put_stream_end(ps, written, e);
 }
 
-/* Write stored items in waves of in_flight chunks of 25, journaled as
- * operation. Takes the items. */
+/* Write stored items in a window of in_flight chunks of 25, journaled
+ * as operation. Takes the items. */
 static int
 repo_write_items(struct repo *r, struct value **items, size_t n,
     const char *operation, size_t *written, struct err *e)
@@ -1782,8 +1820,8 @@ struct repo_delete_ctx {
 	struct err		*e;
 };
 
-/* repo_each_fn for delete: add the key to the wave, which is sent
- * whenever it is full. */
+/* repo_each_fn for delete: add the key to the window, whose chunks are
+ * sent as they fill. */
 static int
 repo_delete_each(void *ctx, struct content *c)
 {
@@ -1799,7 +1837,7 @@ repo_delete_each(void *ctx, struct content *c)
 	return 0;
 }
 
-/* repo_pages page of repo_delete: its keys, deleted in waves. */
+/* repo_pages page of repo_delete: its keys, deleted in chunks of 25. */
 static int
 repo_delete_page(void *ctx, struct response *rs, struct err *e)
 {
@@ -1842,6 +1880,8 @@ repo_delete(struct repo *r, const struct ids *partition,
 	rc = repo_pages(r, &rq, repo_delete_page, &d, e);
 	if (rc == 0)
 		rc = repo_wave_flush(d.wave, e);
+	else if (d.rc == 0)
+		repo_wave_stop(d.wave, e);
 	request_cleanup(&rq);
 	if (deleted != NULL)
 		*deleted = repo_wave_done(d.wave);

@@ -29,9 +29,10 @@ struct repo_config {
 	const char	*name;			/* for messages, may be NULL */
 	/* Every write is journaled here (borrowed; NULL: no journal). */
 	struct journal	*journal;
-	/* Batch writes (put_batch, import, delete) send this many
-	 * BatchWriteItem requests at once, as a wave of chunks with no key
-	 * in two of them; 0: REPO_IN_FLIGHT_DEFAULT. */
+	/* Batch writes (put_batch, import, delete) keep this many
+	 * BatchWriteItem requests in flight at once, the next sent as soon
+	 * as one is answered, no key in two of them; 0:
+	 * REPO_IN_FLIGHT_DEFAULT. */
 	int		 in_flight;
 };
 
@@ -158,6 +159,29 @@ int	 repo_count(struct repo *, const struct ids *partition,
  * *written counts items acknowledged (may be NULL). */
 int	 repo_put_batch(struct repo *, struct content *const *, size_t n,
 	     size_t *written, struct err *);
+/*
+ * put_batch one content at a time, for a stream: each is encoded and
+ * taken into the window of BatchWriteItems at once, so that the next
+ * ones are read while earlier chunks are in flight. One write for the
+ * journal. repo_put_stream_new: NULL with err when the repository is
+ * read-only or its journal cannot be written (nothing sent).
+ * repo_put_stream_add: -1 when a chunk failed (nothing more is sent; the
+ * requests still out are waited for); every later add fails the same
+ * way. repo_put_stream_end sends the rest, waits, frees the stream, and
+ * returns the write's result, *written counting the items acknowledged
+ * (may be NULL). repo_put_stream_stop, for a caller that failed (its
+ * error in err): sends nothing more, waits for the requests still out,
+ * frees the stream and returns -1, err kept (a journal that could not be
+ * written is added to it).
+ */
+struct repo_put_stream;
+struct repo_put_stream *repo_put_stream_new(struct repo *, struct err *);
+int	 repo_put_stream_add(struct repo_put_stream *, const struct content *,
+	     struct err *);
+int	 repo_put_stream_end(struct repo_put_stream *, size_t *written,
+	     struct err *);
+int	 repo_put_stream_stop(struct repo_put_stream *, size_t *written,
+	     struct err *);
 
 /* put_batch of stored items as they are (an import: keys, _object_version,
  * _timestamp kept), chunks of 25, the last of two equal keys winning.

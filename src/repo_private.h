@@ -83,9 +83,6 @@ int	 repo_execute(struct repo *, const struct request *, struct response *,
 	     struct err *);
 /* Refuse writes on a read-only repository, in the core. */
 int	 repo_check_writable(const struct repo *, struct err *);
-/* Execute rqs[0..n) at once where the store can, counting. */
-void	 repo_execute_many(struct repo *, const struct request *const *rqs,
-	     struct response *rss, struct err *errs, int *rcs, size_t n);
 /* Full-jitter exponential backoff before re-sending unprocessed batch
  * entries, after `round` answers without progress. -1 when cancelled. */
 int	 repo_backoff(struct repo *, int round, struct err *);
@@ -99,23 +96,33 @@ typedef void (*repo_stored_fn)(void *ctx, struct value *stored);
 /* repo_batch_get handing each item to fn as stored. */
 int	 repo_batch_get_stored(struct repo *, struct value **keys, size_t n,
 	     bool consistent, repo_stored_fn, void *ctx, struct err *);
-/* repo_wave.c: batch writes, up to in_flight BatchWriteItem chunks at
- * once, journaled when the repository has a journal. */
+/* repo_wave.c: batch writes in a window of up to in_flight
+ * BatchWriteItem chunks at once, each sent as soon as a lane is free,
+ * journaled when the repository has a journal. */
 struct repo_wave;
 
-/* An empty wave of the repository's in_flight chunks. Cannot fail. */
+/* An empty window of the repository's in_flight chunks. Cannot fail. */
 struct repo_wave *repo_wave_new(struct repo *);
+/* Wait for the answers still out (what was not sent is dropped), then
+ * free. */
 void	 repo_wave_free(struct repo_wave *);
-/* Add one entry (its value taken), sending the wave first when it is
- * full or already has the key. -1 when that send failed (the entry is
- * freed). */
+/* Add one entry (its value taken); a full chunk is sent when a lane is
+ * free. An entry whose key is still in the window sends and waits for
+ * everything first. -1 when a chunk failed (this one's or an earlier
+ * answer's): nothing more is sent, the answers still out are waited for,
+ * and the entry is freed; every later call fails the same way. */
 int	 repo_wave_add(struct repo_wave *, struct write_request,
 	     struct err *);
-/* Send the wave: before-images read first with a journal, the chunks'
- * BatchWriteItems in flight at once, UnprocessedItems re-sent with
- * backoff, the chunks that were (or may have been) applied journaled
- * with one fsync. The wave is empty afterwards, whatever the result. */
+/* Send the rest and wait for every answer: before-images read first
+ * with a journal, UnprocessedItems re-sent with backoff, what was (or may
+ * have been) applied journaled and synced. The window is empty
+ * afterwards, whatever the result; the first failure (of the chunk
+ * first in input order) stays the result. */
 int	 repo_wave_flush(struct repo_wave *, struct err *);
+/* Send nothing more (what was not sent yet is dropped) and wait for the
+ * answers still out, journaling them; e holds the caller's error, to
+ * which a journal that could not be written is added. */
+void	 repo_wave_stop(struct repo_wave *, struct err *);
 /* Entries acknowledged by the service so far. */
 size_t	 repo_wave_done(const struct repo_wave *);
 

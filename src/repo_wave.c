@@ -1,100 +1,113 @@
 /* SPDX-License-Identifier: ISC */
-/* Batch writes in waves: several BatchWriteItem chunks in flight at once. */
+/* Batch writes in a window: BatchWriteItem chunks kept in flight on the store's lanes. */
 #include "config.h"
 
 #include "repo.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "repo_private.h"
 #include "request.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /*
- * A wave holds up to in_flight chunks of 25 entries, no key twice in the
- * whole wave: an entry whose key is already there sends the wave first,
- * so the later write of a key starts only after the earlier one was
+ * Entries are cut into chunks of 25 in input order, and a chunk is sent
+ * as soon as one of the in_flight lanes is free: a slow request holds up
+ * its own lane only, not the chunks behind it. No key is twice among the
+ * entries taken and not yet done (acknowledged, failed, or dropped): an
+ * entry whose key is there sends and waits for everything taken first, so
+ * the later write of a key starts only after the earlier one was
  * acknowledged, and a put of the same key twice ends with the last line.
- * With a journal, the before-images of the wave are read with one
- * consistent BatchGetItem per 100 keys (the wave has no key twice, which
- * BatchGetItem would refuse), after every earlier wave was written.
+ * DynamoDB applies the entries of one BatchWriteItem in no set order, and
+ * the chunks in flight hold other keys, so their order does not matter.
+ *
+ * With a journal, the before-images of `group` full chunks (up to 100
+ * keys) are read with one consistent BatchGetItem on the caller's lane,
+ * while earlier chunks are in flight (other keys), and before any of these
+ * is sent. A chunk is journaled when it is done: its entries that were, or
+ * may have been, stored. One fsync for every `group` chunks done, and one
+ * at the end.
  */
-struct repo_wave {
-	struct repo		*r;
-	size_t			 cap;		/* in_flight * 25 */
-	size_t			 n;
-	struct write_request	*writes;	/* [cap], owned, input order */
-	const struct value	**pk, **sk;	/* [cap], borrowed from writes */
-	struct value		**before;	/* [cap], owned, with a journal */
-	size_t			 done;		/* acknowledged entries */
-	/* The entries by key: open addressing, entry + 1 or 0 (free);
-	 * twice cap slots or more, a power of two. */
-	size_t			*slots;
-	size_t			 mask;
+
+#define RW_N	REPO_BATCH_WRITE_MAX
+
+enum repo_wave_state {
+	RW_FREE,
+	RW_FILLING,	/* taking entries */
+	RW_FILLED,	/* full; its before-images not read yet */
+	RW_READY,	/* to be sent when a lane is free */
+	RW_SENT,	/* on a lane */
 };
 
-/* One BatchWriteItem of the wave and what became of it. */
+/* One BatchWriteItem and what became of it. */
 struct repo_wave_chunk {
-	size_t			 first, n;	/* its entries in the wave */
+	enum repo_wave_state	 state;
+	size_t			 seq;		/* chunks in input order */
+	size_t			 n;
+	struct write_request	 writes[RW_N];	/* owned, input order */
+	const struct value	*pk[RW_N], *sk[RW_N];	/* borrowed */
+	uint64_t		 hash[RW_N];	/* of each key */
+	struct value		*before[RW_N];	/* owned, with a journal */
 	struct request		 rq;		/* what is still to be sent */
-	bool			 borrowed;	/* rq.writes is the wave's */
+	bool			 borrowed;	/* rq.writes is writes */
 	int			 idle;		/* answers without progress */
-	int			 rc;
-	struct err		 err;
 	/* rq failed on the wire with its outcome unknown: what it held
 	 * may be stored. Else what rq still holds is known not stored
 	 * (unprocessed, or never sent). */
 	bool			 maybe_sent;
+	struct store_job	 job;
+};
+
+struct repo_wave {
+	struct repo		*r;
+	size_t			 lanes;		/* chunks in flight at most */
+	size_t			 group;		/* chunks read before together */
+	struct repo_wave_chunk	*chunks;	/* [nchunks] */
+	size_t			 nchunks;
+	struct repo_wave_chunk	*filling;	/* or NULL */
+	size_t			 nfilled, inflight;
+	size_t			 seq;		/* the next chunk's */
+	size_t			 done;		/* acknowledged entries */
+	size_t			 unsynced;	/* chunks journaled since fsync */
+	/* The entries taken and not done, by key: open addressing, entry
+	 * + 1 or 0 (free), an entry being chunk * 25 + its place; twice
+	 * the entries or more slots, a power of two. */
+	size_t			*slots;
+	size_t			 mask;
+	/* Nothing more is sent: a failure, or the caller stopped. */
+	bool			 failed, stopping;
+	/* The failure of the chunk first in input order. */
+	bool			 has_err;
+	size_t			 err_seq;
+	struct err		 err;
+	/* The journal could not be written (the first error). */
+	bool			 jfailed;
+	struct err		 jerr;
 };
 
 struct repo_wave *
 repo_wave_new(struct repo *r)
 {
 	struct repo_wave *w = xcalloc(1, sizeof *w);
+	size_t lanes = store_lanes(r->store);
 
 	w->r = r;
-	w->cap = (size_t)r->in_flight * REPO_BATCH_WRITE_MAX;
-	w->writes = xcalloc(w->cap, sizeof *w->writes);
-	w->pk = xcalloc(w->cap, sizeof *w->pk);
-	w->sk = xcalloc(w->cap, sizeof *w->sk);
-	w->before = xcalloc(w->cap, sizeof *w->before);
-	for (w->mask = 1; w->mask < 2 * w->cap; w->mask <<= 1)
+	w->lanes = (size_t)r->in_flight < lanes ? (size_t)r->in_flight :
+	    lanes;
+	w->group = (size_t)r->in_flight < REPO_BATCH_GET_MAX / RW_N ?
+	    (size_t)r->in_flight : REPO_BATCH_GET_MAX / RW_N;
+	/* In flight, read or being read, and the one taking entries. */
+	w->nchunks = w->lanes + w->group + 1;
+	w->chunks = xcalloc(w->nchunks, sizeof *w->chunks);
+	for (w->mask = 1; w->mask < 2 * w->nchunks * RW_N; w->mask <<= 1)
 		;
 	w->slots = xcalloc(w->mask, sizeof *w->slots);
 	w->mask--;
 	return w;
-}
-
-/* Free the entries and before-images; the wave is empty again. */
-static void
-repo_wave_clear(struct repo_wave *w)
-{
-	size_t i;
-
-	for (i = 0; i < w->n; i++) {
-		value_free(w->writes[i].value);
-		value_free(w->before[i]);
-		w->writes[i].value = NULL;
-		w->before[i] = NULL;
-	}
-	w->n = 0;
-	memset(w->slots, 0, (w->mask + 1) * sizeof *w->slots);
-}
-
-void
-repo_wave_free(struct repo_wave *w)
-{
-	if (w == NULL)
-		return;
-	repo_wave_clear(w);
-	free(w->writes);
-	free(w->pk);
-	free(w->sk);
-	free(w->before);
-	free(w->slots);
-	free(w);
 }
 
 size_t
@@ -129,102 +142,224 @@ repo_wave_hash(uint64_t h, const struct value *v)
 	return h;
 }
 
-/* The first slot to probe for a key. */
-static size_t
-repo_wave_slot(const struct repo_wave *w, const struct value *pk,
-    const struct value *sk)
+/* A key's hash. */
+static uint64_t
+repo_wave_key_hash(const struct value *pk, const struct value *sk)
 {
 	uint64_t h = repo_wave_hash(repo_wave_hash(0xcbf29ce484222325u, pk),
 	    sk);
 
-	return (size_t)(h ^ (h >> 32)) & w->mask;
+	return h ^ (h >> 32);
 }
 
-/* The entry of the wave with this key, or -1. An entry is looked up for
- * every one added, and for every item read or left unprocessed: by hash,
- * not by walking the wave. */
+/* The first slot to probe for entry id's key: its hash is kept, so that
+ * taking an entry out (which moves the ones after it) hashes nothing. */
+static size_t
+repo_wave_home(const struct repo_wave *w, size_t id)
+{
+	return (size_t)w->chunks[id / RW_N].hash[id % RW_N] & w->mask;
+}
+
+/* The entry taken with this key (of hash h), or -1. An entry is looked
+ * up for every one added, and for every item read or left unprocessed:
+ * by hash, not by walking the chunks. */
+static long
+repo_wave_find_h(const struct repo_wave *w, uint64_t h,
+    const struct value *pk, const struct value *sk)
+{
+	size_t i, k;
+
+	for (i = (size_t)h & w->mask; (k = w->slots[i]) != 0;
+	    i = (i + 1) & w->mask) {
+		const struct repo_wave_chunk *c = &w->chunks[(k - 1) / RW_N];
+
+		if (c->hash[(k - 1) % RW_N] == h &&
+		    repo_wave_same(sk, c->sk[(k - 1) % RW_N]) &&
+		    repo_wave_same(pk, c->pk[(k - 1) % RW_N]))
+			return (long)(k - 1);
+	}
+	return -1;
+}
+
+/* repo_wave_find_h, hashing the key. */
 static long
 repo_wave_find(const struct repo_wave *w, const struct value *pk,
     const struct value *sk)
 {
-	size_t i, k;
-
-	for (i = repo_wave_slot(w, pk, sk); (k = w->slots[i]) != 0;
-	    i = (i + 1) & w->mask)
-		if (repo_wave_same(sk, w->sk[k - 1]) &&
-		    repo_wave_same(pk, w->pk[k - 1]))
-			return (long)(k - 1);
-	return -1;
+	return repo_wave_find_h(w, repo_wave_key_hash(pk, sk), pk, sk);
 }
 
-/* Index the wave's last entry by its key. */
+/* Index entry id by its key. */
 static void
-repo_wave_index(struct repo_wave *w)
+repo_wave_index(struct repo_wave *w, size_t id)
 {
-	size_t i = repo_wave_slot(w, w->pk[w->n - 1], w->sk[w->n - 1]);
+	size_t i = repo_wave_home(w, id);
 
 	while (w->slots[i] != 0)
 		i = (i + 1) & w->mask;
-	w->slots[i] = w->n;
+	w->slots[i] = id + 1;
 }
 
-/* repo_stored_fn: keep a stored item as the before-image of its entry. */
+/* Take entry id out of the index; the entries probed after it move back
+ * into the gap when their probe would pass it (no tombstones). */
 static void
-repo_wave_before_each(void *ctx, struct value *stored)
+repo_wave_unindex(struct repo_wave *w, size_t id)
 {
-	struct repo_wave *w = ctx;
+	size_t i = repo_wave_home(w, id), j, k;
+
+	while (w->slots[i] != id + 1) {
+		assert(w->slots[i] != 0);
+		i = (i + 1) & w->mask;
+	}
+	w->slots[i] = 0;
+	for (j = (i + 1) & w->mask; w->slots[j] != 0; j = (j + 1) & w->mask) {
+		k = repo_wave_home(w, w->slots[j] - 1);
+		/* Stays when its home lies in (i, j], cyclically. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		w->slots[i] = w->slots[j];
+		w->slots[j] = 0;
+		i = j;
+	}
+}
+
+/* Record a failure of chunk seq: nothing more is sent; the chunk first
+ * in input order speaks for the write. */
+static void
+repo_wave_fail(struct repo_wave *w, size_t seq, const struct err *e)
+{
+	w->failed = true;
+	if (!w->has_err || seq < w->err_seq) {
+		w->has_err = true;
+		w->err_seq = seq;
+		if (e != NULL)
+			w->err = *e;
+		else
+			err_set(&w->err, ERR_INTERNAL, "batch write failed");
+	}
+}
+
+/* Append the journal's queued entries: one write, one fsync. */
+static void
+repo_wave_sync(struct repo_wave *w)
+{
+	struct err je;
+
+	w->unsynced = 0;
+	err_clear(&je);
+	if (journal_flush(w->r->journal, &je) == -1) {
+		if (!w->jfailed)
+			w->jerr = je;
+		w->jfailed = true;
+		w->failed = true;
+	}
+}
+
+/* Free a chunk's entries and before-images, and take its keys out of the
+ * index; the chunk is free again. */
+static void
+repo_wave_release(struct repo_wave *w, struct repo_wave_chunk *c)
+{
+	size_t id = (size_t)(c - w->chunks) * RW_N, k;
+
+	for (k = 0; k < c->n; k++) {
+		repo_wave_unindex(w, id + k);
+		value_free(c->writes[k].value);
+		value_free(c->before[k]);
+		c->writes[k].value = NULL;
+		c->before[k] = NULL;
+	}
+	if (c->borrowed) {
+		c->rq.writes = NULL;
+		c->rq.nwrites = 0;
+	}
+	request_cleanup(&c->rq);
+	if (c == w->filling)
+		w->filling = NULL;
+	if (c->state == RW_FILLED)
+		w->nfilled--;
+	c->n = 0;
+	c->state = RW_FREE;
+}
+
+/* A sent chunk is done: journal every entry that was, or may have been,
+ * stored (acknowledged, or in a request whose outcome is unknown; not
+ * those DynamoDB left unprocessed, nor those never sent), then release
+ * it. */
+static void
+repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
+{
 	struct repo *r = w->r;
-	long i = repo_wave_find(w, value_map_get(stored, r->partition_key),
-	    value_map_get(stored, r->sort_key));
+	size_t base = (size_t)(c - w->chunks) * RW_N, i, k;
+	bool unwritten[RW_N];
+	long id;
 
-	if (i >= 0 && w->before[i] == NULL)
-		w->before[i] = stored;
-	else
-		value_free(stored);
+	if (r->journal == NULL) {
+		repo_wave_release(w, c);
+		return;
+	}
+	memset(unwritten, 0, sizeof unwritten);
+	for (i = 0; !c->maybe_sent && i < c->rq.nwrites; i++) {
+		const struct value *v = c->rq.writes[i].value;
+
+		id = repo_wave_find(w, value_map_get(v, r->partition_key),
+		    value_map_get(v, r->sort_key));
+		if (id >= 0 && (size_t)id / RW_N == base / RW_N)
+			unwritten[(size_t)id % RW_N] = true;
+	}
+	for (k = 0; k < c->n; k++) {
+		struct value *key;
+
+		if (unwritten[k])
+			continue;
+		key = repo_key_of(r, c->writes[k].value);
+		repo_journal_add(r, key, c->before[k],
+		    c->writes[k].is_delete ? NULL : c->writes[k].value);
+		value_free(key);
+	}
+	repo_wave_release(w, c);
+	if (++w->unsynced >= w->group)
+		repo_wave_sync(w);
 }
 
-/* Read the before-images of the wave: consistent BatchGetItems of up to
- * 100 keys. Entries with no stored item keep NULL. */
-static int
-repo_wave_read_before(struct repo_wave *w, struct err *e)
+/* Send a chunk's request on a free lane. */
+static void
+repo_wave_start(struct repo_wave *w, struct repo_wave_chunk *c)
 {
-	size_t i = 0, k;
-
-	while (i < w->n) {
-		size_t m = w->n - i < REPO_BATCH_GET_MAX ? w->n - i :
-		    REPO_BATCH_GET_MAX;
-		struct value **keys = xcalloc(m, sizeof *keys);
-
-		for (k = 0; k < m; k++)
-			keys[k] = repo_key_of(w->r, w->writes[i + k].value);
-		if (repo_batch_get_stored(w->r, keys, m, true,
-		    repo_wave_before_each, w, e) == -1)
-			return -1;
-		i += m;
-	}
-	return 0;
+	c->state = RW_SENT;
+	c->job.rq = &c->rq;
+	c->job.ctx = c;
+	c->job.rc = 0;
+	response_init(&c->job.rs);
+	err_clear(&c->job.err);
+	w->inflight++;
+	w->r->stats.requests++;
+	store_start(w->r->store, &c->job);
 }
 
-/* Cut the wave into chunks of 25; the first send borrows the entries. */
-static size_t
-repo_wave_split(struct repo_wave *w, struct repo_wave_chunk *ch)
+/* The chunk first in input order in a state, or NULL. */
+static struct repo_wave_chunk *
+repo_wave_first(struct repo_wave *w, enum repo_wave_state state)
 {
-	size_t nch = 0, i;
+	struct repo_wave_chunk *best = NULL;
+	size_t i;
 
-	for (i = 0; i < w->n; i += REPO_BATCH_WRITE_MAX, nch++) {
-		struct repo_wave_chunk *c = &ch[nch];
+	for (i = 0; i < w->nchunks; i++)
+		if (w->chunks[i].state == state && (best == NULL ||
+		    w->chunks[i].seq < best->seq))
+			best = &w->chunks[i];
+	return best;
+}
 
-		memset(c, 0, sizeof *c);
-		c->first = i;
-		c->n = w->n - i < REPO_BATCH_WRITE_MAX ? w->n - i :
-		    REPO_BATCH_WRITE_MAX;
-		request_init(&c->rq, OP_BATCH_WRITE_ITEM, w->r->table);
-		c->rq.writes = &w->writes[i];
-		c->rq.nwrites = c->n;
-		c->borrowed = true;
-		err_clear(&c->err);
-	}
-	return nch;
+/* Send ready chunks, in input order, while a lane is free. */
+static void
+repo_wave_pump(struct repo_wave *w)
+{
+	struct repo_wave_chunk *c;
+
+	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
+	    (c = repo_wave_first(w, RW_READY)) != NULL)
+		repo_wave_start(w, c);
 }
 
 /* Replace what a chunk still has to send with the unprocessed entries of
@@ -246,187 +381,256 @@ repo_wave_resend(struct repo_wave_chunk *c, struct response *rs)
 	rs->nunprocessed_writes = 0;
 }
 
-/* Free what a chunk did not send; its request is done. */
+/* Take a chunk's answer: count what was acknowledged; re-send what came
+ * back unprocessed, with backoff, unless nothing more is to be sent;
+ * else the chunk is done. */
 static void
-repo_wave_chunk_cleanup(struct repo_wave_chunk *c)
+repo_wave_answer(struct repo_wave *w, struct store_job *job)
 {
-	if (c->borrowed) {
-		c->rq.writes = NULL;
-		c->rq.nwrites = 0;
-	}
-	request_cleanup(&c->rq);
-}
+	struct repo_wave_chunk *c = job->ctx;
+	struct err e;
+	size_t unprocessed;
 
-/* Send every chunk's BatchWriteItem at once; take each answer. Returns
- * the number of chunks that failed. */
-static int
-repo_wave_send_once(struct repo_wave *w, struct repo_wave_chunk *ch,
-    size_t nch)
-{
-	const struct request *rqs[REPO_IN_FLIGHT_MAX];
-	struct response rss[REPO_IN_FLIGHT_MAX];
-	struct err errs[REPO_IN_FLIGHT_MAX];
-	int rcs[REPO_IN_FLIGHT_MAX];
-	size_t idx[REPO_IN_FLIGHT_MAX], m = 0, i;
-	int failed = 0;
-
-	for (i = 0; i < nch; i++)
-		if (ch[i].rc == 0 && ch[i].rq.nwrites > 0) {
-			idx[m] = i;
-			rqs[m] = &ch[i].rq;
-			response_init(&rss[m]);
-			err_clear(&errs[m]);
-			m++;
-		}
-	repo_execute_many(w->r, rqs, rss, errs, rcs, m);
-	for (i = 0; i < m; i++) {
-		struct repo_wave_chunk *c = &ch[idx[i]];
-		size_t unprocessed = rss[i].nunprocessed_writes;
-
-		if (rcs[i] != 0) {
-			c->rc = -1;
-			c->err = errs[i];
-			c->maybe_sent = repo_outcome_uncertain(&errs[i]);
-			failed++;
-		} else {
-			w->done += c->rq.nwrites - unprocessed;
-			c->idle = unprocessed < c->rq.nwrites ? 0 : c->idle + 1;
-			repo_wave_resend(c, &rss[i]);
-		}
-		response_cleanup(&rss[i]);
-	}
-	return failed;
-}
-
-/* The rounds of a wave: send, then re-send what came back unprocessed,
- * with backoff, until nothing is left or a chunk fails; the other chunks
- * then stop too, as a put stops at its first failure. */
-static int
-repo_wave_send(struct repo_wave *w, struct repo_wave_chunk *ch, size_t nch,
-    struct err *e)
-{
-	size_t i;
-	int idle;
-
-	for (;;) {
-		if (repo_wave_send_once(w, ch, nch) > 0)
-			break;
-		idle = -1;
-		for (i = 0; i < nch; i++) {
-			if (ch[i].rq.nwrites == 0)
-				continue;
-			if (ch[i].idle >= REPO_UNPROCESSED_ROUNDS) {
-				ch[i].rc = err_set(&ch[i].err, ERR_THROTTLED,
-				    "BatchWriteItem: %zu items still "
-				    "unprocessed after %d attempts",
-				    ch[i].rq.nwrites, ch[i].idle);
-				break;
-			}
-			if (ch[i].idle > idle)
-				idle = ch[i].idle;
-		}
-		if (i < nch || idle < 0)
-			break;
-		if (repo_backoff(w->r, idle, e) != 0)
-			return -1;
-	}
-	/* The first chunk that failed speaks for the wave. */
-	for (i = 0; i < nch; i++)
-		if (ch[i].rc != 0) {
-			if (e != NULL)
-				*e = ch[i].err;
-			return -1;
-		}
-	return 0;
-}
-
-/* Mark the wave's entries a chunk still holds and knows were not
- * stored: left unprocessed, or never sent. */
-static void
-repo_wave_mark_unwritten(struct repo_wave *w,
-    const struct repo_wave_chunk *c, bool *unwritten)
-{
-	struct repo *r = w->r;
-	size_t i;
-	long k;
-
-	if (c->maybe_sent)
+	w->inflight--;
+	w->r->stats.capacity += job->rs.consumed_capacity;
+	if (job->rc != 0) {
+		c->maybe_sent = repo_outcome_uncertain(&job->err);
+		repo_wave_fail(w, c->seq, &job->err);
+		response_cleanup(&job->rs);
+		repo_wave_finish(w, c);
 		return;
-	for (i = 0; i < c->rq.nwrites; i++) {
-		const struct value *v = c->rq.writes[i].value;
-
-		k = repo_wave_find(w, value_map_get(v, r->partition_key),
-		    value_map_get(v, r->sort_key));
-		if (k >= 0)
-			unwritten[k] = true;
 	}
+	unprocessed = job->rs.nunprocessed_writes;
+	w->done += c->rq.nwrites - unprocessed;
+	c->idle = unprocessed < c->rq.nwrites ? 0 : c->idle + 1;
+	repo_wave_resend(c, &job->rs);
+	response_cleanup(&job->rs);
+	if (c->rq.nwrites == 0 || w->failed || w->stopping) {
+		repo_wave_finish(w, c);
+		return;
+	}
+	err_clear(&e);
+	if (c->idle >= REPO_UNPROCESSED_ROUNDS) {
+		err_set(&e, ERR_THROTTLED, "BatchWriteItem: %zu items still "
+		    "unprocessed after %d attempts", c->rq.nwrites, c->idle);
+		repo_wave_fail(w, c->seq, &e);
+		repo_wave_finish(w, c);
+		return;
+	}
+	if (repo_backoff(w->r, c->idle, &e) != 0) {
+		repo_wave_fail(w, c->seq, &e);
+		repo_wave_finish(w, c);
+		return;
+	}
+	repo_wave_start(w, c);
 }
 
-/* Journal every entry that was, or may have been, stored: acknowledged,
- * or in a request whose outcome is unknown; not the ones DynamoDB left
- * unprocessed, nor those never sent. One append and one fsync for the
- * wave. Returns rc, or -1 when the wave was written but could not be
- * journaled (also said after another failure). */
-static int
-repo_wave_journal(struct repo_wave *w, struct repo_wave_chunk *ch,
-    size_t nch, int rc, struct err *e)
+/* Take the answers that are in; with block, wait for one first. */
+static void
+repo_wave_take(struct repo_wave *w, bool block)
 {
+	struct store_job *job;
+
+	if (block && w->inflight > 0 &&
+	    (job = store_wait(w->r->store, true)) != NULL)
+		repo_wave_answer(w, job);
+	while (w->inflight > 0 &&
+	    (job = store_wait(w->r->store, false)) != NULL)
+		repo_wave_answer(w, job);
+}
+
+/* repo_stored_fn: keep a stored item as the before-image of its entry. */
+static void
+repo_wave_before_each(void *ctx, struct value *stored)
+{
+	struct repo_wave *w = ctx;
 	struct repo *r = w->r;
-	bool *unwritten = xcalloc(w->n ? w->n : 1, sizeof *unwritten);
-	struct err je;
-	size_t i, k;
+	long id = repo_wave_find(w, value_map_get(stored, r->partition_key),
+	    value_map_get(stored, r->sort_key));
+	struct repo_wave_chunk *c = id >= 0 ? &w->chunks[id / RW_N] : NULL;
 
-	for (i = 0; i < nch; i++)
-		repo_wave_mark_unwritten(w, &ch[i], unwritten);
-	for (k = 0; k < w->n; k++) {
-		struct value *key;
+	if (c != NULL && c->state == RW_FILLED &&
+	    c->before[id % RW_N] == NULL)
+		c->before[id % RW_N] = stored;
+	else
+		value_free(stored);
+}
 
-		if (unwritten[k])
+/* Read the before-images of the filled chunks (consistent BatchGetItems
+ * of up to 100 keys), which are then ready. Entries with no stored item
+ * keep NULL. A failure is the first of these chunks': none is sent. */
+static void
+repo_wave_read_before(struct repo_wave *w)
+{
+	struct value **keys = NULL;
+	struct repo_wave_chunk *first = NULL;
+	size_t i, k, m = 0;
+	struct err e;
+
+	err_clear(&e);
+	for (i = 0; i < w->nchunks; i++) {
+		struct repo_wave_chunk *c = &w->chunks[i];
+
+		if (c->state != RW_FILLED)
 			continue;
-		key = repo_key_of(r, w->writes[k].value);
-		repo_journal_add(r, key, w->before[k],
-		    w->writes[k].is_delete ? NULL : w->writes[k].value);
-		value_free(key);
-	}
-	free(unwritten);
-	err_clear(&je);
-	if (journal_flush(r->journal, &je) == -1) {
-		if (rc == 0)
-			return err_set(e, ERR_IO, "written, but not journaled: "
-			    "%s", je.msg);
-		/* The write's own error stays first; this is said too. */
-		if (e != NULL) {
-			char first[sizeof e->msg];
-
-			memcpy(first, e->msg, sizeof first);
-			err_set(e, e->code, "%s; and what was written is not "
-			    "journaled: %s", first, je.msg);
+		if (first == NULL || c->seq < first->seq)
+			first = c;
+		for (k = 0; k < c->n; k++) {
+			if (keys == NULL)
+				keys = xcalloc(REPO_BATCH_GET_MAX,
+				    sizeof *keys);
+			keys[m++] = repo_key_of(w->r, c->writes[k].value);
+			if (m < REPO_BATCH_GET_MAX)
+				continue;
+			/* Takes the keys. */
+			m = 0;
+			if (repo_batch_get_stored(w->r, keys,
+			    REPO_BATCH_GET_MAX, true, repo_wave_before_each, w,
+			    &e) == -1)
+				goto fail;
+			keys = NULL;
 		}
 	}
-	return rc;
+	if (m > 0 && repo_batch_get_stored(w->r, keys, m, true,
+	    repo_wave_before_each, w, &e) == -1)
+		goto fail;
+	for (i = 0; i < w->nchunks; i++)
+		if (w->chunks[i].state == RW_FILLED)
+			w->chunks[i].state = RW_READY;
+	w->nfilled = 0;
+	return;
+fail:
+	repo_wave_fail(w, first->seq, &e);
+}
+
+/* The chunk taking entries is complete: ready to be sent, or (with a
+ * journal) to have its before-images read, a group of chunks at once. */
+static void
+repo_wave_seal(struct repo_wave *w)
+{
+	struct repo_wave_chunk *c = w->filling;
+
+	w->filling = NULL;
+	c->rq.writes = c->writes;
+	c->rq.nwrites = c->n;
+	c->borrowed = true;
+	if (w->r->journal == NULL) {
+		c->state = RW_READY;
+		return;
+	}
+	c->state = RW_FILLED;
+	w->nfilled++;
+}
+
+/* Send everything taken (with send; else drop what was not sent yet),
+ * wait for every answer, journal and sync. The window is empty after,
+ * its failure (if any) kept. */
+static void
+repo_wave_drain(struct repo_wave *w, bool send)
+{
+	size_t i;
+
+	if (!send)
+		w->stopping = true;
+	if (!w->failed && !w->stopping) {
+		if (w->filling != NULL && w->filling->n > 0)
+			repo_wave_seal(w);
+		if (w->nfilled > 0)
+			repo_wave_read_before(w);
+	}
+	for (;;) {
+		repo_wave_pump(w);
+		if (w->inflight == 0)
+			break;
+		repo_wave_take(w, true);
+	}
+	/* What was never sent is known not stored: not journaled. */
+	for (i = 0; i < w->nchunks; i++)
+		if (w->chunks[i].state != RW_FREE)
+			repo_wave_release(w, &w->chunks[i]);
+	if (w->r->journal != NULL)
+		repo_wave_sync(w);
+	w->stopping = false;
+}
+
+/* The window's result: 0, or -1 with the failure of the chunk first in
+ * input order, and what could not be journaled. */
+static int
+repo_wave_result(const struct repo_wave *w, struct err *e)
+{
+	if (w->has_err) {
+		if (e != NULL) {
+			*e = w->err;
+			if (w->jfailed)
+				err_set(e, e->code, "%s; and what was written "
+				    "is not journaled: %s", w->err.msg,
+				    w->jerr.msg);
+		}
+		return -1;
+	}
+	if (w->jfailed)
+		return err_set(e, ERR_IO, "written, but not journaled: %s",
+		    w->jerr.msg);
+	if (w->failed)
+		return err_set(e, ERR_INTERNAL, "batch write stopped");
+	return 0;
 }
 
 int
 repo_wave_flush(struct repo_wave *w, struct err *e)
 {
-	struct repo_wave_chunk ch[REPO_IN_FLIGHT_MAX];
-	size_t nch, i;
-	int rc;
+	repo_wave_drain(w, true);
+	return repo_wave_result(w, e);
+}
 
-	if (w->n == 0)
-		return 0;
-	if (w->r->journal != NULL && repo_wave_read_before(w, e) == -1) {
-		repo_wave_clear(w);
-		return -1;
+void
+repo_wave_stop(struct repo_wave *w, struct err *e)
+{
+	repo_wave_drain(w, false);
+	if (w->jfailed && e != NULL) {
+		char first[sizeof e->msg];
+
+		memcpy(first, e->msg, sizeof first);
+		err_set(e, e->code, "%s; and what was written is not "
+		    "journaled: %s", first, w->jerr.msg);
 	}
-	nch = repo_wave_split(w, ch);
-	rc = repo_wave_send(w, ch, nch, e);
-	if (w->r->journal != NULL)
-		rc = repo_wave_journal(w, ch, nch, rc, e);
-	for (i = 0; i < nch; i++)
-		repo_wave_chunk_cleanup(&ch[i]);
-	repo_wave_clear(w);
-	return rc;
+}
+
+void
+repo_wave_free(struct repo_wave *w)
+{
+	if (w == NULL)
+		return;
+	/* Answers still out write into the chunks: wait for them. */
+	repo_wave_drain(w, false);
+	free(w->chunks);
+	free(w->slots);
+	free(w);
+}
+
+/* A free chunk to take entries, waiting for answers until one is; NULL
+ * when the window failed meanwhile. */
+static struct repo_wave_chunk *
+repo_wave_chunk_new(struct repo_wave *w)
+{
+	struct repo_wave_chunk *c;
+
+	while ((c = repo_wave_first(w, RW_FREE)) == NULL && !w->failed) {
+		assert(w->inflight > 0);
+		repo_wave_take(w, true);
+		repo_wave_pump(w);
+	}
+	if (w->failed)
+		return NULL;
+	c->state = RW_FILLING;
+	c->seq = w->seq++;
+	c->n = 0;
+	c->idle = 0;
+	c->maybe_sent = false;
+	c->borrowed = false;
+	request_init(&c->rq, OP_BATCH_WRITE_ITEM, w->r->table);
+	w->filling = c;
+	return c;
 }
 
 int
@@ -434,17 +638,34 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 {
 	const struct value *pk = value_map_get(wr.value, w->r->partition_key);
 	const struct value *sk = value_map_get(wr.value, w->r->sort_key);
+	uint64_t h = repo_wave_key_hash(pk, sk);
+	struct repo_wave_chunk *c;
 
-	if (w->n == w->cap || repo_wave_find(w, pk, sk) >= 0) {
-		if (repo_wave_flush(w, e) != 0) {
-			value_free(wr.value);
-			return -1;
-		}
+	if (!w->failed && repo_wave_find_h(w, h, pk, sk) >= 0)
+		repo_wave_drain(w, true);
+	if (w->failed || ((c = w->filling) == NULL &&
+	    (c = repo_wave_chunk_new(w)) == NULL)) {
+		value_free(wr.value);
+		repo_wave_drain(w, false);
+		return repo_wave_result(w, e);
 	}
-	w->writes[w->n] = wr;
-	w->pk[w->n] = pk;
-	w->sk[w->n] = sk;
-	w->n++;
-	repo_wave_index(w);
+	c->writes[c->n] = wr;
+	c->pk[c->n] = pk;
+	c->sk[c->n] = sk;
+	c->hash[c->n] = h;
+	c->before[c->n] = NULL;
+	repo_wave_index(w, (size_t)(c - w->chunks) * RW_N + c->n);
+	if (++c->n == RW_N) {
+		repo_wave_seal(w);
+		if (w->nfilled == w->group)
+			repo_wave_read_before(w);
+	}
+	/* Take the answers that are in; send what is ready. */
+	repo_wave_take(w, false);
+	repo_wave_pump(w);
+	if (w->failed) {
+		repo_wave_drain(w, false);
+		return repo_wave_result(w, e);
+	}
 	return 0;
 }

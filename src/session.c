@@ -146,8 +146,10 @@ session_open(struct session *s, const struct session_options *opt,
 	ac.timeout_ms = 60000;
 	ac.on_retry = opt->on_retry;
 	ac.on_retry_ctx = opt->on_retry_ctx;
+	/* The first client stays the caller's (a write's before-images,
+	 * a delete's Query) while in_flight others carry BatchWriteItems. */
 	session_open_clients(s, &ac, &ho, opt->clock,
-	    session_in_flight(opt, p));
+	    session_in_flight(opt, p) + 1);
 	s->store = store_dynamodb_new_lanes(s->clients, (size_t)s->nclients);
 	session_open_repo(s, p, table, opt);
 	return 0;
@@ -166,10 +168,10 @@ session_in_flight(const struct session_options *opt, const struct profile *p)
 	return REPO_IN_FLIGHT_DEFAULT;
 }
 
-/* One client per request in flight: the first over the session's
- * transport, the others each over a transport of their own (a libcurl
- * handle, hence a connection, serves one request at a time). They share
- * the credentials, whose provider is thread-safe. */
+/* The caller's client and one per request in flight: the first over
+ * the session's transport, the others each over a transport of their own
+ * (a libcurl handle, hence a connection, serves one request at a time).
+ * They share the credentials, whose provider is thread-safe. */
 static void
 session_open_clients(struct session *s, const struct awsclient_config *ac,
     const struct http_options *ho, const struct clock_ops *clock, int n)

@@ -57,8 +57,8 @@ struct session {
 	struct creds_provider	*creds;
 	struct http_ops		*http;
 	struct awsclient	*client;	/* clients[0] */
-	/* One client per request in flight, each with its own transport
-	 * (https[0] is http). */
+	/* The caller's client and one per request in flight, each with its
+	 * own transport (https[0] is http). */
 	struct awsclient	**clients;
 	struct http_ops		**https;
 	int			 nclients;

@@ -15,19 +15,58 @@ store_execute(struct store *st, const struct request *rq,
 	return st->ops->execute(st, rq, rs, e);
 }
 
-void
-store_execute_many(struct store *st, const struct request *const *rqs,
-    struct response *rss, struct err *errs, int *rcs, size_t n)
+size_t
+store_lanes(const struct store *st)
 {
-	size_t i;
+	size_t n = st->ops->lanes != NULL ? st->ops->lanes(st) : 1;
 
-	if (st->ops->execute_many == NULL) {
-		for (i = 0; i < n; i++)
-			rcs[i] = store_execute(st, rqs[i], &rss[i], &errs[i]);
+	return n > 0 ? n : 1;
+}
+
+void
+store_start(struct store *st, struct store_job *j)
+{
+	if (st->ops->start != NULL) {
+		st->nrequests++;
+		st->ops->start(st, j);
 		return;
 	}
-	st->nrequests += n;
-	st->ops->execute_many(st, rqs, rss, errs, rcs, n);
+	j->rc = store_execute(st, j->rq, &j->rs, &j->err);
+	store_jobs_push(&st->done, &st->done_tail, j);
+}
+
+struct store_job *
+store_wait(struct store *st, bool block)
+{
+	if (st->ops->wait != NULL)
+		return st->ops->wait(st, block);
+	return store_jobs_pop(&st->done, &st->done_tail);
+}
+
+void
+store_jobs_push(struct store_job **head, struct store_job **tail,
+    struct store_job *j)
+{
+	j->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = j;
+	else
+		*head = j;
+	*tail = j;
+}
+
+struct store_job *
+store_jobs_pop(struct store_job **head, struct store_job **tail)
+{
+	struct store_job *j = *head;
+
+	if (j != NULL) {
+		*head = j->next;
+		if (*head == NULL)
+			*tail = NULL;
+		j->next = NULL;
+	}
+	return j;
 }
 
 void

@@ -27,6 +27,8 @@
  */
 #define STORE_DYNAMODB_BODY		(4u << 20)
 #define STORE_DYNAMODB_BODIES		4	/* kept for the next pages */
+/* A lane's request body larger than this is not kept for the next. */
+#define STORE_DYNAMODB_BODY_KEPT	(1u << 20)
 #if defined(__SANITIZE_ADDRESS__)
 /* Under AddressSanitizer bodies are freed, so that a use after its
  * response is gone is caught rather than hidden by the pool. */
@@ -43,15 +45,18 @@ struct store_dynamodb_lane {
 	/* Or kept whole when the Items may stay text (items_as_text). */
 	struct buf		 text;
 	struct ddbjson_text_page page;
+	struct buf		 body;		/* the request, rendered */
 	struct store_dynamodb	*sd;
 	/* Lanes past the first: a thread of their own, made at the first
-	 * execute_many and kept until the store is freed. */
+	 * job and kept until the store is freed. */
 	pthread_t		 thread;
 	bool			 started;
 	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;		/* job posted, done, or stop */
-	struct store_dynamodb_share *job;	/* posted; NULL once done */
+	pthread_cond_t		 cond;		/* job posted, or stop */
+	struct store_job	*job;		/* posted; NULL once done */
 	bool			 stop;
+	bool			 busy;		/* the caller's: a job started
+						 * and not handed back */
 };
 
 struct store_dynamodb {
@@ -62,17 +67,11 @@ struct store_dynamodb {
 	pthread_mutex_t			 bodies_lock;
 	struct buf			 bodies[STORE_DYNAMODB_BODIES];
 	size_t				 nbodies;
-};
-
-/* The requests of one execute_many that a lane runs, on its thread. */
-struct store_dynamodb_share {
-	struct store_dynamodb_lane	*lane;
-	const struct request *const	*rqs;
-	struct response			*rss;
-	struct err			*errs;
-	int				*rcs;
-	size_t				 first, n, step;
-	bool				 threaded;	/* posted to the lane */
+	/* Jobs done and not yet handed back, from any lane's thread. */
+	pthread_mutex_t			 jobs_lock;
+	pthread_cond_t			 jobs_cond;
+	struct store_job		*done, *done_tail;
+	size_t				 started;	/* the caller's */
 };
 
 /* ,"Name": followed by a JSON string. */
@@ -712,9 +711,10 @@ store_dynamodb_text_parse(struct store_dynamodb_lane *lane,
 	return 0;
 }
 
-/* Render, call and parse one request on a lane. */
+/* Call and parse one request on a lane, its body rendered in
+ * lane->body. */
 static int
-store_dynamodb_call(struct store_dynamodb_lane *lane,
+store_dynamodb_send(struct store_dynamodb_lane *lane,
     const struct request *rq, struct response *rs, struct err *e)
 {
 	const struct awsclient_sink sink = {
@@ -725,13 +725,12 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 	};
 	bool as_text = rq->items_as_text && (rq->op == OP_QUERY ||
 	    rq->op == OP_SCAN || rq->op == OP_BATCH_GET_ITEM);
-	struct buf body = BUF_INIT;
+	const struct buf *body = &lane->body;
 	int rc;
 
-	store_dynamodb_render(rq, &body);
 	lane->received = 0;
 	rc = awsclient_call_sink(lane->client, request_op_name(rq->op),
-	    body.data, body.len, request_idempotent(rq), as_text ? &text :
+	    body->data, body->len, request_idempotent(rq), as_text ? &text :
 	    &sink, e);
 	if (rc == 0 && as_text)
 		rc = store_dynamodb_text_parse(lane, rq, rs, e);
@@ -742,13 +741,33 @@ store_dynamodb_call(struct store_dynamodb_lane *lane,
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
-		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body.len,
+		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body->len,
 		    lane->received, rs->nitems, rs->consumed_capacity);
 	if (log_enabled() && rs->items_text != NULL)
 		LOG_DEBUG("%s table %s: the items kept as text, %zu bytes",
 		    request_op_name(rq->op), rq->table, rs->items_text_len);
-	buf_cleanup(&body);
 	return rc;
+}
+
+/* Render a request into its lane's body (kept from one request to the
+ * next, no buffer grown anew each time, unless a large one was needed). */
+static void
+store_dynamodb_render_on(struct store_dynamodb_lane *lane,
+    const struct request *rq)
+{
+	if (lane->body.cap > STORE_DYNAMODB_BODY_KEPT)
+		buf_cleanup(&lane->body);
+	buf_reset(&lane->body);
+	store_dynamodb_render(rq, &lane->body);
+}
+
+/* Render, call and parse one request on a lane. */
+static int
+store_dynamodb_call(struct store_dynamodb_lane *lane,
+    const struct request *rq, struct response *rs, struct err *e)
+{
+	store_dynamodb_render_on(lane, rq);
+	return store_dynamodb_send(lane, rq, rs, e);
 }
 
 /* store_ops.execute: on the first lane. */
@@ -761,59 +780,66 @@ store_dynamodb_execute(struct store *st, const struct request *rq,
 	return store_dynamodb_call(&sd->lanes[0], rq, rs, e);
 }
 
-/* Run a lane's share of the requests, one after the other. */
-static void *
-store_dynamodb_share_run(void *arg)
+/* A job is done: queue it for store_dynamodb_wait. */
+static void
+store_dynamodb_job_done(struct store_dynamodb *sd, struct store_job *j)
 {
-	struct store_dynamodb_share *sh = arg;
-	size_t i;
-
-	for (i = sh->first; i < sh->n; i += sh->step)
-		sh->rcs[i] = store_dynamodb_call(sh->lane, sh->rqs[i],
-		    &sh->rss[i], &sh->errs[i]);
-	return NULL;
+	pthread_mutex_lock(&sd->jobs_lock);
+	store_jobs_push(&sd->done, &sd->done_tail, j);
+	pthread_cond_broadcast(&sd->jobs_cond);
+	pthread_mutex_unlock(&sd->jobs_lock);
 }
 
-/* A lane's thread: run each share posted to it, until told to stop. */
+/* Run a job on a lane, whatever thread this is; store_dynamodb_start
+ * rendered it. */
+static void
+store_dynamodb_job_run(struct store_dynamodb_lane *l, struct store_job *j)
+{
+	j->rc = store_dynamodb_send(l, j->rq, &j->rs, &j->err);
+}
+
+/* A lane's thread: run each job posted to it, until told to stop. The
+ * lane is free again before its job is handed back. */
 static void *
 store_dynamodb_lane_run(void *arg)
 {
 	struct store_dynamodb_lane *l = arg;
-	struct store_dynamodb_share *sh;
+	struct store_job *j;
 
 	pthread_mutex_lock(&l->lock);
 	for (;;) {
 		while (l->job == NULL && !l->stop)
 			pthread_cond_wait(&l->cond, &l->lock);
-		if ((sh = l->job) == NULL)
+		if ((j = l->job) == NULL)
 			break;
 		pthread_mutex_unlock(&l->lock);
-		store_dynamodb_share_run(sh);
+		store_dynamodb_job_run(l, j);
 		pthread_mutex_lock(&l->lock);
 		l->job = NULL;
-		pthread_cond_broadcast(&l->cond);
+		pthread_mutex_unlock(&l->lock);
+		store_dynamodb_job_done(l->sd, j);
+		pthread_mutex_lock(&l->lock);
 	}
 	pthread_mutex_unlock(&l->lock);
 	return NULL;
 }
 
-/* Tell a lane's thread its next share, or to stop. */
+/* Tell a lane's thread its next job, or to stop. */
 static void
-store_dynamodb_lane_tell(struct store_dynamodb_lane *l,
-    struct store_dynamodb_share *sh, bool stop)
+store_dynamodb_lane_tell(struct store_dynamodb_lane *l, struct store_job *j,
+    bool stop)
 {
 	pthread_mutex_lock(&l->lock);
-	l->job = sh;
+	l->job = j;
 	l->stop = stop;
 	pthread_cond_broadcast(&l->cond);
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* Hand a share to its lane's thread, made the first time; false when
- * the thread cannot be made (the caller runs the share). */
+/* Hand a job to its lane's thread, made the first time; false when the
+ * thread cannot be made (the caller runs the job). */
 static bool
-store_dynamodb_lane_post(struct store_dynamodb_lane *l,
-    struct store_dynamodb_share *sh)
+store_dynamodb_lane_post(struct store_dynamodb_lane *l, struct store_job *j)
 {
 	if (!l->started) {
 		pthread_mutex_init(&l->lock, NULL);
@@ -826,18 +852,8 @@ store_dynamodb_lane_post(struct store_dynamodb_lane *l,
 		}
 		l->started = true;
 	}
-	store_dynamodb_lane_tell(l, sh, false);
+	store_dynamodb_lane_tell(l, j, false);
 	return true;
-}
-
-/* Wait until a lane's thread has run the share posted to it. */
-static void
-store_dynamodb_lane_wait(struct store_dynamodb_lane *l)
-{
-	pthread_mutex_lock(&l->lock);
-	while (l->job != NULL)
-		pthread_cond_wait(&l->cond, &l->lock);
-	pthread_mutex_unlock(&l->lock);
 }
 
 /* Stop a lane's thread, if it was made. */
@@ -853,39 +869,71 @@ store_dynamodb_lane_stop(struct store_dynamodb_lane *l)
 	l->started = false;
 }
 
+/* store_ops.lanes: the lanes past the first, which stays the caller's
+ * (execute, with jobs in flight); with one lane, jobs run on it. */
+static size_t
+store_dynamodb_lanes(const struct store *st)
+{
+	const struct store_dynamodb *sd = (const struct store_dynamodb *)st;
+
+	return sd->nlanes > 1 ? sd->nlanes - 1 : 1;
+}
+
 /*
- * store_ops.execute_many: request i goes to lane i % lanes, each lane on
- * its own thread with its own connection (a curl handle serves one thread
- * at a time); lane 0 runs on the caller's. The other lanes' threads are
- * made once and kept: a put of 10,000 items made 300 threads, 5% of its
- * CPU. A thread that cannot be made runs its share here afterwards.
+ * store_ops.start: the job goes to a free lane past the first, on that
+ * lane's thread with its connection (a curl handle serves one thread at a
+ * time). The threads are made once and kept: a put of 10,000 items made
+ * 300 threads, 5% of its CPU. With one lane, or a thread that cannot be
+ * made, the job runs here.
  */
 static void
-store_dynamodb_execute_many(struct store *st, const struct request *const *rqs,
-    struct response *rss, struct err *errs, int *rcs, size_t n)
+store_dynamodb_start(struct store *st, struct store_job *j)
 {
 	struct store_dynamodb *sd = (struct store_dynamodb *)st;
-	struct store_dynamodb_share sh[STORE_DYNAMODB_MAX_LANES];
-	size_t nsh = n < sd->nlanes ? n : sd->nlanes, i;
+	struct store_dynamodb_lane *l = NULL;
+	size_t i;
 
-	for (i = 0; i < nsh; i++) {
-		sh[i] = (struct store_dynamodb_share){
-			.lane = &sd->lanes[i], .rqs = rqs, .rss = rss,
-			.errs = errs, .rcs = rcs, .first = i, .n = n,
-			.step = nsh,
-		};
-		if (i > 0)
-			sh[i].threaded = store_dynamodb_lane_post(
-			    &sd->lanes[i], &sh[i]);
+	for (i = 1; i < sd->nlanes && l == NULL; i++)
+		if (!sd->lanes[i].busy)
+			l = &sd->lanes[i];
+	assert(l != NULL || sd->nlanes == 1);
+	sd->started++;
+	/* Rendered here, where the request's values were just made (they
+	 * are still in this core's cache), not on the lane's thread. */
+	store_dynamodb_render_on(l != NULL ? l : &sd->lanes[0], j->rq);
+	if (l == NULL) {
+		j->lane = 0;
+		store_dynamodb_job_run(&sd->lanes[0], j);
+		store_dynamodb_job_done(sd, j);
+		return;
 	}
-	if (nsh > 0)
-		store_dynamodb_share_run(&sh[0]);
-	for (i = 1; i < nsh; i++) {
-		if (sh[i].threaded)
-			store_dynamodb_lane_wait(&sd->lanes[i]);
-		else
-			store_dynamodb_share_run(&sh[i]);
+	l->busy = true;
+	j->lane = (size_t)(l - sd->lanes);
+	if (!store_dynamodb_lane_post(l, j)) {
+		store_dynamodb_job_run(l, j);
+		store_dynamodb_job_done(sd, j);
 	}
+}
+
+/* store_ops.wait: the first job done, its lane free again. */
+static struct store_job *
+store_dynamodb_wait(struct store *st, bool block)
+{
+	struct store_dynamodb *sd = (struct store_dynamodb *)st;
+	struct store_job *j;
+
+	if (sd->started == 0)
+		return NULL;
+	pthread_mutex_lock(&sd->jobs_lock);
+	while (sd->done == NULL && block)
+		pthread_cond_wait(&sd->jobs_cond, &sd->jobs_lock);
+	j = store_jobs_pop(&sd->done, &sd->done_tail);
+	pthread_mutex_unlock(&sd->jobs_lock);
+	if (j == NULL)
+		return NULL;
+	sd->started--;
+	sd->lanes[j->lane].busy = false;
+	return j;
 }
 
 static void
@@ -898,12 +946,15 @@ store_dynamodb_free(struct store *st)
 		store_dynamodb_lane_stop(&sd->lanes[i]);
 		ddbjson_stream_free(sd->lanes[i].stream);
 		buf_cleanup(&sd->lanes[i].text);
+		buf_cleanup(&sd->lanes[i].body);
 		buf_cleanup(&sd->lanes[i].page.rest);
 	}
 	free(sd->lanes);
 	while (sd->nbodies > 0)
 		buf_cleanup(&sd->bodies[--sd->nbodies]);
 	pthread_mutex_destroy(&sd->bodies_lock);
+	pthread_cond_destroy(&sd->jobs_cond);
+	pthread_mutex_destroy(&sd->jobs_lock);
 	free(st);
 }
 
@@ -914,7 +965,9 @@ static const struct store_ops store_dynamodb_ops = {
 	/* The next page is asked for while this one is printed: the
 	 * round trip, not the decoding, is most of a page's time. */
 	.prefetch = true,
-	.execute_many = store_dynamodb_execute_many,
+	.start = store_dynamodb_start,
+	.wait = store_dynamodb_wait,
+	.lanes = store_dynamodb_lanes,
 };
 
 struct store *
@@ -934,6 +987,8 @@ store_dynamodb_new_lanes(struct awsclient *const *clients, size_t n)
 	sd->lanes = xcalloc(n, sizeof *sd->lanes);
 	sd->nlanes = n;
 	pthread_mutex_init(&sd->bodies_lock, NULL);
+	pthread_mutex_init(&sd->jobs_lock, NULL);
+	pthread_cond_init(&sd->jobs_cond, NULL);
 	for (i = 0; i < n; i++) {
 		sd->lanes[i].sd = sd;
 		sd->lanes[i].client = clients[i];

@@ -7,14 +7,16 @@
 #include "buf.h"
 #include "store.h"
 
-#define STORE_DYNAMODB_MAX_LANES	16
+/* REPO_IN_FLIGHT_MAX jobs beside the caller's own lane. */
+#define STORE_DYNAMODB_MAX_LANES	17
 
 /* A store over a client (borrowed: it must outlive the store). */
 struct store	*store_dynamodb_new(struct awsclient *);
 /* A store over n clients (1..STORE_DYNAMODB_MAX_LANES; borrowed), each
- * its own connection: execute uses the first, execute_many runs up to n
- * requests at once, one thread per client. The clients must not be used
- * by anyone else meanwhile. Cannot fail. */
+ * its own connection: execute uses the first, store_start runs up to
+ * n - 1 jobs at once on the others, one thread per client (with n = 1,
+ * jobs run in store_start on the first). The clients must not be used by
+ * anyone else meanwhile. Cannot fail. */
 struct store	*store_dynamodb_new_lanes(struct awsclient *const *, size_t n);
 
 /* The JSON body of a request, as sent; exposed for tests. */

@@ -843,8 +843,9 @@ t_begin
 run_in "$T_TMP/dup.jsonl" dr -v put $RW
 check_rc 0
 check_err_has "80 items written"
-# Lines 0-59 in one wave (25 + 25 + 10 in flight); line 60 repeats line 0's
-# key, so 60-79 wait for that wave: 4 requests, never one key in two at once.
+# Line 60 repeats line 0's key: unless line 0's chunk was answered by then,
+# lines 50-59 go alone and 60-79 wait for every chunk before them; either
+# way 4 requests, never one key in two at once.
 check_ops "$ERR" BatchWriteItem 4
 run dr list $RW --partition d
 check_rc 0
@@ -882,6 +883,6 @@ check_ops "$ERR" BatchWriteItem 3
 run dr list $RW --partition d
 check_rc 0
 [ -s "$OUT" ] && fail "items left after delete"
-t_end "delete of 60 items: 3 BatchWriteItems in one wave"
+t_end "delete of 60 items: 3 BatchWriteItems"
 
 t_done

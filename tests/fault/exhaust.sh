@@ -113,9 +113,10 @@ for verb in get list get-batch put check; do
 		pctl config "{\"reset\":true,\"rate\":1,\"seed\":$seed,\"faults\":$MIX}"
 		run_in "$T_TMP/p.jsonl" dr --no-journal --in-flight 1 put $FRW
 		check_gave_up BatchWriteItem 4
-		# 4 in flight: each of the first wave's 4 chunks (of the 300
-		# items) gives up after its own 4 attempts; nothing more is
-		# sent.
+		# 4 in flight: each of the first 4 chunks (of the 300 items)
+		# gives up after its own 4 attempts (the next is sent within a
+		# millisecond, the retries wait 25 ms and more); nothing more
+		# is sent after the first gave up.
 		pctl config "{\"reset\":true,\"rate\":1,\"seed\":$seed,\"faults\":$MIX}"
 		run_in "$T_TMP/p.jsonl" dr --no-journal put $FRW
 		check_rc 1

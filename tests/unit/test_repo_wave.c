@@ -22,46 +22,56 @@ static const struct repo_config base_config = {
 	.content_type = "c", .name = "wave",
 };
 
-/* ---- a store that records the waves it is given ------------------------ */
+/* ---- a store that runs jobs out of order, checking the window ----------- */
 
-#define WAVE_MAX_CALLS	1024
+#define WAVE_KEYS	100000	/* content ids "a00000".."a99999" */
+#define WAVE_LANES	16
 
 struct wave_store {
 	struct store	 base;
+	size_t		 lanes;			/* 0: WAVE_LANES */
 	unsigned long	 batch_writes, batch_gets, writes;
-	size_t		 ncalls;
-	size_t		 call_size[WAVE_MAX_CALLS];	/* requests per call */
-	bool		 key_twice_in_call;
+	/* Jobs started and not handed back, and the most at once. */
+	struct store_job *flight[WAVE_LANES];
+	size_t		 nflight, max_flight;
+	unsigned long	 polls, answers_out_of_order;
+	bool		 no_poll;		/* answers only when waited for */
+	/* Every key's state: its writes in flight; read by a BatchGetItem
+	 * since its last write was sent. */
+	unsigned short	 in_flight[WAVE_KEYS];
+	bool		 read_since_write[WAVE_KEYS];
+	bool		 journaled;		/* every write must be read first */
+	bool		 key_twice_in_flight;
+	bool		 key_read_in_flight;
+	bool		 written_unread;
 	bool		 key_twice_in_get;
 	size_t		 max_keys_in_get;
 	/* ERR_OK: every write is stored. Else the first BatchWriteItem
 	 * leaves its last 5 writes unprocessed and the next fails with
 	 * this code. */
 	enum err_code	 fail_resend;
+	/* Non-zero: the BatchWriteItem answered this many-th fails (not
+	 * applied); nothing may be sent after it. */
+	unsigned long	 fail_answer, answers, started;
+	bool		 failure_seen, sent_after_failure;
 };
 
-/* Whether any two entries of the requests share a sort key. */
-static bool
-wave_keys_repeat(const struct request *const *rqs, size_t n)
+/* The number of a key's content id ("c#a00042" is 42); 0 for others. */
+static size_t
+wave_key_no(const struct value *item)
 {
-	const char *seen[16 * 25];
-	size_t nseen = 0, i, k, j;
+	const struct value *sk = value_map_get(item, "_table_content_id");
+	size_t n;
 
-	for (i = 0; i < n; i++)
-		for (k = 0; k < rqs[i]->nwrites; k++) {
-			const struct value *sk = value_map_get(
-			    rqs[i]->writes[k].value, "_table_content_id");
-
-			for (j = 0; j < nseen; j++)
-				if (strcmp(seen[j], sk->u.str.ptr) == 0)
-					return true;
-			seen[nseen++] = sk->u.str.ptr;
-		}
-	return false;
+	cr_assert_not_null(sk);
+	n = strncmp(sk->u.str.ptr, "c#a", 3) == 0 ?
+	    strtoul(sk->u.str.ptr + 3, NULL, 10) : 0;
+	cr_assert_lt(n, WAVE_KEYS);
+	return n;
 }
 
 /* Count one request; BatchGetItem keys must be unique (DynamoDB refuses
- * a duplicate). */
+ * a duplicate), and none may be in flight being written. */
 static int
 wave_execute(struct store *st, const struct request *rq,
     struct response *rs, struct err *e)
@@ -97,27 +107,85 @@ wave_execute(struct store *st, const struct request *rq,
 		w->batch_gets++;
 		if (rq->nkeys > w->max_keys_in_get)
 			w->max_keys_in_get = rq->nkeys;
-		for (i = 0; i < rq->nkeys; i++)
+		for (i = 0; i < rq->nkeys; i++) {
+			size_t k = wave_key_no(rq->keys[i]);
+
+			if (w->in_flight[k] > 0)
+				w->key_read_in_flight = true;
+			w->read_since_write[k] = true;
 			for (j = 0; j < i; j++)
 				if (value_equal(rq->keys[i], rq->keys[j]))
 					w->key_twice_in_get = true;
+		}
 	}
 	return 0;
 }
 
+static size_t
+wave_lanes(const struct store *st)
+{
+	const struct wave_store *w = (const struct wave_store *)st;
+
+	return w->lanes > 0 ? w->lanes : WAVE_LANES;
+}
+
+/* store_ops.start: a BatchWriteItem goes in flight; its keys must not
+ * be there already, and (with the journal) each read since its last
+ * write. */
 static void
-wave_execute_many(struct store *st, const struct request *const *rqs,
-    struct response *rss, struct err *errs, int *rcs, size_t n)
+wave_start(struct store *st, struct store_job *j)
 {
 	struct wave_store *w = (struct wave_store *)st;
 	size_t i;
 
-	cr_assert_lt(w->ncalls, WAVE_MAX_CALLS);
-	w->call_size[w->ncalls++] = n;
-	if (wave_keys_repeat(rqs, n))
-		w->key_twice_in_call = true;
-	for (i = 0; i < n; i++)
-		rcs[i] = wave_execute(st, rqs[i], &rss[i], &errs[i]);
+	cr_assert_lt(w->nflight, wave_lanes(st), "more jobs than lanes");
+	cr_assert_eq(j->rq->op, OP_BATCH_WRITE_ITEM);
+	w->started++;
+	if (w->failure_seen)
+		w->sent_after_failure = true;
+	for (i = 0; i < j->rq->nwrites; i++) {
+		size_t k = wave_key_no(j->rq->writes[i].value);
+
+		if (w->in_flight[k]++ > 0)
+			w->key_twice_in_flight = true;
+		if (w->journaled && !w->read_since_write[k])
+			w->written_unread = true;
+		w->read_since_write[k] = false;
+	}
+	w->flight[w->nflight++] = j;
+	if (w->nflight > w->max_flight)
+		w->max_flight = w->nflight;
+}
+
+/* store_ops.wait: answer one job in flight, not the oldest when there
+ * are several; without block, one poll in 40 finds one done (a chunk's
+ * 25 entries poll 25 times). */
+static struct store_job *
+wave_wait(struct store *st, bool block)
+{
+	struct wave_store *w = (struct wave_store *)st;
+	struct store_job *j;
+	size_t at, i;
+
+	if (w->nflight == 0 || (!block && (w->no_poll ||
+	    ++w->polls % 40 != 0)))
+		return NULL;
+	at = (w->polls * 7 + w->batch_writes) % w->nflight;
+	if (at != 0)
+		w->answers_out_of_order++;
+	j = w->flight[at];
+	memmove(&w->flight[at], &w->flight[at + 1],
+	    (w->nflight - at - 1) * sizeof *w->flight);
+	w->nflight--;
+	for (i = 0; i < j->rq->nwrites; i++)
+		w->in_flight[wave_key_no(j->rq->writes[i].value)]--;
+	if (++w->answers == w->fail_answer) {
+		w->failure_seen = true;
+		j->rc = err_set(&j->err, ERR_AUTH, "scripted failure");
+		return j;
+	}
+	j->rc = wave_execute(st, j->rq, &j->rs, &j->err);
+	return j;
 }
 
 static void
@@ -128,8 +196,18 @@ wave_free(struct store *st)
 
 static const struct store_ops wave_ops = {
 	.name = "wave", .execute = wave_execute, .free = wave_free,
-	.execute_many = wave_execute_many,
+	.start = wave_start, .wait = wave_wait, .lanes = wave_lanes,
 };
+
+/* A wave_store on the heap (its key tables are large). */
+static struct wave_store *
+wave_store_new(void)
+{
+	struct wave_store *w = xcalloc(1, sizeof *w);
+
+	w->base.ops = &wave_ops;
+	return w;
+}
 
 static void
 fixed_now(void *ctx, struct timespec *ts)
@@ -235,24 +313,27 @@ TestSuite(repo_wave, .init = setup, .fini = teardown);
 
 Test(repo_wave, same_key_twice_never_in_flight_together)
 {
-	struct wave_store st = { .base.ops = &wave_ops };
-	struct repo *r = repo_new(&base_config, &st.base, &fixed_clock);
+	struct wave_store *st = wave_store_new();
+	struct repo *r = repo_new(&base_config, &st->base, &fixed_clock);
 	struct content **cs = contents(100, id_with_repeat, val_of_line);
 	size_t written = 0;
 	struct err e;
 
+	/* Line 10's chunk still in flight when line 60 repeats its key:
+	 * everything taken before is sent and waited for first (0-24,
+	 * 25-49, 50-59), then 60-84, 85-99. */
+	st->no_poll = true;
 	cr_assert_eq(repo_put_batch(r, cs, 100, &written, &e), 0, "%s",
 	    e.msg);
 	cr_assert_eq(written, 100);
-	cr_assert(!st.key_twice_in_call);
-	/* Lines 0..59 (25 + 25 + 10) in flight together, then the repeated
-	 * key starts the next wave: 60..99 (25 + 15). */
-	cr_assert_eq(st.ncalls, 2, "%zu waves", st.ncalls);
-	cr_assert_eq(st.call_size[0], 3);
-	cr_assert_eq(st.call_size[1], 2);
-	cr_assert_eq(st.batch_writes, 5);
+	cr_assert_eq(st->writes, 100);
+	cr_assert(!st->key_twice_in_flight);
+	cr_assert_eq(st->batch_writes, 5, "%lu", st->batch_writes);
+	cr_assert_eq(st->max_flight, 3);
+	cr_assert_eq(st->nflight, 0);
 	contents_free(cs, 100);
 	repo_free(r);
+	free(st);
 }
 
 /* "a00000".."a09999". */
@@ -265,37 +346,107 @@ id_plain(size_t i)
 	return buf;
 }
 
+/* The entries of the one write the journal at jpath holds, complete. */
+static size_t
+journal_one_write(const char *jpath)
+{
+	struct journal_write *jw = NULL;
+	size_t ngroups = 1, n;
+	struct err e;
+
+	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &jw, &ngroups,
+	    &e), 0, "%s", e.msg);
+	cr_assert_eq(ngroups, 1);
+	cr_assert(jw[0].complete);
+	n = jw[0].n;
+	journal_writes_free(jw, ngroups);
+	return n;
+}
+
 /* The regression guard of issue 6 with the journal on: a 10k put is 400
- * BatchWriteItems, four at a time, and 100 BatchGetItems of before-images
- * (one per four chunks), each of unique keys. */
+ * BatchWriteItems, never more than in_flight at once (and that many at
+ * times), answered out of order, and 100 BatchGetItems of before-images
+ * (one per four chunks), each of unique keys, none of them in flight,
+ * every key read before it is written. */
 Test(repo_wave, journaled_put_of_10k_counts_requests)
 {
-	struct wave_store st = { .base.ops = &wave_ops };
+	struct wave_store *st = wave_store_new();
 	struct repo_config cfg = base_config;
 	char *jpath = xasprintf("%s/journal.jsonl", dir);
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct content **cs = contents(10000, id_plain, val_of_line);
+	size_t written = 0;
 	struct repo *r;
-	size_t written = 0, i;
 	struct err e;
 
 	cfg.journal = j;
-	r = repo_new(&cfg, &st.base, &fixed_clock);
+	st->journaled = true;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
 	cr_assert_eq(repo_put_batch(r, cs, 10000, &written, &e), 0, "%s",
 	    e.msg);
 	cr_assert_eq(written, 10000);
-	cr_assert_eq(st.batch_writes, 400, "%lu", st.batch_writes);
-	cr_assert_eq(st.writes, 10000);
-	cr_assert_eq(st.batch_gets, 100, "%lu", st.batch_gets);
-	cr_assert_eq(st.max_keys_in_get, 100);
-	cr_assert(!st.key_twice_in_get);
-	cr_assert_eq(st.ncalls, 100);
-	for (i = 0; i < st.ncalls; i++)
-		cr_assert_eq(st.call_size[i], 4);
+	cr_assert_eq(st->batch_writes, 400, "%lu", st->batch_writes);
+	cr_assert_eq(st->writes, 10000);
+	cr_assert_eq(repo_stats(r)->requests, 500);
+	cr_assert_eq(st->max_flight, REPO_IN_FLIGHT_DEFAULT, "%zu at once",
+	    st->max_flight);
+	cr_assert_gt(st->answers_out_of_order, 0);
+	cr_assert_eq(st->batch_gets, 100, "%lu", st->batch_gets);
+	cr_assert_eq(st->max_keys_in_get, 100);
+	cr_assert(!st->key_twice_in_get);
+	cr_assert(!st->key_twice_in_flight);
+	cr_assert(!st->key_read_in_flight);
+	cr_assert(!st->written_unread, "a key written before it was read");
+	cr_assert_eq(journal_one_write(jpath), 10000);
 	contents_free(cs, 10000);
 	repo_free(r);
 	journal_free(j);
 	free(jpath);
+	free(st);
+}
+
+/* Without the journal too: in_flight at once, no key twice. */
+Test(repo_wave, put_keeps_in_flight_chunks_at_once)
+{
+	struct wave_store *st = wave_store_new();
+	struct repo_config cfg = base_config;
+	struct content **cs = contents(10000, id_plain, val_of_line);
+	size_t written = 0;
+	struct repo *r;
+	struct err e;
+
+	cfg.in_flight = 7;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 10000, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(written, 10000);
+	cr_assert_eq(st->batch_writes, 400);
+	cr_assert_eq(st->batch_gets, 0);
+	cr_assert_eq(st->max_flight, 7, "%zu at once", st->max_flight);
+	cr_assert(!st->key_twice_in_flight);
+	contents_free(cs, 10000);
+	repo_free(r);
+	free(st);
+}
+
+/* A store with fewer lanes than in_flight bounds the window. */
+Test(repo_wave, window_is_bounded_by_the_store_lanes)
+{
+	struct wave_store *st = wave_store_new();
+	struct content **cs = contents(1000, id_plain, val_of_line);
+	struct repo *r;
+	size_t written = 0;
+	struct err e;
+
+	st->lanes = 2;
+	r = repo_new(&base_config, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 1000, &written, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(written, 1000);
+	cr_assert_eq(st->max_flight, 2);
+	contents_free(cs, 1000);
+	repo_free(r);
+	free(st);
 }
 
 /* 25 writes: 20 acknowledged, 5 left unprocessed, whose re-send fails
@@ -303,7 +454,7 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 static struct journal_write *
 put_with_failed_resend(enum err_code code, size_t *nw, struct err *e)
 {
-	struct wave_store st = { .base.ops = &wave_ops, .fail_resend = code };
+	struct wave_store *st = wave_store_new();
 	struct repo_config cfg = base_config;
 	char *jpath = xasprintf("%s/journal-%d.jsonl", dir, (int)code);
 	struct journal *j = journal_new(jpath, &fixed_clock);
@@ -313,12 +464,13 @@ put_with_failed_resend(enum err_code code, size_t *nw, struct err *e)
 	size_t written = 0;
 	struct err le;
 
+	st->fail_resend = code;
 	cfg.journal = j;
-	r = repo_new(&cfg, &st.base, &fixed_clock);
+	r = repo_new(&cfg, &st->base, &fixed_clock);
 	cr_assert_eq(repo_put_batch(r, cs, 25, &written, e), -1);
 	cr_assert_eq(e->code, code);
 	cr_assert_eq(written, 20);
-	cr_assert_eq(st.batch_writes, 2);
+	cr_assert_eq(st->batch_writes, 2);
 	*nw = 5;
 	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &w, nw, &le),
 	    0, "%s", le.msg);
@@ -326,6 +478,7 @@ put_with_failed_resend(enum err_code code, size_t *nw, struct err *e)
 	repo_free(r);
 	journal_free(j);
 	free(jpath);
+	free(st);
 	return w;
 }
 
@@ -354,24 +507,60 @@ Test(repo_wave, journal_holds_what_was_or_may_have_been_stored)
 	journal_writes_free(w, nw);
 }
 
+/* A chunk fails while others are in flight: nothing more is sent, the
+ * others are answered, counted and journaled, and the failure is the
+ * write's result. */
+Test(repo_wave, failure_stops_the_window_and_counts_what_was_out)
+{
+	struct wave_store *st = wave_store_new();
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal-fail.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(1000, id_plain, val_of_line);
+	size_t written = 0;
+	struct repo *r;
+	struct err e;
+
+	cfg.journal = j;
+	st->no_poll = true;
+	st->fail_answer = 2;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 1000, &written, &e), -1);
+	cr_assert_eq(e.code, ERR_AUTH, "%s", e.msg);
+	cr_assert(!st->sent_after_failure, "a chunk sent after the failure");
+	cr_assert_eq(st->nflight, 0, "answers left out");
+	cr_assert_eq(st->answers, st->started);
+	cr_assert_gt(st->started, 2, "%lu chunks sent", st->started);
+	cr_assert_lt(st->started, 40);
+	cr_assert_eq(written, st->writes);
+	cr_assert_eq(written, (st->started - 1) * 25, "%zu written",
+	    written);
+	cr_assert_eq(journal_one_write(jpath), written);
+	contents_free(cs, 1000);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+	free(st);
+}
+
 Test(repo_wave, in_flight_one_sends_chunks_alone)
 {
-	struct wave_store st = { .base.ops = &wave_ops };
+	struct wave_store *st = wave_store_new();
 	struct repo_config cfg = base_config;
 	struct content **cs = contents(100, id_plain, val_of_line);
 	struct repo *r;
-	size_t written = 0, i;
+	size_t written = 0;
 	struct err e;
 
 	cfg.in_flight = 1;
-	r = repo_new(&cfg, &st.base, &fixed_clock);
+	r = repo_new(&cfg, &st->base, &fixed_clock);
 	cr_assert_eq(repo_put_batch(r, cs, 100, &written, &e), 0, "%s",
 	    e.msg);
-	cr_assert_eq(st.ncalls, 4);
-	for (i = 0; i < st.ncalls; i++)
-		cr_assert_eq(st.call_size[i], 1);
+	cr_assert_eq(st->batch_writes, 4);
+	cr_assert_eq(st->max_flight, 1);
 	contents_free(cs, 100);
 	repo_free(r);
+	free(st);
 }
 
 /* ---- the embedded store: what is stored, what is journaled -------------- */
@@ -592,7 +781,7 @@ Test(repo_wave, typing_put_lines_takes_little_arena)
 
 Test(repo_wave, put_lines_cost_few_allocations)
 {
-	struct wave_store st = { .base.ops = &wave_ops };
+	struct wave_store *st = wave_store_new();
 	struct repo_config cfg = base_config;
 	char *jpath = xasprintf("%s/journal-put.jsonl", dir);
 	struct journal *j = journal_new(jpath, &fixed_clock);
@@ -609,7 +798,7 @@ Test(repo_wave, put_lines_cost_few_allocations)
 	sc = schema_load_buf(put_schema, sizeof put_schema - 1, "put", &e);
 	cr_assert_not_null(sc, "%s", e.msg);
 	cfg.journal = j;
-	r = repo_new(&cfg, &st.base, &fixed_clock);
+	r = repo_new(&cfg, &st->base, &fixed_clock);
 	put_line(&line, 0);	/* the line's buffer grows once */
 	calls = xmalloc_calls();
 	for (pass = 0; pass < 2; pass++)
@@ -637,7 +826,7 @@ Test(repo_wave, put_lines_cost_few_allocations)
 	    e.msg);
 	calls = xmalloc_calls() - calls;
 	cr_assert_eq(written, 1000);
-	cr_assert_eq(st.writes, 1000);
+	cr_assert_eq(st->writes, 1000);
 	cr_log_info("%lu allocations for 1,000 put lines", calls);
 	cr_expect_leq(calls, 1000 * 64, "%lu allocations for 1,000 put "
 	    "lines (at most 64 a line)", calls);
@@ -651,5 +840,6 @@ Test(repo_wave, put_lines_cost_few_allocations)
 	schema_free(sc);
 	buf_cleanup(&line);
 	free(jpath);
+	free(st);
 }
 
