@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* dynrepo put: PartitionedContent JSON lines on stdin, checked, then written. */
+/* dynrepo put: PartitionedContent JSON lines on stdin, checked, then
+ * written. */
 #include "config.h"
 
 #include <errno.h>
@@ -82,7 +83,8 @@ cmd_put_limits_exact(const struct session *s, const struct content *c,
     struct err *e)
 {
 	struct value *stored = repo_encode(s->repo, c, NULL);
-	const struct value *pk = value_map_get(stored, s->profile->partition_key);
+	const struct value *pk = value_map_get(stored,
+	    s->profile->partition_key);
 	const struct value *sk = value_map_get(stored, s->profile->sort_key);
 	size_t size = expr_eval_item_size(stored);
 	int rc = 0;
@@ -218,7 +220,8 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 	    strstr(e->msg, "nothing was written") == NULL) {
 		size_t n = strlen(e->msg);
 
-		snprintf(e->msg + n, sizeof e->msg - n, "; nothing was written");
+		snprintf(e->msg + n, sizeof e->msg - n,
+		    "; nothing was written");
 	}
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The local journal: every write the program makes, with before- and after-images. */
+/* The local journal: every write the program makes, with before- and
+ * after-images. */
 #include "config.h"
 
 #include "journal.h"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* A pydantic-dynamo repository: the library's layout and semantics over a store. */
+/* A pydantic-dynamo repository: the library's layout and semantics over a
+ * store. */
 #include "config.h"
 
 #include "repo.h"
@@ -1257,7 +1258,8 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 		struct repo_existing x = { NULL, 0 };
 
 		/* One partition: [start, i). */
-		for (i = start + 1; i < n && ids_equal(&sorted[i]->partition_ids,
+		for (i = start + 1; i < n &&
+		    ids_equal(&sorted[i]->partition_ids,
 		    &sorted[start]->partition_ids); i++)
 			;
 		rc = repo_list_between(r, &sorted[start]->partition_ids,
@@ -1628,7 +1630,8 @@ repo_update_request(struct repo *r, const struct ids *partition,
 	 * _object_version is dropped, as the library drops it. */
 	for (i = 0; cmd->set_commands != NULL &&
 	    i < cmd->set_commands->u.map.len; i++) {
-		const struct value_member *m = &cmd->set_commands->u.map.items[i];
+		const struct value_member *m =
+		    &cmd->set_commands->u.map.items[i];
 
 		if (strcmp(m->name, REPO_VERSION) == 0 ||
 		    strcmp(m->name, REPO_TIMESTAMP) == 0 ||
@@ -1670,7 +1673,8 @@ repo_update_request(struct repo *r, const struct ids *partition,
 	/* append_attrs: list_append(if_not_exists(#a, :empty), :list). */
 	for (i = 0; cmd->append_attrs != NULL &&
 	    i < cmd->append_attrs->u.map.len; i++) {
-		const struct value_member *m = &cmd->append_attrs->u.map.items[i];
+		const struct value_member *m =
+		    &cmd->append_attrs->u.map.items[i];
 		struct value *list;
 		struct path q;
 		size_t j;
@@ -1679,8 +1683,8 @@ repo_update_request(struct repo *r, const struct ids *partition,
 		    strcmp(m->name, REPO_TIMESTAMP) == 0)
 			continue;
 		if (m->value->type != VT_L) {
-			err_set(e, ERR_INPUT, "append_attrs.%s: expected a list",
-			    m->name);
+			err_set(e, ERR_INPUT,
+			    "append_attrs.%s: expected a list", m->name);
 			goto fail;
 		}
 		list = value_new_l();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The repository's journaling: before-images, after-images, and undo's guarded writes. */
+/* The repository's journaling: before-images, after-images, and undo's
+ * guarded writes. */
 #include "config.h"
 
 #include "repo.h"

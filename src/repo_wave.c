@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Batch writes in a window: BatchWriteItem chunks kept in flight on the store's lanes. */
+/* Batch writes in a window: BatchWriteItem chunks kept in flight on the
+ * store's lanes. */
 #include "config.h"
 
 #include "repo.h"
@@ -65,14 +66,14 @@ struct repo_wave_chunk {
 struct repo_wave {
 	struct repo		*r;
 	size_t			 lanes;		/* chunks in flight at most */
-	size_t			 group;		/* chunks read before together */
+	size_t			 group;		/* chunks read before at once */
 	struct repo_wave_chunk	*chunks;	/* [nchunks] */
 	size_t			 nchunks;
 	struct repo_wave_chunk	*filling;	/* or NULL */
 	size_t			 nfilled, inflight;
 	size_t			 seq;		/* the next chunk's */
 	size_t			 done;		/* acknowledged entries */
-	size_t			 unsynced;	/* chunks journaled since fsync */
+	size_t			 unsynced;	/* journaled since the fsync */
 	/* The entries taken and not done, by key: open addressing, entry
 	 * + 1 or 0 (free), an entry being chunk * 25 + its place; twice
 	 * the entries or more slots, a power of two. */

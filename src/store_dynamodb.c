@@ -407,8 +407,8 @@ store_dynamodb_take_writes(struct value *all, const char *table,
 	list = value_map_get(all, table);
 	if (list == NULL || list->type != VT_L)
 		return 0;
-	rs->unprocessed_writes = xcalloc(list->u.list.len ? list->u.list.len : 1,
-	    sizeof *rs->unprocessed_writes);
+	rs->unprocessed_writes = xcalloc(list->u.list.len ?
+	    list->u.list.len : 1, sizeof *rs->unprocessed_writes);
 	for (i = 0; i < list->u.list.len; i++) {
 		struct value *w = list->u.list.items[i], *inner, *tree;
 		struct write_request *out;
@@ -522,9 +522,9 @@ store_dynamodb_parsed(enum request_op op, const char *table,
 		m = value_map_get(tree, "UnprocessedKeys");
 		if (rc == 0 && m != NULL && m->type == VT_M &&
 		    (v = value_map_get(m, table)) != NULL && v->type == VT_M)
-			rc = store_dynamodb_take_items(value_map_take(v, "Keys"),
-			    &rs->unprocessed_keys, &rs->nunprocessed_keys, &cap,
-			    e);
+			rc = store_dynamodb_take_items(
+			    value_map_take(v, "Keys"), &rs->unprocessed_keys,
+			    &rs->nunprocessed_keys, &cap, e);
 		break;
 	case OP_BATCH_WRITE_ITEM:
 		rc = store_dynamodb_take_writes(
@@ -533,14 +533,17 @@ store_dynamodb_parsed(enum request_op op, const char *table,
 	case OP_LIST_TABLES:
 		v = value_map_get(tree, "TableNames");
 		if (v != NULL && v->type == VT_L) {
+			const struct value *name;
 			size_t i;
 
 			rs->table_names = xcalloc(v->u.list.len + 1,
 			    sizeof *rs->table_names);
-			for (i = 0; i < v->u.list.len; i++)
-				if (v->u.list.items[i]->type == VT_S)
+			for (i = 0; i < v->u.list.len; i++) {
+				name = v->u.list.items[i];
+				if (name->type == VT_S)
 					rs->table_names[rs->ntable_names++] =
-					    xstrdup(v->u.list.items[i]->u.str.ptr);
+					    xstrdup(name->u.str.ptr);
+			}
 		}
 		rs->last_table_name = store_dynamodb_string(tree,
 		    "LastEvaluatedTableName");
@@ -741,8 +744,9 @@ store_dynamodb_send(struct store_dynamodb_lane *lane,
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),
 		    rq->table != NULL ? rq->table : "-", rc == 0 ? "ok" :
-		    err_code_name(e != NULL ? e->code : ERR_INTERNAL), body->len,
-		    lane->received, rs->nitems, rs->consumed_capacity);
+		    err_code_name(e != NULL ? e->code : ERR_INTERNAL),
+		    body->len, lane->received, rs->nitems,
+		    rs->consumed_capacity);
 	if (log_enabled() && rs->items_text != NULL)
 		LOG_DEBUG("%s table %s: the items kept as text, %zu bytes",
 		    request_op_name(rq->op), rq->table, rs->items_text_len);

@@ -35,12 +35,12 @@ struct wave_store {
 	struct store_job *flight[WAVE_LANES];
 	size_t		 nflight, max_flight;
 	unsigned long	 polls, answers_out_of_order;
-	bool		 no_poll;		/* answers only when waited for */
+	bool		 no_poll;		/* answers when waited for */
 	/* Every key's state: its writes in flight; read by a BatchGetItem
 	 * since its last write was sent. */
 	unsigned short	 in_flight[WAVE_KEYS];
 	bool		 read_since_write[WAVE_KEYS];
-	bool		 journaled;		/* every write must be read first */
+	bool		 journaled;		/* each write read first */
 	bool		 key_twice_in_flight;
 	bool		 key_read_in_flight;
 	bool		 written_unread;
@@ -842,4 +842,3 @@ Test(repo_wave, put_lines_cost_few_allocations)
 	free(jpath);
 	free(st);
 }
-
