@@ -495,17 +495,23 @@ repo_encode(const struct repo *r, const struct content *c,
 	return m;
 }
 
-/* Full-jitter exponential backoff for unprocessed batch entries. */
-int
-repo_backoff(struct repo *r, int round, struct err *e)
+/* Full-jitter exponential backoff for unprocessed batch entries: how
+ * long, in ms. */
+int64_t
+repo_backoff_ms(struct repo *r, int round)
 {
 	int64_t cap = 50LL << (round < 10 ? round : 10);
-	int64_t ms;
 
 	if (cap > 5000)
 		cap = 5000;
-	ms = (int64_t)(r->clock->random(r->clock->ctx) % (uint32_t)(cap + 1));
-	if (r->clock->sleep_ms(r->clock->ctx, ms) != 0)
+	return (int64_t)(r->clock->random(r->clock->ctx) %
+	    (uint32_t)(cap + 1));
+}
+
+int
+repo_backoff(struct repo *r, int round, struct err *e)
+{
+	if (r->clock->sleep_ms(r->clock->ctx, repo_backoff_ms(r, round)) != 0)
 		return err_set(e, ERR_CANCELLED, "cancelled");
 	return 0;
 }

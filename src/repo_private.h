@@ -86,6 +86,8 @@ int	 repo_check_writable(const struct repo *, struct err *);
 /* Full-jitter exponential backoff before re-sending unprocessed batch
  * entries, after `round` answers without progress. -1 when cancelled. */
 int	 repo_backoff(struct repo *, int round, struct err *);
+/* How long repo_backoff sleeps for round, drawn now. */
+int64_t	 repo_backoff_ms(struct repo *, int round);
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys;
  * *stopped is set when fn (or line, when not NULL) asked to stop. */
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,

@@ -42,6 +42,7 @@ enum repo_wave_state {
 	RW_FILLED,	/* full; its before-images not read yet */
 	RW_READY,	/* to be sent when a lane is free */
 	RW_SENT,	/* on a lane */
+	RW_WAITING,	/* unprocessed entries, re-sent at due */
 };
 
 /* One BatchWriteItem and what became of it. */
@@ -56,6 +57,7 @@ struct repo_wave_chunk {
 	struct request		 rq;		/* what is still to be sent */
 	bool			 borrowed;	/* rq.writes is writes */
 	int			 idle;		/* answers without progress */
+	int64_t			 due;		/* RW_WAITING: re-send at */
 	/* rq failed on the wire with its outcome unknown: what it held
 	 * may be stored. Else what rq still holds is known not stored
 	 * (unprocessed, or never sent). */
@@ -71,6 +73,10 @@ struct repo_wave {
 	size_t			 nchunks;
 	struct repo_wave_chunk	*filling;	/* or NULL */
 	size_t			 nfilled, inflight;
+	/* Chunks backing off, and the time they count in: the ms slept
+	 * while they wait (the clock is injected; tests never sleep). */
+	size_t			 nwaiting;
+	int64_t			 waited_ms;
 	size_t			 seq;		/* the next chunk's */
 	size_t			 done;		/* acknowledged entries */
 	size_t			 unsynced;	/* journaled since the fsync */
@@ -352,15 +358,48 @@ repo_wave_first(struct repo_wave *w, enum repo_wave_state state)
 	return best;
 }
 
-/* Send ready chunks, in input order, while a lane is free. */
+/* The waiting chunk due first, or NULL. */
+static struct repo_wave_chunk *
+repo_wave_next_due(struct repo_wave *w)
+{
+	struct repo_wave_chunk *best = NULL;
+	size_t i;
+
+	for (i = 0; w->nwaiting > 0 && i < w->nchunks; i++)
+		if (w->chunks[i].state == RW_WAITING && (best == NULL ||
+		    w->chunks[i].due < best->due))
+			best = &w->chunks[i];
+	return best;
+}
+
+/* Send the re-sends that are due, then ready chunks in input order,
+ * while a lane is free. */
 static void
 repo_wave_pump(struct repo_wave *w)
 {
 	struct repo_wave_chunk *c;
 
 	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
+	    (c = repo_wave_next_due(w)) != NULL && c->due <= w->waited_ms) {
+		w->nwaiting--;
+		repo_wave_start(w, c);
+	}
+	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
 	    (c = repo_wave_first(w, RW_READY)) != NULL)
 		repo_wave_start(w, c);
+}
+
+/* After a failure or a stop, the chunks backing off are done: what they
+ * still hold is known not stored. */
+static void
+repo_wave_end_waiting(struct repo_wave *w)
+{
+	struct repo_wave_chunk *c;
+
+	while ((c = repo_wave_next_due(w)) != NULL) {
+		w->nwaiting--;
+		repo_wave_finish(w, c);
+	}
 }
 
 /* Replace what a chunk still has to send with the unprocessed entries of
@@ -418,26 +457,75 @@ repo_wave_answer(struct repo_wave *w, struct store_job *job)
 		repo_wave_finish(w, c);
 		return;
 	}
-	if (repo_backoff(w->r, c->idle, &e) != 0) {
-		repo_wave_fail(w, c->seq, &e);
-		repo_wave_finish(w, c);
-		return;
-	}
-	repo_wave_start(w, c);
+	/* Re-sent when its backoff is over; meanwhile the window goes on
+	 * (repo_wave_take sleeps only when nothing else can). */
+	c->state = RW_WAITING;
+	c->due = w->waited_ms + repo_backoff_ms(w->r, c->idle);
+	w->nwaiting++;
 }
 
-/* Take the answers that are in; with block, wait for one first. */
+#define RW_POLL_MS	2	/* backing off with requests out: poll */
+
+/* Take the answers that are in; true when there was one. */
+static bool
+repo_wave_take_in(struct repo_wave *w)
+{
+	struct store_job *job;
+	bool took = false;
+
+	while (w->inflight > 0 &&
+	    (job = store_wait(w->r->store, false)) != NULL) {
+		repo_wave_answer(w, job);
+		took = true;
+	}
+	return took;
+}
+
+/*
+ * Take the answers that are in; with block, first wait until there is
+ * something to do: an answer, or a re-send due with a lane free for it
+ * (sleeping toward the first due while requests are out, a few ms at a
+ * time, to take their answers as they come).
+ */
 static void
 repo_wave_take(struct repo_wave *w, bool block)
 {
+	struct repo_wave_chunk *c;
 	struct store_job *job;
+	int64_t ms;
+	struct err e;
 
-	if (block && w->inflight > 0 &&
-	    (job = store_wait(w->r->store, true)) != NULL)
-		repo_wave_answer(w, job);
-	while (w->inflight > 0 &&
-	    (job = store_wait(w->r->store, false)) != NULL)
-		repo_wave_answer(w, job);
+	for (;;) {
+		if (repo_wave_take_in(w) || !block)
+			break;
+		if (w->failed || w->stopping)
+			repo_wave_end_waiting(w);
+		c = repo_wave_next_due(w);
+		if (c != NULL && c->due <= w->waited_ms &&
+		    w->inflight < w->lanes)
+			break;
+		if (w->inflight > 0 && (c == NULL ||
+		    w->inflight == w->lanes)) {
+			if ((job = store_wait(w->r->store, true)) != NULL)
+				repo_wave_answer(w, job);
+			repo_wave_take_in(w);
+			break;
+		}
+		if (c == NULL)
+			break;		/* nothing out, nothing waiting */
+		ms = c->due - w->waited_ms;
+		if (w->inflight > 0 && ms > RW_POLL_MS)
+			ms = RW_POLL_MS;
+		if (w->r->clock->sleep_ms(w->r->clock->ctx, ms) != 0) {
+			err_set(&e, ERR_CANCELLED, "cancelled");
+			repo_wave_fail(w, c->seq, &e);
+			repo_wave_end_waiting(w);
+			break;
+		}
+		w->waited_ms += ms;
+	}
+	if (w->failed || w->stopping)
+		repo_wave_end_waiting(w);
 }
 
 /* repo_stored_fn: keep a stored item as the before-image of its entry. */
@@ -541,7 +629,7 @@ repo_wave_drain(struct repo_wave *w, bool send)
 	}
 	for (;;) {
 		repo_wave_pump(w);
-		if (w->inflight == 0)
+		if (w->inflight == 0 && w->nwaiting == 0)
 			break;
 		repo_wave_take(w, true);
 	}
@@ -617,7 +705,7 @@ repo_wave_chunk_new(struct repo_wave *w)
 	struct repo_wave_chunk *c;
 
 	while ((c = repo_wave_first(w, RW_FREE)) == NULL && !w->failed) {
-		assert(w->inflight > 0);
+		assert(w->inflight > 0 || w->nwaiting > 0);
 		repo_wave_take(w, true);
 		repo_wave_pump(w);
 	}
