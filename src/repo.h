@@ -82,7 +82,9 @@ struct value *repo_encode(const struct repo *, const struct content *,
 typedef int (*repo_each_fn)(void *ctx, struct content *c);
 /* An item that comes as the text content_to_json would print for it (not
  * NUL-terminated, no newline), for a caller that only prints; nonzero
- * stops, as repo_each_fn's. */
+ * stops, as repo_each_fn's. The text lives in the repository until the
+ * page is handed over: with a line function, neither it nor fn may list
+ * or get-batch through the same repository. */
 typedef int (*repo_line_fn)(void *ctx, const char *text, size_t len);
 
 /* The library's FilterCommand as an expression; NULL = no filter. */
