@@ -50,6 +50,8 @@ deps() {
 	need_header readline/readline.h libreadline-dev
 	need_pc sqlite3 libsqlite3-dev
 	need_pc zlib zlib1g-dev
+	# apt-get source unpacks with dpkg-source (curl_http_only).
+	[ "${DYNREPO_CURL:-}" = system ] || need_cmd dpkg-source dpkg-dev
 	if [ "${1:-}" = check ]; then
 		need_pc criterion libcriterion-dev
 		need_cmd tmux tmux
@@ -86,6 +88,97 @@ install_packages() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2
 }
 
+# ---- libcurl for HTTP and HTTPS only ------------------------------------
+# Debian's libcurl brings ~30 libraries (LDAP, RTMP, SSH, Kerberos, HTTP/2,
+# IDN, PSL, brotli, zstd and theirs); loading them costs every command that
+# talks to DynamoDB ~15 ms of CPU, more than the rest of its start. dynrepo
+# speaks HTTP/1.1 and HTTPS only, so this builds the same libcurl from
+# Debian's source package (Debian's patches applied) with only those, once,
+# in build-curl/, and tells configure to load it. DYNREPO_CURL=system keeps
+# the system's libcurl; when the source cannot be fetched or built, or is
+# not the version of the installed headers, the system's is used too.
+curl_top=$top/build-curl
+curl_flags=""
+
+# apt-get with its own lists and cache in build-curl/apt, reading the
+# system's sources as deb-src: nothing of the system's apt state changes.
+curl_apt() {
+	apt-get -q -o Dir::Etc::SourceList="$curl_top/apt/sources.list" \
+	    -o Dir::Etc::SourceParts="$curl_top/apt/sources.list.d" \
+	    -o Dir::State::Lists="$curl_top/apt/lists" \
+	    -o Dir::Cache="$curl_top/apt/cache" \
+	    -o APT::Sandbox::User="$(id -un)" "$@"
+}
+
+curl_sources() {
+	rm -rf "$curl_top/apt"
+	mkdir -p "$curl_top/apt/sources.list.d" "$curl_top/apt/lists/partial" \
+	    "$curl_top/apt/cache/archives/partial"
+	sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' \
+	    /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+	    2>/dev/null >"$curl_top/apt/sources.list" || :
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed 's/^Types:.*/Types: deb-src/' "$f" \
+		    >"$curl_top/apt/sources.list.d/${f##*/}"
+	done
+}
+
+# Runs in a subshell with its output to build-curl/build.log; set -e does
+# not hold where a status is tested, so each step says when it failed.
+curl_build() {
+	want=$(pkg-config --modversion libcurl) || return 1
+	curl_sources
+	# Sources that have no deb-src fail alone; apt-get source decides.
+	curl_apt update || :
+	rm -rf "$curl_top/src"
+	mkdir -p "$curl_top/src"
+	cd "$curl_top/src" || return 1
+	curl_apt source curl || { echo "apt-get source curl failed"; return 1; }
+	src=$(ls -d "$curl_top"/src/curl-*/ | head -1)
+	have=$(sed -n 's/^#define LIBCURL_VERSION "\(.*\)"$/\1/p' \
+	    "$src/include/curl/curlver.h")
+	if [ "$have" != "$want" ]; then
+		echo "the source is curl $have, the headers $want"
+		return 1
+	fi
+	cd "$src" || return 1
+	./configure --prefix="$curl_top" --disable-static --enable-shared \
+	    --disable-dependency-tracking --with-openssl --without-zlib \
+	    --without-brotli --without-zstd --without-libpsl \
+	    --without-libidn2 --without-nghttp2 --without-libssh2 \
+	    --without-libssh --without-librtmp --without-gssapi \
+	    --disable-ldap --disable-ldaps --disable-rtsp --disable-dict \
+	    --disable-telnet --disable-tftp --disable-pop3 --disable-imap \
+	    --disable-smb --disable-smtp --disable-gopher --disable-mqtt \
+	    --disable-ftp --disable-file --disable-manual --disable-ntlm-wb \
+	    --disable-websockets --disable-alt-svc --disable-hsts \
+	    --disable-doh --disable-mime --disable-netrc --disable-cookies \
+	    --with-ca-path=/etc/ssl/certs \
+	    --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt ||
+	    { echo "curl's configure failed"; return 1; }
+	make -j"$jobs" -C lib && make -C lib install ||
+	    { echo "curl's make failed"; return 1; }
+	echo "$want" >"$curl_top/.built"
+}
+
+curl_http_only() {
+	curl_flags=""
+	[ "${DYNREPO_CURL:-}" = system ] && return 0
+	want=$(pkg-config --modversion libcurl 2>/dev/null) || return 0
+	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$want" ] ||
+	    [ ! -f "$curl_top/lib/libcurl.so.4" ]; then
+		say "libcurl $want for HTTP and HTTPS only (in $curl_top)"
+		mkdir -p "$curl_top"
+		if ! (curl_build) >"$curl_top/build.log" 2>&1; then
+			say "libcurl could not be built ($(tail -n 1 \
+			    "$curl_top/build.log")); using the system's"
+			return 0
+		fi
+	fi
+	curl_flags="--with-libcurl=$curl_top/lib/libcurl.so.4"
+}
+
 # ---- build: each step only when its inputs changed ---------------------
 # build DIR [CONFIGURE FLAGS...]: configure (when needed) and make in DIR.
 build_in() {
@@ -99,7 +192,7 @@ build_in() {
 	fi
 	mkdir -p "$dir"
 	cd "$dir"
-	conf_flags="--enable-werror $* ${DYNREPO_CONFIGURE_FLAGS:-}"
+	conf_flags="--enable-werror $curl_flags $* ${DYNREPO_CONFIGURE_FLAGS:-}"
 	if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] ||
 	    [ "$(cat .dynrepo-configure-flags 2>/dev/null)" != "$conf_flags" ]; then
 		say "configure $conf_flags (in $dir)"
@@ -174,8 +267,8 @@ demo() {
 
 cmd=${1:-build}
 case $cmd in
-build)	deps build; build ;;
-check)	deps check; build_in "$builddir" --enable-fuzzing=${DYNREPO_FUZZ_SECONDS:-30}; check ;;
-demo)	deps demo; build; demo ;;
+build)	deps build; curl_http_only; build ;;
+check)	deps check; curl_http_only; build_in "$builddir" --enable-fuzzing=${DYNREPO_FUZZ_SECONDS:-30}; check ;;
+demo)	deps demo; curl_http_only; build; demo ;;
 *)	echo "usage: ./build.sh [build|check|demo]" >&2; exit 2 ;;
 esac

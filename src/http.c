@@ -17,7 +17,8 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* The soname of the libcurl the program was built against. */
+/* The soname of the libcurl the program was built against: the system's,
+ * loaded when the one configure named (DYNREPO_LIBCURL) is not there. */
 #define HTTP_LIBCURL	"libcurl.so.4"
 /* The most bytes reserved for a body on its Content-Length. */
 #define HTTP_BODY_RESERVE_MAX	(64u << 20)
@@ -41,9 +42,11 @@ struct http_curl {
 
 /*
  * libcurl, loaded when the first transport is made rather than linked:
- * linking it costs every start of the program ~20 ms of dynamic loading
- * (libcurl's closure is some 30 libraries), which `dynrepo --version`,
- * `profiles` and the embedded store never need.
+ * `dynrepo --version`, `profiles` and the embedded store never need it.
+ * Debian's libcurl also brings some 30 libraries (LDAP, SSH, Kerberos,
+ * HTTP/2...), ~15 ms of dynamic loading for each command that talks to
+ * DynamoDB; build.sh builds one for HTTP and HTTPS only, which needs only
+ * libssl and libcrypto, and configure names it (DYNREPO_LIBCURL).
  */
 static struct {
 	CURLcode	 (*global_init)(long);
@@ -128,10 +131,19 @@ http_global_init(void)
 		{ "curl_slist_free_all", &http_lib.slist_free_all },
 		{ NULL, NULL }
 	};
+	const char *lib = DYNREPO_LIBCURL;
 
-	if (dynload_open(HTTP_LIBCURL, syms, http_load_error,
-	    sizeof http_load_error) == -1)
-		return;
+	if (dynload_open(lib, syms, http_load_error,
+	    sizeof http_load_error) == -1) {
+		if (strcmp(lib, HTTP_LIBCURL) == 0)
+			return;
+		LOG_DEBUG("%s; trying the system's", http_load_error);
+		lib = HTTP_LIBCURL;
+		if (dynload_open(lib, syms, http_load_error,
+		    sizeof http_load_error) == -1)
+			return;
+	}
+	LOG_DEBUG("libcurl: %s", lib);
 	http_lib.global_init(CURL_GLOBAL_DEFAULT);
 	http_loaded = true;
 }
