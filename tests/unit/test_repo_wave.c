@@ -59,6 +59,9 @@ struct wave_store {
 	 * applied); nothing may be sent after it. */
 	unsigned long	 fail_answer, answers, started;
 	bool		 failure_seen, sent_after_failure;
+	/* The first BatchWriteItem's answer lists one unprocessed entry
+	 * more than it was sent. */
+	bool		 too_many_unprocessed;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -88,6 +91,21 @@ wave_execute(struct store *st, const struct request *rq,
 	    w->batch_writes == 1) {
 		w->batch_writes++;
 		return err_set(e, w->fail_resend, "scripted failure");
+	}
+	if (rq->op == OP_BATCH_WRITE_ITEM && w->too_many_unprocessed &&
+	    w->batch_writes++ == 0) {
+		rs->nunprocessed_writes = rq->nwrites + 1;
+		rs->unprocessed_writes = xcalloc(rq->nwrites + 1,
+		    sizeof *rs->unprocessed_writes);
+		for (i = 0; i <= rq->nwrites; i++) {
+			const struct write_request *wr =
+			    &rq->writes[i % rq->nwrites];
+
+			rs->unprocessed_writes[i].is_delete = wr->is_delete;
+			rs->unprocessed_writes[i].value =
+			    value_copy(wr->value);
+		}
+		return 0;
 	}
 	if (rq->op == OP_BATCH_WRITE_ITEM) {
 		w->batch_writes++;
@@ -510,6 +528,38 @@ Test(repo_wave, journal_holds_what_was_or_may_have_been_stored)
 	cr_assert_eq(w[0].n, 25, "%zu entries", w[0].n);
 	cr_assert(w[0].complete);
 	journal_writes_free(w, nw);
+}
+
+/* An answer listing more unprocessed entries than were sent is the
+ * server's protocol error: the put fails saying so, nothing is counted
+ * (no wrap of the count) or sent again, and the chunk's entries are
+ * journaled as may have been stored. */
+Test(repo_wave, more_unprocessed_than_sent_is_a_protocol_error)
+{
+	struct wave_store *st = wave_store_new();
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal-over.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(25, id_plain, val_of_line);
+	size_t written = 0;
+	struct repo *r;
+	struct err e;
+
+	cfg.journal = j;
+	st->too_many_unprocessed = true;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 25, &written, &e), -1);
+	cr_assert_eq(e.code, ERR_SERVICE, "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "26 unprocessed items of the 25 "
+	    "sent"), "%s", e.msg);
+	cr_assert_eq(written, 0);
+	cr_assert_eq(st->batch_writes, 1, "sent again");
+	cr_assert_eq(journal_one_write(jpath), 25);
+	contents_free(cs, 25);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+	free(st);
 }
 
 /* A chunk fails while others are in flight: nothing more is sent, the
