@@ -699,8 +699,12 @@ awsclient_run(struct awsclient *c, const char *op, const char *body,
 	char note[128];
 
 	err_clear(err);
-	if (c->config_error[0] != '\0')
-		return err_set(err, ERR_CONFIG, "%s", c->config_error);
+	if (c->config_error[0] != '\0') {
+		err_set(err, ERR_CONFIG, "%s", c->config_error);
+		if (err != NULL)
+			err->applied = ERR_APPLIED_NO;
+		return -1;
+	}
 
 	c->sink = sink;
 	for (n = 1;; n++) {
@@ -804,6 +808,11 @@ awsclient_run(struct awsclient *c, const char *op, const char *body,
 			break;
 		}
 	}
+	/* Whatever the last attempt met, an earlier one that may have
+	 * been carried out makes the call's outcome unknown. */
+	if (err != NULL)
+		err->applied = earlier_maybe || a.maybe_applied ?
+		    ERR_APPLIED_MAYBE : ERR_APPLIED_NO;
 	c->sink = NULL;
 	http_response_reset(resp);
 	return -1;

@@ -67,7 +67,11 @@ void	 awsclient_free(struct awsclient *);
  * clock's sleep was cancelled, ERR_SERVICE otherwise (ValidationException
  * included: callers decide by aws_type). A non-JSON answer (a proxy's
  * HTML page) gives "HTTP 502 from HOST: " and its first 200 printable
- * bytes.
+ * bytes. err->applied says whether the request may have been carried
+ * out: ERR_APPLIED_MAYBE when any attempt may have been (sent, then the
+ * connection lost or a timeout; a 500, 502 or 504; a 200 that failed its
+ * CRC check), else ERR_APPLIED_NO (every attempt refused with a 4xx or a
+ * 503, or never sent).
  * Retries (standard mode): throttling (500 ms base), 5xx and connection
  * errors and a failed x-amz-crc32 check (25 ms base), full jitter capped
  * at 20 s, a retry quota of 500 tokens; clock skew errors are retried once

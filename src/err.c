@@ -33,6 +33,7 @@ err_clear(struct err *e)
 	if (e == NULL)
 		return;
 	e->code = ERR_OK;
+	e->applied = ERR_APPLIED_UNSAID;
 	e->http_status = 0;
 	e->aws_type[0] = '\0';
 	e->msg[0] = '\0';

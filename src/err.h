@@ -26,8 +26,20 @@ enum err_code {
 	ERR_CODE_COUNT
 };
 
+/* Whether a failed request may have been carried out: what a journal
+ * needs to know of a write that failed. */
+enum err_applied {
+	ERR_APPLIED_UNSAID = 0,	/* no word: the code decides */
+	ERR_APPLIED_NO,		/* refused (a 4xx answer), or never sent */
+	ERR_APPLIED_MAYBE	/* sent, and no answer says it was not: a
+				   connection lost or a timeout after
+				   sending, a 500, 502 or 504, a 200 that
+				   failed its checksum */
+};
+
 struct err {
 	enum err_code	 code;
+	enum err_applied applied;	/* err_set: ERR_APPLIED_UNSAID */
 	int		 http_status;	/* 0 when no HTTP answer */
 	char		 aws_type[96];	/* DynamoDB __type short name, or "" */
 	char		 msg[1024];	/* never holds a secret */

@@ -419,20 +419,18 @@ number_add(const char *a, size_t alen, const char *b, size_t blen,
 	return 0;
 }
 
-int
-number_to_ll(const char *text, size_t len, long long *out)
+/* number_to_ll of a parsed number. */
+static void
+number_parts_to_ll(const struct number_parts *p, long long *out)
 {
-	struct number_parts p;
 	unsigned long long v = 0, lim;
 	unsigned d;
 	long long k;
 
-	if (number_parse(text, len, &p) != 0)
-		return -1;
-	lim = p.neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	lim = p->neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
 	/* Digit k stands for 10^(e - k): those down to 10^0. */
-	for (k = 0; k <= p.e; k++) {
-		d = k < (long long)p.n ? (unsigned)(number_digit(&p,
+	for (k = 0; k <= p->e; k++) {
+		d = k < (long long)p->n ? (unsigned)(number_digit(p,
 		    (size_t)k) - '0') : 0;
 		if (v > (lim - d) / 10) {
 			v = lim;
@@ -440,11 +438,34 @@ number_to_ll(const char *text, size_t len, long long *out)
 		}
 		v = v * 10 + d;
 	}
-	if (!p.neg)
+	if (!p->neg)
 		*out = (long long)v;
 	else
 		*out = v == lim ? LLONG_MIN : -(long long)v;
+}
+
+int
+number_to_ll(const char *text, size_t len, long long *out)
+{
+	struct number_parts p;
+
+	if (number_parse(text, len, &p) != 0)
+		return -1;
+	number_parts_to_ll(&p, out);
 	return 0;
+}
+
+int
+number_to_ll_if_true(const char *text, size_t len, long long *out)
+{
+	struct number_parts p;
+
+	if (number_parse(text, len, &p) != 0)
+		return -1;
+	if (p.n == 0)
+		return 0;
+	number_parts_to_ll(&p, out);
+	return 1;
 }
 
 bool

@@ -38,5 +38,11 @@ bool	 number_is_integer(const char *text, size_t len);
  * Decimal ("1e2" -> 100, "1.7E9" -> 1700000000, "-2.5" -> -2), saturated
  * to long long's range; -1 when the text is not a number. */
 int	 number_to_ll(const char *text, size_t len, long long *out);
+/* Python's "if d := Decimal(text): int(d)", as pydantic-dynamo reads
+ * _object_version and _ttl: the truth test comes before int(), so only a
+ * zero fails it ("0.5" passes, and is 0). 1 with *out as number_to_ll
+ * sets it when the number is not zero, 0 when it is (*out untouched), -1
+ * when text is not a number. */
+int	 number_to_ll_if_true(const char *text, size_t len, long long *out);
 
 #endif

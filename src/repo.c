@@ -301,7 +301,7 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	struct content *c;
 	const char *pk, *sk;
 	const struct value *v, *kind[RM_TTL + 1] = { NULL };
-	long long ttl;
+	long long n;
 	size_t i;
 
 	/* The keys and the library's attributes, in one pass. */
@@ -322,22 +322,20 @@ repo_decode(const struct repo *r, struct value *stored, struct err *e)
 	repo_read_ids(pk, r->partition_prefix, &c->partition_ids);
 	repo_read_ids(sk, r->content_prefix, &c->content_ids);
 
-	/* Numbers as the library reads them, Decimals made int. */
+	/* Numbers as the library reads them: "if version := ..." and "if
+	 * db_expiry := ..." test the stored Decimal, then int() of it
+	 * (pydantic 1's, for the version) drops the fraction. Only a zero
+	 * is the default version, 1, or no expiry; 0.5 is version 0, or an
+	 * expiry at 1970-01-01. */
 	v = kind[RM_VERSION];
-	if (v != NULL && v->type == VT_N && number_is_integer(v->u.str.ptr,
-	    v->u.str.len)) {
-		long long ver = 0;
-
-		(void)number_to_ll(v->u.str.ptr, v->u.str.len, &ver);
-		/* "if version := ...": a 0 reads as the default, 1. */
-		c->current_version = ver != 0 ? ver : 1;
-	}
+	if (v != NULL && v->type == VT_N && number_to_ll_if_true(
+	    v->u.str.ptr, v->u.str.len, &n) == 1)
+		c->current_version = n;
 	v = kind[RM_TTL];
-	if (v != NULL && v->type == VT_N &&
-	    number_to_ll(v->u.str.ptr, v->u.str.len, &ttl) == 0) {
-		c->expiry = ttl;
-		/* "if db_expiry := ...": a 0 reads as no expiry. */
-		c->has_expiry = c->expiry != 0;
+	if (v != NULL && v->type == VT_N && number_to_ll_if_true(
+	    v->u.str.ptr, v->u.str.len, &n) == 1) {
+		c->expiry = n;
+		c->has_expiry = true;
 	}
 
 	if (r->shared_contents && value_is_arena_root(stored)) {

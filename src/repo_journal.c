@@ -26,10 +26,14 @@ repo_journal_start(struct repo *r, const char *operation, struct err *e)
 	return 0;
 }
 
-/* Whether a failed write may still have been applied. */
+/* Whether a failed write may still have been applied: as the store
+ * says when it knows (a refusal, or a request lost after it was sent),
+ * else by the code. */
 bool
 repo_outcome_uncertain(const struct err *e)
 {
+	if (e != NULL && e->applied != ERR_APPLIED_UNSAID)
+		return e->applied == ERR_APPLIED_MAYBE;
 	switch (e != NULL ? e->code : ERR_INTERNAL) {
 	case ERR_USAGE:
 	case ERR_INPUT:

@@ -133,7 +133,8 @@ size_t	 repo_wave_done(const struct repo_wave *);
  * is sent. */
 int	 repo_journal_start(struct repo *, const char *operation,
 	     struct err *);
-/* Whether a failed write may still have been applied. */
+/* Whether a failed write may still have been applied: err.applied when
+ * the store says (a 4xx refusal is not), else judged by the code. */
 bool	 repo_outcome_uncertain(const struct err *);
 /* After a write with rc: append its queued entries when it was (or may
  * have been) applied, drop them when it was refused. Returns rc, or -1

@@ -76,15 +76,16 @@ repo_text_ids(const struct repo_text_attr *a, const char *prefix,
 	return 0;
 }
 
-/* A number attribute read as repo_decode reads it: number_to_ll of its
- * text; *integer when number_is_integer holds. */
+/* A number attribute read as repo_decode reads it: *set when the
+ * library takes it (number_to_ll_if_true: not zero), *n its int();
+ * when not, *n is left as it was (the default). */
 static int
-repo_text_number(const struct repo_text_attr *a, long long *n,
-    bool *integer)
+repo_text_number(const struct repo_text_attr *a, long long *n, bool *set)
 {
 	const char *s;
 	long long v = 0;
 	size_t len, i;
+	int rc;
 
 	if (ddbjson_text_scalar(a->v, a->len, VT_N, &s, &len) != 0)
 		return DDBJSON_TEXT_SLOW;
@@ -92,13 +93,14 @@ repo_text_number(const struct repo_text_attr *a, long long *n,
 	for (i = 0; i < len && len <= 18 && s[i] >= '0' && s[i] <= '9'; i++)
 		v = v * 10 + (s[i] - '0');
 	if (len > 0 && i == len) {
-		*integer = true;
-		*n = v;
+		*set = v != 0;
+		if (*set)
+			*n = v;
 		return 0;
 	}
-	*integer = number_is_integer(s, len);
-	if (number_to_ll(s, len, n) != 0)
+	if ((rc = number_to_ll_if_true(s, len, n)) == -1)
 		return DDBJSON_TEXT_SLOW;
+	*set = rc == 1;
 	return 0;
 }
 
@@ -148,10 +150,10 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
     struct buf *scratch, struct buf *fields, struct buf *out)
 {
 	struct repo_text_attr kind[RM_TTL + 1];
-	long long version = 1, expiry = 0, v;
+	long long version = 1, expiry = 0;
 	size_t start = out->len;
 	const char *q = *p;
-	bool integer;
+	bool has_expiry = false, set;
 	char when[32];
 
 	memset(kind, 0, sizeof kind);
@@ -160,15 +162,12 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 		return DDBJSON_TEXT_SLOW;
 	if (kind[RM_PARTITION_KEY].v == NULL || kind[RM_SORT_KEY].v == NULL)
 		return DDBJSON_TEXT_SLOW;	/* an error: the long way */
-	if (kind[RM_VERSION].v != NULL) {
-		if (repo_text_number(&kind[RM_VERSION], &v, &integer) != 0)
-			return DDBJSON_TEXT_SLOW;
-		/* "if version := ...": a 0 reads as the default, 1. */
-		if (integer && v != 0)
-			version = v;
-	}
+	/* "if version := ...": only a 0 reads as the default, 1. */
+	if (kind[RM_VERSION].v != NULL &&
+	    repo_text_number(&kind[RM_VERSION], &version, &set) != 0)
+		return DDBJSON_TEXT_SLOW;
 	if (kind[RM_TTL].v != NULL &&
-	    repo_text_number(&kind[RM_TTL], &expiry, &integer) != 0)
+	    repo_text_number(&kind[RM_TTL], &expiry, &has_expiry) != 0)
 		return DDBJSON_TEXT_SLOW;
 
 	BUF_ADD_LITERAL(out, "{\"partition_ids\":");
@@ -184,8 +183,8 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 	BUF_ADD_LITERAL(out, "},\"current_version\":");
 	buf_add_int(out, version);
 	BUF_ADD_LITERAL(out, ",\"expiry\":");
-	/* "if db_expiry := ...": a 0 reads as no expiry. */
-	if (expiry != 0) {
+	/* "if db_expiry := ...": only a 0 reads as no expiry. */
+	if (has_expiry) {
 		content_format_time(expiry, when);
 		buf_add_json_string(out, when, strlen(when));
 	} else

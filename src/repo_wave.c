@@ -441,6 +441,21 @@ repo_wave_answer(struct repo_wave *w, struct store_job *job)
 		return;
 	}
 	unprocessed = job->rs.nunprocessed_writes;
+	if (unprocessed > c->rq.nwrites) {
+		/* Not an answer to this request: what the server did with
+		 * it cannot be told, so none of it is counted, and all of
+		 * the chunk is journaled as may have been stored. */
+		err_set(&e, ERR_SERVICE, "BatchWriteItem: the answer lists "
+		    "%zu unprocessed items of the %zu sent: a protocol error "
+		    "of the server; the chunk's items may have been stored",
+		    unprocessed, c->rq.nwrites);
+		e.applied = ERR_APPLIED_MAYBE;
+		c->maybe_sent = true;
+		repo_wave_fail(w, c->seq, &e);
+		response_cleanup(&job->rs);
+		repo_wave_finish(w, c);
+		return;
+	}
 	w->done += c->rq.nwrites - unprocessed;
 	c->idle = unprocessed < c->rq.nwrites ? 0 : c->idle + 1;
 	repo_wave_resend(c, &job->rs);

@@ -48,6 +48,8 @@ store_local_vfail(struct err *e, const char *type, const char *fmt,
 			e->msg[i] = ' ';
 	snprintf(e->aws_type, sizeof e->aws_type, "%s", type);
 	e->http_status = 400;
+	/* A refusal: the request's transaction is rolled back. */
+	e->applied = ERR_APPLIED_NO;
 	return -1;
 }
 

@@ -181,6 +181,29 @@ check_out_has "re-create"
 [ "$(field c n)" = 3 ] || fail "c.n is $(field c n), expected 3 back"
 t_end "undo: a restore of unknown outcome is journaled, so it can be undone too"
 
+# ---- a refused batch chunk is not journaled -----------------------------
+# 30 lines, one chunk at a time: the first 25 are stored; the second
+# chunk carries a line over the proxy's max_body, which it refuses as
+# DynamoDB refuses an oversized item (400 ValidationException, nothing
+# forwarded). Those 5 were never stored: the put's journal entries are
+# the 25, none of the 5 as "may have been stored".
+node -e 'for (let i = 0; i < 30; i++)
+	console.log(JSON.stringify({ partition_ids: ["r"],
+	    content_ids: ["c" + String(i).padStart(3, "0")],
+	    item: { i, s: i === 27 ? "x".repeat(20000) : "v" + i } }));' \
+    >"$T_TMP/r.jsonl"
+t_begin
+pctl config '{"reset":true,"rate":0,"script":[],"max_body":10000}'
+run_in "$T_TMP/r.jsonl" dr --in-flight 1 put $FRW
+check_rc 1
+check_err_has "ValidationException"
+check_proxy requests.BatchWriteItem=2 too_large=1
+run dr undo --list -n 1 --output jsonl $FRW
+check_rc 0
+check_out_has '"operation":"put-batch","items":25,'
+pctl config '{"max_body":0}'
+t_end "put: a chunk refused with a 400 leaves no journal entry"
+
 # ---- unprocessed batch entries ----------------------------------------
 node -e 'for (let i = 0; i < 60; i++)
 	console.log(JSON.stringify({ partition_ids: ["q"],

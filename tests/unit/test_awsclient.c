@@ -737,6 +737,78 @@ Test(awsclient, conflict_after_replay)
 	buf_cleanup(&out);
 }
 
+/* Whether a failed BatchWriteItem (idempotent, so retried) may have been
+ * carried out: a refusal says no; a 500, a timeout or a lost connection
+ * after sending say maybe, and so does a refusal of a retry after one. */
+Test(awsclient, applied_says_whether_a_failure_may_have_acted)
+{
+	static const char validation_body[] =
+	    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+	    "ValidationException\",\"message\":\"One or more parameter "
+	    "values were invalid\"}";
+	static const struct fake_reply refused[] = {
+		{ FAKE_ANSWER, 400, validation_body, NULL, NULL },
+	};
+	static const struct fake_reply throttled[] = {
+		{ FAKE_ANSWER, 400, throttle_body, NULL, NULL },
+	};
+	static const struct fake_reply unavailable[] = {
+		{ FAKE_ANSWER, 503, "", NULL, NULL },
+	};
+	static const struct fake_reply not_sent[] = {
+		{ FAKE_NOT_SENT, 0, NULL, NULL, NULL },
+	};
+	static const struct fake_reply ise[] = {
+		{ FAKE_ANSWER, 500, ise_body, NULL, NULL },
+	};
+	static const struct fake_reply timeout[] = {
+		{ FAKE_TIMEOUT, 0, NULL, NULL, NULL },
+	};
+	static const struct fake_reply reset[] = {
+		{ FAKE_SENT, 0, NULL, NULL, NULL },
+	};
+	static const struct fake_reply ise_then_refused[] = {
+		{ FAKE_ANSWER, 500, ise_body, NULL, NULL },
+		{ FAKE_ANSWER, 400, validation_body, NULL, NULL },
+	};
+	static const struct {
+		const struct fake_reply	*script;
+		size_t			 n;
+		enum err_code		 code;
+		enum err_applied	 applied;
+	} cases[] = {
+		{ refused, 1, ERR_SERVICE, ERR_APPLIED_NO },
+		{ throttled, 1, ERR_THROTTLED, ERR_APPLIED_NO },
+		{ unavailable, 1, ERR_SERVICE, ERR_APPLIED_NO },
+		{ not_sent, 1, ERR_NETWORK, ERR_APPLIED_NO },
+		{ ise, 1, ERR_SERVICE, ERR_APPLIED_MAYBE },
+		{ timeout, 1, ERR_NETWORK, ERR_APPLIED_MAYBE },
+		{ reset, 1, ERR_NETWORK, ERR_APPLIED_MAYBE },
+		{ ise_then_refused, 2, ERR_SERVICE, ERR_APPLIED_MAYBE },
+	};
+	struct buf out = BUF_INIT;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fh.script = cases[i].script;
+		fh.n = cases[i].n;
+		fh.calls = 0;
+		cr_assert_eq(awsclient_call(client, "BatchWriteItem", "{}", 2,
+		    &out, &e), -1, "case %zu", i);
+		cr_assert_eq(e.code, cases[i].code, "case %zu: %s", i, e.msg);
+		cr_assert_eq(e.applied, cases[i].applied, "case %zu: %s", i,
+		    e.msg);
+	}
+
+	/* Nothing sent at all: a configuration error. */
+	make_client("ftp://dynamodb.example", 0);
+	cr_assert_eq(awsclient_call(client, "BatchWriteItem", "{}", 2, &out,
+	    &e), -1);
+	cr_assert_eq(e.applied, ERR_APPLIED_NO);
+	buf_cleanup(&out);
+}
+
 /* A body that fails its CRC32 is retried; only the good body is kept. */
 Test(awsclient, crc_mismatch_retried)
 {

@@ -123,6 +123,35 @@ Test(number, to_ll_truncates_as_python_int)
 	cr_assert_eq(number_to_ll("", 0, &n), -1);
 }
 
+/* "if d := Decimal(text): int(d)": the truth test before int(), so only
+ * a zero fails it. */
+Test(number, to_ll_if_true_tests_before_int)
+{
+	static const struct {
+		const char	*text;
+		int		 rc;
+		long long	 want;
+	} cases[] = {
+		{ "0", 0, 12345 }, { "-0", 0, 12345 }, { "0.000", 0, 12345 },
+		{ "0e9", 0, 12345 }, { "0.5", 1, 0 }, { "-0.5", 1, 0 },
+		{ "1e-130", 1, 0 }, { "2.5", 1, 2 }, { "-2.5", 1, -2 },
+		{ "1e2", 1, 100 }, { "7", 1, 7 },
+	};
+	long long n;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = 12345;
+		cr_assert_eq(number_to_ll_if_true(cases[i].text,
+		    strlen(cases[i].text), &n), cases[i].rc, "%s",
+		    cases[i].text);
+		cr_assert_eq(n, cases[i].want, "%s: %lld, not %lld",
+		    cases[i].text, n, cases[i].want);
+	}
+	cr_assert_eq(number_to_ll_if_true("abc", 3, &n), -1);
+	cr_assert_eq(number_to_ll_if_true("", 0, &n), -1);
+}
+
 Test(number, rejects_non_numbers)
 {
 	static const char *const bad[] = {

@@ -227,6 +227,49 @@ Test(repo, decode_reads_numbers_as_python_int)
 	content_free(c);
 }
 
+/* pydantic-dynamo tests the stored Decimal before int() (pydantic 1's,
+ * for the version): only a zero is the default version or no expiry; a
+ * fraction is dropped after the test (2.5 is 2, 0.5 is 0 or 1970). */
+Test(repo, decode_tests_the_number_before_int)
+{
+	static const struct {
+		const char	*version, *ttl;
+		long long	 want_version;
+		bool		 has_expiry;
+		long long	 want_expiry;
+	} cases[] = {
+		{ "2.5", "0.5", 2, true, 0 },
+		{ "0.5", "-0.5", 0, true, 0 },
+		{ "-2.5", "1893456000.9", -2, true, 1893456000 },
+		{ "0.0", "0.0", 1, false, 0 },
+		{ "-0", "0e5", 1, false, 0 },
+	};
+	char line[512];
+	struct content *c;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(line, sizeof line, "{\"_table_content_id\":{\"S\":"
+		    "\"film_actor#a\"},\"_table_item_id\":{\"S\":"
+		    "\"interop#film_actor#p\"},\"_object_version\":{\"N\":"
+		    "\"%s\"},\"_ttl\":{\"N\":\"%s\"}}", cases[i].version,
+		    cases[i].ttl);
+		c = repo_decode(repo, ddbjson_parse_item(line, strlen(line),
+		    &e), &e);
+		cr_assert_not_null(c, "%s", e.msg);
+		cr_assert_eq(c->current_version, cases[i].want_version,
+		    "version %s: %lld", cases[i].version, c->current_version);
+		cr_assert_eq(c->has_expiry, cases[i].has_expiry, "ttl %s",
+		    cases[i].ttl);
+		if (cases[i].has_expiry)
+			cr_assert_eq(c->expiry, cases[i].want_expiry,
+			    "ttl %s: %lld", cases[i].ttl,
+			    (long long)c->expiry);
+		content_free(c);
+	}
+}
+
 Test(repo, decode_rejects_missing_key)
 {
 	const char *line =

@@ -109,8 +109,12 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		    "\"_ttl\":{\"N\":\"0\"}}",
 		/* A TTL read as the library's int() reads it. */
 		"{" KEYS ",\"_ttl\":{\"N\":\"1.7e9\"}}",
-		/* A version that is not an integer is the default. */
+		/* Not integers: tested before int(), as the library does. */
 		"{" KEYS ",\"_object_version\":{\"N\":\"2.5\"}}",
+		"{" KEYS ",\"_object_version\":{\"N\":\"0.5\"},"
+		    "\"_ttl\":{\"N\":\"0.5\"}}",
+		"{" KEYS ",\"_object_version\":{\"N\":\"0.0\"},"
+		    "\"_ttl\":{\"N\":\"-0.0\"}}",
 		/* Keys without the prefixes, or with them elsewhere. */
 		"{\"_table_item_id\":{\"S\":\"other\"},"
 		    "\"_table_content_id\":{\"S\":\"x#film_actor#y\"}}",
@@ -124,6 +128,47 @@ Test(repo_text, the_usual_items_take_the_text_path)
 
 	for (i = 0; i < sizeof items / sizeof items[0]; i++)
 		cr_assert(same_line(r, items[i]), "not taken: %s", items[i]);
+	repo_free(r);
+}
+
+/* What a version or TTL that is not an integer prints as: the number is
+ * tested before int(), so only a zero is the default or no expiry. */
+Test(repo_text, fractions_read_as_the_library_reads_them)
+{
+	static const struct {
+		const char	*item;
+		const char	*tail;
+	} cases[] = {
+		{ "{" KEYS ",\"_object_version\":{\"N\":\"2.5\"},"
+		  "\"_ttl\":{\"N\":\"0.5\"}}",
+		  "\"current_version\":2,"
+		  "\"expiry\":\"1970-01-01T00:00:00+00:00\"}" },
+		{ "{" KEYS ",\"_object_version\":{\"N\":\"0.5\"},"
+		  "\"_ttl\":{\"N\":\"-0.5\"}}",
+		  "\"current_version\":0,"
+		  "\"expiry\":\"1970-01-01T00:00:00+00:00\"}" },
+		{ "{" KEYS ",\"_object_version\":{\"N\":\"0.0\"},"
+		  "\"_ttl\":{\"N\":\"0e3\"}}",
+		  "\"current_version\":1,\"expiry\":null}" },
+	};
+	struct repo *r = text_repo();
+	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert(same_line(r, cases[i].item), "not taken: %s",
+		    cases[i].item);
+		buf_reset(&line);
+		p = cases[i].item;
+		cr_assert_eq(repo_item_line(r, &p, p + strlen(p), &scratch,
+		    &fields, &line), 0);
+		cr_assert_not_null(strstr(line.data, cases[i].tail),
+		    "%s: %s", cases[i].item, line.data);
+	}
+	buf_cleanup(&line);
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
 	repo_free(r);
 }
 
@@ -318,7 +363,8 @@ Test(repo_text, random_items_print_as_the_long_way)
 		"0", "1", "3", "007", "42", "123456789012345678",
 		"1234567890123456789", "9223372036854775807",
 		"9223372036854775808", "12345678901234567890123", "-3", "2.0",
-		"2.5", "1e2", "1E+2", "0.0",
+		"2.5", "1e2", "1E+2", "0.0", "0.5", "-0.5", "-2.5", "0e3",
+		"1e-3", "1700000099.75",
 	};
 	struct repo *r = text_repo();
 	struct gen g = { BUF_INIT, 7 };

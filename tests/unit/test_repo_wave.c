@@ -6,14 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "awsclient.h"
+#include "creds.h"
 #include "expr_eval.h"
+#include "http.h"
 #include "journal.h"
 #include "local_table.h"
 #include "json.h"
 #include "repo.h"
 #include "schema.h"
+#include "store_dynamodb.h"
 #include "store_local.h"
 #include "xmalloc.h"
 
@@ -54,6 +59,9 @@ struct wave_store {
 	 * applied); nothing may be sent after it. */
 	unsigned long	 fail_answer, answers, started;
 	bool		 failure_seen, sent_after_failure;
+	/* The first BatchWriteItem's answer lists one unprocessed entry
+	 * more than it was sent. */
+	bool		 too_many_unprocessed;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -83,6 +91,21 @@ wave_execute(struct store *st, const struct request *rq,
 	    w->batch_writes == 1) {
 		w->batch_writes++;
 		return err_set(e, w->fail_resend, "scripted failure");
+	}
+	if (rq->op == OP_BATCH_WRITE_ITEM && w->too_many_unprocessed &&
+	    w->batch_writes++ == 0) {
+		rs->nunprocessed_writes = rq->nwrites + 1;
+		rs->unprocessed_writes = xcalloc(rq->nwrites + 1,
+		    sizeof *rs->unprocessed_writes);
+		for (i = 0; i <= rq->nwrites; i++) {
+			const struct write_request *wr =
+			    &rq->writes[i % rq->nwrites];
+
+			rs->unprocessed_writes[i].is_delete = wr->is_delete;
+			rs->unprocessed_writes[i].value =
+			    value_copy(wr->value);
+		}
+		return 0;
 	}
 	if (rq->op == OP_BATCH_WRITE_ITEM) {
 		w->batch_writes++;
@@ -507,6 +530,38 @@ Test(repo_wave, journal_holds_what_was_or_may_have_been_stored)
 	journal_writes_free(w, nw);
 }
 
+/* An answer listing more unprocessed entries than were sent is the
+ * server's protocol error: the put fails saying so, nothing is counted
+ * (no wrap of the count) or sent again, and the chunk's entries are
+ * journaled as may have been stored. */
+Test(repo_wave, more_unprocessed_than_sent_is_a_protocol_error)
+{
+	struct wave_store *st = wave_store_new();
+	struct repo_config cfg = base_config;
+	char *jpath = xasprintf("%s/journal-over.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct content **cs = contents(25, id_plain, val_of_line);
+	size_t written = 0;
+	struct repo *r;
+	struct err e;
+
+	cfg.journal = j;
+	st->too_many_unprocessed = true;
+	r = repo_new(&cfg, &st->base, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 25, &written, &e), -1);
+	cr_assert_eq(e.code, ERR_SERVICE, "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "26 unprocessed items of the 25 "
+	    "sent"), "%s", e.msg);
+	cr_assert_eq(written, 0);
+	cr_assert_eq(st->batch_writes, 1, "sent again");
+	cr_assert_eq(journal_one_write(jpath), 25);
+	contents_free(cs, 25);
+	repo_free(r);
+	journal_free(j);
+	free(jpath);
+	free(st);
+}
+
 /* A chunk fails while others are in flight: nothing more is sent, the
  * others are answered, counted and journaled, and the failure is the
  * write's result. */
@@ -651,6 +706,174 @@ Test(repo_wave, key_twice_ends_with_last_line_and_journals_in_order)
 	journal_free(j);
 	free(jpath);
 	free(db);
+}
+
+/* Line i's value: a string over DynamoDB's 400 KB item limit for line 25
+ * (the first of the second chunk), else "line i". */
+static const char *
+val_too_large_at_25(size_t i)
+{
+	static char big[401 * 1024];
+
+	if (i != 25)
+		return val_of_line(i);
+	memset(big, 'x', sizeof big - 1);
+	return big;
+}
+
+/* A chunk the store refuses (a ValidationException: the item is too
+ * large) was not stored: it leaves no entry; the chunk before it does. */
+Test(repo_wave, refused_chunk_is_not_journaled)
+{
+	char *db = xasprintf("%s/store.db", dir);
+	char *jpath = xasprintf("%s/journal.jsonl", dir);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct repo_config cfg = base_config;
+	struct content **cs = contents(26, id_plain, val_too_large_at_25);
+	struct store *st;
+	struct repo *r;
+	size_t written = 0;
+	struct err e;
+
+	st = store_local_open(db, &e);
+	cr_assert_not_null(st, "%s", e.msg);
+	cr_assert_eq(local_table_create(st, &e), 0, "%s", e.msg);
+	cfg.journal = j;
+	cfg.in_flight = 1;
+	r = repo_new(&cfg, st, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 26, &written, &e), -1);
+	cr_assert_str_eq(e.aws_type, "ValidationException", "%s", e.msg);
+	cr_assert_eq(written, 25);
+	cr_assert_eq(journal_one_write(jpath), 25);
+	contents_free(cs, 26);
+	repo_free(r);
+	store_free(st);
+	journal_free(j);
+	free(jpath);
+	free(db);
+}
+
+/* ---- BatchWriteItem on the wire: refused, or of unknown outcome --------- */
+
+/* How the fake service answers every BatchWriteItem; BatchGetItem finds
+ * nothing stored. */
+enum wire_fault {
+	WIRE_REFUSED,		/* 400 ValidationException */
+	WIRE_500,		/* 500 InternalServerError */
+	WIRE_TIMEOUT		/* no answer in time, after sending */
+};
+
+static struct {
+	enum wire_fault	 fault;
+	unsigned long	 batch_writes;
+} wire;
+
+/* http_ops.perform of the fake service. */
+static int
+wire_perform(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *e)
+{
+	const char *target = "", *body;
+	size_t i;
+
+	(void)ctx;
+	http_response_reset(resp);
+	for (i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, "X-Amz-Target") == 0)
+			target = req->headers[i].value;
+	resp->request_sent = true;
+	resp->status = 200;
+	if (strstr(target, ".BatchGetItem") != NULL)
+		body = "{\"Responses\":{\"tbl\":[]}}";
+	else {
+		cr_assert_not_null(strstr(target, ".BatchWriteItem"), "%s",
+		    target);
+		wire.batch_writes++;
+		switch (wire.fault) {
+		case WIRE_REFUSED:
+			resp->status = 400;
+			body = "{\"__type\":\"com.amazonaws.dynamodb."
+			    "v20120810#ValidationException\",\"message\":"
+			    "\"One or more parameter values were invalid\"}";
+			break;
+		case WIRE_500:
+			resp->status = 500;
+			body = "{\"__type\":\"com.amazon.coral.service#"
+			    "InternalServerError\"}";
+			break;
+		case WIRE_TIMEOUT:
+		default:
+			resp->status = 0;
+			resp->timed_out = true;
+			return err_set(e, ERR_NETWORK, "fake: Operation timed "
+			    "out after 60000 milliseconds");
+		}
+	}
+	buf_adds(&resp->body, body);
+	return 0;
+}
+
+static const char *
+wire_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	return strcmp(name, "AWS_ACCESS_KEY_ID") == 0 ? "AKIDEXAMPLE" :
+	    strcmp(name, "AWS_SECRET_ACCESS_KEY") == 0 ? "secret" : NULL;
+}
+
+/* Put 25 items through the DynamoDB store whose BatchWriteItem meets
+ * fault; the number of entries journaled. */
+static size_t
+put_on_the_wire(enum wire_fault fault, enum err_code code)
+{
+	struct http_ops http = { .perform = wire_perform };
+	struct creds_provider *creds = creds_provider_new(NULL, wire_getenv,
+	    NULL);
+	struct awsclient *client = awsclient_new(&(struct awsclient_config){
+		.endpoint = "http://127.0.0.1:1", .region = "us-east-1",
+	    }, &http, creds, &fixed_clock);
+	struct store *st = store_dynamodb_new(client);
+	char *jpath = xasprintf("%s/journal-wire-%d.jsonl", dir, (int)fault);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct repo_config cfg = base_config;
+	struct content **cs = contents(25, id_plain, val_of_line);
+	struct journal_write *jw = NULL;
+	size_t written = 0, ngroups = 1, n;
+	struct repo *r;
+	struct err e;
+
+	memset(&wire, 0, sizeof wire);
+	wire.fault = fault;
+	cfg.journal = j;
+	r = repo_new(&cfg, st, &fixed_clock);
+	cr_assert_eq(repo_put_batch(r, cs, 25, &written, &e), -1);
+	cr_assert_eq(e.code, code, "%s", e.msg);
+	cr_assert_eq(written, 0);
+	cr_assert_gt(wire.batch_writes, 0);
+	cr_assert_eq(journal_last_writes(jpath, "wave", "tbl", &jw, &ngroups,
+	    &e), 0, "%s", e.msg);
+	n = ngroups > 0 ? jw[0].n : 0;
+	journal_writes_free(jw, ngroups);
+	contents_free(cs, 25);
+	repo_free(r);
+	store_free(st);
+	awsclient_free(client);
+	creds_provider_free(creds);
+	journal_free(j);
+	free(jpath);
+	return n;
+}
+
+/* A BatchWriteItem refused with a 400 was not carried out: its entries
+ * are not journaled as may-have-been-stored (undo would then call them
+ * changed since). A 500 or a timeout after sending may have been: they
+ * are. */
+Test(repo_wave, refusal_on_the_wire_is_not_journaled)
+{
+	cr_assert_eq(put_on_the_wire(WIRE_REFUSED, ERR_SERVICE), 0);
+	cr_assert_eq(wire.batch_writes, 1, "a refusal is not retried");
+	cr_assert_eq(put_on_the_wire(WIRE_500, ERR_SERVICE), 25);
+	cr_assert_eq(put_on_the_wire(WIRE_TIMEOUT, ERR_NETWORK), 25);
 }
 
 /* ---- what a put line costs ---------------------------------------------- */
