@@ -1378,8 +1378,24 @@ ddbjson_emit_value(struct buf *b, const struct value *v)
 	buf_addc(b, '}');
 }
 
+/* An S or N with its text left out: *at is where it goes. */
+static void
+ddbjson_emit_hole(struct buf *b, const struct value *hole, size_t *at)
+{
+	buf_add(b, hole->type == VT_N ? "{\"N\":\"" : "{\"S\":\"", 6);
+	*at = b->len;
+	buf_add(b, "\"}", 2);
+}
+
 void
 ddbjson_emit_item(struct buf *b, const struct value *m)
+{
+	ddbjson_emit_item_hole(b, m, NULL, NULL);
+}
+
+void
+ddbjson_emit_item_hole(struct buf *b, const struct value *m,
+    const struct value *hole, size_t *at)
 {
 	size_t i;
 
@@ -1391,10 +1407,12 @@ ddbjson_emit_item(struct buf *b, const struct value *m)
 			buf_addc(b, ',');
 		ddbjson_emit_text(b, mb->name, mb->name_len);
 		buf_addc(b, ':');
-		if (mb->value != NULL)
-			ddbjson_emit_value(b, mb->value);
-		else
+		if (mb->value == NULL)
 			buf_add(b, "{\"NULL\":true}", 13);
+		else if (mb->value == hole)
+			ddbjson_emit_hole(b, hole, at);
+		else
+			ddbjson_emit_value(b, mb->value);
 	}
 	buf_addc(b, '}');
 }

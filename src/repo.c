@@ -1067,6 +1067,87 @@ repo_put_stream_add(struct repo_put_stream *ps, const struct content *c,
 	return repo_wave_add(ps->w, wr, e);
 }
 
+/* A record of repo_put_text: this, the key's text, the item's text. */
+struct repo_put_text_head {
+	size_t	key_len, item_len;
+	size_t	stamp_at;	/* in the item: where its _timestamp goes */
+	bool	canonical;	/* its numbers as DynamoDB stores them */
+};
+
+size_t
+repo_put_text(const struct repo *r, const struct content *c, struct buf *b)
+{
+	static const struct timespec zero;
+	struct repo_put_text_head h;
+	struct value *m = repo_encode(r, c, &zero), *key = repo_key_of(r, m);
+	size_t at = b->len, key_at;
+
+	memset(&h, 0, sizeof h);
+	buf_add(b, &h, sizeof h);
+	key_at = b->len;
+	ddbjson_emit_item(b, key);
+	h.key_len = b->len - key_at;
+	/* The time is the write's, as repo_put_stream_add's. */
+	ddbjson_emit_item_hole(b, m, value_map_get(m, REPO_TIMESTAMP),
+	    &h.stamp_at);
+	h.stamp_at -= key_at + h.key_len;
+	h.item_len = b->len - key_at - h.key_len;
+	h.canonical = value_numbers_canonical(m);
+	memcpy(b->data + at, &h, sizeof h);
+	value_free(key);
+	value_free(m);
+	return b->len - at;
+}
+
+/* The item of a repo_put_text record, stamped now. */
+static void
+repo_put_text_item(const struct repo *r, const struct repo_put_text_head *h,
+    const char *item, struct buf *out)
+{
+	char iso[40];
+	size_t n;
+
+	repo_timestamp_text(r, NULL, iso);
+	n = strlen(iso);
+	buf_reserve(out, h->item_len + n);
+	buf_add(out, item, h->stamp_at);
+	buf_add(out, iso, n);
+	buf_add(out, item + h->stamp_at, h->item_len - h->stamp_at);
+}
+
+int
+repo_put_stream_add_text(struct repo_put_stream *ps, const char *rec,
+    size_t *len, struct err *e)
+{
+	struct repo *r = ps->r;
+	bool text = r->store->ops->write_text;
+	struct write_request wr = { .is_delete = false };
+	struct repo_put_text_head h;
+	const char *key = rec + sizeof h;
+	struct buf b = BUF_INIT;
+
+	memcpy(&h, rec, sizeof h);
+	*len = sizeof h + h.key_len + h.item_len;
+	repo_put_text_item(r, &h, key + h.key_len, &b);
+	/* The window finds entries by their key. The journal takes the
+	 * text as the after-image when its numbers are as stored; else it
+	 * needs the item, as does a store that cannot send the text. */
+	wr.value_is_key = text && (r->journal == NULL || h.canonical);
+	if (wr.value_is_key)
+		wr.value = ddbjson_parse_item(key, h.key_len, e);
+	else
+		wr.value = ddbjson_parse_item(b.data, b.len, e);
+	if (wr.value == NULL) {
+		buf_cleanup(&b);
+		err_prefix(e, "a put's kept text: ");
+		return repo_wave_abort(ps->w, e);
+	}
+	if (text)
+		wr.text = buf_detach(&b, &wr.text_len);
+	buf_cleanup(&b);
+	return repo_wave_add(ps->w, wr, e);
+}
+
 int
 repo_put_stream_end(struct repo_put_stream *ps, size_t *written,
     struct err *e)
