@@ -167,11 +167,12 @@ static void
 cmd_put_keep_text(const struct session *s, struct cmd_put_kept *k,
     struct content *c, size_t lineno)
 {
-	size_t mark = k->text.len;
+	size_t mark = k->text.len, n;
 
 	cmd_put_text_grow(&k->text);
-	if (!k->full && mark + repo_put_text(s->repo, c, &k->text) <=
-	    CMD_PUT_TEXT_MAX) {
+	/* A line that cannot be kept ends what is kept, as the budget. */
+	n = k->full ? 0 : repo_put_text(s->repo, c, &k->text);
+	if (n > 0 && mark + n <= CMD_PUT_TEXT_MAX) {
 		k->lines = lineno;
 		k->ntext++;
 	} else {

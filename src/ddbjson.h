@@ -143,6 +143,9 @@ void		 ddbjson_emit_item(struct buf *, const struct value *m);
  * S or N of m's) left out: *at is where in b it goes. */
 void		 ddbjson_emit_item_hole(struct buf *, const struct value *m,
 		     const struct value *hole, size_t *at);
+/* The members of m as ddbjson_emit_item prints them, each after a
+ * comma, without the braces: for an item printed in pieces. */
+void		 ddbjson_emit_members(struct buf *, const struct value *m);
 /* {"S":"x"} for any value. */
 void		 ddbjson_emit_value(struct buf *, const struct value *);
 

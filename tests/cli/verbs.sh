@@ -912,4 +912,20 @@ got.forEach((l, i) => {
 });' "$OUT"
 t_end "put of 1,000 lines of 5 kB parses each line once"
 
+# A line whose item sets the partition key to a number cannot be kept as
+# text: it and the lines after it are read again, and DynamoDB refuses
+# the chunk as before.
+printf '%s\n' '{"partition_ids":["n"],"content_ids":["1"],"item":{}}' \
+    '{"partition_ids":["n"],"content_ids":["2"],"item":{"_table_item_id":5}}' \
+    '{"partition_ids":["n"],"content_ids":["3"],"item":{}}' >"$T_TMP/nk.jsonl"
+
+t_begin
+run_in "$T_TMP/nk.jsonl" dr -v put $RW
+check_rc 1
+check_err_has "0 items written"
+check_err_has "The provided key element does not match the schema"
+check_err_has "1 as their requests' text"
+check_err_has ", 2 parsed again"
+t_end "put: a key that is not a string ends the lines kept as text"
+
 t_done
