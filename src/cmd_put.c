@@ -3,6 +3,7 @@
  * written. */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,6 +373,8 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
 		k->v[i] = NULL;
 		rc = cmd_put_out(&o, c, e);
 	}
+	/* Records are kept for a batch only (cmd_put_exec). */
+	assert(k->text.len == 0 || o.ps != NULL);
 	for (i = 0; rc == 0 && i < k->text.len; i += len)
 		rc = repo_put_stream_add_text(o.ps, k->text.data + i, &len, e);
 	while (rc == 0 && k->full && cmd_read_line(in, &line) == 1) {
