@@ -1378,23 +1378,58 @@ ddbjson_emit_value(struct buf *b, const struct value *v)
 	buf_addc(b, '}');
 }
 
+/* An S or N with its text left out: *at is where it goes. */
+static void
+ddbjson_emit_hole(struct buf *b, const struct value *hole, size_t *at)
+{
+	buf_add(b, hole->type == VT_N ? "{\"N\":\"" : "{\"S\":\"", 6);
+	*at = b->len;
+	buf_add(b, "\"}", 2);
+}
+
 void
 ddbjson_emit_item(struct buf *b, const struct value *m)
+{
+	ddbjson_emit_item_hole(b, m, NULL, NULL);
+}
+
+/* "name":value, the value's text left out when it is hole. */
+static void
+ddbjson_emit_member(struct buf *b, const struct value_member *mb,
+    const struct value *hole, size_t *at)
+{
+	ddbjson_emit_text(b, mb->name, mb->name_len);
+	buf_addc(b, ':');
+	if (mb->value == NULL)
+		buf_add(b, "{\"NULL\":true}", 13);
+	else if (mb->value == hole)
+		ddbjson_emit_hole(b, hole, at);
+	else
+		ddbjson_emit_value(b, mb->value);
+}
+
+void
+ddbjson_emit_item_hole(struct buf *b, const struct value *m,
+    const struct value *hole, size_t *at)
 {
 	size_t i;
 
 	buf_addc(b, '{');
 	for (i = 0; i < m->u.map.len; i++) {
-		const struct value_member *mb = &m->u.map.items[i];
-
 		if (i > 0)
 			buf_addc(b, ',');
-		ddbjson_emit_text(b, mb->name, mb->name_len);
-		buf_addc(b, ':');
-		if (mb->value != NULL)
-			ddbjson_emit_value(b, mb->value);
-		else
-			buf_add(b, "{\"NULL\":true}", 13);
+		ddbjson_emit_member(b, &m->u.map.items[i], hole, at);
 	}
 	buf_addc(b, '}');
+}
+
+void
+ddbjson_emit_members(struct buf *b, const struct value *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->u.map.len; i++) {
+		buf_addc(b, ',');
+		ddbjson_emit_member(b, &m->u.map.items[i], NULL, NULL);
+	}
 }

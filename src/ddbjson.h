@@ -139,6 +139,13 @@ int	 ddbjson_text_scalar(const char *, size_t, enum value_type type,
 
 /* {"name":{"S":"x"},...} for an M; compact, no spaces. */
 void		 ddbjson_emit_item(struct buf *, const struct value *m);
+/* ddbjson_emit_item, but the text of the member whose value is hole (an
+ * S or N of m's) left out: *at is where in b it goes. */
+void		 ddbjson_emit_item_hole(struct buf *, const struct value *m,
+		     const struct value *hole, size_t *at);
+/* The members of m as ddbjson_emit_item prints them, each after a
+ * comma, without the braces: for an item printed in pieces. */
+void		 ddbjson_emit_members(struct buf *, const struct value *m);
 /* {"S":"x"} for any value. */
 void		 ddbjson_emit_value(struct buf *, const struct value *);
 

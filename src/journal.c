@@ -154,10 +154,10 @@ journal_add_string(struct buf *b, const char *name, const char *s)
 	buf_add_json_string(b, s, strlen(s));
 }
 
-void
-journal_add(struct journal *j, const char *profile, const char *table,
-    const struct value *key, const struct value *before,
-    const struct value *after)
+/* An entry up to its after-image. */
+static void
+journal_add_head(struct journal *j, const char *profile, const char *table,
+    const struct value *key, const struct value *before)
 {
 	struct buf *b = &j->pending;
 	struct timespec now;
@@ -180,10 +180,33 @@ journal_add(struct journal *j, const char *profile, const char *table,
 		buf_adds(b, ",\"before\":");
 		ddbjson_emit_item(b, before);
 	}
+}
+
+void
+journal_add(struct journal *j, const char *profile, const char *table,
+    const struct value *key, const struct value *before,
+    const struct value *after)
+{
+	struct buf *b = &j->pending;
+
+	journal_add_head(j, profile, table, key, before);
 	if (after != NULL) {
 		buf_adds(b, ",\"after\":");
 		ddbjson_emit_item(b, after);
 	}
+	buf_adds(b, "}\n");
+}
+
+void
+journal_add_text(struct journal *j, const char *profile, const char *table,
+    const struct value *key, const struct value *before, const char *after,
+    size_t len)
+{
+	struct buf *b = &j->pending;
+
+	journal_add_head(j, profile, table, key, before);
+	buf_adds(b, ",\"after\":");
+	buf_add(b, after, len);
 	buf_adds(b, "}\n");
 }
 

@@ -57,6 +57,11 @@ void	 journal_start(struct journal *, const char *operation);
 void	 journal_add(struct journal *, const char *profile, const char *table,
 	     const struct value *key, const struct value *before,
 	     const struct value *after);
+/* journal_add with the after-image as its DynamoDB JSON text (borrowed;
+ * as ddbjson_emit_item prints it, numbers as DynamoDB stores them). */
+void	 journal_add_text(struct journal *, const char *profile,
+	     const char *table, const struct value *key,
+	     const struct value *before, const char *after, size_t len);
 /* Append the queued entries: one write, one fsync. -1 with ERR_IO. */
 int	 journal_flush(struct journal *, struct err *);
 /* Drop the queued entries (the write they describe was refused). */

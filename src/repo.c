@@ -1065,6 +1065,201 @@ repo_put_stream_add(struct repo_put_stream *ps, const struct content *c,
 	return repo_wave_add(ps->w, wr, e);
 }
 
+/* A record of repo_put_text: this, the item's text, the key's two
+ * strings. */
+struct repo_put_text_head {
+	size_t	item_len, pk_len, sk_len;
+	size_t	stamp_at;	/* in the item: where its _timestamp goes */
+	bool	canonical;	/* its numbers as DynamoDB stores them */
+};
+
+/* Whether repo_encode(c) is the key, c's item and the library's
+ * attributes in that order: no member of the item takes the place of
+ * one of them. */
+static bool
+repo_put_text_plain(const struct repo *r, const struct content *c)
+{
+	size_t i;
+
+	for (i = 0; c->item != NULL && i < c->item->u.map.len; i++)
+		if (repo_member_kind(r, c->item->u.map.items[i].name,
+		    c->item->u.map.items[i].name_len) != RM_FIELD)
+			return false;
+	return true;
+}
+
+/* ,"name":{"type":"text"} (type S or N) as ddbjson_emit_item prints it;
+ * comma: with the comma. */
+static void
+repo_put_text_attr(struct buf *b, bool comma, const char *name,
+    const char *type, const char *text, size_t len)
+{
+	if (comma)
+		buf_addc(b, ',');
+	buf_add_json_string(b, name, strlen(name));
+	buf_adds(b, ":{\"");
+	buf_adds(b, type);
+	buf_adds(b, "\":");
+	buf_add_json_string(b, text, len);
+	buf_addc(b, '}');
+}
+
+/* ,"name":{"N":"n"}. */
+static void
+repo_put_text_int(struct buf *b, const char *name, long long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof text, "%lld", n);
+	repo_put_text_attr(b, true, name, "N", text, strlen(text));
+}
+
+/* repo_encode(c)'s text, printed in pieces without making it (the key
+ * strings in key, pk_len bytes then the sort key's), its _timestamp's
+ * text left out at *stamp_at. */
+static void
+repo_put_text_pieces(const struct repo *r, const struct content *c,
+    const struct buf *key, size_t pk_len, struct buf *b, size_t *stamp_at)
+{
+	buf_addc(b, '{');
+	repo_put_text_attr(b, false, r->partition_key, "S", key->data,
+	    pk_len);
+	repo_put_text_attr(b, true, r->sort_key, "S", key->data + pk_len,
+	    key->len - pk_len);
+	if (c->item != NULL)
+		ddbjson_emit_members(b, c->item);
+	repo_put_text_int(b, REPO_VERSION, c->current_version);
+	buf_adds(b, ",\"" REPO_TIMESTAMP "\":{\"S\":\"");
+	*stamp_at = b->len;
+	buf_adds(b, "\"}");
+	if (c->has_expiry)
+		repo_put_text_int(b, REPO_TTL, c->expiry);
+	buf_addc(b, '}');
+}
+
+/* repo_encode(c)'s text, its _timestamp's text left out at *stamp_at,
+ * and its key's strings to key (pk_len bytes, then the sort key's); -1
+ * when a key is not a string. */
+static int
+repo_put_text_encoded(const struct repo *r, const struct content *c,
+    struct buf *key, size_t *pk_len, struct buf *b, size_t *stamp_at,
+    bool *canonical)
+{
+	static const struct timespec zero;
+	struct value *m = repo_encode(r, c, &zero);
+	const struct value *pk = value_map_get(m, r->partition_key);
+	const struct value *sk = value_map_get(m, r->sort_key);
+	int rc = -1;
+
+	if (pk->type == VT_S && sk->type == VT_S) {
+		buf_add(key, pk->u.str.ptr, pk->u.str.len);
+		*pk_len = key->len;
+		buf_add(key, sk->u.str.ptr, sk->u.str.len);
+		ddbjson_emit_item_hole(b, m, value_map_get(m, REPO_TIMESTAMP),
+		    stamp_at);
+		*canonical = r->journal != NULL && value_numbers_canonical(m);
+		rc = 0;
+	}
+	value_free(m);
+	return rc;
+}
+
+size_t
+repo_put_text(const struct repo *r, const struct content *c, struct buf *b)
+{
+	struct repo_put_text_head h;
+	struct buf key = BUF_INIT;
+	size_t at = b->len;
+
+	memset(&h, 0, sizeof h);
+	buf_add(b, &h, sizeof h);
+	if (repo_put_text_plain(r, c)) {
+		repo_partition_value(r, &c->partition_ids, &key);
+		h.pk_len = key.len;
+		repo_content_value(r, &c->content_ids, &key);
+		repo_put_text_pieces(r, c, &key, h.pk_len, b, &h.stamp_at);
+		/* Only the journal asks (a tenth of keeping a line). */
+		h.canonical = r->journal != NULL && (c->item == NULL ||
+		    value_numbers_canonical(c->item));
+	} else if (repo_put_text_encoded(r, c, &key, &h.pk_len, b,
+	    &h.stamp_at, &h.canonical) == -1) {
+		buf_cleanup(&key);
+		b->len = at;
+		b->data[at] = '\0';
+		return 0;
+	}
+	h.stamp_at -= at + sizeof h;
+	h.item_len = b->len - at - sizeof h;
+	h.sk_len = key.len - h.pk_len;
+	buf_add(b, key.data, key.len);
+	memcpy(b->data + at, &h, sizeof h);
+	buf_cleanup(&key);
+	return b->len - at;
+}
+
+/* The item of a repo_put_text record, stamped now. */
+static void
+repo_put_text_item(const struct repo *r, const struct repo_put_text_head *h,
+    const char *item, struct buf *out)
+{
+	char iso[40];
+	size_t n;
+
+	repo_timestamp_text(r, NULL, iso);
+	n = strlen(iso);
+	buf_reserve(out, h->item_len + n);
+	buf_add(out, item, h->stamp_at);
+	buf_add(out, iso, n);
+	buf_add(out, item + h->stamp_at, h->item_len - h->stamp_at);
+}
+
+/* The key of a repo_put_text record. */
+static struct value *
+repo_put_text_key(const struct repo *r, const struct repo_put_text_head *h,
+    const char *pk)
+{
+	struct value *key = value_new_m();
+
+	value_map_set(key, r->partition_key,
+	    value_new_bytes_in(NULL, VT_S, pk, h->pk_len));
+	value_map_set(key, r->sort_key,
+	    value_new_bytes_in(NULL, VT_S, pk + h->pk_len, h->sk_len));
+	return key;
+}
+
+int
+repo_put_stream_add_text(struct repo_put_stream *ps, const char *rec,
+    size_t *len, struct err *e)
+{
+	struct repo *r = ps->r;
+	bool text = r->store->ops->write_text;
+	struct write_request wr = { .is_delete = false };
+	struct repo_put_text_head h;
+	const char *item = rec + sizeof h;
+	struct buf b = BUF_INIT;
+
+	memcpy(&h, rec, sizeof h);
+	*len = sizeof h + h.item_len + h.pk_len + h.sk_len;
+	repo_put_text_item(r, &h, item, &b);
+	/* The window finds entries by their key. The journal takes the
+	 * text as the after-image when its numbers are as stored; else it
+	 * needs the item, as does a store that cannot send the text. */
+	wr.value_is_key = text && (r->journal == NULL || h.canonical);
+	if (wr.value_is_key)
+		wr.value = repo_put_text_key(r, &h, item + h.item_len);
+	else
+		wr.value = ddbjson_parse_item(b.data, b.len, e);
+	if (wr.value == NULL) {
+		buf_cleanup(&b);
+		err_prefix(e, "a put's kept text: ");
+		return repo_wave_abort(ps->w, e);
+	}
+	if (text)
+		wr.text = buf_detach(&b, &wr.text_len);
+	buf_cleanup(&b);
+	return repo_wave_add(ps->w, wr, e);
+}
+
 int
 repo_put_stream_end(struct repo_put_stream *ps, size_t *written,
     struct err *e)

@@ -182,6 +182,23 @@ int	 repo_put_stream_add(struct repo_put_stream *, const struct content *,
 	     struct err *);
 int	 repo_put_stream_end(struct repo_put_stream *, size_t *written,
 	     struct err *);
+/*
+ * A put kept as the text of its request, for a caller that checks a
+ * stream whole before writing it: parsing, typing and encoding the item
+ * again cost more than copying its text. repo_put_text appends to b a
+ * record of c: repo_encode(c) as DynamoDB JSON, as the store sends it,
+ * its _timestamp left for the write to fill in, and its key; returns the
+ * record's size, or 0 (nothing appended) for a content whose item sets a
+ * key to something other than a string (DynamoDB refuses it; the caller
+ * writes it as a content). Cannot fail.
+ * repo_put_stream_add_text takes the record at rec (borrowed) as
+ * repo_put_stream_add takes its content: the same bytes sent, the same
+ * journal, the same result; *len is set to the record's size.
+ */
+size_t	 repo_put_text(const struct repo *, const struct content *,
+	     struct buf *);
+int	 repo_put_stream_add_text(struct repo_put_stream *, const char *rec,
+	     size_t *len, struct err *);
 int	 repo_put_stream_stop(struct repo_put_stream *, size_t *written,
 	     struct err *);
 

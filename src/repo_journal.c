@@ -102,6 +102,19 @@ repo_journal_add(struct repo *r, const struct value *key,
 	value_free(canon);
 }
 
+void
+repo_journal_add_write(struct repo *r, const struct value *key,
+    const struct value *before, const struct write_request *w)
+{
+	if (w->is_delete)
+		repo_journal_add(r, key, before, NULL);
+	else if (w->value_is_key)
+		journal_add_text(r->journal, r->name, r->table, key, before,
+		    w->text, w->text_len);
+	else
+		repo_journal_add(r, key, before, w->value);
+}
+
 /* Journal an update from its before-image: the after-image is the update
  * applied to it (to the key alone when there was no item), as UpdateItem
  * applies it; when that cannot be computed, the item is read back. */

@@ -133,6 +133,10 @@ int	 repo_wave_flush(struct repo_wave *, struct err *);
  * answers still out, journaling them; e holds the caller's error, to
  * which a journal that could not be written is added. */
 void	 repo_wave_stop(struct repo_wave *, struct err *);
+/* Fail the window with e (the caller's error, unless a chunk failed
+ * first): nothing more is sent, the answers still out are waited for;
+ * returns -1 with the window's result in e, as repo_wave_add's. */
+int	 repo_wave_abort(struct repo_wave *, struct err *);
 /* Entries acknowledged by the service so far. */
 size_t	 repo_wave_done(const struct repo_wave *);
 
@@ -154,6 +158,9 @@ struct value *repo_key_of(const struct repo *, const struct value *item);
  * stores them. */
 void	 repo_journal_add(struct repo *, const struct value *key,
 	     const struct value *before, const struct value *after);
+/* repo_journal_add for one entry of a BatchWriteItem. */
+void	 repo_journal_add_write(struct repo *, const struct value *key,
+	     const struct value *before, const struct write_request *);
 /* Journal an update from its before-image (NULL: there was no item). */
 int	 repo_journal_update(struct repo *, const struct request *,
 	     const struct value *before, struct err *);

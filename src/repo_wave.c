@@ -271,9 +271,8 @@ repo_wave_release(struct repo_wave *w, struct repo_wave_chunk *c)
 
 	for (k = 0; k < c->n; k++) {
 		repo_wave_unindex(w, id + k);
-		value_free(c->writes[k].value);
+		write_request_cleanup(&c->writes[k]);
 		value_free(c->before[k]);
-		c->writes[k].value = NULL;
 		c->before[k] = NULL;
 	}
 	if (c->borrowed) {
@@ -320,8 +319,7 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 		if (unwritten[k])
 			continue;
 		key = repo_key_of(r, c->writes[k].value);
-		repo_journal_add(r, key, c->before[k],
-		    c->writes[k].is_delete ? NULL : c->writes[k].value);
+		repo_journal_add_write(r, key, c->before[k], &c->writes[k]);
 		value_free(key);
 	}
 	repo_wave_release(w, c);
@@ -411,7 +409,7 @@ repo_wave_resend(struct repo_wave_chunk *c, struct response *rs)
 
 	if (!c->borrowed) {
 		for (i = 0; i < c->rq.nwrites; i++)
-			value_free(c->rq.writes[i].value);
+			write_request_cleanup(&c->rq.writes[i]);
 		free(c->rq.writes);
 	}
 	c->borrowed = false;
@@ -700,6 +698,15 @@ repo_wave_stop(struct repo_wave *w, struct err *e)
 	}
 }
 
+int
+repo_wave_abort(struct repo_wave *w, struct err *e)
+{
+	/* After every chunk taken: an earlier one's failure comes first. */
+	repo_wave_fail(w, w->seq, e);
+	repo_wave_drain(w, false);
+	return repo_wave_result(w, e);
+}
+
 void
 repo_wave_free(struct repo_wave *w)
 {
@@ -749,7 +756,7 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 		repo_wave_drain(w, true);
 	if (w->failed || ((c = w->filling) == NULL &&
 	    (c = repo_wave_chunk_new(w)) == NULL)) {
-		value_free(wr.value);
+		write_request_cleanup(&wr);
 		repo_wave_drain(w, false);
 		return repo_wave_result(w, e);
 	}

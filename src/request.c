@@ -41,8 +41,19 @@ request_free_writes(struct write_request *w, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		value_free(w[i].value);
+		write_request_cleanup(&w[i]);
 	free(w);
+}
+
+void
+write_request_cleanup(struct write_request *w)
+{
+	value_free(w->value);
+	free(w->text);
+	w->value = NULL;
+	w->text = NULL;
+	w->text_len = 0;
+	w->value_is_key = false;
 }
 
 void

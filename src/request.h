@@ -33,10 +33,17 @@ enum return_values {
 	RV_UPDATED_NEW
 };
 
-/* One entry of a BatchWriteItem: a put (item) or a delete (key). */
+/* One entry of a BatchWriteItem: a put (item) or a delete (key). A put
+ * may carry its item as text for a store that takes it (store.h's
+ * write_text), sent as it is. */
 struct write_request {
 	bool		 is_delete;
 	struct value	*value;		/* M, owned: the item or the key */
+	char		*text;		/* owned, or NULL: DynamoDB JSON */
+	size_t		 text_len;
+	/* value is the key only: text is the item, its numbers as
+	 * DynamoDB stores them (the journal's after-image). */
+	bool		 value_is_key;
 };
 
 /*
@@ -126,6 +133,8 @@ void	 request_init(struct request *, enum request_op, const char *table);
 void	 request_cleanup(struct request *);
 void	 response_init(struct response *);
 void	 response_cleanup(struct response *);
+/* Free a write request's value and text (not the struct). */
+void	 write_request_cleanup(struct write_request *);
 /* Append an item to a response (takes ownership). */
 void	 response_add_item(struct response *, struct value *);
 /* "GetItem", "Query", ...; cannot fail. */

@@ -24,6 +24,9 @@ struct store_ops {
 	/* A Query's next page may be fetched on another thread while the
 	 * caller works on this one (one request at a time either way). */
 	bool	 prefetch;
+	/* A BatchWriteItem's puts may carry their items as text
+	 * (write_request.text), sent as they are. */
+	bool	 write_text;
 	/* Start a job on a lane of its own and return at once; wait hands
 	 * it back when it is done. At most lanes() jobs are started and not
 	 * yet handed back. NULL (all three): store_start executes the job

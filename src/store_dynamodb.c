@@ -227,7 +227,11 @@ store_dynamodb_render(const struct request *rq, struct buf *b)
 				buf_adds(b, "{\"DeleteRequest\":{\"Key\":");
 			else
 				buf_adds(b, "{\"PutRequest\":{\"Item\":");
-			ddbjson_emit_item(b, rq->writes[i].value);
+			if (rq->writes[i].text != NULL)
+				buf_add(b, rq->writes[i].text,
+				    rq->writes[i].text_len);
+			else
+				ddbjson_emit_item(b, rq->writes[i].value);
 			buf_adds(b, "}}");
 		}
 		buf_adds(b, "]}");
@@ -969,6 +973,8 @@ static const struct store_ops store_dynamodb_ops = {
 	/* The next page is asked for while this one is printed: the
 	 * round trip, not the decoding, is most of a page's time. */
 	.prefetch = true,
+	/* A put's text was made by repo_put_text, as emitted below. */
+	.write_text = true,
 	.start = store_dynamodb_start,
 	.wait = store_dynamodb_wait,
 	.lanes = store_dynamodb_lanes,

@@ -885,4 +885,47 @@ check_rc 0
 [ -s "$OUT" ] && fail "items left after delete"
 t_end "delete of 60 items: 3 BatchWriteItems"
 
+# The regression guard of the put issue (work, not time): 1,000 lines of
+# 5 kB, more than the 4 MB of contents the check pass used to keep, are
+# each parsed once, kept as their requests' text for the write pass.
+js '
+for (let i = 0; i < 1000; i++)
+	console.log(JSON.stringify({ partition_ids: ["big"],
+	    content_ids: ["b" + String(i).padStart(4, "0")],
+	    item: { i: i, s: "x".repeat(5000) + i } }));' >"$T_TMP/big.jsonl"
+
+t_begin
+run_in "$T_TMP/big.jsonl" dr -v put $RW
+check_rc 0
+check_err_has "1000 items written"
+check_err_has "1000 lines checked, 0 kept as contents, 1000 as their"
+check_err_has ", 0 parsed again"
+run dr list $RW --partition big
+check_rc 0
+check_js '
+const got = h.jsonl(process.argv[1]);
+if (got.length !== 1000)
+	throw new Error(got.length + " items");
+got.forEach((l, i) => {
+	if (l.item.i !== i || l.item.s !== "x".repeat(5000) + i)
+		throw new Error("item " + i + " differs");
+});' "$OUT"
+t_end "put of 1,000 lines of 5 kB parses each line once"
+
+# A line whose item sets the partition key to a number cannot be kept as
+# text: it and the lines after it are read again, and DynamoDB refuses
+# the chunk as before.
+printf '%s\n' '{"partition_ids":["n"],"content_ids":["1"],"item":{}}' \
+    '{"partition_ids":["n"],"content_ids":["2"],"item":{"_table_item_id":5}}' \
+    '{"partition_ids":["n"],"content_ids":["3"],"item":{}}' >"$T_TMP/nk.jsonl"
+
+t_begin
+run_in "$T_TMP/nk.jsonl" dr -v put $RW
+check_rc 1
+check_err_has "0 items written"
+check_err_has "The provided key element does not match the schema"
+check_err_has "1 as their requests' text"
+check_err_has ", 2 parsed again"
+t_end "put: a key that is not a string ends the lines kept as text"
+
 t_done
