@@ -99,6 +99,8 @@ install_packages() {
 # not the version of the installed headers, the system's is used too.
 curl_top=$top/build-curl
 curl_flags=""
+# Changed whenever curl_build changes, so the next build redoes it.
+curl_recipe=2
 
 # apt-get with its own lists and cache in build-curl/apt, reading the
 # system's sources as deb-src: nothing of the system's apt state changes.
@@ -143,6 +145,9 @@ curl_build() {
 		return 1
 	fi
 	cd "$src" || return 1
+	# Its calls to its own functions stay in it, whatever else a process
+	# (a test, say) has loaded under the same names.
+	LDFLAGS=-Wl,-Bsymbolic-functions \
 	./configure --prefix="$curl_top" --disable-static --enable-shared \
 	    --disable-dependency-tracking --with-openssl --without-zlib \
 	    --without-brotli --without-zstd --without-libpsl \
@@ -159,14 +164,14 @@ curl_build() {
 	    { echo "curl's configure failed"; return 1; }
 	make -j"$jobs" -C lib && make -C lib install ||
 	    { echo "curl's make failed"; return 1; }
-	echo "$want" >"$curl_top/.built"
+	echo "$want $curl_recipe" >"$curl_top/.built"
 }
 
 curl_http_only() {
 	curl_flags=""
 	[ "${DYNREPO_CURL:-}" = system ] && return 0
 	want=$(pkg-config --modversion libcurl 2>/dev/null) || return 0
-	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$want" ] ||
+	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$want $curl_recipe" ] ||
 	    [ ! -f "$curl_top/lib/libcurl.so.4" ]; then
 		say "libcurl $want for HTTP and HTTPS only (in $curl_top)"
 		mkdir -p "$curl_top"

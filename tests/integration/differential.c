@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "awsclient.h"
 #include "creds.h"
@@ -121,7 +120,6 @@ diff_open(struct diff *d, const char *tag, struct err *e)
 	if (d->store[DIFF_LOCAL] == NULL)
 		return -1;
 	ac.endpoint = endpoint;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	d->http = http_new_curl(&ho);
 	d->creds = creds_provider_new(NULL, NULL, NULL);
 	d->client = awsclient_new(&ac, d->http, d->creds, NULL);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "awsclient.h"
 #include "creds.h"
@@ -55,7 +54,6 @@ setup(void)
 
 	cr_assert_not_null(endpoint, "run through tests/with-dynalite");
 	ac.endpoint = endpoint;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	http = http_new_curl(&ho);
 	creds = creds_provider_new(NULL, NULL, NULL);
 	client = awsclient_new(&ac, http, creds, NULL);
