@@ -16,6 +16,7 @@
 
 #include "ddbjson.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -186,13 +187,31 @@ text_literal(const char **p, const char *end, const char *lit, size_t n)
 	return 0;
 }
 
+/* A name's bit in the filter, from its first and last four bytes: names
+ * of one model seldom share both, and a shared bit costs a look at every
+ * name so far. */
+static inline unsigned
+text_name_bit(const char *s, size_t len)
+{
+	uint32_t a, b;
+
+	if (len >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+	} else if (len > 0) {
+		a = (unsigned char)s[0] |
+		    (uint32_t)(unsigned char)s[len / 2] << 8;
+		b = (unsigned char)s[len - 1];
+	} else
+		a = b = 0;
+	return ((a ^ b * 0x9e3779b1u ^ (uint32_t)len) * 0x85ebca6bu) >> 24;
+}
+
 /* Add a name; DDBJSON_TEXT_SLOW when it is there already (or too many). */
 static inline int
 text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 {
-	unsigned bit = len == 0 ? 0 : ((unsigned)len * 0x9e37u ^
-	    (unsigned char)s[0] * 0x85ebu ^
-	    (unsigned char)s[len - 1] * 0xc2b3u) >> 3 & 255;
+	unsigned bit = text_name_bit(s, len);
 	uint64_t mask = UINT64_C(1) << (bit & 63);
 	size_t i;
 
@@ -205,6 +224,71 @@ text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 	t->seen[bit >> 6] |= mask;
 	t->name[t->n] = s;
 	t->len[t->n++] = len;
+	return 0;
+}
+
+/* The usual integer, [1-9][0-9]* up to 38 digits or a lone 0: a number
+ * both for DynamoDB and for JSON, as it is. */
+static inline bool
+text_integer(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 1 && s[0] == '0')
+		return true;
+	if (len < 1 || len > 38 || s[0] < '1' || s[0] > '9')
+		return false;
+	for (i = 1; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The usual scalars in compact JSON, {"S":"plain"}, {"N":"integer"},
+ * {"NULL":true} and {"BOOL":...}, at *p as plain JSON to out: 1, *p past
+ * it. Anything else, 0 and *p as it was, for text_value to read the
+ * careful way. Most values are these: read here, inline, they cost no
+ * call.
+ */
+static inline __attribute__((always_inline)) int
+text_scalar_fast(const char **p, const char *end, struct buf *out)
+{
+	const char *q = *p, *s;
+	size_t len;
+
+	if (end - q < 16 || q[0] != '{' || q[1] != '"')
+		return 0;
+	if (q[3] == '"' && q[4] == ':' && q[5] == '"' &&
+	    (q[2] == 'S' || q[2] == 'N')) {
+		q += 5;
+		if (text_string(&q, end, &s, &len) != 0 || q >= end ||
+		    *q != '}')
+			return 0;
+		if ((*p)[2] == 'S')
+			buf_add_short(out, s - 1, len + 2);
+		else if (text_integer(s, len))
+			buf_add_short(out, s, len);
+		else
+			return 0;
+		*p = q + 1;
+		return 1;
+	}
+	if (memcmp(q, "{\"NULL\":true}", 13) == 0) {
+		BUF_ADD_LITERAL(out, "null");
+		*p = q + 13;
+		return 1;
+	}
+	if (memcmp(q, "{\"BOOL\":true}", 13) == 0) {
+		BUF_ADD_LITERAL(out, "true");
+		*p = q + 13;
+		return 1;
+	}
+	if (memcmp(q, "{\"BOOL\":false}", 14) == 0) {
+		BUF_ADD_LITERAL(out, "false");
+		*p = q + 14;
+		return 1;
+	}
 	return 0;
 }
 
@@ -243,7 +327,9 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
 			buf_add_short(out, name - 1, len + 2);
 			buf_addc(out, ':');
 		}
-		if (text_value(p, end, out, depth + 1) != 0)
+		*p = text_ws(*p, end);
+		if (text_scalar_fast(p, end, out) == 0 &&
+		    text_value(p, end, out, depth + 1) != 0)
 			return DDBJSON_TEXT_SLOW;
 		*p = text_ws(*p, end);
 		if (*p < end && **p == ',') {
@@ -256,23 +342,6 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
 		buf_addc(out, close);
 		return 0;
 	}
-}
-
-/* The usual integer, [1-9][0-9]* up to 38 digits or a lone 0: a number
- * both for DynamoDB and for JSON, as it is. */
-static inline bool
-text_integer(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 1 && s[0] == '0')
-		return true;
-	if (len < 1 || len > 38 || s[0] < '1' || s[0] > '9')
-		return false;
-	for (i = 1; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
 }
 
 /* A number's text as {"N": ...} carries it: DynamoDB's (number_check)
@@ -380,25 +449,6 @@ ddbjson_text_value_json(const char *v, size_t len, struct buf *out)
 	return text_value_whole(&p, v + len, out, true);
 }
 
-int
-ddbjson_text_scalar(const char *v, size_t len, enum value_type type,
-    const char **s, size_t *slen)
-{
-	const char *p = v, *end = v + len, *tag;
-	size_t n;
-
-	if (text_expect(&p, end, '{') != 0 ||
-	    text_tag(&p, end, &tag, &n) != 0 || n != 1 ||
-	    tag[0] != (type == VT_N ? 'N' : 'S'))
-		return DDBJSON_TEXT_SLOW;
-	p = text_ws(p, end);
-	if (text_string(&p, end, s, slen) != 0 ||
-	    (type == VT_N && !text_integer(*s, *slen) &&
-	    number_check(*s, *slen, NULL) != 0) ||
-	    text_expect(&p, end, '}') != 0 || text_ws(p, end) != end)
-		return DDBJSON_TEXT_SLOW;
-	return 0;
-}
 
 /*
  * Step over one JSON value at *p (after whitespace): strings to their
@@ -753,40 +803,129 @@ ddbjson_text_item_begin(struct ddbjson_text_item *it, const char *p,
 {
 	it->p = p;
 	it->end = end;
+	it->name = NULL;
+	it->fields = 0;
 	it->names.n = 0;
 	memset(it->names.seen, 0, sizeof it->names.seen);
 	return text_expect(&it->p, end, '{');
 }
 
-int
-ddbjson_text_item_next(struct ddbjson_text_item *it, const char **name,
-    size_t *len)
+void
+ddbjson_text_apart_init(struct ddbjson_text_apart *ap)
 {
-	it->p = text_ws(it->p, it->end);
-	if (it->p < it->end && *it->p == (it->names.n == 0 ? '}' : ',')) {
-		if (*it->p++ == '}')
-			return 0;
-		it->p = text_ws(it->p, it->end);
-	} else if (it->names.n > 0) {
-		if (text_expect(&it->p, it->end, '}') != 0)
-			return -DDBJSON_TEXT_SLOW;
+	memset(ap, 0, sizeof *ap);
+}
+
+void
+ddbjson_text_apart_add(struct ddbjson_text_apart *ap, const char *name)
+{
+	unsigned char c = (unsigned char)name[0];
+
+	assert(ap->n < DDBJSON_TEXT_APART);
+	ap->name[ap->n] = name;
+	ap->len[ap->n++] = strlen(name);
+	ap->first[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+/* The index of the name in ap, or -1. Most names are fields, told apart
+ * by their first byte (the library's own names begin with '_'). */
+static inline int
+text_apart_find(const struct ddbjson_text_apart *ap, const char *name,
+    size_t len)
+{
+	unsigned char c = len > 0 ? (unsigned char)name[0] : 0;
+	size_t i;
+
+	if (len == 0 || (ap->first[c >> 6] >> (c & 63) & 1) == 0)
+		return -1;
+	for (i = 0; i < ap->n; i++)
+		if (ap->len[i] == len && memcmp(ap->name[i], name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A member's value set apart at *p: its scalar to f, or, for any other
+ * value, only read (to scratch) as a field's would be. */
+static int
+text_found(const char **p, const char *end, struct buf *scratch,
+    struct ddbjson_text_found *f)
+{
+	const char *q = *p, *tag;
+	size_t n;
+
+	if (text_expect(&q, end, '{') == 0 &&
+	    text_tag(&q, end, &tag, &n) == 0 && n == 1 &&
+	    (tag[0] == 'S' || tag[0] == 'N')) {
+		q = text_ws(q, end);
+		if (text_string(&q, end, &f->s, &f->len) != 0 ||
+		    (tag[0] == 'N' && text_number(f->s, f->len) != 0) ||
+		    text_expect(&q, end, '}') != 0)
+			return DDBJSON_TEXT_SLOW;
+		f->tag = tag[0];
+		*p = q;
 		return 0;
 	}
-	if (text_string(&it->p, it->end, name, len) != 0 ||
-	    text_names_add(&it->names, *name, *len) != 0 ||
-	    text_expect(&it->p, it->end, ':') != 0)
-		return -DDBJSON_TEXT_SLOW;
-	return 1;
+	f->tag = 0;
+	f->s = *p;
+	f->len = 0;
+	buf_reset(scratch);
+	return text_value(p, end, scratch, 0);
 }
 
 int
-ddbjson_text_item_value(struct ddbjson_text_item *it, struct buf *out,
-    const char **v, size_t *vlen)
+ddbjson_text_item_fields(struct ddbjson_text_item *it,
+    const struct ddbjson_text_apart *ap, bool until_field, struct buf *out,
+    struct buf *scratch, struct ddbjson_text_found *found)
 {
-	*v = it->p = text_ws(it->p, it->end);
-	if (text_value_whole(&it->p, it->end, out, false) != 0)
-		return DDBJSON_TEXT_SLOW;
-	*vlen = (size_t)(it->p - *v);
+	const char *p = it->p, *end = it->end, *name;
+	size_t len;
+	int i;
+
+	if (it->name != NULL) {		/* a field, read up to its ':' */
+		name = it->name;
+		len = it->len;
+		it->name = NULL;
+		goto field;
+	}
+	for (;;) {
+		/* A member, after a comma but for the first. */
+		p = text_ws(p, end);
+		if (p < end && *p == (it->names.n == 0 ? '}' : ',')) {
+			if (*p++ == '}')
+				break;
+			p = text_ws(p, end);
+		} else if (it->names.n > 0) {
+			if (text_expect(&p, end, '}') != 0)
+				return DDBJSON_TEXT_SLOW;
+			break;
+		}
+		if (text_string(&p, end, &name, &len) != 0 ||
+		    text_names_add(&it->names, name, len) != 0 ||
+		    text_expect(&p, end, ':') != 0)
+			return DDBJSON_TEXT_SLOW;
+		p = text_ws(p, end);
+		if ((i = text_apart_find(ap, name, len)) >= 0) {
+			if (text_found(&p, end, scratch, &found[i]) != 0)
+				return DDBJSON_TEXT_SLOW;
+			continue;
+		}
+		if (until_field) {
+			it->p = p;
+			it->name = name;
+			it->len = len;
+			return DDBJSON_TEXT_FIELD;
+		}
+field:
+		if (it->fields++ > 0)
+			buf_addc(out, ',');
+		/* A plain name (no escape) prints as it came. */
+		buf_add_short(out, name - 1, len + 2);
+		buf_addc(out, ':');
+		if (text_scalar_fast(&p, end, out) == 0 &&
+		    text_value(&p, end, out, 0) != 0)
+			return DDBJSON_TEXT_SLOW;
+	}
+	it->p = p;
 	return 0;
 }
 

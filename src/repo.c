@@ -30,6 +30,13 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	    "_table_content_id");
 	r->partition_key_len = strlen(r->partition_key);
 	r->sort_key_len = strlen(r->sort_key);
+	/* In the order of enum repo_member, which is repo_member_kind's. */
+	ddbjson_text_apart_init(&r->text_apart);
+	ddbjson_text_apart_add(&r->text_apart, r->partition_key);
+	ddbjson_text_apart_add(&r->text_apart, r->sort_key);
+	ddbjson_text_apart_add(&r->text_apart, REPO_VERSION);
+	ddbjson_text_apart_add(&r->text_apart, REPO_TIMESTAMP);
+	ddbjson_text_apart_add(&r->text_apart, REPO_TTL);
 	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
 	    cfg->partition_name);
 	r->content_prefix = xasprintf("%s#", cfg->content_type);

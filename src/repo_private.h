@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ddbjson.h"
 #include "err.h"
 #include "journal.h"
 #include "repo.h"
@@ -42,6 +43,8 @@ struct repo {
 	 * page to page: a fresh ~2 MB of lines a page was ~500 page
 	 * faults. Used by the thread that delivers, as the rest. */
 	struct buf		 text_lines, text_scratch, text_fields;
+	/* The names repo_item_line does not print as fields. */
+	struct ddbjson_text_apart text_apart;
 	struct repo_text_item	*text_items;
 	size_t			 text_items_cap;
 };

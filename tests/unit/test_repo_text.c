@@ -118,6 +118,16 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		    "\"_table_content_id\":{\"S\":\"film_actor#\"}}",
 		/* Names that look like the library's own. */
 		"{" KEYS ",\"_other\":{\"S\":\"x\"},\"_ttl_\":{\"N\":\"1\"}}",
+		/* Compact but for the space before a value's '}'. */
+		"{" KEYS ",\"s\":{\"S\":\"x\" },\"n\":{\"N\":\"7\"\n}}",
+		/* Fields before the keys, the library's attributes among
+		 * them, a timestamp that is not a string. */
+		"{\"a\":{\"N\":\"1\"},\"_timestamp\":{\"NULL\":true},"
+		    KEYS ",\"_object_version\":{\"N\":\"2\"},"
+		    "\"b\":{\"BOOL\":false}}",
+		"{\"_table_content_id\":{\"S\":\"film_actor#c\"},"
+		    "\"a\":{\"S\":\"x\"},"
+		    "\"_table_item_id\":{\"S\":\"interop#film_actor#p\"}}",
 	};
 	struct repo *r = text_repo();
 	size_t i;
@@ -156,6 +166,11 @@ Test(repo_text, the_rest_goes_the_long_way)
 		"{" KEYS ",\"a\":{\"S\":\"\x01\"}}",
 		"{\"_table_item_id\":{\"S\":\"p\"}}",
 		"{" KEYS ",\"a\":{\"S\":\"x\"}",
+		"{" KEYS ",\"a\":{\"S\":\"x\"]}",
+		"{" KEYS ",\"a\":{\"N\":\"1\",}}",
+		"{" KEYS ",\"a\":{\"NULL\":true]}",
+		"{\"_table_item_id\":{\"N\":\"1\"},"
+		    "\"_table_content_id\":{\"S\":\"c\"}}",
 		"[]",
 	};
 	struct repo *r = text_repo();
@@ -311,6 +326,17 @@ gen_value(struct gen *g, int depth)
 	buf_addc(&g->b, '}');
 }
 
+/* The members of a random item, each its own text, in g->b's order. */
+#define GEN_MEMBERS	12
+
+/* Make the text in g->b one of m's members. */
+static void
+gen_keep(struct gen *g, char **m, size_t *n)
+{
+	m[(*n)++] = xstrdup(g->b.data);
+	buf_reset(&g->b);
+}
+
 Test(repo_text, random_items_print_as_the_long_way)
 {
 	/* Versions and TTLs of every shape and length. */
@@ -322,38 +348,75 @@ Test(repo_text, random_items_print_as_the_long_way)
 	};
 	struct repo *r = text_repo();
 	struct gen g = { BUF_INIT, 7 };
-	unsigned i, taken = 0, n = 20000;
+	struct buf item = BUF_INIT;
+	char *m[GEN_MEMBERS], *t;
+	unsigned i, taken = 0, n = 20000, fields, k, j;
+	size_t nm;
 
 	for (i = 0; i < n; i++) {
+		nm = 0;
 		buf_reset(&g.b);
-		buf_adds(&g.b, "{\"_table_item_id\":{\"S\":");
-		if (gen_rand(&g, 2)) {	/* the usual key, or anything */
-			buf_adds(&g.b, "\"interop#film_actor#");
+		buf_adds(&g.b, "\"_table_item_id\":");
+		if (gen_rand(&g, 20) == 0)	/* maybe not a string */
+			gen_value(&g, 1);
+		else if (gen_rand(&g, 2)) {	/* the usual key, or any */
+			buf_adds(&g.b, "{\"S\":\"interop#film_actor#");
 			gen_chars(&g);
-			buf_addc(&g.b, '"');
-		} else
+			buf_adds(&g.b, "\"}");
+		} else {
+			buf_adds(&g.b, "{\"S\":");
 			gen_string(&g);
-		buf_adds(&g.b, "},\"_table_content_id\":{\"S\":\"film_actor#");
+			buf_addc(&g.b, '}');
+		}
+		gen_keep(&g, m, &nm);
+		buf_adds(&g.b, "\"_table_content_id\":{\"S\":\"film_actor#");
 		gen_chars(&g);
 		buf_adds(&g.b, "\"}");
-		if (gen_rand(&g, 2))
-			buf_printf(&g.b, ",\"_object_version\":{\"N\":\"%s\"}",
+		gen_keep(&g, m, &nm);
+		if (gen_rand(&g, 2)) {
+			buf_printf(&g.b, "\"_object_version\":{\"N\":\"%s\"}",
 			    versions[gen_rand(&g, sizeof versions /
 			    sizeof versions[0])]);
-		if (gen_rand(&g, 3) == 0)
-			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%s\"}",
+			gen_keep(&g, m, &nm);
+		}
+		if (gen_rand(&g, 3) == 0) {
+			buf_printf(&g.b, "\"_ttl\":{\"N\":\"%s\"}",
 			    gen_rand(&g, 3) ? "1700000099" :
 			    versions[gen_rand(&g, sizeof versions /
 			    sizeof versions[0])]);
-		buf_addc(&g.b, ',');
-		gen_members(&g, 0, gen_rand(&g, 6));
-		buf_addc(&g.b, '}');
-		if (g.b.data[g.b.len - 2] == ',') {	/* no members */
-			g.b.data[g.b.len - 2] = '}';
-			g.b.len--;
-			g.b.data[g.b.len] = '\0';
+			gen_keep(&g, m, &nm);
 		}
-		if (same_line(r, g.b.data))
+		if (gen_rand(&g, 3) == 0) {	/* a timestamp, or not */
+			buf_adds(&g.b, "\"_timestamp\":");
+			if (gen_rand(&g, 2))
+				buf_adds(&g.b, "{\"S\":\"2026-11-26T11:19:08"
+				    ".492045+00:00\"}");
+			else
+				gen_value(&g, 1);
+			gen_keep(&g, m, &nm);
+		}
+		fields = gen_rand(&g, 6);
+		for (k = 0; k < fields; k++) {
+			gen_members(&g, 0, 1);
+			gen_keep(&g, m, &nm);
+		}
+		/* DynamoDB gives the keys first; any order is JSON. */
+		for (k = nm; gen_rand(&g, 3) == 0 && k > 1; k--) {
+			j = gen_rand(&g, k);
+			t = m[k - 1];
+			m[k - 1] = m[j];
+			m[j] = t;
+		}
+		buf_reset(&item);
+		buf_addc(&item, '{');
+		for (k = 0; k < nm; k++) {
+			if (k > 0)
+				buf_addc(&item, ',');
+			buf_adds(&item, m[k]);
+			free(m[k]);
+		}
+		buf_addc(&item, '}');
+		if (same_line(r, item.data))
 			taken++;
 	}
 	cr_log_info("%u of %u random items took the text path", taken, n);
@@ -361,6 +424,7 @@ Test(repo_text, random_items_print_as_the_long_way)
 	cr_assert_gt(taken, n / 10);
 	cr_assert_lt(taken, n * 9 / 10);
 	buf_cleanup(&g.b);
+	buf_cleanup(&item);
 	repo_free(r);
 }
 
