@@ -227,25 +227,45 @@ text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 	return 0;
 }
 
-/* The usual integer, [1-9][0-9]* up to 38 digits or a lone 0: a number
- * both for DynamoDB and for JSON, as it is. */
-static inline bool
-text_integer(const char *s, size_t len)
+/* Digits from p up to end: where they stop. */
+static inline const char *
+text_digits(const char *p, const char *end)
 {
-	size_t i;
-
-	if (len == 1 && s[0] == '0')
-		return true;
-	if (len < 1 || len > 38 || s[0] < '1' || s[0] > '9')
-		return false;
-	for (i = 1; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p;
 }
 
 /*
- * The usual scalars in compact JSON, {"S":"plain"}, {"N":"integer"},
+ * The usual number, -?(0|[1-9][0-9]*)(.[0-9]+)? of at most 38 digits:
+ * JSON's syntax, and DynamoDB's, with no more significant digits than
+ * it keeps and well within its range. It prints as it is.
+ */
+static inline bool
+text_plain_number(const char *s, size_t len)
+{
+	const char *end = s + len, *d, *q;
+	size_t digits;
+
+	if (s < end && *s == '-')
+		s++;
+	if (s == end || *s < '0' || *s > '9')
+		return false;
+	d = s;
+	q = *s == '0' ? s + 1 : text_digits(s, end);
+	digits = (size_t)(q - d);
+	if (q < end && *q == '.') {
+		s = text_digits(q + 1, end);
+		if (s == q + 1)
+			return false;
+		digits += (size_t)(s - q - 1);
+		q = s;
+	}
+	return q == end && digits <= 38;
+}
+
+/*
+ * The usual scalars in compact JSON, {"S":"plain"}, {"N":"plain"},
  * {"NULL":true} and {"BOOL":...}, at *p as plain JSON to out: 1, *p past
  * it. Anything else, 0 and *p as it was, for text_value to read the
  * careful way. Most values are these: read here, inline, they cost no
@@ -267,7 +287,7 @@ text_scalar_fast(const char **p, const char *end, struct buf *out)
 			return 0;
 		if ((*p)[2] == 'S')
 			buf_add_short(out, s - 1, len + 2);
-		else if (text_integer(s, len))
+		else if (text_plain_number(s, len))
 			buf_add_short(out, s, len);
 		else
 			return 0;
@@ -349,7 +369,7 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
 static int
 text_number(const char *s, size_t len)
 {
-	if (text_integer(s, len))
+	if (text_plain_number(s, len))
 		return 0;
 	if (!json_number_ok(s, len) || number_check(s, len, NULL) != 0)
 		return DDBJSON_TEXT_SLOW;

@@ -40,6 +40,8 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
 	    cfg->partition_name);
 	r->content_prefix = xasprintf("%s#", cfg->content_type);
+	r->partition_prefix_len = strlen(r->partition_prefix);
+	r->content_prefix_len = strlen(r->content_prefix);
 	r->name = xstrdup(cfg->name != NULL ? cfg->name : cfg->table);
 	r->consistent_reads = cfg->consistent_reads;
 	r->read_only = cfg->read_only;

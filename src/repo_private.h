@@ -29,6 +29,7 @@ struct repo {
 	size_t			 partition_key_len, sort_key_len;
 	char			*partition_prefix;	/* "{prefix}#{name}#" */
 	char			*content_prefix;	/* "{content_type}#" */
+	size_t			 partition_prefix_len, content_prefix_len;
 	char			*name;
 	bool			 consistent_reads;
 	bool			 read_only;

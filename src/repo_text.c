@@ -34,34 +34,35 @@ repo_text_id(void *ctx, const char *s, size_t len)
 /* The ids of a key attribute's string, as content_to_json prints them. */
 static void
 repo_text_ids(const struct ddbjson_text_found *f, const char *prefix,
-    struct buf *scratch, struct buf *out)
+    size_t plen, struct buf *scratch, struct buf *out)
 {
-	const char *s = f->s, *hash, *end;
-	size_t len = f->len, plen = strlen(prefix);
+	const char *s = f->s, *end = f->s + f->len;
+	char *d;
 
-	if (len >= plen && memcmp(s, prefix, plen) == 0) {
+	if (f->len >= plen && memcmp(s, prefix, plen) == 0) {
 		/* The usual key, the prefix first: repo_ids_each's ids,
-		 * read in place. Plain text (no quote, backslash or
-		 * control character in it) needs no escaping. */
-		end = s + len;
-		s += plen;
-		buf_addc(out, '[');
-		for (;;) {
-			hash = memchr(s, '#', (size_t)(end - s));
-			buf_addc(out, '"');
-			buf_add_short(out, s, (size_t)((hash != NULL ? hash :
-			    end) - s));
-			buf_addc(out, '"');
-			if (hash == NULL)
-				break;
-			buf_addc(out, ',');
-			s = hash + 1;
+		 * read in place, a byte at a time (ids are short). Plain
+		 * text (no quote, backslash or control character in it)
+		 * needs no escaping; each '#' becomes "," (3 bytes). */
+		buf_reserve(out, 3 * (f->len - plen) + 4);
+		d = out->data + out->len;
+		*d++ = '[';
+		*d++ = '"';
+		for (s += plen; s < end; s++) {
+			if (*s == '#') {
+				memcpy(d, "\",\"", 3);
+				d += 3;
+			} else
+				*d++ = *s;
 		}
-		buf_addc(out, ']');
+		*d++ = '"';
+		*d++ = ']';
+		*d = '\0';
+		out->len = (size_t)(d - out->data);
 		return;
 	}
 	buf_reset(scratch);
-	buf_add(scratch, s, len);	/* NUL-terminated, as stored keys */
+	buf_add(scratch, s, f->len);	/* NUL-terminated, as stored keys */
 	buf_addc(out, '[');
 	repo_ids_each(buf_cstr(scratch), prefix, repo_text_id, out);
 	buf_addc(out, ']');
@@ -82,10 +83,10 @@ repo_text_head(const struct repo *r, const struct ddbjson_text_found *found,
 {
 	BUF_ADD_LITERAL(out, "{\"partition_ids\":");
 	repo_text_ids(&found[REPO_TEXT_FOUND(RM_PARTITION_KEY)],
-	    r->partition_prefix, scratch, out);
+	    r->partition_prefix, r->partition_prefix_len, scratch, out);
 	BUF_ADD_LITERAL(out, ",\"content_ids\":");
 	repo_text_ids(&found[REPO_TEXT_FOUND(RM_SORT_KEY)], r->content_prefix,
-	    scratch, out);
+	    r->content_prefix_len, scratch, out);
 	BUF_ADD_LITERAL(out, ",\"item\":{");
 }
 
