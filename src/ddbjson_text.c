@@ -312,7 +312,32 @@ text_scalar_fast(const char **p, const char *end, struct buf *out)
 	return 0;
 }
 
+
 static int text_value(const char **, const char *, struct buf *, int);
+
+/* A member's name as it came (plain text needs no escaping), after a
+ * comma when comma, and its ':'. In compact JSON these are the text's
+ * own bytes, ,"name": and go in one copy. */
+static inline void
+text_name_out(struct buf *out, const char *name, size_t len, bool comma)
+{
+	const char *s = name - 1;	/* its quote, after '{' at least */
+	size_t n = len + 2;
+	bool colon = name[len + 1] == ':';
+
+	if (comma) {
+		if (s[-1] == ',') {
+			s--;
+			n++;
+		} else
+			buf_addc(out, ',');
+	}
+	if (colon)
+		n++;
+	buf_add_short(out, s, n);
+	if (!colon)
+		buf_addc(out, ':');
+}
 
 /* {"M": ...}'s payload at *p, an object of attribute values, or {"L":
  * ...}'s, an array of them (close is '}' or ']'). */
@@ -321,45 +346,45 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
     char close)
 {
 	struct ddbjson_text_names names;
-	const char *name;
+	const char *q = *p, *name;
 	size_t len;
+	bool first = true;
 
-	if (text_expect(p, end, close == '}' ? '{' : '[') != 0)
+	if (text_expect(&q, end, close == '}' ? '{' : '[') != 0)
 		return DDBJSON_TEXT_SLOW;
 	names.n = 0;
 	memset(names.seen, 0, sizeof names.seen);
 	buf_addc(out, close == '}' ? '{' : '[');
-	*p = text_ws(*p, end);
-	if (*p < end && **p == close) {
-		(*p)++;
+	q = text_ws(q, end);
+	if (q < end && *q == close) {
+		*p = q + 1;
 		buf_addc(out, close);
 		return 0;
 	}
 	for (;;) {
 		if (close == '}') {
-			*p = text_ws(*p, end);
-			if (text_string(p, end, &name, &len) != 0 ||
+			q = text_ws(q, end);
+			if (text_string(&q, end, &name, &len) != 0 ||
 			    text_names_add(&names, name, len) != 0 ||
-			    text_expect(p, end, ':') != 0)
+			    text_expect(&q, end, ':') != 0)
 				return DDBJSON_TEXT_SLOW;
-			/* Plain text needs no escaping: it prints as it
-			 * came. */
-			buf_add_short(out, name - 1, len + 2);
-			buf_addc(out, ':');
-		}
-		*p = text_ws(*p, end);
-		if (text_scalar_fast(p, end, out) == 0 &&
-		    text_value(p, end, out, depth + 1) != 0)
-			return DDBJSON_TEXT_SLOW;
-		*p = text_ws(*p, end);
-		if (*p < end && **p == ',') {
-			(*p)++;
+			text_name_out(out, name, len, !first);
+		} else if (!first)
 			buf_addc(out, ',');
+		first = false;
+		q = text_ws(q, end);
+		if (text_scalar_fast(&q, end, out) == 0 &&
+		    text_value(&q, end, out, depth + 1) != 0)
+			return DDBJSON_TEXT_SLOW;
+		q = text_ws(q, end);
+		if (q < end && *q == ',') {
+			q++;
 			continue;
 		}
-		if (text_expect(p, end, close) != 0)
+		if (text_expect(&q, end, close) != 0)
 			return DDBJSON_TEXT_SLOW;
 		buf_addc(out, close);
+		*p = q;
 		return 0;
 	}
 }
@@ -936,11 +961,7 @@ ddbjson_text_item_fields(struct ddbjson_text_item *it,
 			return DDBJSON_TEXT_FIELD;
 		}
 field:
-		if (it->fields++ > 0)
-			buf_addc(out, ',');
-		/* A plain name (no escape) prints as it came. */
-		buf_add_short(out, name - 1, len + 2);
-		buf_addc(out, ':');
+		text_name_out(out, name, len, it->fields++ > 0);
 		if (text_scalar_fast(&p, end, out) == 0 &&
 		    text_value(&p, end, out, 0) != 0)
 			return DDBJSON_TEXT_SLOW;
