@@ -59,7 +59,8 @@ fuzz_ddbjson_stricter(const char *text, size_t len)
  * parser's members, and each scalar set apart must be the parser's. */
 static bool
 fuzz_ddbjson_text_reads(const char *text, size_t len,
-    const struct ddbjson_text_apart *apart, const struct value *item)
+    const struct ddbjson_text_apart *apart, struct ddbjson_text_order *order,
+    const struct value *item)
 {
 	struct ddbjson_text_found found[DDBJSON_TEXT_APART];
 	struct ddbjson_text_item it;
@@ -71,7 +72,7 @@ fuzz_ddbjson_text_reads(const char *text, size_t len,
 	int rc;
 
 	memset(found, 0, sizeof found);
-	if (ddbjson_text_item_begin(&it, text, text + len) != 0)
+	if (ddbjson_text_item_begin(&it, text, text + len, order) != 0)
 		return false;
 	rc = ddbjson_text_item_fields(&it, apart, true, NULL, &scratch,
 	    found);
@@ -116,36 +117,58 @@ fuzz_ddbjson_text_reads(const char *text, size_t len,
 	return rc == 0 && it.p == text + len;
 }
 
+/* fuzz_ddbjson_text_reads with an order (use_order): empty, or first
+ * filled by reading primer; where the text path reads the item, the
+ * parser must take it too. */
+static void
+fuzz_ddbjson_text_try(const char *text, size_t len,
+    const struct ddbjson_text_apart *apart, bool use_order,
+    const char *primer, size_t primer_len, const struct value *streamed)
+{
+	struct ddbjson_text_order order;
+
+	ddbjson_text_order_init(&order);
+	if (primer != NULL)
+		(void)fuzz_ddbjson_text_reads(primer, primer_len, apart, &order,
+		    NULL);
+	if (fuzz_ddbjson_text_reads(text, len, apart, use_order ? &order :
+	    NULL, streamed) && streamed == NULL)
+		fuzz_fail("the text path reads an item the parser refuses",
+		    NULL);
+}
+
 /*
  * The text path (ddbjson_text.c) on the bytes as an item: where it reads
  * the whole item, the parser takes it too, and each attribute's plain
- * JSON is what json_emit prints for the value the parser typed.
+ * JSON is what json_emit prints for the value the parser typed. With no
+ * name set apart and with a few; with no order of names, with one from
+ * an item of its own, and with the item's own order.
  */
 static void
 fuzz_ddbjson_text_item(const char *text, size_t len,
     const struct value *streamed)
 {
-	struct ddbjson_text_apart none, some;
+	static const char primer[] = "{\"a\":{\"S\":\"x\"},\"_k\":{\"N\":"
+	    "\"1\"},\"b\":{\"BOOL\":true},\"dup\":{\"NULL\":true},"
+	    "\"_ttl\":{\"N\":\"2\"},\"c\":{\"M\":{}}}";
+	struct ddbjson_text_apart aparts[2];
+	int i;
 
 	/* No name set apart, and a few, as the library's (a short one,
 	 * and names a fuzzer finds). */
-	ddbjson_text_apart_init(&none);
-	ddbjson_text_apart_init(&some);
-	ddbjson_text_apart_add(&some, "_ttl");
-	ddbjson_text_apart_add(&some, "a");
-	ddbjson_text_apart_add(&some, "_k");
-	ddbjson_text_apart_add(&some, "a");	/* twice: the first's */
-	if (fuzz_ddbjson_text_reads(text, len, &none, NULL)) {
-		if (streamed == NULL)
-			fuzz_fail("the text path reads an item the parser "
-			    "refuses", NULL);
-		(void)fuzz_ddbjson_text_reads(text, len, &none, streamed);
-	}
-	if (fuzz_ddbjson_text_reads(text, len, &some, NULL)) {
-		if (streamed == NULL)
-			fuzz_fail("the text path reads an item the parser "
-			    "refuses", NULL);
-		(void)fuzz_ddbjson_text_reads(text, len, &some, streamed);
+	ddbjson_text_apart_init(&aparts[0]);
+	ddbjson_text_apart_init(&aparts[1]);
+	ddbjson_text_apart_add(&aparts[1], "_ttl");
+	ddbjson_text_apart_add(&aparts[1], "a");
+	ddbjson_text_apart_add(&aparts[1], "_k");
+	ddbjson_text_apart_add(&aparts[1], "a");	/* twice: the first's */
+	for (i = 0; i < 2; i++) {
+		fuzz_ddbjson_text_try(text, len, &aparts[i], false, NULL, 0,
+		    streamed);
+		fuzz_ddbjson_text_try(text, len, &aparts[i], true, primer,
+		    sizeof primer - 1, streamed);
+		fuzz_ddbjson_text_try(text, len, &aparts[i], true, text, len,
+		    streamed);
 	}
 }
 

@@ -129,17 +129,39 @@ struct ddbjson_text_found {
 	const char	*s;
 	size_t		 len;
 };
+/*
+ * The member names of the items read before, in their order: the items of
+ * a page mostly have the same names in the same order, and a name found
+ * where the items before had it is known by one comparison of its text,
+ * "name": (plain, and none of the item's members before it has it: they
+ * were found in their places too). An order serves one apart set.
+ */
+#define DDBJSON_TEXT_ORDER	64
+#define DDBJSON_TEXT_ORDER_TEXT	2048
+struct ddbjson_text_order {
+	char		 text[DDBJSON_TEXT_ORDER_TEXT + 16];	/* "name": */
+	unsigned short	 off[DDBJSON_TEXT_ORDER], len[DDBJSON_TEXT_ORDER];
+	signed char	 apart[DDBJSON_TEXT_ORDER];	/* its index, or -1 */
+	size_t		 n;
+};
+/* An empty order (a zeroed one is empty too). */
+void	 ddbjson_text_order_init(struct ddbjson_text_order *);
 /* An item's text read member by member, in one pass. */
 struct ddbjson_text_item {
 	const char		*p, *end;	/* where reading goes on */
 	const char		*name;		/* a field read up to ':' */
 	size_t			 len;
 	size_t			 fields;	/* fields printed */
-	struct ddbjson_text_names names;
+	size_t			 members;	/* members read */
+	struct ddbjson_text_order *order;	/* or NULL */
+	bool			 in_order;	/* every member so far */
+	size_t			 left;		/* where it was not */
+	struct ddbjson_text_names names;	/* but those in order */
 };
-/* Begin at p (the item's '{'). */
+/* Begin at p (the item's '{'); order may be NULL, else it is used and
+ * kept up to date (by ddbjson_text_item_fields). */
 int	 ddbjson_text_item_begin(struct ddbjson_text_item *, const char *p,
-	     const char *end);
+	     const char *end, struct ddbjson_text_order *order);
 /*
  * Read the item's members on: one whose name is in apart to found[] (at
  * the index of its name; room for apart->n, zeroed before the first

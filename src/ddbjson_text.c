@@ -842,19 +842,6 @@ ddbjson_text_page(const char *body, size_t len, const char *table,
 	return 0;
 }
 
-int
-ddbjson_text_item_begin(struct ddbjson_text_item *it, const char *p,
-    const char *end)
-{
-	it->p = p;
-	it->end = end;
-	it->name = NULL;
-	it->fields = 0;
-	it->names.n = 0;
-	memset(it->names.seen, 0, sizeof it->names.seen);
-	return text_expect(&it->p, end, '{');
-}
-
 void
 ddbjson_text_apart_init(struct ddbjson_text_apart *ap)
 {
@@ -881,7 +868,7 @@ text_apart_find(const struct ddbjson_text_apart *ap, const char *name,
 	unsigned char c = len > 0 ? (unsigned char)name[0] : 0;
 	size_t i;
 
-	if (len == 0 || (ap->first[c >> 6] >> (c & 63) & 1) == 0)
+	if ((ap->first[c >> 6] >> (c & 63) & 1) == 0)
 		return -1;
 	for (i = 0; i < ap->n; i++)
 		if (ap->len[i] == len && memcmp(ap->name[i], name, len) == 0)
@@ -917,11 +904,100 @@ text_found(const char **p, const char *end, struct buf *scratch,
 	return text_value(p, end, scratch, 0);
 }
 
+void
+ddbjson_text_order_init(struct ddbjson_text_order *o)
+{
+	o->n = 0;
+}
+
+/* Whether the member at p is named as the order's at pos: its text is
+ * "name":, the same bytes. */
+static inline bool
+text_order_match(const struct ddbjson_text_order *o, size_t pos,
+    const char *p, const char *end)
+{
+	const char *t = o->text + o->off[pos];
+	size_t n = (size_t)o->len[pos] + 3;
+#ifdef TEXT_SSE2
+	unsigned eq, want;
+
+	/* The order's text has 16 bytes to spare after its last name. */
+	if (n <= 16 && end - p >= 16) {
+		want = (1u << n) - 1;
+		eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p),
+		    _mm_loadu_si128((const __m128i *)(const void *)t)));
+		return (eq & want) == want;
+	}
+#endif
+	return (size_t)(end - p) >= n && memcmp(p, t, n) == 0;
+}
+
+/* The item's members are no longer in the order's: those read so far
+ * (the order's first it->members) join the names, for the duplicates. */
+static void
+text_order_leave(struct ddbjson_text_item *it)
+{
+	const struct ddbjson_text_order *o = it->order;
+	size_t i;
+
+	it->in_order = false;
+	it->left = it->members;
+	for (i = 0; i < it->members; i++)
+		(void)text_names_add(&it->names, o->text + o->off[i] + 1,
+		    o->len[i]);	/* cannot fail: they are distinct */
+}
+
+/* The item read whole: its names past where it left the order become
+ * the order's (as many as it holds). */
+static void
+text_order_keep(struct ddbjson_text_item *it,
+    const struct ddbjson_text_apart *ap)
+{
+	struct ddbjson_text_order *o = it->order;
+	size_t i = it->left, at = 0, len;
+	const char *name;
+
+	if (i > 0)
+		at = (size_t)o->off[i - 1] + o->len[i - 1] + 3;
+	for (o->n = i; i < it->names.n && i < DDBJSON_TEXT_ORDER; o->n = ++i) {
+		name = it->names.name[i];
+		len = it->names.len[i];
+		if (len + 3 > DDBJSON_TEXT_ORDER_TEXT - at)
+			break;
+		o->text[at] = '"';
+		memcpy(o->text + at + 1, name, len);
+		memcpy(o->text + at + 1 + len, "\":", 2);
+		o->off[i] = (unsigned short)at;
+		o->len[i] = (unsigned short)len;
+		o->apart[i] = (signed char)text_apart_find(ap, name, len);
+		at += len + 3;
+	}
+}
+
+int
+ddbjson_text_item_begin(struct ddbjson_text_item *it, const char *p,
+    const char *end, struct ddbjson_text_order *order)
+{
+	it->p = p;
+	it->end = end;
+	it->name = NULL;
+	it->fields = 0;
+	it->members = 0;
+	it->order = order;
+	it->in_order = order != NULL;
+	it->left = 0;
+	it->names.n = 0;
+	memset(it->names.seen, 0, sizeof it->names.seen);
+	return text_expect(&it->p, end, '{');
+}
+
 int
 ddbjson_text_item_fields(struct ddbjson_text_item *it,
     const struct ddbjson_text_apart *ap, bool until_field, struct buf *out,
     struct buf *scratch, struct ddbjson_text_found *found)
 {
+	const struct ddbjson_text_order *o = it->order;
 	const char *p = it->p, *end = it->end, *name;
 	size_t len;
 	int i;
@@ -935,21 +1011,33 @@ ddbjson_text_item_fields(struct ddbjson_text_item *it,
 	for (;;) {
 		/* A member, after a comma but for the first. */
 		p = text_ws(p, end);
-		if (p < end && *p == (it->names.n == 0 ? '}' : ',')) {
+		if (p < end && *p == (it->members == 0 ? '}' : ',')) {
 			if (*p++ == '}')
 				break;
 			p = text_ws(p, end);
-		} else if (it->names.n > 0) {
+		} else if (it->members > 0) {
 			if (text_expect(&p, end, '}') != 0)
 				return DDBJSON_TEXT_SLOW;
 			break;
 		}
-		if (text_string(&p, end, &name, &len) != 0 ||
-		    text_names_add(&it->names, name, len) != 0 ||
-		    text_expect(&p, end, ':') != 0)
-			return DDBJSON_TEXT_SLOW;
+		if (it->in_order && it->members < o->n &&
+		    text_order_match(o, it->members, p, end)) {
+			name = p + 1;
+			len = o->len[it->members];
+			i = o->apart[it->members];
+			p += len + 3;
+		} else {
+			if (it->in_order)
+				text_order_leave(it);
+			if (text_string(&p, end, &name, &len) != 0 ||
+			    text_names_add(&it->names, name, len) != 0 ||
+			    text_expect(&p, end, ':') != 0)
+				return DDBJSON_TEXT_SLOW;
+			i = text_apart_find(ap, name, len);
+		}
+		it->members++;
 		p = text_ws(p, end);
-		if ((i = text_apart_find(ap, name, len)) >= 0) {
+		if (i >= 0) {
 			if (text_found(&p, end, scratch, &found[i]) != 0)
 				return DDBJSON_TEXT_SLOW;
 			continue;
@@ -966,6 +1054,8 @@ field:
 		    text_value(&p, end, out, 0) != 0)
 			return DDBJSON_TEXT_SLOW;
 	}
+	if (it->order != NULL && !it->in_order)
+		text_order_keep(it, ap);
 	it->p = p;
 	return 0;
 }

@@ -37,6 +37,7 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	ddbjson_text_apart_add(&r->text_apart, REPO_VERSION);
 	ddbjson_text_apart_add(&r->text_apart, REPO_TIMESTAMP);
 	ddbjson_text_apart_add(&r->text_apart, REPO_TTL);
+	ddbjson_text_order_init(&r->text_order);
 	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
 	    cfg->partition_name);
 	r->content_prefix = xasprintf("%s#", cfg->content_type);
@@ -614,8 +615,8 @@ repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
 	else
 		for (;;) {
 			c = NULL;
-			if (repo_item_line(r, &p, end, scratch, fields,
-			    lines) != 0) {
+			if (repo_item_line(r, &r->text_order, &p, end,
+			    scratch, fields, lines) != 0) {
 				q = p;
 				if (ddbjson_text_skip_value(&q, end) != 0 ||
 				    (v = ddbjson_parse_item(p, (size_t)(q - p),

@@ -117,8 +117,9 @@ repo_text_number(const struct ddbjson_text_found *f, long long *n,
 }
 
 int
-repo_item_line(const struct repo *r, const char **p, const char *end,
-    struct buf *scratch, struct buf *fields, struct buf *out)
+repo_item_line(const struct repo *r, struct ddbjson_text_order *order,
+    const char **p, const char *end, struct buf *scratch, struct buf *fields,
+    struct buf *out)
 {
 	struct ddbjson_text_found found[RM_TTL], *f;
 	struct ddbjson_text_item it;
@@ -129,7 +130,7 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 	int rc;
 
 	memset(found, 0, sizeof found);
-	if (ddbjson_text_item_begin(&it, *p, end) != 0)
+	if (ddbjson_text_item_begin(&it, *p, end, order) != 0)
 		return DDBJSON_TEXT_SLOW;
 	/* The library's attributes up to the first field. DynamoDB gives
 	 * the keys first: then the fields go straight to the line, after

@@ -51,6 +51,10 @@ long_way(struct repo *r, const char *text, size_t len)
 	return buf_detach(&b, NULL);
 }
 
+/* The names of the items checked before: one order for all, so that the
+ * items' names are read now where the items before had them, now not. */
+static struct ddbjson_text_order same_order;
+
 /* Check one item; true when the text path took it. */
 static bool
 same_line(struct repo *r, const char *text)
@@ -61,7 +65,8 @@ same_line(struct repo *r, const char *text)
 	bool took;
 
 	buf_adds(&line, "kept");
-	took = repo_item_line(r, &p, end, &scratch, &fields, &line) == 0;
+	took = repo_item_line(r, &same_order, &p, end, &scratch, &fields,
+	    &line) == 0;
 	if (took) {
 		cr_assert_not_null(want, "the text path takes what the "
 		    "parser refuses: %s", text);
@@ -118,6 +123,11 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		    "\"_table_content_id\":{\"S\":\"film_actor#\"}}",
 		/* Names that look like the library's own. */
 		"{" KEYS ",\"_other\":{\"S\":\"x\"},\"_ttl_\":{\"N\":\"1\"}}",
+		/* A name where the item before had it, but for the space
+		 * before its ':' (the names' order is kept from item to
+		 * item). */
+		"{" KEYS ",\"ab\":{\"S\":\"x\"}}",
+		"{" KEYS ",\"ab\" :{\"S\":\"x\"}}",
 		/* Compact but for the space before a value's '}'. */
 		"{" KEYS ",\"s\":{\"S\":\"x\" },\"n\":{\"N\":\"7\"\n}}",
 		/* Fields before the keys, the library's attributes among
@@ -352,13 +362,41 @@ Test(repo_text, random_items_print_as_the_long_way)
 	struct repo *r = text_repo();
 	struct gen g = { BUF_INIT, 7 };
 	struct buf item = BUF_INIT;
-	char *m[GEN_MEMBERS], *t;
+	char *m[GEN_MEMBERS + 1], *prev[GEN_MEMBERS + 1], *t;
 	unsigned i, taken = 0, n = 20000, fields, k, j;
-	size_t nm;
+	size_t nm, np = 0;
 
 	for (i = 0; i < n; i++) {
 		nm = 0;
 		buf_reset(&g.b);
+		if (np > 0 && gen_rand(&g, 3) == 0) {
+			/* The names of the item before, in its order (read
+			 * where it had them), but for one change: a member
+			 * made anew, given twice, dropped, or one more. */
+			for (k = 0; k < np; k++)
+				m[nm++] = xstrdup(prev[k]);
+			k = gen_rand(&g, (unsigned)nm);
+			switch (nm >= GEN_MEMBERS ? 2 : gen_rand(&g, 5)) {
+			case 0:
+				free(m[k]);
+				gen_members(&g, 0, 1);
+				m[k] = xstrdup(g.b.data);
+				buf_reset(&g.b);
+				break;
+			case 1:
+				m[nm++] = xstrdup(m[k]);
+				break;
+			case 2:
+				free(m[k]);
+				m[k] = m[--nm];
+				break;
+			case 3:
+				gen_members(&g, 0, 1);
+				gen_keep(&g, m, &nm);
+				break;
+			}
+			goto build;
+		}
 		buf_adds(&g.b, "\"_table_item_id\":");
 		if (gen_rand(&g, 20) == 0)	/* maybe not a string */
 			gen_value(&g, 1);
@@ -410,18 +448,24 @@ Test(repo_text, random_items_print_as_the_long_way)
 			m[k - 1] = m[j];
 			m[j] = t;
 		}
+build:
 		buf_reset(&item);
 		buf_addc(&item, '{');
+		for (k = 0; k < np; k++)
+			free(prev[k]);
 		for (k = 0; k < nm; k++) {
 			if (k > 0)
 				buf_addc(&item, ',');
 			buf_adds(&item, m[k]);
-			free(m[k]);
+			prev[k] = m[k];
 		}
+		np = nm;
 		buf_addc(&item, '}');
 		if (same_line(r, item.data))
 			taken++;
 	}
+	for (k = 0; k < np; k++)
+		free(prev[k]);
 	cr_log_info("%u of %u random items took the text path", taken, n);
 	/* Enough of both ways for the comparison to mean something. */
 	cr_assert_gt(taken, n / 10);
@@ -560,6 +604,7 @@ Test(repo_text, batch_answers_split_at_their_table)
 Test(repo_text, lines_cost_no_allocations)
 {
 	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	struct ddbjson_text_order order;
 	struct buf page = BUF_INIT;
 	struct repo *r = text_repo();
 	const char *p, *end;
@@ -577,15 +622,17 @@ Test(repo_text, lines_cost_no_allocations)
 		    "{\"NULL\":true}}},\"active\":{\"BOOL\":true}}", i, i + 1,
 		    i, i % 100);
 	/* Once, for the buffers to grow. */
+	ddbjson_text_order_init(&order);
 	p = page.data;
 	end = page.data + page.len;
-	cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields, &line), 0);
+	cr_assert_eq(repo_item_line(r, &order, &p, end, &scratch, &fields,
+	    &line), 0);
 	buf_reserve(&line, 4096);
 	before = xmalloc_calls();
 	for (p = page.data; p < end; lines++) {
 		buf_reset(&line);
-		cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields,
-		    &line), 0);
+		cr_assert_eq(repo_item_line(r, &order, &p, end, &scratch,
+		    &fields, &line), 0);
 	}
 	cr_assert_eq(lines, 1000);
 	cr_log_info("%lu allocations for 1,000 lines",
