@@ -312,7 +312,6 @@ text_scalar_fast(const char **p, const char *end, struct buf *out)
 	return 0;
 }
 
-
 static int text_value(const char **, const char *, struct buf *, int);
 
 /* A member's name as it came (plain text needs no escaping), after a
@@ -493,7 +492,6 @@ ddbjson_text_value_json(const char *v, size_t len, struct buf *out)
 
 	return text_value_whole(&p, v + len, out, true);
 }
-
 
 /*
  * Step over one JSON value at *p (after whitespace): strings to their
@@ -907,7 +905,8 @@ text_found(const char **p, const char *end, struct buf *scratch,
 void
 ddbjson_text_order_init(struct ddbjson_text_order *o)
 {
-	o->n = 0;
+	/* All of it: text_order_match reads 16 bytes past a name. */
+	memset(o, 0, sizeof *o);
 }
 
 /* Whether the member at p is named as the order's at pos: its text is
