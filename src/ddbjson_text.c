@@ -241,7 +241,7 @@ text_digits(const char *p, const char *end)
  * JSON's syntax, and DynamoDB's, with no more significant digits than
  * it keeps and well within its range. It prints as it is.
  */
-static inline bool
+static inline __attribute__((always_inline)) bool
 text_plain_number(const char *s, size_t len)
 {
 	const char *end = s + len, *d, *q;
