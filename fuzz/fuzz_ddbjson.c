@@ -244,7 +244,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	/* The same bytes as a response document. */
 	doc = ddbjson_parse_doc(text, len, ddbjson_response_items, &e3);
-	fuzz_ddbjson_text_page(text, len, doc != NULL);
+	/* The parser takes yajl's white space, \v and \f too; the skip
+	 * only RFC 8259's. In a document the parser takes they can only
+	 * be white space (raw in a string they are refused). */
+	fuzz_ddbjson_text_page(text, len, doc != NULL &&
+	    memchr(text, '\v', len) == NULL &&
+	    memchr(text, '\f', len) == NULL);
 	if (doc == NULL && e3.msg[0] == '\0')
 		fuzz_fail("a refused document without a message", NULL);
 	value_free(doc);
