@@ -75,6 +75,7 @@ extern const char *const ddbjson_response_items[];
  * says what is wrong.
  */
 #define DDBJSON_TEXT_SLOW	1
+#define DDBJSON_TEXT_FIELD	2	/* ddbjson_text_item_fields stopped */
 #define DDBJSON_TEXT_SKIP_DEPTH	DDBJSON_TEXT_MAX_NESTING
 #define DDBJSON_TEXT_MAX_NESTING 1000	/* as the parser's limit */
 /* An answer split: its items array's text, and the rest. */
@@ -105,23 +106,77 @@ struct ddbjson_text_names {
 	size_t		 len[DDBJSON_TEXT_NAMES];
 	size_t		 n;
 };
-/* An item's text read attribute by attribute, in one pass. */
+/* Names an item's reader sets apart from the fields it prints (the keys
+ * and the library's own attributes). */
+#define DDBJSON_TEXT_APART	8
+struct ddbjson_text_apart {
+	const char	*name[DDBJSON_TEXT_APART];	/* borrowed */
+	size_t		 len[DDBJSON_TEXT_APART];
+	size_t		 n;
+	uint64_t	 first[4];	/* their first bytes, a bit each */
+};
+/* An empty set; add a name (at most DDBJSON_TEXT_APART; a name must
+ * outlive the set). A member with two of the names is the first's. */
+void	 ddbjson_text_apart_init(struct ddbjson_text_apart *);
+void	 ddbjson_text_apart_add(struct ddbjson_text_apart *, const char *);
+/* What a member set apart held: its tag 'S' or 'N' and the text of its
+ * string or number, not NUL-terminated (plain: no escape, quote or
+ * control character in it, UTF-8 checked; a number both DynamoDB's and
+ * JSON's); tag 0 for any other value (read and checked; s is where it
+ * begins). All zero when there was no such member. */
+struct ddbjson_text_found {
+	char		 tag;
+	const char	*s;
+	size_t		 len;
+};
+/*
+ * The member names of the items read before, in their order: the items of
+ * a page mostly have the same names in the same order, and a name found
+ * where the items before had it is known by one comparison of its text,
+ * "name": (plain, and none of the item's members before it has it: they
+ * were found in their places too). An order serves one apart set.
+ */
+#define DDBJSON_TEXT_ORDER	64
+#define DDBJSON_TEXT_ORDER_TEXT	2048
+struct ddbjson_text_order {
+	char		 text[DDBJSON_TEXT_ORDER_TEXT + 16];	/* "name": */
+	unsigned short	 off[DDBJSON_TEXT_ORDER], len[DDBJSON_TEXT_ORDER];
+	signed char	 apart[DDBJSON_TEXT_ORDER];	/* its index, or -1 */
+	size_t		 n;
+};
+/* An empty order (a zeroed one is empty too). */
+void	 ddbjson_text_order_init(struct ddbjson_text_order *);
+/* An item's text read member by member, in one pass. */
 struct ddbjson_text_item {
 	const char		*p, *end;	/* where reading goes on */
-	struct ddbjson_text_names names;
+	const char		*name;		/* a field read up to ':' */
+	size_t			 len;
+	size_t			 fields;	/* fields printed */
+	size_t			 members;	/* members read */
+	struct ddbjson_text_order *order;	/* or NULL */
+	bool			 in_order;	/* every member so far */
+	size_t			 left;		/* where it was not */
+	struct ddbjson_text_names names;	/* but those in order */
 };
-/* Begin at p (the item's '{'). */
+/* Begin at p (the item's '{'); order may be NULL, else it is used and
+ * kept up to date (by ddbjson_text_item_fields). */
 int	 ddbjson_text_item_begin(struct ddbjson_text_item *, const char *p,
-	     const char *end);
-/* The next attribute's name (plain, not NUL-terminated): 1; 0 when the
- * item closed (it->p is then past it); -DDBJSON_TEXT_SLOW. A name given
- * twice is DDBJSON_TEXT_SLOW. */
-int	 ddbjson_text_item_next(struct ddbjson_text_item *,
-	     const char **name, size_t *len);
-/* Its value: as plain JSON appended to out (ddbjson_text_value_json), and
- * its DynamoDB JSON text in *v. */
-int	 ddbjson_text_item_value(struct ddbjson_text_item *, struct buf *out,
-	     const char **v, size_t *vlen);
+	     const char *end, struct ddbjson_text_order *order);
+/*
+ * Read the item's members on: one whose name is in apart to found[] (at
+ * the index of its name; room for apart->n, zeroed before the first
+ * call), any other, a field, printed to out as plain JSON, "name":value,
+ * a comma before all but the item's first field. With
+ * until_field, stop before the first field: DDBJSON_TEXT_FIELD (it is
+ * read by the next call). 0 when the item closed (it->p past it).
+ * DDBJSON_TEXT_SLOW for what the text path does not take (a name given
+ * twice among them); out may then hold part of the item. scratch is
+ * work space.
+ */
+int	 ddbjson_text_item_fields(struct ddbjson_text_item *,
+	     const struct ddbjson_text_apart *apart, bool until_field,
+	     struct buf *out, struct buf *scratch,
+	     struct ddbjson_text_found *found);
 /* Step over one JSON value at *p; -1 when its structure is broken. */
 int	 ddbjson_text_skip_value(const char **p, const char *end);
 /* p past JSON's whitespace (up to end). */
@@ -130,12 +185,6 @@ const char *ddbjson_text_ws(const char *p, const char *end);
  * value it types to: {"S":"x"} -> "x", {"M":{"a":{"N":"1"}}} -> {"a":1}.
  * Nothing is added to out for DDBJSON_TEXT_SLOW. */
 int	 ddbjson_text_value_json(const char *, size_t, struct buf *out);
-/* The text of {"S":"..."} or {"N":"..."} (type VT_S or VT_N, a number
- * DynamoDB takes), not NUL-terminated, in *s: plain, as it needs no
- * escaping in JSON (no escape, quote or control character in it; UTF-8
- * checked). */
-int	 ddbjson_text_scalar(const char *, size_t, enum value_type type,
-	     const char **s, size_t *slen);
 
 /* {"name":{"S":"x"},...} for an M; compact, no spaces. */
 void		 ddbjson_emit_item(struct buf *, const struct value *m);

@@ -16,6 +16,7 @@
 
 #include "ddbjson.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -186,13 +187,31 @@ text_literal(const char **p, const char *end, const char *lit, size_t n)
 	return 0;
 }
 
+/* A name's bit in the filter, from its first and last four bytes: names
+ * of one model seldom share both, and a shared bit costs a look at every
+ * name so far. */
+static inline unsigned
+text_name_bit(const char *s, size_t len)
+{
+	uint32_t a, b;
+
+	if (len >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+	} else if (len > 0) {
+		a = (unsigned char)s[0] |
+		    (uint32_t)(unsigned char)s[len / 2] << 8;
+		b = (unsigned char)s[len - 1];
+	} else
+		a = b = 0;
+	return ((a ^ b * 0x9e3779b1u ^ (uint32_t)len) * 0x85ebca6bu) >> 24;
+}
+
 /* Add a name; DDBJSON_TEXT_SLOW when it is there already (or too many). */
 static inline int
 text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 {
-	unsigned bit = len == 0 ? 0 : ((unsigned)len * 0x9e37u ^
-	    (unsigned char)s[0] * 0x85ebu ^
-	    (unsigned char)s[len - 1] * 0xc2b3u) >> 3 & 255;
+	unsigned bit = text_name_bit(s, len);
 	uint64_t mask = UINT64_C(1) << (bit & 63);
 	size_t i;
 
@@ -208,7 +227,116 @@ text_names_add(struct ddbjson_text_names *t, const char *s, size_t len)
 	return 0;
 }
 
+/* Digits from p up to end: where they stop. */
+static inline const char *
+text_digits(const char *p, const char *end)
+{
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p;
+}
+
+/*
+ * The usual number, -?(0|[1-9][0-9]*)(.[0-9]+)? of at most 38 digits:
+ * JSON's syntax, and DynamoDB's, with no more significant digits than
+ * it keeps and well within its range. It prints as it is.
+ */
+static inline __attribute__((always_inline)) bool
+text_plain_number(const char *s, size_t len)
+{
+	const char *end = s + len, *d, *q;
+	size_t digits;
+
+	if (s < end && *s == '-')
+		s++;
+	if (s == end || *s < '0' || *s > '9')
+		return false;
+	d = s;
+	q = *s == '0' ? s + 1 : text_digits(s, end);
+	digits = (size_t)(q - d);
+	if (q < end && *q == '.') {
+		s = text_digits(q + 1, end);
+		if (s == q + 1)
+			return false;
+		digits += (size_t)(s - q - 1);
+		q = s;
+	}
+	return q == end && digits <= 38;
+}
+
+/*
+ * The usual scalars in compact JSON, {"S":"plain"}, {"N":"plain"},
+ * {"NULL":true} and {"BOOL":...}, at *p as plain JSON to out: 1, *p past
+ * it. Anything else, 0 and *p as it was, for text_value to read the
+ * careful way. Most values are these: read here, inline, they cost no
+ * call.
+ */
+static inline __attribute__((always_inline)) int
+text_scalar_fast(const char **p, const char *end, struct buf *out)
+{
+	const char *q = *p, *s;
+	size_t len;
+
+	if (end - q < 16 || q[0] != '{' || q[1] != '"')
+		return 0;
+	if (q[3] == '"' && q[4] == ':' && q[5] == '"' &&
+	    (q[2] == 'S' || q[2] == 'N')) {
+		q += 5;
+		if (text_string(&q, end, &s, &len) != 0 || q >= end ||
+		    *q != '}')
+			return 0;
+		if ((*p)[2] == 'S')
+			buf_add_short(out, s - 1, len + 2);
+		else if (text_plain_number(s, len))
+			buf_add_short(out, s, len);
+		else
+			return 0;
+		*p = q + 1;
+		return 1;
+	}
+	if (memcmp(q, "{\"NULL\":true}", 13) == 0) {
+		BUF_ADD_LITERAL(out, "null");
+		*p = q + 13;
+		return 1;
+	}
+	if (memcmp(q, "{\"BOOL\":true}", 13) == 0) {
+		BUF_ADD_LITERAL(out, "true");
+		*p = q + 13;
+		return 1;
+	}
+	if (memcmp(q, "{\"BOOL\":false}", 14) == 0) {
+		BUF_ADD_LITERAL(out, "false");
+		*p = q + 14;
+		return 1;
+	}
+	return 0;
+}
+
 static int text_value(const char **, const char *, struct buf *, int);
+
+/* A member's name as it came (plain text needs no escaping), after a
+ * comma when comma, and its ':'. In compact JSON these are the text's
+ * own bytes, ,"name": and go in one copy. */
+static inline void
+text_name_out(struct buf *out, const char *name, size_t len, bool comma)
+{
+	const char *s = name - 1;	/* its quote, after '{' at least */
+	size_t n = len + 2;
+	bool colon = name[len + 1] == ':';
+
+	if (comma) {
+		if (s[-1] == ',') {
+			s--;
+			n++;
+		} else
+			buf_addc(out, ',');
+	}
+	if (colon)
+		n++;
+	buf_add_short(out, s, n);
+	if (!colon)
+		buf_addc(out, ':');
+}
 
 /* {"M": ...}'s payload at *p, an object of attribute values, or {"L":
  * ...}'s, an array of them (close is '}' or ']'). */
@@ -217,62 +345,47 @@ text_container(const char **p, const char *end, struct buf *out, int depth,
     char close)
 {
 	struct ddbjson_text_names names;
-	const char *name;
+	const char *q = *p, *name;
 	size_t len;
+	bool first = true;
 
-	if (text_expect(p, end, close == '}' ? '{' : '[') != 0)
+	if (text_expect(&q, end, close == '}' ? '{' : '[') != 0)
 		return DDBJSON_TEXT_SLOW;
 	names.n = 0;
 	memset(names.seen, 0, sizeof names.seen);
 	buf_addc(out, close == '}' ? '{' : '[');
-	*p = text_ws(*p, end);
-	if (*p < end && **p == close) {
-		(*p)++;
+	q = text_ws(q, end);
+	if (q < end && *q == close) {
+		*p = q + 1;
 		buf_addc(out, close);
 		return 0;
 	}
 	for (;;) {
 		if (close == '}') {
-			*p = text_ws(*p, end);
-			if (text_string(p, end, &name, &len) != 0 ||
+			q = text_ws(q, end);
+			if (text_string(&q, end, &name, &len) != 0 ||
 			    text_names_add(&names, name, len) != 0 ||
-			    text_expect(p, end, ':') != 0)
+			    text_expect(&q, end, ':') != 0)
 				return DDBJSON_TEXT_SLOW;
-			/* Plain text needs no escaping: it prints as it
-			 * came. */
-			buf_add_short(out, name - 1, len + 2);
-			buf_addc(out, ':');
-		}
-		if (text_value(p, end, out, depth + 1) != 0)
-			return DDBJSON_TEXT_SLOW;
-		*p = text_ws(*p, end);
-		if (*p < end && **p == ',') {
-			(*p)++;
+			text_name_out(out, name, len, !first);
+		} else if (!first)
 			buf_addc(out, ',');
+		first = false;
+		q = text_ws(q, end);
+		if (text_scalar_fast(&q, end, out) == 0 &&
+		    text_value(&q, end, out, depth + 1) != 0)
+			return DDBJSON_TEXT_SLOW;
+		q = text_ws(q, end);
+		if (q < end && *q == ',') {
+			q++;
 			continue;
 		}
-		if (text_expect(p, end, close) != 0)
+		if (text_expect(&q, end, close) != 0)
 			return DDBJSON_TEXT_SLOW;
 		buf_addc(out, close);
+		*p = q;
 		return 0;
 	}
-}
-
-/* The usual integer, [1-9][0-9]* up to 38 digits or a lone 0: a number
- * both for DynamoDB and for JSON, as it is. */
-static inline bool
-text_integer(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 1 && s[0] == '0')
-		return true;
-	if (len < 1 || len > 38 || s[0] < '1' || s[0] > '9')
-		return false;
-	for (i = 1; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
 }
 
 /* A number's text as {"N": ...} carries it: DynamoDB's (number_check)
@@ -280,7 +393,7 @@ text_integer(const char *s, size_t len)
 static int
 text_number(const char *s, size_t len)
 {
-	if (text_integer(s, len))
+	if (text_plain_number(s, len))
 		return 0;
 	if (!json_number_ok(s, len) || number_check(s, len, NULL) != 0)
 		return DDBJSON_TEXT_SLOW;
@@ -378,26 +491,6 @@ ddbjson_text_value_json(const char *v, size_t len, struct buf *out)
 	const char *p = v;
 
 	return text_value_whole(&p, v + len, out, true);
-}
-
-int
-ddbjson_text_scalar(const char *v, size_t len, enum value_type type,
-    const char **s, size_t *slen)
-{
-	const char *p = v, *end = v + len, *tag;
-	size_t n;
-
-	if (text_expect(&p, end, '{') != 0 ||
-	    text_tag(&p, end, &tag, &n) != 0 || n != 1 ||
-	    tag[0] != (type == VT_N ? 'N' : 'S'))
-		return DDBJSON_TEXT_SLOW;
-	p = text_ws(p, end);
-	if (text_string(&p, end, s, slen) != 0 ||
-	    (type == VT_N && !text_integer(*s, *slen) &&
-	    number_check(*s, *slen, NULL) != 0) ||
-	    text_expect(&p, end, '}') != 0 || text_ws(p, end) != end)
-		return DDBJSON_TEXT_SLOW;
-	return 0;
 }
 
 /*
@@ -747,46 +840,222 @@ ddbjson_text_page(const char *body, size_t len, const char *table,
 	return 0;
 }
 
+void
+ddbjson_text_apart_init(struct ddbjson_text_apart *ap)
+{
+	memset(ap, 0, sizeof *ap);
+}
+
+void
+ddbjson_text_apart_add(struct ddbjson_text_apart *ap, const char *name)
+{
+	unsigned char c = (unsigned char)name[0];
+
+	assert(ap->n < DDBJSON_TEXT_APART);
+	ap->name[ap->n] = name;
+	ap->len[ap->n++] = strlen(name);
+	ap->first[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+/* The index of the name in ap, or -1. Most names are fields, told apart
+ * by their first byte (the library's own names begin with '_'). */
+static inline int
+text_apart_find(const struct ddbjson_text_apart *ap, const char *name,
+    size_t len)
+{
+	unsigned char c = len > 0 ? (unsigned char)name[0] : 0;
+	size_t i;
+
+	if ((ap->first[c >> 6] >> (c & 63) & 1) == 0)
+		return -1;
+	for (i = 0; i < ap->n; i++)
+		if (ap->len[i] == len && memcmp(ap->name[i], name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A member's value set apart at *p: its scalar to f, or, for any other
+ * value, only read (to scratch) as a field's would be. */
+static int
+text_found(const char **p, const char *end, struct buf *scratch,
+    struct ddbjson_text_found *f)
+{
+	const char *q = *p, *tag;
+	size_t n;
+
+	if (text_expect(&q, end, '{') == 0 &&
+	    text_tag(&q, end, &tag, &n) == 0 && n == 1 &&
+	    (tag[0] == 'S' || tag[0] == 'N')) {
+		q = text_ws(q, end);
+		if (text_string(&q, end, &f->s, &f->len) != 0 ||
+		    (tag[0] == 'N' && text_number(f->s, f->len) != 0) ||
+		    text_expect(&q, end, '}') != 0)
+			return DDBJSON_TEXT_SLOW;
+		f->tag = tag[0];
+		*p = q;
+		return 0;
+	}
+	f->tag = 0;
+	f->s = *p;
+	f->len = 0;
+	buf_reset(scratch);
+	return text_value(p, end, scratch, 0);
+}
+
+void
+ddbjson_text_order_init(struct ddbjson_text_order *o)
+{
+	/* All of it: text_order_match reads 16 bytes past a name. */
+	memset(o, 0, sizeof *o);
+}
+
+/* Whether the member at p is named as the order's at pos: its text is
+ * "name":, the same bytes. */
+static inline bool
+text_order_match(const struct ddbjson_text_order *o, size_t pos,
+    const char *p, const char *end)
+{
+	const char *t = o->text + o->off[pos];
+	size_t n = (size_t)o->len[pos] + 3;
+#ifdef TEXT_SSE2
+	unsigned eq, want;
+
+	/* The order's text has 16 bytes to spare after its last name. */
+	if (n <= 16 && end - p >= 16) {
+		want = (1u << n) - 1;
+		eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p),
+		    _mm_loadu_si128((const __m128i *)(const void *)t)));
+		return (eq & want) == want;
+	}
+#endif
+	return (size_t)(end - p) >= n && memcmp(p, t, n) == 0;
+}
+
+/* The item's members are no longer in the order's: those read so far
+ * (the order's first it->members) join the names, for the duplicates. */
+static void
+text_order_leave(struct ddbjson_text_item *it)
+{
+	const struct ddbjson_text_order *o = it->order;
+	size_t i;
+
+	it->in_order = false;
+	it->left = it->members;
+	for (i = 0; i < it->members; i++)
+		(void)text_names_add(&it->names, o->text + o->off[i] + 1,
+		    o->len[i]);	/* cannot fail: they are distinct */
+}
+
+/* The item read whole: its names past where it left the order become
+ * the order's (as many as it holds). */
+static void
+text_order_keep(struct ddbjson_text_item *it,
+    const struct ddbjson_text_apart *ap)
+{
+	struct ddbjson_text_order *o = it->order;
+	size_t i = it->left, at = 0, len;
+	const char *name;
+
+	if (i > 0)
+		at = (size_t)o->off[i - 1] + o->len[i - 1] + 3;
+	for (o->n = i; i < it->names.n && i < DDBJSON_TEXT_ORDER; o->n = ++i) {
+		name = it->names.name[i];
+		len = it->names.len[i];
+		if (len + 3 > DDBJSON_TEXT_ORDER_TEXT - at)
+			break;
+		o->text[at] = '"';
+		memcpy(o->text + at + 1, name, len);
+		memcpy(o->text + at + 1 + len, "\":", 2);
+		o->off[i] = (unsigned short)at;
+		o->len[i] = (unsigned short)len;
+		o->apart[i] = (signed char)text_apart_find(ap, name, len);
+		at += len + 3;
+	}
+}
+
 int
 ddbjson_text_item_begin(struct ddbjson_text_item *it, const char *p,
-    const char *end)
+    const char *end, struct ddbjson_text_order *order)
 {
 	it->p = p;
 	it->end = end;
+	it->name = NULL;
+	it->fields = 0;
+	it->members = 0;
+	it->order = order;
+	it->in_order = order != NULL;
+	it->left = 0;
 	it->names.n = 0;
 	memset(it->names.seen, 0, sizeof it->names.seen);
 	return text_expect(&it->p, end, '{');
 }
 
 int
-ddbjson_text_item_next(struct ddbjson_text_item *it, const char **name,
-    size_t *len)
+ddbjson_text_item_fields(struct ddbjson_text_item *it,
+    const struct ddbjson_text_apart *ap, bool until_field, struct buf *out,
+    struct buf *scratch, struct ddbjson_text_found *found)
 {
-	it->p = text_ws(it->p, it->end);
-	if (it->p < it->end && *it->p == (it->names.n == 0 ? '}' : ',')) {
-		if (*it->p++ == '}')
-			return 0;
-		it->p = text_ws(it->p, it->end);
-	} else if (it->names.n > 0) {
-		if (text_expect(&it->p, it->end, '}') != 0)
-			return -DDBJSON_TEXT_SLOW;
-		return 0;
-	}
-	if (text_string(&it->p, it->end, name, len) != 0 ||
-	    text_names_add(&it->names, *name, *len) != 0 ||
-	    text_expect(&it->p, it->end, ':') != 0)
-		return -DDBJSON_TEXT_SLOW;
-	return 1;
-}
+	const struct ddbjson_text_order *o = it->order;
+	const char *p = it->p, *end = it->end, *name;
+	size_t len;
+	int i;
 
-int
-ddbjson_text_item_value(struct ddbjson_text_item *it, struct buf *out,
-    const char **v, size_t *vlen)
-{
-	*v = it->p = text_ws(it->p, it->end);
-	if (text_value_whole(&it->p, it->end, out, false) != 0)
-		return DDBJSON_TEXT_SLOW;
-	*vlen = (size_t)(it->p - *v);
+	if (it->name != NULL) {		/* a field, read up to its ':' */
+		name = it->name;
+		len = it->len;
+		it->name = NULL;
+		goto field;
+	}
+	for (;;) {
+		/* A member, after a comma but for the first. */
+		p = text_ws(p, end);
+		if (p < end && *p == (it->members == 0 ? '}' : ',')) {
+			if (*p++ == '}')
+				break;
+			p = text_ws(p, end);
+		} else if (it->members > 0) {
+			if (text_expect(&p, end, '}') != 0)
+				return DDBJSON_TEXT_SLOW;
+			break;
+		}
+		if (it->in_order && it->members < o->n &&
+		    text_order_match(o, it->members, p, end)) {
+			name = p + 1;
+			len = o->len[it->members];
+			i = o->apart[it->members];
+			p += len + 3;
+		} else {
+			if (it->in_order)
+				text_order_leave(it);
+			if (text_string(&p, end, &name, &len) != 0 ||
+			    text_names_add(&it->names, name, len) != 0 ||
+			    text_expect(&p, end, ':') != 0)
+				return DDBJSON_TEXT_SLOW;
+			i = text_apart_find(ap, name, len);
+		}
+		it->members++;
+		p = text_ws(p, end);
+		if (i >= 0) {
+			if (text_found(&p, end, scratch, &found[i]) != 0)
+				return DDBJSON_TEXT_SLOW;
+			continue;
+		}
+		if (until_field) {
+			it->p = p;
+			it->name = name;
+			it->len = len;
+			return DDBJSON_TEXT_FIELD;
+		}
+field:
+		text_name_out(out, name, len, it->fields++ > 0);
+		if (text_scalar_fast(&p, end, out) == 0 &&
+		    text_value(&p, end, out, 0) != 0)
+			return DDBJSON_TEXT_SLOW;
+	}
+	if (it->order != NULL && !it->in_order)
+		text_order_keep(it, ap);
+	it->p = p;
 	return 0;
 }
 

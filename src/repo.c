@@ -30,9 +30,19 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	    "_table_content_id");
 	r->partition_key_len = strlen(r->partition_key);
 	r->sort_key_len = strlen(r->sort_key);
+	/* In the order of enum repo_member, which is repo_member_kind's. */
+	ddbjson_text_apart_init(&r->text_apart);
+	ddbjson_text_apart_add(&r->text_apart, r->partition_key);
+	ddbjson_text_apart_add(&r->text_apart, r->sort_key);
+	ddbjson_text_apart_add(&r->text_apart, REPO_VERSION);
+	ddbjson_text_apart_add(&r->text_apart, REPO_TIMESTAMP);
+	ddbjson_text_apart_add(&r->text_apart, REPO_TTL);
+	ddbjson_text_order_init(&r->text_order);
 	r->partition_prefix = xasprintf("%s#%s#", cfg->partition_prefix,
 	    cfg->partition_name);
 	r->content_prefix = xasprintf("%s#", cfg->content_type);
+	r->partition_prefix_len = strlen(r->partition_prefix);
+	r->content_prefix_len = strlen(r->content_prefix);
 	r->name = xstrdup(cfg->name != NULL ? cfg->name : cfg->table);
 	r->consistent_reads = cfg->consistent_reads;
 	r->read_only = cfg->read_only;
@@ -603,8 +613,8 @@ repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
 	else
 		for (;;) {
 			c = NULL;
-			if (repo_item_line(r, &p, end, scratch, fields,
-			    lines) != 0) {
+			if (repo_item_line(r, &r->text_order, &p, end,
+			    scratch, fields, lines) != 0) {
 				q = p;
 				if (ddbjson_text_skip_value(&q, end) != 0 ||
 				    (v = ddbjson_parse_item(p, (size_t)(q - p),

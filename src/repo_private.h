@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ddbjson.h"
 #include "err.h"
 #include "journal.h"
 #include "repo.h"
@@ -28,6 +29,7 @@ struct repo {
 	size_t			 partition_key_len, sort_key_len;
 	char			*partition_prefix;	/* "{prefix}#{name}#" */
 	char			*content_prefix;	/* "{content_type}#" */
+	size_t			 partition_prefix_len, content_prefix_len;
 	char			*name;
 	bool			 consistent_reads;
 	bool			 read_only;
@@ -42,6 +44,10 @@ struct repo {
 	 * page to page: a fresh ~2 MB of lines a page was ~500 page
 	 * faults. Used by the thread that delivers, as the rest. */
 	struct buf		 text_lines, text_scratch, text_fields;
+	/* The names repo_item_line does not print as fields. */
+	struct ddbjson_text_apart text_apart;
+	/* The names of the items read before, in their order. */
+	struct ddbjson_text_order text_order;
 	struct repo_text_item	*text_items;
 	size_t			 text_items_cap;
 };
@@ -66,9 +72,11 @@ enum repo_member {
 /* repo_text.c: the line content_to_json prints for the item whose
  * DynamoDB JSON text is at *p, appended to out, and *p past the item; or
  * DDBJSON_TEXT_SLOW (nothing appended, *p kept) for an item to decode the
- * long way. scratch, fields: any buffers, for the work. */
-int	 repo_item_line(const struct repo *, const char **p, const char *end,
-	     struct buf *scratch, struct buf *fields, struct buf *out);
+ * long way. order: the names of the items before (ddbjson.h), used and
+ * kept up to date, or NULL; scratch, fields: any buffers, for the work. */
+int	 repo_item_line(const struct repo *, struct ddbjson_text_order *order,
+	     const char **p, const char *end, struct buf *scratch,
+	     struct buf *fields, struct buf *out);
 
 /* repo.c */
 /* Which of the library's attributes a stored item's member name is. */

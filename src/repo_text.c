@@ -15,11 +15,9 @@
 #include "number.h"
 #include "repo_private.h"
 
-/* Where the value of one of the library's attributes is, as text. */
-struct repo_text_attr {
-	const char	*v;
-	size_t		 len;
-};
+/* What the library's attributes held, by enum repo_member less one (the
+ * order of r->text_apart). */
+#define REPO_TEXT_FOUND(k)	((k) - RM_PARTITION_KEY)
 
 /* repo_ids_each: one id as a JSON string, a comma before all but the
  * first (which follows the array's '['). */
@@ -33,61 +31,78 @@ repo_text_id(void *ctx, const char *s, size_t len)
 	buf_add_json_string(b, s, len);
 }
 
-/* The ids of a key attribute's value text, as content_to_json prints
- * them. */
-static int
-repo_text_ids(const struct repo_text_attr *a, const char *prefix,
-    struct buf *scratch, struct buf *out)
+/* The ids of a key attribute's string, as content_to_json prints them. */
+static void
+repo_text_ids(const struct ddbjson_text_found *f, const char *prefix,
+    size_t plen, struct buf *scratch, struct buf *out)
 {
-	const char *s;
-	size_t len;
+	const char *s = f->s, *end = f->s + f->len;
+	char *d;
 
-	size_t plen = strlen(prefix);
-	const char *hash, *end;
-
-	if (ddbjson_text_scalar(a->v, a->len, VT_S, &s, &len) != 0)
-		return DDBJSON_TEXT_SLOW;
-	if (len >= plen && memcmp(s, prefix, plen) == 0) {
+	if (f->len >= plen && memcmp(s, prefix, plen) == 0) {
 		/* The usual key, the prefix first: repo_ids_each's ids,
-		 * read in place. Plain text (no quote, backslash or
-		 * control character in it) needs no escaping. */
-		end = s + len;
-		s += plen;
-		buf_addc(out, '[');
-		for (;;) {
-			hash = memchr(s, '#', (size_t)(end - s));
-			buf_addc(out, '"');
-			buf_add_short(out, s, (size_t)((hash != NULL ? hash :
-			    end) - s));
-			buf_addc(out, '"');
-			if (hash == NULL)
-				break;
-			buf_addc(out, ',');
-			s = hash + 1;
+		 * read in place, a byte at a time (ids are short). Plain
+		 * text (no quote, backslash or control character in it)
+		 * needs no escaping; each '#' becomes "," (3 bytes). */
+		buf_reserve(out, 3 * (f->len - plen) + 4);
+		d = out->data + out->len;
+		*d++ = '[';
+		*d++ = '"';
+		for (s += plen; s < end; s++) {
+			if (*s == '#') {
+				memcpy(d, "\",\"", 3);
+				d += 3;
+			} else
+				*d++ = *s;
 		}
-		buf_addc(out, ']');
-		return 0;
+		*d++ = '"';
+		*d++ = ']';
+		*d = '\0';
+		out->len = (size_t)(d - out->data);
+		return;
 	}
 	buf_reset(scratch);
-	buf_add(scratch, s, len);	/* NUL-terminated, as stored keys */
+	buf_add(scratch, s, f->len);	/* NUL-terminated, as stored keys */
 	buf_addc(out, '[');
 	repo_ids_each(buf_cstr(scratch), prefix, repo_text_id, out);
 	buf_addc(out, ']');
-	return 0;
+}
+
+/* Whether both keys were found, strings. */
+static bool
+repo_text_keys(const struct ddbjson_text_found *found)
+{
+	return found[REPO_TEXT_FOUND(RM_PARTITION_KEY)].tag == 'S' &&
+	    found[REPO_TEXT_FOUND(RM_SORT_KEY)].tag == 'S';
+}
+
+/* The line's head, up to its item's '{', to out. */
+static void
+repo_text_head(const struct repo *r, const struct ddbjson_text_found *found,
+    struct buf *scratch, struct buf *out)
+{
+	BUF_ADD_LITERAL(out, "{\"partition_ids\":");
+	repo_text_ids(&found[REPO_TEXT_FOUND(RM_PARTITION_KEY)],
+	    r->partition_prefix, r->partition_prefix_len, scratch, out);
+	BUF_ADD_LITERAL(out, ",\"content_ids\":");
+	repo_text_ids(&found[REPO_TEXT_FOUND(RM_SORT_KEY)], r->content_prefix,
+	    r->content_prefix_len, scratch, out);
+	BUF_ADD_LITERAL(out, ",\"item\":{");
 }
 
 /* A number attribute read as repo_decode reads it: *set when the
  * library takes it (number_to_ll_if_true: not zero), *n its int();
  * when not, *n is left as it was (the default). */
 static int
-repo_text_number(const struct repo_text_attr *a, long long *n, bool *set)
+repo_text_number(const struct ddbjson_text_found *f, long long *n,
+    bool *set)
 {
-	const char *s;
+	const char *s = f->s;
 	long long v = 0;
-	size_t len, i;
+	size_t len = f->len, i;
 	int rc;
 
-	if (ddbjson_text_scalar(a->v, a->len, VT_N, &s, &len) != 0)
+	if (f->tag != 'N')
 		return DDBJSON_TEXT_SLOW;
 	/* The usual version, a few digits, is read here. */
 	for (i = 0; i < len && len <= 18 && s[i] >= '0' && s[i] <= '9'; i++)
@@ -104,82 +119,52 @@ repo_text_number(const struct repo_text_attr *a, long long *n, bool *set)
 	return 0;
 }
 
-/* The model's fields of the item at *p as an object's members, to fields;
- * the library's attributes' texts to kind[]. */
-static int
-repo_text_attrs(const struct repo *r, const char **p, const char *end,
-    struct repo_text_attr *kind, struct buf *fields, struct buf *scratch)
-{
-	struct ddbjson_text_item it;
-	const char *name, *v;
-	size_t len, vlen;
-	enum repo_member k;
-	int more;
-
-	if (ddbjson_text_item_begin(&it, *p, end) != 0)
-		return DDBJSON_TEXT_SLOW;
-	while ((more = ddbjson_text_item_next(&it, &name, &len)) == 1) {
-		k = repo_member_kind(r, name, len);
-		if (k != RM_FIELD) {
-			/* Read (and checked) whole even when not printed:
-			 * the parser would refuse it if it were wrong. */
-			buf_reset(scratch);
-			if (ddbjson_text_item_value(&it, scratch, &v,
-			    &vlen) != 0)
-				return DDBJSON_TEXT_SLOW;
-			kind[k].v = v;
-			kind[k].len = vlen;
-			continue;
-		}
-		if (fields->len > 0)
-			buf_addc(fields, ',');
-		/* A plain name (no escape) prints as it came. */
-		buf_add_short(fields, name - 1, len + 2);
-		buf_addc(fields, ':');
-		if (ddbjson_text_item_value(&it, fields, &v, &vlen) != 0)
-			return DDBJSON_TEXT_SLOW;
-	}
-	if (more != 0)
-		return DDBJSON_TEXT_SLOW;
-	*p = it.p;
-	return 0;
-}
-
 int
-repo_item_line(const struct repo *r, const char **p, const char *end,
-    struct buf *scratch, struct buf *fields, struct buf *out)
+repo_item_line(const struct repo *r, struct ddbjson_text_order *order,
+    const char **p, const char *end, struct buf *scratch, struct buf *fields,
+    struct buf *out)
 {
-	struct repo_text_attr kind[RM_TTL + 1];
+	struct ddbjson_text_found found[RM_TTL], *f;
+	struct ddbjson_text_item it;
 	long long version = 1, expiry = 0;
 	size_t start = out->len;
-	const char *q = *p;
-	bool has_expiry = false, set;
+	bool set, has_expiry = false, direct;
 	char when[32];
+	int rc;
 
-	memset(kind, 0, sizeof kind);
-	buf_reset(fields);
-	if (repo_text_attrs(r, &q, end, kind, fields, scratch) != 0)
+	memset(found, 0, sizeof found);
+	if (ddbjson_text_item_begin(&it, *p, end, order) != 0)
 		return DDBJSON_TEXT_SLOW;
-	if (kind[RM_PARTITION_KEY].v == NULL || kind[RM_SORT_KEY].v == NULL)
-		return DDBJSON_TEXT_SLOW;	/* an error: the long way */
+	/* The library's attributes up to the first field. DynamoDB gives
+	 * the keys first: then the fields go straight to the line, after
+	 * its head; else they wait in fields. */
+	rc = ddbjson_text_item_fields(&it, &r->text_apart, true, NULL,
+	    scratch, found);
+	if (rc == DDBJSON_TEXT_SLOW)
+		goto slow;
+	if ((direct = repo_text_keys(found)))
+		repo_text_head(r, found, scratch, out);
+	else
+		buf_reset(fields);
+	if (rc == DDBJSON_TEXT_FIELD && ddbjson_text_item_fields(&it,
+	    &r->text_apart, false, direct ? out : fields, scratch,
+	    found) != 0)
+		goto slow;
+	if (!direct) {
+		if (!repo_text_keys(found))
+			goto slow;	/* an error: the long way */
+		repo_text_head(r, found, scratch, out);
+		buf_add(out, fields->data, fields->len);
+	}
+
 	/* "if version := ...": only a 0 reads as the default, 1. */
-	if (kind[RM_VERSION].v != NULL &&
-	    repo_text_number(&kind[RM_VERSION], &version, &set) != 0)
-		return DDBJSON_TEXT_SLOW;
-	if (kind[RM_TTL].v != NULL &&
-	    repo_text_number(&kind[RM_TTL], &expiry, &has_expiry) != 0)
-		return DDBJSON_TEXT_SLOW;
+	f = &found[REPO_TEXT_FOUND(RM_VERSION)];
+	if (f->s != NULL && repo_text_number(f, &version, &set) != 0)
+		goto slow;
+	f = &found[REPO_TEXT_FOUND(RM_TTL)];
+	if (f->s != NULL && repo_text_number(f, &expiry, &has_expiry) != 0)
+		goto slow;
 
-	BUF_ADD_LITERAL(out, "{\"partition_ids\":");
-	if (repo_text_ids(&kind[RM_PARTITION_KEY], r->partition_prefix,
-	    scratch, out) != 0)
-		goto slow;
-	BUF_ADD_LITERAL(out, ",\"content_ids\":");
-	if (repo_text_ids(&kind[RM_SORT_KEY], r->content_prefix, scratch,
-	    out) != 0)
-		goto slow;
-	BUF_ADD_LITERAL(out, ",\"item\":{");
-	buf_add(out, fields->data, fields->len);
 	BUF_ADD_LITERAL(out, "},\"current_version\":");
 	buf_add_int(out, version);
 	BUF_ADD_LITERAL(out, ",\"expiry\":");
@@ -190,10 +175,11 @@ repo_item_line(const struct repo *r, const char **p, const char *end,
 	} else
 		BUF_ADD_LITERAL(out, "null");
 	buf_addc(out, '}');
-	*p = q;
+	*p = it.p;
 	return 0;
 slow:
 	out->len = start;
-	out->data[start] = '\0';
+	if (out->data != NULL)
+		out->data[start] = '\0';
 	return DDBJSON_TEXT_SLOW;
 }

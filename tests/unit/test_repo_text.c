@@ -51,6 +51,10 @@ long_way(struct repo *r, const char *text, size_t len)
 	return buf_detach(&b, NULL);
 }
 
+/* The names of the items checked before: one order for all, so that the
+ * items' names are read now where the items before had them, now not. */
+static struct ddbjson_text_order same_order;
+
 /* Check one item; true when the text path took it. */
 static bool
 same_line(struct repo *r, const char *text)
@@ -61,7 +65,8 @@ same_line(struct repo *r, const char *text)
 	bool took;
 
 	buf_adds(&line, "kept");
-	took = repo_item_line(r, &p, end, &scratch, &fields, &line) == 0;
+	took = repo_item_line(r, &same_order, &p, end, &scratch, &fields,
+	    &line) == 0;
 	if (took) {
 		cr_assert_not_null(want, "the text path takes what the "
 		    "parser refuses: %s", text);
@@ -122,6 +127,21 @@ Test(repo_text, the_usual_items_take_the_text_path)
 		    "\"_table_content_id\":{\"S\":\"film_actor#\"}}",
 		/* Names that look like the library's own. */
 		"{" KEYS ",\"_other\":{\"S\":\"x\"},\"_ttl_\":{\"N\":\"1\"}}",
+		/* A name where the item before had it, but for the space
+		 * before its ':' (the names' order is kept from item to
+		 * item). */
+		"{" KEYS ",\"ab\":{\"S\":\"x\"}}",
+		"{" KEYS ",\"ab\" :{\"S\":\"x\"}}",
+		/* Compact but for the space before a value's '}'. */
+		"{" KEYS ",\"s\":{\"S\":\"x\" },\"n\":{\"N\":\"7\"\n}}",
+		/* Fields before the keys, the library's attributes among
+		 * them, a timestamp that is not a string. */
+		"{\"a\":{\"N\":\"1\"},\"_timestamp\":{\"NULL\":true},"
+		    KEYS ",\"_object_version\":{\"N\":\"2\"},"
+		    "\"b\":{\"BOOL\":false}}",
+		"{\"_table_content_id\":{\"S\":\"film_actor#c\"},"
+		    "\"a\":{\"S\":\"x\"},"
+		    "\"_table_item_id\":{\"S\":\"interop#film_actor#p\"}}",
 	};
 	struct repo *r = text_repo();
 	size_t i;
@@ -153,16 +173,18 @@ Test(repo_text, fractions_read_as_the_library_reads_them)
 	};
 	struct repo *r = text_repo();
 	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	struct ddbjson_text_order order;
 	const char *p;
 	size_t i;
 
+	ddbjson_text_order_init(&order);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		cr_assert(same_line(r, cases[i].item), "not taken: %s",
 		    cases[i].item);
 		buf_reset(&line);
 		p = cases[i].item;
-		cr_assert_eq(repo_item_line(r, &p, p + strlen(p), &scratch,
-		    &fields, &line), 0);
+		cr_assert_eq(repo_item_line(r, &order, &p, p + strlen(p),
+		    &scratch, &fields, &line), 0);
 		cr_assert_not_null(strstr(line.data, cases[i].tail),
 		    "%s: %s", cases[i].item, line.data);
 	}
@@ -201,6 +223,11 @@ Test(repo_text, the_rest_goes_the_long_way)
 		"{" KEYS ",\"a\":{\"S\":\"\x01\"}}",
 		"{\"_table_item_id\":{\"S\":\"p\"}}",
 		"{" KEYS ",\"a\":{\"S\":\"x\"}",
+		"{" KEYS ",\"a\":{\"S\":\"x\"]}",
+		"{" KEYS ",\"a\":{\"N\":\"1\",}}",
+		"{" KEYS ",\"a\":{\"NULL\":true]}",
+		"{\"_table_item_id\":{\"N\":\"1\"},"
+		    "\"_table_content_id\":{\"S\":\"c\"}}",
 		"[]",
 	};
 	struct repo *r = text_repo();
@@ -273,6 +300,9 @@ gen_number(struct gen *g)
 		"0", "1", "-1", "42", "3.25", "-0.5", "1e3", "1E+3", "2.5e-7",
 		"12345678901234567890123456789012345678", "007", ".5", "1.",
 		"-0", "1e200", "99999999999999999999999999999999999999999",
+		"0.5", "-12.50", "-0.0", "00.5", "0.", "-", "-.5", "1.2.3",
+		"1234567890123456789.0123456789012345678",
+		"1234567890123456789.01234567890123456789", "-x", "1-",
 	};
 
 	buf_printf(&g->b, "\"%s\"", nums[gen_rand(g, sizeof nums /
@@ -356,6 +386,17 @@ gen_value(struct gen *g, int depth)
 	buf_addc(&g->b, '}');
 }
 
+/* The members of a random item, each its own text, in g->b's order. */
+#define GEN_MEMBERS	12
+
+/* Make the text in g->b one of m's members. */
+static void
+gen_keep(struct gen *g, char **m, size_t *n)
+{
+	m[(*n)++] = xstrdup(g->b.data);
+	buf_reset(&g->b);
+}
+
 Test(repo_text, random_items_print_as_the_long_way)
 {
 	/* Versions and TTLs of every shape and length. */
@@ -368,45 +409,117 @@ Test(repo_text, random_items_print_as_the_long_way)
 	};
 	struct repo *r = text_repo();
 	struct gen g = { BUF_INIT, 7 };
-	unsigned i, taken = 0, n = 20000;
+	struct buf item = BUF_INIT;
+	char *m[GEN_MEMBERS + 1], *prev[GEN_MEMBERS + 1], *t;
+	unsigned i, taken = 0, n = 20000, fields, k, j;
+	size_t nm, np = 0;
 
 	for (i = 0; i < n; i++) {
+		nm = 0;
 		buf_reset(&g.b);
-		buf_adds(&g.b, "{\"_table_item_id\":{\"S\":");
-		if (gen_rand(&g, 2)) {	/* the usual key, or anything */
-			buf_adds(&g.b, "\"interop#film_actor#");
+		if (np > 0 && gen_rand(&g, 3) == 0) {
+			/* The names of the item before, in its order (read
+			 * where it had them), but for one change: a member
+			 * made anew, given twice, dropped, or one more. */
+			for (k = 0; k < np; k++)
+				m[nm++] = xstrdup(prev[k]);
+			k = gen_rand(&g, (unsigned)nm);
+			switch (nm >= GEN_MEMBERS ? 2 : gen_rand(&g, 5)) {
+			case 0:
+				free(m[k]);
+				gen_members(&g, 0, 1);
+				m[k] = xstrdup(g.b.data);
+				buf_reset(&g.b);
+				break;
+			case 1:
+				m[nm++] = xstrdup(m[k]);
+				break;
+			case 2:
+				free(m[k]);
+				m[k] = m[--nm];
+				break;
+			case 3:
+				gen_members(&g, 0, 1);
+				gen_keep(&g, m, &nm);
+				break;
+			}
+			goto build;
+		}
+		buf_adds(&g.b, "\"_table_item_id\":");
+		if (gen_rand(&g, 20) == 0)	/* maybe not a string */
+			gen_value(&g, 1);
+		else if (gen_rand(&g, 2)) {	/* the usual key, or any */
+			buf_adds(&g.b, "{\"S\":\"interop#film_actor#");
 			gen_chars(&g);
-			buf_addc(&g.b, '"');
-		} else
+			buf_adds(&g.b, "\"}");
+		} else {
+			buf_adds(&g.b, "{\"S\":");
 			gen_string(&g);
-		buf_adds(&g.b, "},\"_table_content_id\":{\"S\":\"film_actor#");
+			buf_addc(&g.b, '}');
+		}
+		gen_keep(&g, m, &nm);
+		buf_adds(&g.b, "\"_table_content_id\":{\"S\":\"film_actor#");
 		gen_chars(&g);
 		buf_adds(&g.b, "\"}");
-		if (gen_rand(&g, 2))
-			buf_printf(&g.b, ",\"_object_version\":{\"N\":\"%s\"}",
+		gen_keep(&g, m, &nm);
+		if (gen_rand(&g, 2)) {
+			buf_printf(&g.b, "\"_object_version\":{\"N\":\"%s\"}",
 			    versions[gen_rand(&g, sizeof versions /
 			    sizeof versions[0])]);
-		if (gen_rand(&g, 3) == 0)
-			buf_printf(&g.b, ",\"_ttl\":{\"N\":\"%s\"}",
+			gen_keep(&g, m, &nm);
+		}
+		if (gen_rand(&g, 3) == 0) {
+			buf_printf(&g.b, "\"_ttl\":{\"N\":\"%s\"}",
 			    gen_rand(&g, 3) ? "1700000099" :
 			    versions[gen_rand(&g, sizeof versions /
 			    sizeof versions[0])]);
-		buf_addc(&g.b, ',');
-		gen_members(&g, 0, gen_rand(&g, 6));
-		buf_addc(&g.b, '}');
-		if (g.b.data[g.b.len - 2] == ',') {	/* no members */
-			g.b.data[g.b.len - 2] = '}';
-			g.b.len--;
-			g.b.data[g.b.len] = '\0';
+			gen_keep(&g, m, &nm);
 		}
-		if (same_line(r, g.b.data))
+		if (gen_rand(&g, 3) == 0) {	/* a timestamp, or not */
+			buf_adds(&g.b, "\"_timestamp\":");
+			if (gen_rand(&g, 2))
+				buf_adds(&g.b, "{\"S\":\"2026-11-26T11:19:08"
+				    ".492045+00:00\"}");
+			else
+				gen_value(&g, 1);
+			gen_keep(&g, m, &nm);
+		}
+		fields = gen_rand(&g, 6);
+		for (k = 0; k < fields; k++) {
+			gen_members(&g, 0, 1);
+			gen_keep(&g, m, &nm);
+		}
+		/* DynamoDB gives the keys first; any order is JSON. */
+		for (k = nm; gen_rand(&g, 3) == 0 && k > 1; k--) {
+			j = gen_rand(&g, k);
+			t = m[k - 1];
+			m[k - 1] = m[j];
+			m[j] = t;
+		}
+build:
+		buf_reset(&item);
+		buf_addc(&item, '{');
+		for (k = 0; k < np; k++)
+			free(prev[k]);
+		for (k = 0; k < nm; k++) {
+			if (k > 0)
+				buf_addc(&item, ',');
+			buf_adds(&item, m[k]);
+			prev[k] = m[k];
+		}
+		np = nm;
+		buf_addc(&item, '}');
+		if (same_line(r, item.data))
 			taken++;
 	}
+	for (k = 0; k < np; k++)
+		free(prev[k]);
 	cr_log_info("%u of %u random items took the text path", taken, n);
 	/* Enough of both ways for the comparison to mean something. */
 	cr_assert_gt(taken, n / 10);
 	cr_assert_lt(taken, n * 9 / 10);
 	buf_cleanup(&g.b);
+	buf_cleanup(&item);
 	repo_free(r);
 }
 
@@ -539,6 +652,7 @@ Test(repo_text, batch_answers_split_at_their_table)
 Test(repo_text, lines_cost_no_allocations)
 {
 	struct buf line = BUF_INIT, scratch = BUF_INIT, fields = BUF_INIT;
+	struct ddbjson_text_order order;
 	struct buf page = BUF_INIT;
 	struct repo *r = text_repo();
 	const char *p, *end;
@@ -556,15 +670,17 @@ Test(repo_text, lines_cost_no_allocations)
 		    "{\"NULL\":true}}},\"active\":{\"BOOL\":true}}", i, i + 1,
 		    i, i % 100);
 	/* Once, for the buffers to grow. */
+	ddbjson_text_order_init(&order);
 	p = page.data;
 	end = page.data + page.len;
-	cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields, &line), 0);
+	cr_assert_eq(repo_item_line(r, &order, &p, end, &scratch, &fields,
+	    &line), 0);
 	buf_reserve(&line, 4096);
 	before = xmalloc_calls();
 	for (p = page.data; p < end; lines++) {
 		buf_reset(&line);
-		cr_assert_eq(repo_item_line(r, &p, end, &scratch, &fields,
-		    &line), 0);
+		cr_assert_eq(repo_item_line(r, &order, &p, end, &scratch,
+		    &fields, &line), 0);
 	}
 	cr_assert_eq(lines, 1000);
 	cr_log_info("%lu allocations for 1,000 lines",
