@@ -550,7 +550,7 @@ repo_get(struct repo *r, const struct ids *partition,
 }
 
 /* Hand every item of a response to fn; returns 1 when fn asked to stop. */
-int
+static int
 repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
     long limit, repo_each_fn fn, void *ctx, struct err *e)
 {
@@ -662,7 +662,7 @@ repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
  * (or refused, with the parser's message) as repo_deliver does. Returns 1
  * when fn or line asked to stop.
  */
-int
+static int
 repo_deliver_text(struct repo *r, const struct request *rq,
     struct response *rs, size_t *delivered, repo_line_fn line_fn,
     repo_each_fn fn, void *ctx, struct err *e)
@@ -1594,6 +1594,158 @@ repo_batch_get_stored(struct repo *r, struct value **keys, size_t n,
 
 	return repo_batch_get_to(r, keys, n, consistent, NULL, NULL, fn, ctx,
 	    &stopped, e);
+}
+
+/* A key for duplicate detection: a hash of its joined ids, and where it
+ * is in the input. */
+struct repo_keyref {
+	uint64_t	hash;
+	size_t		index;
+};
+
+/* FNV-1a over ids joined by '#', as the key strings join them. */
+static uint64_t
+repo_ids_hash(uint64_t h, const struct ids *ids)
+{
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < ids->n; i++) {
+		if (i > 0)
+			h = (h ^ '#') * 0x100000001b3ULL;
+		for (p = (const unsigned char *)ids->v[i]; *p != '\0'; p++)
+			h = (h ^ *p) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A walk over ids joined by '#', a byte at a time, joining nothing. */
+struct repo_idwalk {
+	const struct ids	*ids;
+	size_t			 i;
+	const char		*p;
+};
+
+/* The next byte of the joined ids; -1 at the end. */
+static int
+repo_idwalk_next(struct repo_idwalk *w)
+{
+	if (w->i >= w->ids->n)
+		return -1;
+	if (w->p == NULL)
+		w->p = w->ids->v[w->i];
+	if (*w->p != '\0')
+		return (unsigned char)*w->p++;
+	if (++w->i >= w->ids->n)
+		return -1;
+	w->p = NULL;
+	return '#';
+}
+
+/* Whether two ids join to the same string. */
+static bool
+repo_ids_join_equal(const struct ids *a, const struct ids *b)
+{
+	struct repo_idwalk x = { a, 0, NULL }, y = { b, 0, NULL };
+	int c;
+
+	do {
+		if ((c = repo_idwalk_next(&x)) != repo_idwalk_next(&y))
+			return false;
+	} while (c != -1);
+	return true;
+}
+
+static int
+repo_keyref_cmp(const void *a, const void *b)
+{
+	const struct repo_keyref *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Mark which of n keys repeat an earlier one: dup[i] is true for every
+ * occurrence after the first, wherever it is in the input. Keys are
+ * sorted by a hash of their joined ids, and only keys of equal hashes
+ * are compared, by walking their ids: no key string is built twice
+ * (a copy each was a malloc and two joins a key). */
+static bool *
+repo_find_duplicates(const struct ids *partitions, const struct ids *contents,
+    size_t n)
+{
+	struct repo_keyref *refs = xcalloc(n ? n : 1, sizeof *refs);
+	bool *dup = xcalloc(n ? n : 1, sizeof *dup);
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		/* A byte no id holds between the two, as the NUL was. */
+		refs[i].hash = repo_ids_hash(repo_ids_hash(
+		    0xcbf29ce484222325ULL, &partitions[i]) * 0x100000001b3ULL,
+		    &contents[i]);
+		refs[i].index = i;
+	}
+	qsort(refs, n, sizeof *refs, repo_keyref_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && refs[j].hash == refs[i].hash; j++)
+			;
+		/* [i, j): one hash, in input order; rarely more than one. */
+		for (k = i + 1; k < j; k++) {
+			size_t m, a = refs[k].index;
+
+			for (m = i; m < k && !dup[a]; m++) {
+				size_t b = refs[m].index;
+
+				if (!dup[b] && repo_ids_join_equal(
+				    &partitions[a], &partitions[b]) &&
+				    repo_ids_join_equal(&contents[a],
+				    &contents[b]))
+					dup[a] = true;
+			}
+		}
+	}
+	free(refs);
+	return dup;
+}
+
+int
+repo_get_batch(struct repo *r, const struct ids *partitions,
+    const struct ids *contents, size_t n, repo_each_fn fn, repo_line_fn line,
+    void *ctx, struct err *e)
+{
+	struct value **keys = NULL;
+	size_t nkeys = 0, i;
+	int rc = 0, stopped = 0;
+	bool *dup;
+
+	/* BatchGetItem refuses duplicate keys in one request, and a key
+	 * asked for twice would print its item twice: ask once. */
+	dup = repo_find_duplicates(partitions, contents, n);
+	for (i = 0; i < n && rc == 0 && !stopped; i++) {
+		if (dup[i])
+			continue;
+		if (keys == NULL)
+			keys = xcalloc(REPO_BATCH_GET_MAX, sizeof *keys);
+		keys[nkeys++] = repo_key(r, &partitions[i], &contents[i]);
+		if (nkeys == REPO_BATCH_GET_MAX) {
+			rc = repo_batch_get(r, keys, nkeys,
+			    r->consistent_reads, fn, line, ctx, &stopped, e);
+			keys = NULL;
+			nkeys = 0;
+		}
+	}
+	if (rc == 0 && !stopped && nkeys > 0) {
+		rc = repo_batch_get(r, keys, nkeys, r->consistent_reads, fn,
+		    line, ctx, &stopped, e);
+		keys = NULL;
+		nkeys = 0;
+	}
+	for (i = 0; i < nkeys; i++)
+		value_free(keys[i]);
+	free(keys);
+	free(dup);
+	return rc;
 }
 
 /* Type an appended element as the library's `str | dict` does: strings

@@ -96,14 +96,6 @@ int	 repo_check_writable(const struct repo *, struct err *);
 int	 repo_backoff(struct repo *, int round, struct err *);
 /* How long repo_backoff sleeps for round, drawn now. */
 int64_t	 repo_backoff_ms(struct repo *, int round);
-/* Hand every item of a response to fn (or of a page kept as text, as its
- * line where line_fn is given); *delivered counts them. 1 when fn or
- * line_fn asked to stop, -1 with e when the answer is wrong. */
-int	 repo_deliver(struct repo *, struct response *, size_t *delivered,
-	     long limit, repo_each_fn, void *ctx, struct err *);
-int	 repo_deliver_text(struct repo *, const struct request *,
-	     struct response *, size_t *delivered, repo_line_fn line_fn,
-	     repo_each_fn, void *ctx, struct err *);
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys;
  * *stopped is set when fn (or line, when not NULL) asked to stop. */
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,

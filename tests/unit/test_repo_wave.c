@@ -62,11 +62,6 @@ struct wave_store {
 	/* The first BatchWriteItem's answer lists one unprocessed entry
 	 * more than it was sent. */
 	bool		 too_many_unprocessed;
-	/* BatchGetItems started (get-batch's window): each key is answered
-	 * as its item; the first answer leaves its second half unprocessed
-	 * when get_unprocessed_once. */
-	bool		 get_unprocessed_once;
-	unsigned long	 gets_started, gets_answered;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -131,27 +126,6 @@ wave_execute(struct store *st, const struct request *rq,
 			}
 			w->writes -= 5;
 		}
-	} else if (rq->op == OP_BATCH_GET_ITEM && w->gets_started > 0) {
-		size_t keep = rq->nkeys;
-
-		if (w->get_unprocessed_once) {
-			w->get_unprocessed_once = false;
-			keep = rq->nkeys / 2;
-			rs->unprocessed_keys = xcalloc(rq->nkeys - keep,
-			    sizeof *rs->unprocessed_keys);
-			for (i = keep; i < rq->nkeys; i++)
-				rs->unprocessed_keys[rs->nunprocessed_keys++] =
-				    value_copy(rq->keys[i]);
-		}
-		w->batch_gets++;
-		if (rq->nkeys > w->max_keys_in_get)
-			w->max_keys_in_get = rq->nkeys;
-		for (i = 0; i < rq->nkeys; i++)
-			for (j = 0; j < i; j++)
-				if (value_equal(rq->keys[i], rq->keys[j]))
-					w->key_twice_in_get = true;
-		for (i = 0; i < keep; i++)
-			response_add_item(rs, value_copy(rq->keys[i]));
 	} else if (rq->op == OP_BATCH_GET_ITEM) {
 		w->batch_gets++;
 		if (rq->nkeys > w->max_keys_in_get)
@@ -188,17 +162,10 @@ wave_start(struct store *st, struct store_job *j)
 	size_t i;
 
 	cr_assert_lt(w->nflight, wave_lanes(st), "more jobs than lanes");
+	cr_assert_eq(j->rq->op, OP_BATCH_WRITE_ITEM);
 	w->started++;
 	if (w->failure_seen)
 		w->sent_after_failure = true;
-	if (j->rq->op == OP_BATCH_GET_ITEM) {
-		w->gets_started++;
-		w->flight[w->nflight++] = j;
-		if (w->nflight > w->max_flight)
-			w->max_flight = w->nflight;
-		return;
-	}
-	cr_assert_eq(j->rq->op, OP_BATCH_WRITE_ITEM);
 	for (i = 0; i < j->rq->nwrites; i++) {
 		size_t k = wave_key_no(j->rq->writes[i].value);
 
@@ -226,13 +193,10 @@ wave_wait(struct store *st, bool block)
 	if (w->nflight == 0 || (!block && (w->no_poll ||
 	    ++w->polls % 40 != 0)))
 		return NULL;
-	at = (w->polls * 7 + w->batch_writes + w->gets_answered * 3) %
-	    w->nflight;
+	at = (w->polls * 7 + w->batch_writes) % w->nflight;
 	if (at != 0)
 		w->answers_out_of_order++;
 	j = w->flight[at];
-	if (j->rq->op == OP_BATCH_GET_ITEM)
-		w->gets_answered++;
 	memmove(&w->flight[at], &w->flight[at + 1],
 	    (w->nflight - at - 1) * sizeof *w->flight);
 	w->nflight--;
@@ -632,171 +596,6 @@ Test(repo_wave, failure_stops_the_window_and_counts_what_was_out)
 	journal_free(j);
 	free(jpath);
 	free(st);
-}
-
-/* ---- get-batch: its BatchGetItems in a window ---------------------------- */
-
-/* What get-batch handed over: each key's number, in order. */
-struct got {
-	size_t	 order[2000];
-	size_t	 n;
-	unsigned times[2000];
-};
-
-static int
-got_item(void *ctx, struct content *c)
-{
-	struct got *g = ctx;
-	struct buf b;
-	size_t k;
-
-	buf_init(&b);
-	ids_join(&c->content_ids, &b);
-	k = strtoul(b.data + 1, NULL, 10);
-	cr_assert_lt(k, 2000);
-	g->times[k]++;
-	cr_assert_lt(g->n, 2000);
-	g->order[g->n++] = k;
-	buf_cleanup(&b);
-	content_free(c);
-	return 0;
-}
-
-/*
- * get-batch of 1,001 keys a00000.. (the 501st asks for a00010 again, so
- * a00500 is never asked for) through st with in_flight; what it handed
- * over goes to g, its result and error to e. The store is freed.
- */
-static int
-get_run(struct wave_store *st, int in_flight, struct got *g, struct err *e,
-    void (*check)(struct wave_store *, struct repo *))
-{
-	static struct ids ps[1001], cs[1001];
-	struct repo_config cfg = base_config;
-	struct repo *r;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < 1001; i++) {
-		ids_parse(&ps[i], "k");
-		ids_parse(&cs[i], id_plain(i == 500 ? 10 : i));
-	}
-	cfg.in_flight = in_flight;
-	r = repo_new(&cfg, &st->base, &fixed_clock);
-	rc = repo_get_batch(r, ps, cs, 1001, got_item, NULL, g, e);
-	check(st, r);
-	for (i = 0; i < 1001; i++) {
-		ids_cleanup(&ps[i]);
-		ids_cleanup(&cs[i]);
-	}
-	repo_free(r);
-	free(st);
-	return rc;
-}
-
-/* The repository's count: 10 requests and the re-send. */
-static void
-eleven_requests(struct wave_store *st, struct repo *r)
-{
-	cr_assert_eq(st->gets_started, 11, "%lu", st->gets_started);
-	cr_assert_eq(repo_stats(r)->requests, 11);
-}
-
-/*
- * The regression guard of issue 6 for get-batch's window: 1,000 keys
- * with one repeated are 10 BatchGetItems of unique keys, in_flight of
- * them out at once, answered out of order yet handed over in the order
- * they were asked; the first answer's unprocessed half goes out again
- * behind the requests out then. Every key once.
- */
-Test(repo_wave, get_batch_keeps_in_flight_requests_out)
-{
-	struct wave_store *st = wave_store_new();
-	static struct got g;
-	struct err e;
-	size_t i;
-
-	st->get_unprocessed_once = true;
-	st->no_poll = true;
-	cr_assert_eq(get_run(st, 4, &g, &e, eleven_requests), 0, "%s",
-	    e.msg);
-	cr_assert_eq(g.n, 1000);
-	for (i = 0; i <= 1000; i++)
-		cr_assert_eq(g.times[i], i != 500, "a%05zu %u times", i,
-		    g.times[i]);
-	/* The first request's half (a00000..a00049), the three requests
-	 * out with it (a00100..a00399), its re-sent half (a00050..a00099),
-	 * then a00400..a01000 in order. */
-	for (i = 1; i < 350; i++)
-		cr_assert_lt(g.order[i - 1], g.order[i], "order at %zu", i);
-	for (i = 350; i < 400; i++)
-		cr_assert(g.order[i] >= 50 && g.order[i] < 100,
-		    "a%05zu at %zu", g.order[i], i);
-	cr_assert_eq(g.order[400], 400);
-	for (i = 401; i < 1000; i++)
-		cr_assert_lt(g.order[i - 1], g.order[i], "order at %zu", i);
-}
-
-static void
-four_out_unique(struct wave_store *st, struct repo *r)
-{
-	(void)r;
-	cr_assert_eq(st->max_flight, 4, "%zu at once", st->max_flight);
-	cr_assert_gt(st->answers_out_of_order, 0);
-	cr_assert(!st->key_twice_in_get);
-	cr_assert_eq(st->max_keys_in_get, 100);
-}
-
-Test(repo_wave, get_batch_asks_unique_keys_four_at_once)
-{
-	static struct got g;
-	struct err e;
-
-	cr_assert_eq(get_run(wave_store_new(), 4, &g, &e, four_out_unique),
-	    0, "%s", e.msg);
-	cr_assert_eq(g.n, 1000);
-}
-
-static void
-one_out(struct wave_store *st, struct repo *r)
-{
-	(void)r;
-	cr_assert_eq(st->max_flight, 1);
-}
-
-/* in_flight 1: one request at a time. */
-Test(repo_wave, get_batch_in_flight_one_asks_alone)
-{
-	static struct got g;
-	struct err e;
-
-	cr_assert_eq(get_run(wave_store_new(), 1, &g, &e, one_out), 0, "%s",
-	    e.msg);
-	cr_assert_eq(g.n, 1000);
-}
-
-static void
-all_answered_none_after(struct wave_store *st, struct repo *r)
-{
-	(void)r;
-	cr_assert_eq(st->nflight, 0, "answers left out");
-	cr_assert_eq(st->answers, st->started);
-	cr_assert_eq(st->started, 4, "%lu asked", st->started);
-	cr_assert(!st->sent_after_failure, "asked after the failure");
-}
-
-/* A failed answer while others are out: they are answered before
- * get-batch returns the failure, and nothing is asked after it. */
-Test(repo_wave, get_batch_failure_waits_for_what_is_out)
-{
-	struct wave_store *st = wave_store_new();
-	static struct got g;
-	struct err e;
-
-	st->no_poll = true;
-	st->fail_answer = 1;
-	cr_assert_eq(get_run(st, 4, &g, &e, all_answered_none_after), -1);
-	cr_assert_eq(e.code, ERR_AUTH, "%s", e.msg);
 }
 
 Test(repo_wave, in_flight_one_sends_chunks_alone)
