@@ -555,6 +555,12 @@ text_skip(const char **p, const char *end, int depth)
 	}
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(DDBJSON_TEXT_PORTABLE)
+#include <emmintrin.h>
+#include <immintrin.h>
+#include <wmmintrin.h>
+#define TEXT_FAST_SKIP	1
+
 /* One byte of text_skip_fast's bytewise walk: the string state and the
  * depth of open/close after c. Returns true when the container closed. */
 static bool
@@ -578,12 +584,6 @@ text_skip_byte(unsigned char c, char open, char close, bool *in_string,
 		return --(*depth) == 0;
 	return false;
 }
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(DDBJSON_TEXT_PORTABLE)
-#include <emmintrin.h>
-#include <immintrin.h>
-#include <wmmintrin.h>
-#define TEXT_FAST_SKIP	1
 
 /* The bits of a 64-byte block that are a quote, a backslash, the
  * container's opening bracket or its closing one. */
