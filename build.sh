@@ -50,8 +50,13 @@ deps() {
 	need_header readline/readline.h libreadline-dev
 	need_pc sqlite3 libsqlite3-dev
 	need_pc zlib zlib1g-dev
-	# apt-get source unpacks with dpkg-source (curl_http_only).
-	[ "${DYNREPO_CURL:-}" = system ] || need_cmd dpkg-source dpkg-dev
+	# apt-get source unpacks with dpkg-source (curl_http_only): asked
+	# for only where it can be installed, since without it build.sh
+	# keeps the system's libcurl.
+	if [ "${DYNREPO_CURL:-}" != system ] && { [ "$(id -u)" = 0 ] ||
+	    sudo -n true 2>/dev/null; }; then
+		need_cmd dpkg-source dpkg-dev
+	fi
 	if [ "${1:-}" = check ]; then
 		need_pc criterion libcriterion-dev
 		need_cmd tmux tmux
@@ -97,10 +102,13 @@ install_packages() {
 # in build-curl/, and tells configure to load it. DYNREPO_CURL=system keeps
 # the system's libcurl; when the source cannot be fetched or built, or is
 # not the version of the installed headers, the system's is used too.
+# The build is redone when Debian's libcurl changes version (a security
+# update), or when DYNREPO_CURL=rebuild; a failure is not retried until
+# then.
 curl_top=$top/build-curl
 curl_flags=""
 # Changed whenever curl_build changes, so the next build redoes it.
-curl_recipe=2
+curl_recipe=3
 
 # apt-get with its own lists and cache in build-curl/apt, reading the
 # system's sources as deb-src: nothing of the system's apt state changes.
@@ -136,7 +144,10 @@ curl_build() {
 	rm -rf "$curl_top/src"
 	mkdir -p "$curl_top/src"
 	cd "$curl_top/src" || return 1
-	curl_apt source curl || { echo "apt-get source curl failed"; return 1; }
+	# The very version of the installed headers' package, Debian's
+	# patches and all: not whatever a deb-src line offers newest.
+	curl_apt source "curl=$curl_debver" ||
+	    { echo "apt-get source curl=$curl_debver failed"; return 1; }
 	src=$(ls -d "$curl_top"/src/curl-*/ | head -1)
 	have=$(sed -n 's/^#define LIBCURL_VERSION "\(.*\)"$/\1/p' \
 	    "$src/include/curl/curlver.h")
@@ -164,18 +175,41 @@ curl_build() {
 	    { echo "curl's configure failed"; return 1; }
 	make -j"$jobs" -C lib && make -C lib install ||
 	    { echo "curl's make failed"; return 1; }
-	echo "$want $curl_recipe" >"$curl_top/.built"
+	echo "$curl_stamp" >"$curl_top/.built"
 }
 
 curl_http_only() {
 	curl_flags=""
 	[ "${DYNREPO_CURL:-}" = system ] && return 0
-	want=$(pkg-config --modversion libcurl 2>/dev/null) || return 0
-	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$want $curl_recipe" ] ||
-	    [ ! -f "$curl_top/lib/libcurl.so.4" ]; then
-		say "libcurl $want for HTTP and HTTPS only (in $curl_top)"
+	# configure's --with-libcurl becomes a C string: a plain path only.
+	case $curl_top in
+	*[[:space:]\"\\\']*)
+		say "the tree's path has spaces or quotes: using the system's libcurl"
+		return 0 ;;
+	esac
+	curl_debver=$(dpkg-query -W -f='${source:Version}' \
+	    libcurl4-openssl-dev 2>/dev/null) || curl_debver=""
+	if [ -z "$curl_debver" ] || ! command -v dpkg-source >/dev/null 2>&1
+	then
+		say "no libcurl4-openssl-dev or dpkg-source: using the system's libcurl"
+		return 0
+	fi
+	curl_stamp="$curl_debver $curl_recipe"
+	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$curl_stamp" ] ||
+	    [ ! -f "$curl_top/lib/libcurl.so.4" ] ||
+	    [ "${DYNREPO_CURL:-}" = rebuild ]; then
+		if [ "$(cat "$curl_top/.failed" 2>/dev/null)" = "$curl_stamp" ] &&
+		    [ "${DYNREPO_CURL:-}" != rebuild ]; then
+			say "libcurl $curl_debver could not be built before" \
+			    "(build-curl/build.log; DYNREPO_CURL=rebuild tries" \
+			    "again): using the system's"
+			return 0
+		fi
+		say "libcurl $curl_debver for HTTP and HTTPS only (in $curl_top)"
 		mkdir -p "$curl_top"
+		rm -f "$curl_top/.built" "$curl_top/.failed"
 		if ! (curl_build) >"$curl_top/build.log" 2>&1; then
+			echo "$curl_stamp" >"$curl_top/.failed"
 			say "libcurl could not be built ($(tail -n 1 \
 			    "$curl_top/build.log")); using the system's"
 			return 0

@@ -133,7 +133,12 @@ http_global_init(void)
 	};
 	const char *lib = DYNREPO_LIBCURL;
 
-	if (dynload_open(lib, syms, http_load_error,
+	/* The configured file is a path into the tree the program was
+	 * built in: loaded only while it is as safe as the program's own
+	 * (an installed dynrepo run by root must not load a user's file). */
+	if ((strcmp(lib, HTTP_LIBCURL) != 0 && dynload_trusted(lib,
+	    http_load_error, sizeof http_load_error) != 0) ||
+	    dynload_open(lib, syms, http_load_error,
 	    sizeof http_load_error) == -1) {
 		if (strcmp(lib, HTTP_LIBCURL) == 0)
 			return;

@@ -663,10 +663,12 @@ repo_wave_result(const struct repo_wave *w, struct err *e)
 	if (w->has_err) {
 		if (e != NULL) {
 			*e = w->err;
-			if (w->jfailed)
+			if (w->jfailed) {
 				err_set(e, e->code, "%s; and what was written "
 				    "is not journaled: %s", w->err.msg,
 				    w->jerr.msg);
+				e->applied = w->err.applied;
+			}
 		}
 		return -1;
 	}
@@ -690,11 +692,13 @@ repo_wave_stop(struct repo_wave *w, struct err *e)
 {
 	repo_wave_drain(w, false);
 	if (w->jfailed && e != NULL) {
+		enum err_applied applied = e->applied;
 		char first[sizeof e->msg];
 
 		memcpy(first, e->msg, sizeof first);
 		err_set(e, e->code, "%s; and what was written is not "
 		    "journaled: %s", first, w->jerr.msg);
+		e->applied = applied;
 	}
 }
 

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "dynload.h"
 #include "err.h"
 #include "http.h"
 
@@ -497,4 +499,50 @@ Test(http, tls_bundle_missing)
 	cr_assert(resp.permanent, "%s", e.msg);
 	http_response_cleanup(&resp);
 	http_free(h);
+}
+
+/*
+ * The configured libcurl is a path into the build tree: loaded only when
+ * it and every directory above it are owned by root or the person
+ * running the program and not writable by others (a root-owned sticky
+ * directory such as /tmp aside).
+ */
+Test(http, a_library_by_path_is_loaded_only_when_safe)
+{
+	char dir[] = "/tmp/dynrepo-dynload-XXXXXX", lib[64], link[64];
+	char msg[256];
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(lib, sizeof lib, "%s/lib.so", dir);
+	snprintf(link, sizeof link, "%s/lib.so.4", dir);
+	cr_assert_not_null(f = fopen(lib, "w"));
+	fclose(f);
+	cr_assert_eq(chmod(lib, 0644), 0);
+	cr_assert_eq(symlink("lib.so", link), 0);
+	cr_assert_eq(dynload_trusted(lib, msg, sizeof msg), 0, "%s", msg);
+	cr_assert_eq(dynload_trusted(link, msg, sizeof msg), 0, "%s", msg);
+
+	cr_assert_eq(chmod(lib, 0666), 0);
+	cr_assert_eq(dynload_trusted(link, msg, sizeof msg), -1);
+	cr_assert(strstr(msg, "lib.so is writable by others"), "%s", msg);
+	cr_assert_eq(chmod(lib, 0644), 0);
+
+	cr_assert_eq(chmod(dir, 0777), 0);
+	cr_assert_eq(dynload_trusted(lib, msg, sizeof msg), -1);
+	cr_assert(strstr(msg, "writable by others"), "%s", msg);
+	cr_assert_eq(chmod(dir, 0700), 0);
+
+	if (geteuid() == 0) {
+		cr_assert_eq(chown(lib, 12345, 12345), 0);
+		cr_assert_eq(dynload_trusted(lib, msg, sizeof msg), -1);
+		cr_assert(strstr(msg, "belongs to another user (uid 12345)"),
+		    "%s", msg);
+		cr_assert_eq(chown(lib, 0, 0), 0);
+	}
+	cr_assert_eq(dynload_trusted(dir, msg, sizeof msg), -1, "a directory");
+	cr_assert_eq(unlink(link), 0);
+	cr_assert_eq(unlink(lib), 0);
+	cr_assert_eq(dynload_trusted(lib, msg, sizeof msg), -1, "gone");
+	cr_assert_eq(rmdir(dir), 0);
 }
