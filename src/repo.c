@@ -1553,6 +1553,14 @@ repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
 			response_cleanup(&rs);
 			break;
 		}
+		if (rs.nunprocessed_keys > rq.nkeys) {
+			rc = err_set(e, ERR_SERVICE, "BatchGetItem: the answer "
+			    "lists %zu unprocessed keys of the %zu asked for: "
+			    "a protocol error of the server",
+			    rs.nunprocessed_keys, rq.nkeys);
+			response_cleanup(&rs);
+			break;
+		}
 		idle = rs.nunprocessed_keys < rq.nkeys ? 0 : idle + 1;
 		for (i = 0; i < rq.nkeys; i++)
 			value_free(rq.keys[i]);

@@ -637,6 +637,54 @@ Test(repo, get_batch_chunks_dedups_and_follows_unprocessed)
 	}
 }
 
+/* BatchGetItem: every key back unprocessed, and one more. */
+static int
+answer_too_many_unprocessed(struct fake_store *f, size_t n,
+    const struct request *rq, struct response *rs, struct err *e)
+{
+	size_t i;
+
+	(void)f;
+	(void)n;
+	(void)e;
+	rs->unprocessed_keys = xcalloc(rq->nkeys + 1,
+	    sizeof *rs->unprocessed_keys);
+	for (i = 0; i <= rq->nkeys; i++)
+		rs->unprocessed_keys[rs->nunprocessed_keys++] =
+		    value_copy(rq->keys[i % rq->nkeys]);
+	return 0;
+}
+
+/* An answer listing more unprocessed keys than were asked for answers
+ * something else: a protocol error, not a round to follow. */
+Test(repo, get_batch_more_unprocessed_than_asked_is_an_error)
+{
+	struct ids ps[3], cs[3];
+	struct err e;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < 3; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "a%zu", i);
+		ids_parse(&ps[i], "p");
+		ids_parse(&cs[i], id);
+	}
+	fs.answer = answer_too_many_unprocessed;
+	cr_assert_eq(repo_get_batch(repo, ps, cs, 3, count_items, NULL, &n,
+	    &e), -1);
+	cr_assert_eq(e.code, ERR_SERVICE);
+	cr_assert(strstr(e.msg, "4 unprocessed keys of the 3 asked for"),
+	    "%s", e.msg);
+	cr_assert_eq(fs.nsent, 1, "re-sent %zu times", fs.nsent - 1);
+	cr_assert_eq(n, 0);
+	for (i = 0; i < 3; i++) {
+		ids_cleanup(&ps[i]);
+		ids_cleanup(&cs[i]);
+	}
+}
+
 /*
  * The regression guard of issue 6 for get-batch's duplicate check: it
  * counts work, not time. 1,000 keys that are one key ask once, and the
