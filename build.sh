@@ -178,6 +178,8 @@ curl_build() {
 	echo "$curl_stamp" >"$curl_top/.built"
 }
 
+# curl_http_only [existing]: with "existing" (the demo, which never talks
+# to a server), use the one built before but do not build it.
 curl_http_only() {
 	curl_flags=""
 	[ "${DYNREPO_CURL:-}" = system ] && return 0
@@ -195,6 +197,12 @@ curl_http_only() {
 		return 0
 	fi
 	curl_stamp="$curl_debver $curl_recipe"
+	if [ "${1:-}" = existing ]; then
+		[ "$(cat "$curl_top/.built" 2>/dev/null)" = "$curl_stamp" ] &&
+		    [ -f "$curl_top/lib/libcurl.so.4" ] &&
+		    curl_flags="--with-libcurl=$curl_top/lib/libcurl.so.4"
+		return 0
+	fi
 	if [ "$(cat "$curl_top/.built" 2>/dev/null)" != "$curl_stamp" ] ||
 	    [ ! -f "$curl_top/lib/libcurl.so.4" ] ||
 	    [ "${DYNREPO_CURL:-}" = rebuild ]; then
@@ -308,6 +316,6 @@ cmd=${1:-build}
 case $cmd in
 build)	deps build; curl_http_only; build ;;
 check)	deps check; curl_http_only; build_in "$builddir" --enable-fuzzing=${DYNREPO_FUZZ_SECONDS:-30}; check ;;
-demo)	deps demo; curl_http_only; build; demo ;;
+demo)	deps demo; curl_http_only existing; build; demo ;;
 *)	echo "usage: ./build.sh [build|check|demo]" >&2; exit 2 ;;
 esac
