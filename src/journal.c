@@ -154,10 +154,26 @@ journal_add_string(struct buf *b, const char *name, const char *s)
 	buf_add_json_string(b, s, strlen(s));
 }
 
-/* An entry up to its after-image. */
+/* ,"name": and the image, when there is one. */
 static void
-journal_add_head(struct journal *j, const char *profile, const char *table,
-    const struct value *key, const struct value *before)
+journal_add_one(struct buf *b, const char *name,
+    const struct journal_image *im)
+{
+	if (im->text == NULL && im->value == NULL)
+		return;
+	buf_adds(b, ",\"");
+	buf_adds(b, name);
+	buf_adds(b, "\":");
+	if (im->text != NULL)
+		buf_add(b, im->text, im->len);
+	else
+		ddbjson_emit_item(b, im->value);
+}
+
+void
+journal_add_image(struct journal *j, const char *profile, const char *table,
+    const struct value *key, const struct journal_image *before,
+    const struct journal_image *after)
 {
 	struct buf *b = &j->pending;
 	struct timespec now;
@@ -176,10 +192,9 @@ journal_add_head(struct journal *j, const char *profile, const char *table,
 	journal_add_string(b, "table", table);
 	buf_adds(b, ",\"key\":");
 	ddbjson_emit_item(b, key);
-	if (before != NULL) {
-		buf_adds(b, ",\"before\":");
-		ddbjson_emit_item(b, before);
-	}
+	journal_add_one(b, "before", before);
+	journal_add_one(b, "after", after);
+	buf_adds(b, "}\n");
 }
 
 void
@@ -187,27 +202,10 @@ journal_add(struct journal *j, const char *profile, const char *table,
     const struct value *key, const struct value *before,
     const struct value *after)
 {
-	struct buf *b = &j->pending;
+	const struct journal_image b = { before, NULL, 0 };
+	const struct journal_image a = { after, NULL, 0 };
 
-	journal_add_head(j, profile, table, key, before);
-	if (after != NULL) {
-		buf_adds(b, ",\"after\":");
-		ddbjson_emit_item(b, after);
-	}
-	buf_adds(b, "}\n");
-}
-
-void
-journal_add_text(struct journal *j, const char *profile, const char *table,
-    const struct value *key, const struct value *before, const char *after,
-    size_t len)
-{
-	struct buf *b = &j->pending;
-
-	journal_add_head(j, profile, table, key, before);
-	buf_adds(b, ",\"after\":");
-	buf_add(b, after, len);
-	buf_adds(b, "}\n");
+	journal_add_image(j, profile, table, key, &b, &a);
 }
 
 /* Forget the queued entries and give back the seq they took, so the

@@ -22,11 +22,12 @@
  *    "key":{...},"before":{...},"after":{...}}
  *
  * key, before and after are DynamoDB JSON exactly as the values were
- * (numbers as their text); before is absent when the write created the
- * item, after when it deleted it. Entries sharing an id are one write
- * (one put, one batch, one delete of a prefix, one import, one undo); seq
- * counts its entries from 0. Nothing else is recorded: no endpoint, no
- * credentials, no headers.
+ * (numbers as their text), or a before-image as the service sent its
+ * text; before is absent when the write created the item, after when it
+ * deleted it. Entries sharing an id are one write (one put, one batch,
+ * one delete of a prefix, one import, one undo); seq counts its entries
+ * from 0. Nothing else is recorded: no endpoint, no credentials, no
+ * headers.
  */
 struct journal;
 
@@ -57,11 +58,22 @@ void	 journal_start(struct journal *, const char *operation);
 void	 journal_add(struct journal *, const char *profile, const char *table,
 	     const struct value *key, const struct value *before,
 	     const struct value *after);
-/* journal_add with the after-image as its DynamoDB JSON text (borrowed;
- * as ddbjson_emit_item prints it, numbers as DynamoDB stores them). */
-void	 journal_add_text(struct journal *, const char *profile,
+/*
+ * An image as journal_add_image takes it: its value, or (text not NULL)
+ * its DynamoDB JSON text, copied into the line as it is: one item, valid
+ * JSON with no line break in it (as ddbjson_emit_item prints it, or as
+ * the service sent it and the text path read it); neither, absent.
+ */
+struct journal_image {
+	const struct value	*value;
+	const char		*text;
+	size_t			 len;
+};
+/* journal_add with each image a value or its text (borrowed). */
+void	 journal_add_image(struct journal *, const char *profile,
 	     const char *table, const struct value *key,
-	     const struct value *before, const char *after, size_t len);
+	     const struct journal_image *before,
+	     const struct journal_image *after);
 /* Append the queued entries: one write, one fsync. -1 with ERR_IO. */
 int	 journal_flush(struct journal *, struct err *);
 /* Drop the queued entries (the write they describe was refused). */

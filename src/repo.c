@@ -580,6 +580,66 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 	return rc != 0 ? -1 : stop;
 }
 
+/* Read an items array kept as text, "[...]", each item by fn, which
+ * steps *p past it; -1 when fn or the array finds it wrong. As strict
+ * as the parser: '[', items one comma apart, ']', whitespace about. */
+static int
+repo_text_items(const char *p, const char *end,
+    int (*fn)(void *ctx, const char **p, const char *end), void *ctx)
+{
+	p = ddbjson_text_ws(p + 1, end);
+	if (p < end && *p == ']')
+		return ddbjson_text_ws(p + 1, end) == end ? 0 : -1;
+	for (;;) {
+		if (fn(ctx, &p, end) != 0)
+			return -1;
+		p = ddbjson_text_ws(p, end);
+		if (p < end && *p == ',') {
+			p = ddbjson_text_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == ']')
+			return ddbjson_text_ws(p + 1, end) == end ? 0 : -1;
+		return -1;
+	}
+}
+
+/* repo_read_text's work: the items read so far. */
+struct repo_text_work {
+	struct repo		*r;
+	struct repo_text_item	*it;
+	size_t			 n, cap;
+};
+
+/* One item of a text page: its line, or its content made the long
+ * way. */
+static int
+repo_read_text_item(void *ctx, const char **p, const char *end)
+{
+	struct repo_text_work *rt = ctx;
+	struct repo *r = rt->r;
+	struct content *c = NULL;
+	struct value *v;
+	const char *q;
+
+	if (repo_item_line(r, &r->text_order, p, end, &r->text_scratch,
+	    &r->text_fields, &r->text_lines) != 0) {
+		q = *p;
+		if (ddbjson_text_skip_value(&q, end) != 0 ||
+		    (v = ddbjson_parse_item(*p, (size_t)(q - *p), NULL)) ==
+		    NULL || (c = repo_decode(r, v, NULL)) == NULL)
+			return -1;
+		*p = q;
+	}
+	if (rt->n == rt->cap) {
+		rt->cap = rt->cap != 0 ? rt->cap * 2 : 256;
+		rt->it = xreallocarray(rt->it, rt->cap, sizeof *rt->it);
+	}
+	rt->it[rt->n].end = r->text_lines.len;
+	rt->it[rt->n++].c = c;
+	return 0;
+}
+
 /*
  * Read the items array of a text page whole into r->text_items: each item
  * made into its line (r->text_lines), or, where repo_item_line leaves it,
@@ -589,14 +649,9 @@ repo_deliver(struct repo *r, struct response *rs, size_t *delivered,
 static int
 repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
 {
-	const char *p = rs->items_text, *end = p + rs->items_text_len, *q;
+	struct repo_text_work rt = { r, r->text_items, 0, r->text_items_cap };
 	struct buf *lines = &r->text_lines;
-	struct buf *scratch = &r->text_scratch, *fields = &r->text_fields;
-	struct repo_text_item *it = r->text_items;
-	size_t n = 0, cap = r->text_items_cap;
-	struct value *v;
-	struct content *c;
-	int rc = 0;
+	int rc;
 
 	/* The lines are about as long as the items' DynamoDB JSON: room
 	 * for them at once, on huge pages, kept for the next page. */
@@ -605,52 +660,14 @@ repo_read_text(struct repo *r, const struct response *rs, size_t *nout)
 		buf_init_huge(lines, rs->items_text_len + 1);
 	}
 	buf_reset(lines);
-
-	/* '[', items one comma apart, ']': as strict as the parser. */
-	p = ddbjson_text_ws(p + 1, end);
-	if (p < end && *p == ']')
-		p++;
-	else
-		for (;;) {
-			c = NULL;
-			if (repo_item_line(r, &r->text_order, &p, end,
-			    scratch, fields, lines) != 0) {
-				q = p;
-				if (ddbjson_text_skip_value(&q, end) != 0 ||
-				    (v = ddbjson_parse_item(p, (size_t)(q - p),
-				    NULL)) == NULL ||
-				    (c = repo_decode(r, v, NULL)) == NULL) {
-					rc = -1;
-					break;
-				}
-				p = q;
-			}
-			if (n == cap) {
-				cap = cap != 0 ? cap * 2 : 256;
-				it = xreallocarray(it, cap, sizeof *it);
-			}
-			it[n].end = lines->len;
-			it[n++].c = c;
-			p = ddbjson_text_ws(p, end);
-			if (p < end && *p == ',') {
-				p = ddbjson_text_ws(p + 1, end);
-				continue;
-			}
-			if (p < end && *p == ']') {
-				p++;
-				break;
-			}
-			rc = -1;
-			break;
-		}
-	if (rc == 0 && ddbjson_text_ws(p, end) != end)
-		rc = -1;
-	r->text_items = it;
-	r->text_items_cap = cap;
+	rc = repo_text_items(rs->items_text, rs->items_text +
+	    rs->items_text_len, repo_read_text_item, &rt);
+	r->text_items = rt.it;
+	r->text_items_cap = rt.cap;
 	if (rc != 0)
-		while (n > 0)
-			content_free(it[--n].c);
-	*nout = n;
+		while (rt.n > 0)
+			content_free(rt.it[--rt.n].c);
+	*nout = rt.n;
 	return rc;
 }
 
@@ -1514,12 +1531,127 @@ repo_deliver_stored(struct response *rs, repo_stored_fn fn, void *ctx)
 	}
 }
 
+/* What one item of a BatchGetItem answer kept as text became: its text
+ * and key (offsets in the items' text), or (v not NULL) its value. */
+struct repo_stored_item {
+	size_t		 off, len, pk, pk_len, sk, sk_len;
+	struct value	*v;
+};
+
+/* repo_read_stored's work: the items read so far. */
+struct repo_stored_work {
+	struct repo		*r;
+	const char		*start;		/* the items' text */
+	struct repo_stored_item	*it;
+	size_t			 n, cap;
+};
+
+/* One item of a BatchGetItem answer: its text and key, or its value
+ * parsed the long way. */
+static int
+repo_read_stored_item(void *ctx, const char **p, const char *end)
+{
+	struct repo_stored_work *st = ctx;
+	struct repo *r = st->r;
+	struct repo_stored_item *it;
+	struct ddbjson_text_found pk, sk;
+	const char *q = *p;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap != 0 ? st->cap * 2 : REPO_BATCH_GET_MAX;
+		st->it = xreallocarray(st->it, st->cap, sizeof *st->it);
+	}
+	it = &st->it[st->n];
+	memset(it, 0, sizeof *it);
+	if (repo_item_key(r, &r->text_order, &q, end, &r->text_scratch,
+	    &r->text_fields, &pk, &sk) == 0) {
+		it->off = (size_t)(*p - st->start);
+		it->len = (size_t)(q - *p);
+		it->pk = (size_t)(pk.s - st->start);
+		it->pk_len = pk.len;
+		it->sk = (size_t)(sk.s - st->start);
+		it->sk_len = sk.len;
+	} else if (ddbjson_text_skip_value(&q, end) != 0 ||
+	    (it->v = ddbjson_parse_item(*p, (size_t)(q - *p), NULL)) == NULL)
+		return -1;
+	st->n++;
+	*p = q;
+	return 0;
+}
+
+/*
+ * Read the items array of a BatchGetItem answer kept as text whole into
+ * *out: each item as its text, or, where repo_item_key leaves it, parsed.
+ * -1 when the array or an item is wrong (nothing kept then).
+ */
+static int
+repo_read_stored(struct repo *r, const struct response *rs,
+    struct repo_stored_item **out, size_t *nout)
+{
+	struct repo_stored_work st = { r, rs->items_text, NULL, 0, 0 };
+	int rc;
+
+	rc = repo_text_items(rs->items_text, rs->items_text +
+	    rs->items_text_len, repo_read_stored_item, &st);
+	if (rc != 0) {
+		while (st.n > 0)
+			value_free(st.it[--st.n].v);
+		free(st.it);
+		st.it = NULL;
+	}
+	*out = st.it;
+	*nout = st.n;
+	return rc;
+}
+
+/*
+ * Hand every item of a BatchGetItem answer kept as text to text_fn, or,
+ * where the text path leaves it to the parser, to fn as stored (taken).
+ * The page is read whole before any of it is handed over; when anything
+ * in it is wrong, the store parses the whole answer, and every item goes
+ * to fn (or the parser's error is returned), as without the text.
+ */
+static int
+repo_deliver_stored_text(struct repo *r, const struct request *rq,
+    struct response *rs, repo_stored_fn fn, repo_stored_text_fn text_fn,
+    void *ctx, struct err *e)
+{
+	struct repo_stored_item *it;
+	struct repo_stored_text t;
+	const char *start = rs->items_text;
+	size_t n, i;
+
+	if (repo_read_stored(r, rs, &it, &n) != 0) {
+		if (rs->items_reparse(rq, rs, e) != 0)
+			return -1;
+		repo_deliver_stored(rs, fn, ctx);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (it[i].v != NULL) {
+			fn(ctx, it[i].v);
+			continue;
+		}
+		t.text = start + it[i].off;
+		t.len = it[i].len;
+		t.pk = start + it[i].pk;
+		t.pk_len = it[i].pk_len;
+		t.sk = start + it[i].sk;
+		t.sk_len = it[i].sk_len;
+		text_fn(ctx, &t);
+	}
+	free(it);
+	return 0;
+}
+
 /* repo_batch_get and repo_batch_get_stored: the items decoded to fn, or
- * as stored to stored_fn when it is not NULL. */
+ * as stored to stored_fn when it is not NULL (and as text to text_fn,
+ * when it is not NULL either and the store keeps them as text). */
 static int
 repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
     bool consistent, repo_each_fn fn, repo_line_fn line,
-    repo_stored_fn stored_fn, void *ctx, int *stopped, struct err *e)
+    repo_stored_fn stored_fn, repo_stored_text_fn text_fn, void *ctx,
+    int *stopped, struct err *e)
 {
 	struct request rq;
 	size_t delivered = 0;
@@ -1529,14 +1661,17 @@ repo_batch_get_to(struct repo *r, struct value **keys, size_t n,
 	rq.keys = keys;
 	rq.nkeys = n;
 	rq.consistent_read = consistent;
-	rq.items_as_text = line != NULL && stored_fn == NULL;
+	rq.items_as_text = stored_fn != NULL ? text_fn != NULL : line != NULL;
 	while (rq.nkeys > 0) {
 		struct response rs;
 		size_t i;
 
 		response_init(&rs);
 		rc = repo_execute(r, &rq, &rs, e);
-		if (rc == 0 && stored_fn != NULL)
+		if (rc == 0 && stored_fn != NULL && rs.items_text != NULL)
+			rc = repo_deliver_stored_text(r, &rq, &rs, stored_fn,
+			    text_fn, ctx, e);
+		else if (rc == 0 && stored_fn != NULL)
 			repo_deliver_stored(&rs, stored_fn, ctx);
 		else if (rc == 0 && rs.items_text != NULL)
 			rc = repo_deliver_text(r, &rq, &rs, &delivered, line,
@@ -1590,18 +1725,19 @@ repo_batch_get(struct repo *r, struct value **keys, size_t n, bool consistent,
     repo_each_fn fn, repo_line_fn line, void *ctx, int *stopped,
     struct err *e)
 {
-	return repo_batch_get_to(r, keys, n, consistent, fn, line, NULL, ctx,
-	    stopped, e);
+	return repo_batch_get_to(r, keys, n, consistent, fn, line, NULL, NULL,
+	    ctx, stopped, e);
 }
 
 int
 repo_batch_get_stored(struct repo *r, struct value **keys, size_t n,
-    bool consistent, repo_stored_fn fn, void *ctx, struct err *e)
+    bool consistent, repo_stored_fn fn, repo_stored_text_fn text_fn,
+    void *ctx, struct err *e)
 {
 	int stopped = 0;
 
-	return repo_batch_get_to(r, keys, n, consistent, NULL, NULL, fn, ctx,
-	    &stopped, e);
+	return repo_batch_get_to(r, keys, n, consistent, NULL, NULL, fn,
+	    text_fn, ctx, &stopped, e);
 }
 
 /* A key for duplicate detection: a hash of its joined ids, and where it

@@ -83,12 +83,13 @@ repo_key_of(const struct repo *r, const struct value *item)
 	return key;
 }
 
-/* Queue the entry of one write: the after-image with numbers as
- * DynamoDB stores them. */
-void
-repo_journal_add(struct repo *r, const struct value *key,
-    const struct value *before, const struct value *after)
+/* Queue the entry of one write, its before-image a value or text: the
+ * after-image with numbers as DynamoDB stores them. */
+static void
+repo_journal_add_image(struct repo *r, const struct value *key,
+    const struct journal_image *before, const struct value *after)
 {
+	struct journal_image a = { after, NULL, 0 };
 	struct value *canon = NULL;
 
 	/* Most items hold their numbers as DynamoDB does already: no
@@ -96,23 +97,34 @@ repo_journal_add(struct repo *r, const struct value *key,
 	if (after != NULL && !value_numbers_canonical(after)) {
 		canon = value_copy(after);
 		value_canonical_numbers(&canon);
-		after = canon;
+		a.value = canon;
 	}
-	journal_add(r->journal, r->name, r->table, key, before, after);
+	journal_add_image(r->journal, r->name, r->table, key, before, &a);
 	value_free(canon);
 }
 
 void
-repo_journal_add_write(struct repo *r, const struct value *key,
-    const struct value *before, const struct write_request *w)
+repo_journal_add(struct repo *r, const struct value *key,
+    const struct value *before, const struct value *after)
 {
+	const struct journal_image b = { before, NULL, 0 };
+
+	repo_journal_add_image(r, key, &b, after);
+}
+
+void
+repo_journal_add_write(struct repo *r, const struct value *key,
+    const struct journal_image *before, const struct write_request *w)
+{
+	const struct journal_image a = { NULL, w->text, w->text_len };
+
 	if (w->is_delete)
-		repo_journal_add(r, key, before, NULL);
+		repo_journal_add_image(r, key, before, NULL);
 	else if (w->value_is_key)
-		journal_add_text(r->journal, r->name, r->table, key, before,
-		    w->text, w->text_len);
+		journal_add_image(r->journal, r->name, r->table, key, before,
+		    &a);
 	else
-		repo_journal_add(r, key, before, w->value);
+		repo_journal_add_image(r, key, before, w->value);
 }
 
 /* Journal an update from its before-image: the after-image is the update

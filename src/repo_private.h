@@ -78,6 +78,17 @@ int	 repo_item_line(const struct repo *, struct ddbjson_text_order *order,
 	     const char **p, const char *end, struct buf *scratch,
 	     struct buf *fields, struct buf *out);
 
+/* repo_text.c: read the stored item whose DynamoDB JSON text is at *p
+ * whole, checked as repo_item_line checks it, and *p past it: its key
+ * attributes' strings to *pk and *sk (plain, no escape in them). Or
+ * DDBJSON_TEXT_SLOW (*p kept) for an item to parse the long way: one the
+ * text path does not take, whose keys are not both strings, or whose
+ * text holds a line break. */
+int	 repo_item_key(const struct repo *, struct ddbjson_text_order *order,
+	     const char **p, const char *end, struct buf *scratch,
+	     struct buf *fields, struct ddbjson_text_found *pk,
+	     struct ddbjson_text_found *sk);
+
 /* repo.c */
 /* Which of the library's attributes a stored item's member name is. */
 enum repo_member repo_member_kind(const struct repo *, const char *name,
@@ -103,9 +114,23 @@ int	 repo_batch_get(struct repo *, struct value **keys, size_t n,
 	     int *stopped, struct err *);
 /* One item as stored (taken), not decoded into a content. */
 typedef void (*repo_stored_fn)(void *ctx, struct value *stored);
-/* repo_batch_get handing each item to fn as stored. */
+/* One item as stored, as its DynamoDB JSON text as the service sent it:
+ * one item, valid JSON on one line (repo_item_key read it), and its key
+ * attributes' strings, plain; all borrowed for the call. */
+struct repo_stored_text {
+	const char	*text;
+	size_t		 len;
+	const char	*pk, *sk;
+	size_t		 pk_len, sk_len;
+};
+typedef void (*repo_stored_text_fn)(void *ctx,
+	     const struct repo_stored_text *);
+/* repo_batch_get handing each item to fn as stored; with text_fn, the
+ * items the store kept as text that the text path takes go to text_fn
+ * instead (never the same item to both). */
 int	 repo_batch_get_stored(struct repo *, struct value **keys, size_t n,
-	     bool consistent, repo_stored_fn, void *ctx, struct err *);
+	     bool consistent, repo_stored_fn fn, repo_stored_text_fn text_fn,
+	     void *ctx, struct err *);
 /* repo_wave.c: batch writes in a window of up to in_flight
  * BatchWriteItem chunks at once, each sent as soon as a lane is free,
  * journaled when the repository has a journal. */
@@ -158,9 +183,10 @@ struct value *repo_key_of(const struct repo *, const struct value *item);
  * stores them. */
 void	 repo_journal_add(struct repo *, const struct value *key,
 	     const struct value *before, const struct value *after);
-/* repo_journal_add for one entry of a BatchWriteItem. */
+/* repo_journal_add for one entry of a BatchWriteItem, its before-image
+ * a value or its text (journal.h). */
 void	 repo_journal_add_write(struct repo *, const struct value *key,
-	     const struct value *before, const struct write_request *);
+	     const struct journal_image *before, const struct write_request *);
 /* Journal an update from its before-image (NULL: there was no item). */
 int	 repo_journal_update(struct repo *, const struct request *,
 	     const struct value *before, struct err *);

@@ -183,3 +183,31 @@ slow:
 		out->data[start] = '\0';
 	return DDBJSON_TEXT_SLOW;
 }
+
+int
+repo_item_key(const struct repo *r, struct ddbjson_text_order *order,
+    const char **p, const char *end, struct buf *scratch, struct buf *fields,
+    struct ddbjson_text_found *pk, struct ddbjson_text_found *sk)
+{
+	struct ddbjson_text_found found[RM_TTL];
+	struct ddbjson_text_item it;
+
+	memset(found, 0, sizeof found);
+	buf_reset(fields);
+	/* Read whole, as a listed item is: what it prints is not wanted,
+	 * only that every value was read and checked. */
+	if (ddbjson_text_item_begin(&it, *p, end, order) != 0 ||
+	    ddbjson_text_item_fields(&it, &r->text_apart, false, fields,
+	    scratch, found) != 0 || !repo_text_keys(found))
+		return DDBJSON_TEXT_SLOW;
+	/* Strings hold no control character (the text path refuses
+	 * them), but whitespace between tokens may be a line break, which
+	 * would cut a journal line in two: such text is made anew. */
+	if (memchr(*p, '\n', (size_t)(it.p - *p)) != NULL ||
+	    memchr(*p, '\r', (size_t)(it.p - *p)) != NULL)
+		return DDBJSON_TEXT_SLOW;
+	*pk = found[REPO_TEXT_FOUND(RM_PARTITION_KEY)];
+	*sk = found[REPO_TEXT_FOUND(RM_SORT_KEY)];
+	*p = it.p;
+	return 0;
+}

@@ -34,7 +34,8 @@
  * at the end.
  */
 
-#define RW_N	REPO_BATCH_WRITE_MAX
+#define RW_N		REPO_BATCH_WRITE_MAX
+#define RW_BEFORE_KEPT	(1u << 20)	/* a chunk's before-images' text */
 
 enum repo_wave_state {
 	RW_FREE,
@@ -53,7 +54,12 @@ struct repo_wave_chunk {
 	struct write_request	 writes[RW_N];	/* owned, input order */
 	const struct value	*pk[RW_N], *sk[RW_N];	/* borrowed */
 	uint64_t		 hash[RW_N];	/* of each key */
-	struct value		*before[RW_N];	/* owned, with a journal */
+	/* With a journal, each entry's before-image: its value (owned),
+	 * or its text as the service sent it, in before_text (len 0:
+	 * none); both absent when there was no item. */
+	struct value		*before[RW_N];
+	size_t			 before_off[RW_N], before_len[RW_N];
+	struct buf		 before_text;
 	struct request		 rq;		/* what is still to be sent */
 	bool			 borrowed;	/* rq.writes is writes */
 	int			 idle;		/* answers without progress */
@@ -274,7 +280,13 @@ repo_wave_release(struct repo_wave *w, struct repo_wave_chunk *c)
 		write_request_cleanup(&c->writes[k]);
 		value_free(c->before[k]);
 		c->before[k] = NULL;
+		c->before_len[k] = 0;
 	}
+	/* Kept for the chunk's next entries, unless large items made it
+	 * large. */
+	if (c->before_text.cap > RW_BEFORE_KEPT)
+		buf_cleanup(&c->before_text);
+	buf_reset(&c->before_text);
 	if (c->borrowed) {
 		c->rq.writes = NULL;
 		c->rq.nwrites = 0;
@@ -314,12 +326,17 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 			unwritten[(size_t)id % RW_N] = true;
 	}
 	for (k = 0; k < c->n; k++) {
+		struct journal_image before = { c->before[k], NULL, 0 };
 		struct value *key;
 
 		if (unwritten[k])
 			continue;
+		if (c->before_len[k] > 0) {
+			before.text = c->before_text.data + c->before_off[k];
+			before.len = c->before_len[k];
+		}
 		key = repo_key_of(r, c->writes[k].value);
-		repo_journal_add_write(r, key, c->before[k], &c->writes[k]);
+		repo_journal_add_write(r, key, &before, &c->writes[k]);
 		value_free(key);
 	}
 	repo_wave_release(w, c);
@@ -541,6 +558,19 @@ repo_wave_take(struct repo_wave *w, bool block)
 		repo_wave_end_waiting(w);
 }
 
+/* The chunk of entry id when it waits for its before-image (and has
+ * none yet), else NULL. */
+static struct repo_wave_chunk *
+repo_wave_wants_before(struct repo_wave *w, long id)
+{
+	struct repo_wave_chunk *c = id >= 0 ? &w->chunks[id / RW_N] : NULL;
+
+	if (c == NULL || c->state != RW_FILLED ||
+	    c->before[id % RW_N] != NULL || c->before_len[id % RW_N] != 0)
+		return NULL;
+	return c;
+}
+
 /* repo_stored_fn: keep a stored item as the before-image of its entry. */
 static void
 repo_wave_before_each(void *ctx, struct value *stored)
@@ -549,13 +579,39 @@ repo_wave_before_each(void *ctx, struct value *stored)
 	struct repo *r = w->r;
 	long id = repo_wave_find(w, value_map_get(stored, r->partition_key),
 	    value_map_get(stored, r->sort_key));
-	struct repo_wave_chunk *c = id >= 0 ? &w->chunks[id / RW_N] : NULL;
+	struct repo_wave_chunk *c = repo_wave_wants_before(w, id);
 
-	if (c != NULL && c->state == RW_FILLED &&
-	    c->before[id % RW_N] == NULL)
+	if (c != NULL)
 		c->before[id % RW_N] = stored;
 	else
 		value_free(stored);
+}
+
+/* repo_stored_text_fn: keep a stored item's text as the before-image of
+ * its entry, found by its key's strings as the values would find it. */
+static void
+repo_wave_before_text(void *ctx, const struct repo_stored_text *t)
+{
+	struct repo_wave *w = ctx;
+	struct repo_wave_chunk *c;
+	struct value pk, sk;
+	long id;
+
+	/* The strings, plain, are the values' bytes: read in place by
+	 * repo_wave_find, never kept nor freed. */
+	memset(&pk, 0, sizeof pk);
+	memset(&sk, 0, sizeof sk);
+	pk.type = sk.type = VT_S;
+	pk.u.str.ptr = (char *)t->pk;
+	pk.u.str.len = t->pk_len;
+	sk.u.str.ptr = (char *)t->sk;
+	sk.u.str.len = t->sk_len;
+	id = repo_wave_find(w, &pk, &sk);
+	if ((c = repo_wave_wants_before(w, id)) == NULL)
+		return;
+	c->before_off[id % RW_N] = c->before_text.len;
+	c->before_len[id % RW_N] = t->len;
+	buf_add(&c->before_text, t->text, t->len);
 }
 
 /* Read the before-images of the filled chunks (consistent BatchGetItems
@@ -587,14 +643,14 @@ repo_wave_read_before(struct repo_wave *w)
 			/* Takes the keys. */
 			m = 0;
 			if (repo_batch_get_stored(w->r, keys,
-			    REPO_BATCH_GET_MAX, true, repo_wave_before_each, w,
-			    &e) == -1)
+			    REPO_BATCH_GET_MAX, true, repo_wave_before_each,
+			    repo_wave_before_text, w, &e) == -1)
 				goto fail;
 			keys = NULL;
 		}
 	}
 	if (m > 0 && repo_batch_get_stored(w->r, keys, m, true,
-	    repo_wave_before_each, w, &e) == -1)
+	    repo_wave_before_each, repo_wave_before_text, w, &e) == -1)
 		goto fail;
 	for (i = 0; i < w->nchunks; i++)
 		if (w->chunks[i].state == RW_FILLED)
@@ -714,10 +770,14 @@ repo_wave_abort(struct repo_wave *w, struct err *e)
 void
 repo_wave_free(struct repo_wave *w)
 {
+	size_t i;
+
 	if (w == NULL)
 		return;
 	/* Answers still out write into the chunks: wait for them. */
 	repo_wave_drain(w, false);
+	for (i = 0; i < w->nchunks; i++)
+		buf_cleanup(&w->chunks[i].before_text);
 	free(w->chunks);
 	free(w->slots);
 	free(w);
@@ -769,6 +829,7 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	c->sk[c->n] = sk;
 	c->hash[c->n] = h;
 	c->before[c->n] = NULL;
+	c->before_len[c->n] = 0;
 	repo_wave_index(w, (size_t)(c - w->chunks) * RW_N + c->n);
 	if (++c->n == RW_N) {
 		repo_wave_seal(w);

@@ -55,6 +55,63 @@ long_way(struct repo *r, const char *text, size_t len)
  * items' names are read now where the items before had them, now not. */
 static struct ddbjson_text_order same_order;
 
+/* The names of the items whose keys were read before. */
+static struct ddbjson_text_order key_order;
+
+/* Expect a key attribute found in an item's text to be the parsed
+ * item's: a string of the same bytes. */
+static void
+same_key_attr(const struct ddbjson_text_found *f, const struct value *item,
+    const char *name, const char *text)
+{
+	const struct value *v = value_map_get(item, name);
+
+	cr_assert_eq(f->tag, 'S', "%s: %s", name, text);
+	cr_assert(v != NULL && v->type == VT_S, "the text path takes a key "
+	    "%s that is not a string: %s", name, text);
+	cr_assert(v->u.str.len == f->len && memcmp(v->u.str.ptr, f->s,
+	    f->len) == 0, "%s: found \"%.*s\": %s", name, (int)f->len, f->s,
+	    text);
+}
+
+/* Check repo_item_key on one item against the parser: what it takes is
+ * one item the parser takes, on one line, its keys the parsed item's
+ * strings; what it leaves, it leaves unread. took_line: whether
+ * repo_item_line took it (then repo_item_key must, but for a line
+ * break). */
+static void
+same_key(struct repo *r, const char *text, bool took_line)
+{
+	struct buf scratch = BUF_INIT, fields = BUF_INIT;
+	const char *p = text, *end = text + strlen(text), *start;
+	struct ddbjson_text_found pk, sk;
+	struct value *v;
+	struct err e;
+
+	start = ddbjson_text_ws(text, end);
+	if (repo_item_key(r, &key_order, &p, end, &scratch, &fields, &pk,
+	    &sk) != 0) {
+		cr_assert_eq(p, text, "nothing read: %s", text);
+		cr_assert(!took_line || strpbrk(text, "\r\n") != NULL,
+		    "repo_item_line takes it, not repo_item_key: %s", text);
+	} else {
+		cr_assert_eq(p, strrchr(text, '}') + 1, "the item's end: %s",
+		    text);
+		v = ddbjson_parse_item(start, (size_t)(p - start), &e);
+		cr_assert_not_null(v, "the text path takes what the parser "
+		    "refuses (%s): %s", e.msg, text);
+		cr_assert_null(memchr(start, '\n', (size_t)(p - start)),
+		    "%s", text);
+		cr_assert_null(memchr(start, '\r', (size_t)(p - start)),
+		    "%s", text);
+		same_key_attr(&pk, v, "_table_item_id", text);
+		same_key_attr(&sk, v, "_table_content_id", text);
+		value_free(v);
+	}
+	buf_cleanup(&scratch);
+	buf_cleanup(&fields);
+}
+
 /* Check one item; true when the text path took it. */
 static bool
 same_line(struct repo *r, const char *text)
@@ -82,6 +139,7 @@ same_line(struct repo *r, const char *text)
 	buf_cleanup(&line);
 	buf_cleanup(&scratch);
 	buf_cleanup(&fields);
+	same_key(r, text, took);
 	return took;
 }
 

@@ -768,19 +768,27 @@ static struct {
 	unsigned long	 batch_writes;
 } wire;
 
+/* The operation a request asks for: its X-Amz-Target, or "". */
+static const char *
+wire_target(const struct http_request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->nheaders; i++)
+		if (strcasecmp(req->headers[i].name, "X-Amz-Target") == 0)
+			return req->headers[i].value;
+	return "";
+}
+
 /* http_ops.perform of the fake service. */
 static int
 wire_perform(void *ctx, const struct http_request *req,
     struct http_response *resp, struct err *e)
 {
-	const char *target = "", *body;
-	size_t i;
+	const char *target = wire_target(req), *body;
 
 	(void)ctx;
 	http_response_reset(resp);
-	for (i = 0; i < req->nheaders; i++)
-		if (strcasecmp(req->headers[i].name, "X-Amz-Target") == 0)
-			target = req->headers[i].value;
 	resp->request_sent = true;
 	resp->status = 200;
 	if (strstr(target, ".BatchGetItem") != NULL)
@@ -1267,4 +1275,427 @@ Test(repo_wave, put_text_sends_and_journals_what_its_content_does)
 	buf_cleanup(&got_j);
 	buf_cleanup(&want);
 	buf_cleanup(&want_j);
+}
+
+/* ---- before-images kept as the service's text --------------------------- */
+
+#define SHOP_N		240	/* entries put: content ids "k0".."k239" */
+#define SHOP_KINDS	16
+#define SHOP_KEYS	100	/* BatchGetItem's most keys */
+
+/* How each kind of stored item goes: as its text, verbatim (the text
+ * path), or parsed and printed anew (the value path); or it is not
+ * stored. */
+enum shop_way { SHOP_TEXT, SHOP_VALUE, SHOP_NONE };
+
+static const enum shop_way shop_ways[SHOP_KINDS] = {
+	SHOP_TEXT, SHOP_TEXT, SHOP_TEXT, SHOP_VALUE, SHOP_VALUE, SHOP_TEXT,
+	SHOP_TEXT, SHOP_VALUE, SHOP_VALUE, SHOP_NONE, SHOP_VALUE, SHOP_TEXT,
+	SHOP_VALUE, SHOP_TEXT, SHOP_VALUE, SHOP_VALUE,
+};
+
+/* The partition key every stored item has, and "{" and both keys. */
+#define SHOP_PK		"\"_table_item_id\":{\"S\":\"p#n#p\"}"
+#define SHOP_HEAD	"{" SHOP_PK ",\"_table_content_id\":{\"S\":\"c#k%zu\"}"
+
+/* The stored item of entry i as the service sends it (appended to b),
+ * or false when none is stored: every DynamoDB type, escapes, UTF-8,
+ * nesting, sets, binary, numbers at DynamoDB's limits, whitespace, keys
+ * out of place or escaped, an item the parser refuses (refuse). */
+static bool
+shop_item(size_t i, bool refuse, struct buf *b)
+{
+	size_t d;
+
+	if (refuse && i == 30) {
+		buf_printf(b, SHOP_HEAD ",\"x\":{\"X\":\"1\"}}", i);
+		return true;
+	}
+	switch (i % SHOP_KINDS) {
+	case 0:
+		buf_printf(b, SHOP_HEAD ",\"_object_version\":{\"N\":\"%zu\"},"
+		    "\"_timestamp\":{\"S\":\"2025-01-01T00:00:00+00:00\"},"
+		    "\"s\":{\"S\":\"plain %zu\"},\"n\":{\"N\":\"42\"},"
+		    "\"t\":{\"BOOL\":true},\"f\":{\"BOOL\":false},"
+		    "\"z\":{\"NULL\":true},\"e\":{\"S\":\"\"},\"m\":{\"M\":{"
+		    "\"a\":{\"L\":[{\"N\":\"1\"},{\"S\":\"x\"},{\"M\":{}},"
+		    "{\"L\":[]},{\"NULL\":true}]},"
+		    "\"b\":{\"M\":{\"c\":{\"S\":\"d\"}}}}}}", i, i + 1, i);
+		return true;
+	case 1:		/* the keys after the fields */
+		buf_printf(b, "{\"s\":{\"S\":\"keys last\"},"
+		    "\"n\":{\"N\":\"-0.5\"},"
+		    "\"_table_content_id\":{\"S\":\"c#k%zu\"}," SHOP_PK "}", i);
+		return true;
+	case 2:		/* UTF-8 in names and strings, 2 to 4 bytes */
+		buf_printf(b, SHOP_HEAD ",\"n\xc3\xa4me\":{\"S\":"
+		    "\"\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80\"},"
+		    "\"m\":{\"M\":{\"\xd0\xba\":{\"L\":[{\"S\":"
+		    "\"\xe2\x80\xa8\"}]}}}}", i);
+		return true;
+	case 3:		/* escapes, in a name and in strings */
+		buf_printf(b, SHOP_HEAD ",\"s\":{\"S\":\"q\\\"\\\\\\n\\u0001"
+		    "\\u00e9\\u2028\\ud83d\\ude00\"},"
+		    "\"n\\u0061me\":{\"S\":\"\\/x\"}}", i);
+		return true;
+	case 4:		/* sets and binary */
+		buf_printf(b, SHOP_HEAD ",\"ss\":{\"SS\":[\"b\",\"a\"]},"
+		    "\"ns\":{\"NS\":[\"1.50\",\"-2\"]},"
+		    "\"bs\":{\"BS\":[\"AAE=\",\"/w==\"]},"
+		    "\"bin\":{\"B\":\"3q2+7w==\"},"
+		    "\"l\":{\"L\":[{\"B\":\"\"}]}}", i);
+		return true;
+	case 5:		/* numbers: 38 digits, the ends of the range */
+		buf_printf(b, SHOP_HEAD ","
+		    "\"big\":{\"N\":"
+		    "\"12345678901234567890123456789012345678\"},"
+		    "\"neg\":{\"N\":"
+		    "\"-99999999999999999999999999999999999999\"},"
+		    "\"tiny\":{\"N\":"
+		    "\"0.0000000000000000000000000000000000001\"},"
+		    "\"exp\":{\"N\":\"1E+2\"},\"e2\":{\"N\":\"9.9E+125\"},"
+		    "\"e3\":{\"N\":\"-1e-130\"},\"frac\":{\"N\":\"1.50\"},"
+		    "\"l\":{\"L\":[{\"N\":\"0\"},{\"N\":\"-0.001\"}]}}", i);
+		return true;
+	case 6:		/* JSON's whitespace, but no line break */
+		buf_printf(b, " { \"_table_item_id\" : {\t\"S\" : \"p#n#p\" } "
+		    ", \"_table_content_id\":{ \"S\":\"c#k%zu\"} ,"
+		    "\"l\":{\"L\": [ {\"N\": \"1\" } , {\"S\":\"y\"} ] } } ",
+		    i);
+		return true;
+	case 7:		/* a line break between tokens */
+		buf_printf(b, "{" SHOP_PK ",\n"
+		    "\"_table_content_id\":{\"S\":\"c#k%zu\"},"
+		    "\"s\":{\"S\":\"after a line break\"}}", i);
+		return true;
+	case 8:		/* the keys escaped: found as their values */
+		buf_printf(b, "{\"_table_item\\u005fid\":{\"S\":\"p#n#p\"},"
+		    "\"_table_content_id\":{\"S\":\"c#\\u006b%zu\"},"
+		    "\"s\":{\"S\":\"escaped key\"}}", i);
+		return true;
+	case 9:
+		return false;
+	case 10:	/* deeper than the text path goes */
+		buf_printf(b, SHOP_HEAD ",\"deep\":", i);
+		for (d = 0; d < 70; d++)
+			buf_adds(b, "{\"M\":{\"a\":");
+		buf_adds(b, "{\"N\":\"1\"}");
+		for (d = 0; d < 70; d++)
+			buf_adds(b, "}}");
+		buf_addc(b, '}');
+		return true;
+	case 11:	/* the keys alone */
+		buf_printf(b, SHOP_HEAD "}", i);
+		return true;
+	case 12:	/* more names than the text path follows */
+		buf_printf(b, SHOP_HEAD, i);
+		for (d = 0; d < 140; d++)
+			buf_printf(b, ",\"f%zu\":{\"N\":\"%zu\"}", d, d);
+		buf_addc(b, '}');
+		return true;
+	case 13:	/* the same names as kind 0, the next item in order */
+		buf_printf(b, SHOP_HEAD ",\"_object_version\":{\"N\":\"1\"},"
+		    "\"s\":{\"S\":\"k%zu\"},\"n\":{\"N\":\"7\"}}", i, i);
+		return true;
+	case 14:	/* a carriage return between tokens */
+		buf_printf(b, "{" SHOP_PK ",\r"
+		    "\"_table_content_id\":{\"S\":\"c#k%zu\"}}", i);
+		return true;
+	default:	/* a set deep in plain values */
+		buf_printf(b, SHOP_HEAD ",\"m\":{\"M\":{\"a\":{\"N\":\"1\"},"
+		    "\"l\":{\"L\":[{\"NS\":[\"1\"]}]}}}}", i);
+		return true;
+	}
+}
+
+/* The service's answer to a BatchGetItem of ids: their stored items,
+ * last asked first, with two items no entry has (one keyed by a number)
+ * and a second copy of one item among them (the first is the entry's);
+ * the first answer leaves its last three keys unprocessed. */
+static void
+shop_answer(const size_t *ids, size_t n, bool refuse, bool first,
+    struct buf *b)
+{
+	size_t i, left = first && n > 3 ? 3 : 0, items = 0;
+
+	buf_adds(b, "{\"Responses\":{\"tbl\":[");
+	for (i = n - left; i-- > 0;) {
+		if (items > 0)
+			buf_addc(b, ',');
+		if (shop_item(ids[i], refuse, b))
+			items++;
+		else if (items > 0)
+			b->data[--b->len] = '\0';
+		if (i == n / 2) {
+			buf_adds(b, items > 0 ? "," : "");
+			buf_printf(b, SHOP_HEAD ",\"s\":{\"S\":\"a second "
+			    "copy\"}},{" SHOP_PK ",\"_table_content_id\":"
+			    "{\"S\":\"c#none\"}},{" SHOP_PK ","
+			    "\"_table_content_id\":{\"N\":\"1\"}}", ids[i]);
+			items += 3;
+		}
+	}
+	buf_adds(b, "]},\"UnprocessedKeys\":{");
+	if (left > 0) {
+		buf_adds(b, "\"tbl\":{\"ConsistentRead\":true,\"Keys\":[");
+		for (i = n - left; i < n; i++)
+			buf_printf(b, "%s{\"_table_item_id\":{\"S\":\"p#n#p\"},"
+			    "\"_table_content_id\":{\"S\":\"c#k%zu\"}}",
+			    i > n - left ? "," : "", ids[i]);
+		buf_adds(b, "]}");
+	}
+	buf_adds(b, "}}");
+}
+
+static struct {
+	bool		 refuse;
+	unsigned long	 batch_gets, batch_writes;
+} shop;
+
+/* http_ops.perform of the service shop_answer speaks for: the keys
+ * asked for read from the request's text. */
+static int
+shop_perform(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *e)
+{
+	static const char sk[] = "\"_table_content_id\":{\"S\":\"c#k";
+	const char *target = wire_target(req), *p;
+	size_t ids[SHOP_KEYS], n = 0;
+	struct buf body = BUF_INIT;
+
+	(void)ctx;
+	(void)e;
+	http_response_reset(resp);
+	resp->request_sent = true;
+	resp->status = 200;
+	if (strstr(target, ".BatchGetItem") != NULL) {
+		buf_add(&body, req->body, req->body_len);
+		cr_assert_not_null(strstr(body.data,
+		    "\"ConsistentRead\":true"));
+		for (p = body.data; (p = strstr(p, sk)) != NULL; p++) {
+			cr_assert_lt(n, SHOP_KEYS);
+			ids[n++] = strtoul(p + sizeof sk - 1, NULL, 10);
+		}
+		buf_reset(&body);
+		shop_answer(ids, n, shop.refuse, shop.batch_gets++ == 0,
+		    &body);
+	} else {
+		cr_assert_not_null(strstr(target, ".BatchWriteItem"), "%s",
+		    target);
+		shop.batch_writes++;
+		buf_adds(&body, "{\"UnprocessedItems\":{}}");
+	}
+	buf_add(&resp->body, body.data, body.len);
+	buf_cleanup(&body);
+	return 0;
+}
+
+/* The same service as a store that hands the items over as values, as
+ * the DynamoDB store did before their text was kept. */
+static int
+shop_execute(struct store *st, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	size_t i, ids[SHOP_KEYS];
+	struct buf body = BUF_INIT;
+	int rc;
+
+	(void)st;
+	if (rq->op == OP_BATCH_WRITE_ITEM) {
+		shop.batch_writes++;
+		return 0;
+	}
+	cr_assert_eq(rq->op, OP_BATCH_GET_ITEM);
+	cr_assert(rq->consistent_read);
+	cr_assert_leq(rq->nkeys, SHOP_KEYS);
+	for (i = 0; i < rq->nkeys; i++)
+		ids[i] = strtoul(value_map_get(rq->keys[i],
+		    "_table_content_id")->u.str.ptr + 3, NULL, 10);
+	shop_answer(ids, rq->nkeys, shop.refuse, shop.batch_gets++ == 0,
+	    &body);
+	rc = store_dynamodb_parse(rq->op, rq->table, body.data, body.len, rs,
+	    e);
+	buf_cleanup(&body);
+	return rc;
+}
+
+static const struct store_ops shop_value_ops = {
+	.name = "shop", .execute = shop_execute, .free = wave_free,
+	.write_text = true,
+};
+
+/* Entry i: partition "p", content id "k<i>", a field. */
+static struct content *
+shop_content(size_t i)
+{
+	struct content *c = content_new();
+	char id[16];
+
+	snprintf(id, sizeof id, "k%zu", i);
+	ids_parse(&c->partition_ids, "p");
+	ids_parse(&c->content_ids, id);
+	c->item = value_new_m();
+	value_map_set(c->item, "v", value_new_str(id));
+	return c;
+}
+
+/* Put the SHOP_N entries, journaled, through the DynamoDB store on the
+ * fake service (text) or through the store of values; the journal's
+ * lines by entry to lines[] (NULL: not journaled). Returns the put's
+ * result, its error in *e. */
+static int
+shop_put(bool text, bool refuse, char **lines, struct err *e)
+{
+	struct http_ops http = { .perform = shop_perform };
+	struct creds_provider *creds = creds_provider_new(NULL, wire_getenv,
+	    NULL);
+	struct awsclient *client = awsclient_new(&(struct awsclient_config){
+		.endpoint = "http://127.0.0.1:1", .region = "us-east-1",
+	    }, &http, creds, &fixed_clock);
+	struct store value_store = { .ops = &shop_value_ops };
+	struct store *st = text ? store_dynamodb_new(client) : &value_store;
+	char *jpath = xasprintf("%s/journal-shop-%d.jsonl", dir, text);
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct repo_config cfg = base_config;
+	struct content **cs = xcalloc(SHOP_N, sizeof *cs);
+	size_t i, written = 0;
+	struct buf all = BUF_INIT;
+	struct repo *r;
+	char *line, *next, *at;
+	FILE *f;
+	int ch, rc;
+
+	memset(&shop, 0, sizeof shop);
+	shop.refuse = refuse;
+	cfg.journal = j;
+	r = repo_new(&cfg, st, &fixed_clock);
+	for (i = 0; i < SHOP_N; i++)
+		cs[i] = shop_content(i);
+	rc = repo_put_batch(r, cs, SHOP_N, &written, e);
+	cr_assert(refuse || rc == 0, "%s", e->msg);
+	cr_assert(refuse || shop.batch_gets > SHOP_N / SHOP_KEYS + 1,
+	    "some keys are read again");
+	memset(lines, 0, SHOP_N * sizeof *lines);
+	if ((f = fopen(jpath, "r")) != NULL) {
+		while ((ch = getc(f)) != EOF)
+			buf_addc(&all, (char)ch);
+		fclose(f);
+	}
+	for (line = all.data; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		cr_assert_not_null(next, "every line ends");
+		*next++ = '\0';
+		at = strstr(line, "\"key\":");
+		cr_assert_not_null(at);
+		at = strstr(at, "\"c#k");
+		cr_assert_not_null(at);
+		i = strtoul(at + 4, NULL, 10);
+		cr_assert_lt(i, SHOP_N);
+		cr_assert_null(lines[i], "entry %zu journaled twice", i);
+		lines[i] = xstrdup(line);
+	}
+	buf_cleanup(&all);
+	contents_free(cs, SHOP_N);
+	repo_free(r);
+	if (text)
+		store_free(st);
+	awsclient_free(client);
+	creds_provider_free(creds);
+	journal_free(j);
+	free(jpath);
+	return rc;
+}
+
+/* Expect one journal line's image to be the same value, byte for byte
+ * (numbers as their text, members in order), as another's. */
+static void
+same_image(const struct value *got, const struct value *want, size_t i,
+    const char *what)
+{
+	cr_expect((got == NULL) == (want == NULL), "entry %zu: %s %s", i,
+	    what, got == NULL ? "lost" : "made up");
+	if (got != NULL && want != NULL)
+		cr_expect(value_same(got, want), "entry %zu: the %s differs",
+		    i, what);
+}
+
+/* The before-images kept as the service's text: every entry journals the
+ * same key, before and after as through the values (the lines parse to
+ * the same values, byte for byte), and the text path is the one taken
+ * where it can be: the item's text verbatim in the line; where it cannot
+ * (escapes, sets, binary, a line break, too deep, too many names), the
+ * line is the one the values print. */
+Test(repo_wave, before_images_kept_as_text_journal_what_values_did)
+{
+	char *got[SHOP_N], *want[SHOP_N];
+	struct journal_entry *g, *w;
+	struct buf item = BUF_INIT, before = BUF_INIT;
+	size_t i, texts = 0, values = 0;
+	struct err e;
+
+	cr_assert_eq(shop_put(false, false, want, &e), 0, "%s", e.msg);
+	cr_assert_eq(shop_put(true, false, got, &e), 0, "%s", e.msg);
+	for (i = 0; i < SHOP_N; i++) {
+		enum shop_way way = shop_ways[i % SHOP_KINDS];
+
+		cr_assert_not_null(want[i], "entry %zu journaled", i);
+		cr_assert_not_null(got[i], "entry %zu journaled", i);
+		g = journal_entry_parse(got[i], strlen(got[i]), &e);
+		cr_assert_not_null(g, "entry %zu: %s: %s", i, e.msg, got[i]);
+		w = journal_entry_parse(want[i], strlen(want[i]), &e);
+		cr_assert_not_null(w, "entry %zu: %s", i, e.msg);
+		same_image(g->key, w->key, i, "key");
+		same_image(g->before, w->before, i, "before-image");
+		same_image(g->after, w->after, i, "after-image");
+		cr_expect_eq(g->seq, w->seq);
+		cr_expect_eq(g->before == NULL, way == SHOP_NONE, "entry %zu",
+		    i);
+		buf_reset(&item);
+		buf_reset(&before);
+		if (shop_item(i, false, &item)) {
+			/* The item, not the array's whitespace about it. */
+			while (item.len > 0 && item.data[item.len - 1] == ' ')
+				item.len--;
+			buf_adds(&before, ",\"before\":");
+			buf_add(&before, item.data + strspn(item.data, " "),
+			    item.len - strspn(item.data, " "));
+			buf_addc(&before, ',');
+		}
+		if (way == SHOP_TEXT) {
+			cr_expect_not_null(strstr(got[i], before.data),
+			    "entry %zu: its text, verbatim: %s", i, got[i]);
+			texts++;
+		} else {
+			cr_expect_str_eq(got[i], want[i], "entry %zu", i);
+			values++;
+		}
+		journal_entry_free(g);
+		journal_entry_free(w);
+		free(got[i]);
+		free(want[i]);
+	}
+	cr_assert_gt(texts, 100);
+	cr_assert_gt(values, 80);
+	buf_cleanup(&item);
+	buf_cleanup(&before);
+}
+
+/* An item the parser refuses fails the read of before-images the same
+ * way on both paths: nothing is written, nothing journaled. */
+Test(repo_wave, before_image_the_parser_refuses_fails_as_before)
+{
+	char *lines[SHOP_N];
+	struct err want, got;
+	size_t i;
+
+	cr_assert_eq(shop_put(false, true, lines, &want), -1);
+	cr_assert_eq(shop.batch_writes, 0);
+	for (i = 0; i < SHOP_N; i++)
+		cr_assert_null(lines[i]);
+	cr_assert_eq(shop_put(true, true, lines, &got), -1);
+	cr_assert_eq(shop.batch_writes, 0);
+	for (i = 0; i < SHOP_N; i++)
+		cr_assert_null(lines[i]);
+	cr_assert_eq(got.code, want.code, "%s / %s", got.msg, want.msg);
+	cr_assert_str_eq(got.msg, want.msg);
 }
