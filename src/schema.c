@@ -62,6 +62,7 @@ schema_node_free(struct schema_node *n)
 	free(n->title);
 	for (i = 0; i < n->nprops; i++) {
 		free(n->props[i].name);
+		free(n->props[i].json_name);
 		value_free(n->props[i].default_value);
 	}
 	free(n->props);
@@ -365,6 +366,7 @@ schema_compile_object(struct schema *s, const struct value *js,
 	const struct value *props = schema_get(js, "properties");
 	const struct value *req = schema_get(js, "required");
 	const struct value *add = schema_get(js, "additionalProperties");
+	struct buf jn;
 	char *w;
 	size_t i, j;
 	int rc;
@@ -399,6 +401,12 @@ schema_compile_object(struct schema *s, const struct value *js,
 		const struct value *def;
 
 		p->name = xstrndup(m->name, m->name_len);
+		p->name_len = strlen(p->name);
+		buf_init(&jn);
+		buf_addc(&jn, ',');
+		buf_add_json_string(&jn, p->name, p->name_len);
+		buf_addc(&jn, ':');
+		p->json_name = buf_detach(&jn, &p->json_name_len);
 		w = xasprintf("%s/properties/%s", where, p->name);
 		rc = schema_compile(s, m->value, w, depth + 1, &p->slot, e);
 		free(w);
