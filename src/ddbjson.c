@@ -1286,6 +1286,12 @@ ddbjson_text_plain(const char *s, size_t len)
 		if (ddbjson_word_escapes(x))
 			return false;
 	}
+	/* The last bytes of a text of eight or more in one word, read
+	 * again from its end. */
+	if (i < len && len >= 8) {
+		memcpy(&x, s + len - 8, 8);
+		return !ddbjson_word_escapes(x);
+	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -1328,19 +1334,13 @@ ddbjson_emit_binary(struct buf *b, const struct value *v)
 	buf_addc(b, '"');
 }
 
-/* {"S":"text"} or {"N":"text"} (type t): room made once when the text
- * needs no escaping, as most. */
+/* {"S":"text"} or {"N":"text"} (type t) of a text that needs no
+ * escaping: room made once. */
 static void
-ddbjson_emit_scalar(struct buf *b, char t, const char *s, size_t len)
+ddbjson_emit_scalar_plain(struct buf *b, char t, const char *s, size_t len)
 {
 	char *p;
 
-	if (!ddbjson_text_plain(s, len)) {
-		buf_add(b, t == 'S' ? "{\"S\":" : "{\"N\":", 5);
-		buf_add_json_string(b, s, len);
-		buf_addc(b, '}');
-		return;
-	}
 	buf_reserve(b, len + 9);
 	p = b->data + b->len;
 	memcpy(p, "{\"S\":\"", 6);
@@ -1348,6 +1348,25 @@ ddbjson_emit_scalar(struct buf *b, char t, const char *s, size_t len)
 	memcpy(p + 6, s, len);
 	memcpy(p + 6 + len, "\"}", 3);
 	b->len += len + 8;
+}
+
+/* {"S":"text"} or {"N":"text"} (type t). */
+static void
+ddbjson_emit_scalar(struct buf *b, char t, const char *s, size_t len)
+{
+	if (ddbjson_text_plain(s, len)) {
+		ddbjson_emit_scalar_plain(b, t, s, len);
+		return;
+	}
+	buf_add(b, t == 'S' ? "{\"S\":" : "{\"N\":", 5);
+	buf_add_json_string(b, s, len);
+	buf_addc(b, '}');
+}
+
+void
+ddbjson_emit_number(struct buf *b, const char *text, size_t len)
+{
+	ddbjson_emit_scalar_plain(b, 'N', text, len);
 }
 
 void

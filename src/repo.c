@@ -137,7 +137,7 @@ void
 repo_partition_value(const struct repo *r, const struct ids *ids,
     struct buf *b)
 {
-	buf_adds(b, r->partition_prefix);
+	buf_add(b, r->partition_prefix, r->partition_prefix_len);
 	if (ids != NULL)
 		ids_join(ids, b);
 }
@@ -145,7 +145,7 @@ repo_partition_value(const struct repo *r, const struct ids *ids,
 void
 repo_content_value(const struct repo *r, const struct ids *ids, struct buf *b)
 {
-	buf_adds(b, r->content_prefix);
+	buf_add(b, r->content_prefix, r->content_prefix_len);
 	if (ids != NULL)
 		ids_join(ids, b);
 }
@@ -1098,18 +1098,16 @@ repo_put_text_plain(const struct repo *r, const struct content *c)
 	return true;
 }
 
-/* ,"name":{"type":"text"} (type S or N) as ddbjson_emit_item prints it;
- * comma: with the comma. */
+/* ,"name":{"S":"text"} as ddbjson_emit_item prints it; comma: with the
+ * comma. */
 static void
 repo_put_text_attr(struct buf *b, bool comma, const char *name,
-    const char *type, const char *text, size_t len)
+    const char *text, size_t len)
 {
 	if (comma)
 		buf_addc(b, ',');
 	buf_add_json_string(b, name, strlen(name));
-	buf_adds(b, ":{\"");
-	buf_adds(b, type);
-	buf_adds(b, "\":");
+	buf_add(b, ":{\"S\":", 6);
 	buf_add_json_string(b, text, len);
 	buf_addc(b, '}');
 }
@@ -1136,9 +1134,8 @@ repo_put_text_pieces(const struct repo *r, const struct content *c,
     struct buf *b, size_t *stamp_at, bool *canonical)
 {
 	buf_addc(b, '{');
-	repo_put_text_attr(b, false, r->partition_key, "S", key->data,
-	    pk_len);
-	repo_put_text_attr(b, true, r->sort_key, "S", key->data + pk_len,
+	repo_put_text_attr(b, false, r->partition_key, key->data, pk_len);
+	repo_put_text_attr(b, true, r->sort_key, key->data + pk_len,
 	    key->len - pk_len);
 	if (pe != NULL) {
 		if (pe->fn(pe->arg, c->item, b, canonical) == -1)
@@ -1147,9 +1144,10 @@ repo_put_text_pieces(const struct repo *r, const struct content *c,
 		ddbjson_emit_members(b, c->item);
 	}
 	repo_put_text_int(b, REPO_VERSION, c->current_version);
-	buf_adds(b, ",\"" REPO_TIMESTAMP "\":{\"S\":\"");
+	buf_add(b, ",\"" REPO_TIMESTAMP "\":{\"S\":\"",
+	    sizeof ",\"" REPO_TIMESTAMP "\":{\"S\":\"" - 1);
 	*stamp_at = b->len;
-	buf_adds(b, "\"}");
+	buf_add(b, "\"}", 2);
 	if (c->has_expiry)
 		repo_put_text_int(b, REPO_TTL, c->expiry);
 	buf_addc(b, '}');

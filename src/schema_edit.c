@@ -993,28 +993,31 @@ schema_emit_number(struct schema_emit *x, const struct schema_node *n,
     const struct value *in, bool checked)
 {
 	struct buf *b = &x->scratch;
+	bool plain;
 
 	if (in->type != VT_N)
 		return -1;
-	if (n->kind == SCHEMA_INTEGER &&
-	    !number_is_canonical_integer(in->u.str.ptr, in->u.str.len) &&
+	/* Most integers are written as number_canonical writes them. */
+	plain = n->kind == SCHEMA_INTEGER &&
+	    number_is_canonical_integer(in->u.str.ptr, in->u.str.len);
+	if (n->kind == SCHEMA_INTEGER && !plain &&
 	    !number_is_integer(in->u.str.ptr, in->u.str.len))
 		return -1;
 	/* Bounds are rare: schema_conform_scalar words their failures. */
 	if (n->minimum != NULL || n->maximum != NULL || (!checked &&
 	    number_check(in->u.str.ptr, in->u.str.len, NULL) == -1))
 		return -1;
-	/* Most integers are written as number_canonical writes them. */
-	if (n->kind != SCHEMA_INTEGER ||
-	    number_is_canonical_integer(in->u.str.ptr, in->u.str.len)) {
-		ddbjson_emit_value(x->b, in);
-		schema_emit_note(x, in->u.str.ptr, in->u.str.len);
+	/* A number's text (checked) needs no escaping. */
+	if (plain || n->kind != SCHEMA_INTEGER) {
+		ddbjson_emit_number(x->b, in->u.str.ptr, in->u.str.len);
+		if (!plain)
+			schema_emit_note(x, in->u.str.ptr, in->u.str.len);
 		return 0;
 	}
 	/* the library stores Python's int: "12.0" -> 12 */
 	buf_reset(b);
 	number_canonical(in->u.str.ptr, in->u.str.len, b);
-	schema_emit_text(x, VT_N, b);
+	ddbjson_emit_number(x->b, b->data, b->len);
 	if (x->canonical != NULL && *x->canonical) {
 		struct buf t = BUF_INIT;
 
@@ -1066,6 +1069,31 @@ schema_emit_scalar(struct schema_emit *x, const struct schema_node *n,
 	return 0;
 }
 
+/* Whether two names of len bytes are the same: most field names are
+ * short, compared in two loads each rather than by a call. */
+static bool
+schema_same_name(const char *a, const char *b, size_t len)
+{
+	uint64_t x[4];
+	uint32_t y[4];
+
+	if (len >= 8 && len <= 16) {
+		memcpy(&x[0], a, 8);
+		memcpy(&x[1], b, 8);
+		memcpy(&x[2], a + len - 8, 8);
+		memcpy(&x[3], b + len - 8, 8);
+		return x[0] == x[1] && x[2] == x[3];
+	}
+	if (len >= 4 && len < 8) {
+		memcpy(&y[0], a, 4);
+		memcpy(&y[1], b, 4);
+		memcpy(&y[2], a + len - 4, 4);
+		memcpy(&y[3], b + len - 4, 4);
+		return y[0] == y[1] && y[2] == y[3];
+	}
+	return memcmp(a, b, len) == 0;
+}
+
 /* The most fields schema_emit_members takes (its table is on the
  * stack); more are left to schema_conform_model. */
 #define SCHEMA_EMIT_PROPS	64
@@ -1094,9 +1122,8 @@ schema_emit_members(struct schema_emit *x, const struct schema_node *n,
 		    j + 1 : 0) {
 			const struct schema_prop *p = &n->props[j];
 
-			if (p->name_len == mm->name_len && (p->name_len == 0 ||
-			    p->name[0] == mm->name[0]) &&
-			    memcmp(p->name, mm->name, p->name_len) == 0)
+			if (p->name_len == mm->name_len &&
+			    schema_same_name(p->name, mm->name, p->name_len))
 				break;
 		}
 		if (k == n->nprops)

@@ -970,9 +970,12 @@ value_arena_map_add_new(struct value_arena *a, struct value *m,
 		if (mb->name_len == len && memcmp(mb->name, name, len) == 0)
 			return false;
 	}
+	/* Room for four at first: most objects have three members or
+	 * more, and each growth is a new array, the old one left in the
+	 * arena. */
 	if (m->u.map.len == m->u.map.cap)
 		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
-		    m->u.map.cap : 2);
+		    m->u.map.cap : 4);
 	mb = &m->u.map.items[m->u.map.len++];
 	mb->name = (char *)(uintptr_t)p;
 	mb->name_len = len;
