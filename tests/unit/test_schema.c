@@ -443,6 +443,8 @@ Test(schema, dates_and_times_as_isoformat)
 	    "{\"S\":\"2020-01-02T03:04:00\"}");
 	expect_both("born", "\"2020-01-02T03:04:05-08:00\"",
 	    "{\"S\":\"2020-01-02T03:04:05-08:00\"}");
+	expect_both("born", "\"0001-01-02T03:04:05.000001-03:30\"",
+	    "{\"S\":\"0001-01-02T03:04:05.000001-03:30\"}");
 	expect_both("born", "\"2020-01-02\"", "ERR: born: expected "
 	    "date-time string, got string \"2020-01-02\"");
 	expect_both("born", "\"2020-02-30T00:00:00\"", "ERR: born: expected "
@@ -1101,7 +1103,7 @@ static const char emit_schema[] =
  * defaults), those it refuses, escapes and UTF-8. */
 static const char *const emit_values[][10] = {
 	{ "\"id-1\"", "\"q\\\"\\\\\\n\\u0001\\u00e9\\u2028\"", "\"\"",
-	    "\"\\u0000x\"", NULL, "7" },
+	    "\"\\u0000x\"", "7", "null", NULL },
 	{ "\"abc\"", "\"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"",
 	    "\"toolong\"", "12", "null", NULL },
 	{ "12", "12.0", "-0", "1e2", "12345678901234567890123", "1.5",
@@ -1122,7 +1124,7 @@ static const char *const emit_values[][10] = {
 	{ "1", "-1", NULL },
 	{ "{\"city\":\"Dublin\"}", "{\"city\":\"D\",\"zip\":null,"
 	    "\"lead\":true}", "{}", "{\"city\":\"D\",\"x\":1}", "[]", "null",
-	    NULL },
+	    "{\"city\":null}", "{\"city\":\"D\",\"lead\":null}", NULL },
 	{ "[{\"city\":\"a\"},{\"city\":\"b\",\"zip\":\"1\"}]", "[]",
 	    "[{\"zip\":\"1\"}]", NULL },
 	{ "3", "3.0", NULL },
@@ -1310,7 +1312,11 @@ Test(schema, put_text_of_a_plain_item_is_the_typed_ones)
 			buf_adds(&line, "{\"id\":\"");
 			while (line.len < 410 * 1024)
 				buf_adds(&line, "0123456789");
-			buf_adds(&line, "\"}");
+			buf_adds(&line, "\",\"odd\":4}");
+		} else if (i == 7 || i == 9) {
+			/* An item printed but for the limits (7), and
+			 * printed (9). */
+			buf_adds(&line, "{\"id\":\"x\",\"odd\":4}");
 		} else {
 			buf_add(&line, item.data, item.len);
 		}
@@ -1347,6 +1353,7 @@ Test(schema, put_text_of_a_plain_item_is_the_typed_ones)
 		}
 		cr_assert(n == 0 || (i != 5 && i != 7), "an item past "
 		    "DynamoDB's limits kept");
+		cr_assert(n > 0 || i != 9, "a plain item not kept");
 		content_free(c);
 		content_free(t);
 		repo_free(rs);
