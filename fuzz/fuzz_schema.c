@@ -9,13 +9,53 @@
 
 #include "buf.h"
 #include "check.h"
+#include "content.h"
 #include "ddbjson.h"
 #include "err.h"
+#include "json.h"
 #include "schema.h"
 #include "value.h"
 
+/* The item text as a plain item (a put's line): when schema_emit_item
+ * prints its typed members, typing it must succeed and print the same
+ * bytes, and say the same of its numbers. */
+static void
+fuzz_emit(const struct schema *s, const char *text, size_t len)
+{
+	struct buf got = BUF_INIT, want = BUF_INIT;
+	struct value *plain, *typed;
+	bool canonical = false;
+
+	plain = json_parse(text, len, NULL);
+	if (plain == NULL)
+		return;
+	if (plain->type == VT_M &&
+	    content_check_numbers(plain, "item", NULL) == 0 &&
+	    schema_emit_item(s, plain, &got, &canonical) == 0) {
+		if (schema_type_item(s, plain, NULL, false, &typed,
+		    NULL) == -1)
+			fuzz_fail("schema_emit_item printed an item typing "
+			    "refuses", NULL);
+		ddbjson_emit_members(&want, typed);
+		if (got.len != want.len ||
+		    memcmp(got.data, want.data, got.len) != 0)
+			fuzz_fail("schema_emit_item printed other bytes than "
+			    "typing", buf_cstr(&got));
+		if (canonical != value_numbers_canonical(typed))
+			fuzz_fail("schema_emit_item's canonical numbers",
+			    buf_cstr(&got));
+		value_free(typed);
+	} else if (got.len != 0) {
+		fuzz_fail("schema_emit_item printed and gave up", NULL);
+	}
+	value_free(plain);
+	buf_cleanup(&got);
+	buf_cleanup(&want);
+}
+
 /* Input: a schema; optionally "\n--\n" and one stored item (DynamoDB
- * JSON) to validate and check by it. */
+ * JSON) to validate and check by it, and as a plain item to type and
+ * print by it. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -77,6 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		buf_cleanup(&b);
 		value_free(item);
 	}
+	if (item_text != NULL)
+		fuzz_emit(s, item_text, ilen);
 	schema_free(s);
 	return 0;
 }

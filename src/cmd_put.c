@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,25 +64,36 @@ cmd_put_arena(struct value_arena **ap)
 	return *ap;
 }
 
-/* One line as content in the arena a, its item typed by the model as the
- * library's put stores item.dict(); NULL with err on bad input. */
+/* Type a content's plain item by the model as the library's put stores
+ * item.dict(); -1 with err (c freed) when the model refuses it. */
+static int
+cmd_put_type(const struct session *s, struct content *c, struct err *e)
+{
+	struct value *typed;
+
+	if (s->schema == NULL)
+		return 0;
+	if (schema_type_item_in(c->arena, s->schema, c->item, NULL,
+	    s->profile->allow_extra, &typed, e) == -1) {
+		err_prefix(e, "item: ");
+		content_free(c);
+		return -1;
+	}
+	value_free(c->item);
+	c->item = typed;
+	return 0;
+}
+
+/* One line as content in the arena a, its item typed (cmd_put_type);
+ * NULL with err on bad input. */
 static struct content *
 cmd_put_parse(const struct session *s, struct value_arena *a,
     const struct buf *line, struct err *e)
 {
 	struct content *c = content_from_json_in(a, line->data, line->len, e);
-	struct value *typed;
 
-	if (c == NULL || s->schema == NULL)
-		return c;
-	if (schema_type_item_in(c->arena, s->schema, c->item, NULL,
-	    s->profile->allow_extra, &typed, e) == -1) {
-		err_prefix(e, "item: ");
-		content_free(c);
+	if (c == NULL || cmd_put_type(s, c, e) == -1)
 		return NULL;
-	}
-	value_free(c->item);
-	c->item = typed;
 	return c;
 }
 
@@ -184,6 +196,65 @@ cmd_put_keep_text(const struct session *s, struct cmd_put_kept *k,
 	content_free(c);
 }
 
+/* repo_put_emit's printer: the typed item's members from the plain one
+ * (schema_emit_item). */
+static int
+cmd_put_emit_item(void *arg, const struct value *item, struct buf *b,
+    bool *canonical)
+{
+	const struct schema *schema = arg;
+
+	return schema_emit_item(schema, item, b, canonical);
+}
+
+/* Whether the model's typed items may be printed from the plain ones
+ * (cmd_put_keep_plain): no field of the model named like a key or one of
+ * the library's attributes. */
+static bool
+cmd_put_can_emit(const struct session *s)
+{
+	const struct schema_node *n;
+	size_t i;
+
+	if (s->schema == NULL)
+		return false;
+	n = schema_root_slot(s->schema)->node;
+	if (n->kind != SCHEMA_MODEL)
+		return false;
+	for (i = 0; i < n->nprops; i++)
+		if (!repo_field_name(s->repo, n->props[i].name))
+			return false;
+	return true;
+}
+
+/* Keep a content whose item is still plain as the text of its request,
+ * its item typed as it is printed, when the model needs nothing more
+ * and the budget allows; lineno is its line. true when kept (c freed):
+ * else the caller types c, measures it and keeps it as any other. */
+static bool
+cmd_put_keep_plain(const struct session *s, struct cmd_put_kept *k,
+    struct content *c, size_t lineno)
+{
+	struct repo_put_emit pe = {
+		.fn = cmd_put_emit_item, .arg = (void *)(uintptr_t)s->schema,
+	};
+	size_t mark = k->text.len, n;
+
+	if (!k->as_text || k->full)
+		return false;
+	cmd_put_text_grow(&k->text);
+	n = repo_put_text_emit(s->repo, c, &pe, &k->text);
+	if (n == 0 || mark + n > CMD_PUT_TEXT_MAX) {
+		k->text.len = mark;
+		k->text.data[mark] = '\0';
+		return false;
+	}
+	k->lines = lineno;
+	k->ntext++;
+	content_free(c);
+	return true;
+}
+
 /* Keep a checked content, which took size bytes of its arena, for the
  * write pass while the budget allows; lineno is its line. Takes c. */
 static void
@@ -242,6 +313,7 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 	struct value_arena *arena = NULL;
 	struct buf line = BUF_INIT, key = BUF_INIT;
 	size_t lineno = 0, before;
+	bool emit = cmd_put_can_emit(s);
 	int r, rc = 0;
 
 	*count = 0;
@@ -266,7 +338,15 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 		}
 		a = cmd_put_arena(&arena);
 		before = value_arena_size(a);
-		c = cmd_put_parse(s, a, &line, e);
+		c = content_from_json_in(a, line.data, line.len, e);
+		/* Most items need no typed tree: their request's text is
+		 * printed from the plain one, typed on the way. */
+		if (c != NULL && emit && cmd_put_keep_plain(s, k, c, lineno)) {
+			(*count)++;
+			continue;
+		}
+		if (c != NULL && cmd_put_type(s, c, e) == -1)
+			c = NULL;
 		if (c == NULL || cmd_put_limits(s, c, &key, e) == -1) {
 			err_prefix(e, "stdin line %zu: ", lineno);
 			content_free(c);

@@ -1270,12 +1270,13 @@ ddbjson_word_escapes(uint64_t x)
 	    ((x - ones * 0x20) & ~x)) & highs;
 }
 
-/* Append s as a JSON string. Names and values rarely need escaping: they
- * are checked eight bytes at a time and copied whole; the others go
- * through buf_add_json_string. Requests and journal lines are mostly
- * strings, and byte-at-a-time escaping was a sixth of emitting them. */
-static void
-ddbjson_emit_text(struct buf *b, const char *s, size_t len)
+/* Whether s needs no escaping as a JSON string. Names and values rarely
+ * do: they are checked eight bytes at a time and copied whole; the
+ * others go through buf_add_json_string. Requests and journal lines are
+ * mostly strings, and byte-at-a-time escaping was a sixth of emitting
+ * them. */
+static bool
+ddbjson_text_plain(const char *s, size_t len)
 {
 	size_t i = 0;
 	uint64_t x;
@@ -1283,15 +1284,29 @@ ddbjson_emit_text(struct buf *b, const char *s, size_t len)
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&x, s + i, 8);
 		if (ddbjson_word_escapes(x))
-			break;
+			return false;
+	}
+	/* The last bytes of a text of eight or more in one word, read
+	 * again from its end. */
+	if (i < len && len >= 8) {
+		memcpy(&x, s + len - 8, 8);
+		return !ddbjson_word_escapes(x);
 	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x20 || c == '"' || c == '\\')
-			break;
+			return false;
 	}
-	if (i < len) {
+	return true;
+}
+
+/* Append s as a JSON string, through buf_add_json_string when it needs
+ * escaping. */
+static void
+ddbjson_emit_text(struct buf *b, const char *s, size_t len)
+{
+	if (!ddbjson_text_plain(s, len)) {
 		buf_add_json_string(b, s, len);
 		return;
 	}
@@ -1319,6 +1334,41 @@ ddbjson_emit_binary(struct buf *b, const struct value *v)
 	buf_addc(b, '"');
 }
 
+/* {"S":"text"} or {"N":"text"} (type t) of a text that needs no
+ * escaping: room made once. */
+static void
+ddbjson_emit_scalar_plain(struct buf *b, char t, const char *s, size_t len)
+{
+	char *p;
+
+	buf_reserve(b, len + 9);
+	p = b->data + b->len;
+	memcpy(p, "{\"S\":\"", 6);
+	p[2] = t;
+	memcpy(p + 6, s, len);
+	memcpy(p + 6 + len, "\"}", 3);
+	b->len += len + 8;
+}
+
+/* {"S":"text"} or {"N":"text"} (type t). */
+static void
+ddbjson_emit_scalar(struct buf *b, char t, const char *s, size_t len)
+{
+	if (ddbjson_text_plain(s, len)) {
+		ddbjson_emit_scalar_plain(b, t, s, len);
+		return;
+	}
+	buf_add(b, t == 'S' ? "{\"S\":" : "{\"N\":", 5);
+	buf_add_json_string(b, s, len);
+	buf_addc(b, '}');
+}
+
+void
+ddbjson_emit_number(struct buf *b, const char *text, size_t len)
+{
+	ddbjson_emit_scalar_plain(b, 'N', text, len);
+}
+
 void
 ddbjson_emit_value(struct buf *b, const struct value *v)
 {
@@ -1326,13 +1376,11 @@ ddbjson_emit_value(struct buf *b, const struct value *v)
 
 	switch (v->type) {
 	case VT_S:
-		buf_add(b, "{\"S\":", 5);
-		ddbjson_emit_string(b, v);
-		break;
+		ddbjson_emit_scalar(b, 'S', v->u.str.ptr, v->u.str.len);
+		return;
 	case VT_N:
-		buf_add(b, "{\"N\":", 5);
-		ddbjson_emit_string(b, v);
-		break;
+		ddbjson_emit_scalar(b, 'N', v->u.str.ptr, v->u.str.len);
+		return;
 	case VT_B:
 		buf_add(b, "{\"B\":", 5);
 		ddbjson_emit_binary(b, v);

@@ -197,5 +197,9 @@ void		 ddbjson_emit_item_hole(struct buf *, const struct value *m,
 void		 ddbjson_emit_members(struct buf *, const struct value *m);
 /* {"S":"x"} for any value. */
 void		 ddbjson_emit_value(struct buf *, const struct value *);
+/* ddbjson_emit_value of an N whose text is a number's (number_check
+ * passes: nothing to escape), without looking for what to escape. */
+void		 ddbjson_emit_number(struct buf *, const char *text,
+		     size_t len);
 
 #endif

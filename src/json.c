@@ -152,26 +152,29 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	size_t i;
 	char *name;
 
+	if (c->arena != NULL) {
+		if (value_arena_map_add_new(c->arena, m, (const char *)key,
+		    len, NULL))
+			return 1;
+		goto duplicate;
+	}
 	for (i = 0; i < m->u.map.len; i++) {
 		const struct value_member *mb = &m->u.map.items[i];
 
-		if (mb->name_len == len && memcmp(mb->name, key, len) == 0) {
-			json_quote(&q, (const char *)key, len);
-			err_set(c->err, ERR_INPUT, "duplicate member name "
-			    "\"%s\"", buf_cstr(&q));
-			buf_cleanup(&q);
-			return 0;
-		}
-	}
-	if (c->arena != NULL) {
-		value_arena_map_add(c->arena, m, (const char *)key, len, NULL);
-		return 1;
+		if (mb->name_len == len && memcmp(mb->name, key, len) == 0)
+			goto duplicate;
 	}
 	name = xmalloc(len + 1);
 	memcpy(name, key, len);
 	name[len] = '\0';
 	value_map_add_owned(m, name, len, NULL);
 	return 1;
+duplicate:
+	json_quote(&q, (const char *)key, len);
+	err_set(c->err, ERR_INPUT, "duplicate member name \"%s\"",
+	    buf_cstr(&q));
+	buf_cleanup(&q);
+	return 0;
 }
 
 /* jsonlex callback: '}' or ']'. */

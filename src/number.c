@@ -182,6 +182,11 @@ number_check(const char *text, size_t len, struct err *err)
 
 	if (len == 0)
 		return err_set(err, ERR_INPUT, "empty text is not a number");
+	/* Most numbers are short integers: 38 digits are in range and
+	 * precision, found without parsing them. */
+	if (len <= NUMBER_MAX_DIGITS &&
+	    number_is_canonical_integer(text, len))
+		return 0;
 	if (number_parse(text, len, &p) != 0) {
 		number_quote(text, len, q);
 		return err_set(err, ERR_INPUT, "%s is not a number", q);
@@ -466,6 +471,21 @@ number_to_ll_if_true(const char *text, size_t len, long long *out)
 		return 0;
 	number_parts_to_ll(&p, out);
 	return 1;
+}
+
+bool
+number_is_canonical_integer(const char *text, size_t len)
+{
+	size_t i = len > 0 && text[0] == '-' ? 1 : 0;
+
+	/* "0" but not "-0", no leading zero, no exponent (number_format) */
+	if (i == len || len > NUMBER_PLAIN_MAX ||
+	    (text[i] == '0' && (i == 1 || len > 1)))
+		return false;
+	for (; i < len; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+	return true;
 }
 
 bool

@@ -32,6 +32,10 @@ int	 number_cmp(const char *a, size_t alen, const char *b, size_t blen);
  * never rounds). */
 int	 number_add(const char *a, size_t alen, const char *b, size_t blen,
 	     bool negate_b, struct buf *out, struct err *);
+/* True when text is an integer as number_canonical writes it (digits,
+ * perhaps a minus, no leading zero, not "-0"): its own canonical text,
+ * found without parsing it. Cannot fail. */
+bool	 number_is_canonical_integer(const char *text, size_t len);
 /* True when text is an integer (no fraction part after canonicalisation). */
 bool	 number_is_integer(const char *text, size_t len);
 /* The integer part of a number, toward zero as Python's int() of a

@@ -137,7 +137,7 @@ void
 repo_partition_value(const struct repo *r, const struct ids *ids,
     struct buf *b)
 {
-	buf_adds(b, r->partition_prefix);
+	buf_add(b, r->partition_prefix, r->partition_prefix_len);
 	if (ids != NULL)
 		ids_join(ids, b);
 }
@@ -145,7 +145,7 @@ repo_partition_value(const struct repo *r, const struct ids *ids,
 void
 repo_content_value(const struct repo *r, const struct ids *ids, struct buf *b)
 {
-	buf_adds(b, r->content_prefix);
+	buf_add(b, r->content_prefix, r->content_prefix_len);
 	if (ids != NULL)
 		ids_join(ids, b);
 }
@@ -1115,18 +1115,16 @@ repo_put_text_plain(const struct repo *r, const struct content *c)
 	return true;
 }
 
-/* ,"name":{"type":"text"} (type S or N) as ddbjson_emit_item prints it;
- * comma: with the comma. */
+/* ,"name":{"S":"text"} as ddbjson_emit_item prints it; comma: with the
+ * comma. */
 static void
 repo_put_text_attr(struct buf *b, bool comma, const char *name,
-    const char *type, const char *text, size_t len)
+    const char *text, size_t len)
 {
 	if (comma)
 		buf_addc(b, ',');
 	buf_add_json_string(b, name, strlen(name));
-	buf_adds(b, ":{\"");
-	buf_adds(b, type);
-	buf_adds(b, "\":");
+	buf_add(b, ":{\"S\":", 6);
 	buf_add_json_string(b, text, len);
 	buf_addc(b, '}');
 }
@@ -1135,33 +1133,42 @@ repo_put_text_attr(struct buf *b, bool comma, const char *name,
 static void
 repo_put_text_int(struct buf *b, const char *name, long long n)
 {
-	char text[32];
-
-	snprintf(text, sizeof text, "%lld", n);
-	repo_put_text_attr(b, true, name, "N", text, strlen(text));
+	/* Digits need no escaping: no snprintf, no scan. */
+	buf_addc(b, ',');
+	buf_add_json_string(b, name, strlen(name));
+	buf_add(b, ":{\"N\":\"", 7);
+	buf_add_int(b, n);
+	buf_add(b, "\"}", 2);
 }
 
 /* repo_encode(c)'s text, printed in pieces without making it (the key
  * strings in key, pk_len bytes then the sort key's), its _timestamp's
- * text left out at *stamp_at. */
-static void
+ * text left out at *stamp_at; the item's members by pe when given (-1
+ * when it cannot print them), *canonical then set by it. */
+static int
 repo_put_text_pieces(const struct repo *r, const struct content *c,
-    const struct buf *key, size_t pk_len, struct buf *b, size_t *stamp_at)
+    const struct repo_put_emit *pe, const struct buf *key, size_t pk_len,
+    struct buf *b, size_t *stamp_at, bool *canonical)
 {
 	buf_addc(b, '{');
-	repo_put_text_attr(b, false, r->partition_key, "S", key->data,
-	    pk_len);
-	repo_put_text_attr(b, true, r->sort_key, "S", key->data + pk_len,
+	repo_put_text_attr(b, false, r->partition_key, key->data, pk_len);
+	repo_put_text_attr(b, true, r->sort_key, key->data + pk_len,
 	    key->len - pk_len);
-	if (c->item != NULL)
+	if (pe != NULL) {
+		if (pe->fn(pe->arg, c->item, b, canonical) == -1)
+			return -1;
+	} else if (c->item != NULL) {
 		ddbjson_emit_members(b, c->item);
+	}
 	repo_put_text_int(b, REPO_VERSION, c->current_version);
-	buf_adds(b, ",\"" REPO_TIMESTAMP "\":{\"S\":\"");
+	buf_add(b, ",\"" REPO_TIMESTAMP "\":{\"S\":\"",
+	    sizeof ",\"" REPO_TIMESTAMP "\":{\"S\":\"" - 1);
 	*stamp_at = b->len;
-	buf_adds(b, "\"}");
+	buf_add(b, "\"}", 2);
 	if (c->has_expiry)
 		repo_put_text_int(b, REPO_TTL, c->expiry);
 	buf_addc(b, '}');
+	return 0;
 }
 
 /* repo_encode(c)'s text, its _timestamp's text left out at *stamp_at,
@@ -1191,29 +1198,43 @@ repo_put_text_encoded(const struct repo *r, const struct content *c,
 	return rc;
 }
 
-size_t
-repo_put_text(const struct repo *r, const struct content *c, struct buf *b)
+/* repo_put_text, the item's members printed by pe when given (NULL:
+ * from c's item). */
+static size_t
+repo_put_text_with(const struct repo *r, const struct content *c,
+    const struct repo_put_emit *pe, struct buf *b)
 {
 	struct repo_put_text_head h;
 	struct buf key = BUF_INIT;
 	size_t at = b->len;
+	bool canonical = true;
 
 	memset(&h, 0, sizeof h);
 	buf_add(b, &h, sizeof h);
-	if (repo_put_text_plain(r, c)) {
+	if (pe != NULL || repo_put_text_plain(r, c)) {
 		repo_partition_value(r, &c->partition_ids, &key);
 		h.pk_len = key.len;
 		repo_content_value(r, &c->content_ids, &key);
-		repo_put_text_pieces(r, c, &key, h.pk_len, b, &h.stamp_at);
+		if (repo_put_text_pieces(r, c, pe, &key, h.pk_len, b,
+		    &h.stamp_at, r->journal != NULL ? &canonical : NULL) == -1)
+			goto none;
+		/* Every attribute's text is longer than its stored size
+		 * but _timestamp's (at most 40 bytes): within DynamoDB's
+		 * limits, surely, below those. */
+		if (pe != NULL && (h.pk_len > 2048 ||
+		    key.len - h.pk_len > 1024 ||
+		    b->len - at - sizeof h + 40 > 400 * 1024))
+			goto none;
 		/* Only the journal asks (a tenth of keeping a line). */
-		h.canonical = r->journal != NULL && (c->item == NULL ||
-		    value_numbers_canonical(c->item));
+		if (pe != NULL)
+			h.canonical = r->journal != NULL && canonical;
+		else
+			h.canonical = r->journal != NULL &&
+			    (c->item == NULL ||
+			    value_numbers_canonical(c->item));
 	} else if (repo_put_text_encoded(r, c, &key, &h.pk_len, b,
 	    &h.stamp_at, &h.canonical) == -1) {
-		buf_cleanup(&key);
-		b->len = at;
-		b->data[at] = '\0';
-		return 0;
+		goto none;
 	}
 	h.stamp_at -= at + sizeof h;
 	h.item_len = b->len - at - sizeof h;
@@ -1222,6 +1243,30 @@ repo_put_text(const struct repo *r, const struct content *c, struct buf *b)
 	memcpy(b->data + at, &h, sizeof h);
 	buf_cleanup(&key);
 	return b->len - at;
+none:
+	buf_cleanup(&key);
+	b->len = at;
+	b->data[at] = '\0';
+	return 0;
+}
+
+size_t
+repo_put_text(const struct repo *r, const struct content *c, struct buf *b)
+{
+	return repo_put_text_with(r, c, NULL, b);
+}
+
+size_t
+repo_put_text_emit(const struct repo *r, const struct content *c,
+    const struct repo_put_emit *pe, struct buf *b)
+{
+	return repo_put_text_with(r, c, pe, b);
+}
+
+bool
+repo_field_name(const struct repo *r, const char *name)
+{
+	return repo_member_kind(r, name, strlen(name)) == RM_FIELD;
 }
 
 /* The item of a repo_put_text record, stamped now. */

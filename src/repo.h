@@ -197,6 +197,27 @@ int	 repo_put_stream_end(struct repo_put_stream *, size_t *written,
  */
 size_t	 repo_put_text(const struct repo *, const struct content *,
 	     struct buf *);
+/* What prints the members of the item a content stands for, as
+ * ddbjson_emit_members prints them, when its item is not that one yet
+ * (plain JSON the schema types as it prints): fn returns -1, b as it
+ * was, when it cannot; it sets *canonical (when not NULL) to whether
+ * their numbers are in number_canonical's form. The members must be
+ * fields of the model (repo_field_name). */
+struct repo_put_emit {
+	int	(*fn)(void *arg, const struct value *item, struct buf *b,
+		    bool *canonical);
+	void	*arg;
+};
+/* repo_put_text, the item's members printed by pe, for an item surely
+ * within DynamoDB's limits (the record's text, longer than the item as
+ * stored, is): 0, nothing appended, when pe cannot print the item or it
+ * might be past them (the caller types it, measures it and calls
+ * repo_put_text). */
+size_t	 repo_put_text_emit(const struct repo *, const struct content *,
+	     const struct repo_put_emit *pe, struct buf *);
+/* Whether a name is free for a field: not a key's, not one of the
+ * library's attributes. */
+bool	 repo_field_name(const struct repo *, const char *name);
 int	 repo_put_stream_add_text(struct repo_put_stream *, const char *rec,
 	     size_t *len, struct err *);
 int	 repo_put_stream_stop(struct repo_put_stream *, size_t *written,

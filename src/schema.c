@@ -62,6 +62,7 @@ schema_node_free(struct schema_node *n)
 	free(n->title);
 	for (i = 0; i < n->nprops; i++) {
 		free(n->props[i].name);
+		free(n->props[i].json_name);
 		value_free(n->props[i].default_value);
 	}
 	free(n->props);
@@ -365,6 +366,7 @@ schema_compile_object(struct schema *s, const struct value *js,
 	const struct value *props = schema_get(js, "properties");
 	const struct value *req = schema_get(js, "required");
 	const struct value *add = schema_get(js, "additionalProperties");
+	struct buf jn;
 	char *w;
 	size_t i, j;
 	int rc;
@@ -399,6 +401,12 @@ schema_compile_object(struct schema *s, const struct value *js,
 		const struct value *def;
 
 		p->name = xstrndup(m->name, m->name_len);
+		p->name_len = strlen(p->name);
+		buf_init(&jn);
+		buf_addc(&jn, ',');
+		buf_add_json_string(&jn, p->name, p->name_len);
+		buf_addc(&jn, ':');
+		p->json_name = buf_detach(&jn, &p->json_name_len);
 		w = xasprintf("%s/properties/%s", where, p->name);
 		rc = schema_compile(s, m->value, w, depth + 1, &p->slot, e);
 		free(w);
@@ -1436,56 +1444,86 @@ schema_parse_time(const char *s, int rules, struct schema_when *w)
 	return schema_scan_pick(ok, &sc, rules, w);
 }
 
-/* n as width digits, zero-padded as printf's %0*d: every date-time
- * field of every item typed is formatted, and printf cost a sixth of a
- * put's instructions. Out of range (never, once parsed): printf. */
+/* schema_format_when as printf's %0*d writes each field: for fields out
+ * of range (never, once parsed). */
 static void
-schema_format_digits(struct buf *b, int n, int width)
+schema_format_when_printf(const struct schema_when *w, struct buf *b)
 {
-	char text[8];
+	int m = w->tz_minutes < 0 ? -w->tz_minutes : w->tz_minutes;
+
+	if (w->has_date)
+		buf_printf(b, "%04d-%02d-%02d", w->year, w->month, w->day);
+	if (!w->has_time)
+		return;
+	if (w->has_date)
+		buf_addc(b, 'T');
+	buf_printf(b, "%02d:%02d:%02d", w->hour, w->minute, w->second);
+	if (w->usec != 0)
+		buf_printf(b, ".%06d", w->usec);
+	if (w->has_tz)
+		buf_printf(b, "%c%02d:%02d", w->tz_minutes < 0 ? '-' : '+',
+		    m / 60, m % 60);
+}
+
+/* n as width digits at p, zero-padded as printf's %0*d: every date-time
+ * field of every item typed is formatted, and printf cost a sixth of a
+ * put's instructions. Out of range (never, once parsed): false. */
+static bool
+schema_format_digits(char *p, int n, int width)
+{
 	int i;
 
-	if (n < 0 || width > (int)sizeof text || (width == 4 && n > 9999) ||
-	    (width == 2 && n > 99) || (width == 6 && n > 999999)) {
-		buf_printf(b, "%0*d", width, n);
-		return;
-	}
+	if (n < 0 || (width == 4 && n > 9999) || (width == 2 && n > 99) ||
+	    (width == 6 && n > 999999))
+		return false;
 	for (i = width - 1; i >= 0; i--) {
-		text[i] = (char)('0' + n % 10);
+		p[i] = (char)('0' + n % 10);
 		n /= 10;
 	}
-	buf_add(b, text, (size_t)width);
+	return true;
 }
 
 void
 schema_format_when(const struct schema_when *w, struct buf *b)
 {
-	if (w->has_date) {
-		schema_format_digits(b, w->year, 4);
-		buf_addc(b, '-');
-		schema_format_digits(b, w->month, 2);
-		buf_addc(b, '-');
-		schema_format_digits(b, w->day, 2);
-	}
-	if (!w->has_time)
-		return;
-	if (w->has_date)
-		buf_addc(b, 'T');
-	schema_format_digits(b, w->hour, 2);
-	buf_addc(b, ':');
-	schema_format_digits(b, w->minute, 2);
-	buf_addc(b, ':');
-	schema_format_digits(b, w->second, 2);
-	if (w->usec != 0) {
-		buf_addc(b, '.');
-		schema_format_digits(b, w->usec, 6);
-	}
-	if (w->has_tz) {
-		int m = w->tz_minutes < 0 ? -w->tz_minutes : w->tz_minutes;
+	/* "YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM", each piece a fixed width,
+	 * written at once. */
+	char t[40];
+	size_t n = 0;
+	int m = w->tz_minutes < 0 ? -w->tz_minutes : w->tz_minutes;
+	bool ok = true;
 
-		buf_addc(b, w->tz_minutes < 0 ? '-' : '+');
-		schema_format_digits(b, m / 60, 2);
-		buf_addc(b, ':');
-		schema_format_digits(b, m % 60, 2);
+	if (w->has_date) {
+		ok = schema_format_digits(t, w->year, 4) &&
+		    schema_format_digits(t + 5, w->month, 2) &&
+		    schema_format_digits(t + 8, w->day, 2);
+		t[4] = t[7] = '-';
+		n = 10;
+		if (w->has_time)
+			t[n++] = 'T';
 	}
+	if (ok && w->has_time) {
+		ok = schema_format_digits(t + n, w->hour, 2) &&
+		    schema_format_digits(t + n + 3, w->minute, 2) &&
+		    schema_format_digits(t + n + 6, w->second, 2);
+		t[n + 2] = t[n + 5] = ':';
+		n += 8;
+		if (ok && w->usec != 0) {
+			t[n] = '.';
+			ok = schema_format_digits(t + n + 1, w->usec, 6);
+			n += 7;
+		}
+		if (ok && w->has_tz) {
+			t[n] = w->tz_minutes < 0 ? '-' : '+';
+			ok = schema_format_digits(t + n + 1, m / 60, 2) &&
+			    schema_format_digits(t + n + 4, m % 60, 2);
+			t[n + 3] = ':';
+			n += 6;
+		}
+	}
+	if (ok) {
+		buf_add(b, t, n);
+		return;
+	}
+	schema_format_when_printf(w, b);
 }

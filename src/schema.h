@@ -79,6 +79,11 @@ struct schema_slot {
 
 struct schema_prop {
 	char			*name;
+	size_t			 name_len;	/* strlen(name) */
+	/* ,"name": (a comma, the name as a JSON string, a colon), for
+	 * printing members */
+	char			*json_name;
+	size_t			 json_name_len;
 	struct schema_slot	 slot;
 	bool			 required;
 	struct value		*default_value;	/* plain JSON, or NULL */
@@ -202,6 +207,19 @@ int	 schema_type_item(const struct schema *, const struct value *plain,
 int	 schema_type_item_in(struct value_arena *a, const struct schema *,
 	     const struct value *plain, const struct value *existing,
 	     bool allow_extra, struct value **out, struct err *);
+
+/* The members of schema_type_item's typed item for a plain item (no
+ * existing, allow_extra irrelevant), appended to b as
+ * ddbjson_emit_members prints them, without building it, when typing it
+ * is simple: every member declared; strings, numbers, booleans, nulls,
+ * date-times, enums, lists and models (defaults filled). The item's
+ * numbers are taken as checked (content_from_json does). -1, b
+ * unchanged, when typing needs more (a union, a set, a dict, Any, an
+ * extra member, bounds) or refuses the item: schema_type_item then says
+ * what and why. *canonical, when not NULL, is whether the typed item's
+ * numbers are in number_canonical's form (value_numbers_canonical). */
+int	 schema_emit_item(const struct schema *, const struct value *plain,
+	     struct buf *, bool *canonical);
 
 /*
  * Validation of DynamoDB-typed values, by the types the library itself

@@ -948,6 +948,41 @@ value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
 	mb->value = v;
 }
 
+bool
+value_arena_map_add_new(struct value_arena *a, struct value *m,
+    const char *name, size_t len, struct value *v)
+{
+	struct value_member *mb;
+	const char *p;
+	bool shared;
+	size_t i;
+
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	p = value_arena_name(a, name, len, &shared);
+	/* A shared name is in the table for good, and was when an earlier
+	 * member took it (the table only ever grows, and takes no name once
+	 * full): that member has its address. */
+	for (i = 0; shared && i < m->u.map.len; i++)
+		if (m->u.map.items[i].name == p)
+			return false;
+	for (i = 0; !shared && i < m->u.map.len; i++) {
+		mb = &m->u.map.items[i];
+		if (mb->name_len == len && memcmp(mb->name, name, len) == 0)
+			return false;
+	}
+	/* Room for four at first: most objects have three members or
+	 * more, and each growth is a new array, the old one left in the
+	 * arena. */
+	if (m->u.map.len == m->u.map.cap)
+		value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
+		    m->u.map.cap : 4);
+	mb = &m->u.map.items[m->u.map.len++];
+	mb->name = (char *)(uintptr_t)p;
+	mb->name_len = len;
+	mb->value = v;
+	return true;
+}
+
 void
 value_arena_list_append(struct value_arena *a, struct value *l,
     struct value *v)

@@ -166,6 +166,11 @@ void		 value_arena_map_reserve(struct value_arena *, struct value *m,
  * value_arena_name does); v must be an arena value of a or NULL. */
 void		 value_arena_map_add(struct value_arena *, struct value *m,
 		     const char *name, size_t len, struct value *v);
+/* value_arena_map_add for a parser, when m has no member of that name
+ * yet; false (nothing added) when it has. A name the arena shares is
+ * looked for by its address, not its bytes. */
+bool		 value_arena_map_add_new(struct value_arena *, struct value *m,
+		     const char *name, size_t len, struct value *v);
 void		 value_arena_list_append(struct value_arena *, struct value *l,
 		     struct value *v);
 /* The builders of arena containers, for one that collects a container's

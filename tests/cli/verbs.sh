@@ -928,4 +928,101 @@ check_err_has "1 as their requests' text"
 check_err_has ", 2 parsed again"
 t_end "put: a key that is not a string ends the lines kept as text"
 
+# put's check pass prints most lines' requests from their plain items,
+# typed on the way (schema_emit_item); a line put alone is typed into a
+# tree and encoded. Both must store the same attributes: coercions
+# (12.0, date-times in other forms, 1e2), defaults, Optional nulls, sets,
+# unions, extras (allow_extra), escapes; and, with a model that has a
+# field named like one of the library's attributes, the long way.
+cat >"$T_TMP/emit.schema.json" <<'EOF'
+{"title": "Emit", "type": "object", "properties": {
+ "id": {"type": "string"}, "n": {"type": "integer"},
+ "f": {"type": "number"}, "when": {"type": "string", "format": "date-time"},
+ "tags": {"type": "array", "items": {"type": "string"}},
+ "nick": {"type": "array", "items": {"type": "string"}, "uniqueItems": true},
+ "u": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+ "a": {"$ref": "#/definitions/A"}, "awards": {"default": 0, "type": "integer"},
+ "e": {"enum": ["x", "y"]}},
+ "required": ["id"],
+ "definitions": {"A": {"title": "A", "type": "object", "properties": {
+  "city": {"type": "string"}, "lead": {"default": false, "type": "boolean"}},
+  "required": ["city"]}}}
+EOF
+sed 's/"e": {"enum"/"_timestamp": {"type": "string"}, "e": {"enum"/' \
+    "$T_TMP/emit.schema.json" >"$T_TMP/emit-ts.schema.json"
+cat >"$T_TMP/emit.jsonl" <<'EOF'
+{"partition_ids":["e"],"content_ids":["1"],"item":{"id":"a","n":12,"f":1.5,"when":"2002-09-15T12:30:15.000001+00:00","tags":["x"],"a":{"city":"c"},"e":"x"}}
+{"partition_ids":["e"],"content_ids":["2"],"item":{"id":"b","n":12.0,"f":1e2,"when":"2002-09-15T12:30:15Z","tags":[],"a":{"city":"c","lead":true}}}
+{"partition_ids":["e"],"content_ids":["3"],"item":{"id":"q\"\\\n\u0001\u00e9\u2028","n":-7,"f":-0.0,"when":"2002-09-15 12:30","a":{"city":"\u00e9"},"awards":3.0}}
+{"partition_ids":["e"],"content_ids":["4"],"item":{"id":"d","n":null,"f":null,"when":null,"tags":null,"a":null,"e":null}}
+{"partition_ids":["e"],"content_ids":["5"],"item":{"id":"e","nick":["a","b","a"],"u":"7","a":{"city":"c"}}}
+{"partition_ids":["e"],"content_ids":["6"],"item":{"a":{"city":"c"},"id":"f","u":7,"n":12345678901234567890123,"zz":[1,2.50,{"q":"x"}]}}
+{"partition_ids":["e"],"content_ids":["7"],"item":{"id":"g","when":"2002-09-15T12:30:15.5-03:30","tags":["t\tab","\u00e9t\u00e9"],"a":{"city":"c"},"_timestamp":"theirs"},"expiry":1800000000}
+{"partition_ids":["e"],"content_ids":["8","\u00e9"],"item":{"id":"h","f":2E-3,"a":{"city":"c"}},"current_version":4}
+EOF
+
+# Put $T_TMP/emit.jsonl with schema $1 as one batch and line by line into
+# two tables, each journaled apart; expect them to hold the same
+# attributes and their journals the same keys and after-images (numbers
+# as put, not as DynamoDB rewrites them), but _timestamp.
+emit_same()
+{
+	emit_state=${XDG_STATE_HOME-} emit_had=${XDG_STATE_HOME+yes}
+	for emit_t in batch single; do
+		rm -rf "$T_TMP/emit-$emit_t-state"
+		XDG_STATE_HOME=$T_TMP/emit-$emit_t-state
+		export XDG_STATE_HOME
+		new_table
+		# The rw profile on this table, with the model.
+		{
+			sed -n '/^\[repository rw\]/,/^$/p' "$T_PROFDIR/cli.ini" |
+			    sed -e "s/repository rw/repository emit-$emit_t/" \
+			    -e "s/^table .*/table = $TBL/" -e '/^$/d'
+			printf 'schema = %s\nallow_extra = true\n' "$1"
+		} >"$T_PROFDIR/emit-$emit_t.ini"
+		if [ $emit_t = batch ]; then
+			run_in "$T_TMP/emit.jsonl" dr put -p emit-batch
+			check_rc 0
+			check_err_has "8 items written"
+		else
+			while IFS= read -r emit_l; do
+				printf '%s\n' "$emit_l" >"$T_TMP/emit1.jsonl"
+				run_in "$T_TMP/emit1.jsonl" dr put -p emit-single
+				check_rc 0
+			done <"$T_TMP/emit.jsonl"
+		fi
+		dr list -p emit-$emit_t --partition e --output ddb \
+		    >"$T_TMP/emit-$emit_t.ddb" 2>"$ERR" || fail_file "list" "$ERR"
+	done
+	if [ "$emit_had" = yes ]; then
+		XDG_STATE_HOME=$emit_state
+	else
+		unset XDG_STATE_HOME
+	fi
+	check_js '
+	const [b, s, jb, js] = process.argv.slice(1).map((f) => h.jsonl(f)
+	    .map((it) => {
+		if (it.after !== undefined)
+			it = { key: it.key, after: it.after };
+		delete (it.after || it)._timestamp;
+		return JSON.stringify(it);
+	}).sort());
+	for (const [x, y, n] of [[b, s, "items"], [jb, js, "journals"]])
+		if (x.length !== 8 || JSON.stringify(x) !== JSON.stringify(y)) {
+			console.log(n + ", batch:  " + x.join("\n        "));
+			console.log(n + ", single: " + y.join("\n        "));
+			process.exit(1);
+		}' "$T_TMP/emit-batch.ddb" "$T_TMP/emit-single.ddb" \
+	    "$T_TMP/emit-batch-state/dynrepo/journal.jsonl" \
+	    "$T_TMP/emit-single-state/dynrepo/journal.jsonl"
+}
+
+t_begin
+emit_same "$T_TMP/emit.schema.json"
+t_end "put: lines printed from their plain items store what lines put alone do"
+
+t_begin
+emit_same "$T_TMP/emit-ts.schema.json"
+t_end "put: a model with a field named _timestamp stores what lines put alone do"
+
 t_done

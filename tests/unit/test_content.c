@@ -112,3 +112,47 @@ Test(content, times)
 	cr_assert_eq(content_parse_time("2026-13-01", &t, NULL), -1);
 	cr_assert_eq(content_parse_time("2026-01-01T", &t, NULL), -1);
 }
+
+/* The document's members are found in one pass: the first unknown one
+ * is named, after every other check; a name that is a known one up to a
+ * NUL is not unknown (strcmp) but not that member either. */
+Test(content, members_found_in_one_pass)
+{
+	static const struct {
+		const char	*line;
+		const char	*want;	/* in the message, or NULL: read */
+	} cases[] = {
+		{ "{\"zz\":1,\"item\":{},\"yy\":2}", "unknown member \"zz\"" },
+		{ "{\"item\":{},\"expiry\":null,\"yy\":2}",
+		    "unknown member \"yy\"" },
+		{ "{\"yy\":1,\"item\":{},\"current_version\":\"x\"}",
+		    "current_version: expected an integer" },
+		{ "{\"yy\":1,\"item\":{\"n\":1e999}}", "item.n: " },
+		{ "{\"yy\":1,\"item\":5}", "item: expected a JSON object" },
+		{ "{\"item\\u0000x\":5,\"item\":{}}", NULL },
+		{ "{\"item\\u0000x\":{}}", "item: expected a JSON object" },
+		{ "{\"ite\":1,\"item\":{}}", "unknown member \"ite\"" },
+		{ "{\"\":1,\"item\":{}}", "unknown member \"\"" },
+		{ "{\"partition_ids\":[\"a\"],\"content_ids\":[\"b\"],"
+		    "\"item\":{\"x\":1},\"current_version\":3,"
+		    "\"expiry\":1800000000}", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *l = cases[i].line;
+		struct content *c;
+		struct err e;
+
+		err_clear(&e);
+		c = content_from_json(l, strlen(l), &e);
+		if (cases[i].want == NULL) {
+			cr_expect_not_null(c, "%s: %s", l, e.msg);
+		} else {
+			cr_expect_null(c, "%s", l);
+			cr_expect(strstr(e.msg, cases[i].want) != NULL,
+			    "%s: %s", l, e.msg);
+		}
+		content_free(c);
+	}
+}

@@ -517,3 +517,41 @@ Test(json, integers_as_printf_writes_them)
 		buf_cleanup(&b);
 	}
 }
+
+/* In an arena shared by documents (put's lines), names are shared, and
+ * a name the arena shares is told a duplicate by its address: before
+ * the arena's table fills and after (then by its bytes), in nested
+ * objects, with an escape. */
+Test(json, duplicates_found_in_a_shared_arena)
+{
+	struct value_arena *a = value_arena_new();
+	struct buf b = BUF_INIT;
+	struct value *v;
+	struct err err;
+	int i;
+
+	for (i = 0; i < 120; i++) {
+		buf_reset(&b);
+		/* A new name each time: the table fills past 48. */
+		buf_printf(&b, "{\"id\":1,\"n%d\":2,\"x\":{\"id\":3,"
+		    "\"n%d\":4}}", i, i);
+		v = json_parse_in(a, b.data, b.len, &err);
+		cr_assert_not_null(v, "%s: %s", b.data, err.msg);
+		value_free(v);
+		buf_reset(&b);
+		buf_printf(&b, "{\"id\":1,\"n%d\":2,\"x\":{\"i\\u0064\":3,"
+		    "\"n%d\":4,\"n%d\":5}}", i, i, i);
+		cr_expect_null(json_parse_in(a, b.data, b.len, &err),
+		    "%s", b.data);
+		cr_expect(strstr(err.msg, "duplicate member name") != NULL,
+		    "%s", err.msg);
+		buf_reset(&b);
+		buf_printf(&b, "{\"n%d\":1,\"id\":2,\"i\\u0064\":3}", i);
+		cr_expect_null(json_parse_in(a, b.data, b.len, &err),
+		    "%s", b.data);
+		cr_expect(strstr(err.msg, "duplicate member name \"id\"") !=
+		    NULL, "%s", err.msg);
+	}
+	value_arena_unref(a);
+	buf_cleanup(&b);
+}

@@ -440,3 +440,30 @@ Test(number, is_integer)
 	cr_expect(!number_is_integer("abc", 3));
 	cr_expect(!number_is_integer("", 0));
 }
+
+/* number_is_canonical_integer says yes exactly for the integers that
+ * number_canonical leaves as they are. */
+Test(number, canonical_integers_known_without_parsing)
+{
+	static const char *const texts[] = {
+		"0", "-0", "7", "-7", "10", "100", "12.0", "1e2", "007",
+		"-05", "1000000", DIGITS38, "-" DIGITS38, DIGITS39, "1.5",
+		"", "-", "+1", "1 ", "0.0", "12345678901234560001", "1E2",
+		"-100", "00",
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		size_t len = strlen(texts[i]);
+		bool same, integral;
+
+		buf_reset(&b);
+		number_canonical(texts[i], len, &b);
+		same = b.len == len && memcmp(b.data, texts[i], len) == 0;
+		integral = same && number_is_integer(texts[i], len);
+		cr_expect_eq(number_is_canonical_integer(texts[i], len),
+		    integral, "\"%s\"", texts[i]);
+	}
+	buf_cleanup(&b);
+}

@@ -6,9 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "clock.h"
+#include "content.h"
 #include "ddbjson.h"
 #include "filter.h"
+#include "journal.h"
 #include "json.h"
 #include "repo.h"
 #include "schema.h"
@@ -439,6 +443,8 @@ Test(schema, dates_and_times_as_isoformat)
 	    "{\"S\":\"2020-01-02T03:04:00\"}");
 	expect_both("born", "\"2020-01-02T03:04:05-08:00\"",
 	    "{\"S\":\"2020-01-02T03:04:05-08:00\"}");
+	expect_both("born", "\"0001-01-02T03:04:05.000001-03:30\"",
+	    "{\"S\":\"0001-01-02T03:04:05.000001-03:30\"}");
 	expect_both("born", "\"2020-01-02\"", "ERR: born: expected "
 	    "date-time string, got string \"2020-01-02\"");
 	expect_both("born", "\"2020-02-30T00:00:00\"", "ERR: born: expected "
@@ -1055,4 +1061,310 @@ Test(schema, date_time_rules_of_each_pydantic)
 	cr_expect(!w.loose);
 	cr_assert(schema_parse_datetime("2020-1-02T03:04:05", 0, &w));
 	cr_expect(w.loose);
+}
+
+/* A model with a field of every kind schema_emit_item prints and of
+ * those it leaves to typing (bounds, sets, unions, dicts, Any, a default
+ * the model refuses). */
+static const char emit_schema[] =
+    "{\"title\":\"Emit\",\"type\":\"object\",\"properties\":{"
+    "\"id\":{\"type\":\"string\"},"
+    "\"s\":{\"type\":\"string\",\"maxLength\":5},"
+    "\"n\":{\"type\":\"integer\"},"
+    "\"f\":{\"type\":\"number\"},"
+    "\"when\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"day\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"at\":{\"type\":\"string\",\"format\":\"time\"},"
+    "\"e\":{\"enum\":[\"a\",\"b\",1]},"
+    "\"b\":{\"type\":\"boolean\"},"
+    "\"l\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
+    "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"uniqueItems\":true},"
+    "\"u\":{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"string\"}]},"
+    "\"dict\":{\"type\":\"object\",\"additionalProperties\":"
+    "{\"type\":\"integer\"}},"
+    "\"any\":{},"
+    "\"pos\":{\"type\":\"integer\",\"minimum\":0},"
+    "\"address\":{\"$ref\":\"#/definitions/Address\"},"
+    "\"roles\":{\"type\":\"array\",\"items\":"
+    "{\"$ref\":\"#/definitions/Address\"}},"
+    "\"awards\":{\"default\":0,\"type\":\"integer\"},"
+    "\"since\":{\"default\":\"2020-01-02T03:04:05Z\",\"type\":\"string\","
+    "\"format\":\"date-time\"},"
+    "\"odd\":{\"default\":\"x\",\"type\":\"integer\"}},"
+    "\"required\":[\"id\"],"
+    "\"definitions\":{\"Address\":{\"title\":\"Address\",\"type\":"
+    "\"object\",\"properties\":{\"city\":{\"type\":\"string\"},"
+    "\"zip\":{\"type\":\"string\"},\"lead\":{\"default\":false,"
+    "\"type\":\"boolean\"}},\"required\":[\"city\"]}}}";
+
+/* The values tried for each field of emit_schema (NULL: absent): those
+ * typing keeps, those it rewrites (12.0, a date-time in another form,
+ * defaults), those it refuses, escapes and UTF-8. */
+static const char *const emit_values[][10] = {
+	{ "\"id-1\"", "\"q\\\"\\\\\\n\\u0001\\u00e9\\u2028\"", "\"\"",
+	    "\"\\u0000x\"", "7", "null", NULL },
+	{ "\"abc\"", "\"\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"",
+	    "\"toolong\"", "12", "null", NULL },
+	{ "12", "12.0", "-0", "1e2", "12345678901234567890123", "1.5",
+	    "\"12\"", "null", "-7", NULL },
+	{ "1.50", "1e2", "-0.0", "3", "null", "2E-3", "true", NULL },
+	{ "\"2002-09-15T12:30:15.000001+00:00\"", "\"2002-09-15T12:30:15Z\"",
+	    "\"2002-09-15 12:30\"", "\"2002-09-15T12:30:15.000000+05:30\"",
+	    "\"not a date\"", "5", "null", NULL },
+	{ "\"2020-01-02\"", "\"2020-13-02\"", NULL },
+	{ "\"12:30\"", "\"12:30:15.5\"", "\"25:00\"", NULL },
+	{ "\"a\"", "1", "1.0", "\"c\"", "null", NULL },
+	{ "true", "false", "1", "null", NULL },
+	{ "[1,2.0,3]", "[]", "[1,\"x\"]", "null", "{}", NULL },
+	{ "[\"a\",\"b\"]", "[\"a\",\"a\"]", NULL },
+	{ "1", "\"x\"", NULL },
+	{ "{\"x\":1}", NULL },
+	{ "{\"x\":[1]}", NULL },
+	{ "1", "-1", NULL },
+	{ "{\"city\":\"Dublin\"}", "{\"city\":\"D\",\"zip\":null,"
+	    "\"lead\":true}", "{}", "{\"city\":\"D\",\"x\":1}", "[]", "null",
+	    "{\"city\":null}", "{\"city\":\"D\",\"lead\":null}", NULL },
+	{ "[{\"city\":\"a\"},{\"city\":\"b\",\"zip\":\"1\"}]", "[]",
+	    "[{\"zip\":\"1\"}]", NULL },
+	{ "3", "3.0", NULL },
+	{ "\"2021-01-01T00:00:00+01:00\"", NULL },
+	{ "4", NULL },
+};
+static const char *const emit_fields[] = {
+	"id", "s", "n", "f", "when", "day", "at", "e", "b", "l", "tags", "u",
+	"dict", "any", "pos", "address", "roles", "awards", "since", "odd",
+};
+
+/* Item i of the differential: each field's value picked by a generator
+ * (mostly ones typing keeps, so that most items are printed), in the
+ * model's order or reversed, now and then an extra member. */
+static void
+emit_item(struct buf *b, size_t i)
+{
+	size_t nfields = sizeof emit_fields / sizeof emit_fields[0];
+	unsigned long x = 2654435761UL * (i + 1);
+	size_t f, k, nv;
+	bool first = true;
+
+	buf_reset(b);
+	buf_addc(b, '{');
+	for (k = 0; k < nfields; k++) {
+		f = i % 7 == 3 ? nfields - 1 - k : k;
+		for (nv = 0; emit_values[f][nv] != NULL; nv++)
+			;
+		x = x * 1103515245UL + 12345UL;
+		/* The fields left to typing (a set, a union, a dict, Any, a
+		 * bound) now and then, "odd" mostly (its default is left
+		 * to typing too); the others three times in four their first
+		 * value (kept as it is), else any, or absent. */
+		if (f >= 10 && f <= 14 && (x >> 20) % 8 != 0)
+			continue;
+		if ((x >> 16) % 4 != 0 || (f == 19 && (x >> 20) % 8 != 0)) {
+			nv = 0;
+		} else {
+			nv = (x >> 8) % (nv + 1);
+			if (nv == 0 || emit_values[f][nv - 1] == NULL)
+				continue;
+			nv--;
+		}
+		if (!first)
+			buf_addc(b, ',');
+		first = false;
+		buf_printf(b, "\"%s\":%s", emit_fields[f], emit_values[f][nv]);
+	}
+	if (i % 11 == 5)
+		buf_printf(b, "%s\"extra\":1", first ? "" : ",");
+	buf_addc(b, '}');
+}
+
+/* Whether typing rewrote a member present in the plain item. */
+static bool
+emit_rewrites(const struct value *plain, const struct value *typed,
+    const char *name)
+{
+	const struct value *p = value_map_get(plain, name);
+	const struct value *t = value_map_get(typed, name);
+
+	return p != NULL && t != NULL && !value_same(p, t);
+}
+
+/* The typed item's members printed without typing it (put's check pass)
+ * are the bytes of typing it and printing the typed item, for every item
+ * it prints; an item typing refuses, rewrites in ways it does not do, or
+ * takes as an extra is left to typing (-1, nothing printed). */
+Test(schema, emit_item_prints_what_typing_prints)
+{
+	struct schema *s;
+	struct buf line = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
+	size_t i, printed = 0, left = 0, refused = 0, rewritten = 0;
+	struct err e;
+
+	s = schema_load_buf(emit_schema, sizeof emit_schema - 1, "emit", &e);
+	cr_assert_not_null(s, "%s", e.msg);
+	for (i = 0; i < 3000; i++) {
+		struct value *plain, *typed;
+		bool canonical = false;
+		int typed_rc, rc;
+
+		emit_item(&line, i);
+		plain = json_parse(line.data, line.len, &e);
+		cr_assert_not_null(plain, "%s: %s", line.data, e.msg);
+		/* Numbers DynamoDB refuses stop content_from_json first. */
+		if (content_check_numbers(plain, "item", &e) == -1) {
+			value_free(plain);
+			continue;
+		}
+		typed_rc = schema_type_item(s, plain, NULL, i % 2 == 0,
+		    &typed, &e);
+		buf_reset(&got);
+		buf_adds(&got, "[head]");
+		rc = schema_emit_item(s, plain, &got, i % 3 == 0 ? NULL :
+		    &canonical);
+		if (typed_rc == -1) {
+			refused++;
+			cr_assert_eq(rc, -1, "%s: printed what typing refuses "
+			    "(%s)", line.data, e.msg);
+		}
+		if (rc == -1) {
+			cr_assert_str_eq(buf_cstr(&got), "[head]", "%s",
+			    line.data);
+			left += typed_rc == 0;
+		} else {
+			buf_reset(&want);
+			buf_adds(&want, "[head]");
+			ddbjson_emit_members(&want, typed);
+			cr_assert_str_eq(buf_cstr(&got), buf_cstr(&want),
+			    "%s", line.data);
+			if (i % 3 != 0)
+				cr_assert_eq(canonical,
+				    value_numbers_canonical(typed), "%s",
+				    line.data);
+			printed++;
+			rewritten += emit_rewrites(plain, typed, "n") ||
+			    emit_rewrites(plain, typed, "when");
+		}
+		value_free(typed);
+		value_free(plain);
+	}
+	/* Each kind of item is met: printed (with an integer or a
+	 * date-time rewritten among them), left to typing, refused. */
+	cr_assert_gt(printed, 300, "%zu printed", printed);
+	cr_assert_gt(rewritten, 100, "%zu rewritten", rewritten);
+	cr_assert_gt(left, 300, "%zu left", left);
+	cr_assert_gt(refused, 300, "%zu refused", refused);
+	schema_free(s);
+	buf_cleanup(&line);
+	buf_cleanup(&got);
+	buf_cleanup(&want);
+}
+
+/* repo_put_emit's printer over schema_emit_item. */
+static int
+emit_members(void *arg, const struct value *item, struct buf *b,
+    bool *canonical)
+{
+	return schema_emit_item(arg, item, b, canonical);
+}
+
+/* The record put's check pass keeps for a plain item (repo_put_text_emit)
+ * is the one it keeps for the typed item (repo_put_text), header (the
+ * journal's canonical numbers) and key included; an item past DynamoDB's
+ * limits, or one it would have to measure, is left to the long way. */
+Test(schema, put_text_of_a_plain_item_is_the_typed_ones)
+{
+	char *jpath = xasprintf("%s/dynrepo-emit-%ld.jsonl",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp",
+	    (long)getpid());
+	struct journal *j = journal_new(jpath, clock_system());
+	struct repo_config cfg = {
+		.table = "t", .partition_prefix = "p", .partition_name = "n",
+		.content_type = "emit",
+	};
+	struct buf item = BUF_INIT, line = BUF_INIT, got = BUF_INIT;
+	struct buf want = BUF_INIT;
+	struct repo_put_emit pe = { .fn = emit_members };
+	struct schema *s;
+	size_t i, kept = 0;
+	struct err e;
+
+	s = schema_load_buf(emit_schema, sizeof emit_schema - 1, "emit", &e);
+	cr_assert_not_null(s, "%s", e.msg);
+	pe.arg = s;
+	for (i = 0; i < 1600; i++) {
+		struct repo *rs;
+		struct content *c, *t;
+		struct value *typed;
+		size_t n;
+
+		cfg.journal = i % 2 == 0 ? j : NULL;
+		rs = repo_new(&cfg, NULL, clock_system());
+		emit_item(&item, i);
+		buf_reset(&line);
+		buf_printf(&line, "{\"partition_ids\":[\"a\\u00e9\"],"
+		    "\"content_ids\":[\"k%zu\",\"", i);
+		/* A sort key past 1024 bytes: measured, refused. */
+		while (i == 7 && line.len < 1200)
+			buf_adds(&line, "0123456789");
+		buf_adds(&line, "\"],\"item\":");
+		if (i == 5) {
+			/* Past 400 KB as stored: measured, refused. */
+			buf_adds(&line, "{\"id\":\"");
+			while (line.len < 410 * 1024)
+				buf_adds(&line, "0123456789");
+			buf_adds(&line, "\",\"odd\":4}");
+		} else if (i == 7 || i == 9) {
+			/* An item printed but for the limits (7), and
+			 * printed (9). */
+			buf_adds(&line, "{\"id\":\"x\",\"odd\":4}");
+		} else {
+			buf_add(&line, item.data, item.len);
+		}
+		buf_printf(&line, ",\"current_version\":%zu,\"expiry\":%s}",
+		    i % 3, i % 4 == 1 ? "1800000000" : "null");
+		c = content_from_json(line.data, line.len, &e);
+		if (c == NULL) {
+			repo_free(rs);
+			continue;
+		}
+		t = content_from_json(line.data, line.len, &e);
+		cr_assert_not_null(t, "%s", e.msg);
+		buf_reset(&got);
+		buf_adds(&got, "[head]");
+		n = repo_put_text_emit(rs, c, &pe, &got);
+		if (n == 0)
+			cr_assert_str_eq(buf_cstr(&got), "[head]");
+		if (schema_type_item(s, t->item, NULL, false, &typed,
+		    &e) == 0) {
+			value_free(t->item);
+			t->item = typed;
+			buf_reset(&want);
+			buf_adds(&want, "[head]");
+			cr_assert_gt(repo_put_text(rs, t, &want), 0);
+			if (n > 0) {
+				cr_assert_eq(got.len, want.len, "%s",
+				    line.data);
+				cr_assert(memcmp(got.data, want.data,
+				    got.len) == 0, "%s", line.data);
+				kept++;
+			}
+		} else {
+			cr_assert_eq(n, 0, "%s", line.data);
+		}
+		cr_assert(n == 0 || (i != 5 && i != 7), "an item past "
+		    "DynamoDB's limits kept");
+		cr_assert(n > 0 || i != 9, "a plain item not kept");
+		content_free(c);
+		content_free(t);
+		repo_free(rs);
+	}
+	cr_assert_gt(kept, 200, "%zu kept", kept);
+	journal_free(j);
+	unlink(jpath);
+	free(jpath);
+	schema_free(s);
+	buf_cleanup(&item);
+	buf_cleanup(&line);
+	buf_cleanup(&got);
+	buf_cleanup(&want);
 }
