@@ -486,13 +486,20 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 			rc = schema_fail(c, "missing, and %s requires it",
 			    n->title != NULL ? n->title : "the model");
 		} else if (whole && c->typing && c->fill) {
-			/* the library stores item.dict(): every field */
+			/* the library stores item.dict(): every field. A
+			 * default the model refuses is stored as it is
+			 * (pydantic does not check defaults): its refusal is
+			 * no error of the item's. */
+			struct err *saved = c->e, scratch;
+
+			c->e = &scratch;
 			if (p->default_value == NULL ||
 			    schema_conform(c, &p->slot, p->default_value, NULL,
 			    &x) == -1)
 				x = p->default_value != NULL ?
 				    schema_keep(c, p->default_value) :
 				    value_new_in(c->arena, VT_NULL);
+			c->e = saved;
 		}
 		schema_pop(&c->path, mark);
 		if (rc == -1)

@@ -14,6 +14,7 @@
 #include "ddbjson.h"
 #include "number.h"
 #include "schema_private.h"
+#include "value.h"
 
 /* What schema_emit_item carries down the item. */
 struct schema_emit {
@@ -126,6 +127,10 @@ schema_emit_scalar(struct schema_emit *x, const struct schema_node *n,
 			return -1;
 		if (in->type == VT_N)
 			schema_emit_note(x, in->u.str.ptr, in->u.str.len);
+		/* An enum's list or object holds numbers as written. */
+		else if ((in->type == VT_L || in->type == VT_M) &&
+		    x->canonical != NULL && !value_numbers_canonical(in))
+			*x->canonical = false;
 		break;
 	default:
 		return -1;
