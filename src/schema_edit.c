@@ -14,6 +14,7 @@
 #include "ddbjson.h"
 #include "json.h"
 #include "number.h"
+#include "schema_private.h"
 #include "xmalloc.h"
 
 #define SCHEMA_VERSION		"_object_version"
@@ -339,7 +340,7 @@ schema_natural_to(struct schema_conform *c, const struct value *in,
 }
 
 /* Characters (code points) of UTF-8 text, as Python's len() counts. */
-static long long
+long long
 schema_strlen(const char *s, size_t len)
 {
 	long long n = 0;
@@ -388,7 +389,7 @@ schema_check_length(struct schema_conform *c, const struct schema_node *n,
 }
 
 /* Whether an enum lists a value (numbers compared by value). */
-static bool
+bool
 schema_enum_has(const struct schema_node *n, const struct value *v)
 {
 	size_t i;
@@ -412,7 +413,7 @@ schema_enum_has(const struct schema_node *n, const struct value *v)
 }
 
 /* Whether None is acceptable in a slot. */
-static bool
+bool
 schema_null_ok(const struct schema_slot *slot)
 {
 	const struct schema_node *n = slot->node;
@@ -485,13 +486,20 @@ schema_conform_model(struct schema_conform *c, const struct schema_node *n,
 			rc = schema_fail(c, "missing, and %s requires it",
 			    n->title != NULL ? n->title : "the model");
 		} else if (whole && c->typing && c->fill) {
-			/* the library stores item.dict(): every field */
+			/* the library stores item.dict(): every field. A
+			 * default the model refuses is stored as it is
+			 * (pydantic does not check defaults): its refusal is
+			 * no error of the item's. */
+			struct err *saved = c->e, scratch;
+
+			c->e = &scratch;
 			if (p->default_value == NULL ||
 			    schema_conform(c, &p->slot, p->default_value, NULL,
 			    &x) == -1)
 				x = p->default_value != NULL ?
 				    schema_keep(c, p->default_value) :
 				    value_new_in(c->arena, VT_NULL);
+			c->e = saved;
 		}
 		schema_pop(&c->path, mark);
 		if (rc == -1)
@@ -651,7 +659,7 @@ schema_conform_array(struct schema_conform *c, const struct schema_node *n,
 
 /* Whether a date-time, date or time field takes in; its typed text (what
  * Python's isoformat() writes) to iso when given. */
-static bool
+bool
 schema_when_text(const struct schema_node *n, const struct value *in,
     struct buf *iso)
 {
@@ -948,285 +956,6 @@ schema_type_item_in(struct value_arena *a, const struct schema *s,
     bool allow_extra, struct value **out, struct err *e)
 {
 	return schema_type_item_to(a, s, plain, existing, allow_extra, out, e);
-}
-
-/* What schema_emit_item carries down the item. */
-struct schema_emit {
-	struct buf	*b;
-	struct buf	 scratch;	/* a typed value's text */
-	bool		*canonical;	/* or NULL: not asked */
-};
-
-static int schema_emit(struct schema_emit *, const struct schema_slot *,
-    const struct value *, bool);
-
-/* A string-like typed value's text as ddbjson_emit_value prints it. */
-static void
-schema_emit_text(struct schema_emit *x, enum value_type t, struct buf *text)
-{
-	struct value v;
-
-	memset(&v, 0, sizeof v);
-	v.type = t;
-	v.u.str.ptr = text->data;
-	v.u.str.len = text->len;
-	ddbjson_emit_value(x->b, &v);
-}
-
-/* Note whether a number's text is in number_canonical's form, when the
- * journal asks (value_numbers_canonical of the typed item). */
-static void
-schema_emit_note(struct schema_emit *x, const char *t, size_t len)
-{
-	if (x->canonical == NULL || !*x->canonical)
-		return;
-	buf_reset(&x->scratch);
-	number_canonical(t, len, &x->scratch);
-	*x->canonical = x->scratch.len == len &&
-	    memcmp(x->scratch.data, t, len) == 0;
-}
-
-/* A number (schema_conform_scalar's checks), its typed text printed;
- * checked: number_check passed already. */
-static int
-schema_emit_number(struct schema_emit *x, const struct schema_node *n,
-    const struct value *in, bool checked)
-{
-	struct buf *b = &x->scratch;
-	bool plain;
-
-	if (in->type != VT_N)
-		return -1;
-	/* Most integers are written as number_canonical writes them. */
-	plain = n->kind == SCHEMA_INTEGER &&
-	    number_is_canonical_integer(in->u.str.ptr, in->u.str.len);
-	if (n->kind == SCHEMA_INTEGER && !plain &&
-	    !number_is_integer(in->u.str.ptr, in->u.str.len))
-		return -1;
-	/* Bounds are rare: schema_conform_scalar words their failures. */
-	if (n->minimum != NULL || n->maximum != NULL || (!checked &&
-	    number_check(in->u.str.ptr, in->u.str.len, NULL) == -1))
-		return -1;
-	/* A number's text (checked) needs no escaping. */
-	if (plain || n->kind != SCHEMA_INTEGER) {
-		ddbjson_emit_number(x->b, in->u.str.ptr, in->u.str.len);
-		if (!plain)
-			schema_emit_note(x, in->u.str.ptr, in->u.str.len);
-		return 0;
-	}
-	/* the library stores Python's int: "12.0" -> 12 */
-	buf_reset(b);
-	number_canonical(in->u.str.ptr, in->u.str.len, b);
-	ddbjson_emit_number(x->b, b->data, b->len);
-	if (x->canonical != NULL && *x->canonical) {
-		struct buf t = BUF_INIT;
-
-		buf_add(&t, b->data, b->len);
-		schema_emit_note(x, t.data, t.len);
-		buf_cleanup(&t);
-	}
-	return 0;
-}
-
-/* A scalar kind, as schema_conform_scalar types it. */
-static int
-schema_emit_scalar(struct schema_emit *x, const struct schema_node *n,
-    const struct value *in, bool checked)
-{
-	switch (n->kind) {
-	case SCHEMA_STRING:
-		if (in->type != VT_S || (n->min_len >= 0 &&
-		    schema_strlen(in->u.str.ptr, in->u.str.len) <
-		    n->min_len) || (n->max_len >= 0 &&
-		    schema_strlen(in->u.str.ptr, in->u.str.len) > n->max_len))
-			return -1;
-		break;
-	case SCHEMA_INTEGER:
-	case SCHEMA_NUMBER:
-	case SCHEMA_DECIMAL:
-		return schema_emit_number(x, n, in, checked);
-	case SCHEMA_BOOLEAN:
-		if (in->type != VT_BOOL)
-			return -1;
-		break;
-	case SCHEMA_DATETIME:
-	case SCHEMA_DATE:
-	case SCHEMA_TIME:
-		if (!schema_when_text(n, in, &x->scratch))
-			return -1;
-		schema_emit_text(x, VT_S, &x->scratch);
-		return 0;
-	case SCHEMA_ENUM:
-		if (!schema_enum_has(n, in))
-			return -1;
-		if (in->type == VT_N)
-			schema_emit_note(x, in->u.str.ptr, in->u.str.len);
-		break;
-	default:
-		return -1;
-	}
-	ddbjson_emit_value(x->b, in);
-	return 0;
-}
-
-/* Whether two names of len bytes are the same: most field names are
- * short, compared in two loads each rather than by a call. */
-static bool
-schema_same_name(const char *a, const char *b, size_t len)
-{
-	uint64_t x[4];
-	uint32_t y[4];
-
-	if (len >= 8 && len <= 16) {
-		memcpy(&x[0], a, 8);
-		memcpy(&x[1], b, 8);
-		memcpy(&x[2], a + len - 8, 8);
-		memcpy(&x[3], b + len - 8, 8);
-		return x[0] == x[1] && x[2] == x[3];
-	}
-	if (len >= 4 && len < 8) {
-		memcpy(&y[0], a, 4);
-		memcpy(&y[1], b, 4);
-		memcpy(&y[2], a + len - 4, 4);
-		memcpy(&y[3], b + len - 4, 4);
-		return y[0] == y[1] && y[2] == y[3];
-	}
-	return memcmp(a, b, len) == 0;
-}
-
-/* The most fields schema_emit_members takes (its table is on the
- * stack); more are left to schema_conform_model. */
-#define SCHEMA_EMIT_PROPS	64
-
-/* A model's members as schema_conform_model types them for a whole
- * item: the declared fields in the model's order, defaults filled;
- * comma: a comma before each (the item's top), else between them. */
-static int
-schema_emit_members(struct schema_emit *x, const struct schema_node *n,
-    const struct value *in, bool checked, bool comma)
-{
-	const struct value *found[SCHEMA_EMIT_PROPS];
-	size_t i, k, j = 0;
-
-	if (in->type != VT_M || n->nprops > SCHEMA_EMIT_PROPS)
-		return -1;
-	memset(found, 0, n->nprops * sizeof *found);
-	/* Each member's field, looked for from the one after the last
-	 * found: items mostly list their fields in the model's order, and
-	 * a field they leave out costs nothing. A member that is no field
-	 * is an extra: schema_conform_model's rules. */
-	for (i = 0; i < in->u.map.len; i++) {
-		const struct value_member *mm = &in->u.map.items[i];
-
-		for (k = 0; k < n->nprops; k++, j = j + 1 < n->nprops ?
-		    j + 1 : 0) {
-			const struct schema_prop *p = &n->props[j];
-
-			if (p->name_len == mm->name_len &&
-			    schema_same_name(p->name, mm->name, p->name_len))
-				break;
-		}
-		if (k == n->nprops)
-			return -1;
-		found[j] = mm->value;
-		j = j + 1 < n->nprops ? j + 1 : 0;
-	}
-	for (i = 0; i < n->nprops; i++) {
-		const struct schema_prop *p = &n->props[i];
-		const struct value *v = found[i];
-
-		if (v == NULL && p->required)
-			return -1;
-		if (comma || i > 0)
-			buf_add(x->b, p->json_name, p->json_name_len);
-		else
-			buf_add(x->b, p->json_name + 1, p->json_name_len - 1);
-		if (v != NULL) {
-			if (schema_emit(x, &p->slot, v, checked) == -1)
-				return -1;
-		} else if (p->default_value == NULL) {
-			buf_add(x->b, "{\"NULL\":true}", 13);
-		} else if (schema_emit(x, &p->slot, p->default_value,
-		    false) == -1) {
-			/* A default the model does not take is stored as
-			 * it is: schema_conform_model says how. */
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* One value for a slot, as schema_conform types it and
- * ddbjson_emit_value prints the result; -1 where schema_conform would
- * do more (or refuse). */
-static int
-schema_emit(struct schema_emit *x, const struct schema_slot *slot,
-    const struct value *in, bool checked)
-{
-	const struct schema_node *n = slot->node;
-	size_t i;
-
-	if (in->type == VT_NULL) {
-		if (!schema_null_ok(slot) && !(n->kind == SCHEMA_ENUM &&
-		    schema_enum_has(n, in)))
-			return -1;
-		ddbjson_emit_value(x->b, in);
-		return 0;
-	}
-	switch (n->kind) {
-	case SCHEMA_MODEL:
-		buf_add(x->b, "{\"M\":{", 6);
-		if (schema_emit_members(x, n, in, checked, false) == -1)
-			return -1;
-		buf_add(x->b, "}}", 2);
-		return 0;
-	case SCHEMA_ARRAY:
-		/* Sets drop duplicates, tuples count: schema_conform. */
-		if (in->type != VT_L || n->unique || n->nprefix > 0 ||
-		    n->min_len >= 0 || n->max_len >= 0)
-			return -1;
-		buf_add(x->b, "{\"L\":[", 6);
-		for (i = 0; i < in->u.list.len; i++) {
-			if (i > 0)
-				buf_addc(x->b, ',');
-			if (schema_emit(x, &n->items, in->u.list.items[i],
-			    checked) == -1)
-				return -1;
-		}
-		buf_add(x->b, "]}", 2);
-		return 0;
-	case SCHEMA_ANY:
-	case SCHEMA_DICT:
-	case SCHEMA_UNION:
-		return -1;
-	default:
-		return schema_emit_scalar(x, n, in, checked);
-	}
-}
-
-int
-schema_emit_item(const struct schema *s, const struct value *plain,
-    struct buf *b, bool *canonical)
-{
-	const struct schema_slot *root = schema_root_slot(s);
-	struct schema_emit x;
-	size_t mark = b->len;
-	int rc = -1;
-
-	x.b = b;
-	x.canonical = canonical;
-	buf_init(&x.scratch);
-	if (canonical != NULL)
-		*canonical = true;
-	if (root->node->kind == SCHEMA_MODEL && plain->type == VT_M)
-		rc = schema_emit_members(&x, root->node, plain, true, true);
-	buf_cleanup(&x.scratch);
-	if (rc == -1) {
-		b->len = mark;
-		if (b->data != NULL)
-			b->data[mark] = '\0';
-	}
-	return rc;
 }
 
 int

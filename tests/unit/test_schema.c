@@ -467,6 +467,37 @@ Test(schema, dates_and_times_as_isoformat)
 	    "time string, got string \"6:30:60\"");
 }
 
+/* A default the model refuses is stored as it is, as pydantic (which does
+ * not check defaults) leaves it; typing the item is no error, and says
+ * none (put fails a pass whose error is set). */
+Test(schema, a_default_the_model_refuses_is_kept_without_an_error)
+{
+	static const char doc[] =
+	    "{\"title\":\"M\",\"type\":\"object\",\"properties\":{"
+	    "\"a\":{\"type\":\"string\"},"
+	    "\"when\":{\"type\":\"string\",\"format\":\"date-time\","
+	    "\"default\":\"not a date\"}}}";
+	struct schema *s;
+	struct value *in, *out = NULL;
+	struct buf b = BUF_INIT;
+	struct err e;
+
+	s = schema_load_buf(doc, sizeof doc - 1, "m", &e);
+	cr_assert_not_null(s, "%s", e.msg);
+	in = json_parse("{\"a\":\"x\"}", 9, &e);
+	cr_assert_not_null(in);
+	err_clear(&e);
+	cr_assert_eq(schema_type_item(s, in, NULL, false, &out, &e), 0);
+	cr_expect_eq(e.code, ERR_OK, "%s", e.msg);
+	ddbjson_emit_members(&b, out);
+	cr_expect_str_eq(buf_cstr(&b),
+	    ",\"a\":{\"S\":\"x\"},\"when\":{\"S\":\"not a date\"}");
+	value_free(out);
+	value_free(in);
+	buf_cleanup(&b);
+	schema_free(s);
+}
+
 Test(schema, enums_by_value)
 {
 	expect_both("genre", "\"noir\"", "{\"S\":\"noir\"}");
@@ -1075,7 +1106,7 @@ static const char emit_schema[] =
     "\"when\":{\"type\":\"string\",\"format\":\"date-time\"},"
     "\"day\":{\"type\":\"string\",\"format\":\"date\"},"
     "\"at\":{\"type\":\"string\",\"format\":\"time\"},"
-    "\"e\":{\"enum\":[\"a\",\"b\",1]},"
+    "\"e\":{\"enum\":[\"a\",\"b\",1,[1.50,2],{\"k\":1.0}]},"
     "\"b\":{\"type\":\"boolean\"},"
     "\"l\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},"
     "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
@@ -1114,7 +1145,8 @@ static const char *const emit_values[][10] = {
 	    "\"not a date\"", "5", "null", NULL },
 	{ "\"2020-01-02\"", "\"2020-13-02\"", NULL },
 	{ "\"12:30\"", "\"12:30:15.5\"", "\"25:00\"", NULL },
-	{ "\"a\"", "1", "1.0", "\"c\"", "null", NULL },
+	{ "\"a\"", "1", "1.0", "\"c\"", "null", "[1.50,2]",
+	    "{\"k\":1.0}", NULL },
 	{ "true", "false", "1", "null", NULL },
 	{ "[1,2.0,3]", "[]", "[1,\"x\"]", "null", "{}", NULL },
 	{ "[\"a\",\"b\"]", "[\"a\",\"a\"]", NULL },
