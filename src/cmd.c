@@ -223,6 +223,16 @@ cmd_parse_value(const char *text, struct err *e)
 	return value_new_str(text);
 }
 
+void
+cmd_buffer_stdin(void)
+{
+	/* glibc ignores the size unless given the buffer, which must last
+	 * as long as the stream: stdin's, the process. */
+	static char buffer[CMD_INPUT_BUFFER];
+
+	(void)setvbuf(stdin, buffer, _IOFBF, sizeof buffer);
+}
+
 int
 cmd_read_line(FILE *fp, struct buf *b)
 {

@@ -327,6 +327,7 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 	if (output_parse_format(cc.output, stdout, &fmt, &e) == -1)
 		return cmd_usage_error("get-batch", "%s", e.msg);
 	/* Every key is read and checked before the first request. */
+	cmd_buffer_stdin();
 	rc = cmd_get_batch_keys(stdin, &pids, &cids, &n, &e);
 	if (rc == 0 && session_open(&s, &cc.so, &e) == 0) {
 		/* Printing only reads the contents: no copy of each item. */

@@ -505,6 +505,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	off_t start = 0;
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
+	char *spool_buffer = NULL;	/* spool's, freed after it */
 	size_t count = 0, written = 0, unchanged = 0, reparsed = 0;
 	bool changed_only = false;
 	struct err e;
@@ -541,6 +542,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		session_close(&s);
 		return cmd_fail("put", &e);
 	}
+	cmd_buffer_stdin();
 	/* A regular file can be read twice, from where stdin starts (a
 	 * caller may have read part of it); anything else is spooled to an
 	 * unlinked temporary file, so streams larger than memory work. */
@@ -553,6 +555,8 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 			session_close(&s);
 			return cmd_fail("put", &e);
 		}
+		spool_buffer = xmalloc(CMD_INPUT_BUFFER);
+		(void)setvbuf(spool, spool_buffer, _IOFBF, CMD_INPUT_BUFFER);
 	}
 	memset(&kept, 0, sizeof kept);
 	/* A batch's put stream takes text; --changed-only compares
@@ -595,6 +599,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	cmd_put_kept_cleanup(&kept);
 	if (spool != NULL)
 		fclose(spool);
+	free(spool_buffer);
 	session_close(&s);
 	return rc == 0 ? 0 : cmd_fail("put", &e);
 }

@@ -21,6 +21,9 @@
 
 #define JOURNAL_FILE	"journal.jsonl"
 #define JOURNAL_BLOCK	65536
+/* journal_append's fsync: once this many bytes were appended since the
+ * last one. */
+#define JOURNAL_SYNC_BYTES	(4u << 20)
 
 struct journal {
 	char			*path;		/* NULL until resolved */
@@ -33,6 +36,9 @@ struct journal {
 	bool			 grouped;
 	unsigned		 counter;
 	struct buf		 pending;	/* queued lines */
+	size_t			 unsynced;	/* bytes written, not synced */
+	size_t			 sync_bytes;	/* journal_append syncs at */
+	size_t			 syncs;		/* fsyncs made */
 };
 
 struct journal *
@@ -45,6 +51,7 @@ journal_new(const char *path, const struct clock_ops *clock)
 	    statedir_path(JOURNAL_FILE, NULL);
 	j->clock = clock != NULL ? clock : clock_system();
 	j->fd = -1;
+	j->sync_bytes = JOURNAL_SYNC_BYTES;
 	return j;
 }
 
@@ -249,8 +256,9 @@ journal_end_line(struct journal *j, off_t end)
 		    strerror(errno));
 }
 
-int
-journal_flush(struct journal *j, struct err *e)
+/* Write the queued entries with one write(2). */
+static int
+journal_write(struct journal *j, struct err *e)
 {
 	const char *p = j->pending.data;
 	size_t left = j->pending.len;
@@ -284,12 +292,52 @@ journal_flush(struct journal *j, struct err *e)
 		p += n;
 		left -= (size_t)n;
 	}
+	j->unsynced += j->pending.len;
 	buf_reset(&j->pending);
 	j->seq_written = j->seq;
+	return 0;
+}
+
+/* Force what was written to the disk. */
+static int
+journal_sync(struct journal *j, struct err *e)
+{
+	if (j->unsynced == 0)
+		return 0;
 	if (fsync(j->fd) == -1)
 		return err_set(e, ERR_IO, "journal: cannot sync %s: %s",
 		    j->path, strerror(errno));
+	j->unsynced = 0;
+	j->syncs++;
 	return 0;
+}
+
+int
+journal_flush(struct journal *j, struct err *e)
+{
+	if (journal_write(j, e) == -1)
+		return -1;
+	return journal_sync(j, e);
+}
+
+int
+journal_append(struct journal *j, struct err *e)
+{
+	if (journal_write(j, e) == -1)
+		return -1;
+	return j->unsynced >= j->sync_bytes ? journal_sync(j, e) : 0;
+}
+
+void
+journal_sync_every(struct journal *j, size_t bytes)
+{
+	j->sync_bytes = bytes;
+}
+
+size_t
+journal_syncs(const struct journal *j)
+{
+	return j->syncs;
 }
 
 void

@@ -30,8 +30,9 @@
  * keys) are read with one consistent BatchGetItem on the caller's lane,
  * while earlier chunks are in flight (other keys), and before any of these
  * is sent. A chunk is journaled when it is done: its entries that were, or
- * may have been, stored. One fsync for every `group` chunks done, and one
- * at the end.
+ * may have been, stored. One write for every `group` chunks done, an
+ * fsync every few megabytes of them (journal_append), and one at the
+ * end.
  */
 
 #define RW_N		REPO_BATCH_WRITE_MAX
@@ -85,7 +86,7 @@ struct repo_wave {
 	int64_t			 waited_ms;
 	size_t			 seq;		/* the next chunk's */
 	size_t			 done;		/* acknowledged entries */
-	size_t			 unsynced;	/* journaled since the fsync */
+	size_t			 unsynced;	/* chunks done, not appended */
 	/* The entries taken and not done, by key: open addressing, entry
 	 * + 1 or 0 (free), an entry being chunk * 25 + its place; twice
 	 * the entries or more slots, a power of two. */
@@ -252,15 +253,19 @@ repo_wave_fail(struct repo_wave *w, size_t seq, const struct err *e)
 	}
 }
 
-/* Append the journal's queued entries: one write, one fsync. */
+/* Append the journal's queued entries: one write, and an fsync every few
+ * megabytes (journal_append), or now, at the end (sync). */
 static void
-repo_wave_sync(struct repo_wave *w)
+repo_wave_journal(struct repo_wave *w, bool sync)
 {
 	struct err je;
+	int rc;
 
 	w->unsynced = 0;
 	err_clear(&je);
-	if (journal_flush(w->r->journal, &je) == -1) {
+	rc = sync ? journal_flush(w->r->journal, &je) :
+	    journal_append(w->r->journal, &je);
+	if (rc == -1) {
 		if (!w->jfailed)
 			w->jerr = je;
 		w->jfailed = true;
@@ -341,7 +346,7 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 	}
 	repo_wave_release(w, c);
 	if (++w->unsynced >= w->group)
-		repo_wave_sync(w);
+		repo_wave_journal(w, false);
 }
 
 /* Send a chunk's request on a free lane. */
@@ -707,7 +712,7 @@ repo_wave_drain(struct repo_wave *w, bool send)
 		if (w->chunks[i].state != RW_FREE)
 			repo_wave_release(w, &w->chunks[i]);
 	if (w->r->journal != NULL)
-		repo_wave_sync(w);
+		repo_wave_journal(w, true);
 	w->stopping = false;
 }
 

@@ -125,6 +125,54 @@ Test(journal, one_entry_byte_exact_private_file)
 	journal_free(j);
 }
 
+/* A batch's entries reach the file with each append, and the disk every
+ * journal_sync_every bytes and at its end, not with each append. */
+Test(journal, append_writes_each_time_syncs_every_few_bytes)
+{
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
+	struct stat st;
+	off_t size = 0, unsynced = 0;
+	size_t syncs = 0;
+	struct err e;
+	int i;
+
+	cr_assert_eq(journal_ready(j, &e), 0, "%s", e.msg);
+	journal_sync_every(j, 1000);
+	journal_group_begin(j, "put-batch");
+	for (i = 0; i < 29; i++) {
+		journal_add(j, "prof", "tbl", k, NULL, k);
+		cr_assert_eq(journal_append(j, &e), 0, "%s", e.msg);
+		cr_assert_eq(stat(jpath, &st), 0);
+		cr_assert_gt(st.st_size, size, "entry %d not written", i);
+		/* An entry is ~150 bytes: a sync every seventh append. */
+		unsynced += st.st_size - size;
+		if (unsynced >= 1000) {
+			syncs++;
+			unsynced = 0;
+		}
+		cr_assert_eq(journal_syncs(j), syncs, "after %d: %zu syncs "
+		    "for %lld bytes", i, journal_syncs(j),
+		    (long long)st.st_size);
+		size = st.st_size;
+	}
+	cr_assert(syncs >= 3 && syncs <= 6, "%zu", syncs);
+	/* The end syncs what is left, once. */
+	cr_assert_gt(unsynced, 0, "the last append synced");
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 1);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 1);
+	journal_group_end(j);
+	/* A single write is synced at once. */
+	journal_start(j, "put");
+	journal_add(j, "prof", "tbl", k, NULL, k);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 2);
+	value_free(k);
+	journal_free(j);
+}
+
 Test(journal, modes_tightened_and_default_path)
 {
 	char *d = xasprintf("%s/state/dynrepo", dir), *state;

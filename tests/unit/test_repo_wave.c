@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <criterion/criterion.h>
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,10 @@ struct wave_store {
 	/* The first BatchWriteItem's answer lists one unprocessed entry
 	 * more than it was sent. */
 	bool		 too_many_unprocessed;
+	/* The journal's file, and its size when the last BatchWriteItem
+	 * was sent. */
+	const char	*journal_path;
+	off_t		 journal_size_at_last;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -108,8 +114,12 @@ wave_execute(struct store *st, const struct request *rq,
 		return 0;
 	}
 	if (rq->op == OP_BATCH_WRITE_ITEM) {
+		struct stat sb;
+
 		w->batch_writes++;
 		w->writes += rq->nwrites;
+		if (w->journal_path != NULL && stat(w->journal_path, &sb) == 0)
+			w->journal_size_at_last = sb.st_size;
 		if (w->fail_resend != ERR_OK && w->batch_writes == 1 &&
 		    rq->nwrites > 5) {
 			rs->nunprocessed_writes = 5;
@@ -402,12 +412,28 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	struct repo *r;
 	struct err e;
 
+	struct stat sb;
+
 	cfg.journal = j;
 	st->journaled = true;
+	st->journal_path = jpath;
+	/* ~4 MB of entries: synced every 64 KB, not every 100 items */
+	journal_sync_every(j, 64 * 1024);
 	r = repo_new(&cfg, &st->base, &fixed_clock);
 	cr_assert_eq(repo_put_batch(r, cs, 10000, &written, &e), 0, "%s",
 	    e.msg);
 	cr_assert_eq(written, 10000);
+	cr_assert_eq(stat(jpath, &sb), 0);
+	/* Entries went to the file as their chunks were done: all but the
+	 * last few chunks' before the last request was sent. */
+	cr_assert_gt(st->journal_size_at_last, sb.st_size * 9 / 10,
+	    "%lld of %lld bytes", (long long)st->journal_size_at_last,
+	    (long long)sb.st_size);
+	cr_assert_geq(journal_syncs(j), (size_t)sb.st_size / (64 * 1024 +
+	    100 * 1024));
+	cr_assert_leq(journal_syncs(j), (size_t)sb.st_size / (64 * 1024) + 1,
+	    "%zu syncs for %lld bytes", journal_syncs(j),
+	    (long long)sb.st_size);
 	cr_assert_eq(st->batch_writes, 400, "%lu", st->batch_writes);
 	cr_assert_eq(st->writes, 10000);
 	cr_assert_eq(repo_stats(r)->requests, 500);
