@@ -83,6 +83,31 @@ repo_key_of(const struct repo *r, const struct value *item)
 	return key;
 }
 
+const struct value *
+repo_key_view(const struct repo *r, const struct value *item,
+    struct repo_key_view *view)
+{
+	const char *names[2] = { r->partition_key, r->sort_key };
+	size_t lens[2] = { r->partition_key_len, r->sort_key_len }, i, n = 0;
+	struct value *v;
+
+	memset(view, 0, sizeof *view);
+	/* Marked as an arena's: read-only, and value_free leaves it. */
+	view->map.type = VT_M;
+	view->map.flags = VALUE_F_ARENA;
+	for (i = 0; i < 2; i++) {
+		if ((v = value_map_get(item, names[i])) == NULL)
+			continue;
+		view->members[n].name = (char *)names[i];
+		view->members[n].name_len = lens[i];
+		view->members[n].value = v;
+		n++;
+	}
+	view->map.u.map.items = view->members;
+	view->map.u.map.len = view->map.u.map.cap = n;
+	return &view->map;
+}
+
 /* Queue the entry of one write, its before-image a value or text: the
  * after-image with numbers as DynamoDB stores them. */
 static void

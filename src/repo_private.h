@@ -179,6 +179,15 @@ bool	 repo_outcome_uncertain(const struct err *);
 int	 repo_journal_finish(struct repo *, int rc, struct err *);
 /* The primary key of a stored item (copied). */
 struct value *repo_key_of(const struct repo *, const struct value *item);
+/* The primary key of a stored item as a map over its own attributes,
+ * made in *view: nothing allocated, nothing to free, valid while item
+ * is. For what only reads the key (a journal entry). */
+struct repo_key_view {
+	struct value		 map;
+	struct value_member	 members[2];
+};
+const struct value *repo_key_view(const struct repo *,
+	     const struct value *item, struct repo_key_view *view);
 /* Queue the entry of one write, the after-image with numbers as DynamoDB
  * stores them. */
 void	 repo_journal_add(struct repo *, const struct value *key,

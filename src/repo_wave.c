@@ -332,7 +332,7 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 	}
 	for (k = 0; k < c->n; k++) {
 		struct journal_image before = { c->before[k], NULL, 0 };
-		struct value *key;
+		struct repo_key_view key;
 
 		if (unwritten[k])
 			continue;
@@ -340,9 +340,8 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 			before.text = c->before_text.data + c->before_off[k];
 			before.len = c->before_len[k];
 		}
-		key = repo_key_of(r, c->writes[k].value);
-		repo_journal_add_write(r, key, &before, &c->writes[k]);
-		value_free(key);
+		repo_journal_add_write(r, repo_key_view(r, c->writes[k].value,
+		    &key), &before, &c->writes[k]);
 	}
 	repo_wave_release(w, c);
 	if (++w->unsynced >= w->group)

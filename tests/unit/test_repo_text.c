@@ -949,3 +949,44 @@ Test(repo_text, wrong_pages_fail_as_the_parser_fails_them)
 		cr_log_info("%s -> %s", bodies[i], msg);
 	}
 }
+
+/* A key made as a view over the item's attributes is the key copied:
+ * the same DynamoDB JSON, whichever attributes the item has. */
+Test(repo_text, key_view_prints_the_copied_key)
+{
+	static const char *const items[] = {
+		"{\"_table_item_id\":{\"S\":\"interop#film_actor#a\"},"
+		    "\"_table_content_id\":{\"S\":\"film_actor#b\"},"
+		    "\"n\":{\"N\":\"1\"}}",
+		/* the sort key first, numbers as keys */
+		"{\"_table_content_id\":{\"N\":\"12.50\"},\"x\":{\"S\":\"y\"},"
+		    "\"_table_item_id\":{\"S\":\"p\"}}",
+		"{\"_table_item_id\":{\"S\":\"only the partition key\"}}",
+		"{\"_table_content_id\":{\"S\":\"only the sort key\"}}",
+		"{\"neither\":{\"NULL\":true}}",
+	};
+	struct repo *r = text_repo();
+	size_t i;
+
+	for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+		struct value *item, *copied;
+		struct repo_key_view view;
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		struct err e;
+
+		item = ddbjson_parse_item(items[i], strlen(items[i]), &e);
+		cr_assert_not_null(item, "%s", e.msg);
+		copied = repo_key_of(r, item);
+		ddbjson_emit_item(&a, copied);
+		ddbjson_emit_item(&b, repo_key_view(r, item, &view));
+		cr_assert_str_eq(buf_cstr(&b), buf_cstr(&a));
+		cr_assert(value_equal(repo_key_view(r, item, &view), copied));
+		/* value_free leaves a view alone */
+		value_free(&view.map);
+		value_free(copied);
+		value_free(item);
+		buf_cleanup(&a);
+		buf_cleanup(&b);
+	}
+	repo_free(r);
+}
