@@ -83,6 +83,33 @@ repo_key_of(const struct repo *r, const struct value *item)
 	return key;
 }
 
+struct value *
+repo_key_in(const struct repo *r, struct value_arena *a,
+    const struct value *item)
+{
+	const char *names[2] = { r->partition_key, r->sort_key };
+	size_t lens[2] = { r->partition_key_len, r->sort_key_len }, i;
+	const struct value *v[2];
+	struct value *key;
+
+	for (i = 0; i < 2; i++) {
+		v[i] = value_map_get(item, names[i]);
+		/* Keys are strings, numbers or binaries; anything else is
+		 * copied the usual way, for DynamoDB to refuse. */
+		if (v[i] != NULL && v[i]->type != VT_S && v[i]->type != VT_N &&
+		    v[i]->type != VT_B)
+			return repo_key_of(r, item);
+	}
+	key = value_arena_new_root_m(a);
+	value_arena_map_reserve(a, key, 2);
+	for (i = 0; i < 2; i++)
+		if (v[i] != NULL)
+			value_arena_map_add(a, key, names[i], lens[i],
+			    value_arena_new_bytes(a, v[i]->type,
+			    v[i]->u.str.ptr, v[i]->u.str.len));
+	return key;
+}
+
 const struct value *
 repo_key_view(const struct repo *r, const struct value *item,
     struct repo_key_view *view)

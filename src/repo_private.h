@@ -188,6 +188,10 @@ struct repo_key_view {
 };
 const struct value *repo_key_view(const struct repo *,
 	     const struct value *item, struct repo_key_view *view);
+/* repo_key_of made in the arena a, a root of it (freed as any key), for
+ * many keys at once: a BatchGetItem's. */
+struct value *repo_key_in(const struct repo *, struct value_arena *a,
+	     const struct value *item);
 /* Queue the entry of one write, the after-image with numbers as DynamoDB
  * stores them. */
 void	 repo_journal_add(struct repo *, const struct value *key,

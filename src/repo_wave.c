@@ -37,6 +37,7 @@
 
 #define RW_N		REPO_BATCH_WRITE_MAX
 #define RW_BEFORE_KEPT	(1u << 20)	/* a chunk's before-images' text */
+#define RW_KEYS_ARENA	(32u << 10)	/* a BatchGetItem's 100 keys */
 
 enum repo_wave_state {
 	RW_FREE,
@@ -625,6 +626,7 @@ static void
 repo_wave_read_before(struct repo_wave *w)
 {
 	struct value **keys = NULL;
+	struct value_arena *a = NULL;	/* the keys', held by them */
 	struct repo_wave_chunk *first = NULL;
 	size_t i, k, m = 0;
 	struct err e;
@@ -638,14 +640,18 @@ repo_wave_read_before(struct repo_wave *w)
 		if (first == NULL || c->seq < first->seq)
 			first = c;
 		for (k = 0; k < c->n; k++) {
-			if (keys == NULL)
+			if (keys == NULL) {
 				keys = xcalloc(REPO_BATCH_GET_MAX,
 				    sizeof *keys);
-			keys[m++] = repo_key_of(w->r, c->writes[k].value);
+				a = value_arena_new_sized(RW_KEYS_ARENA);
+			}
+			keys[m++] = repo_key_in(w->r, a, c->writes[k].value);
 			if (m < REPO_BATCH_GET_MAX)
 				continue;
 			/* Takes the keys. */
 			m = 0;
+			value_arena_unref(a);
+			a = NULL;
 			if (repo_batch_get_stored(w->r, keys,
 			    REPO_BATCH_GET_MAX, true, repo_wave_before_each,
 			    repo_wave_before_text, w, &e) == -1)
@@ -653,6 +659,7 @@ repo_wave_read_before(struct repo_wave *w)
 			keys = NULL;
 		}
 	}
+	value_arena_unref(a);
 	if (m > 0 && repo_batch_get_stored(w->r, keys, m, true,
 	    repo_wave_before_each, repo_wave_before_text, w, &e) == -1)
 		goto fail;

@@ -950,9 +950,9 @@ Test(repo_text, wrong_pages_fail_as_the_parser_fails_them)
 	}
 }
 
-/* A key made as a view over the item's attributes is the key copied:
- * the same DynamoDB JSON, whichever attributes the item has. */
-Test(repo_text, key_view_prints_the_copied_key)
+/* A key made as a view over the item's attributes, or in an arena, is the
+ * key copied: the same DynamoDB JSON, whichever attributes the item has. */
+Test(repo_text, keys_viewed_or_in_an_arena_are_the_copied_key)
 {
 	static const char *const items[] = {
 		"{\"_table_item_id\":{\"S\":\"interop#film_actor#a\"},"
@@ -964,8 +964,13 @@ Test(repo_text, key_view_prints_the_copied_key)
 		"{\"_table_item_id\":{\"S\":\"only the partition key\"}}",
 		"{\"_table_content_id\":{\"S\":\"only the sort key\"}}",
 		"{\"neither\":{\"NULL\":true}}",
+		/* not a key DynamoDB takes: copied all the same */
+		"{\"_table_item_id\":{\"M\":{\"a\":{\"L\":[]}}},"
+		    "\"_table_content_id\":{\"B\":\"AAE=\"}}",
 	};
 	struct repo *r = text_repo();
+	struct value_arena *arena = value_arena_new_sized(1024);
+	struct value *in[sizeof items / sizeof items[0]];
 	size_t i;
 
 	for (i = 0; i < sizeof items / sizeof items[0]; i++) {
@@ -981,12 +986,25 @@ Test(repo_text, key_view_prints_the_copied_key)
 		ddbjson_emit_item(&b, repo_key_view(r, item, &view));
 		cr_assert_str_eq(buf_cstr(&b), buf_cstr(&a));
 		cr_assert(value_equal(repo_key_view(r, item, &view), copied));
+		/* In an arena: the same, and it outlives the item. */
+		in[i] = repo_key_in(r, arena, item);
+		cr_assert(value_equal(in[i], copied));
 		/* value_free leaves a view alone */
 		value_free(&view.map);
 		value_free(copied);
 		value_free(item);
 		buf_cleanup(&a);
 		buf_cleanup(&b);
+	}
+	value_arena_unref(arena);
+	for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+		struct buf a = BUF_INIT;
+
+		ddbjson_emit_item(&a, in[i]);
+		cr_log_info("%s", buf_cstr(&a));
+		cr_assert_gt(a.len, 0);
+		value_free(in[i]);
+		buf_cleanup(&a);
 	}
 	repo_free(r);
 }
