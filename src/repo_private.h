@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* What repo.c and repo_journal.c share: the repository's state and
- * internal steps. */
+/* What the repo*.c files share: the repository's state and internal
+ * steps. */
 #ifndef DYNREPO_REPO_PRIVATE_H
 #define DYNREPO_REPO_PRIVATE_H
 
@@ -107,6 +107,25 @@ int	 repo_check_writable(const struct repo *, struct err *);
 int	 repo_backoff(struct repo *, int round, struct err *);
 /* How long repo_backoff sleeps for round, drawn now. */
 int64_t	 repo_backoff_ms(struct repo *, int round);
+/* The current time (now when not NULL) as the library writes _timestamp;
+ * iso holds 40 bytes. */
+void	 repo_timestamp_text(const struct repo *, const struct timespec *now,
+	     char *iso);
+/* Hand every item of a response to fn; returns 1 when fn asked to stop. */
+int	 repo_deliver(struct repo *, struct response *, size_t *delivered,
+	     long limit, repo_each_fn, void *ctx, struct err *);
+/* Read an items array kept as text, "[...]", each item by fn, which
+ * steps *p past it; -1 when fn or the array finds it wrong. */
+int	 repo_text_items(const char *p, const char *end,
+	     int (*fn)(void *ctx, const char **p, const char *end), void *ctx);
+/* Hand every item of a page kept as text: as its line to line_fn, or
+ * decoded to fn where the text path leaves it to the parser. Returns 1
+ * when fn or line_fn asked to stop. */
+int	 repo_deliver_text(struct repo *, const struct request *,
+	     struct response *, size_t *delivered, repo_line_fn line_fn,
+	     repo_each_fn fn, void *ctx, struct err *);
+
+/* repo_batch.c */
 /* Send one BatchGetItem of keys (taken) and follow UnprocessedKeys;
  * *stopped is set when fn (or line, when not NULL) asked to stop. */
 int	 repo_batch_get(struct repo *, struct value **keys, size_t n,
