@@ -39,6 +39,8 @@ struct journal {
 	size_t			 unsynced;	/* bytes written, not synced */
 	size_t			 sync_bytes;	/* journal_append syncs at */
 	size_t			 syncs;		/* fsyncs made */
+	/* Where our last whole append ended (with a newline), or -1. */
+	off_t			 appended_to;
 };
 
 struct journal *
@@ -52,6 +54,7 @@ journal_new(const char *path, const struct clock_ops *clock)
 	j->clock = clock != NULL ? clock : clock_system();
 	j->fd = -1;
 	j->sync_bytes = JOURNAL_SYNC_BYTES;
+	j->appended_to = -1;
 	return j;
 }
 
@@ -275,8 +278,12 @@ journal_write(struct journal *j, struct err *e)
 	 * off again, so that no torn line is left for the next entry to be
 	 * glued onto. */
 	end = lseek(j->fd, 0, SEEK_END);
-	journal_end_line(j, end);
-	end = lseek(j->fd, 0, SEEK_END);
+	/* Unless the file ends where our last append did: reading its last
+	 * byte made the file's atime be written back each time. */
+	if (end != j->appended_to) {
+		journal_end_line(j, end);
+		end = lseek(j->fd, 0, SEEK_END);
+	}
 	while (left > 0) {
 		ssize_t n = write(j->fd, p, left);
 
@@ -293,6 +300,7 @@ journal_write(struct journal *j, struct err *e)
 		left -= (size_t)n;
 	}
 	j->unsynced += j->pending.len;
+	j->appended_to = end == (off_t)-1 ? -1 : end + (off_t)j->pending.len;
 	buf_reset(&j->pending);
 	j->seq_written = j->seq;
 	return 0;
