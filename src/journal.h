@@ -83,8 +83,8 @@ int	 journal_flush(struct journal *, struct err *);
  * (journal_sync_every) were written since the last fsync: for a batch,
  * whose entries go to the file as each group of requests is done (a
  * process killed loses none of them), and to the disk a few megabytes at
- * a time (an fsync per 100 items was a tenth of a batch put's CPU). End
- * the batch with journal_flush. -1 with ERR_IO.
+ * a time (an fsync per 100 items was 7% of a batch put's CPU). End the
+ * batch with journal_flush. -1 with ERR_IO.
  */
 int	 journal_append(struct journal *, struct err *);
 void	 journal_sync_every(struct journal *, size_t bytes);

@@ -278,11 +278,13 @@ int	 repo_scan(struct repo *, int segment, int total_segments,
  * Journaling (when the config has a journal): put asks for ALL_OLD, update
  * for ALL_OLD (the after-image is the update applied to it, numbers as
  * DynamoDB stores them), batch writes (put_batch, put_raw_batch,
- * put_changed, delete) first read the before-images of each chunk of 25
- * with one consistent BatchGetItem. One journal write and one fsync per
- * request or chunk, after the write is acknowledged (or when its outcome
- * is unknown); a refused write leaves no entry. A journal that cannot be
- * opened stops the write before anything is sent (ERR_IO).
+ * put_changed, delete) first read the before-images of up to 4 chunks of
+ * 25 with one consistent BatchGetItem. A request is journaled after it is
+ * acknowledged (or when its outcome is unknown): a single write with one
+ * write and one fsync, a batch with one write per group of chunks and an
+ * fsync every 4 MB and at its end (journal_append); a refused write
+ * leaves no entry. A journal that cannot be opened stops the write before
+ * anything is sent (ERR_IO).
  */
 
 /* Read stored items by their keys (M values, borrowed; no duplicates),
