@@ -81,8 +81,8 @@ int	 journal_flush(struct journal *, struct err *);
 /*
  * Append the queued entries with one write, and fsync only once 4 MB
  * (journal_sync_every) were written since the last fsync: for a batch,
- * whose entries go to the file as each group of requests is done (a
- * process killed loses none of them), and to the disk a few megabytes at
+ * whose entries go to the file as each request is done (a process
+ * killed loses none of them), and to the disk a few megabytes at
  * a time (an fsync per 100 items was 7% of a batch put's CPU). End the
  * batch with journal_flush. -1 with ERR_IO.
  */

@@ -281,8 +281,8 @@ int	 repo_scan(struct repo *, int segment, int total_segments,
  * put_changed, delete) first read the before-images of up to 4 chunks of
  * 25 with one consistent BatchGetItem. A request is journaled after it is
  * acknowledged (or when its outcome is unknown): a single write with one
- * write and one fsync, a batch with one write per group of chunks and an
- * fsync every 4 MB and at its end (journal_append); a refused write
+ * write and one fsync, a batch with one write per chunk and an fsync
+ * every 4 MB and at its end (journal_append); a refused write
  * leaves no entry. A journal that cannot be opened stops the write before
  * anything is sent (ERR_IO).
  */

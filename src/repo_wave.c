@@ -30,9 +30,9 @@
  * keys) are read with one consistent BatchGetItem on the caller's lane,
  * while earlier chunks are in flight (other keys), and before any of these
  * is sent. A chunk is journaled when it is done: its entries that were, or
- * may have been, stored. One write for every `group` chunks done, an
- * fsync every few megabytes of them (journal_append), and one at the
- * end.
+ * may have been, stored, with one write (so a process killed later loses
+ * none of its entries), and synced every few megabytes of them
+ * (journal_append) and at the end.
  */
 
 #define RW_N		REPO_BATCH_WRITE_MAX
@@ -87,7 +87,6 @@ struct repo_wave {
 	int64_t			 waited_ms;
 	size_t			 seq;		/* the next chunk's */
 	size_t			 done;		/* acknowledged entries */
-	size_t			 unsynced;	/* chunks done, not appended */
 	/* The entries taken and not done, by key: open addressing, entry
 	 * + 1 or 0 (free), an entry being chunk * 25 + its place; twice
 	 * the entries or more slots, a power of two. */
@@ -262,7 +261,6 @@ repo_wave_journal(struct repo_wave *w, bool sync)
 	struct err je;
 	int rc;
 
-	w->unsynced = 0;
 	err_clear(&je);
 	rc = sync ? journal_flush(w->r->journal, &je) :
 	    journal_append(w->r->journal, &je);
@@ -345,8 +343,9 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 		    &key), &before, &c->writes[k]);
 	}
 	repo_wave_release(w, c);
-	if (++w->unsynced >= w->group)
-		repo_wave_journal(w, false);
+	/* In the file before anything else is done: a process killed
+	 * after this loses none of the chunk's entries. */
+	repo_wave_journal(w, false);
 }
 
 /* Send a chunk's request on a free lane. */

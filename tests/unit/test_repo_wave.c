@@ -20,6 +20,7 @@
 #include "json.h"
 #include "repo.h"
 #include "schema.h"
+#include "statedir.h"
 #include "store_dynamodb.h"
 #include "store_local.h"
 #include "xmalloc.h"
@@ -65,9 +66,13 @@ struct wave_store {
 	 * more than it was sent. */
 	bool		 too_many_unprocessed;
 	/* The journal's file, and its size when the last BatchWriteItem
-	 * was sent. */
+	 * was sent; and when each was started, with the BatchWriteItems
+	 * answered by then. */
 	const char	*journal_path;
 	off_t		 journal_size_at_last;
+	off_t		 size_at_start[512];
+	unsigned long	 answered_at_start[512];
+	size_t		 nstarts;
 };
 
 /* The number of a key's content id ("c#a00042" is 42); 0 for others. */
@@ -174,6 +179,13 @@ wave_start(struct store *st, struct store_job *j)
 	cr_assert_lt(w->nflight, wave_lanes(st), "more jobs than lanes");
 	cr_assert_eq(j->rq->op, OP_BATCH_WRITE_ITEM);
 	w->started++;
+	if (w->journal_path != NULL && w->nstarts < 512) {
+		struct stat sb;
+
+		w->size_at_start[w->nstarts] = stat(w->journal_path, &sb) ==
+		    0 ? sb.st_size : 0;
+		w->answered_at_start[w->nstarts++] = w->answers;
+	}
 	if (w->failure_seen)
 		w->sent_after_failure = true;
 	for (i = 0; i < j->rq->nwrites; i++) {
@@ -396,6 +408,18 @@ journal_one_write(const char *jpath)
 	return n;
 }
 
+/* The whole file at path (*len bytes). */
+static char *
+journal_text(const char *path, size_t *len)
+{
+	char *text;
+	struct err e;
+
+	cr_assert_eq(statedir_read_file(path, &text, len, &e), 0, "%s",
+	    e.msg);
+	return text;
+}
+
 /* The regression guard of issue 6 with the journal on: a 10k put is 400
  * BatchWriteItems, never more than in_flight at once (and that many at
  * times), answered out of order, and 100 BatchGetItems of before-images
@@ -408,11 +432,11 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	char *jpath = xasprintf("%s/journal.jsonl", dir);
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct content **cs = contents(10000, id_plain, val_of_line);
-	size_t written = 0;
+	size_t written = 0, len, i;
 	struct repo *r;
 	struct err e;
-
 	struct stat sb;
+	char *text;
 
 	cfg.journal = j;
 	st->journaled = true;
@@ -429,6 +453,24 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	cr_assert_gt(st->journal_size_at_last, sb.st_size * 9 / 10,
 	    "%lld of %lld bytes", (long long)st->journal_size_at_last,
 	    (long long)sb.st_size);
+	/* Every chunk answered was in the file before the next was sent:
+	 * its 25 lines, all of them, not a group's at a time. */
+	text = journal_text(jpath, &len);
+	cr_assert_eq(st->nstarts, 400);
+	for (i = 0; i < st->nstarts; i++) {
+		size_t lines = 25 * st->answered_at_start[i], seen = 0;
+		off_t at = 0;
+
+		while (seen < lines && (size_t)at < len)
+			if (text[at++] == '\n')
+				seen++;
+		cr_assert_eq(seen, lines);
+		cr_assert_leq(at, st->size_at_start[i], "request %zu: %zu "
+		    "chunks answered, %lld bytes of their entries, %lld in "
+		    "the file", i, (size_t)st->answered_at_start[i],
+		    (long long)at, (long long)st->size_at_start[i]);
+	}
+	free(text);
 	cr_assert_geq(journal_syncs(j), (size_t)sb.st_size / (64 * 1024 +
 	    100 * 1024));
 	cr_assert_leq(journal_syncs(j), (size_t)sb.st_size / (64 * 1024) + 1,
