@@ -101,7 +101,7 @@ journal_ready(struct journal *j, struct err *e)
 			return -1;
 		}
 	}
-	/* Read too: journal_flush looks at the last byte. */
+	/* Read too: journal_write looks at the last byte. */
 	j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (j->fd == -1)
 		return err_set(e, ERR_IO, "journal: cannot open %s: %s "
@@ -300,6 +300,9 @@ journal_write(struct journal *j, struct err *e)
 		left -= (size_t)n;
 	}
 	j->unsynced += j->pending.len;
+	/* Too low if another process appended between the lseek and the
+	 * write: then the next append looks at the last byte, as it would
+	 * have anyway. */
 	j->appended_to = end == (off_t)-1 ? -1 : end + (off_t)j->pending.len;
 	buf_reset(&j->pending);
 	j->seq_written = j->seq;
@@ -323,9 +326,13 @@ journal_sync(struct journal *j, struct err *e)
 int
 journal_flush(struct journal *j, struct err *e)
 {
-	if (journal_write(j, e) == -1)
-		return -1;
-	return journal_sync(j, e);
+	int rc = journal_write(j, e);
+
+	/* What earlier appends wrote is synced even when this write
+	 * failed (the first error is the one reported). */
+	if (journal_sync(j, rc == 0 ? e : NULL) == -1)
+		rc = -1;
+	return rc;
 }
 
 int

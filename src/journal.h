@@ -87,6 +87,7 @@ int	 journal_flush(struct journal *, struct err *);
  * batch with journal_flush. -1 with ERR_IO.
  */
 int	 journal_append(struct journal *, struct err *);
+/* journal_append's threshold (4 MB); for the tests. */
 void	 journal_sync_every(struct journal *, size_t bytes);
 /* The fsyncs made so far. */
 size_t	 journal_syncs(const struct journal *);

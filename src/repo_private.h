@@ -208,7 +208,8 @@ struct repo_key_view {
 const struct value *repo_key_view(const struct repo *,
 	     const struct value *item, struct repo_key_view *view);
 /* repo_key_of made in the arena a, a root of it (freed as any key), for
- * many keys at once: a BatchGetItem's. */
+ * many keys at once: a BatchGetItem's. A key attribute that is not a
+ * string, number or binary makes it a heap copy (repo_key_of). */
 struct value *repo_key_in(const struct repo *, struct value_arena *a,
 	     const struct value *item);
 /* Queue the entry of one write, the after-image with numbers as DynamoDB

@@ -173,6 +173,38 @@ Test(journal, append_writes_each_time_syncs_every_few_bytes)
 	journal_free(j);
 }
 
+/* A flush whose write fails still syncs what earlier appends wrote. */
+Test(journal, failed_flush_still_syncs_what_was_appended)
+{
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
+	struct rlimit rl, old;
+	struct stat sb;
+	struct err e;
+
+	cr_assert_eq(journal_ready(j, &e), 0, "%s", e.msg);
+	journal_group_begin(j, "put-batch");
+	journal_add(j, "p", "t", k, NULL, k);
+	cr_assert_eq(journal_append(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), 0);
+	/* No room for the next entry. */
+	cr_assert_eq(stat(jpath, &sb), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	rl = old;
+	rl.rlim_cur = (rlim_t)sb.st_size;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	journal_add(j, "p", "t", k, k, k);
+	cr_assert_eq(journal_flush(j, &e), -1);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	cr_assert_eq(e.code, ERR_IO);
+	cr_assert_not_null(strstr(e.msg, "cannot append"), "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), 1, "the first entry was not synced");
+	journal_group_end(j);
+	value_free(k);
+	journal_free(j);
+}
+
 Test(journal, modes_tightened_and_default_path)
 {
 	char *d = xasprintf("%s/state/dynrepo", dir), *state;

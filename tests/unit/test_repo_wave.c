@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <sys/stat.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,6 +495,42 @@ Test(repo_wave, journaled_put_of_10k_counts_requests)
 	journal_free(j);
 	free(jpath);
 	free(st);
+}
+
+/* A wave ends with one fsync, whether it went through or failed: with no
+ * threshold reached on the way, exactly that one. */
+Test(repo_wave, journal_synced_once_at_the_end)
+{
+	unsigned long fail;
+
+	for (fail = 0; fail <= 7; fail += 7) {
+		struct wave_store *st = wave_store_new();
+		struct repo_config cfg = base_config;
+		char *jpath = xasprintf("%s/journal-%lu.jsonl", dir, fail);
+		struct journal *j = journal_new(jpath, &fixed_clock);
+		struct content **cs = contents(1000, id_plain, val_of_line);
+		size_t written = 0;
+		struct repo *r;
+		struct err e;
+		int rc;
+
+		cfg.journal = j;
+		st->journaled = true;
+		st->fail_answer = fail;	/* 0: none fails */
+		journal_sync_every(j, SIZE_MAX);
+		r = repo_new(&cfg, &st->base, &fixed_clock);
+		rc = repo_put_batch(r, cs, 1000, &written, &e);
+		cr_assert_eq(rc, fail == 0 ? 0 : -1, "%s", e.msg);
+		cr_assert_gt(written, 0);
+		cr_assert_eq(journal_syncs(j), 1, "%zu fsyncs, failing at %lu",
+		    journal_syncs(j), fail);
+		cr_assert_eq(journal_one_write(jpath), written);
+		contents_free(cs, 1000);
+		repo_free(r);
+		journal_free(j);
+		free(jpath);
+		free(st);
+	}
 }
 
 /* Without the journal too: in_flight at once, no key twice. */
