@@ -83,33 +83,6 @@ repo_key_of(const struct repo *r, const struct value *item)
 	return key;
 }
 
-struct value *
-repo_key_in(const struct repo *r, struct value_arena *a,
-    const struct value *item)
-{
-	const char *names[2] = { r->partition_key, r->sort_key };
-	size_t lens[2] = { r->partition_key_len, r->sort_key_len }, i;
-	const struct value *v[2];
-	struct value *key;
-
-	for (i = 0; i < 2; i++) {
-		v[i] = value_map_get(item, names[i]);
-		/* Keys are strings, numbers or binaries; anything else is
-		 * copied the usual way, for DynamoDB to refuse. */
-		if (v[i] != NULL && v[i]->type != VT_S && v[i]->type != VT_N &&
-		    v[i]->type != VT_B)
-			return repo_key_of(r, item);
-	}
-	key = value_arena_new_root_m(a);
-	value_arena_map_reserve(a, key, 2);
-	for (i = 0; i < 2; i++)
-		if (v[i] != NULL)
-			value_arena_map_add(a, key, names[i], lens[i],
-			    value_arena_new_bytes(a, v[i]->type,
-			    v[i]->u.str.ptr, v[i]->u.str.len));
-	return key;
-}
-
 const struct value *
 repo_key_view(const struct repo *r, const struct value *item,
     struct repo_key_view *view)
@@ -133,6 +106,35 @@ repo_key_view(const struct repo *r, const struct value *item,
 	view->map.u.map.items = view->members;
 	view->map.u.map.len = view->map.u.map.cap = n;
 	return &view->map;
+}
+
+struct value *
+repo_key_in(const struct repo *r, struct value_arena *a,
+    const struct value *item)
+{
+	struct repo_key_view view;
+	const struct value *k = repo_key_view(r, item, &view);
+	const struct value_member *m;
+	struct value *key;
+	size_t i;
+
+	/* Keys are strings, numbers or binaries; anything else is copied
+	 * the usual way, for DynamoDB to refuse. */
+	for (i = 0; i < k->u.map.len; i++) {
+		m = &k->u.map.items[i];
+		if (m->value->type != VT_S && m->value->type != VT_N &&
+		    m->value->type != VT_B)
+			return repo_key_of(r, item);
+	}
+	key = value_arena_new_root_m(a);
+	value_arena_map_reserve(a, key, 2);
+	for (i = 0; i < k->u.map.len; i++) {
+		m = &k->u.map.items[i];
+		value_arena_map_add(a, key, m->name, m->name_len,
+		    value_arena_new_bytes(a, m->value->type,
+		    m->value->u.str.ptr, m->value->u.str.len));
+	}
+	return key;
 }
 
 /* Queue the entry of one write, its before-image a value or text: the
