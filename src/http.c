@@ -28,11 +28,15 @@ struct http_curl {
 	CURL		*easy;		/* kept: its connection cache */
 	char		*ca_bundle;
 	bool		 verbose;
+	bool		 prereq;	/* CURLOPT_PREREQFUNCTION works */
+	bool		 configured;	/* the options every request shares */
 	char		 errbuf[CURL_ERROR_SIZE];
-	/* The request body, handed to curl by http_read_cb. */
+	/* The request body: handed to curl whole (CURLOPT_POSTFIELDS) where
+	 * http_prereq_cb can refuse a second attempt, else by http_read_cb. */
 	const char	*body;
 	size_t		 body_len;
 	size_t		 body_pos;
+	int		 attempts;	/* http_prereq_cb's calls */
 	bool		 rewind_refused;	/* curl wanted to resend it */
 	/* The answer of the request in flight, and where its body goes. */
 	struct http_response	*resp;
@@ -55,7 +59,6 @@ static struct {
 	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
 	CURLcode	 (*easy_perform)(CURL *);
 	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void		 (*easy_reset)(CURL *);
 	void		 (*easy_cleanup)(CURL *);
 	const char	*(*easy_strerror)(CURLcode);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
@@ -124,7 +127,6 @@ http_global_init(void)
 		{ "curl_easy_setopt", &http_lib.easy_setopt },
 		{ "curl_easy_perform", &http_lib.easy_perform },
 		{ "curl_easy_getinfo", &http_lib.easy_getinfo },
-		{ "curl_easy_reset", &http_lib.easy_reset },
 		{ "curl_easy_cleanup", &http_lib.easy_cleanup },
 		{ "curl_easy_strerror", &http_lib.easy_strerror },
 		{ "curl_slist_append", &http_lib.slist_append },
@@ -393,22 +395,46 @@ http_was_sent(struct http_curl *hc, CURLcode rc,
 	return reqsize > 0;
 }
 
-/* Set every option for one request on the (reset) handle. */
-static struct curl_slist *
-http_setup(struct http_curl *hc, const struct http_request *req,
-    struct http_response *resp)
+/*
+ * CURLOPT_PREREQFUNCTION: called before each attempt at the request, once
+ * its connection is ready. libcurl makes another attempt by itself when a
+ * reused connection dies before any answer. Once some of a request with a
+ * body went out that is refused, as http_seek_cb refuses the rewind: for a
+ * write it could apply the request twice, and for any request it is an
+ * attempt the retry policy does not count. The transfer fails and
+ * awsclient decides. When nothing went out (the connection was found dead
+ * at the first send), the new connection is what a new request would make.
+ */
+static int
+http_prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
 {
-	struct curl_slist *hl = NULL;
-	char *line;
-	size_t i;
+	struct http_curl *hc = arg;
+	long sent = 0;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (hc->attempts++ == 0 || hc->body_len == 0)
+		return CURL_PREREQFUNC_OK;
+	/* The bytes of the request written so far, every attempt's. */
+	if (http_lib.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE, &sent) !=
+	    CURLE_OK || sent > 0) {
+		hc->rewind_refused = true;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+
+/* The options every request on the handle shares, set once: resetting
+ * the handle and setting them again cost each request more than its
+ * headers. */
+static void
+http_configure(struct http_curl *hc)
+{
 	CURL *e = hc->easy;
 
-	/* Reset keeps the live connections, which is all we want kept. */
-	http_lib.easy_reset(e);
-	hc->body = NULL;
-	hc->body_len = hc->body_pos = 0;
-	hc->rewind_refused = false;
-	http_lib.easy_setopt(e, CURLOPT_URL, req->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	http_lib.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -428,32 +454,68 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	http_lib.easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_bundle != NULL)
 		http_lib.easy_setopt(e, CURLOPT_CAINFO, hc->ca_bundle);
-	if (req->no_proxy)
-		http_lib.easy_setopt(e, CURLOPT_NOPROXY, "*");
 	http_lib.easy_setopt(e, CURLOPT_USERAGENT, "dynrepo");
-	if (req->connect_timeout_ms > 0)
-		http_lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    req->connect_timeout_ms);
-	if (req->timeout_ms > 0)
-		http_lib.easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
 	http_lib.easy_setopt(e, CURLOPT_ERRORBUFFER, hc->errbuf);
-	hc->errbuf[0] = '\0';
+	http_lib.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
+	http_lib.easy_setopt(e, CURLOPT_READDATA, hc);
+	http_lib.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
+	http_lib.easy_setopt(e, CURLOPT_SEEKDATA, hc);
+	/* A libcurl older than 7.80 has no pre-request callback: the body
+	 * then goes through http_read_cb, whose rewind can be refused. */
+	hc->prereq = http_lib.easy_setopt(e, CURLOPT_PREREQFUNCTION,
+	    http_prereq_cb) == CURLE_OK;
+	http_lib.easy_setopt(e, CURLOPT_PREREQDATA, hc);
+	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, hc);
+	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, hc);
+	if (hc->verbose) {
+		http_lib.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		http_lib.easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
+	hc->configured = true;
+}
 
-	if (strcmp(req->method, "GET") == 0 && req->body_len == 0)
+/* Set the options of one request, every one a request may change: the
+ * handle keeps what the last request set. */
+static struct curl_slist *
+http_setup(struct http_curl *hc, const struct http_request *req,
+    struct http_response *resp)
+{
+	struct curl_slist *hl = NULL;
+	char *line;
+	size_t i;
+	CURL *e = hc->easy;
+
+	if (!hc->configured)
+		http_configure(hc);
+	hc->body = NULL;
+	hc->body_len = hc->body_pos = 0;
+	hc->attempts = 0;
+	hc->rewind_refused = false;
+	hc->errbuf[0] = '\0';
+	http_lib.easy_setopt(e, CURLOPT_URL, req->url);
+	http_lib.easy_setopt(e, CURLOPT_NOPROXY, req->no_proxy ? "*" : NULL);
+	http_lib.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 0L);
+	http_lib.easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    req->timeout_ms > 0 ? req->timeout_ms : 0L);
+
+	if (strcmp(req->method, "GET") == 0 && req->body_len == 0) {
 		http_lib.easy_setopt(e, CURLOPT_HTTPGET, 1L);
-	else {
+		http_lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+	} else {
+		hc->body = req->body != NULL ? req->body : "";
+		hc->body_len = req->body_len;
 		http_lib.easy_setopt(e, CURLOPT_POST, 1L);
 		http_lib.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)req->body_len);
-		hc->body = req->body != NULL ? req->body : "";
-		hc->body_len = req->body_len;
-		http_lib.easy_setopt(e, CURLOPT_READFUNCTION, http_read_cb);
-		http_lib.easy_setopt(e, CURLOPT_READDATA, hc);
-		http_lib.easy_setopt(e, CURLOPT_SEEKFUNCTION, http_seek_cb);
-		http_lib.easy_setopt(e, CURLOPT_SEEKDATA, hc);
-		if (strcmp(req->method, "POST") != 0)
-			http_lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
-			    req->method);
+		/* Whole, curl sends a body of up to 64 KB with the headers,
+		 * in one send(2); by http_read_cb, in another, after a poll. */
+		http_lib.easy_setopt(e, CURLOPT_POSTFIELDS,
+		    hc->prereq ? hc->body : NULL);
+		http_lib.easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+		    strcmp(req->method, "POST") != 0 ? req->method : NULL);
 	}
 
 	for (i = 0; i < req->nheaders; i++) {
@@ -469,14 +531,6 @@ http_setup(struct http_curl *hc, const struct http_request *req,
 	hc->resp = resp;
 	hc->sink = req->sink;
 	hc->routed = false;
-	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
-	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, hc);
-	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
-	http_lib.easy_setopt(e, CURLOPT_HEADERDATA, hc);
-	if (hc->verbose) {
-		http_lib.easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
-		http_lib.easy_setopt(e, CURLOPT_VERBOSE, 1L);
-	}
 	return hl;
 }
 

@@ -460,6 +460,72 @@ Test(http, closed_after_request)
 	http_free(h);
 }
 
+/* A kept-alive connection that dies once a request went out on it: libcurl
+ * would send the request again on a new connection by itself, which for a
+ * write could apply it twice. The transfer fails instead, as sent, and the
+ * server saw it once; a small body (sent with the headers) and a large one
+ * (sent after them) alike. */
+Test(http, no_second_attempt_after_a_reused_connection_died)
+{
+	static const size_t sizes[] = { 7, 200000 };
+	struct http_ops *h;
+	struct http_response resp;
+	struct err e;
+	char *body;
+	size_t i;
+
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		h = http_new_curl(NULL);
+		body = malloc(sizes[i]);
+		memset(body, 'x', sizes[i]);
+		pthread_mutex_lock(&srv.lock);
+		srv.requests = 0;
+		pthread_mutex_unlock(&srv.lock);
+		srv_script(SRV_RESPOND, ok_200);
+		http_response_init(&resp);
+		cr_assert_eq(send_req(h, body, sizes[i], 5000, &resp, &e), 0,
+		    "%s", e.msg);
+		srv_script(SRV_CLOSE, NULL);
+		cr_assert_eq(send_req(h, body, sizes[i], 5000, &resp, &e), -1);
+		cr_assert_eq(e.code, ERR_NETWORK);
+		cr_assert(resp.request_sent);
+		cr_assert_not(resp.permanent);
+		pthread_mutex_lock(&srv.lock);
+		cr_assert_eq(srv.requests, 2, "%zu bytes: %d requests",
+		    sizes[i], srv.requests);
+		pthread_mutex_unlock(&srv.lock);
+		http_response_cleanup(&resp);
+		http_free(h);
+		free(body);
+	}
+}
+
+/* The server closed an idle kept-alive connection: the next request goes
+ * out once, on a new connection, and is answered. */
+Test(http, a_closed_idle_connection_is_replaced)
+{
+	static const char answer_close[] = "HTTP/1.1 200 OK\r\n"
+	    "Connection: close\r\nContent-Length: 2\r\n\r\n{}";
+	struct http_ops *h = http_new_curl(NULL);
+	struct http_response resp;
+	struct err e;
+	int i;
+
+	http_response_init(&resp);
+	for (i = 0; i < 2; i++) {
+		srv_script(SRV_RESPOND, i == 0 ? answer_close : ok_200);
+		cr_assert_eq(send_req(h, "{\"k\":1}", 7, 5000, &resp, &e), 0,
+		    "%s", e.msg);
+		cr_assert_eq(resp.status, 200);
+	}
+	pthread_mutex_lock(&srv.lock);
+	cr_assert_eq(srv.requests, 2);
+	cr_assert_eq(srv.accepts, 2);
+	pthread_mutex_unlock(&srv.lock);
+	http_response_cleanup(&resp);
+	http_free(h);
+}
+
 /* No answer within the timeout: timed out, after the request went out. */
 Test(http, timeout)
 {
