@@ -36,6 +36,11 @@ struct journal {
 	bool			 grouped;
 	unsigned		 counter;
 	struct buf		 pending;	/* queued lines */
+	/* What every line of the current write repeats, made once: head is
+	 * ,"id":...,"seq": and tail ,"operation":...,"key": for the profile
+	 * and table tail was made for (empty: to be made). */
+	struct buf		 head, tail;
+	char			*tail_profile, *tail_table;
 	size_t			 unsynced;	/* bytes written, not synced */
 	size_t			 sync_bytes;	/* journal_append syncs at */
 	size_t			 syncs;		/* fsyncs made */
@@ -69,6 +74,10 @@ journal_free(struct journal *j)
 	free(j->id);
 	free(j->operation);
 	buf_cleanup(&j->pending);
+	buf_cleanup(&j->head);
+	buf_cleanup(&j->tail);
+	free(j->tail_profile);
+	free(j->tail_table);
 	free(j);
 }
 
@@ -132,6 +141,8 @@ journal_new_id(struct journal *j, const char *operation)
 	    now.tv_nsec / 1000, (long)getpid(), ++j->counter);
 	j->operation = xstrdup(operation);
 	j->seq = j->seq_written = 0;
+	buf_reset(&j->head);
+	buf_reset(&j->tail);
 }
 
 void
@@ -180,6 +191,29 @@ journal_add_one(struct buf *b, const char *name,
 		ddbjson_emit_item(b, im->value);
 }
 
+/* Make what the lines of the current write repeat (j->head, j->tail)
+ * when it is not made, or was made for another profile or table. */
+static void
+journal_line_parts(struct journal *j, const char *profile, const char *table)
+{
+	if (j->head.len == 0) {
+		journal_add_string(&j->head, "id", j->id);
+		buf_adds(&j->head, ",\"seq\":");
+	}
+	if (j->tail.len > 0 && strcmp(j->tail_profile, profile) == 0 &&
+	    strcmp(j->tail_table, table) == 0)
+		return;
+	free(j->tail_profile);
+	free(j->tail_table);
+	j->tail_profile = xstrdup(profile);
+	j->tail_table = xstrdup(table);
+	buf_reset(&j->tail);
+	journal_add_string(&j->tail, "operation", j->operation);
+	journal_add_string(&j->tail, "profile", profile);
+	journal_add_string(&j->tail, "table", table);
+	buf_adds(&j->tail, ",\"key\":");
+}
+
 void
 journal_add_image(struct journal *j, const char *profile, const char *table,
     const struct value *key, const struct journal_image *before,
@@ -191,16 +225,16 @@ journal_add_image(struct journal *j, const char *profile, const char *table,
 
 	if (j->id == NULL)
 		journal_new_id(j, "write");
+	journal_line_parts(j, profile, table);
 	j->clock->now(j->clock->ctx, &now);
 	clock_format_iso(&now, iso);
-	buf_adds(b, "{\"time\":");
-	buf_add_json_string(b, iso, strlen(iso));
-	journal_add_string(b, "id", j->id);
-	buf_printf(b, ",\"seq\":%ld", j->seq++);
-	journal_add_string(b, "operation", j->operation);
-	journal_add_string(b, "profile", profile);
-	journal_add_string(b, "table", table);
-	buf_adds(b, ",\"key\":");
+	/* The time is digits and -T:.+ only: nothing to escape. */
+	buf_adds(b, "{\"time\":\"");
+	buf_adds(b, iso);
+	buf_addc(b, '"');
+	buf_add(b, j->head.data, j->head.len);
+	buf_add_int(b, j->seq++);
+	buf_add(b, j->tail.data, j->tail.len);
 	ddbjson_emit_item(b, key);
 	journal_add_one(b, "before", before);
 	journal_add_one(b, "after", after);

@@ -125,6 +125,56 @@ Test(journal, one_entry_byte_exact_private_file)
 	journal_free(j);
 }
 
+/* The lines of one write repeat its id and operation, each with its own
+ * seq, profile and table, in the same bytes as a lone line. */
+Test(journal, lines_of_one_write_name_their_profile_and_table)
+{
+	struct journal *j = journal_new(jpath, &fixed_clock);
+	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
+	static const char *const want[] = {
+		",\"seq\":0,\"operation\":\"put-batch\",\"profile\":\"p\","
+		    "\"table\":\"t\",\"key\":",
+		",\"seq\":1,\"operation\":\"put-batch\",\"profile\":\"q\","
+		    "\"table\":\"t\",\"key\":",
+		",\"seq\":2,\"operation\":\"put-batch\",\"profile\":\"q\","
+		    "\"table\":\"t\\\"2\",\"key\":",
+		",\"seq\":3,\"operation\":\"put-batch\",\"profile\":\"p\","
+		    "\"table\":\"t\",\"key\":",
+	};
+	char *text, *line, *next;
+	const char *id;
+	size_t i, idlen = 0;
+	struct err e;
+
+	journal_group_begin(j, "put-batch");
+	journal_start(j, "put-batch");
+	journal_add(j, "p", "t", k, NULL, k);
+	journal_add(j, "q", "t", k, NULL, k);
+	journal_add(j, "q", "t\"2", k, NULL, k);
+	journal_add(j, "p", "t", k, NULL, k);
+	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	journal_group_end(j);
+	text = slurp(jpath);
+	for (i = 0, line = text; i < 4; i++, line = next + 1) {
+		next = strchr(line, '\n');
+		cr_assert_not_null(next);
+		*next = '\0';
+		id = strstr(line, ",\"id\":\"");
+		cr_assert_not_null(id, "%s", line);
+		if (i == 0)
+			idlen = strcspn(id + 7, "\"");
+		/* Every line: the first line's id, then its own parts. */
+		cr_assert(strncmp(id, strstr(text, ",\"id\":\""), idlen + 7)
+		    == 0, "%s", line);
+		cr_assert_not_null(strstr(line, want[i]), "line %zu: %s", i,
+		    line);
+	}
+	cr_assert_eq(*line, '\0');
+	free(text);
+	value_free(k);
+	journal_free(j);
+}
+
 /* A batch's entries reach the file with each append, and the disk every
  * journal_sync_every bytes and at its end, not with each append. */
 Test(journal, append_writes_each_time_syncs_every_few_bytes)
