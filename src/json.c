@@ -153,8 +153,8 @@ json_cb_map_key(void *ctx, const unsigned char *key, size_t len)
 	char *name;
 
 	if (c->arena != NULL) {
-		if (value_arena_map_add_new(c->arena, m, (const char *)key,
-		    len, NULL))
+		if (value_arena_map_add_next(c->arena, m, (const char *)key,
+		    len, c->depth))
 			return 1;
 		goto duplicate;
 	}
@@ -222,6 +222,8 @@ json_parse_to(struct value_arena *a, const char *text, size_t len,
 	c.cap = JSON_STACK_INLINE;
 	c.err = err;
 	c.arena = a;
+	if (a != NULL)
+		value_arena_doc_begin(a);
 	jsonlex_init(&lx, &json_callbacks, &c);
 	if ((st = jsonlex_feed(&lx, text, len)) == JSONLEX_OK)
 		st = jsonlex_finish(&lx);

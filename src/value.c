@@ -5,6 +5,7 @@
 #include "value.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,7 @@ struct value_arena_block {
 
 /* Member names kept once per arena: a page's items share their names. */
 #define VALUE_ARENA_NAMES	64	/* slots; interning stops at 3/4 */
+#define VALUE_ARENA_ORDER	256	/* names of a document remembered */
 
 struct value_arena {
 	struct value_arena_block *blocks;	/* the one in use first */
@@ -70,6 +72,26 @@ struct value_arena {
 		const char	*p;		/* NULL: a free slot */
 		size_t		 len;
 	} names[VALUE_ARENA_NAMES];
+	struct value_arena_order *order;	/* made when first used */
+};
+
+/*
+ * The member names of the last document built by value_arena_map_add_next,
+ * in the order they came, each with the depth of its map and its place
+ * there. Every one was checked to be new in its map, and is the arena's
+ * shared copy. A document of the same shape (a stream's lines) takes each
+ * name with one compare, and has no need to look for it in its map: while
+ * every name so far matched, its map's earlier members are the ones the
+ * remembered document had there (no sibling map can open in between).
+ * A name that does not match ends what is remembered there.
+ */
+struct value_arena_order {
+	struct {
+		const char	*p;
+		unsigned short	 len, depth, place;
+	} names[VALUE_ARENA_ORDER];
+	size_t		 n;		/* remembered */
+	size_t		 at;		/* the current document's next */
 };
 
 /* A root: the value, behind the arena it references. */
@@ -683,6 +705,7 @@ value_arena_unref(struct value_arena *a)
 			free(b);
 	}
 	pthread_mutex_unlock(&value_arena_pool_lock);
+	free(a->order);
 	free(a);
 }
 
@@ -948,9 +971,11 @@ value_arena_map_add(struct value_arena *a, struct value *m, const char *name,
 	mb->value = v;
 }
 
-bool
-value_arena_map_add_new(struct value_arena *a, struct value *m,
-    const char *name, size_t len, struct value *v)
+/* value_arena_map_add_new, *shared set when the name is the arena's
+ * shared copy. */
+static bool
+value_arena_map_add_name(struct value_arena *a, struct value *m,
+    const char *name, size_t len, struct value *v, bool *sharedp)
 {
 	struct value_member *mb;
 	const char *p;
@@ -980,6 +1005,65 @@ value_arena_map_add_new(struct value_arena *a, struct value *m,
 	mb->name = (char *)(uintptr_t)p;
 	mb->name_len = len;
 	mb->value = v;
+	*sharedp = shared;
+	return true;
+}
+
+bool
+value_arena_map_add_new(struct value_arena *a, struct value *m,
+    const char *name, size_t len, struct value *v)
+{
+	bool shared;
+
+	return value_arena_map_add_name(a, m, name, len, v, &shared);
+}
+
+void
+value_arena_doc_begin(struct value_arena *a)
+{
+	if (a->order == NULL)
+		a->order = xcalloc(1, sizeof *a->order);
+	a->order->at = 0;
+}
+
+bool
+value_arena_map_add_next(struct value_arena *a, struct value *m,
+    const char *name, size_t len, size_t depth)
+{
+	struct value_arena_order *o = a->order;
+	size_t k = o->at++, place = m->u.map.len;
+	struct value_member *mb;
+	bool shared;
+
+	assert(m->type == VT_M && (m->flags & VALUE_F_ARENA));
+	/* Below n, every name of this document so far matched: at the
+	 * first that did not, n went down to it. */
+	if (k < o->n && o->names[k].len == len &&
+	    o->names[k].depth == depth && o->names[k].place == place &&
+	    memcmp(o->names[k].p, name, len) == 0) {
+		if (m->u.map.len == m->u.map.cap)
+			value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
+			    m->u.map.cap : 4);
+		mb = &m->u.map.items[m->u.map.len++];
+		mb->name = (char *)(uintptr_t)o->names[k].p;
+		mb->name_len = len;
+		mb->value = NULL;
+		return true;
+	}
+	/* From here on the document is remembered instead, in one run
+	 * from its start: what came after k was another document's. */
+	if (!value_arena_map_add_name(a, m, name, len, NULL, &shared))
+		return false;
+	if (k < o->n)
+		o->n = k;
+	if (k == o->n && k < VALUE_ARENA_ORDER && shared &&
+	    len <= USHRT_MAX && depth <= USHRT_MAX && place <= USHRT_MAX) {
+		o->names[k].p = m->u.map.items[place].name;
+		o->names[k].len = (unsigned short)len;
+		o->names[k].depth = (unsigned short)depth;
+		o->names[k].place = (unsigned short)place;
+		o->n = k + 1;
+	}
 	return true;
 }
 

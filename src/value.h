@@ -171,6 +171,13 @@ void		 value_arena_map_add(struct value_arena *, struct value *m,
  * looked for by its address, not its bytes. */
 bool		 value_arena_map_add_new(struct value_arena *, struct value *m,
 		     const char *name, size_t len, struct value *v);
+/* value_arena_map_add_new(v NULL) for a parser that says where a
+ * document begins (value_arena_doc_begin) and the depth of m: a
+ * document whose names come in the order of the last one added this way
+ * finds each by one compare (a stream of lines of one shape). */
+void		 value_arena_doc_begin(struct value_arena *);
+bool		 value_arena_map_add_next(struct value_arena *, struct value *m,
+		     const char *name, size_t len, size_t depth);
 void		 value_arena_list_append(struct value_arena *, struct value *l,
 		     struct value *v);
 /* The builders of arena containers, for one that collects a container's

@@ -555,3 +555,103 @@ Test(json, duplicates_found_in_a_shared_arena)
 	value_arena_unref(a);
 	buf_cleanup(&b);
 }
+
+/* Parse each of texts into the arena a, in turn; each must parse equal
+ * to the same text parsed alone, or fail as a duplicate when its text
+ * starts with '!' (which is not parsed). */
+static void
+parse_in_turn(struct value_arena *a, const char *const *texts, size_t n)
+{
+	struct value *v, *alone;
+	const char *t;
+	struct err err;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		t = texts[i][0] == '!' ? texts[i] + 1 : texts[i];
+		v = json_parse_in(a, t, strlen(t), &err);
+		if (texts[i][0] == '!') {
+			cr_expect_null(v, "%zu: %s", i, t);
+			cr_expect(v != NULL || strstr(err.msg,
+			    "duplicate member name") != NULL, "%s", err.msg);
+			value_free(v);
+			continue;
+		}
+		cr_assert_not_null(v, "%zu: %s: %s", i, t, err.msg);
+		alone = json_parse(t, strlen(t), &err);
+		cr_assert_not_null(alone);
+		cr_expect(value_equal(v, alone), "%zu: %s", i, t);
+		value_free(v);
+		value_free(alone);
+	}
+}
+
+/* The names of a document shaped like the last one are taken in the
+ * last one's order, by one compare each, and still checked: a duplicate
+ * whose names come in the same order but in another nesting, another
+ * place or another object of a list is found. */
+Test(json, documents_in_the_same_order_still_find_duplicates)
+{
+	static const char *const texts[] = {
+		"{\"a\":{\"a\":1}}",
+		"!{\"a\":1,\"a\":2}",
+		"{\"x\":{\"a\":1},\"b\":1}",
+		"{\"x\":{\"a\":1},\"b\":2}",
+		"!{\"x\":{\"a\":1},\"x\":2}",
+		"!{\"x\":{\"a\":1,\"a\":1},\"b\":2}",
+		"{\"l\":[{\"t\":1},{\"t\":2}]}",
+		"!{\"l\":[{\"t\":1,\"t\":2}]}",
+		"{\"l\":[{\"t\":1},{\"t\":2}]}",
+		"{\"l\":[{\"t\":1},{\"u\":2,\"t\":3}],\"m\":{}}",
+		"{\"l\":[{\"t\":1},{\"u\":2,\"t\":3}],\"m\":{}}",
+		"!{\"l\":[{\"t\":1},{\"u\":2,\"u\":3}],\"m\":{}}",
+		"{\"l\":[{\"t\":1},{\"u\":2,\"t\":3}],\"m\":{\"l\":[]}}",
+		"{\"p\":1,\"q\":{\"r\":2},\"s\":3}",
+		"{\"p\":1,\"q\":{\"r\":2,\"s\":3}}",
+		"!{\"p\":1,\"q\":{\"r\":2},\"p\":3}",
+		"{\"p\":1,\"q\":{\"r\":2},\"s\":3}",
+		"{\"a\":1,\"b\":{\"c\":1},\"d\":1}",
+		"{\"d\":1,\"b\":{\"c\":1},\"a\":1}",
+		"!{\"d\":1,\"b\":{\"c\":1},\"d\":2}",
+	};
+	/* Names that match again after one that did not. */
+	static const char *const again[] = {
+		"{\"a\":1,\"b\":{\"c\":1},\"d\":1}",
+		"!{\"d\":1,\"b\":{\"c\":1},\"d\":2}",
+	};
+	struct value_arena *a = value_arena_new();
+
+	parse_in_turn(a, texts, sizeof texts / sizeof texts[0]);
+	parse_in_turn(a, texts, sizeof texts / sizeof texts[0]);
+	value_arena_unref(a);
+	a = value_arena_new();
+	parse_in_turn(a, again, sizeof again / sizeof again[0]);
+	value_arena_unref(a);
+}
+
+/* A document of more names than are remembered in order, or than the
+ * arena shares, is read the same way, its duplicates found past both. */
+Test(json, long_documents_in_the_same_order)
+{
+	struct value_arena *a = value_arena_new();
+	struct buf b = BUF_INIT, dup = BUF_INIT;
+	const char *texts[4];
+	int i;
+
+	buf_addc(&b, '{');
+	buf_addc(&dup, '!');
+	buf_addc(&dup, '{');
+	for (i = 0; i < 400; i++) {
+		buf_printf(&b, "%s\"k%d\":{\"v\":%d}", i > 0 ? "," : "", i, i);
+		buf_printf(&dup, "%s\"k%d\":{\"v\":%d}", i > 0 ? "," : "",
+		    i == 399 ? 390 : i, i);
+	}
+	buf_addc(&b, '}');
+	buf_addc(&dup, '}');
+	texts[0] = texts[1] = texts[3] = b.data;
+	texts[2] = dup.data;
+	parse_in_turn(a, texts, 4);
+	value_arena_unref(a);
+	buf_cleanup(&b);
+	buf_cleanup(&dup);
+}
