@@ -14,9 +14,14 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* The arena of a put stream's keys is replaced once it holds this many
+ * bytes (some 250 keys); each key keeps a reference on its own. */
+#define REPO_PUT_KEYS_ARENA	(64u << 10)
+
 struct repo_put_stream {
 	struct repo		*r;
 	struct repo_wave	*w;
+	struct value_arena	*keys;	/* where the next keys are made */
 };
 
 struct repo_put_stream *
@@ -236,17 +241,31 @@ repo_put_text_item(const struct repo *r, const struct repo_put_text_head *h,
 	buf_add(out, item + h->stamp_at, h->item_len - h->stamp_at);
 }
 
-/* The key of a repo_put_text record. */
+/* The key of a repo_put_text record, made in the stream's arena of keys
+ * (one allocation for hundreds of keys, not five for each). */
 static struct value *
-repo_put_text_key(const struct repo *r, const struct repo_put_text_head *h,
-    const char *pk)
+repo_put_text_key(struct repo_put_stream *ps,
+    const struct repo_put_text_head *h, const char *pk)
 {
-	struct value *key = value_new_m();
+	const struct repo *r = ps->r;
+	struct value_arena *a;
+	struct value *key;
 
-	value_map_set(key, r->partition_key,
-	    value_new_bytes_in(NULL, VT_S, pk, h->pk_len));
-	value_map_set(key, r->sort_key,
-	    value_new_bytes_in(NULL, VT_S, pk + h->pk_len, h->sk_len));
+	if (ps->keys != NULL && value_arena_size(ps->keys) >=
+	    REPO_PUT_KEYS_ARENA) {
+		value_arena_unref(ps->keys);
+		ps->keys = NULL;
+	}
+	if (ps->keys == NULL)
+		ps->keys = value_arena_new();
+	a = ps->keys;
+	key = value_arena_new_root_m(a);
+	value_arena_map_reserve(a, key, 2);
+	value_arena_map_add(a, key, r->partition_key,
+	    strlen(r->partition_key),
+	    value_arena_new_bytes(a, VT_S, pk, h->pk_len));
+	value_arena_map_add(a, key, r->sort_key, strlen(r->sort_key),
+	    value_arena_new_bytes(a, VT_S, pk + h->pk_len, h->sk_len));
 	return key;
 }
 
@@ -269,7 +288,7 @@ repo_put_stream_add_text(struct repo_put_stream *ps, const char *rec,
 	 * needs the item, as does a store that cannot send the text. */
 	wr.value_is_key = text && (r->journal == NULL || h.canonical);
 	if (wr.value_is_key)
-		wr.value = repo_put_text_key(r, &h, item + h.item_len);
+		wr.value = repo_put_text_key(ps, &h, item + h.item_len);
 	else
 		wr.value = ddbjson_parse_item(b.data, b.len, e);
 	if (wr.value == NULL) {
@@ -294,6 +313,7 @@ repo_put_stream_end(struct repo_put_stream *ps, size_t *written,
 	if (written != NULL)
 		*written = repo_wave_done(ps->w);
 	repo_wave_free(ps->w);
+	value_arena_unref(ps->keys);
 	free(ps);
 	return rc;
 }
@@ -306,6 +326,7 @@ repo_put_stream_stop(struct repo_put_stream *ps, size_t *written,
 	if (written != NULL)
 		*written = repo_wave_done(ps->w);
 	repo_wave_free(ps->w);
+	value_arena_unref(ps->keys);
 	free(ps);
 	return -1;
 }
