@@ -59,6 +59,7 @@ static struct {
 	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
 	CURLcode	 (*easy_perform)(CURL *);
 	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void		 (*easy_reset)(CURL *);
 	void		 (*easy_cleanup)(CURL *);
 	const char	*(*easy_strerror)(CURLcode);
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
@@ -127,6 +128,7 @@ http_global_init(void)
 		{ "curl_easy_setopt", &http_lib.easy_setopt },
 		{ "curl_easy_perform", &http_lib.easy_perform },
 		{ "curl_easy_getinfo", &http_lib.easy_getinfo },
+		{ "curl_easy_reset", &http_lib.easy_reset },
 		{ "curl_easy_cleanup", &http_lib.easy_cleanup },
 		{ "curl_easy_strerror", &http_lib.easy_strerror },
 		{ "curl_slist_append", &http_lib.slist_append },
@@ -395,22 +397,21 @@ http_was_sent(struct http_curl *hc, CURLcode rc,
 	return reqsize > 0;
 }
 
+#if LIBCURL_VERSION_NUM >= 0x075000
 /*
  * CURLOPT_PREREQFUNCTION: called before each attempt at the request, once
  * its connection is ready. libcurl makes another attempt by itself when a
- * reused connection dies before any answer. Once some of a request with a
- * body went out that is refused, as http_seek_cb refuses the rewind: for a
- * write it could apply the request twice, and for any request it is an
- * attempt the retry policy does not count. The transfer fails and
- * awsclient decides. When nothing went out (the connection was found dead
- * at the first send), the new connection is what a new request would make.
+ * reused connection dies before any answer. For a request with a body that
+ * is refused, as http_seek_cb refuses the rewind: for a write it could
+ * apply the request twice, and it is an attempt the retry policy does not
+ * count. The transfer fails and awsclient decides. (A request without a
+ * body is let through, as before.)
  */
 static int
 http_prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
     int local_port)
 {
 	struct http_curl *hc = arg;
-	long sent = 0;
 
 	(void)primary_ip;
 	(void)local_ip;
@@ -418,14 +419,10 @@ http_prereq_cb(void *arg, char *primary_ip, char *local_ip, int primary_port,
 	(void)local_port;
 	if (hc->attempts++ == 0 || hc->body_len == 0)
 		return CURL_PREREQFUNC_OK;
-	/* The bytes of the request written so far, every attempt's. */
-	if (http_lib.easy_getinfo(hc->easy, CURLINFO_REQUEST_SIZE, &sent) !=
-	    CURLE_OK || sent > 0) {
-		hc->rewind_refused = true;
-		return CURL_PREREQFUNC_ABORT;
-	}
-	return CURL_PREREQFUNC_OK;
+	hc->rewind_refused = true;
+	return CURL_PREREQFUNC_ABORT;
 }
+#endif
 
 /* The options every request on the handle shares, set once: resetting
  * the handle and setting them again cost each request more than its
@@ -462,9 +459,13 @@ http_configure(struct http_curl *hc)
 	http_lib.easy_setopt(e, CURLOPT_SEEKDATA, hc);
 	/* A libcurl older than 7.80 has no pre-request callback: the body
 	 * then goes through http_read_cb, whose rewind can be refused. */
+#if LIBCURL_VERSION_NUM >= 0x075000
 	hc->prereq = http_lib.easy_setopt(e, CURLOPT_PREREQFUNCTION,
 	    http_prereq_cb) == CURLE_OK;
 	http_lib.easy_setopt(e, CURLOPT_PREREQDATA, hc);
+#else
+	hc->prereq = false;
+#endif
 	http_lib.easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
 	http_lib.easy_setopt(e, CURLOPT_WRITEDATA, hc);
 	http_lib.easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
@@ -571,9 +572,9 @@ http_tls_error(struct http_curl *hc, CURLcode rc, const char *host,
 	}
 }
 
-/* http_ops.perform for libcurl. */
+/* One request on the handle (http_curl_perform). */
 static int
-http_curl_perform(void *ctx, const struct http_request *req,
+http_curl_perform_once(void *ctx, const struct http_request *req,
     struct http_response *resp, struct err *err)
 {
 	struct http_curl *hc = ctx;
@@ -590,6 +591,7 @@ http_curl_perform(void *ctx, const struct http_request *req,
 	hl = http_setup(hc, req, resp);
 	rc = http_lib.easy_perform(hc->easy);
 	http_lib.slist_free_all(hl);
+
 	if (rc == CURLE_OK) {
 		http_lib.easy_getinfo(hc->easy, CURLINFO_RESPONSE_CODE,
 		    &status);
@@ -620,6 +622,23 @@ http_curl_perform(void *ctx, const struct http_request *req,
 		err_set(err, ERR_NETWORK, "%s: %s", host,
 		    http_lib.easy_strerror(rc));
 	return -1;
+}
+
+/* http_ops.perform for libcurl. */
+static int
+http_curl_perform(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	struct http_curl *hc = ctx;
+	int rc = http_curl_perform_once(ctx, req, resp, err);
+
+	/* libcurl counts its own retries over the handle's life (reset only
+	 * by curl_easy_reset): after one, or a failure, start afresh. */
+	if (hc->easy != NULL && (rc != 0 || hc->attempts > 1)) {
+		http_lib.easy_reset(hc->easy);
+		hc->configured = false;
+	}
+	return rc;
 }
 
 /* http_ops.free for libcurl. */

@@ -14,14 +14,16 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* The arena of a put stream's keys is replaced once it holds this many
- * bytes (some 250 keys); each key keeps a reference on its own. */
+/* The arena of a put stream's keys is replaced after this many keys (a
+ * key is ~200 bytes: one block of 64 KB); each keeps a reference. */
+#define REPO_PUT_KEYS		256
 #define REPO_PUT_KEYS_ARENA	(64u << 10)
 
 struct repo_put_stream {
 	struct repo		*r;
 	struct repo_wave	*w;
 	struct value_arena	*keys;	/* where the next keys are made */
+	size_t			 nkeys;	/* made there */
 };
 
 struct repo_put_stream *
@@ -251,13 +253,15 @@ repo_put_text_key(struct repo_put_stream *ps,
 	struct value_arena *a;
 	struct value *key;
 
-	if (ps->keys != NULL && value_arena_size(ps->keys) >=
-	    REPO_PUT_KEYS_ARENA) {
+	if (ps->keys != NULL && ps->nkeys == REPO_PUT_KEYS) {
 		value_arena_unref(ps->keys);
 		ps->keys = NULL;
 	}
-	if (ps->keys == NULL)
-		ps->keys = value_arena_new();
+	if (ps->keys == NULL) {
+		ps->keys = value_arena_new_sized(REPO_PUT_KEYS_ARENA);
+		ps->nkeys = 0;
+	}
+	ps->nkeys++;
 	a = ps->keys;
 	key = value_arena_new_root_m(a);
 	value_arena_map_reserve(a, key, 2);

@@ -500,9 +500,9 @@ Test(http, no_second_attempt_after_a_reused_connection_died)
 	}
 }
 
-/* The server closed an idle kept-alive connection: the next request goes
- * out once, on a new connection, and is answered. */
-Test(http, a_closed_idle_connection_is_replaced)
+/* An answer that closes its connection: the next request goes out once,
+ * on a new connection, and is answered. */
+Test(http, a_connection_closed_by_its_answer_is_replaced)
 {
 	static const char answer_close[] = "HTTP/1.1 200 OK\r\n"
 	    "Connection: close\r\nContent-Length: 2\r\n\r\n{}";
