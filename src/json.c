@@ -208,6 +208,289 @@ static const struct jsonlex_callbacks json_callbacks = {
 	.end_array = json_cb_end,
 };
 
+/*
+ * The fast path of json_parse_in: a whole document in memory, parsed by
+ * recursive descent straight into the arena, without a lexer's events.
+ * It takes only what it is sure of. At anything else (a syntax error, a
+ * byte that is not UTF-8, an escaped surrogate, a duplicate name, nesting
+ * deeper than JSON_STACK_INLINE) it gives up, and the streaming parse
+ * does the document again: that one accepts or refuses it, with its
+ * message and offset. What it builds is what the streaming parse builds,
+ * down to the depth each member name is remembered at.
+ */
+struct json_fast {
+	struct value_arena	*a;
+	const unsigned char	*p, *end;
+	struct buf		 dec;	/* the last string with escapes */
+};
+
+/* Skip whitespace, as jsonlex has it (\v and \f included). */
+static inline void
+json_fast_ws(struct json_fast *f)
+{
+	while (f->p < f->end && (*f->p == ' ' ||
+	    (*f->p >= '\t' && *f->p <= '\r')))
+		f->p++;
+}
+
+/* The value of the 4 hex digits at p, or -1. */
+static long
+json_fast_hex4(const unsigned char *p)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v |= (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* Append the escape at q (at its '\') to f->dec; the bytes it took, 0 to
+ * give up. */
+static size_t
+json_fast_escape(struct json_fast *f, const unsigned char *q)
+{
+	static const char plain[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	const char *e;
+	long cp;
+
+	if (f->end - q < 2)
+		return 0;
+	if (q[1] != 'u') {
+		for (e = plain; *e != '\0'; e += 2)
+			if (*e == (char)q[1]) {
+				buf_addc(&f->dec, e[1]);
+				return 2;
+			}
+		return 0;
+	}
+	/* A surrogate pair is left to the streaming parse. */
+	if (f->end - q < 6 || (cp = json_fast_hex4(q + 2)) < 0 ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	if (cp < 0x80)
+		buf_addc(&f->dec, (char)cp);
+	else if (cp < 0x800) {
+		buf_addc(&f->dec, (char)(0xC0 | cp >> 6));
+		buf_addc(&f->dec, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		buf_addc(&f->dec, (char)(0xE0 | cp >> 12));
+		buf_addc(&f->dec, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addc(&f->dec, (char)(0x80 | (cp & 0x3F)));
+	}
+	return 6;
+}
+
+/* The string at f->p (its '"'): its bytes, in the text or (unescaped) in
+ * f->dec until the next string; false to give up. */
+static bool
+json_fast_string(struct json_fast *f, const unsigned char **s, size_t *len)
+{
+	const unsigned char *q = f->p + 1, *run = q;
+	bool esc = false;
+	size_t n;
+	int u;
+
+	for (;;) {
+		q = jsonlex_scan(q, f->end);
+		if (q == f->end)
+			return false;
+		if (*q == '"')
+			break;
+		if (*q >= 0x80) {
+			if ((u = jsonlex_utf8(q, f->end)) <= 0)
+				return false;
+			q += u;
+			continue;
+		}
+		if (*q != '\\')
+			return false;
+		if (!esc)
+			buf_reset(&f->dec);
+		esc = true;
+		buf_add(&f->dec, run, (size_t)(q - run));
+		if ((n = json_fast_escape(f, q)) == 0)
+			return false;
+		run = q += n;
+	}
+	if (esc) {
+		buf_add(&f->dec, run, (size_t)(q - run));
+		*s = (const unsigned char *)f->dec.data;
+		*len = f->dec.len;
+	} else {
+		*s = f->p + 1;
+		*len = (size_t)(q - *s);
+	}
+	f->p = q + 1;
+	return true;
+}
+
+/* Whether the literal word (len bytes) is at f->p; taken when it is. A
+ * word run on ("truex") gives up at what follows it. */
+static bool
+json_fast_word(struct json_fast *f, const char *word, size_t len)
+{
+	if ((size_t)(f->end - f->p) < len || memcmp(f->p, word, len) != 0)
+		return false;
+	f->p += len;
+	return true;
+}
+
+static struct value *json_fast_value(struct json_fast *, size_t depth);
+
+/* The map at f->p, the depth-th container open; NULL to give up. */
+static struct value *
+json_fast_map(struct json_fast *f, size_t depth)
+{
+	struct value *m = value_new_in(f->a, VT_M), *v;
+	const unsigned char *s;
+	size_t len;
+
+	f->p++;
+	json_fast_ws(f);
+	if (f->p < f->end && *f->p == '}') {
+		f->p++;
+		return m;
+	}
+	for (;;) {
+		if (f->p == f->end || *f->p != '"' ||
+		    !json_fast_string(f, &s, &len) ||
+		    !value_arena_map_add_next(f->a, m, (const char *)s, len,
+		    depth))
+			return NULL;
+		json_fast_ws(f);
+		if (f->p == f->end || *f->p != ':')
+			return NULL;
+		f->p++;
+		if ((v = json_fast_value(f, depth)) == NULL)
+			return NULL;
+		m->u.map.items[m->u.map.len - 1].value = v;
+		json_fast_ws(f);
+		if (f->p == f->end)
+			return NULL;
+		if (*f->p == '}') {
+			f->p++;
+			return m;
+		}
+		if (*f->p != ',')
+			return NULL;
+		f->p++;
+		json_fast_ws(f);
+	}
+}
+
+/* The list at f->p, the depth-th container open; NULL to give up. */
+static struct value *
+json_fast_list(struct json_fast *f, size_t depth)
+{
+	struct value *l = value_new_in(f->a, VT_L), *v;
+
+	f->p++;
+	json_fast_ws(f);
+	if (f->p < f->end && *f->p == ']') {
+		f->p++;
+		return l;
+	}
+	for (;;) {
+		if ((v = json_fast_value(f, depth)) == NULL)
+			return NULL;
+		value_arena_list_append(f->a, l, v);
+		json_fast_ws(f);
+		if (f->p == f->end)
+			return NULL;
+		if (*f->p == ']') {
+			f->p++;
+			return l;
+		}
+		if (*f->p != ',')
+			return NULL;
+		f->p++;
+	}
+}
+
+/* The value at f->p (after whitespace), depth containers open around
+ * it; NULL to give up. */
+static struct value *
+json_fast_value(struct json_fast *f, size_t depth)
+{
+	const unsigned char *s, *q;
+	struct value *v;
+	size_t len;
+	bool b;
+
+	json_fast_ws(f);
+	if (f->p == f->end)
+		return NULL;
+	switch (*f->p) {
+	case '"':
+		if (!json_fast_string(f, &s, &len))
+			return NULL;
+		return value_new_bytes_in(f->a, VT_S, s, len);
+	case '{':
+		return depth < JSON_STACK_INLINE ?
+		    json_fast_map(f, depth + 1) : NULL;
+	case '[':
+		return depth < JSON_STACK_INLINE ?
+		    json_fast_list(f, depth + 1) : NULL;
+	case 'n':
+		return json_fast_word(f, "null", 4) ?
+		    value_new_in(f->a, VT_NULL) : NULL;
+	case 't':
+	case 'f':
+		if (json_fast_word(f, "true", 4))
+			b = true;
+		else if (json_fast_word(f, "false", 5))
+			b = false;
+		else
+			return NULL;
+		v = value_new_in(f->a, VT_BOOL);
+		v->u.boolean = b;
+		return v;
+	default:
+		/* As jsonlex: every byte a number may hold, then the check. */
+		for (q = f->p; q < f->end && ((*q >= '0' && *q <= '9') ||
+		    *q == '-' || *q == '+' || *q == '.' || *q == 'e' ||
+		    *q == 'E'); q++)
+			;
+		len = (size_t)(q - f->p);
+		if (len == 0 || !json_number_ok((const char *)f->p, len))
+			return NULL;
+		v = value_new_bytes_in(f->a, VT_N, f->p, len);
+		f->p = q;
+		return v;
+	}
+}
+
+/* The document text in a, by the fast path; NULL when it gave up. */
+static struct value *
+json_fast_parse(struct value_arena *a, const char *text, size_t len)
+{
+	struct json_fast f = {
+		.a = a,
+		.p = (const unsigned char *)text,
+		.end = (const unsigned char *)text + len,
+		.dec = BUF_INIT,
+	};
+	struct value *v;
+
+	value_arena_doc_begin(a);
+	v = json_fast_value(&f, 0);
+	json_fast_ws(&f);
+	if (f.p != f.end)
+		v = NULL;
+	buf_cleanup(&f.dec);
+	return v;
+}
+
 /* Parse text into values built in a (on the heap when NULL). */
 static struct value *
 json_parse_to(struct value_arena *a, const char *text, size_t len,
@@ -216,6 +499,9 @@ json_parse_to(struct value_arena *a, const char *text, size_t len,
 	struct json_ctx c;
 	struct jsonlex lx;
 	enum jsonlex_status st;
+
+	if (a != NULL && (c.root = json_fast_parse(a, text, len)) != NULL)
+		return c.root;
 
 	memset(&c, 0, sizeof c);
 	c.stack = c.inline_stack;

@@ -122,10 +122,7 @@ jsonlex_scan(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/* The length of the UTF-8 sequence at p (Unicode's table 3-7: no
- * overlong forms, no surrogates, nothing past U+10FFFF); 0 if invalid,
- * -1 if valid so far but cut by end. */
-static int
+int
 jsonlex_utf8(const unsigned char *p, const unsigned char *end)
 {
 	unsigned char c = p[0], lo = 0x80, hi = 0xBF;

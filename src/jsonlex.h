@@ -90,5 +90,9 @@ const char	*jsonlex_error(const struct jsonlex *);
  * where the CPU can. */
 const unsigned char *jsonlex_scan(const unsigned char *p,
 		     const unsigned char *end);
+/* The length of the UTF-8 sequence at p, p < end (Unicode's table 3-7:
+ * no overlong forms, no surrogates, nothing past U+10FFFF); 0 if
+ * invalid, -1 if valid so far but cut by end. */
+int		 jsonlex_utf8(const unsigned char *p, const unsigned char *end);
 
 #endif

@@ -655,3 +655,96 @@ Test(json, long_documents_in_the_same_order)
 	buf_cleanup(&b);
 	buf_cleanup(&dup);
 }
+
+/* Parse t into an arena (json_parse_in: the fast path, the streaming
+ * parse where it gives up) and on the heap (the streaming parse alone):
+ * the same verdict, the same message, the same members in the same
+ * order, the bytes of every string the same. */
+static void
+both_parses_agree(struct value_arena *a, const char *t, size_t len)
+{
+	struct value *in, *alone;
+	struct err e1, e2;
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+
+	err_clear(&e1);
+	err_clear(&e2);
+	in = json_parse_in(a, t, len, &e1);
+	alone = json_parse(t, len, &e2);
+	cr_assert_eq(in != NULL, alone != NULL, "%.*s: %s / %s", (int)len, t,
+	    e1.msg, e2.msg);
+	if (in == NULL) {
+		cr_expect_str_eq(e1.msg, e2.msg, "%.*s", (int)len, t);
+		return;
+	}
+	json_emit(&b1, in, 0);
+	json_emit(&b2, alone, 0);
+	cr_expect(b1.len == b2.len && memcmp(b1.data, b2.data, b1.len) == 0,
+	    "%.*s: %s / %s", (int)len, t, buf_cstr(&b1), buf_cstr(&b2));
+	cr_expect(value_equal(in, alone), "%.*s", (int)len, t);
+	value_free(in);
+	value_free(alone);
+	buf_cleanup(&b1);
+	buf_cleanup(&b2);
+}
+
+/* Documents in memory take a fast path into an arena; whatever it takes
+ * or leaves to the streaming parse, both agree: every kind of value,
+ * whitespace of every kind, escapes, UTF-8, words cut or run on, numbers
+ * JSON refuses, nesting at and past the fast path's depth, trailing
+ * bytes, duplicates. */
+Test(json, the_fast_path_agrees_with_the_streaming_parse)
+{
+	static const char *const texts[] = {
+		"{}", "[]", "0", "-0.5e+7", "\"\"", "true", "false", "null",
+		" {\"a\" : [ 1 ,2,\t3 ] ,\n\"b\":{\"c\":null}\r} ",
+		"\v\f[true,false,null]\f",
+		"{\"s\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+		"{\"s\":\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"}",
+		"{\"s\":\"\\u0041\\u00e9\\u20ac\\u0000x\"}",
+		"{\"\\u0069d\":1,\"id\":2}",
+		"{\"s\":\"\\ud83d\\ude00\"}",
+		"{\"s\":\"\\ud83d\"}",
+		"{\"s\":\"\\ude00x\"}",
+		"{\"s\":\"\\u12g4\"}",
+		"{\"s\":\"\\x\"}",
+		"{\"s\":\"\\u12\"}",
+		"{\"s\":\"\xc3\"}",
+		"{\"s\":\"\xc0\xaf\"}",
+		"{\"s\":\"\xed\xa0\x80\"}",
+		"{\"s\":\"a\tb\"}",
+		"{\"s\":\"open",
+		"[truex]", "[tru]", "[nul]", "[falsey]", "[true1]", "[null,]",
+		"[1,]", "[,1]", "{,}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
+		"{\"a\" 1}", "{1:2}", "[1 2]", "[01]", "[1.]", "[.5]", "[+1]",
+		"[1e]", "[1e+]", "[-]", "[--1]", "[1.5E-3,2e9]", "[0e0]",
+		"1 2", "{} x", "[]]", "", "   ", "[", "{", "\"a\"\"b\"",
+		"{\"a\":1,\"a\":2}", "{\"x\":{\"y\":1,\"y\":2}}",
+		"[{\"k\":1},{\"k\":2,\"k\":3}]",
+		"[\"\xef\xbb\xbf\"]", "\xef\xbb\xbf{}",
+	};
+	struct value_arena *a = value_arena_new();
+	struct buf deep = BUF_INIT;
+	size_t i, d;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		both_parses_agree(a, texts[i], strlen(texts[i]));
+		/* Again, after other documents filled the arena's order. */
+		both_parses_agree(a, texts[i], strlen(texts[i]));
+	}
+	/* A NUL byte inside the text. */
+	both_parses_agree(a, "[\"a\0b\"]", 7);
+	both_parses_agree(a, "[1]\0", 4);
+	/* Around the fast path's depth (32), maps and lists. */
+	for (d = 28; d <= 40; d++) {
+		buf_reset(&deep);
+		for (i = 0; i < d; i++)
+			buf_adds(&deep, i % 2 ? "[" : "{\"k\":");
+		buf_adds(&deep, "1");
+		for (i = d; i-- > 0;)
+			buf_adds(&deep, i % 2 ? "]" : "}");
+		both_parses_agree(a, deep.data, deep.len);
+	}
+	buf_cleanup(&deep);
+	value_arena_unref(a);
+}
