@@ -151,6 +151,7 @@ session_open(struct session *s, const struct session_options *opt,
 	session_open_clients(s, &ac, &ho, opt->clock,
 	    session_in_flight(opt, p) + 1);
 	s->store = store_dynamodb_new_lanes(s->clients, (size_t)s->nclients);
+	store_dynamodb_ask_capacity(s->store, opt->capacity);
 	session_open_repo(s, p, table, opt);
 	return 0;
 }

@@ -48,6 +48,11 @@ struct session_options {
 	 * (DYNREPO_IN_FLIGHT), else REPO_IN_FLIGHT_DEFAULT; 0: unset. */
 	int		 in_flight;
 	int		 in_flight_env;
+	/* Ask DynamoDB for the capacity each request consumes, for whoever
+	 * shows it (the browser; the -v log). Unasked, a request asks for
+	 * nothing that is not used: a server does less for it (dynalite
+	 * sizes each item once more to count capacity). */
+	bool		 capacity;
 };
 
 struct session {

@@ -72,6 +72,8 @@ struct store_dynamodb {
 	pthread_cond_t			 jobs_cond;
 	struct store_job		*done, *done_tail;
 	size_t				 started;	/* the caller's */
+	/* Requests ask for the capacity they consume. */
+	bool				 capacity;
 };
 
 /* ,"Name": followed by a JSON string. */
@@ -135,8 +137,11 @@ static const char *const store_dynamodb_rv[] = {
 	[RV_UPDATED_NEW] = "UPDATED_NEW",
 };
 
-void
-store_dynamodb_render(const struct request *rq, struct buf *b)
+/* A request's JSON body; capacity: it asks for the capacity it
+ * consumes. */
+static void
+store_dynamodb_render_asking(const struct request *rq, bool capacity,
+    struct buf *b)
 {
 	struct expr_render r;
 	struct buf text = BUF_INIT;
@@ -281,7 +286,8 @@ store_dynamodb_render(const struct request *rq, struct buf *b)
 	case OP_GET_ITEM: case OP_PUT_ITEM: case OP_UPDATE_ITEM:
 	case OP_DELETE_ITEM: case OP_QUERY: case OP_SCAN:
 	case OP_BATCH_GET_ITEM: case OP_BATCH_WRITE_ITEM:
-		buf_adds(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
+		if (capacity)
+			buf_adds(b, ",\"ReturnConsumedCapacity\":\"TOTAL\"");
 		break;
 	default:
 		break;
@@ -289,6 +295,12 @@ store_dynamodb_render(const struct request *rq, struct buf *b)
 	buf_addc(b, '}');
 	buf_cleanup(&text);
 	expr_render_cleanup(&r);
+}
+
+void
+store_dynamodb_render(const struct request *rq, struct buf *b)
+{
+	store_dynamodb_render_asking(rq, true, b);
 }
 
 /* A JSON number member as a long; absent or odd gives 0. */
@@ -766,7 +778,7 @@ store_dynamodb_render_on(struct store_dynamodb_lane *lane,
 	if (lane->body.cap > STORE_DYNAMODB_BODY_KEPT)
 		buf_cleanup(&lane->body);
 	buf_reset(&lane->body);
-	store_dynamodb_render(rq, &lane->body);
+	store_dynamodb_render_asking(rq, lane->sd->capacity, &lane->body);
 }
 
 /* Render, call and parse one request on a lane. */
@@ -996,6 +1008,7 @@ store_dynamodb_new_lanes(struct awsclient *const *clients, size_t n)
 	sd->base.ops = &store_dynamodb_ops;
 	sd->lanes = xcalloc(n, sizeof *sd->lanes);
 	sd->nlanes = n;
+	sd->capacity = true;
 	pthread_mutex_init(&sd->bodies_lock, NULL);
 	pthread_mutex_init(&sd->jobs_lock, NULL);
 	pthread_cond_init(&sd->jobs_cond, NULL);
@@ -1006,4 +1019,13 @@ store_dynamodb_new_lanes(struct awsclient *const *clients, size_t n)
 		    ddbjson_response_items, true);
 	}
 	return &sd->base;
+}
+
+void
+store_dynamodb_ask_capacity(struct store *s, bool capacity)
+{
+	struct store_dynamodb *sd = (struct store_dynamodb *)(void *)s;
+
+	assert(s->ops == &store_dynamodb_ops);
+	sd->capacity = capacity;
 }

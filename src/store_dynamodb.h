@@ -19,7 +19,14 @@ struct store	*store_dynamodb_new(struct awsclient *);
  * anyone else meanwhile. Cannot fail. */
 struct store	*store_dynamodb_new_lanes(struct awsclient *const *, size_t n);
 
-/* The JSON body of a request, as sent; exposed for tests. */
+/* Whether requests ask DynamoDB for the capacity they consume
+ * (ReturnConsumedCapacity TOTAL, read into response.consumed_capacity);
+ * they do from the store's making. Nothing else changes: the same items
+ * are read and written. */
+void		 store_dynamodb_ask_capacity(struct store *, bool);
+
+/* The JSON body of a request, as sent by a store that asks for
+ * capacity; exposed for tests. */
 void		 store_dynamodb_render(const struct request *, struct buf *);
 /* Parse an answer body for op into rs; exposed for tests. */
 int		 store_dynamodb_parse(enum request_op, const char *table,

@@ -968,6 +968,8 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	so.clock = &w->clock;
 	so.on_retry = worker_on_retry;
 	so.on_retry_ctx = w;
+	/* The browser's status line shows the capacity a query used. */
+	so.capacity = true;
 	if (session_open(&w->session, &so, e) == -1) {
 		session_close(&w->session);
 		return -1;

@@ -265,4 +265,21 @@ for s in 3600 -3600; do
 done
 proxy_start
 
+# ---- what a request asks the server for ---------------------------------
+t_begin
+pctl config '{"reset":true,"rate":0}'
+run dr get $FRW --partition p --content a
+check_rc 0
+run dr list $FRW --partition p
+check_rc 0
+run_in "$T_TMP/a.jsonl" dr put $FRW
+check_rc 0
+check_proxy requests.GetItem=1 requests.Query=1 requests.PutItem=1 \
+    capacity.GetItem=0 capacity.Query=0 capacity.PutItem=0
+run dr -v list $FRW --partition p
+check_rc 0
+check grep -E -q 'Query table [^ ]+: ok, .*, capacity 0\.5$' "$ERR"
+check_proxy requests.Query=2 capacity.Query=1
+t_end "only -v asks DynamoDB for the capacity each request consumes (it is logged, never printed)"
+
 t_done

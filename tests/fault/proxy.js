@@ -167,6 +167,7 @@ function resetStats()
 		byop: {},		// op -> kind -> injected
 		last: {},		// op -> the last request's fate
 		sequence: [],		// [op, fate] of every request
+		capacity: {},		// op -> asked for ReturnConsumedCapacity
 		with_token: 0,		// requests with X-Amz-Security-Token
 		token: null,		// the last one (test credentials only)
 		too_large: 0,		// bodies refused by max_body
@@ -454,6 +455,9 @@ async function handle(req, res, body)
 	const op = target.includes('.') ? target.split('.').pop() : '?';
 	stats.total++;
 	bump(stats.requests, op);
+	if (/"ReturnConsumedCapacity"\s*:\s*"(TOTAL|INDEXES)"/.test(
+	    body.toString('utf8')))
+		bump(stats.capacity, op);
 	if (req.headers['x-amz-security-token'] !== undefined) {
 		stats.with_token++;
 		stats.token = req.headers['x-amz-security-token'];

@@ -173,6 +173,7 @@ Test(store_dynamodb, request_bodies)
 static struct {
 	const char	*answer;
 	size_t		 held;		/* bytes of 200 bodies held whole */
+	struct buf	 sent;		/* the last request's body */
 } ft;
 
 /* http_ops.perform of that transport. */
@@ -185,6 +186,8 @@ fake_perform(void *ctx, const struct http_request *req,
 
 	(void)ctx;
 	(void)e;
+	buf_reset(&ft.sent);
+	buf_add(&ft.sent, req->body, req->body_len);
 	http_response_reset(resp);
 	resp->status = 200;
 	resp->request_sent = true;
@@ -213,6 +216,34 @@ fake_getenv(void *ctx, const char *name)
 	    strcmp(name, "AWS_SECRET_ACCESS_KEY") == 0 ? "secret" : NULL;
 }
 
+/* A store over the fake transport, with what it is made of. */
+struct fake_store {
+	struct http_ops		 http;
+	struct creds_provider	*creds;
+	struct awsclient	*client;
+	struct store		*st;
+};
+
+static struct store *
+fake_store_new(struct fake_store *fs)
+{
+	fs->http = (struct http_ops){ .perform = fake_perform };
+	fs->creds = creds_provider_new(NULL, fake_getenv, NULL);
+	fs->client = awsclient_new(&(struct awsclient_config){
+		.endpoint = "http://127.0.0.1:1", .region = "us-east-1",
+	    }, &fs->http, fs->creds, NULL);
+	fs->st = store_dynamodb_new(fs->client);
+	return fs->st;
+}
+
+static void
+fake_store_free(struct fake_store *fs)
+{
+	store_free(fs->st);
+	awsclient_free(fs->client);
+	creds_provider_free(fs->creds);
+}
+
 /*
  * The regression guard of reading pages: a Query page is parsed as it
  * arrives and never held whole (holding it was a page-sized buffer
@@ -220,13 +251,8 @@ fake_getenv(void *ctx, const char *name)
  */
 Test(store_dynamodb, pages_are_parsed_as_they_arrive)
 {
-	struct http_ops http = { .perform = fake_perform };
-	struct creds_provider *creds = creds_provider_new(NULL, fake_getenv,
-	    NULL);
-	struct awsclient *client = awsclient_new(&(struct awsclient_config){
-		.endpoint = "http://127.0.0.1:1", .region = "us-east-1",
-	    }, &http, creds, NULL);
-	struct store *st = store_dynamodb_new(client);
+	struct fake_store fs;
+	struct store *st = fake_store_new(&fs);
 	struct buf page = BUF_INIT;
 	struct request rq;
 	struct response rs;
@@ -251,8 +277,79 @@ Test(store_dynamodb, pages_are_parsed_as_they_arrive)
 	    ft.held, page.len);
 	response_cleanup(&rs);
 	request_cleanup(&rq);
-	store_free(st);
-	awsclient_free(client);
-	creds_provider_free(creds);
+	fake_store_free(&fs);
 	buf_cleanup(&page);
+}
+
+/* Requests ask for the capacity they consume (read into the response)
+ * only while the store is told to: unasked, every kind of request the
+ * store would have asked it for goes without, and nothing else in the
+ * body changes. */
+Test(store_dynamodb, capacity_is_asked_for_only_when_wanted)
+{
+	static const enum request_op ops[] = {
+		OP_GET_ITEM, OP_QUERY, OP_SCAN, OP_BATCH_GET_ITEM,
+	};
+	static const char answer[] = "{\"Items\":[],\"Count\":0,"
+	    "\"ScannedCount\":0,\"Responses\":{\"T\":[]},"
+	    "\"UnprocessedKeys\":{},\"ConsumedCapacity\":"
+	    "{\"TableName\":\"T\",\"CapacityUnits\":2.5}}";
+	static const char capacity[] =
+	    ",\"ReturnConsumedCapacity\":\"TOTAL\"";
+	struct fake_store fs;
+	struct store *st = fake_store_new(&fs);
+	struct buf asked = BUF_INIT, want = BUF_INIT;
+	struct request rq;
+	struct response rs;
+	struct err e;
+	size_t i;
+	int ask;
+
+	ft.answer = answer;
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		for (ask = 1; ask >= 0; ask--) {
+			request_init(&rq, ops[i], "T");
+			if (ops[i] == OP_GET_ITEM ||
+			    ops[i] == OP_BATCH_GET_ITEM) {
+				struct value *k = value_new_m();
+
+				value_map_set(k, "k", value_new_s("a", 1));
+				if (ops[i] == OP_GET_ITEM)
+					rq.key = k;
+				else {
+					rq.keys = xcalloc(1, sizeof *rq.keys);
+					rq.keys[0] = k;
+					rq.nkeys = 1;
+				}
+			}
+			store_dynamodb_ask_capacity(st, ask != 0);
+			response_init(&rs);
+			cr_assert_eq(st->ops->execute(st, &rq, &rs, &e), 0,
+			    "op %zu: %s", i, e.msg);
+			if (ask) {
+				buf_reset(&asked);
+				buf_add(&asked, ft.sent.data, ft.sent.len);
+				cr_expect(strstr(asked.data, capacity) != NULL,
+				    "%s", asked.data);
+				cr_expect_eq(rs.consumed_capacity, 2.5);
+			} else {
+				const char *cut = strstr(asked.data,
+				    capacity);
+
+				cr_assert_not_null(cut);
+				buf_reset(&want);
+				buf_add(&want, asked.data,
+				    (size_t)(cut - asked.data));
+				buf_adds(&want, cut + strlen(capacity));
+				cr_expect_str_eq(buf_cstr(&ft.sent),
+				    buf_cstr(&want));
+			}
+			response_cleanup(&rs);
+			request_cleanup(&rq);
+		}
+	}
+	fake_store_free(&fs);
+	buf_cleanup(&asked);
+	buf_cleanup(&want);
+	buf_cleanup(&ft.sent);
 }
