@@ -139,31 +139,6 @@ schema_emit_scalar(struct schema_emit *x, const struct schema_node *n,
 	return 0;
 }
 
-/* Whether two names of len bytes are the same: most field names are
- * short, compared in two loads each rather than by a call. */
-static bool
-schema_same_name(const char *a, const char *b, size_t len)
-{
-	uint64_t x[4];
-	uint32_t y[4];
-
-	if (len >= 8 && len <= 16) {
-		memcpy(&x[0], a, 8);
-		memcpy(&x[1], b, 8);
-		memcpy(&x[2], a + len - 8, 8);
-		memcpy(&x[3], b + len - 8, 8);
-		return x[0] == x[1] && x[2] == x[3];
-	}
-	if (len >= 4 && len < 8) {
-		memcpy(&y[0], a, 4);
-		memcpy(&y[1], b, 4);
-		memcpy(&y[2], a + len - 4, 4);
-		memcpy(&y[3], b + len - 4, 4);
-		return y[0] == y[1] && y[2] == y[3];
-	}
-	return memcmp(a, b, len) == 0;
-}
-
 /* The most fields schema_emit_members takes (its table is on the
  * stack); more are left to schema_conform_model. */
 #define SCHEMA_EMIT_PROPS	64
@@ -193,7 +168,7 @@ schema_emit_members(struct schema_emit *x, const struct schema_node *n,
 			const struct schema_prop *p = &n->props[j];
 
 			if (p->name_len == mm->name_len &&
-			    schema_same_name(p->name, mm->name, p->name_len))
+			    value_same_name(p->name, mm->name, p->name_len))
 				break;
 		}
 		if (k == n->nprops)

@@ -1040,7 +1040,7 @@ value_arena_map_add_next(struct value_arena *a, struct value *m,
 	 * first that did not, n went down to it. */
 	if (k < o->n && o->names[k].len == len &&
 	    o->names[k].depth == depth && o->names[k].place == place &&
-	    memcmp(o->names[k].p, name, len) == 0) {
+	    value_same_name(o->names[k].p, name, len)) {
 		if (m->u.map.len == m->u.map.cap)
 			value_arena_map_reserve(a, m, m->u.map.cap != 0 ?
 			    m->u.map.cap : 4);

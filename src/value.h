@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 enum value_type {
 	VT_S,		/* string: UTF-8 bytes, may hold NUL */
@@ -234,5 +236,30 @@ enum value_type	 value_type_from_name(const char *, size_t);
 bool		 value_is_scalar_string(const struct value *);
 /* True for SS, NS, BS. */
 bool		 value_is_set(const struct value *);
+
+/* Whether two member names of len bytes are the same: most are short,
+ * compared in two loads each rather than by a call. */
+static inline bool
+value_same_name(const char *a, const char *b, size_t len)
+{
+	uint64_t x[4];
+	uint32_t y[4];
+
+	if (len >= 8 && len <= 16) {
+		memcpy(&x[0], a, 8);
+		memcpy(&x[1], b, 8);
+		memcpy(&x[2], a + len - 8, 8);
+		memcpy(&x[3], b + len - 8, 8);
+		return x[0] == x[1] && x[2] == x[3];
+	}
+	if (len >= 4 && len < 8) {
+		memcpy(&y[0], a, 4);
+		memcpy(&y[1], b, 4);
+		memcpy(&y[2], a + len - 4, 4);
+		memcpy(&y[3], b + len - 4, 4);
+		return y[0] == y[1] && y[2] == y[3];
+	}
+	return memcmp(a, b, len) == 0;
+}
 
 #endif
