@@ -22,6 +22,7 @@
 enum srv_mode {
 	SRV_RESPOND,	/* answer with srv.response */
 	SRV_CLOSE,	/* read the request, close without an answer */
+	SRV_CLOSE_ONCE,	/* SRV_CLOSE for one request, then SRV_RESPOND */
 	SRV_HANG	/* read the request, never answer */
 };
 
@@ -95,6 +96,10 @@ srv_serve(int i)
 		srv.last_body_len = body;
 		srv.requests++;
 		mode = srv.mode;
+		if (mode == SRV_CLOSE_ONCE) {
+			mode = SRV_CLOSE;
+			srv.mode = SRV_RESPOND;
+		}
 		response = srv.response != NULL ? strdup(srv.response) : NULL;
 		pthread_mutex_unlock(&srv.lock);
 
@@ -498,6 +503,43 @@ Test(http, no_second_attempt_after_a_reused_connection_died)
 		http_free(h);
 		free(body);
 	}
+}
+
+/* A GET (no body) on a kept-alive connection that dies is sent again on
+ * a new one by libcurl itself, which counts such retries over the
+ * handle's life and gives up after five: the handle is reset after each,
+ * so a long-lived one (the instance metadata's) keeps its retries. */
+Test(http, a_handle_keeps_retrying_dead_connections_for_gets)
+{
+	struct http_ops *h = http_new_curl(NULL);
+	struct http_response resp;
+	struct err e;
+	char url[64];
+	int i, rc;
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", srv.port);
+	http_response_init(&resp);
+	for (i = 0; i < 8; i++) {
+		srv_script(SRV_RESPOND, ok_200);
+		rc = h->perform(h->ctx, &(struct http_request){
+			.method = "GET", .url = url,
+			.connect_timeout_ms = 2000, .timeout_ms = 5000,
+		    }, &resp, &e);
+		cr_assert_eq(rc, 0, "%d: %s", i, e.msg);
+		/* The connection kept alive dies at the next request. */
+		srv_script(SRV_CLOSE_ONCE, ok_200);
+		rc = h->perform(h->ctx, &(struct http_request){
+			.method = "GET", .url = url,
+			.connect_timeout_ms = 2000, .timeout_ms = 5000,
+		    }, &resp, &e);
+		cr_assert_eq(rc, 0, "dead connection %d: %s", i + 1, e.msg);
+		cr_assert_eq(resp.status, 200);
+	}
+	pthread_mutex_lock(&srv.lock);
+	cr_assert_eq(srv.requests, 8 * 3);
+	pthread_mutex_unlock(&srv.lock);
+	http_response_cleanup(&resp);
+	http_free(h);
 }
 
 /* An answer that closes its connection: the next request goes out once,
