@@ -30,41 +30,60 @@ fuzz_json_round_trip(const struct value *v, int flags, struct buf *out)
 	value_free(again);
 }
 
-/* json_parse_in, twice in one arena (the second time with the names'
- * order remembered), against json_parse's verdict v (refusal: e). */
+/* json_parse_in of [p, p+len) into arena against json_parse's verdict v
+ * (refusal: e). */
+static void
+fuzz_json_in_arena_one(struct value_arena *arena, const char *p, size_t len,
+    const struct value *v, const struct err *e)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct value *in;
+	struct err ein;
+
+	in = json_parse_in(arena, p, len, &ein);
+	if ((in == NULL) != (v == NULL))
+		fuzz_fail("json_parse_in and json_parse disagree",
+		    in == NULL ? ein.msg : e->msg);
+	if (in == NULL) {
+		if (strcmp(ein.msg, e->msg) != 0)
+			fuzz_fail("json_parse_in refuses with another message",
+			    ein.msg);
+		return;
+	}
+	json_emit(&a, in, 0);
+	json_emit(&b, v, 0);
+	if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+		fuzz_fail("json_parse_in builds another value", buf_cstr(&a));
+	value_free(in);
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+}
+
+/* json_parse_in in one arena, as put parses its lines: each line of the
+ * input in turn (each meeting the names' order the lines before left),
+ * then the whole input twice, against json_parse's verdict on each (v
+ * and e: the whole input's). */
 static void
 fuzz_json_in_arena(const uint8_t *data, size_t len, const struct value *v,
     const struct err *e)
 {
 	struct value_arena *arena = value_arena_new();
-	struct buf a = BUF_INIT, b = BUF_INIT;
-	struct value *in;
-	struct err ein;
-	int i;
+	const char *p = (const char *)data, *end = p + len, *nl;
+	struct value *lv;
+	struct err le;
 
-	for (i = 0; i < 2; i++) {
-		in = json_parse_in(arena, (const char *)data, len, &ein);
-		if ((in == NULL) != (v == NULL))
-			fuzz_fail("json_parse_in and json_parse disagree",
-			    in == NULL ? ein.msg : e->msg);
-		if (in == NULL) {
-			if (strcmp(ein.msg, e->msg) != 0)
-				fuzz_fail("json_parse_in refuses with another "
-				    "message", ein.msg);
-			continue;
-		}
-		buf_reset(&a);
-		buf_reset(&b);
-		json_emit(&a, in, 0);
-		json_emit(&b, v, 0);
-		if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
-			fuzz_fail("json_parse_in builds another value",
-			    buf_cstr(&a));
-		value_free(in);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		lv = json_parse(p, (size_t)(nl - p), &le);
+		fuzz_json_in_arena_one(arena, p, (size_t)(nl - p), lv, &le);
+		value_free(lv);
+		p = nl + 1;
 	}
+	fuzz_json_in_arena_one(arena, (const char *)data, len, v, e);
+	fuzz_json_in_arena_one(arena, (const char *)data, len, v, e);
 	value_arena_unref(arena);
-	buf_cleanup(&a);
-	buf_cleanup(&b);
 }
 
 int

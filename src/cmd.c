@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "json.h"
-#include "log.h"
 #include "output.h"
 #include "xmalloc.h"
 
@@ -105,8 +104,6 @@ cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 	cc->so.no_journal = g->no_journal || cmd_journal_off();
 	cc->so.in_flight = g->in_flight;
 	cc->so.in_flight_env = g->in_flight_env;
-	/* The capacity each request consumed is logged (-v), not printed. */
-	cc->so.capacity = log_enabled();
 	/* assumed roles with mfa_serial ask on the terminal */
 	cc->so.mfa_prompt = creds_prompt_tty;
 	cc->so.warn = cmd_warn;

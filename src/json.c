@@ -17,6 +17,9 @@
  * and DynamoDB itself stops at 32 levels. */
 #define JSON_MAX_DEPTH		1000
 #define JSON_STACK_INLINE	32
+/* The fast path (json_fast_*) gives deeper documents to the streaming
+ * parse. */
+#define JSON_FAST_DEPTH		32
 /* Longest member name quoted in an error message. */
 #define JSON_QUOTE_MAX		40
 
@@ -212,11 +215,12 @@ static const struct jsonlex_callbacks json_callbacks = {
  * The fast path of json_parse_in: a whole document in memory, parsed by
  * recursive descent straight into the arena, without a lexer's events.
  * It takes only what it is sure of. At anything else (a syntax error, a
- * byte that is not UTF-8, an escaped surrogate, a duplicate name, nesting
- * deeper than JSON_STACK_INLINE) it gives up, and the streaming parse
- * does the document again: that one accepts or refuses it, with its
- * message and offset. What it builds is what the streaming parse builds,
- * down to the depth each member name is remembered at.
+ * byte that is not UTF-8, an escaped surrogate not in a high-low pair, a
+ * duplicate name, nesting deeper than JSON_FAST_DEPTH) it gives up, and
+ * the streaming parse does the document again: that one accepts or
+ * refuses it, with its message and offset. What it builds is what the
+ * streaming parse builds, down to the depth each member name is
+ * remembered at.
  */
 struct json_fast {
 	struct value_arena	*a;
@@ -266,7 +270,7 @@ json_fast_escape(struct json_fast *f, const unsigned char *q)
 {
 	static const char plain[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	const char *e;
-	long cp;
+	long cp, lo;
 
 	if (f->end - q < 2)
 		return 0;
@@ -278,10 +282,23 @@ json_fast_escape(struct json_fast *f, const unsigned char *q)
 			}
 		return 0;
 	}
-	/* A surrogate pair is left to the streaming parse. */
 	if (f->end - q < 6 || (cp = json_fast_hex4(q + 2)) < 0 ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
+	    (cp >= 0xDC00 && cp <= 0xDFFF))
 		return 0;
+	/* A high surrogate and the low one after it (Python's json.dumps
+	 * writes every character past U+FFFF so): one code point, in four
+	 * bytes. Anything else is left to the streaming parse. */
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		if (f->end - q < 12 || q[6] != '\\' || q[7] != 'u' ||
+		    (lo = json_fast_hex4(q + 8)) < 0xDC00 || lo > 0xDFFF)
+			return 0;
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		buf_addc(&f->dec, (char)(0xF0 | cp >> 18));
+		buf_addc(&f->dec, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		buf_addc(&f->dec, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		buf_addc(&f->dec, (char)(0x80 | (cp & 0x3F)));
+		return 12;
+	}
 	if (cp < 0x80)
 		buf_addc(&f->dec, (char)cp);
 	else if (cp < 0x800) {
@@ -441,10 +458,10 @@ json_fast_value(struct json_fast *f, size_t depth)
 			return NULL;
 		return value_new_bytes_in(f->a, VT_S, s, len);
 	case '{':
-		return depth < JSON_STACK_INLINE ?
+		return depth < JSON_FAST_DEPTH ?
 		    json_fast_map(f, depth + 1) : NULL;
 	case '[':
-		return depth < JSON_STACK_INLINE ?
+		return depth < JSON_FAST_DEPTH ?
 		    json_fast_list(f, depth + 1) : NULL;
 	case 'n':
 		return json_fast_word(f, "null", 4) ?
@@ -473,6 +490,15 @@ json_fast_value(struct json_fast *f, size_t depth)
 		f->p = q;
 		return v;
 	}
+}
+
+/* Documents the fast path gave to the streaming parse, by all threads. */
+static unsigned long json_fast_misses;
+
+unsigned long
+json_parse_fast_misses(void)
+{
+	return __atomic_load_n(&json_fast_misses, __ATOMIC_RELAXED);
 }
 
 /* The document text in a, by the fast path; NULL when it gave up. */
@@ -505,8 +531,11 @@ json_parse_to(struct value_arena *a, const char *text, size_t len,
 	struct jsonlex lx;
 	enum jsonlex_status st;
 
-	if (a != NULL && (c.root = json_fast_parse(a, text, len)) != NULL)
-		return c.root;
+	if (a != NULL) {
+		if ((c.root = json_fast_parse(a, text, len)) != NULL)
+			return c.root;
+		__atomic_add_fetch(&json_fast_misses, 1, __ATOMIC_RELAXED);
+	}
 
 	memset(&c, 0, sizeof c);
 	c.stack = c.inline_stack;

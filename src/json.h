@@ -23,6 +23,10 @@ struct value	*json_parse(const char *, size_t, struct err *);
  * as a does; read-only, as every arena value. */
 struct value	*json_parse_in(struct value_arena *a, const char *, size_t,
 		     struct err *);
+/* Documents json_parse_in's fast path (a whole document, by recursive
+ * descent) left to the streaming parse, by all threads so far: what a
+ * test sees to know which way a document went. */
+unsigned long	 json_parse_fast_misses(void);
 
 enum json_flags {
 	JSON_PRETTY = 1 << 0,	/* indent by two spaces, one member a line */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "log.h"
 #include "store_dynamodb.h"
 #include "store_local.h"
 #include "xmalloc.h"
@@ -151,7 +152,8 @@ session_open(struct session *s, const struct session_options *opt,
 	session_open_clients(s, &ac, &ho, opt->clock,
 	    session_in_flight(opt, p) + 1);
 	s->store = store_dynamodb_new_lanes(s->clients, (size_t)s->nclients);
-	store_dynamodb_ask_capacity(s->store, opt->capacity);
+	/* Logged requests say what they consumed, whoever opened them. */
+	store_dynamodb_ask_capacity(s->store, opt->capacity || log_enabled());
 	session_open_repo(s, p, table, opt);
 	return 0;
 }

@@ -49,9 +49,10 @@ struct session_options {
 	int		 in_flight;
 	int		 in_flight_env;
 	/* Ask DynamoDB for the capacity each request consumes, for whoever
-	 * shows it (the browser; the -v log). Unasked, a request asks for
-	 * nothing that is not used: a server does less for it (dynalite
-	 * sizes each item once more to count capacity). */
+	 * shows it (the browser); asked too while requests are logged (-v,
+	 * DYNREPO_LOG). Unasked, a request asks for nothing that is not
+	 * used: a server does less for it (dynalite sizes each item once
+	 * more to count capacity). */
 	bool		 capacity;
 };
 

@@ -22,7 +22,8 @@ struct store	*store_dynamodb_new_lanes(struct awsclient *const *, size_t n);
 /* Whether requests ask DynamoDB for the capacity they consume
  * (ReturnConsumedCapacity TOTAL, read into response.consumed_capacity);
  * they do from the store's making. Nothing else changes: the same items
- * are read and written. */
+ * are read and written. Before the store's first request (its lanes read
+ * it unlocked). */
 void		 store_dynamodb_ask_capacity(struct store *, bool);
 
 /* The JSON body of a request, as sent by a store that asks for

@@ -704,6 +704,12 @@ Test(json, the_fast_path_agrees_with_the_streaming_parse)
 		"{\"s\":\"\\u0041\\u00e9\\u20ac\\u0000x\"}",
 		"{\"\\u0069d\":1,\"id\":2}",
 		"{\"s\":\"\\ud83d\\ude00\"}",
+		"{\"s\":\"a\\uD83D\\uDE00b\\udbff\\udfff\"}",
+		"{\"\\ud800\\udc00\":1,\"\\ud800\\udc00\":2}",
+		"{\"s\":\"\\ud83d\\u0041\"}",
+		"{\"s\":\"\\ud83d\\ud83d\"}",
+		"{\"s\":\"\\ud83d\\ude0g\"}",
+		"{\"s\":\"\\ud83d\\\"}",
 		"{\"s\":\"\\ud83d\"}",
 		"{\"s\":\"\\ude00x\"}",
 		"{\"s\":\"\\u12g4\"}",
@@ -746,5 +752,45 @@ Test(json, the_fast_path_agrees_with_the_streaming_parse)
 		both_parses_agree(a, deep.data, deep.len);
 	}
 	buf_cleanup(&deep);
+	value_arena_unref(a);
+}
+
+/* The regression guard of the fast path: the documents put's lines are
+ * made of go its way (escapes, UTF-8, surrogate pairs, whitespace, every
+ * kind of value), each one only; what it is not sure of is left to the
+ * streaming parse, once each. */
+Test(json, the_fast_path_takes_what_lines_hold)
+{
+	static const char *const taken[] = {
+		"{\"partition_ids\":[\"a\"],\"content_ids\":[\"b\",\"c\"],"
+		"\"item\":{\"n\":-1.5e3,\"t\":true,\"f\":false,\"z\":null,"
+		"\"l\":[{},[],\"x\"],\"m\":{\"k\":0}},\"expiry\":null}",
+		"{\"s\":\"caf\xc3\xa9 \\u00e9 \\n\\t\\\"\\/ \\ud83d\\ude00\"}",
+		" \t\r\n{ \"a\" : [ 1 , 2 ] } \v\f",
+		"\"plain\"", "0", "[]",
+	};
+	static const char *const left[] = {
+		"{\"a\":1,\"a\":2}", "{\"s\":\"\\ud83d\"}",
+		"{\"s\":\"\\ude00\"}", "[1,]", "{\"s\":\"\xc0\xaf\"}",
+		"[\"a\tb\"]",
+	};
+	struct value_arena *a = value_arena_new();
+	unsigned long before;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+		before = json_parse_fast_misses();
+		cr_expect_not_null(json_parse_in(a, taken[i],
+		    strlen(taken[i]), &e), "%s: %s", taken[i], e.msg);
+		cr_expect_eq(json_parse_fast_misses(), before,
+		    "left to the streaming parse: %s", taken[i]);
+	}
+	for (i = 0; i < sizeof left / sizeof left[0]; i++) {
+		before = json_parse_fast_misses();
+		(void)json_parse_in(a, left[i], strlen(left[i]), &e);
+		cr_expect_eq(json_parse_fast_misses(), before + 1,
+		    "not left to the streaming parse: %s", left[i]);
+	}
 	value_arena_unref(a);
 }

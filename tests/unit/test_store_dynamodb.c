@@ -281,18 +281,52 @@ Test(store_dynamodb, pages_are_parsed_as_they_arrive)
 	buf_cleanup(&page);
 }
 
+/* A request of kind op on table T, with the key, item or entry its kind
+ * needs. */
+static void
+capacity_request(struct request *rq, enum request_op op)
+{
+	struct value *k = value_new_m();
+
+	request_init(rq, op, "T");
+	value_map_set(k, "k", value_new_s("a", 1));
+	switch (op) {
+	case OP_GET_ITEM:
+	case OP_DELETE_ITEM:
+		rq->key = k;
+		return;
+	case OP_PUT_ITEM:
+		rq->item = k;
+		return;
+	case OP_BATCH_GET_ITEM:
+		rq->keys = xcalloc(1, sizeof *rq->keys);
+		rq->keys[0] = k;
+		rq->nkeys = 1;
+		return;
+	case OP_BATCH_WRITE_ITEM:
+		rq->writes = xcalloc(1, sizeof *rq->writes);
+		rq->writes[0].value = k;
+		rq->nwrites = 1;
+		return;
+	default:
+		value_free(k);
+		return;
+	}
+}
+
 /* Requests ask for the capacity they consume (read into the response)
- * only while the store is told to: unasked, every kind of request the
- * store would have asked it for goes without, and nothing else in the
- * body changes. */
+ * only while the store is told to: unasked, each kind of read and write
+ * goes without, and nothing else in its body changes. */
 Test(store_dynamodb, capacity_is_asked_for_only_when_wanted)
 {
 	static const enum request_op ops[] = {
-		OP_GET_ITEM, OP_QUERY, OP_SCAN, OP_BATCH_GET_ITEM,
+		OP_GET_ITEM, OP_PUT_ITEM, OP_DELETE_ITEM, OP_QUERY, OP_SCAN,
+		OP_BATCH_GET_ITEM, OP_BATCH_WRITE_ITEM,
 	};
 	static const char answer[] = "{\"Items\":[],\"Count\":0,"
 	    "\"ScannedCount\":0,\"Responses\":{\"T\":[]},"
-	    "\"UnprocessedKeys\":{},\"ConsumedCapacity\":"
+	    "\"UnprocessedKeys\":{},\"UnprocessedItems\":{},"
+	    "\"ConsumedCapacity\":"
 	    "{\"TableName\":\"T\",\"CapacityUnits\":2.5}}";
 	static const char capacity[] =
 	    ",\"ReturnConsumedCapacity\":\"TOTAL\"";
@@ -308,20 +342,7 @@ Test(store_dynamodb, capacity_is_asked_for_only_when_wanted)
 	ft.answer = answer;
 	for (i = 0; i < sizeof ops / sizeof ops[0]; i++) {
 		for (ask = 1; ask >= 0; ask--) {
-			request_init(&rq, ops[i], "T");
-			if (ops[i] == OP_GET_ITEM ||
-			    ops[i] == OP_BATCH_GET_ITEM) {
-				struct value *k = value_new_m();
-
-				value_map_set(k, "k", value_new_s("a", 1));
-				if (ops[i] == OP_GET_ITEM)
-					rq.key = k;
-				else {
-					rq.keys = xcalloc(1, sizeof *rq.keys);
-					rq.keys[0] = k;
-					rq.nkeys = 1;
-				}
-			}
+			capacity_request(&rq, ops[i]);
 			store_dynamodb_ask_capacity(st, ask != 0);
 			response_init(&rs);
 			cr_assert_eq(st->ops->execute(st, &rq, &rs, &e), 0,
