@@ -27,8 +27,32 @@
 #define CMD_PUT_KEEP_MAX	(4 * 1024 * 1024)
 /* A batch keeps its lines as the text of their requests instead
  * (repo_put_text), ~1 kB a line rather than ~5 kB of trees, up to this
- * many bytes: ~32,000 lines like the benchmark's. */
+ * many bytes in memory (~32,000 lines like the benchmark's; the
+ * environment's DYNREPO_PUT_MEMORY, in bytes, says otherwise), */
 #define CMD_PUT_TEXT_MAX	(32 * 1024 * 1024)
+/* and the requests past that in an unlinked temporary file, up to this
+ * many bytes; past both the write pass reads on from the stream and
+ * parses its lines again (~6 µs a line). The file's pages are the page
+ * cache's, not the process's. */
+#define CMD_PUT_SPILL_MAX	((uint64_t)1 << 30)
+/* The bytes of records a put keeps in memory: DYNREPO_PUT_MEMORY (a
+ * number of bytes, at least 1), else CMD_PUT_TEXT_MAX. */
+static size_t
+cmd_put_memory(void)
+{
+	const char *v = getenv("DYNREPO_PUT_MEMORY");
+	unsigned long long n;
+	char *end;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return CMD_PUT_TEXT_MAX;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n == 0 || n > SIZE_MAX / 2)
+		return CMD_PUT_TEXT_MAX;
+	return (size_t)n;
+}
+
 /* Lines are parsed into an arena shared with the next ones until it
  * holds this many bytes: a content that is not kept gives its memory
  * back within that. */
@@ -43,6 +67,14 @@ struct cmd_put_kept {
 	size_t		  bytes;	/* their arenas' size */
 	struct buf	  text;		/* the records */
 	size_t		  ntext;
+	size_t		  max;		/* bytes of records in memory */
+	/* The records past max, each as its length (a uint64_t) and its
+	 * bytes, in an unlinked temporary file; NULL until one is. */
+	FILE		 *spill;
+	char		 *spill_buffer;	/* spill's stdio buffer */
+	size_t		  nspill;
+	uint64_t	  spill_bytes;
+	bool		  spill_failed;	/* nothing more goes there */
 	size_t		  lines;	/* the stream's lines they cover */
 	bool		  full;		/* the later lines were not kept */
 };
@@ -162,37 +194,86 @@ cmd_put_limits(const struct session *s, const struct content *c,
 
 /* Move the records to huge pages once they pass CMD_PUT_TEXT_HUGE. */
 static void
-cmd_put_text_grow(struct buf *text)
+cmd_put_text_grow(struct cmd_put_kept *k)
 {
 	struct buf huge;
 
-	if (text->len < CMD_PUT_TEXT_HUGE || text->cap > CMD_PUT_TEXT_MAX)
+	if (k->text.len < CMD_PUT_TEXT_HUGE || k->text.cap > k->max)
 		return;
-	buf_init_huge(&huge, CMD_PUT_TEXT_MAX + 1);
-	buf_add(&huge, text->data, text->len);
-	buf_cleanup(text);
-	*text = huge;
+	buf_init_huge(&huge, k->max + 1);
+	buf_add(&huge, k->text.data, k->text.len);
+	buf_cleanup(&k->text);
+	k->text = huge;
 }
 
-/* Keep a checked content as the text of its request while the budget
- * allows; lineno is its line. Takes c. */
+/* Append a record of n bytes to the spill file, made on its first use;
+ * false when it cannot be (no temporary file, a failed write, past
+ * CMD_PUT_SPILL_MAX), and from then on. */
+static bool
+cmd_put_spill(struct cmd_put_kept *k, const char *rec, size_t n)
+{
+	uint64_t len = n;
+
+	if (k->spill_failed ||
+	    k->spill_bytes + sizeof len + n > CMD_PUT_SPILL_MAX)
+		return false;
+	if (k->spill == NULL) {
+		if ((k->spill = tmpfile()) == NULL) {
+			k->spill_failed = true;
+			return false;
+		}
+		k->spill_buffer = xmalloc(CMD_INPUT_BUFFER);
+		(void)setvbuf(k->spill, k->spill_buffer, _IOFBF,
+		    CMD_INPUT_BUFFER);
+	}
+	/* A record cut short by a failure is past nspill: never read. */
+	if (fwrite(&len, sizeof len, 1, k->spill) != 1 ||
+	    fwrite(rec, 1, n, k->spill) != n) {
+		k->spill_failed = true;
+		return false;
+	}
+	k->spill_bytes += sizeof len + n;
+	return true;
+}
+
+/* Keep the record of line lineno just printed at the end of the records
+ * (mark: where it starts; n: its size, 0 when none was): in memory while
+ * they fit, else in the spill file, in order. false when it cannot be
+ * kept; it is taken off the records either way but in memory. */
+static bool
+cmd_put_keep_record(struct cmd_put_kept *k, size_t mark, size_t n,
+    size_t lineno)
+{
+	bool kept;
+
+	if (n > 0 && k->spill == NULL && mark + n <= k->max) {
+		k->lines = lineno;
+		k->ntext++;
+		return true;
+	}
+	kept = n > 0 && cmd_put_spill(k, k->text.data + mark, n);
+	if (kept) {
+		k->lines = lineno;
+		k->nspill++;
+	}
+	k->text.len = mark;
+	k->text.data[mark] = '\0';
+	return kept;
+}
+
+/* Keep a checked content as the text of its request while the budgets
+ * allow; lineno is its line. Takes c. */
 static void
 cmd_put_keep_text(const struct session *s, struct cmd_put_kept *k,
     struct content *c, size_t lineno)
 {
 	size_t mark = k->text.len, n;
 
-	cmd_put_text_grow(&k->text);
+	cmd_put_text_grow(k);
 	/* A line that cannot be kept ends what is kept, as the budget. */
 	n = k->full ? 0 : repo_put_text(s->repo, c, &k->text);
-	if (n > 0 && mark + n <= CMD_PUT_TEXT_MAX) {
-		k->lines = lineno;
-		k->ntext++;
-	} else {
+	if (!cmd_put_keep_record(k, mark, n, lineno))
 		k->full = true;
-		k->text.len = mark;
-		k->text.data[mark] = '\0';
-	}
 	content_free(c);
 }
 
@@ -242,15 +323,10 @@ cmd_put_keep_plain(const struct session *s, struct cmd_put_kept *k,
 
 	if (!k->as_text || k->full)
 		return false;
-	cmd_put_text_grow(&k->text);
+	cmd_put_text_grow(k);
 	n = repo_put_text_emit(s->repo, c, &pe, &k->text);
-	if (n == 0 || mark + n > CMD_PUT_TEXT_MAX) {
-		k->text.len = mark;
-		k->text.data[mark] = '\0';
+	if (!cmd_put_keep_record(k, mark, n, lineno))
 		return false;
-	}
-	k->lines = lineno;
-	k->ntext++;
 	content_free(c);
 	return true;
 }
@@ -289,6 +365,9 @@ cmd_put_kept_cleanup(struct cmd_put_kept *k)
 		content_free(k->v[i]);
 	free(k->v);
 	buf_cleanup(&k->text);
+	if (k->spill != NULL)
+		fclose(k->spill);
+	free(k->spill_buffer);
 }
 
 /* Keep nothing: the write pass reads the stream from its start. */
@@ -296,11 +375,50 @@ static void
 cmd_put_kept_drop(struct cmd_put_kept *k)
 {
 	bool as_text = k->as_text;
+	size_t max = k->max;
 
 	cmd_put_kept_cleanup(k);
 	memset(k, 0, sizeof *k);
 	k->as_text = as_text;
+	k->max = max;
 	k->full = true;
+}
+
+/* Send the records the check pass spilled (the file read from its
+ * start), in order; -2 with err when it cannot read one back. */
+static int
+cmd_put_write_spilled(struct repo_put_stream *ps, struct cmd_put_kept *k,
+    struct err *e)
+{
+	struct buf rec = BUF_INIT;
+	size_t i, used;
+	uint64_t len;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < k->nspill; i++) {
+		if (fread(&len, sizeof len, 1, k->spill) != 1 ||
+		    len > CMD_PUT_SPILL_MAX) {
+			rc = -2;
+			break;
+		}
+		buf_reset(&rec);
+		buf_reserve(&rec, (size_t)len + 1);
+		if (fread(rec.data, 1, (size_t)len, k->spill) != len) {
+			rc = -2;
+			break;
+		}
+		rec.len = (size_t)len;
+		rec.data[rec.len] = '\0';
+		rc = repo_put_stream_add_text(ps, rec.data, &used, e);
+		if (rc == 0 && used != len)
+			rc = -2;
+	}
+	if (rc == -2)
+		err_set(e, ERR_IO, "cannot read back request %zu of %zu kept "
+		    "in a temporary file; nothing more was sent", i + 1,
+		    k->nspill);
+	buf_cleanup(&rec);
+	return rc;
 }
 
 /* Read every line of in, checking each; copy them to spool when given,
@@ -457,6 +575,8 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
 	assert(k->text.len == 0 || o.ps != NULL);
 	for (i = 0; rc == 0 && i < k->text.len; i += len)
 		rc = repo_put_stream_add_text(o.ps, k->text.data + i, &len, e);
+	if (rc == 0 && k->nspill > 0)
+		rc = cmd_put_write_spilled(o.ps, k, e);
 	while (rc == 0 && k->full && cmd_read_line(in, &line) == 1) {
 		struct content *c;
 
@@ -562,9 +682,16 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	/* A batch's put stream takes text; --changed-only compares
 	 * contents, and a single item is one PutItem of its content. */
 	kept.as_text = !changed_only;
+	kept.max = cmd_put_memory();
 	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
 	if (rc == 0 && kept.as_text && count <= 1)
 		cmd_put_kept_drop(&kept);
+	/* The spilled records are read back from the start: before
+	 * anything is written. */
+	if (rc == 0 && kept.nspill > 0 && (fflush(kept.spill) != 0 ||
+	    fseeko(kept.spill, 0, SEEK_SET) != 0))
+		rc = err_set(&e, ERR_IO, "cannot keep the checked requests in "
+		    "a temporary file (disk full?); nothing was written");
 	if (rc == 0 && kept.full) {
 		if (spool != NULL) {
 			rewind(spool);
@@ -584,8 +711,10 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		/* Work, not time: the regression guard of the put issue
 		 * (tests/cli/verbs.sh) counts the lines parsed twice. */
 		LOG_DEBUG("%zu lines checked, %zu kept as contents, %zu as "
-		    "their requests' text (%zu bytes), %zu parsed again",
-		    count, kept.n, kept.ntext, kept.text.len, reparsed);
+		    "their requests' text (%zu bytes), %zu in a temporary "
+		    "file (%llu bytes), %zu parsed again", count, kept.n,
+		    kept.ntext, kept.text.len, kept.nspill,
+		    (unsigned long long)kept.spill_bytes, reparsed);
 		if (s.journal != NULL)
 			journal_group_end(s.journal);
 		if (changed_only)

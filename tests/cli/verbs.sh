@@ -885,32 +885,66 @@ check_rc 0
 [ -s "$OUT" ] && fail "items left after delete"
 t_end "delete of 60 items: 3 BatchWriteItems"
 
+# 1,000 lines of 5 kB in partition $1, item i's string $2 repeated and i;
+# then, with a third argument, line 3's key again with the string "last".
+big_lines()
+{
+	js '
+const [part, ch, again] = process.argv.slice(1);
+for (let i = 0; i < 1000; i++)
+	console.log(JSON.stringify({ partition_ids: [part],
+	    content_ids: ["b" + String(i).padStart(4, "0")],
+	    item: { i: i, s: ch.repeat(5000) + i } }));
+if (again)
+	console.log(JSON.stringify({ partition_ids: [part],
+	    content_ids: ["b0003"], item: { i: -3, s: "last" } }));' "$@"
+}
+
+# Expect partition $1 to hold what big_lines $1 $2 $3 wrote, the later
+# line of a key twice winning.
+check_big_lines()
+{
+	run dr list $RW --partition "$1"
+	check_rc 0
+	check_js '
+const [file, ch, again] = process.argv.slice(1);
+const got = h.jsonl(file);
+if (got.length !== 1000)
+	throw new Error(got.length + " items");
+got.forEach((l, i) => {
+	const want = again && i === 3 ? [-3, "last"] : [i, ch.repeat(5000) + i];
+	if (l.item.i !== want[0] || l.item.s !== want[1])
+		throw new Error("item " + i + " differs");
+});' "$OUT" "$2" "${3:-}"
+}
+
 # The regression guard of the put issue (work, not time): 1,000 lines of
 # 5 kB, more than the 4 MB of contents the check pass used to keep, are
 # each parsed once, kept as their requests' text for the write pass.
-js '
-for (let i = 0; i < 1000; i++)
-	console.log(JSON.stringify({ partition_ids: ["big"],
-	    content_ids: ["b" + String(i).padStart(4, "0")],
-	    item: { i: i, s: "x".repeat(5000) + i } }));' >"$T_TMP/big.jsonl"
+big_lines big x >"$T_TMP/big.jsonl"
 
 t_begin
 run_in "$T_TMP/big.jsonl" dr -v put $RW
 check_rc 0
 check_err_has "1000 items written"
 check_err_has "1000 lines checked, 0 kept as contents, 1000 as their"
-check_err_has ", 0 parsed again"
-run dr list $RW --partition big
-check_rc 0
-check_js '
-const got = h.jsonl(process.argv[1]);
-if (got.length !== 1000)
-	throw new Error(got.length + " items");
-got.forEach((l, i) => {
-	if (l.item.i !== i || l.item.s !== "x".repeat(5000) + i)
-		throw new Error("item " + i + " differs");
-});' "$OUT"
+check_err_has ", 0 in a temporary file (0 bytes), 0 parsed again"
+check_big_lines big x
 t_end "put of 1,000 lines of 5 kB parses each line once"
+
+# Past the memory kept for them (DYNREPO_PUT_MEMORY, here 1 MB), the
+# checked requests wait in a temporary file: still parsed once, written in
+# the stream's order, the later line of a key twice winning.
+big_lines spill y again >"$T_TMP/spill.jsonl"
+
+t_begin
+run_in "$T_TMP/spill.jsonl" env DYNREPO_PUT_MEMORY=1000000 \
+    "$DYNREPO_BIN" --profiles "$T_PROFDIR" -v put $RW
+check_rc 0
+check_err_has "1001 items written"
+check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), [1-9][0-9]* in a temporary file .*, 0 parsed again' "$ERR"
+check_big_lines spill y again
+t_end "put past DYNREPO_PUT_MEMORY keeps the rest in a temporary file, parsed once, in order"
 
 # A line whose item sets the partition key to a number cannot be kept as
 # text: it and the lines after it are read again, and DynamoDB refuses
