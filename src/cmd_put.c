@@ -36,21 +36,25 @@
  * cache's, not the process's. */
 #define CMD_PUT_SPILL_MAX	((uint64_t)1 << 30)
 /* The bytes of records a put keeps in memory: DYNREPO_PUT_MEMORY (a
- * number of bytes, at least 1), else CMD_PUT_TEXT_MAX. */
-static size_t
-cmd_put_memory(void)
+ * number of bytes, 0 to 2^40), else CMD_PUT_TEXT_MAX; -1 for a value
+ * that is not one. */
+static int
+cmd_put_memory(size_t *out)
 {
 	const char *v = getenv("DYNREPO_PUT_MEMORY");
 	unsigned long long n;
 	char *end;
 
-	if (v == NULL || *v < '0' || *v > '9')
-		return CMD_PUT_TEXT_MAX;
+	*out = CMD_PUT_TEXT_MAX;
+	if (v == NULL || *v == '\0')
+		return 0;
 	errno = 0;
 	n = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n == 0 || n > SIZE_MAX / 2)
-		return CMD_PUT_TEXT_MAX;
-	return (size_t)n;
+	if (*v < '0' || *v > '9' || errno != 0 || *end != '\0' ||
+	    n > (1ULL << 40))
+		return -1;
+	*out = (size_t)n;
+	return 0;
 }
 
 /* Lines are parsed into an arena shared with the next ones until it
@@ -74,7 +78,9 @@ struct cmd_put_kept {
 	char		 *spill_buffer;	/* spill's stdio buffer */
 	size_t		  nspill;
 	uint64_t	  spill_bytes;
+	size_t		  spill_from;	/* lines before the first spilled */
 	bool		  spill_failed;	/* nothing more goes there */
+	bool		  huge;		/* text moved to huge pages */
 	size_t		  lines;	/* the stream's lines they cover */
 	bool		  full;		/* the later lines were not kept */
 };
@@ -192,25 +198,53 @@ cmd_put_limits(const struct session *s, const struct content *c,
  * than the parsing they save. */
 #define CMD_PUT_TEXT_HUGE	(512 * 1024)
 
-/* Move the records to huge pages once they pass CMD_PUT_TEXT_HUGE. */
+/* Move the records to huge pages once they pass CMD_PUT_TEXT_HUGE, with
+ * room for the memory they may take (at most CMD_PUT_TEXT_MAX at once;
+ * past it the buffer grows as any). */
 static void
 cmd_put_text_grow(struct cmd_put_kept *k)
 {
 	struct buf huge;
 
-	if (k->text.len < CMD_PUT_TEXT_HUGE || k->text.cap > k->max)
+	if (k->huge || k->text.len < CMD_PUT_TEXT_HUGE)
 		return;
-	buf_init_huge(&huge, k->max + 1);
+	k->huge = true;
+	buf_init_huge(&huge, (k->max < CMD_PUT_TEXT_MAX ? k->max :
+	    CMD_PUT_TEXT_MAX) + 1);
 	buf_add(&huge, k->text.data, k->text.len);
 	buf_cleanup(&k->text);
 	k->text = huge;
 }
 
+/* Give up the spill file and what is in it: the lines from its first on
+ * are read again from the stream by the write pass, as past any budget.
+ * Nothing more is kept. */
+static void
+cmd_put_spill_abandon(struct cmd_put_kept *k)
+{
+	if (k->spill != NULL) {
+		LOG_DEBUG("the temporary file of checked requests failed "
+		    "(%s); %zu lines will be read again", strerror(errno),
+		    k->nspill);
+		fclose(k->spill);
+		k->lines = k->spill_from;
+	}
+	free(k->spill_buffer);
+	k->spill = NULL;
+	k->spill_buffer = NULL;
+	k->nspill = 0;
+	k->spill_bytes = 0;
+	k->spill_failed = true;
+	k->full = true;
+}
+
 /* Append a record of n bytes to the spill file, made on its first use;
- * false when it cannot be (no temporary file, a failed write, past
- * CMD_PUT_SPILL_MAX), and from then on. */
+ * false when it cannot be (no temporary file, past CMD_PUT_SPILL_MAX),
+ * and from then on. A write that fails gives the whole file up
+ * (cmd_put_spill_abandon): stdio may have dropped records it held. */
 static bool
-cmd_put_spill(struct cmd_put_kept *k, const char *rec, size_t n)
+cmd_put_spill(struct cmd_put_kept *k, const char *rec, size_t n,
+    size_t lines)
 {
 	uint64_t len = n;
 
@@ -219,21 +253,33 @@ cmd_put_spill(struct cmd_put_kept *k, const char *rec, size_t n)
 		return false;
 	if (k->spill == NULL) {
 		if ((k->spill = tmpfile()) == NULL) {
-			k->spill_failed = true;
+			cmd_put_spill_abandon(k);
 			return false;
 		}
 		k->spill_buffer = xmalloc(CMD_INPUT_BUFFER);
 		(void)setvbuf(k->spill, k->spill_buffer, _IOFBF,
 		    CMD_INPUT_BUFFER);
+		k->spill_from = lines;
 	}
-	/* A record cut short by a failure is past nspill: never read. */
 	if (fwrite(&len, sizeof len, 1, k->spill) != 1 ||
-	    fwrite(rec, 1, n, k->spill) != n) {
-		k->spill_failed = true;
+	    fwrite(rec, 1, n, k->spill) != n || ferror(k->spill)) {
+		cmd_put_spill_abandon(k);
 		return false;
 	}
 	k->spill_bytes += sizeof len + n;
 	return true;
+}
+
+/* After the check pass: the spill file flushed and read from its start,
+ * or (it failed) given up, its lines to be read again. */
+static void
+cmd_put_spill_rewind(struct cmd_put_kept *k)
+{
+	if (k->spill == NULL)
+		return;
+	if (fflush(k->spill) != 0 || ferror(k->spill) ||
+	    fseeko(k->spill, 0, SEEK_SET) != 0)
+		cmd_put_spill_abandon(k);
 }
 
 /* Keep the record of line lineno just printed at the end of the records
@@ -251,7 +297,7 @@ cmd_put_keep_record(struct cmd_put_kept *k, size_t mark, size_t n,
 		k->ntext++;
 		return true;
 	}
-	kept = n > 0 && cmd_put_spill(k, k->text.data + mark, n);
+	kept = n > 0 && cmd_put_spill(k, k->text.data + mark, n, k->lines);
 	if (kept) {
 		k->lines = lineno;
 		k->nspill++;
@@ -403,20 +449,20 @@ cmd_put_write_spilled(struct repo_put_stream *ps, struct cmd_put_kept *k,
 		}
 		buf_reset(&rec);
 		buf_reserve(&rec, (size_t)len + 1);
-		if (fread(rec.data, 1, (size_t)len, k->spill) != len) {
+		if (fread(rec.data, 1, (size_t)len, k->spill) != len ||
+		    repo_put_text_size(rec.data, (size_t)len) != len) {
 			rc = -2;
 			break;
 		}
 		rec.len = (size_t)len;
 		rec.data[rec.len] = '\0';
 		rc = repo_put_stream_add_text(ps, rec.data, &used, e);
-		if (rc == 0 && used != len)
-			rc = -2;
 	}
 	if (rc == -2)
-		err_set(e, ERR_IO, "cannot read back request %zu of %zu kept "
-		    "in a temporary file; nothing more was sent", i + 1,
-		    k->nspill);
+		err_set(e, ERR_IO, "cannot read back checked request %zu of "
+		    "%zu from its temporary file (%s); nothing more was sent",
+		    i + 1, k->nspill,
+		    ferror(k->spill) ? strerror(errno) : "cut short");
 	buf_cleanup(&rec);
 	return rc;
 }
@@ -626,7 +672,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
 	char *spool_buffer = NULL;	/* spool's, freed after it */
-	size_t count = 0, written = 0, unchanged = 0, reparsed = 0;
+	size_t count = 0, written = 0, unchanged = 0, reparsed = 0, memory;
 	bool changed_only = false;
 	struct err e;
 	int opt, rc;
@@ -649,6 +695,10 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("put", "unexpected argument \"%s\"",
 		    argv[optind]);
+	if (cmd_put_memory(&memory) == -1)
+		return cmd_usage_error("put", "DYNREPO_PUT_MEMORY: expected a "
+		    "number of bytes up to 2^40, got \"%.32s\"",
+		    getenv("DYNREPO_PUT_MEMORY"));
 	err_clear(&e);
 	/* Open the profile first: a read-only or missing profile should
 	 * not wait for a long stream to be read. */
@@ -682,18 +732,22 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	/* A batch's put stream takes text; --changed-only compares
 	 * contents, and a single item is one PutItem of its content. */
 	kept.as_text = !changed_only;
-	kept.max = cmd_put_memory();
+	kept.max = memory;
 	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
 	if (rc == 0 && kept.as_text && count <= 1)
 		cmd_put_kept_drop(&kept);
-	/* The spilled records are read back from the start: before
-	 * anything is written. */
-	if (rc == 0 && kept.nspill > 0 && (fflush(kept.spill) != 0 ||
-	    fseeko(kept.spill, 0, SEEK_SET) != 0))
-		rc = err_set(&e, ERR_IO, "cannot keep the checked requests in "
-		    "a temporary file (disk full?); nothing was written");
+	/* The spilled records are read back from the start; if they
+	 * cannot be, their lines are read again from the stream. */
+	if (rc == 0)
+		cmd_put_spill_rewind(&kept);
 	if (rc == 0 && kept.full) {
 		if (spool != NULL) {
+			/* stdio drops what a failed flush held: no line of
+			 * the stream may be missing when it is read again. */
+			if (fflush(spool) != 0 || ferror(spool))
+				rc = err_set(&e, ERR_IO, "cannot spool stdin "
+				    "to a temporary file (disk full?); "
+				    "nothing was written");
 			rewind(spool);
 			in = spool;
 		} else if (fseeko(stdin, start, SEEK_SET) == -1) {

@@ -220,6 +220,10 @@ size_t	 repo_put_text_emit(const struct repo *, const struct content *,
 bool	 repo_field_name(const struct repo *, const char *name);
 int	 repo_put_stream_add_text(struct repo_put_stream *, const char *rec,
 	     size_t *len, struct err *);
+/* The size of the record at rec, as repo_put_stream_add_text would
+ * take it, when its head says it fits in the avail bytes there; else 0
+ * (a record read back from a file and cut short). */
+size_t	 repo_put_text_size(const char *rec, size_t avail);
 int	 repo_put_stream_stop(struct repo_put_stream *, size_t *written,
 	     struct err *);
 

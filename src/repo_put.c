@@ -273,6 +273,21 @@ repo_put_text_key(struct repo_put_stream *ps,
 	return key;
 }
 
+size_t
+repo_put_text_size(const char *rec, size_t avail)
+{
+	struct repo_put_text_head h;
+
+	if (avail < sizeof h)
+		return 0;
+	memcpy(&h, rec, sizeof h);
+	if (h.item_len > avail || h.pk_len > avail || h.sk_len > avail ||
+	    sizeof h + h.item_len + h.pk_len + h.sk_len > avail ||
+	    h.stamp_at > h.item_len)
+		return 0;
+	return sizeof h + h.item_len + h.pk_len + h.sk_len;
+}
+
 int
 repo_put_stream_add_text(struct repo_put_stream *ps, const char *rec,
     size_t *len, struct err *e)

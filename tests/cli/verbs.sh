@@ -946,6 +946,28 @@ check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), [1-9][
 check_big_lines spill y again
 t_end "put past DYNREPO_PUT_MEMORY keeps the rest in a temporary file, parsed once, in order"
 
+# A temporary file that cannot be written (its size limited, as a full
+# disk would): it is given up whole, its lines read from the stream again
+# as they are written, and every line is written, in order.
+big_lines spill2 z again >"$T_TMP/spill2.jsonl"
+
+t_begin
+run_in "$T_TMP/spill2.jsonl" sh -c 'trap "" XFSZ; ulimit -f 2048 &&
+    exec env DYNREPO_PUT_MEMORY=1000000 "$0" "$@"' "$DYNREPO_BIN" \
+    --profiles "$T_PROFDIR" --no-journal -v put $RW
+check_rc 0
+check_err_has "1001 items written"
+check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), 0 in a temporary file \(0 bytes\), [1-9][0-9]* parsed again' "$ERR"
+check_big_lines spill2 z again
+t_end "put: a temporary file that cannot be written is given up, its lines read again"
+
+t_begin
+run_in "$T_TMP/spill2.jsonl" env DYNREPO_PUT_MEMORY=lots "$DYNREPO_BIN" \
+    --profiles "$T_PROFDIR" put $RW
+check_rc 2
+check_err_has "DYNREPO_PUT_MEMORY: expected a number of bytes"
+t_end "put: a DYNREPO_PUT_MEMORY that is not a number of bytes is a usage error"
+
 # A line whose item sets the partition key to a number cannot be kept as
 # text: it and the lines after it are read again, and DynamoDB refuses
 # the chunk as before.
