@@ -54,6 +54,7 @@ exec valgrind -q --error-exitcode=0 --leak-check=full \\
     --errors-for-leak-kinds=definite,indirect \\
     --show-leak-kinds=definite,indirect \\
     --child-silent-after-fork=yes --num-callers=30 \\
+    --suppressions="$srcdir/tests/valgrind.supp" \\
     --log-file="$logs/\$VG_SUITE.%p.log" "$bin" "\$@"
 EOF
 chmod +x "$tmp/dynrepo"

@@ -69,6 +69,9 @@ grep -n 'usa#' "$TUI_SCREEN" | head -1 | grep -q 'actor2' ||
     fail "descending: the first row is not usa#ny#actor2"
 keys s
 screen_has "items of studio-a > all items "
+# The reload is done when the first row is the first again (the columns
+# scrolled below must not race it).
+row_has 2 "usa#ca#actor3"
 t_end "s toggles the sort order and reloads"
 
 t_begin
