@@ -961,6 +961,27 @@ check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), 0 in a
 check_big_lines spill2 z again
 t_end "put: a temporary file that cannot be written is given up, its lines read again"
 
+# A stream from a pipe is spooled to a temporary file to be read again;
+# when its last flush fails (the file's size limited; every line still in
+# stdio's buffer until then), the put stops before writing anything, not
+# with lines missing.
+node -e '
+for (let i = 0; i < 100; i++)
+	console.log(JSON.stringify({ partition_ids: ["spool"],
+	    content_ids: ["c" + i], item: { s: "w".repeat(900) + i } }));' \
+    >"$T_TMP/spool.jsonl"
+
+t_begin
+run sh -c 'cat "$1" | (trap "" XFSZ; ulimit -f 100 &&
+    exec env DYNREPO_PUT_MEMORY=0 "$2" --profiles "$3" put $4)' sh \
+    "$T_TMP/spool.jsonl" "$DYNREPO_BIN" "$T_PROFDIR" "$RW"
+check_rc 1
+check_err_has "cannot spool stdin to a temporary file (disk full?); nothing was written"
+run dr list $RW --partition spool
+check_rc 0
+[ -s "$OUT" ] && fail "items were written"
+t_end "put from a pipe: a spool that cannot be flushed stops it before any write"
+
 t_begin
 run_in "$T_TMP/spill2.jsonl" env DYNREPO_PUT_MEMORY=lots "$DYNREPO_BIN" \
     --profiles "$T_PROFDIR" put $RW

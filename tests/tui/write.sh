@@ -146,6 +146,9 @@ keys Escape
 screen_has "items of studio-a"
 colon 'prefix usa#ca'
 screen_has "prefix usa # ca"
+# Loaded before D, which needs an item under the cursor (under load the
+# key came while the list was still on its way).
+screen_has "1/1 item"
 keys D
 screen_has "delete usa#ca#actor9 (version 1)? y/N:"
 keys y Enter
