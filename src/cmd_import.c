@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "ddbjson.h"
 #include "expr_eval.h"
+#include "scratch.h"
 #include "xmalloc.h"
 
 #define CMD_IMPORT_CHUNK	500
@@ -286,10 +287,11 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	if (strcmp(file, "-") == 0) {
 		/* Standard input is read once: spool it for the second pass. */
 		fd = dup(STDIN_FILENO);
-		spool = tmpfile();
+		spool = scratch_tmpfile(&e);
 		if (spool == NULL) {
 			close(fd);
-			err_set(&e, ERR_IO, "cannot create a temporary file");
+			err_prefix(&e, "stdin is read twice, and nothing was "
+			    "written: ");
 			session_close(&s);
 			return cmd_fail("import", &e);
 		}

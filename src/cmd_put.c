@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "expr_eval.h"
 #include "log.h"
+#include "scratch.h"
 #include "xmalloc.h"
 
 #define CMD_PUT_CHUNK	500	/* contents handed to put_batch at a time */
@@ -30,30 +31,32 @@
  * many bytes in memory (~32,000 lines like the benchmark's; the
  * environment's DYNREPO_PUT_MEMORY, in bytes, says otherwise), */
 #define CMD_PUT_TEXT_MAX	(32 * 1024 * 1024)
-/* and the requests past that in an unlinked temporary file, up to this
- * many bytes; past both the write pass reads on from the stream and
- * parses its lines again (~6 µs a line). The file's pages are the page
- * cache's, not the process's. */
+/* and the requests past that in an unlinked temporary file in $TMPDIR
+ * (else /tmp), up to this many bytes (DYNREPO_PUT_SPILL says otherwise);
+ * past both the write pass reads on from the stream and parses its lines
+ * again (~6 µs a line). The file's pages are the page cache's, not the
+ * process's. */
 #define CMD_PUT_SPILL_MAX	((uint64_t)1 << 30)
-/* The bytes of records a put keeps in memory: DYNREPO_PUT_MEMORY (a
- * number of bytes, 0 to 2^40), else CMD_PUT_TEXT_MAX; -1 for a value
- * that is not one. */
+/* The most either budget may be. */
+#define CMD_PUT_BUDGET_MAX	((uint64_t)1 << 40)
+/* A budget from the environment's variable name (a number of bytes, 0 to
+ * CMD_PUT_BUDGET_MAX), else def; -1 for a value that is not one. */
 static int
-cmd_put_memory(size_t *out)
+cmd_put_budget(const char *name, uint64_t def, uint64_t *out)
 {
-	const char *v = getenv("DYNREPO_PUT_MEMORY");
+	const char *v = getenv(name);
 	unsigned long long n;
 	char *end;
 
-	*out = CMD_PUT_TEXT_MAX;
+	*out = def;
 	if (v == NULL || *v == '\0')
 		return 0;
 	errno = 0;
 	n = strtoull(v, &end, 10);
 	if (*v < '0' || *v > '9' || errno != 0 || *end != '\0' ||
-	    n > (1ULL << 40))
+	    n > CMD_PUT_BUDGET_MAX)
 		return -1;
-	*out = (size_t)n;
+	*out = n;
 	return 0;
 }
 
@@ -73,8 +76,10 @@ struct cmd_put_kept {
 	size_t		  ntext;
 	size_t		  max;		/* bytes of records in memory */
 	/* The records past max, each as its length (a uint64_t) and its
-	 * bytes, in an unlinked temporary file; NULL until one is. */
+	 * bytes, in an unlinked temporary file, up to spill_max bytes; NULL
+	 * until one is. */
 	FILE		 *spill;
+	uint64_t	  spill_max;
 	char		 *spill_buffer;	/* spill's stdio buffer */
 	size_t		  nspill;
 	uint64_t	  spill_bytes;
@@ -239,7 +244,7 @@ cmd_put_spill_abandon(struct cmd_put_kept *k)
 }
 
 /* Append a record of n bytes to the spill file, made on its first use;
- * false when it cannot be (no temporary file, past CMD_PUT_SPILL_MAX),
+ * false when it cannot be (no temporary file, past k->spill_max),
  * and from then on. A write that fails gives the whole file up
  * (cmd_put_spill_abandon): stdio may have dropped records it held. */
 static bool
@@ -247,12 +252,14 @@ cmd_put_spill(struct cmd_put_kept *k, const char *rec, size_t n,
     size_t lines)
 {
 	uint64_t len = n;
+	struct err e;
 
-	if (k->spill_failed ||
-	    k->spill_bytes + sizeof len + n > CMD_PUT_SPILL_MAX)
+	if (k->spill_failed || k->spill_bytes + sizeof len + n > k->spill_max)
 		return false;
 	if (k->spill == NULL) {
-		if ((k->spill = tmpfile()) == NULL) {
+		if ((k->spill = scratch_tmpfile(&e)) == NULL) {
+			LOG_DEBUG("%s; the lines past the checked requests "
+			    "kept in memory will be read again", e.msg);
 			cmd_put_spill_abandon(k);
 			return false;
 		}
@@ -422,11 +429,13 @@ cmd_put_kept_drop(struct cmd_put_kept *k)
 {
 	bool as_text = k->as_text;
 	size_t max = k->max;
+	uint64_t spill_max = k->spill_max;
 
 	cmd_put_kept_cleanup(k);
 	memset(k, 0, sizeof *k);
 	k->as_text = as_text;
 	k->max = max;
+	k->spill_max = spill_max;
 	k->full = true;
 }
 
@@ -443,7 +452,7 @@ cmd_put_write_spilled(struct repo_put_stream *ps, struct cmd_put_kept *k,
 
 	for (i = 0; rc == 0 && i < k->nspill; i++) {
 		if (fread(&len, sizeof len, 1, k->spill) != 1 ||
-		    len > CMD_PUT_SPILL_MAX) {
+		    len > k->spill_max) {
 			rc = -2;
 			break;
 		}
@@ -672,7 +681,8 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	struct stat st;
 	FILE *in = stdin, *spool = NULL;
 	char *spool_buffer = NULL;	/* spool's, freed after it */
-	size_t count = 0, written = 0, unchanged = 0, reparsed = 0, memory;
+	size_t count = 0, written = 0, unchanged = 0, reparsed = 0;
+	uint64_t memory, spill;
 	bool changed_only = false;
 	struct err e;
 	int opt, rc;
@@ -695,10 +705,16 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("put", "unexpected argument \"%s\"",
 		    argv[optind]);
-	if (cmd_put_memory(&memory) == -1)
+	if (cmd_put_budget("DYNREPO_PUT_MEMORY", CMD_PUT_TEXT_MAX,
+	    &memory) == -1)
 		return cmd_usage_error("put", "DYNREPO_PUT_MEMORY: expected a "
 		    "number of bytes up to 2^40, got \"%.32s\"",
 		    getenv("DYNREPO_PUT_MEMORY"));
+	if (cmd_put_budget("DYNREPO_PUT_SPILL", CMD_PUT_SPILL_MAX,
+	    &spill) == -1)
+		return cmd_usage_error("put", "DYNREPO_PUT_SPILL: expected a "
+		    "number of bytes up to 2^40, got \"%.32s\"",
+		    getenv("DYNREPO_PUT_SPILL"));
 	err_clear(&e);
 	/* Open the profile first: a read-only or missing profile should
 	 * not wait for a long stream to be read. */
@@ -718,10 +734,10 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	 * unlinked temporary file, so streams larger than memory work. */
 	if (fstat(fileno(stdin), &st) == -1 || !S_ISREG(st.st_mode) ||
 	    (start = lseek(fileno(stdin), 0, SEEK_CUR)) == -1) {
-		spool = tmpfile();
+		spool = scratch_tmpfile(&e);
 		if (spool == NULL) {
-			err_set(&e, ERR_IO, "cannot create a temporary file "
-			    "to check stdin before writing");
+			err_prefix(&e, "stdin is read twice, and nothing "
+			    "was written: ");
 			session_close(&s);
 			return cmd_fail("put", &e);
 		}
@@ -732,7 +748,8 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	/* A batch's put stream takes text; --changed-only compares
 	 * contents, and a single item is one PutItem of its content. */
 	kept.as_text = !changed_only;
-	kept.max = memory;
+	kept.max = (size_t)memory;
+	kept.spill_max = spill;
 	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
 	if (rc == 0 && kept.as_text && count <= 1)
 		cmd_put_kept_drop(&kept);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Files the person's text lives in: the editor's temporary file, copies. */
+/* Files the person's text lives in: the editor's temporary file, copies;
+ * and the unlinked temporary files commands spool to. */
 #include "config.h"
 
 #include "scratch.h"
@@ -34,17 +35,67 @@ scratch_write_fd(int fd, const char *text, size_t len)
 	return 0;
 }
 
+/* Where temporary files go: $TMPDIR, else /tmp. */
+static const char *
+scratch_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : "/tmp";
+}
+
+FILE *
+scratch_tmpfile(struct err *e)
+{
+	const char *dir = scratch_dir();
+	FILE *f;
+	mode_t old;
+	char *p = NULL;
+	int fd, saved;
+
+#ifdef O_TMPFILE
+	/* Never linked: nothing to remove, even after a crash. */
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd == -1 && errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL)
+		goto fail;
+	if (fd == -1)
+#endif
+	{
+		/* A file system without O_TMPFILE: made, then unlinked. */
+		p = xasprintf("%s/dynrepo-XXXXXX", dir);
+		old = umask(077);
+		fd = mkostemp(p, O_CLOEXEC);
+		umask(old);
+		if (fd == -1)
+			goto fail;
+		(void)unlink(p);
+		free(p);
+		p = NULL;
+	}
+	if ((f = fdopen(fd, "w+")) == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	return f;
+fail:
+	err_set(e, ERR_IO, "cannot create a temporary file in %s: %s", dir,
+	    strerror(errno));
+	free(p);
+	return NULL;
+}
+
 int
 scratch_new(const char *name, const char *text, size_t len, char **path,
     struct err *e)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *dir = scratch_dir();
 	mode_t old;
 	char *p;
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
 	p = xasprintf("%s/dynrepo-%s-XXXXXX.json", dir, name);
 	old = umask(077);
 	fd = mkstemps(p, 5);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
-/* Files the person's text lives in: the editor's temporary file, copies. */
+/* Files the person's text lives in: the editor's temporary file, copies;
+ * and the unlinked temporary files commands spool to. */
 #ifndef DYNREPO_SCRATCH_H
 #define DYNREPO_SCRATCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "err.h"
@@ -13,6 +15,10 @@
  * ERR_IO when it cannot be made or written (nothing is left behind). */
 int	 scratch_new(const char *name, const char *text, size_t len,
 	     char **path, struct err *);
+/* A new, empty, unlinked file in $TMPDIR (else /tmp), mode 0600, open
+ * for reading and writing: tmpfile(3), which ignores TMPDIR. NULL with
+ * ERR_IO naming the directory when it cannot be made. */
+FILE	*scratch_tmpfile(struct err *);
 /* Replace the content of the file at path (created with mode 0600 when
  * it does not exist; an existing file keeps its mode). ERR_IO. */
 int	 scratch_write(const char *path, const char *text, size_t len,

@@ -2,7 +2,7 @@
 // The benchmark's tables: medians of the runs recorded by run.sh, per
 // workload, with the ratios and the targets of the performance issue.
 //
-// usage: node report.js RESULTS META
+// usage: [BENCH_FLOOR_CURL=1] node report.js RESULTS META
 // RESULTS lines: WORKLOAD CLIENT REP WALL_S USER_S SYS_S MAXRSS_KB ITEMS OK
 // [WORK_CPU_S] (WORKLOAD "startup" for the start-up runs; OK is 1 when the
 // run did all its work, else 0; WORK_CPU_S, when not -1, the CPU the client
@@ -19,6 +19,9 @@ const rows = fs.readFileSync(process.argv[2], 'utf8').split('\n')
       work: f[9] !== undefined && +f[9] >= 0 ? +f[9] : NaN };
   });
 const meta = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
+// run.sh says whether the single-connection floor was curl (its start-up
+// measured by `curl --version`) rather than node.
+const floorCpu = process.env.BENCH_FLOOR_CURL === '1';
 
 function median(xs) {
   if (!xs.length)
@@ -120,13 +123,17 @@ for (const [w, what] of workloads) {
     if (!s)
       continue;
     const isFloor = c.startsWith('floor');
+    // The curl floor's CPU is its transfers' alone (less `curl
+    // --version`); node's 4-in-flight floor has no start-up of its own
+    // measured, so its CPU is not divided.
+    const showNet = !isFloor || (c === 'floor' && floorCpu);
     const vsFloor = floor ? s.workWall / floor.workWall : NaN;
     const vsDyn = st.dynrepo && !isFloor && c !== 'dynrepo-nojournal' &&
       s.net > 0 && st.dynrepo.net > 0 ?
       s.net / st.dynrepo.net : NaN;
     out.push(`${(names[c] || c).padEnd(20)}${pad(s.items, 7)}${pad(fmt(s.wall, 3), 9)}` +
       `${pad(fmt(s.wallMin, 3), 8)}${pad(fmt(s.workWall, 3), 8)}` +
-      `${pad(fmt(s.cpu, 3), 8)}${pad(isFloor ? '—' : fmt(s.net, 1), 9)}` +
+      `${pad(fmt(s.cpu, 3), 8)}${pad(showNet ? fmt(s.net, 1) : '—', 9)}` +
       `${pad(fmt(s.rss / 1024, 1), 8)}${pad(fmt(vsFloor, 2), 11)}` +
       `${pad(Number.isFinite(vsDyn) ? fmt(vsDyn, 1) + '×' : '—', 13)}  ${s.good}/${s.runs}`);
   }
@@ -142,6 +149,17 @@ for (const [w, what] of workloads) {
         out.push(`target CPU/item <= best peer/10 (${names[best]} ${fmt(st[best].net, 1)} µs)` +
           (cpuTarget[w] < Infinity ? ` and <= ${cpuTarget[w]} µs` : '') +
           `: ${names[c]} ${fmt(st[c].net, 1)} µs -> ${st[c].net <= limit ? 'met' : 'MISSED'}`);
+    }
+  }
+  if (floor && floorCpu && floor.net > 0) {
+    // Not a target: how much of the client's CPU is the transport's,
+    // as far as curl sending the same requests, unsigned and
+    // pre-rendered, and not reading the answers, shows it.
+    for (const c of ['dynrepo', 'dynrepo-nojournal']) {
+      if (st[c])
+        out.push(`CPU/item against the floor's (curl, the same requests unsigned and pre-rendered, ` +
+          `answers unread): ${names[c]} ${fmt(st[c].net, 1)} µs, floor ${fmt(floor.net, 1)} µs: ` +
+          `${fmt(st[c].net / floor.net, 2)}×`);
     }
   }
   if (floor) {

@@ -285,6 +285,6 @@ while [ $rep -le "$reps" ]; do
 	rep=$((rep + 1))
 done
 echo
-node "$here/report.js" "$results" "$data/meta.json"
+BENCH_FLOOR_CURL=$floor_curl node "$here/report.js" "$results" "$data/meta.json"
 exit $?
 }

@@ -895,24 +895,26 @@ for (let i = 0; i < 1000; i++)
 	console.log(JSON.stringify({ partition_ids: [part],
 	    content_ids: ["b" + String(i).padStart(4, "0")],
 	    item: { i: i, s: ch.repeat(5000) + i } }));
-if (again)
+for (const i of again ? again.split(",").map(Number) : [])
 	console.log(JSON.stringify({ partition_ids: [part],
-	    content_ids: ["b0003"], item: { i: -3, s: "last" } }));' "$@"
+	    content_ids: ["b" + String(i).padStart(4, "0")],
+	    item: { i: -i, s: "last" } }));' "$@"
 }
 
 # Expect partition $1 to hold what big_lines $1 $2 $3 wrote, the later
-# line of a key twice winning.
+# line of a key twice winning ($3: the lines written again, as 3,300).
 check_big_lines()
 {
 	run dr list $RW --partition "$1"
 	check_rc 0
 	check_js '
 const [file, ch, again] = process.argv.slice(1);
+const twice = new Set(again ? again.split(",").map(Number) : []);
 const got = h.jsonl(file);
 if (got.length !== 1000)
 	throw new Error(got.length + " items");
 got.forEach((l, i) => {
-	const want = again && i === 3 ? [-3, "last"] : [i, ch.repeat(5000) + i];
+	const want = twice.has(i) ? [-i, "last"] : [i, ch.repeat(5000) + i];
 	if (l.item.i !== want[0] || l.item.s !== want[1])
 		throw new Error("item " + i + " differs");
 });' "$OUT" "$2" "${3:-}"
@@ -935,7 +937,7 @@ t_end "put of 1,000 lines of 5 kB parses each line once"
 # Past the memory kept for them (DYNREPO_PUT_MEMORY, here 1 MB), the
 # checked requests wait in a temporary file: still parsed once, written in
 # the stream's order, the later line of a key twice winning.
-big_lines spill y again >"$T_TMP/spill.jsonl"
+big_lines spill y 3 >"$T_TMP/spill.jsonl"
 
 t_begin
 run_in "$T_TMP/spill.jsonl" env DYNREPO_PUT_MEMORY=1000000 \
@@ -943,13 +945,13 @@ run_in "$T_TMP/spill.jsonl" env DYNREPO_PUT_MEMORY=1000000 \
 check_rc 0
 check_err_has "1001 items written"
 check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), [1-9][0-9]* in a temporary file .*, 0 parsed again' "$ERR"
-check_big_lines spill y again
+check_big_lines spill y 3
 t_end "put past DYNREPO_PUT_MEMORY keeps the rest in a temporary file, parsed once, in order"
 
 # A temporary file that cannot be written (its size limited, as a full
 # disk would): it is given up whole, its lines read from the stream again
 # as they are written, and every line is written, in order.
-big_lines spill2 z again >"$T_TMP/spill2.jsonl"
+big_lines spill2 z 3 >"$T_TMP/spill2.jsonl"
 
 t_begin
 run_in "$T_TMP/spill2.jsonl" sh -c 'trap "" XFSZ; ulimit -f 2048 &&
@@ -958,8 +960,16 @@ run_in "$T_TMP/spill2.jsonl" sh -c 'trap "" XFSZ; ulimit -f 2048 &&
 check_rc 0
 check_err_has "1001 items written"
 check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), 0 in a temporary file \(0 bytes\), [1-9][0-9]* parsed again' "$ERR"
-check_big_lines spill2 z again
+check_big_lines spill2 z 3
 t_end "put: a temporary file that cannot be written is given up, its lines read again"
+
+# Expect partition $1 to hold nothing.
+check_nothing_in()
+{
+	run dr list $RW --partition "$1"
+	check_rc 0
+	[ -s "$OUT" ] && fail "items were written in $1"
+}
 
 # A stream from a pipe is spooled to a temporary file to be read again;
 # when its last flush fails (the file's size limited; every line still in
@@ -977,9 +987,7 @@ run sh -c 'cat "$1" | (trap "" XFSZ; ulimit -f 100 &&
     "$T_TMP/spool.jsonl" "$DYNREPO_BIN" "$T_PROFDIR" "$RW"
 check_rc 1
 check_err_has "cannot spool stdin to a temporary file (disk full?); nothing was written"
-run dr list $RW --partition spool
-check_rc 0
-[ -s "$OUT" ] && fail "items were written"
+check_nothing_in spool
 t_end "put from a pipe: a spool that cannot be flushed stops it before any write"
 
 t_begin
@@ -988,6 +996,55 @@ run_in "$T_TMP/spill2.jsonl" env DYNREPO_PUT_MEMORY=lots "$DYNREPO_BIN" \
 check_rc 2
 check_err_has "DYNREPO_PUT_MEMORY: expected a number of bytes"
 t_end "put: a DYNREPO_PUT_MEMORY that is not a number of bytes is a usage error"
+
+t_begin
+run_in "$T_TMP/spill2.jsonl" env DYNREPO_PUT_SPILL=-1 "$DYNREPO_BIN" \
+    --profiles "$T_PROFDIR" put $RW
+check_rc 2
+check_err_has "DYNREPO_PUT_SPILL: expected a number of bytes"
+t_end "put: a DYNREPO_PUT_SPILL that is not a number of bytes is a usage error"
+
+# Past both budgets (DYNREPO_PUT_MEMORY and DYNREPO_PUT_SPILL, 1 MB each,
+# ~190 lines of 5 kB each), the lines are read again from the stream: the
+# three parts are written in the stream's order, a key first kept in
+# memory (b0003) or in the file (b0300) and written again at the end
+# taking its last line.
+big_lines three w 3,300 >"$T_TMP/three.jsonl"
+
+t_begin
+run_in "$T_TMP/three.jsonl" env DYNREPO_PUT_MEMORY=1000000 \
+    DYNREPO_PUT_SPILL=1000000 "$DYNREPO_BIN" --profiles "$T_PROFDIR" \
+    --no-journal -v put $RW
+check_rc 0
+check_err_has "1002 items written"
+check grep -E -q ' 1[0-9][0-9] as their requests.* text \([0-9]+ bytes\), 1[0-9][0-9] in a temporary file \(([0-9]+) bytes\), [6-7][0-9][0-9] parsed again' "$ERR"
+check_big_lines three w 3,300
+t_end "put past both budgets: memory, the temporary file, then the stream, in order"
+
+# The temporary files go to $TMPDIR: one that does not exist is a spill
+# that cannot be made (the lines read again, all written), and for a pipe
+# a spool that cannot be made (nothing written, and why).
+big_lines tmpdir v 3 >"$T_TMP/tmpdir.jsonl"
+
+t_begin
+run_in "$T_TMP/tmpdir.jsonl" env TMPDIR="$T_TMP/no-such-dir" \
+    DYNREPO_PUT_MEMORY=1000000 "$DYNREPO_BIN" --profiles "$T_PROFDIR" \
+    --no-journal -v put $RW
+check_rc 0
+check_err_has "1001 items written"
+check_err_has "cannot create a temporary file in $T_TMP/no-such-dir: No such file or directory"
+check grep -E -q ' [1-9][0-9]* as their requests.* text \([0-9]+ bytes\), 0 in a temporary file \(0 bytes\), [1-9][0-9]* parsed again' "$ERR"
+check_big_lines tmpdir v 3
+t_end "put: the temporary file of checked requests is made in \$TMPDIR"
+
+t_begin
+run sh -c 'cat "$1" | TMPDIR="$2" "$3" --profiles "$4" put $5' sh \
+    "$T_TMP/spool.jsonl" "$T_TMP/no-such-dir" "$DYNREPO_BIN" "$T_PROFDIR" \
+    "$RW"
+check_rc 1
+check_err_has "stdin is read twice, and nothing was written: cannot create a temporary file in $T_TMP/no-such-dir: No such file or directory"
+check_nothing_in spool
+t_end "put from a pipe: the spool is made in \$TMPDIR, and without one nothing is written"
 
 # A line whose item sets the partition key to a number cannot be kept as
 # text: it and the lines after it are read again, and DynamoDB refuses
