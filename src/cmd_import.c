@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -139,7 +140,8 @@ cmd_import_check(const struct session *s, gzFile gz, FILE *spool,
 		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
 		    spool) != line.len || fputc('\n', spool) == EOF)) {
 			rc = err_set(e, ERR_IO, "cannot spool the input to a "
-			    "temporary file (disk full?)");
+			    "temporary file (disk full?); nothing was "
+			    "written");
 			break;
 		}
 		if (line.len == 0)
@@ -236,6 +238,37 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
 	return rc;
 }
 
+/* After the check pass, *gz ready to be read again from its start: the
+ * spool (when there is one), whole, else the file. Nothing is read twice
+ * short: stdio drops what a failed flush held, and a stream that cannot
+ * seek would read as empty. */
+static int
+cmd_import_again(gzFile *gz, FILE *spool, const char *file, struct err *e)
+{
+	int fd;
+
+	if (spool == NULL) {
+		if (gzrewind(*gz) == -1)
+			return err_set(e, ERR_IO, "cannot read %s again; "
+			    "nothing was written", file);
+		return 0;
+	}
+	gzclose(*gz);
+	*gz = NULL;
+	if (fflush(spool) != 0 || ferror(spool) ||
+	    fseeko(spool, 0, SEEK_SET) != 0)
+		return err_set(e, ERR_IO, "cannot spool the input to a "
+		    "temporary file (disk full?); nothing was written");
+	if ((fd = dup(fileno(spool))) == -1 ||
+	    (*gz = gzdopen(fd, "rb")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return err_set(e, ERR_IO, "cannot read the spooled input "
+		    "again; nothing was written");
+	}
+	return 0;
+}
+
 int
 cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 {
@@ -250,7 +283,9 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	struct session s;
 	bool changed_only = false;
 	FILE *spool = NULL;
+	char *spool_buffer = NULL;	/* spool's, freed after it */
 	gzFile gz = NULL;
+	struct stat st;
 	struct err e;
 	int opt, rc, fd;
 
@@ -284,19 +319,22 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		session_close(&s);
 		return cmd_fail("import", &e);
 	}
-	if (strcmp(file, "-") == 0) {
-		/* Standard input is read once: spool it for the second pass. */
-		fd = dup(STDIN_FILENO);
+	fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO) :
+	    open(file, O_RDONLY | O_CLOEXEC);
+	/* A stream read once (a pipe, a FIFO, a terminal) is spooled for
+	 * the second pass; a regular file is read again. */
+	if (fd != -1 && (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))) {
 		spool = scratch_tmpfile(&e);
 		if (spool == NULL) {
 			close(fd);
-			err_prefix(&e, "stdin is read twice, and nothing was "
-			    "written: ");
+			err_prefix(&e, "%s is read twice, and nothing was "
+			    "written: ", strcmp(file, "-") == 0 ? "stdin" :
+			    file);
 			session_close(&s);
 			return cmd_fail("import", &e);
 		}
-	} else {
-		fd = open(file, O_RDONLY | O_CLOEXEC);
+		spool_buffer = xmalloc(CMD_INPUT_BUFFER);
+		(void)setvbuf(spool, spool_buffer, _IOFBF, CMD_INPUT_BUFFER);
 	}
 	/* gzread reads plain files as they are: .gz or not, both work. */
 	gz = fd == -1 ? NULL : gzdopen(fd, "rb");
@@ -307,6 +345,7 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 			close(fd);
 		if (spool != NULL)
 			fclose(spool);
+		free(spool_buffer);
 		session_close(&s);
 		return cmd_fail("import", &e);
 	}
@@ -316,19 +355,13 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 
 		snprintf(e.msg + n, sizeof e.msg - n, "; nothing was written");
 	}
+	if (rc == 0)
+		rc = cmd_import_again(&gz, spool, file, &e);
 	if (rc == 0) {
-		if (spool != NULL) {
-			gzclose(gz);
-			rewind(spool);
-			gz = gzdopen(dup(fileno(spool)), "rb");
-		} else {
-			gzrewind(gz);
-		}
 		/* The whole import is one write for undo. */
 		if (s.journal != NULL)
 			journal_group_begin(s.journal, "import");
-		rc = gz == NULL ? err_set(&e, ERR_IO, "cannot reread the "
-		    "input") : cmd_import_write(&s, gz, changed_only, &written,
+		rc = cmd_import_write(&s, gz, changed_only, &written,
 		    &unchanged, &e);
 		if (s.journal != NULL)
 			journal_group_end(s.journal);
@@ -344,6 +377,7 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		gzclose(gz);
 	if (spool != NULL)
 		fclose(spool);
+	free(spool_buffer);
 	session_close(&s);
 	(void)count;
 	return rc == 0 ? 0 : cmd_fail("import", &e);

@@ -748,7 +748,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	/* A batch's put stream takes text; --changed-only compares
 	 * contents, and a single item is one PutItem of its content. */
 	kept.as_text = !changed_only;
-	kept.max = (size_t)memory;
+	kept.max = memory > SIZE_MAX ? SIZE_MAX : (size_t)memory;
 	kept.spill_max = spill;
 	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
 	if (rc == 0 && kept.as_text && count <= 1)

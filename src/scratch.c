@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,47 +45,65 @@ scratch_dir(void)
 	return dir != NULL && *dir != '\0' ? dir : "/tmp";
 }
 
-FILE *
-scratch_tmpfile(struct err *e)
+/* An unlinked file in dir: made with a name, which is removed at once;
+ * -1 with errno. */
+static int
+scratch_unlinked_fd(const char *dir)
 {
-	const char *dir = scratch_dir();
-	FILE *f;
-	mode_t old;
-	char *p = NULL;
+	char *p = xasprintf("%s/dynrepo-XXXXXX", dir);
 	int fd, saved;
 
-#ifdef O_TMPFILE
-	/* Never linked: nothing to remove, even after a crash. */
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd == -1 && errno != EOPNOTSUPP && errno != EISDIR &&
-	    errno != EINVAL)
-		goto fail;
-	if (fd == -1)
-#endif
-	{
-		/* A file system without O_TMPFILE: made, then unlinked. */
-		p = xasprintf("%s/dynrepo-XXXXXX", dir);
-		old = umask(077);
-		fd = mkostemp(p, O_CLOEXEC);
-		umask(old);
-		if (fd == -1)
-			goto fail;
-		(void)unlink(p);
-		free(p);
-		p = NULL;
-	}
-	if ((f = fdopen(fd, "w+")) == NULL) {
+	/* mkostemp makes it 0600 whatever the umask. */
+	fd = mkostemp(p, O_CLOEXEC);
+	if (fd != -1 && unlink(p) == -1) {
 		saved = errno;
 		close(fd);
 		errno = saved;
-		goto fail;
+		fd = -1;
 	}
-	return f;
-fail:
-	err_set(e, ERR_IO, "cannot create a temporary file in %s: %s", dir,
-	    strerror(errno));
 	free(p);
+	return fd;
+}
+
+/* A FILE over a new unlinked file in $TMPDIR, made with a name first
+ * when named; NULL with err. */
+static FILE *
+scratch_open_tmpfile(bool named, struct err *e)
+{
+	const char *dir = scratch_dir();
+	FILE *f;
+	int fd = -1, saved;
+
+	(void)named;
+#ifdef O_TMPFILE
+	/* Never linked: nothing to remove, even after a crash. A file
+	 * system without it (NFS, older overlayfs; EISDIR before Linux
+	 * 3.11), or a sandbox refusing it, gets the named way. */
+	if (!named)
+		fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+	if (fd == -1)
+		fd = scratch_unlinked_fd(dir);
+	if (fd != -1 && (f = fdopen(fd, "w+")) != NULL)
+		return f;
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	err_set(e, ERR_IO, "cannot create a temporary file in %s: %s", dir,
+	    strerror(saved));
 	return NULL;
+}
+
+FILE *
+scratch_tmpfile(struct err *e)
+{
+	return scratch_open_tmpfile(false, e);
+}
+
+FILE *
+scratch_tmpfile_named(struct err *e)
+{
+	return scratch_open_tmpfile(true, e);
 }
 
 int
@@ -92,14 +111,12 @@ scratch_new(const char *name, const char *text, size_t len, char **path,
     struct err *e)
 {
 	const char *dir = scratch_dir();
-	mode_t old;
 	char *p;
 	int fd;
 
 	p = xasprintf("%s/dynrepo-%s-XXXXXX.json", dir, name);
-	old = umask(077);
+	/* mkstemps makes it 0600 whatever the umask. */
 	fd = mkstemps(p, 5);
-	umask(old);
 	if (fd == -1) {
 		err_set(e, ERR_IO, "%s: %s", p, strerror(errno));
 		free(p);

@@ -19,6 +19,9 @@ int	 scratch_new(const char *name, const char *text, size_t len,
  * for reading and writing: tmpfile(3), which ignores TMPDIR. NULL with
  * ERR_IO naming the directory when it cannot be made. */
 FILE	*scratch_tmpfile(struct err *);
+/* The same, made with a name and unlinked at once, as scratch_tmpfile
+ * does where the file system has no O_TMPFILE (for the tests). */
+FILE	*scratch_tmpfile_named(struct err *);
 /* Replace the content of the file at path (created with mode 0600 when
  * it does not exist; an existing file keeps its mode). ERR_IO. */
 int	 scratch_write(const char *path, const char *text, size_t len,
