@@ -82,7 +82,8 @@ static int
 cmd_get_print(void *ctx, struct content *c)
 {
 	output_item(ctx, c);
-	return 0;
+	/* Nonzero stops the reading; main reports the failed output. */
+	return output_failed(ctx);
 }
 
 /* Skip JSON white space. */
@@ -292,7 +293,7 @@ static int
 cmd_get_line(void *ctx, const char *text, size_t len)
 {
 	output_line(ctx, text, len);
-	return 0;
+	return output_failed(ctx);
 }
 
 int

@@ -23,7 +23,8 @@ static int
 cmd_list_print(void *ctx, struct content *c)
 {
 	output_item(ctx, c);
-	return 0;
+	/* Nonzero stops the listing; main reports the failed output. */
+	return output_failed(ctx);
 }
 
 /* repo_list_opts.line: an item that comes printed already. */
@@ -31,7 +32,7 @@ static int
 cmd_list_line(void *ctx, const char *text, size_t len)
 {
 	output_line(ctx, text, len);
-	return 0;
+	return output_failed(ctx);
 }
 
 /* Both verbs: between when `between` is set. */

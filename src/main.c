@@ -82,6 +82,24 @@ main_locale(void)
 	setlocale(LC_CTYPE, "");
 }
 
+/* What the run printed must all have reached standard output: a full
+ * disk (`dynrepo list ... >file`) fails the run instead of leaving a
+ * short file behind an exit status of 0, as coreutils' close_stdout
+ * does. verb names the run (NULL: none). */
+static int
+main_stdout_done(const char *verb, int rc)
+{
+	bool flush_failed = fflush(stdout) == EOF;
+	int saved = errno;
+
+	if (!flush_failed && !ferror(stdout))
+		return rc;
+	cmd_eprintf("dynrepo%s%s: cannot write standard output: %s\n",
+	    verb != NULL ? " " : "", verb != NULL ? verb : "",
+	    flush_failed ? strerror(saved) : "a write failed (disk full?)");
+	return rc == 0 ? err_exit_code(ERR_IO) : rc;
+}
+
 /* The browser, with the timing trace of DYNREPO_TRACE=FILE if set. */
 static int
 main_tui(const struct tui_options *to)
@@ -138,11 +156,11 @@ main(int argc, char **argv)
 			reset = true;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("dynrepo %s\n", PACKAGE_VERSION);
-			return 0;
+			return main_stdout_done(NULL, 0);
 		} else if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			main_usage(stdout);
-			return 0;
+			return main_stdout_done(NULL, 0);
 		} else {
 			cmd_eprintf("dynrepo: unknown option %s\n", argv[i]);
 			main_usage(stderr);
@@ -171,7 +189,7 @@ main(int argc, char **argv)
 		/* On a terminal the demo opens in the browser. */
 		if (rc != 0 || !isatty(STDIN_FILENO) ||
 		    !isatty(STDOUT_FILENO))
-			return rc;
+			return main_stdout_done("--demo", rc);
 		to.profiles_dir = g.profiles_dir;
 		rc = main_tui(&to);
 		http_global_cleanup();
@@ -219,6 +237,7 @@ main(int argc, char **argv)
 	    &e) == -1)
 		cmd_eprintf("dynrepo: %s\n", e.msg);
 	rc = c->exec(&g, argc - i, argv + i);
+	rc = main_stdout_done(c->name, rc);
 	http_global_cleanup();
 	log_close();
 	return rc;

@@ -308,6 +308,12 @@ output_table(struct output *o)
 	free(width);
 }
 
+bool
+output_failed(const struct output *o)
+{
+	return ferror(o->fp) != 0;
+}
+
 size_t
 output_finish(struct output *o)
 {

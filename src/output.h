@@ -29,6 +29,9 @@ void		 output_item(struct output *, struct content *c);
  * output_takes_lines formats: JSON lines and a JSON array). */
 void		 output_line(struct output *, const char *text, size_t len);
 bool		 output_takes_lines(const struct output *);
+/* Whether a write to the output failed (a full disk): what reads on to
+ * print more can stop. */
+bool		 output_failed(const struct output *);
 /* Finish (closing bracket, the table itself) and free. Returns the
  * number of items printed. */
 size_t		 output_finish(struct output *);

@@ -765,6 +765,26 @@ check_out_lacks '"content_ids":["b24"]'
 check_ops "$ERR" Query +2
 t_end "list --desc --limit across Query pages stops at the limit"
 
+# Standard output that cannot be written (a full disk; /dev/full) fails
+# the run, rather than leaving a short file behind an exit status of 0,
+# and a list stops reading at the first failed write: the page it was
+# printing and the one asked for meanwhile, not all four.
+t_begin
+run sh -c '"$1" --profiles "$2" -v list $3 --partition big >/dev/full' sh \
+    "$DYNREPO_BIN" "$T_PROFDIR" "$RW"
+check_rc 1
+check_err_has "dynrepo list: cannot write standard output"
+n=$(grep -c " Query attempt " "$ERR")
+[ "$n" -le 2 ] || fail "$n Query pages read for an output that had failed"
+run sh -c '"$1" --profiles "$2" list $3 --partition big --output table \
+    >/dev/full' sh "$DYNREPO_BIN" "$T_PROFDIR" "$RW"
+check_rc 1
+check_err_has "dynrepo list: cannot write standard output"
+run sh -c '"$1" --version >/dev/full' sh "$DYNREPO_BIN"
+check_rc 1
+check_err_has "dynrepo: cannot write standard output: No space left on device"
+t_end "list to a full disk exits 1, says so, and stops reading"
+
 t_begin
 js 'for (let i = 39; i >= 0; i--)
 	console.log(JSON.stringify({ partition_ids: ["big"],
@@ -780,6 +800,13 @@ const s = new Set(l.filter((x) => x.item.pad.length === 100000)
 if (s.size !== 40)
 	throw new Error(s.size + " distinct complete items");' "$OUT"
 t_end "get-batch of 40 items of 100 KB re-sends UnprocessedKeys"
+
+t_begin
+run sh -c '"$1" --profiles "$2" get-batch $3 <"$4" >/dev/full' sh \
+    "$DYNREPO_BIN" "$T_PROFDIR" "$RW" "$T_TMP/bigkeys.jsonl"
+check_rc 1
+check_err_has "dynrepo get-batch: cannot write standard output"
+t_end "get-batch to a full disk exits 1 and says so"
 
 cat >"$T_TMP/num.jsonl" <<'EOF'
 {"partition_ids":["n"],"content_ids":["1"],"item":{"a":12345678901234567890123456789012345678,"b":-1.5E-130,"c":9.9999999999999999999999999999999999999E+125,"d":-0.00012300,"e":[1.0,100e-2],"m":{"x":-98765432109876543210.123456789012345678}}}
