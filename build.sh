@@ -67,6 +67,8 @@ deps() {
 		need_cmd clang "clang libclang-rt-dev"
 		# The CLI suites again under memcheck (tests/valgrind.sh).
 		need_cmd valgrind valgrind
+		# Read errors injected into a second pass (tests/cli/local.sh).
+		need_cmd strace strace
 	fi
 	if [ -n "$missing" ]; then
 		install_packages $missing

@@ -27,7 +27,9 @@
 enum { OPT_CHANGED_ONLY = CMD_OPT_FIRST_OWN };
 
 /* One line of any length from a (maybe compressed) stream: 1, 0 at the
- * end, -1 on a read or decompression error. */
+ * end, -1 on a read or decompression error, a compressed stream cut
+ * short (zlib's Z_BUF_ERROR, "unexpected end of file") among them: a
+ * truncated .gz must not read as a shorter export. */
 static int
 cmd_import_read_line(gzFile gz, struct buf *b)
 {
@@ -40,7 +42,7 @@ cmd_import_read_line(gzFile gz, struct buf *b)
 
 		if (gzgets(gz, chunk, sizeof chunk) == NULL) {
 			gzerror(gz, &errnum);
-			if (errnum != Z_OK && errnum != Z_BUF_ERROR)
+			if (errnum != Z_OK)
 				return -1;
 			return b->len > 0 ? 1 : 0;
 		}
@@ -197,20 +199,28 @@ cmd_import_flush(const struct session *s, struct value **items, size_t *n,
 	return rc;
 }
 
-/* Pass 2: write what pass 1 checked. */
+/* Pass 2: write the count items pass 1 checked. Reading them again must
+ * give exactly those: an error, or a shorter or longer input, fails the
+ * import (with what was written said) rather than ending it quietly. */
 static int
 cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
-    size_t *written, size_t *unchanged, struct err *e)
+    size_t count, size_t *written, size_t *unchanged, struct err *e)
 {
 	struct value **items = xcalloc(CMD_IMPORT_CHUNK, sizeof *items);
 	bool progress = isatty(fileno(stderr));
 	struct buf line = BUF_INIT;
-	size_t n = 0;
-	int rc = 0;
+	size_t n = 0, read = 0;
+	int r = 0, rc = 0;
 
-	while (rc == 0 && cmd_import_read_line(gz, &line) == 1) {
+	while (rc == 0 && (r = cmd_import_read_line(gz, &line)) == 1) {
 		if (line.len == 0)
 			continue;
+		if (++read > count) {
+			rc = err_set(e, ERR_IO, "the input grew between the "
+			    "check and the write: more than the %zu items "
+			    "checked", count);
+			break;
+		}
 		items[n] = cmd_import_parse(s, &line, changed_only, e);
 		if (items[n] == NULL) {
 			rc = -1;	/* the input changed between passes */
@@ -228,6 +238,13 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
 	}
 	if (progress)
 		fputc('\r', stderr);
+	if (rc == 0 && r == -1)
+		rc = err_set(e, ERR_IO, "the input cannot be read again after "
+		    "%zu of the %zu items checked", read, count);
+	else if (rc == 0 && read < count)
+		rc = err_set(e, ERR_IO, "the input shrank between the check "
+		    "and the write: %zu of the %zu items checked", read,
+		    count);
 	if (rc == 0)
 		rc = cmd_import_flush(s, items, &n, changed_only, written,
 		    unchanged, e);
@@ -361,7 +378,7 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		/* The whole import is one write for undo. */
 		if (s.journal != NULL)
 			journal_group_begin(s.journal, "import");
-		rc = cmd_import_write(&s, gz, changed_only, &written,
+		rc = cmd_import_write(&s, gz, changed_only, count, &written,
 		    &unchanged, &e);
 		if (s.journal != NULL)
 			journal_group_end(s.journal);
@@ -379,6 +396,5 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		fclose(spool);
 	free(spool_buffer);
 	session_close(&s);
-	(void)count;
 	return rc == 0 ? 0 : cmd_fail("import", &e);
 }

@@ -611,8 +611,11 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
 	};
 	struct value_arena *arena = NULL;
 	struct buf line = BUF_INIT;
-	size_t i, len, lineno = 0, done = 0;
-	int rc = 0;
+	/* The stream read again must give the lines checked, no fewer and
+	 * no more: its end is not taken for theirs. */
+	const size_t nkept = k->n + k->ntext + k->nspill;
+	size_t i, len, lineno = 0, done = 0, again = 0;
+	int r = 0, rc = 0;
 
 	if (!changed_only && count > 1) {
 		if ((o.ps = repo_put_stream_new(s->repo, e)) == NULL)
@@ -632,11 +635,18 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
 		rc = repo_put_stream_add_text(o.ps, k->text.data + i, &len, e);
 	if (rc == 0 && k->nspill > 0)
 		rc = cmd_put_write_spilled(o.ps, k, e);
-	while (rc == 0 && k->full && cmd_read_line(in, &line) == 1) {
+	while (rc == 0 && k->full && (r = cmd_read_line(in, &line)) == 1) {
 		struct content *c;
 
 		if (++lineno <= k->lines || line.len == 0)
 			continue;
+		if (nkept + again++ >= count) {
+			err_set(e, ERR_IO, "stdin grew between the check and "
+			    "the write: more than the %zu lines checked; "
+			    "nothing more was sent", count);
+			rc = -2;
+			break;
+		}
 		c = cmd_put_parse(s, cmd_put_arena(&arena), &line, e);
 		(*reparsed)++;
 		if (c == NULL) {
@@ -646,6 +656,17 @@ cmd_put_write(const struct session *s, FILE *in, struct cmd_put_kept *k,
 			break;
 		}
 		rc = cmd_put_out(&o, c, e);
+	}
+	if (rc == 0 && r == -1) {
+		err_set(e, ERR_IO, "stdin cannot be read again after %zu of "
+		    "the %zu lines checked; nothing more was sent",
+		    nkept + again, count);
+		rc = -2;
+	} else if (rc == 0 && nkept + again != count) {
+		err_set(e, ERR_IO, "stdin shrank between the check and the "
+		    "write: %zu of the %zu lines checked; nothing more was "
+		    "sent", nkept + again, count);
+		rc = -2;
 	}
 	if (o.ps != NULL) {
 		if (rc == -2)
@@ -761,11 +782,11 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		if (spool != NULL) {
 			/* stdio drops what a failed flush held: no line of
 			 * the stream may be missing when it is read again. */
-			if (fflush(spool) != 0 || ferror(spool))
+			if (fflush(spool) != 0 || ferror(spool) ||
+			    fseeko(spool, 0, SEEK_SET) != 0)
 				rc = err_set(&e, ERR_IO, "cannot spool stdin "
 				    "to a temporary file (disk full?); "
 				    "nothing was written");
-			rewind(spool);
 			in = spool;
 		} else if (fseeko(stdin, start, SEEK_SET) == -1) {
 			rc = err_set(&e, ERR_IO, "cannot read stdin again "

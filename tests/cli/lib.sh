@@ -283,6 +283,14 @@ t_end()
 	: >"$T_DIAG"
 }
 
+# A test point that could not run here, and why.
+t_skip()
+{
+	T_NUM=$((T_NUM + 1))
+	printf 'ok %s - %s # SKIP %s\n' "$T_NUM" "$1" "$2"
+	: >"$T_DIAG"
+}
+
 # Print the plan after the last test point.
 t_done()
 {

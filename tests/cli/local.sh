@@ -182,6 +182,87 @@ run dr export -p loc --table fifo
 check_lines "$(wc -l <"$T_TMP/a.jsonl")"
 t_end "import of a FIFO spools it: every line written"
 
+# A second pass that cannot read its input again, or reads less of it,
+# fails the run and says how far it got, instead of taking the end of
+# what it read for the end of the input. strace injects the failure into
+# the first read of the second pass (the checks above count the reads).
+head -5 "$T_TMP/a.jsonl" >"$T_TMP/five.jsonl"
+node -e '
+for (let i = 0; i < 5; i++)
+	console.log(JSON.stringify({ partition_ids: ["inj"],
+	    content_ids: ["c" + i], item: { i: i } }));' >"$T_TMP/fiveput.jsonl"
+# Run the rest of the line with the Nth read of file $1 made to fail as $2
+# says (error=EIO, or retval=0: the end of the file).
+inject_read()
+{
+	inject_read_file=$1 inject_read_how=$2 inject_read_n=$3
+	shift 3
+	run strace -o /dev/null -P "$inject_read_file" -e trace=read \
+	    -e inject=read:"$inject_read_how":when="$inject_read_n" "$@"
+}
+dr create-table -p loc --table inj >/dev/null 2>&1
+dr create-table -p loc --table injput >/dev/null 2>&1
+if strace -o /dev/null true 2>/dev/null; then
+	t_begin
+	run strace -o "$T_TMP/reads" -P "$T_TMP/five.jsonl" -e trace=read \
+	    "$DYNREPO_BIN" --profiles "$T_PROFDIR" import -p loc --table fresh \
+	    "$T_TMP/five.jsonl"
+	check_rc 0
+	[ "$(grep -c '^read(' "$T_TMP/reads")" = 6 ] ||
+	    fail "import read its file $(grep -c '^read(' "$T_TMP/reads") times, not 3 a pass"
+	inject_read "$T_TMP/five.jsonl" error=EIO 4 "$DYNREPO_BIN" \
+	    --profiles "$T_PROFDIR" import -p loc --table inj "$T_TMP/five.jsonl"
+	check_rc 1
+	check_err_has "the input cannot be read again after 0 of the 5 items checked"
+	inject_read "$T_TMP/five.jsonl" retval=0 4 "$DYNREPO_BIN" \
+	    --profiles "$T_PROFDIR" import -p loc --table inj "$T_TMP/five.jsonl"
+	check_rc 1
+	check_err_has "the input shrank between the check and the write: 0 of the 5 items checked"
+	run dr export -p loc --table inj
+	check_lines 0
+	t_end "import: a read error or a shorter input in the second pass fails it"
+
+	t_begin
+	run_in "$T_TMP/fiveput.jsonl" strace -o "$T_TMP/reads" \
+	    -P "$T_TMP/fiveput.jsonl" -e trace=read env DYNREPO_PUT_MEMORY=0 \
+	    DYNREPO_PUT_SPILL=0 "$DYNREPO_BIN" --profiles "$T_PROFDIR" put \
+	    -p loc --table fresh
+	check_rc 0
+	[ "$(grep -c '^read(' "$T_TMP/reads")" = 4 ] ||
+	    fail "put read stdin $(grep -c '^read(' "$T_TMP/reads") times, not 2 a pass"
+	inject_put()
+	{
+		run_in "$T_TMP/fiveput.jsonl" strace -o /dev/null \
+		    -P "$T_TMP/fiveput.jsonl" -e trace=read \
+		    -e inject=read:"$1":when=3 env DYNREPO_PUT_MEMORY=0 \
+		    DYNREPO_PUT_SPILL=0 "$DYNREPO_BIN" --profiles "$T_PROFDIR" \
+		    put -p loc --table injput
+	}
+	inject_put error=EIO
+	check_rc 1
+	check_err_has "stdin cannot be read again after 0 of the 5 lines checked"
+	inject_put retval=0
+	check_rc 1
+	check_err_has "stdin shrank between the check and the write: 0 of the 5 lines checked"
+	run dr list -p loc --table injput --partition inj
+	check_lines 0
+	t_end "put: a read error or a shorter stdin in the second pass fails it"
+else
+	t_skip "import: a read error or a shorter input in the second pass fails it" "strace cannot trace here"
+	t_skip "put: a read error or a shorter stdin in the second pass fails it" "strace cannot trace here"
+fi
+
+# A gzip file cut short (here its 8-byte trailer, every line whole) is
+# refused, not imported as a shorter export.
+t_begin
+gzip -c "$T_TMP/a.jsonl" | head -c -8 >"$T_TMP/cut.jsonl.gz"
+run dr import -p loc --table inj "$T_TMP/cut.jsonl.gz"
+check_rc 2
+check_err_has "the input cannot be read (a damaged gzip file?); nothing was written"
+run dr export -p loc --table inj
+check_lines 0
+t_end "import of a gzip file cut short writes nothing"
+
 t_begin
 run dr import -p locro "$T_TMP/a.jsonl"
 check_rc 2
