@@ -57,7 +57,8 @@ cmd_export_item(void *ctx, struct content *c)
 	if (export_item(x->x, c->stored) == -1)
 		x->failed = 1;
 	content_free(c);
-	x->count++;
+	if (!x->failed)
+		x->count++;
 	cmd_export_progress(x, false);
 	return x->failed;
 }
@@ -138,13 +139,15 @@ cmd_export_exec(const struct cmd_global *g, int argc, char **argv)
 			ids_cleanup(&pids);
 		}
 	}
-	if (export_close(x.x, rc == 0 ? &e : NULL) == -1 && rc == 0)
+	if (export_close(x.x, rc == 0 && !x.failed, rc == 0 ? &e : NULL) ==
+	    -1 && rc == 0)
 		rc = -1;
 	else if (rc == 0 && x.failed)
 		rc = err_set(&e, ERR_IO, "writing the export failed (disk "
 		    "full?)");
 	cmd_export_progress(&x, true);
-	if (!x.progress)
+	/* Only a whole export is counted: a failed one is no file. */
+	if (!x.progress && rc == 0)
 		fprintf(stderr, "dynrepo export: %zu items\n", x.count);
 	session_close(&s);
 	free(parts);

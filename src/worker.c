@@ -791,7 +791,8 @@ worker_run_export(struct worker *w, struct worker_qjob *qj,
 	rc = worker_query(w, qj, worker_export_each, worker_export_progress,
 	    &xc, e);
 	done->total = export_count(xc.x);
-	if (export_close(xc.x, rc == 0 ? e : NULL) == -1)
+	/* A new file: what was written stays, cancelled or not. */
+	if (export_close(xc.x, true, rc == 0 ? e : NULL) == -1)
 		rc = -1;
 	if (rc == 0 && worker_cancelled(w, qj))
 		rc = err_set(e, ERR_CANCELLED, "cancelled");

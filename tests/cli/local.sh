@@ -144,6 +144,32 @@ run dr list -p loc --partition studio-a --output ddb
 check_lines "$n_a"
 t_end "and back from the server into the embedded store (a whole-repository export)"
 
+# export -o over a file writes beside it and replaces it only when the
+# export is whole: through a symbolic link the file it names is replaced,
+# not the link; a failed export (its size limited, as a full disk would)
+# leaves the old file as it was, and nothing behind.
+t_begin
+mkdir "$T_TMP/exp"
+echo old >"$T_TMP/exp/b.jsonl"
+chmod 644 "$T_TMP/exp/b.jsonl"
+ln -s b.jsonl "$T_TMP/exp/link"
+run dr export $RW -o "$T_TMP/exp/link"
+check_rc 0
+[ -L "$T_TMP/exp/link" ] || fail "the link was replaced"
+cmp -s "$T_TMP/exp/b.jsonl" "$T_TMP/b.jsonl" || fail "the export differs"
+[ "$(stat -c %a "$T_TMP/exp/b.jsonl")" = 600 ] || fail "the export is not 0600"
+[ "$(ls "$T_TMP/exp" | wc -l)" = 2 ] || fail "left behind: $(ls "$T_TMP/exp")"
+echo old >"$T_TMP/exp/b.jsonl"
+run sh -c '(trap "" XFSZ; ulimit -f 8 &&
+    exec "$1" --profiles "$2" export $3 -o "$4")' sh "$DYNREPO_BIN" \
+    "$T_PROFDIR" "$RW" "$T_TMP/exp/b.jsonl"
+check_rc 1
+check_err_has "writing the export failed (disk full?); $T_TMP/exp/b.jsonl is as it was"
+grep -q 'export: [0-9]* items' "$ERR" && fail "a failed export counted items"
+[ "$(cat "$T_TMP/exp/b.jsonl")" = old ] || fail "the old file was changed"
+[ "$(ls "$T_TMP/exp" | wc -l)" = 2 ] || fail "left behind: $(ls "$T_TMP/exp")"
+t_end "export -o over a file replaces it only when the export is whole"
+
 t_begin
 head -2 "$T_TMP/a.jsonl" >"$T_TMP/bad.jsonl"
 echo '{"Item":{"_table_item_id":{"S":"x"},"_table_content_id":{"N":"1"}}}' >>"$T_TMP/bad.jsonl"
