@@ -37,8 +37,10 @@ fuzz_emit(const struct schema *s, const char *text, size_t len)
 			fuzz_fail("schema_emit_item printed an item typing "
 			    "refuses", NULL);
 		ddbjson_emit_members(&want, typed);
-		if (got.len != want.len ||
-		    memcmp(got.data, want.data, got.len) != 0)
+		/* An item of no members prints nothing: no buffer to
+		 * compare. */
+		if (got.len != want.len || (got.len > 0 &&
+		    memcmp(got.data, want.data, got.len) != 0))
 			fuzz_fail("schema_emit_item printed other bytes than "
 			    "typing", buf_cstr(&got));
 		if (canonical != value_numbers_canonical(typed))

@@ -48,8 +48,14 @@ mkdir -p "$logs" || {
 # process's log stays empty (-q) unless it has something to report.
 # --child-silent-after-fork: a forked child that execs something else is
 # not ours to judge.
+# valgrind makes its own files in $TMPDIR and cannot start without it:
+# the few processes run with a TMPDIR that is not there (the tests of
+# where dynrepo's temporary files go) run outside it.
 cat >"$tmp/dynrepo" <<EOF
 #!/bin/sh
+if [ -n "\${TMPDIR:-}" ] && [ ! -d "\$TMPDIR" ]; then
+	exec "$bin" "\$@"
+fi
 exec valgrind -q --error-exitcode=0 --leak-check=full \\
     --errors-for-leak-kinds=definite,indirect \\
     --show-leak-kinds=definite,indirect \\
