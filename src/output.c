@@ -311,7 +311,9 @@ output_table(struct output *o)
 bool
 output_failed(const struct output *o)
 {
-	return ferror(o->fp) != 0;
+	/* Asked once an item, while lanes receive the next page: without
+	 * the lock ferror takes, as only this thread writes to o->fp. */
+	return ferror_unlocked(o->fp) != 0;
 }
 
 size_t
