@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "json.h"
 #include "output.h"
 #include "xmalloc.h"
@@ -59,7 +60,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "whoami", CMD_PROFILE_OPTS " [--output text|json]", "which AWS "
 	    "credentials the profile gets, the account and the ARN (STS "
 	    "GetCallerIdentity); never the keys", cmd_whoami_exec, 0 },
-	{ "undo", CMD_PROFILE_OPTS " [--dry-run] [-n N | --list]",
+	{ "undo", CMD_PROFILE_OPTS " [--dry-run] [--partial] [-n N | --list]",
 	    "restore what the last write (or N writes) replaced, from the "
 	    "journal, unless the item changed since", cmd_undo_exec, 0 },
 	{ NULL, NULL, NULL, NULL, 0 }
@@ -92,6 +93,21 @@ cmd_journal_off(void)
 
 	return v != NULL && (strcmp(v, "off") == 0 || strcmp(v, "0") == 0 ||
 	    strcmp(v, "no") == 0 || strcmp(v, "false") == 0);
+}
+
+int
+cmd_journal_group_end(struct journal *j, int rc, struct err *e)
+{
+	struct err je;
+
+	if (j == NULL)
+		return rc;
+	err_clear(&je);
+	if (journal_group_end(j, &je) == -1 && rc == 0)
+		return err_set(e, ERR_IO, "written, but the journal could not "
+		    "record the write's end (undo sees it unfinished): %s",
+		    je.msg);
+	return rc;
 }
 
 void

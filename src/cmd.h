@@ -74,6 +74,10 @@ void	 cmd_eprintf(const char *fmt, ...)
 	     __attribute__((format(printf, 1, 2)));
 /* Print "dynrepo VERB: message" for err and return its exit code. */
 int	 cmd_fail(const char *verb, const struct err *);
+/* End the journal's group (NULL: none) after a write with rc: its end
+ * line. When the write succeeded and that fails, rc is -1 with ERR_IO in
+ * e. */
+int	 cmd_journal_group_end(struct journal *, int rc, struct err *);
 /* A usage error: message, the usage line, exit code 2. */
 int	 cmd_usage_error(const char *verb, const char *fmt, ...)
 	     __attribute__((format(printf, 2, 3)));

@@ -380,8 +380,7 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 			journal_group_begin(s.journal, "import");
 		rc = cmd_import_write(&s, gz, changed_only, count, &written,
 		    &unchanged, &e);
-		if (s.journal != NULL)
-			journal_group_end(s.journal);
+		rc = cmd_journal_group_end(s.journal, rc, &e);
 		if (changed_only)
 			fprintf(stderr, "dynrepo import: %zu item%s written, "
 			    "%zu unchanged\n", written, written == 1 ? "" : "s",

@@ -807,8 +807,7 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 		    "file (%llu bytes), %zu parsed again", count, kept.n,
 		    kept.ntext, kept.text.len, kept.nspill,
 		    (unsigned long long)kept.spill_bytes, reparsed);
-		if (s.journal != NULL)
-			journal_group_end(s.journal);
+		rc = cmd_journal_group_end(s.journal, rc, &e);
 		if (changed_only)
 			fprintf(stderr, "dynrepo put: %zu item%s written, %zu "
 			    "unchanged\n", written, written == 1 ? "" : "s",

@@ -10,7 +10,7 @@
 #include "undo.h"
 #include "xmalloc.h"
 
-enum { OPT_DRY_RUN = CMD_OPT_FIRST_OWN, OPT_LIST };
+enum { OPT_DRY_RUN = CMD_OPT_FIRST_OWN, OPT_LIST, OPT_PARTIAL };
 
 #define CMD_UNDO_LIST_DEFAULT	10
 #define CMD_UNDO_SHOW		50	/* items listed per write */
@@ -35,9 +35,11 @@ cmd_undo_report(void *ctx, const struct journal_write *w,
 	const struct journal_entry *first = w->entries[0];
 	size_t counts[UNDO_CONFLICT + 1] = { 0 }, i, a;
 
-	printf("%s%s of %s (%zu item%s):\n", applied ? "undo " : *dry_run ?
+	printf("%s%s of %s (%zu item%s%s):\n", applied ? "undo " : *dry_run ?
 	    "would undo " : "not undone: ", first->operation, first->time, n,
-	    n == 1 ? "" : "s");
+	    n == 1 ? "" : "s", w->complete ? "" : w->unfinished ?
+	    "; unfinished: only the items journaled" :
+	    "; only the items journaled, a line is missing");
 	for (i = 0; i < n; i++)
 		counts[plan[i].action]++;
 	for (i = 0; i < n; i++) {
@@ -87,8 +89,10 @@ cmd_undo_list(struct session *s, size_t count, bool jsonl, struct err *e)
 			buf_adds(&b, ",\"operation\":");
 			buf_add_json_string(&b, je->operation,
 			    strlen(je->operation));
-			buf_printf(&b, ",\"items\":%zu,\"first_key\":",
-			    ws[i].n);
+			buf_printf(&b, ",\"items\":%zu,\"complete\":%s,"
+			    "\"unfinished\":%s,\"first_key\":", ws[i].n,
+			    ws[i].complete ? "true" : "false",
+			    ws[i].unfinished ? "true" : "false");
 			buf_add_json_string(&b, key, strlen(key));
 			buf_adds(&b, "}\n");
 			fputs(buf_cstr(&b), stdout);
@@ -96,7 +100,9 @@ cmd_undo_list(struct session *s, size_t count, bool jsonl, struct err *e)
 			printf("%-32s  %-9s  %6zu item%s  ", je->time,
 			    je->operation, ws[i].n, ws[i].n == 1 ? " " : "s");
 			cmd_undo_print_safe(stdout, key);
-			fputs(ws[i].n > 1 ? ", ...\n" : "\n", stdout);
+			fputs(ws[i].n > 1 ? ", ..." : "", stdout);
+			fputs(ws[i].complete ? "\n" : ws[i].unfinished ?
+			    "  (unfinished)\n" : "  (a line missing)\n", stdout);
 		}
 		free(key);
 	}
@@ -112,6 +118,7 @@ cmd_undo_exec(const struct cmd_global *g, int argc, char **argv)
 		CMD_COMMON_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct undo_options uo;
@@ -135,6 +142,7 @@ cmd_undo_exec(const struct cmd_global *g, int argc, char **argv)
 			break;
 		case OPT_DRY_RUN: uo.dry_run = true; break;
 		case OPT_LIST: list = true; break;
+		case OPT_PARTIAL: uo.partial = true; break;
 		default:
 			return cmd_usage_error("undo", "unknown option %s",
 			    argv[optind - 1]);

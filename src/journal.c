@@ -21,6 +21,9 @@
 
 #define JOURNAL_FILE	"journal.jsonl"
 #define JOURNAL_BLOCK	65536
+/* "v" of the lines written here: 2, the writes that end with an end
+ * line (lines without "v" are older, and end without one). */
+#define JOURNAL_VERSION	"2"
 /* journal_append's fsync: once this many bytes were appended since the
  * last one. */
 #define JOURNAL_SYNC_BYTES	(4u << 20)
@@ -34,11 +37,15 @@ struct journal {
 	long			 seq_written;	/* seq after the last flush */
 	char			*operation;
 	bool			 grouped;
+	/* A line of the current write was lost (an append failed): its
+	 * end is not recorded, so undo sees the write as unfinished. */
+	bool			 broken;
+	bool			 ended;		/* its end line is written */
 	unsigned		 counter;
 	struct buf		 pending;	/* queued lines */
 	/* What every line of the current write repeats, made once: head is
-	 * ,"id":...,"seq": and tail ,"operation":...,"key": for the profile
-	 * and table tail was made for (empty: to be made). */
+	 * ,"id":...,"v":2 and tail ,"operation":...,"table":... for the
+	 * profile and table tail was made for (empty: to be made). */
 	struct buf		 head, tail;
 	char			*tail_profile, *tail_table;
 	size_t			 unsynced;	/* bytes written, not synced */
@@ -141,6 +148,7 @@ journal_new_id(struct journal *j, const char *operation)
 	    now.tv_nsec / 1000, (long)getpid(), ++j->counter);
 	j->operation = xstrdup(operation);
 	j->seq = j->seq_written = 0;
+	j->broken = j->ended = false;
 	buf_reset(&j->head);
 	buf_reset(&j->tail);
 }
@@ -152,10 +160,11 @@ journal_group_begin(struct journal *j, const char *operation)
 	j->grouped = true;
 }
 
-void
-journal_group_end(struct journal *j)
+int
+journal_group_end(struct journal *j, struct err *e)
 {
 	j->grouped = false;
+	return journal_end(j, e);
 }
 
 void
@@ -198,7 +207,7 @@ journal_line_parts(struct journal *j, const char *profile, const char *table)
 {
 	if (j->head.len == 0) {
 		journal_add_string(&j->head, "id", j->id);
-		buf_adds(&j->head, ",\"seq\":");
+		buf_adds(&j->head, ",\"v\":" JOURNAL_VERSION);
 	}
 	if (j->tail.len > 0 && strcmp(j->tail_profile, profile) == 0 &&
 	    strcmp(j->tail_table, table) == 0)
@@ -211,7 +220,22 @@ journal_line_parts(struct journal *j, const char *profile, const char *table)
 	journal_add_string(&j->tail, "operation", j->operation);
 	journal_add_string(&j->tail, "profile", profile);
 	journal_add_string(&j->tail, "table", table);
-	buf_adds(&j->tail, ",\"key\":");
+}
+
+/* {"time":"...", and the head: how every line begins. */
+static void
+journal_line_start(struct journal *j, struct buf *b)
+{
+	struct timespec now;
+	char iso[40];
+
+	j->clock->now(j->clock->ctx, &now);
+	clock_format_iso(&now, iso);
+	/* The time is digits and -T:.+ only: nothing to escape. */
+	buf_adds(b, "{\"time\":\"");
+	buf_adds(b, iso);
+	buf_addc(b, '"');
+	buf_add(b, j->head.data, j->head.len);
 }
 
 void
@@ -220,21 +244,15 @@ journal_add_image(struct journal *j, const char *profile, const char *table,
     const struct journal_image *after)
 {
 	struct buf *b = &j->pending;
-	struct timespec now;
-	char iso[40];
 
 	if (j->id == NULL)
 		journal_new_id(j, "write");
 	journal_line_parts(j, profile, table);
-	j->clock->now(j->clock->ctx, &now);
-	clock_format_iso(&now, iso);
-	/* The time is digits and -T:.+ only: nothing to escape. */
-	buf_adds(b, "{\"time\":\"");
-	buf_adds(b, iso);
-	buf_addc(b, '"');
-	buf_add(b, j->head.data, j->head.len);
+	journal_line_start(j, b);
+	buf_adds(b, ",\"seq\":");
 	buf_add_int(b, j->seq++);
 	buf_add(b, j->tail.data, j->tail.len);
+	buf_adds(b, ",\"key\":");
 	ddbjson_emit_item(b, key);
 	journal_add_one(b, "before", before);
 	journal_add_one(b, "after", after);
@@ -306,6 +324,7 @@ journal_write(struct journal *j, struct err *e)
 		return 0;
 	if (journal_ready(j, e) == -1) {
 		journal_drop_pending(j);
+		j->broken = true;
 		return -1;
 	}
 	/* Where the file ends now: a write cut short (a full disk) is cut
@@ -327,6 +346,7 @@ journal_write(struct journal *j, struct err *e)
 			saved = errno;
 			journal_cut(j, end, j->pending.len - left);
 			journal_drop_pending(j);
+			j->broken = true;
 			return err_set(e, ERR_IO, "journal: cannot append to "
 			    "%s: %s", j->path, strerror(saved));
 		}
@@ -370,6 +390,26 @@ journal_flush(struct journal *j, struct err *e)
 }
 
 int
+journal_end(struct journal *j, struct err *e)
+{
+	/* The end line closes a write with lines in it, none of them lost:
+	 * "seq" of them. */
+	if (!j->grouped && j->id != NULL && j->seq > 0 && !j->broken &&
+	    !j->ended) {
+		journal_line_start(j, &j->pending);
+		buf_add(&j->pending, j->tail.data, j->tail.len);
+		buf_adds(&j->pending, ",\"end\":");
+		buf_add_int(&j->pending, j->seq);
+		buf_adds(&j->pending, "}\n");
+		if (journal_flush(j, e) == -1)
+			return -1;
+		j->ended = true;
+		return 0;
+	}
+	return journal_flush(j, e);
+}
+
+int
 journal_append(struct journal *j, struct err *e)
 {
 	if (journal_write(j, e) == -1)
@@ -399,32 +439,46 @@ journal_discard(struct journal *j)
 
 static const char *const journal_items[] = { "key", "before", "after", NULL };
 
+/* A member that is a number: its value, else dflt. */
+static long
+journal_member_long(const struct value *tree, const char *name, long dflt)
+{
+	const struct value *v = value_map_get(tree, name);
+
+	if (v == NULL || v->type != VT_N)
+		return dflt;
+	return strtol(v->u.str.ptr, NULL, 10);
+}
+
 struct journal_entry *
 journal_entry_parse(const char *line, size_t len, struct err *e)
 {
 	struct journal_entry *je;
-	struct value *tree, *seq;
+	struct value *tree;
 
 	tree = ddbjson_parse_doc(line, len, journal_items, e);
 	if (tree == NULL)
 		return NULL;
 	je = xcalloc(1, sizeof *je);
+	je->end = -1;
 	if (tree->type == VT_M) {
 		je->time = value_map_strdup(tree, "time");
 		je->id = value_map_strdup(tree, "id");
 		je->operation = value_map_strdup(tree, "operation");
 		je->profile = value_map_strdup(tree, "profile");
 		je->table = value_map_strdup(tree, "table");
-		seq = value_map_get(tree, "seq");
-		if (seq != NULL && seq->type == VT_N)
-			je->seq = strtol(seq->u.str.ptr, NULL, 10);
+		je->seq = journal_member_long(tree, "seq", 0);
+		je->version = journal_member_long(tree, "v", 0);
+		je->end = journal_member_long(tree, "end", -1);
 		je->key = value_map_take(tree, "key");
 		je->before = value_map_take(tree, "before");
 		je->after = value_map_take(tree, "after");
 	}
 	value_free(tree);
 	if (je->time == NULL || je->id == NULL || je->operation == NULL ||
-	    je->profile == NULL || je->table == NULL || je->key == NULL) {
+	    je->profile == NULL || je->table == NULL ||
+	    (je->end < 0 && je->key == NULL) ||
+	    (je->end >= 0 && (je->key != NULL || je->version < 2))) {
 		journal_entry_free(je);
 		err_set(e, ERR_INPUT, "not a journal entry");
 		return NULL;
@@ -515,7 +569,8 @@ struct journal_collect {
 	struct journal_write	*groups;
 	size_t			*caps;
 	char			**ids;
-	bool			*complete;
+	bool			*reached;	/* its seq 0 was read */
+	long			*ends;		/* its end line's, or -1 */
 	size_t			 n, want;
 };
 
@@ -535,10 +590,12 @@ journal_collect_add(struct journal_write *g, size_t *cap,
 
 /* Oldest first, and whether every entry is there: seq 0 to n - 1 in
  * order (journal_discard and a failed flush give back the seq they took,
- * so a write's lines are numbered without gaps). */
+ * so a write's lines are numbered without gaps) and, when its lines have
+ * "v", an end line (end: its count, or -1) saying n. */
 static void
-journal_collect_reverse(struct journal_write *g)
+journal_collect_reverse(struct journal_write *g, long end)
 {
+	bool versioned = false;
 	size_t i;
 
 	for (i = 0; i < g->n / 2; i++) {
@@ -548,9 +605,15 @@ journal_collect_reverse(struct journal_write *g)
 		g->entries[g->n - 1 - i] = t;
 	}
 	g->complete = g->n > 0;
-	for (i = 0; i < g->n; i++)
+	for (i = 0; i < g->n; i++) {
 		if (g->entries[i]->seq != (long)i)
 			g->complete = false;
+		if (g->entries[i]->version >= 2)
+			versioned = true;
+	}
+	g->unfinished = versioned && end < 0;
+	if (versioned && (end < 0 || (size_t)end != g->n))
+		g->complete = false;
 }
 
 /* journal_line_fn: keep the entries of the first `want` ids. */
@@ -582,17 +645,26 @@ journal_collect_line(void *ctx, const char *line, size_t len)
 			return 0;
 		}
 		c->ids[c->n] = xstrdup(je->id);
+		c->ends[c->n] = -1;
 		c->n++;
 	}
+	if (je->end >= 0) {
+		/* The newest end line of a write counts (it is read
+		 * first). */
+		if (c->ends[i] < 0)
+			c->ends[i] = je->end;
+		journal_entry_free(je);
+		return 0;
+	}
 	if (je->seq == 0)
-		c->complete[i] = true;
+		c->reached[i] = true;
 	journal_collect_add(&c->groups[i], &c->caps[i], je);
 	/* Done when every wanted write has been read back to its first
 	 * entry (writes of other processes may sit in between). */
 	if (c->n < c->want)
 		return 0;
 	for (i = 0; i < c->n; i++)
-		if (!c->complete[i])
+		if (!c->reached[i])
 			return 0;
 	return 1;
 }
@@ -602,7 +674,7 @@ journal_last_writes(const char *path, const char *profile, const char *table,
     struct journal_write **out, size_t *ngroups, struct err *e)
 {
 	struct journal_collect c;
-	size_t i;
+	size_t i, n = 0;
 	int rc;
 
 	memset(&c, 0, sizeof c);
@@ -611,28 +683,37 @@ journal_last_writes(const char *path, const char *profile, const char *table,
 	c.want = *ngroups > 0 ? *ngroups : 1;
 	c.groups = xcalloc(c.want, sizeof *c.groups);
 	c.ids = xcalloc(c.want, sizeof *c.ids);
-	c.complete = xcalloc(c.want, sizeof *c.complete);
+	c.reached = xcalloc(c.want, sizeof *c.reached);
+	c.ends = xcalloc(c.want, sizeof *c.ends);
 	journal_add_string(&c.needle, "profile", profile);
 	journal_add_string(&c.needle, "table", table);
 	buf_addc(&c.needle, ',');
 	c.caps = xcalloc(c.want, sizeof *c.caps);
 	rc = journal_read_back(path, journal_collect_line, &c, e);
 	buf_cleanup(&c.needle);
-	for (i = 0; i < c.want; i++) {
-		journal_collect_reverse(&c.groups[i]);
+	for (i = 0; i < c.n; i++) {
+		journal_collect_reverse(&c.groups[i], c.ends[i]);
 		free(c.ids[i]);
+		/* An end line whose entries are all gone is no write to
+		 * show. */
+		if (c.groups[i].n > 0)
+			c.groups[n++] = c.groups[i];
+		else
+			free(c.groups[i].entries);
 	}
+	memset(c.groups + n, 0, (c.want - n) * sizeof *c.groups);
 	free(c.ids);
 	free(c.caps);
-	free(c.complete);
+	free(c.reached);
+	free(c.ends);
 	if (rc == -1) {
-		journal_writes_free(c.groups, c.want);
+		journal_writes_free(c.groups, n);
 		*out = NULL;
 		*ngroups = 0;
 		return -1;
 	}
 	*out = c.groups;
-	*ngroups = c.n;
+	*ngroups = n;
 	return 0;
 }
 

@@ -29,6 +29,16 @@
  * one delete of a prefix, one import, one undo); seq counts its entries
  * from 0. Nothing else is recorded: no endpoint, no credentials, no
  * headers.
+ *
+ * "v":2 marks the lines of a write that ends with an end line, written
+ * once every entry of the write is in the file:
+ *
+ *   {"time":"...","id":"...","v":2,"operation":"put","profile":"...",
+ *    "table":"...","end":3}
+ *
+ * end is the number of its entries. A write without it (a process killed
+ * in the middle, an append that failed) is unfinished: entries may be
+ * missing from its end. Lines without "v" are older than end lines.
  */
 struct journal;
 
@@ -51,7 +61,8 @@ int	 journal_ready(struct journal *, struct err *);
  * Outside a group every journal_start begins a new id.
  */
 void	 journal_group_begin(struct journal *, const char *operation);
-void	 journal_group_end(struct journal *);
+/* End the group: its write's end line (journal_end). -1 with ERR_IO. */
+int	 journal_group_end(struct journal *, struct err *);
 /* Start a write: a new id unless a group is open. */
 void	 journal_start(struct journal *, const char *operation);
 /* Queue one entry of the current write (values borrowed, copied into
@@ -79,6 +90,13 @@ void	 journal_add_image(struct journal *, const char *profile,
  * written and not synced yet. -1 with ERR_IO. */
 int	 journal_flush(struct journal *, struct err *);
 /*
+ * The write is over: journal_flush, with the write's end line when it
+ * has entries and none was lost (no append of it failed), outside a
+ * group (journal_group_end ends a group's write). Once per write; after
+ * that, and in a group, it only flushes. -1 with ERR_IO.
+ */
+int	 journal_end(struct journal *, struct err *);
+/*
  * Append the queued entries with one write, and fsync only once 4 MB
  * (journal_sync_every) were written since the last fsync: for a batch,
  * whose entries go to the file as each request is done (a process
@@ -99,15 +117,18 @@ struct journal_entry {
 	char		*time;
 	char		*id;
 	long		 seq;
+	long		 version;	/* "v": 0 when absent */
+	long		 end;		/* an end line's count, else -1 */
 	char		*operation;
 	char		*profile;
 	char		*table;
-	struct value	*key;		/* M */
+	struct value	*key;		/* M; NULL in an end line */
 	struct value	*before;	/* M or NULL */
 	struct value	*after;		/* M or NULL */
 };
 
-/* Parse one line; NULL with ERR_INPUT when it is not an entry. */
+/* Parse one line, an entry or an end line; NULL with ERR_INPUT when it
+ * is neither. */
 struct journal_entry *journal_entry_parse(const char *line, size_t len,
 	     struct err *);
 void	 journal_entry_free(struct journal_entry *);
@@ -130,9 +151,13 @@ int	 journal_read_back(const char *path, journal_line_fn, void *ctx,
 struct journal_write {
 	struct journal_entry	**entries;
 	size_t			 n;
-	/* Its entries' seq run 0, 1, ... n - 1: none is missing (a line
-	 * lost or unreadable, or the file cut). */
+	/* Its entries' seq run 0, 1, ... n - 1 and, for a write of lines
+	 * with "v", its end line says n: none is missing (a line lost or
+	 * unreadable, the file cut, a process killed while it wrote). */
 	bool			 complete;
+	/* Its lines have "v" and no end line was found: the process that
+	 * wrote it stopped before it ended, or lost one of its appends. */
+	bool			 unfinished;
 };
 int	 journal_last_writes(const char *path, const char *profile,
 	     const char *table, struct journal_write **out, size_t *ngroups,

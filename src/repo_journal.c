@@ -50,7 +50,8 @@ repo_outcome_uncertain(const struct err *e)
 }
 
 /* After a write with rc: append its queued entries when it was (or may
- * have been) applied, drop them when it was refused. */
+ * have been) applied, with its end line (journal_end), drop them when it
+ * was refused. */
 int
 repo_journal_finish(struct repo *r, int rc, struct err *e)
 {
@@ -63,7 +64,7 @@ repo_journal_finish(struct repo *r, int rc, struct err *e)
 		return rc;
 	}
 	err_clear(&je);
-	if (journal_flush(r->journal, &je) == -1 && rc == 0)
+	if (journal_end(r->journal, &je) == -1 && rc == 0)
 		return err_set(e, ERR_IO, "written, but not journaled: %s",
 		    je.msg);
 	return rc;

@@ -254,7 +254,8 @@ repo_wave_fail(struct repo_wave *w, size_t seq, const struct err *e)
 }
 
 /* Append the journal's queued entries: one write, and an fsync every few
- * megabytes (journal_append), or now, at the end (sync). */
+ * megabytes (journal_append), or now, at the end with the write's end
+ * line (sync). */
 static void
 repo_wave_journal(struct repo_wave *w, bool sync)
 {
@@ -262,7 +263,7 @@ repo_wave_journal(struct repo_wave *w, bool sync)
 	int rc;
 
 	err_clear(&je);
-	rc = sync ? journal_flush(w->r->journal, &je) :
+	rc = sync ? journal_end(w->r->journal, &je) :
 	    journal_append(w->r->journal, &je);
 	if (rc == -1) {
 		if (!w->jfailed)

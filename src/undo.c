@@ -319,10 +319,9 @@ undo_apply(struct repo *r, const struct undo_item *plan, size_t n,
 			rc = journal_flush(j, e);
 	}
 	/* What was restored (or may have been) is journaled even when a
-	 * later item failed. */
-	if (journal_flush(j, rc == 0 ? e : NULL) == -1)
+	 * later item failed, and the write ended. */
+	if (journal_group_end(j, rc == 0 ? e : NULL) == -1)
 		rc = -1;
-	journal_group_end(j);
 	return rc;
 }
 
@@ -392,24 +391,30 @@ undo_run_cleanup(struct undo_run *u)
 	journal_writes_free(u->ws, u->nws);
 }
 
-/* A write whose entries are not all in the journal is not undone: the
- * items missing from it would stay as the write left them, unseen. */
+/* A write whose entries are not all in the journal is not undone unless
+ * asked (partial): the items missing from it would stay as the write left
+ * them, unseen. */
 static int
-undo_check_complete(const struct journal_write *w, struct err *e)
+undo_check_complete(const struct journal_write *w, bool partial,
+    struct err *e)
 {
-	if (w->complete)
+	if (w->complete || partial)
 		return 0;
 	return err_set(e, ERR_INPUT, "the journal holds only part of the %s "
-	    "of %s (%zu entr%s; a line is missing or unreadable): it cannot "
-	    "be undone whole; nothing was written", w->entries[0]->operation,
-	    w->entries[0]->time, w->n, w->n == 1 ? "y" : "ies");
+	    "of %s (%zu entr%s; %s): it cannot be undone whole; nothing was "
+	    "written (undo --partial restores the item%s it holds)",
+	    w->entries[0]->operation, w->entries[0]->time, w->n,
+	    w->n == 1 ? "y" : "ies", w->unfinished ? "the write did not "
+	    "finish journaling: its process was stopped, or an append "
+	    "failed" : "a line is missing or unreadable",
+	    w->n == 1 ? "" : "s");
 }
 
 /* Read the items and plan the writes, newest first, up to the first
  * conflict; the number of writes planned in *planned. */
 static int
-undo_run_plan(struct repo *r, struct undo_run *u, size_t *planned,
-    size_t *conflicts, struct err *e)
+undo_run_plan(struct repo *r, struct undo_run *u, bool partial,
+    size_t *planned, size_t *conflicts, struct err *e)
 {
 	const struct journal_entry **all;
 	size_t i, k, n = 0;
@@ -417,7 +422,7 @@ undo_run_plan(struct repo *r, struct undo_run *u, size_t *planned,
 
 	*planned = *conflicts = 0;
 	for (i = 0; i < u->nws; i++) {
-		if (undo_check_complete(&u->ws[i], e) == -1)
+		if (undo_check_complete(&u->ws[i], partial, e) == -1)
 			return -1;
 		n += u->ws[i].n;
 	}
@@ -462,7 +467,7 @@ undo_last(struct repo *r, const struct undo_options *opt,
 		return err_set(e, ERR_NOT_FOUND, "the journal holds no write "
 		    "of profile %s to table %s", repo_name(r), repo_table(r));
 	u.plans = xcalloc(u.nws, sizeof *u.plans);
-	rc = undo_run_plan(r, &u, &planned, &conflicts, e);
+	rc = undo_run_plan(r, &u, opt->partial, &planned, &conflicts, e);
 	if (rc == 0 && (conflicts > 0 || opt->dry_run)) {
 		/* Nothing is written: every plan as it stands. */
 		for (i = 0; report != NULL && i < planned; i++)

@@ -30,6 +30,9 @@ struct undo_item {
 struct undo_options {
 	size_t	 count;		/* writes to undo, newest first; 0 is 1 */
 	bool	 dry_run;	/* plan and report, write nothing */
+	/* Undo what the journal holds of a write it holds only part of
+	 * (journal_write.complete false), rather than refuse it. */
+	bool	 partial;
 };
 
 /* Called once per write, newest first, with its entries' plans in the
@@ -49,10 +52,10 @@ typedef void (*undo_report_fn)(void *ctx, const struct journal_write *,
  * restored, one already as it was before is skipped, anything else is a
  * conflict. A conflict anywhere refuses them all: nothing is written (-1,
  * ERR_CONFLICT, the message naming the first item and what changed). So
- * is a write the journal holds only part of (ERR_INPUT). Then each write
- * is undone, newest first, journaled as one write with operation "undo"
- * (undoing it again redoes it); each restore is guarded by
- * _object_version and _timestamp (repo_restore), so a change made after
+ * is a write the journal holds only part of (ERR_INPUT), unless partial.
+ * Then each write is undone, newest first, journaled as one write with
+ * operation "undo" (undoing it again redoes it); each restore is guarded
+ * by _object_version and _timestamp (repo_restore), so a change made after
  * the plan is never overwritten: it stops there, the message saying how
  * many writes and items were already restored. *restored (when not
  * NULL) counts the items restored, also on failure. -1 with

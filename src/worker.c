@@ -1095,6 +1095,7 @@ worker_run_undo(struct worker *w, struct worker_qjob *qj,
 	struct undo_options uo = {
 		.count = qj->job->undo_count,
 		.dry_run = qj->job->undo_dry_run,
+		.partial = qj->job->undo_partial,
 	};
 	struct worker_undo_ctx u = {
 		.report = BUF_INIT,

@@ -82,9 +82,11 @@ struct worker_job {
 	bool			 require_exists;
 
 	/* UNDO: the last undo_count writes (0: 1) of the profile's table
-	 * in the journal; with undo_dry_run only planned. */
+	 * in the journal; with undo_dry_run only planned; with
+	 * undo_partial, a write the journal holds part of too. */
 	size_t			 undo_count;
 	bool			 undo_dry_run;
+	bool			 undo_partial;
 
 	/* DISCOVER: Scan segments run in parallel (0: 4). */
 	int			 segments;

@@ -34,6 +34,7 @@
 
 /* Keys read in one pass before painting again. */
 #define TUI_KEYS_MAX	256
+#define TUI_ERROR_ROWS	4	/* rows a fresh long error may take */
 
 /*
  * The terminal as we found it, and the bytes that put it back, kept where
@@ -1042,14 +1043,15 @@ enum {
 };
 
 /* The global commands' function. */
-/* :undo [N]: the worker restores the before-images of the last N writes
- * of this profile's table from the journal, each guarded so that nothing
- * changed since is overwritten. */
+/* :undo [--partial] [N]: the worker restores the before-images of the
+ * last N writes of this profile's table from the journal, each guarded so
+ * that nothing changed since is overwritten. */
 static void
 tui_undo(struct ui *ui, const char *arg)
 {
 	struct worker_job *j;
 	long long n = 1;
+	bool partial = false;
 	char *end;
 
 	if (ui->profile == NULL) {
@@ -1058,6 +1060,12 @@ tui_undo(struct ui *ui, const char *arg)
 	}
 	if (ui_refuse_write(ui))
 		return;
+	if (arg != NULL && strncmp(arg, "--partial", 9) == 0 &&
+	    (arg[9] == '\0' || arg[9] == ' ')) {
+		partial = true;
+		for (arg += 9; *arg == ' '; arg++)
+			continue;
+	}
 	if (arg != NULL && *arg != '\0') {
 		n = strtoll(arg, &end, 10);
 		if (*end != '\0' || n < 1 || n > 1000) {
@@ -1068,6 +1076,7 @@ tui_undo(struct ui *ui, const char *arg)
 	}
 	j = worker_job_new(WJ_UNDO);
 	j->undo_count = (size_t)n;
+	j->undo_partial = partial;
 	ui_submit(ui, NULL, j);
 	ui_note(ui, "undoing the last %s...", n == 1 ? "write" : "writes");
 }
@@ -1235,7 +1244,7 @@ const struct ui_cmd ui_global_cmds[] = {
 	{ "profile", tui_global, TUI_PROFILE, "[NAME]",
 	    "open a profile, or go back to the profiles" },
 	{ "cancel", tui_global, TUI_CANCEL, NULL, "stop a load" },
-	{ "undo", tui_global, TUI_UNDO, "[N]",
+	{ "undo", tui_global, TUI_UNDO, "[--partial] [N]",
 	    "restore what the last (N) writes changed, if nobody changed it "
 	    "since" },
 	{ "recover", tui_global, TUI_RECOVER, "[drop]",
@@ -1368,12 +1377,33 @@ tui_read_keys(struct ui *ui)
 		tui_key(ui, keys[i], i + 1 < n);
 }
 
+/* The rows the message takes: 1, or for a fresh error too long for one
+ * row (until the next key or event) up to TUI_ERROR_ROWS, with at least
+ * 3 rows left for the title, a pane row and the status line: what went
+ * wrong is read whole, not guessed from its first words. */
+static int
+tui_msg_rows(const struct ui *ui, int rows, int cols)
+{
+	int n, w;
+
+	if (ui->msg == NULL || !ui->msg_error || !ui->msg_fresh ||
+	    cmdline_active() || cols <= 0)
+		return 1;
+	w = draw_width(ui->msg, strlen(ui->msg));
+	n = (w + cols - 1) / cols;
+	if (n > TUI_ERROR_ROWS)
+		n = TUI_ERROR_ROWS;
+	if (n > rows - 3)
+		n = rows - 3;
+	return n < 1 ? 1 : n;
+}
+
 /* Paint the whole screen once. */
 static void
 tui_paint(struct ui *ui)
 {
 	struct buf t = BUF_INIT, s = BUF_INIT, r = BUF_INIT;
-	int rows = ui->rows, cols = ui->cols, w;
+	int rows = ui->rows, cols = ui->cols, w, m, sl;
 	char *listing;
 
 	erase();
@@ -1400,20 +1430,24 @@ tui_paint(struct ui *ui)
 	draw_str(0, 1, cols - w - 2, buf_cstr(&t), draw_attr(DR_TITLE));
 	if (w > 0)
 		draw_str(0, cols - w, w, buf_cstr(&r), draw_attr(DR_TITLE));
+	/* The message's rows (m) end on the bottom line; the status line
+	 * (sl) is right above them, the pane between it and the title. */
+	m = tui_msg_rows(ui, rows, cols);
+	sl = rows - 1 - m;
 	/* The pane. */
 	if (ui->top != NULL)
-		ui->top->ops->draw(ui, ui->top, 1, rows - 3);
+		ui->top->ops->draw(ui, ui->top, 1, sl - 1);
 	/* Status line. */
-	draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
+	draw_fill(sl, 0, cols, draw_attr(DR_STATUS));
 	if (ui->top != NULL && ui->top->ops->status != NULL)
 		ui->top->ops->status(ui, ui->top, &s);
 	if (cmdline_active() && ui->prompt_error != NULL)
-		draw_str(rows - 2, 1, cols - 14, ui->prompt_error,
+		draw_str(sl, 1, cols - 14, ui->prompt_error,
 		    draw_attr(DR_ERROR));
 	else
-		draw_str(rows - 2, 1, cols - 14, buf_cstr(&s),
+		draw_str(sl, 1, cols - 14, buf_cstr(&s),
 		    draw_attr(DR_STATUS));
-	draw_str(rows - 2, cols - 12, 12, " ? help ", draw_attr(DR_STATUS));
+	draw_str(sl, cols - 12, 12, " ? help ", draw_attr(DR_STATUS));
 	/* Message or command line, painted last: it places the cursor. */
 	/* The prompt covers the message line: completions listed while
 	 * it is open go on the status line. */
@@ -1421,14 +1455,14 @@ tui_paint(struct ui *ui)
 	if (listing != NULL && cmdline_active()) {
 		free(ui->prompt_listing);
 		ui->prompt_listing = listing;
-		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
-		draw_str(rows - 2, 1, cols - 2, listing, draw_attr(DR_STATUS));
+		draw_fill(sl, 0, cols, draw_attr(DR_STATUS));
+		draw_str(sl, 1, cols - 2, listing, draw_attr(DR_STATUS));
 	} else if (listing != NULL) {
 		ui_note(ui, "%s", listing);
 		free(listing);
 	} else if (cmdline_active() && ui->prompt_listing != NULL) {
-		draw_fill(rows - 2, 0, cols, draw_attr(DR_STATUS));
-		draw_str(rows - 2, 1, cols - 2, ui->prompt_listing,
+		draw_fill(sl, 0, cols, draw_attr(DR_STATUS));
+		draw_str(sl, 1, cols - 2, ui->prompt_listing,
 		    draw_attr(DR_STATUS));
 	}
 	if (cmdline_active()) {
@@ -1437,7 +1471,7 @@ tui_paint(struct ui *ui)
 	} else {
 		curs_set(0);
 		if (ui->msg != NULL)
-			draw_str(rows - 1, 0, cols, ui->msg,
+			draw_wrapped(rows - m, 0, cols, m, ui->msg,
 			    draw_attr(ui->msg_error ? DR_ERROR : DR_NORMAL));
 	}
 	wnoutrefresh(stdscr);

@@ -1217,8 +1217,10 @@ emit_same()
 		unset XDG_STATE_HOME
 	fi
 	check_js '
+	// The end lines of the journal close its writes: one for the batch, one
+	// per single put.
 	const [b, s, jb, js] = process.argv.slice(1).map((f) => h.jsonl(f)
-	    .map((it) => {
+	    .filter((it) => it.end === undefined).map((it) => {
 		if (it.after !== undefined)
 			it = { key: it.key, after: it.after };
 		delete (it.after || it)._timestamp;

@@ -2,9 +2,15 @@
 # kill -9 in the middle of a large put, against the server and against the
 # embedded store: every write the server acknowledged is stored, no item
 # is stored half (each stored item is exactly its input line), the store
-# is left readable, and running the same put again converges on the whole
-# input.
+# is left readable, undo sees the killed put as unfinished (refuses it,
+# and with --partial takes back what the journal holds), and running the
+# same put again converges on the whole input.
 . "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/fault/lib.sh"
+
+# A journal of this test's own writes.
+XDG_STATE_HOME=$T_TMP/state
+export XDG_STATE_HOME
+JOURNAL=$XDG_STATE_HOME/dynrepo/journal.jsonl
 
 N=30000
 fault_new_table
@@ -123,6 +129,33 @@ n=$(check_stored "$T_TMP/stored") || fail "an item is stored wrong"
     fail "$acked acknowledged requests (= $((acked * 25)) items), $n stored"
 [ "${n:-0}" -lt "$N" ] || fail "all $N were stored: nothing was cut short"
 t_end "kill -9 during a put to the server: every acknowledged item stored, each whole"
+
+# The killed put never wrote its end line: undo cannot tell whether items
+# it wrote are missing from the journal, and says so.
+t_begin
+journaled=$(grep -c '"operation":"put-batch".*"key":' "$JOURNAL" 2>/dev/null)
+grep -q '"end":' "$JOURNAL" 2>/dev/null && fail "the killed put wrote its end"
+[ "${journaled:-0}" -gt 0 ] || fail "nothing of the killed put is journaled"
+run dr undo $RW
+check_rc 2
+check_err_has "did not finish"
+check_err_has "nothing was written"
+check_err_has "--partial"
+dr list $RW --partition k >"$T_TMP/stored2"
+cmp -s "$T_TMP/stored" "$T_TMP/stored2" || fail "a refused undo wrote"
+run dr undo $RW --list -n 1
+check_rc 0
+check_out_has "(unfinished)"
+run dr undo $RW --partial
+check_rc 0
+check_out_has "unfinished: only the items journaled"
+dr list $RW --partition k >"$T_TMP/stored2"
+left=$(wc -l <"$T_TMP/stored2")
+# The put created every item: its journaled ones are deleted, only those
+# it wrote after its last journaled line stay.
+[ "$left" -eq $((n - journaled)) ] ||
+    fail "$n stored, $journaled journaled: $left left after undo --partial"
+t_end "undo refuses the killed put as unfinished; --partial deletes the $journaled journaled, $left were written after"
 
 t_begin
 run_in "$T_TMP/big.jsonl" dr put $RW

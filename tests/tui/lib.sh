@@ -98,6 +98,18 @@ EOF
 	exit 0
 }
 
+# Start the browser on profile $1, open its first partition, then the
+# item $2 (its first in that partition's list).
+tui_open_item()
+{
+	tui_start -p "$1"
+	wait_for "$1: partitions" 10 >/dev/null
+	keys Enter
+	wait_for "$2" 10 >/dev/null
+	keys Enter
+	wait_for "item $2" 10 || fail "no item view of $2"
+}
+
 # Type keys (tmux key names: Enter, Escape, Up, C-c, ...).
 keys()
 {

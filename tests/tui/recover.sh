@@ -31,12 +31,7 @@ rec_files()
 # Start on the item view of usa#ny#actor1.
 open_actor1()
 {
-	tui_start -p films
-	wait_for "films: partitions" 10 >/dev/null
-	keys Enter
-	wait_for "usa#ny#actor1" 10 >/dev/null
-	keys Enter
-	wait_for "item usa#ny#actor1" 10 || fail "no item view"
+	tui_open_item films 'usa#ny#actor1'
 }
 
 # ---- a version conflict, then quit -----------------------------------------

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: ISC
 # :undo in the browser: the journal's before-image of the last write comes
 # back (checked with the CLI), the items reload; a change made by someone
-# else in between is never overwritten; read-only profiles refuse it.
+# else in between is never overwritten; a write the journal holds part of
+# is undone only with --partial; read-only profiles refuse it.
 . "${DYNREPO_SRCDIR:-$(dirname "$0")/../..}/tests/tui/lib.sh"
 
 new_table
@@ -30,13 +31,14 @@ edit_year()
 	wait_for "saved: version" 10 || fail "the edit to $1 was not saved"
 }
 
+# Start on the item view of usa#ny#actor1.
+open_actor1()
+{
+	tui_open_item films 'usa#ny#actor1'
+}
+
 t_begin
-tui_start -p films
-wait_for "films: partitions" 10 >/dev/null
-keys Enter
-wait_for "usa#ny#actor1" 10 >/dev/null
-keys Enter
-wait_for "item usa#ny#actor1" 10 >/dev/null
+open_actor1
 edit_year 1998
 type_text ":undo"
 keys Enter
@@ -63,6 +65,48 @@ check_out_has '"name":{"S":"Changed"}'
 check_out_has '"year":{"N":"1997"}'
 tui_stop
 t_end ":undo after a change by someone else: refused with the conflict, nothing overwritten"
+
+# The last edit's end line lost (as when its program is killed): :undo
+# refuses the write, :undo --partial restores what the journal holds.
+t_begin
+open_actor1
+edit_year 1996
+J=$TUI_STATE/dynrepo/journal.jsonl
+tail -n 1 "$J" | grep -q '"end":1}$' || fail "the edit did not end with its end line"
+sed -i '$d' "$J"
+type_text ":undo"
+keys Enter
+wait_for "undo:" 15 || fail "no message after :undo of an unfinished write"
+# The whole error, over more than one row: the advice at its end too.
+snap
+tr -d '\n' <"$TUI_SCREEN" | grep -F -q "undo --partial restores the item" || {
+	fail "the error is not shown whole"
+	fail_file "screen" "$TUI_SCREEN"
+}
+# The status line stays, above it; after the next key the error is on the
+# bottom line alone, cut to its width.
+screen_has "e edit, + incr"
+keys k
+i=0
+while [ $i -lt 50 ]; do
+	snap
+	tr -d '\n' <"$TUI_SCREEN" | grep -F -q "undo --partial restores" || break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $i -lt 50 ] || fail "the long error stayed whole after a key"
+screen_has "undo: the journal holds only part"
+screen_has "e edit, + incr"
+get_actor1
+check_out_has '"year":{"N":"1996"}'
+type_text ":undo --partial"
+keys Enter
+wait_for "put back" 15 || fail "no report of :undo --partial"
+get_actor1
+check_out_has '"year":{"N":"1997"}'
+check_out_has '"name":{"S":"Changed"}'
+tui_stop
+t_end ":undo refuses a write without its end line; :undo --partial restores it"
 
 t_begin
 tui_start -p films_ro

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "ddbjson.h"
@@ -140,6 +141,10 @@ Test(journal, lines_of_one_write_name_their_profile_and_table)
 		    "\"table\":\"t\\\"2\",\"key\":",
 		",\"seq\":3,\"operation\":\"put-batch\",\"profile\":\"p\","
 		    "\"table\":\"t\",\"key\":",
+		/* The end line: the last line's profile and table, the
+		 * write's count. */
+		",\"v\":2,\"operation\":\"put-batch\",\"profile\":\"p\","
+		    "\"table\":\"t\",\"end\":4}",
 	};
 	char *text, *line, *next;
 	const char *id;
@@ -153,9 +158,9 @@ Test(journal, lines_of_one_write_name_their_profile_and_table)
 	journal_add(j, "q", "t\"2", k, NULL, k);
 	journal_add(j, "p", "t", k, NULL, k);
 	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
-	journal_group_end(j);
+	cr_assert_eq(journal_group_end(j, &e), 0, "%s", e.msg);
 	text = slurp(jpath);
-	for (i = 0, line = text; i < 4; i++, line = next + 1) {
+	for (i = 0, line = text; i < 5; i++, line = next + 1) {
 		next = strchr(line, '\n');
 		cr_assert_not_null(next);
 		*next = '\0';
@@ -166,9 +171,11 @@ Test(journal, lines_of_one_write_name_their_profile_and_table)
 		/* Every line: the first line's id, then its own parts. */
 		cr_assert(strncmp(id, strstr(text, ",\"id\":\""), idlen + 7)
 		    == 0, "%s", line);
+		cr_assert_not_null(strstr(line, ",\"v\":2,"), "%s", line);
 		cr_assert_not_null(strstr(line, want[i]), "line %zu: %s", i,
 		    line);
 	}
+	/* Then nothing: the end line is the group's last. */
 	cr_assert_eq(*line, '\0');
 	free(text);
 	value_free(k);
@@ -213,12 +220,19 @@ Test(journal, append_writes_each_time_syncs_every_few_bytes)
 	cr_assert_eq(journal_syncs(j), syncs + 1);
 	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
 	cr_assert_eq(journal_syncs(j), syncs + 1);
-	journal_group_end(j);
-	/* A single write is synced at once. */
+	/* The group's end line: one more write and sync. */
+	size = st.st_size;
+	cr_assert_eq(journal_group_end(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 2);
+	cr_assert_eq(stat(jpath, &st), 0);
+	cr_assert_gt(st.st_size, size);
+	/* A single write is synced at once, its end line with it. */
 	journal_start(j, "put");
 	journal_add(j, "prof", "tbl", k, NULL, k);
-	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
-	cr_assert_eq(journal_syncs(j), syncs + 2);
+	cr_assert_eq(journal_end(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 3);
+	cr_assert_eq(journal_end(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_syncs(j), syncs + 3, "ended twice");
 	value_free(k);
 	journal_free(j);
 }
@@ -229,7 +243,9 @@ Test(journal, failed_flush_still_syncs_what_was_appended)
 	struct journal *j = journal_new(jpath, &fixed_clock);
 	struct value *k = J("{'pk':{'S':'a'},'sk':{'S':'b'}}");
 	struct rlimit rl, old;
-	struct stat sb;
+	struct journal_write *w;
+	struct stat sb, sb2;
+	size_t n = 1;
 	struct err e;
 
 	cr_assert_eq(journal_ready(j, &e), 0, "%s", e.msg);
@@ -250,7 +266,15 @@ Test(journal, failed_flush_still_syncs_what_was_appended)
 	cr_assert_eq(e.code, ERR_IO);
 	cr_assert_not_null(strstr(e.msg, "cannot append"), "%s", e.msg);
 	cr_assert_eq(journal_syncs(j), 1, "the first entry was not synced");
-	journal_group_end(j);
+	/* A line of the write is lost: its end is not written. */
+	cr_assert_eq(journal_group_end(j, &e), 0);
+	cr_assert_eq(stat(jpath, &sb2), 0);
+	cr_assert_eq(sb2.st_size, sb.st_size, "an end line after a loss");
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 1);
+	cr_assert(w[0].unfinished);
+	cr_assert_not(w[0].complete);
+	journal_writes_free(w, n);
 	value_free(k);
 	journal_free(j);
 }
@@ -386,7 +410,7 @@ Test(journal, last_writes_groups_and_filters)
 	journal_add(j, "p", "t", k1, NULL, k1);
 	journal_add(j, "p", "t", k2, NULL, k2);
 	cr_assert_eq(journal_flush(j, &e), 0);
-	journal_group_end(j);
+	cr_assert_eq(journal_group_end(j, &e), 0);
 	journal_start(j, "put");
 	journal_add(j, "other", "t", k1, NULL, k1);
 	cr_assert_eq(journal_flush(j, &e), 0);
@@ -480,6 +504,17 @@ close_repo(void)
 	repo_free(r);
 	journal_free(jr);
 	store_free(st);
+}
+
+/* close_repo, after freeing the n contents of cs. */
+static void
+close_repo_freeing(struct content **cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		content_free(cs[i]);
+	close_repo();
 }
 
 /* A content with content id cid and field name. */
@@ -676,6 +711,27 @@ Test(journal, undo_n_refuses_all_on_any_conflict)
 	close_repo();
 }
 
+/* undo --partial of the last write, a put that created gone1 and gone2
+ * (journaled) and kept (not journaled): only the first two are deleted. */
+static void
+undo_partial_deletes(const char *gone1, const char *gone2, const char *kept)
+{
+	struct undo_options uo = { .count = 1, .partial = true };
+	size_t restored;
+	struct err e;
+	char *name;
+
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, &restored, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(restored, 2);
+	cr_assert_null(name_of(gone1));
+	cr_assert_null(name_of(gone2));
+	name = name_of(kept);
+	cr_assert_not_null(name, "%s, not journaled, was deleted", kept);
+	cr_assert_eq(strcasecmp(name, kept), 0, "%s is %s", kept, name);
+	free(name);
+}
+
 /* A write whose lines are not all in the journal is not undone. */
 Test(journal, undo_refuses_a_write_with_a_missing_line)
 {
@@ -698,14 +754,151 @@ Test(journal, undo_refuses_a_write_with_a_missing_line)
 	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), -1);
 	cr_assert_eq(e.code, ERR_INPUT);
 	cr_assert_not_null(strstr(e.msg, "only part of"), "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "a line is missing"), "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "--partial"), "%s", e.msg);
 	second = name_of("a");
 	cr_assert_not_null(second, "nothing was undone");
 	free(second);
+	/* Asked, it undoes what the journal holds: a and c, not b. */
+	undo_partial_deletes("a", "c", "b");
 	free(text);
-	content_free(cs[0]);
-	content_free(cs[1]);
-	content_free(cs[2]);
-	close_repo();
+	close_repo_freeing(cs, 3);
+}
+
+/* A write whose process stopped before its end (the last entry and the
+ * end line never written, as after a kill -9) reads back unfinished: undo
+ * refuses it, and undoes what the journal holds when asked. */
+Test(journal, undo_refuses_an_unfinished_write)
+{
+	struct undo_options uo = { .count = 1 };
+	struct content *cs[3] = { mk("a", "A"), mk("b", "B"), mk("c", "C") };
+	struct journal_write *w;
+	size_t n = 1;
+	char *text, *cut, *s;
+	struct err e;
+	FILE *fp;
+
+	open_repo(false);
+	cr_assert_eq(repo_put_batch(r, cs, 3, NULL, &e), 0, "%s", e.msg);
+	text = slurp(jpath);
+	/* Three entries and the end line. */
+	cut = strstr(text, "\"end\":3}\n");
+	cr_assert_not_null(cut, "%s", text);
+	cr_assert_eq(cut[strlen("\"end\":3}\n")], '\0', "%s", text);
+	cr_assert_eq(journal_last_writes(jpath, "prof", "tbl", &w, &n, &e),
+	    0);
+	cr_assert_eq(n, 1);
+	cr_assert(w[0].complete);
+	cr_assert_not(w[0].unfinished);
+	journal_writes_free(w, n);
+	/* Cut the end line and the third entry. */
+	*cut = '\0';
+	cut = strrchr(text, '\n');
+	cr_assert_not_null(cut);
+	cut[1] = '\0';
+	cut = strrchr(text, '\n');
+	*cut = '\0';
+	cut = strrchr(text, '\n');
+	cut[1] = '\0';
+	fp = fopen(jpath, "w");
+	fputs(text, fp);
+	fclose(fp);
+	n = 1;
+	cr_assert_eq(journal_last_writes(jpath, "prof", "tbl", &w, &n, &e),
+	    0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(w[0].n, 2);
+	cr_assert_not(w[0].complete, "two entries 0 and 1, no end: whole?");
+	cr_assert(w[0].unfinished);
+	journal_writes_free(w, n);
+	cr_assert_eq(undo_last(r, &uo, NULL, NULL, NULL, &e), -1);
+	cr_assert_eq(e.code, ERR_INPUT);
+	cr_assert_not_null(strstr(e.msg, "did not finish"), "%s", e.msg);
+	cr_assert_not_null(strstr(e.msg, "nothing was written"), "%s", e.msg);
+	s = name_of("a");
+	cr_assert_str_eq(s, "A", "a refused undo wrote");
+	free(s);
+	undo_partial_deletes("a", "b", "c");
+	/* The partial undo is a write of its own, ended. */
+	n = 1;
+	cr_assert_eq(journal_last_writes(jpath, "prof", "tbl", &w, &n, &e),
+	    0);
+	cr_assert_str_eq(w[0].entries[0]->operation, "undo");
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+	free(text);
+	close_repo_freeing(cs, 3);
+}
+
+/* How the end line is read back: lines without "v" (older than end
+ * lines) end without one; with it, the end line must be there and count
+ * the entries; an item's own "end" attribute is no end line. */
+Test(journal, end_lines_read_back)
+{
+	static const char *const lines[] = {
+		/* old: complete without an end line */
+		"{\"time\":\"T\",\"id\":\"old\",\"seq\":0,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"key\":{\"pk\":{\"S\":\"a\"}}}",
+		/* v2 with its end */
+		"{\"time\":\"T\",\"id\":\"ended\",\"v\":2,\"seq\":0,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"key\":{\"pk\":{\"S\":\"a\"}},\"after\":{\"pk\":"
+		    "{\"S\":\"a\"},\"end\":{\"N\":\"1\"}}}",
+		"{\"time\":\"T\",\"id\":\"ended\",\"v\":2,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"end\":1}",
+		/* v2, its end counting an entry that is not there */
+		"{\"time\":\"T\",\"id\":\"short\",\"v\":2,\"seq\":0,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"key\":{\"pk\":{\"S\":\"a\"}}}",
+		"{\"time\":\"T\",\"id\":\"short\",\"v\":2,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"end\":2}",
+		/* v2 without an end */
+		"{\"time\":\"T\",\"id\":\"open\",\"v\":2,\"seq\":0,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"key\":{\"pk\":{\"S\":\"a\"}}}",
+		/* an end line with nothing of its write left */
+		"{\"time\":\"T\",\"id\":\"gone\",\"v\":2,"
+		    "\"operation\":\"put\",\"profile\":\"p\",\"table\":\"t\","
+		    "\"end\":1}",
+	};
+	static const struct {
+		const char	*id;
+		bool		 complete, unfinished;
+	} want[] = {		/* newest first */
+		{ "open", false, true },
+		{ "short", false, false },
+		{ "ended", true, false },
+		{ "old", true, false },
+	};
+	struct journal_write *w;
+	size_t n = 10, i;
+	struct err e;
+	char *d = xasprintf("%s/state/dynrepo", dir);
+	FILE *fp;
+
+	cr_assert_eq(statedir_mkdir(d, &e), 0, "%s", e.msg);
+	free(d);
+	fp = fopen(jpath, "w");
+	cr_assert_not_null(fp);
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		fprintf(fp, "%s\n", lines[i]);
+	fclose(fp);
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
+	cr_assert_eq(n, 4, "%zu writes", n);
+	for (i = 0; i < n; i++) {
+		cr_assert_str_eq(w[i].entries[0]->id, want[i].id);
+		cr_assert_eq(w[i].n, 1, "%s", want[i].id);
+		cr_assert_eq(w[i].complete, want[i].complete, "%s",
+		    want[i].id);
+		cr_assert_eq(w[i].unfinished, want[i].unfinished, "%s",
+		    want[i].id);
+	}
+	/* The item's "end" stays the item's. */
+	cr_assert_not_null(value_map_get(w[2].entries[0]->after, "end"));
+	journal_writes_free(w, n);
 }
 
 /* A dropped (refused) write gives its seq back: the next write of the
@@ -726,7 +919,7 @@ Test(journal, discard_keeps_seq_without_gaps)
 	journal_discard(j);
 	journal_add(j, "p", "t", k1, k1, NULL);
 	cr_assert_eq(journal_flush(j, &e), 0);
-	journal_group_end(j);
+	cr_assert_eq(journal_group_end(j, &e), 0);
 	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(w[0].n, 2);
@@ -752,7 +945,7 @@ Test(journal, torn_append_is_cut_off)
 
 	journal_start(j, "put");
 	journal_add(j, "p", "t", k1, NULL, k1);
-	cr_assert_eq(journal_flush(j, &e), 0);
+	cr_assert_eq(journal_end(j, &e), 0);
 	cr_assert_eq(stat(jpath, &sb), 0);
 	/* Room for 40 more bytes: the next line is torn. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -762,12 +955,12 @@ Test(journal, torn_append_is_cut_off)
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	journal_start(j, "update");
 	journal_add(j, "p", "t", k1, k1, k1);
-	cr_assert_eq(journal_flush(j, &e), -1);
+	cr_assert_eq(journal_end(j, &e), -1);
 	cr_assert_eq(e.code, ERR_IO);
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
 	journal_start(j, "delete");
 	journal_add(j, "p", "t", k1, k1, NULL);
-	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_end(j, &e), 0, "%s", e.msg);
 
 	text = slurp(jpath);
 	cr_assert_null(strstr(text, "\"update\""), "%s", text);
@@ -776,6 +969,7 @@ Test(journal, torn_append_is_cut_off)
 	cr_assert_eq(n, 2, "both whole lines read back");
 	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
 	cr_assert(w[0].complete);
+	cr_assert(w[1].complete);
 	journal_writes_free(w, n);
 	value_free(k1);
 	journal_free(j);
@@ -794,17 +988,18 @@ Test(journal, torn_line_of_another_process_is_ended)
 
 	journal_start(j, "put");
 	journal_add(j, "p", "t", k1, NULL, k1);
-	cr_assert_eq(journal_flush(j, &e), 0);
+	cr_assert_eq(journal_end(j, &e), 0);
 	fp = fopen(jpath, "a");
 	fputs("{\"time\":\"2026-11-25T09:14:03+00:00\",\"id\":\"x\",\"se", fp);
 	fclose(fp);
 	journal_start(j, "delete");
 	journal_add(j, "p", "t", k1, k1, NULL);
-	cr_assert_eq(journal_flush(j, &e), 0, "%s", e.msg);
+	cr_assert_eq(journal_end(j, &e), 0, "%s", e.msg);
 	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0);
 	cr_assert_eq(n, 2);
 	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
 	cr_assert(w[0].complete);
+	cr_assert(w[1].complete);
 	journal_writes_free(w, n);
 	value_free(k1);
 	journal_free(j);

@@ -1668,7 +1668,7 @@ shop_put(bool text, bool refuse, char **lines, struct err *e)
 	struct repo *r;
 	char *line, *next, *at;
 	FILE *f;
-	int ch, rc;
+	int ch, rc, ends = 0;
 
 	memset(&shop, 0, sizeof shop);
 	shop.refuse = refuse;
@@ -1691,7 +1691,14 @@ shop_put(bool text, bool refuse, char **lines, struct err *e)
 		cr_assert_not_null(next, "every line ends");
 		*next++ = '\0';
 		at = strstr(line, "\"key\":");
-		cr_assert_not_null(at);
+		if (at == NULL) {
+			/* The write's end line, its last. */
+			cr_assert(*next == '\0', "not the last: %s", line);
+			cr_assert_not_null(strstr(line, ",\"end\":"), "%s",
+			    line);
+			ends++;
+			continue;
+		}
 		at = strstr(at, "\"c#k");
 		cr_assert_not_null(at);
 		i = strtoul(at + 4, NULL, 10);
@@ -1699,6 +1706,7 @@ shop_put(bool text, bool refuse, char **lines, struct err *e)
 		cr_assert_null(lines[i], "entry %zu journaled twice", i);
 		lines[i] = xstrdup(line);
 	}
+	cr_assert(ends == 1 || (refuse && ends == 0), "%d end lines", ends);
 	buf_cleanup(&all);
 	contents_free(cs, SHOP_N);
 	repo_free(r);
