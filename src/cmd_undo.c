@@ -102,7 +102,8 @@ cmd_undo_list(struct session *s, size_t count, bool jsonl, struct err *e)
 			cmd_undo_print_safe(stdout, key);
 			fputs(ws[i].n > 1 ? ", ..." : "", stdout);
 			fputs(ws[i].complete ? "\n" : ws[i].unfinished ?
-			    "  (unfinished)\n" : "  (a line missing)\n", stdout);
+			    "  (unfinished)\n" : "  (a line missing)\n",
+			    stdout);
 		}
 		free(key);
 	}
