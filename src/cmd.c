@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "journal.h"
 #include "json.h"
@@ -34,19 +35,20 @@ const struct cmd_entry cmd_table[] = {
 	    cmd_between_exec, 0 },
 	{ "put", CMD_PROFILE_OPTS " [--changed-only] < CONTENT.jsonl",
 	    "write items: PartitionedContent JSON lines on stdin",
-	    cmd_put_exec, 0 },
+	    cmd_put_exec, CMD_WRITES },
 	{ "update", CMD_PROFILE_OPTS " --partition ID --content ID "
 	    "[--set F=V]... [--incr F=N]... [--append F=V]... [--version N] "
 	    "[--expiry WHEN] [--no-require-exists]  (or an UpdateCommand "
-	    "JSON on stdin)", "change fields of one item", cmd_update_exec, 0 },
+	    "JSON on stdin)", "change fields of one item", cmd_update_exec,
+	    CMD_WRITES },
 	{ "delete", CMD_PROFILE_OPTS " --partition ID [--prefix ID] --yes",
-	    "delete every item under a prefix", cmd_delete_exec, 0 },
+	    "delete every item under a prefix", cmd_delete_exec, CMD_WRITES },
 	{ "export", CMD_PROFILE_OPTS " [--partition ID]... [--gzip] "
 	    "[-o FILE]", "stored items as DynamoDB JSON lines "
 	    "({\"Item\": ...}, DynamoDB's export format)", cmd_export_exec, 0 },
 	{ "import", CMD_PROFILE_OPTS " [--changed-only] FILE|-",
 	    "write the items of an export (gzip or not), checked whole "
-	    "before the first write", cmd_import_exec, 0 },
+	    "before the first write", cmd_import_exec, CMD_WRITES },
 	{ "check", CMD_PROFILE_OPTS " [--partition ID]... "
 	    "[--all-partitions] [--segments N] [--pydantic 1|2] "
 	    "[--output table|jsonl] [--fail-fast]", "would the application "
@@ -62,7 +64,8 @@ const struct cmd_entry cmd_table[] = {
 	    "GetCallerIdentity); never the keys", cmd_whoami_exec, 0 },
 	{ "undo", CMD_PROFILE_OPTS " [--dry-run] [--partial] [-n N | --list]",
 	    "restore what the last write (or N writes) replaced, from the "
-	    "journal, unless the item changed since", cmd_undo_exec, 0 },
+	    "journal, unless the item changed since", cmd_undo_exec,
+	    CMD_WRITES },
 	{ NULL, NULL, NULL, NULL, 0 }
 };
 
@@ -95,6 +98,39 @@ cmd_journal_off(void)
 	    strcmp(v, "no") == 0 || strcmp(v, "false") == 0);
 }
 
+volatile sig_atomic_t cmd_stop_signal;
+
+static void
+cmd_stop_handler(int sig)
+{
+	static const char msg[] = "\ndynrepo: stopping: the requests sent "
+	    "are answered and journaled, nothing more is sent (again to "
+	    "quit at once)\n";
+	int saved = errno;
+	ssize_t n;
+
+	cmd_stop_signal = sig;
+	signal(sig, SIG_DFL);
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	errno = saved;
+}
+
+void
+cmd_stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_stop_handler;
+	sigemptyset(&sa.sa_mask);
+	/* Reads of stdin go on; sleeps and waits end early (a backoff is
+	 * cancelled). */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int
 cmd_journal_group_end(struct journal *j, int rc, struct err *e)
 {
@@ -120,6 +156,7 @@ cmd_common_init(struct cmd_common *cc, const struct cmd_global *g)
 	cc->so.no_journal = g->no_journal || cmd_journal_off();
 	cc->so.in_flight = g->in_flight;
 	cc->so.in_flight_env = g->in_flight_env;
+	cc->so.stop = &cmd_stop_signal;
 	/* assumed roles with mfa_serial ask on the terminal */
 	cc->so.mfa_prompt = creds_prompt_tty;
 	cc->so.warn = cmd_warn;

@@ -4,6 +4,7 @@
 #define DYNREPO_CMD_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -33,6 +34,18 @@ struct cmd_entry {
  * byte: main skips setlocale, whose locale files cost every start
  * (issue 6: start-up counted in page faults). */
 #define CMD_NO_LOCALE	0x1
+/* The verb writes: main has the first SIGINT or SIGTERM ask it to stop
+ * (cmd_stop_on_signals), so that what it sent is answered and journaled
+ * and its write ends whole. */
+#define CMD_WRITES	0x2
+
+/* The signal that asked the verb to stop, or 0: each session's
+ * repo_config.stop. */
+extern volatile sig_atomic_t cmd_stop_signal;
+/* Catch SIGINT and SIGTERM: the first sets cmd_stop_signal, says on
+ * stderr that the write is stopping, and gives the signal back its
+ * default, so that a second one ends the process at once. */
+void	 cmd_stop_on_signals(void);
 
 /* The verbs; NULL-terminated by name. */
 extern const struct cmd_entry cmd_table[];

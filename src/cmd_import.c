@@ -139,6 +139,12 @@ cmd_import_check(const struct session *s, gzFile gz, FILE *spool,
 		struct value *item;
 
 		lineno++;
+		if (cmd_stop_signal != 0) {
+			rc = err_set(e, ERR_CANCELLED, "interrupted at line "
+			    "%zu, before the first write: nothing was written",
+			    lineno);
+			break;
+		}
 		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
 		    spool) != line.len || fputc('\n', spool) == EOF)) {
 			rc = err_set(e, ERR_IO, "cannot spool the input to a "

@@ -495,6 +495,12 @@ cmd_put_check(const struct session *s, FILE *in, FILE *spool,
 		struct content *c;
 
 		lineno++;
+		if (cmd_stop_signal != 0) {
+			rc = err_set(e, ERR_CANCELLED, "interrupted at stdin "
+			    "line %zu, before the first write: nothing was "
+			    "written", lineno);
+			break;
+		}
 		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
 		    spool) != line.len || fputc('\n', spool) == EOF)) {
 			rc = err_set(e, ERR_IO, "cannot spool stdin to a "

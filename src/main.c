@@ -236,8 +236,14 @@ main(int argc, char **argv)
 	    log_open(logfile != NULL && *logfile != '\0' ? logfile : NULL,
 	    &e) == -1)
 		cmd_eprintf("dynrepo: %s\n", e.msg);
+	if ((c->flags & CMD_WRITES) != 0)
+		cmd_stop_on_signals();
 	rc = c->exec(&g, argc - i, argv + i);
 	rc = main_stdout_done(c->name, rc);
+	/* Stopped by a signal: the status a shell gives a process it
+	 * killed, after the write ended whole. */
+	if (cmd_stop_signal != 0)
+		rc = 128 + cmd_stop_signal;
 	http_global_cleanup();
 	log_close();
 	return rc;

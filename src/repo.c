@@ -49,6 +49,7 @@ repo_new(const struct repo_config *cfg, struct store *st,
 	r->journal = cfg->journal;
 	r->in_flight = cfg->in_flight > 0 ? cfg->in_flight :
 	    REPO_IN_FLIGHT_DEFAULT;
+	r->stop = cfg->stop;
 	if (r->in_flight > REPO_IN_FLIGHT_MAX)
 		r->in_flight = REPO_IN_FLIGHT_MAX;
 	r->store = st;
@@ -96,6 +97,12 @@ bool
 repo_read_only(const struct repo *r)
 {
 	return r->read_only;
+}
+
+bool
+repo_stopping(const struct repo *r)
+{
+	return r->stop != NULL && *r->stop != 0;
 }
 
 struct journal *

@@ -4,6 +4,7 @@
 #ifndef DYNREPO_REPO_H
 #define DYNREPO_REPO_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,12 @@ struct repo_config {
 	 * as one is answered, no key in two of them; 0:
 	 * REPO_IN_FLIGHT_DEFAULT. */
 	int		 in_flight;
+	/* Once *stop is not 0 (a signal the CLI caught: Ctrl-C), a batch
+	 * write (put_batch, import, delete, undo) takes nothing more: what
+	 * is in flight is answered and journaled, the rest is not sent,
+	 * and the write ends whole in the journal (-1, ERR_CANCELLED).
+	 * Borrowed; NULL: never. */
+	const volatile sig_atomic_t *stop;
 };
 
 #define REPO_IN_FLIGHT_DEFAULT	4
@@ -52,6 +59,8 @@ const char	*repo_table(const struct repo *);	/* borrowed */
 const char	*repo_name(const struct repo *);
 /* Whether every write refuses (the profile's read_only). */
 bool		 repo_read_only(const struct repo *);
+/* Whether the config's *stop asks batch writes to stop. */
+bool		 repo_stopping(const struct repo *);
 /* The journal of the config, or NULL; borrowed. */
 struct journal	*repo_journal(const struct repo *);
 

@@ -34,6 +34,7 @@ struct repo {
 	bool			 consistent_reads;
 	bool			 read_only;
 	int			 in_flight;	/* BatchWriteItems at once */
+	const volatile sig_atomic_t *stop;	/* the config's */
 	struct journal		*journal;
 	struct store		*store;
 	const struct clock_ops	*clock;

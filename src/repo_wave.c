@@ -826,7 +826,16 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	const struct value *sk = value_map_get(wr.value, w->r->sort_key);
 	uint64_t h = repo_wave_key_hash(pk, sk);
 	struct repo_wave_chunk *c;
+	struct err se;
 
+	/* Asked to stop (Ctrl-C): this item and the rest are not sent;
+	 * the drain takes the answers of what is out and journals them. */
+	if (!w->failed && repo_stopping(w->r)) {
+		err_set(&se, ERR_CANCELLED, "interrupted: the requests sent "
+		    "were answered and journaled, the rest not sent");
+		se.applied = ERR_APPLIED_NO;
+		repo_wave_fail(w, w->seq, &se);
+	}
 	if (!w->failed && repo_wave_find_h(w, h, pk, sk) >= 0)
 		repo_wave_drain(w, true);
 	if (w->failed || ((c = w->filling) == NULL &&

@@ -213,6 +213,7 @@ session_open_repo(struct session *s, const struct profile *p,
 	rc.name = p->name;
 	rc.journal = s->journal;
 	rc.in_flight = session_in_flight(opt, p);
+	rc.stop = opt->stop;
 	s->repo = repo_new(&rc, s->store, NULL);
 }
 

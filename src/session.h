@@ -54,6 +54,8 @@ struct session_options {
 	 * used: a server does less for it (dynalite sizes each item once
 	 * more to count capacity). */
 	bool		 capacity;
+	/* The repository's repo_config.stop (borrowed; NULL: none). */
+	const volatile sig_atomic_t *stop;
 };
 
 struct session {

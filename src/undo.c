@@ -311,6 +311,12 @@ undo_apply(struct repo *r, const struct undo_item *plan, size_t n,
 
 		if (plan[i].action == UNDO_SKIP)
 			continue;
+		if (repo_stopping(r)) {
+			rc = err_set(e, ERR_CANCELLED, "interrupted: the "
+			    "items restored are journaled, the rest not "
+			    "touched");
+			break;
+		}
 		rc = repo_restore(r, je->key, je->after, je->before, e);
 		if (rc == 0)
 			(*done)++;

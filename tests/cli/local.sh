@@ -357,4 +357,27 @@ n=$(grep -c . "$OUT")
 [ "$n" = 12000 ] || fail "$n items in partition mid, expected 12000"
 t_end "put reads stdin again from where it started, not from byte 0"
 
+# Ctrl-C while put checks its stream: nothing is written, exit 130.
+t_begin
+mkfifo "$T_TMP/in.fifo"
+"$DYNREPO_BIN" --profiles "$T_PROFDIR" put -p loc <"$T_TMP/in.fifo" \
+    >"$T_TMP/int.out" 2>"$T_TMP/int.err" &
+int_pid=$!
+exec 7>"$T_TMP/in.fifo"
+contents 2 | sed 's/"p"/"int"/' >&7
+sleep 0.5
+kill -INT $int_pid
+sleep 0.5
+contents 1 | sed 's/"p"/"int"/' >&7
+exec 7>&-
+wait $int_pid
+rc=$?
+[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+grep -q "interrupted at stdin line 3, before the first write: nothing was written" \
+    "$T_TMP/int.err" || fail_file "stderr" "$T_TMP/int.err"
+run dr list -p loc --partition int
+check_rc 0
+check_lines 0
+t_end "put interrupted (SIGINT) while it checks its stream writes nothing (exit 130)"
+
 t_done

@@ -165,6 +165,50 @@ n=$(check_stored "$T_TMP/stored" all) || fail "the second put did not converge"
 [ "$n" = "$N" ] || fail "$n items after the second put"
 t_end "the same put again converges on all $N items"
 
+# Ctrl-C (SIGINT) stops a put whole: what it sent is answered and
+# journaled, nothing more is sent, its write ends in the journal; plain
+# undo then deletes every item it wrote. Partition s: a part of its own.
+t_begin
+sed 's/"partition_ids":\["k"\]/"partition_ids":["s"]/' "$T_TMP/big.jsonl" \
+    >"$T_TMP/big-s.jsonl"
+rm -f "$T_TMP/put.log"
+DYNREPO_LOG=$T_TMP/put.log "$DYNREPO_BIN" --profiles "$T_PROFDIR" put $RW \
+    <"$T_TMP/big-s.jsonl" >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
+PUT_PID=$!
+i=0
+while [ $i -lt 600 ]; do
+	n=$(grep -c 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' \
+	    "$T_TMP/put.log" 2>/dev/null)
+	[ "${n:-0}" -ge 100 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -INT "$PUT_PID" 2>/dev/null
+wait "$PUT_PID"
+rc=$?
+[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+grep -q "stopping" "$T_TMP/put.err" || fail "no word of stopping"
+grep -q "interrupted" "$T_TMP/put.err" || fail "no word of the interruption"
+written=$(sed -n 's/^dynrepo put: \([0-9]*\) items written$/\1/p' \
+    "$T_TMP/put.err")
+dr list $RW --partition s >"$T_TMP/stored-s" 2>/dev/null
+s_n=$(wc -l <"$T_TMP/stored-s")
+[ "$s_n" -gt 0 ] && [ "$s_n" -lt "$N" ] ||
+    fail "$s_n of $N stored: the put was not cut short"
+[ "${written:-x}" = "$s_n" ] ||
+    fail "the put said ${written:-nothing} items written, $s_n are stored"
+grep -q '"end":'"$s_n"'}$' "$JOURNAL" ||
+    fail "no end line counting the $s_n items"
+run dr undo $RW --list -n 1
+check_rc 0
+check_out_lacks "unfinished"
+run dr undo $RW
+check_rc 0
+dr list $RW --partition s >"$T_TMP/stored-s" 2>/dev/null
+[ -s "$T_TMP/stored-s" ] &&
+    fail "$(wc -l <"$T_TMP/stored-s") items left after undo: written, not journaled"
+t_end "Ctrl-C stops a put whole: exit 130, $s_n written and journaled, undo takes all back"
+
 # ---- the embedded store ------------------------------------------------------
 t_begin
 run dr create-table -p lk
