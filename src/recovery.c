@@ -56,9 +56,8 @@ recovery_list_free(struct recovery **list, size_t n)
 	free(list);
 }
 
-/* The directory of a profile's recoveries. */
-static char *
-recovery_dir(const char *profile, struct err *e)
+char *
+recovery_directory(const char *profile, struct err *e)
 {
 	char *name = statedir_escape(profile), *sub, *dir;
 
@@ -92,7 +91,7 @@ recovery_file(const char *profile, const char *id, struct err *e)
 		err_set(e, ERR_USAGE, "not a recovery id: \"%.40s\"", id);
 		return NULL;
 	}
-	if ((dir = recovery_dir(profile, e)) == NULL)
+	if ((dir = recovery_directory(profile, e)) == NULL)
 		return NULL;
 	path = xasprintf("%s/%s%s", dir, id, RECOVERY_SUFFIX);
 	free(dir);
@@ -170,7 +169,7 @@ recovery_save(const char *profile, struct recovery *rec, struct err *e)
 	else if (!recovery_id_ok(rec->id))
 		return err_set(e, ERR_USAGE, "not a recovery id: \"%.40s\"",
 		    rec->id);
-	if ((dir = recovery_dir(profile, e)) == NULL ||
+	if ((dir = recovery_directory(profile, e)) == NULL ||
 	    statedir_mkdir(dir, e) == -1)
 		goto out;
 	path = xasprintf("%s/%s%s", dir, rec->id, RECOVERY_SUFFIX);
@@ -282,7 +281,7 @@ recovery_cmp(const void *a, const void *b)
 
 int
 recovery_list(const char *profile, struct recovery ***out, size_t *n,
-    struct err *e)
+    size_t *unreadable, struct err *e)
 {
 	struct recovery **list = NULL, *rec;
 	size_t cap = 0;
@@ -292,7 +291,9 @@ recovery_list(const char *profile, struct recovery ***out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	if ((dir = recovery_dir(profile, e)) == NULL)
+	if (unreadable != NULL)
+		*unreadable = 0;
+	if ((dir = recovery_directory(profile, e)) == NULL)
 		return -1;
 	d = opendir(dir);
 	if (d == NULL) {
@@ -319,6 +320,9 @@ recovery_list(const char *profile, struct recovery ***out, size_t *n,
 				list = xreallocarray(list, cap, sizeof *list);
 			}
 			list[(*n)++] = rec;
+		} else if (unreadable != NULL) {
+			/* Kept, never removed: an edit may be in it. */
+			(*unreadable)++;
 		}
 		free(id);
 	}

@@ -49,10 +49,14 @@ void		 recovery_list_free(struct recovery **, size_t n);
  */
 int	 recovery_save(const char *profile, struct recovery *rec,
 	     struct err *);
-/* Every recovery of profile, newest first (files that do not parse are
- * skipped). *n = 0 and 0 when there are none. */
+/* Every recovery of profile, newest first. *n = 0 and 0 when there are
+ * none. Files that cannot be read or do not parse are left where they
+ * are and counted in *unreadable (when not NULL). */
 int	 recovery_list(const char *profile, struct recovery ***out,
-	     size_t *n, struct err *);
+	     size_t *n, size_t *unreadable, struct err *);
+/* The directory of profile's recovery files (caller frees); NULL with
+ * ERR_CONFIG when the state directory cannot be found. */
+char	*recovery_directory(const char *profile, struct err *);
 /* One recovery by id; -1 with ERR_NOT_FOUND when it is gone. */
 int	 recovery_load(const char *profile, const char *id,
 	     struct recovery **out, struct err *);

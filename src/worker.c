@@ -146,6 +146,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->endpoint);
 	free(ev->region);
 	free(ev->table);
+	free(ev->recovery_dir);
 	free(ev->undo_report);
 	phist_free(ev->history, ev->nhistory);
 	content_free(ev->recovered);
@@ -1006,10 +1007,13 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 
 		err_clear(&re);
 		if (recovery_list(worker_recovery_profile(w), &list,
-		    &done->count, &re) == 0)
+		    &done->count, &done->unreadable, &re) == 0)
 			recovery_list_free(list, done->count);
 		else
 			done->count = 0;
+		if (done->unreadable > 0)
+			done->recovery_dir = recovery_directory(
+			    worker_recovery_profile(w), NULL);
 	}
 	return 0;
 }
@@ -1226,7 +1230,8 @@ worker_run_recover(struct worker *w, struct worker_qjob *qj,
 	size_t n = 0, i = 0, k;
 	int rc = -1;
 
-	if (recovery_list(worker_recovery_profile(w), &list, &n, e) == -1)
+	if (recovery_list(worker_recovery_profile(w), &list, &n, NULL, e) ==
+	    -1)
 		return -1;
 	done->count = n;
 	if (j->recovery_id != NULL) {

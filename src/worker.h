@@ -210,6 +210,10 @@ struct worker_event {
 	char			*recovery_id;
 	char			*recovery_reason;
 	char			*recovery_time;
+	/* OPEN: recovery files of the profile that could not be read (left
+	 * where they are), and their directory (owned; NULL when none). */
+	size_t			 unreadable;
+	char			*recovery_dir;
 };
 
 struct worker;

@@ -625,8 +625,19 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 		ids_init(&none);
 		ui_push(ui, pane_items_new(ui, &none));
 	}
-	/* Edits kept from before (not saved): offered again. */
-	if (ev->count > 0) {
+	/* Edits kept from before (not saved): offered again. A file that
+	 * cannot be read may hold one: said, never passed over. */
+	if (ev->unreadable > 0) {
+		ui_error(ui, "%zu unsaved edit%s from before cannot be read, "
+		    "left in %s%s", ev->unreadable, ev->unreadable == 1 ?
+		    "" : "s", ev->recovery_dir != NULL ? ev->recovery_dir :
+		    "the state directory's recovery/", ev->count > 0 ?
+		    "; the others: :recover" : "");
+		if (ui->profile->npartitions == 0) {
+			free(ui->after_note);
+			ui->after_note = xstrdup(ui->msg);
+		}
+	} else if (ev->count > 0) {
 		ui_note(ui, "%zu unsaved edit%s from before: :recover",
 		    ev->count, ev->count == 1 ? "" : "s");
 		/* Said again once the first page is in. */

@@ -201,6 +201,30 @@ screen_wrapped_has()
 	fi
 }
 
+# Whether the screen, rows joined as they are, shows $1 (a message over
+# more than one row), within ${2:-8} seconds (0: as it is now).
+joined_wait_for()
+{
+	joined_n=$(( ${2:-8} * 10 ))
+	while :; do
+		snap
+		tr -d '\n' <"$TUI_SCREEN" | grep -F -q -e "$1" && return 0
+		[ $joined_n -gt 0 ] || return 1
+		sleep 0.1
+		joined_n=$((joined_n - 1))
+	done
+}
+
+# Expect the screen to show $1 with its rows joined as they are (a long
+# error over more than one row) within ${2:-8} seconds.
+screen_joined_has()
+{
+	if ! joined_wait_for "$1" "${2:-8}"; then
+		fail "the screen lacks (rows joined): $1"
+		fail_file "screen" "$TUI_SCREEN"
+	fi
+}
+
 # Expect the screen (as it is now) not to show $1.
 screen_lacks()
 {

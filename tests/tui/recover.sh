@@ -61,6 +61,15 @@ t_end "a conflict, then quit: the edit is kept (0600 in 0700, the value, no cred
 t_begin
 tui_start -p films
 screen_has "1 unsaved edit from before: :recover" 10
+tui_stop
+# A recovery file that cannot be read is said, not passed over.
+printf '{"time":"2026-11-' >"$RECDIR/0123-torn.json"
+tui_start -p films
+screen_joined_has "1 unsaved edit from before cannot be read, left in $RECDIR; the others: :recover" 10
+tui_stop
+mv "$RECDIR/0123-torn.json" "$T_TMP/"
+tui_start -p films
+screen_has "1 unsaved edit from before: :recover" 10
 colon "recover"
 screen_has "KEPT EDIT (version conflict"
 screen_has "year  yours:  1977"

@@ -78,23 +78,14 @@ type_text ":undo"
 keys Enter
 wait_for "undo:" 15 || fail "no message after :undo of an unfinished write"
 # The whole error, over more than one row: the advice at its end too.
-snap
-tr -d '\n' <"$TUI_SCREEN" | grep -F -q "undo --partial restores the item" || {
-	fail "the error is not shown whole"
-	fail_file "screen" "$TUI_SCREEN"
-}
+screen_joined_has "undo --partial restores the item"
 # The status line stays, above it; after the next key the error is on the
 # bottom line alone, cut to its width.
 screen_has "e edit, + incr"
 keys k
-i=0
-while [ $i -lt 50 ]; do
-	snap
-	tr -d '\n' <"$TUI_SCREEN" | grep -F -q "undo --partial restores" || break
-	sleep 0.1
-	i=$((i + 1))
-done
-[ $i -lt 50 ] || fail "the long error stayed whole after a key"
+sleep 0.5
+joined_wait_for "undo --partial restores" 0 &&
+    fail "the long error stayed whole after a key"
 screen_has "undo: the journal holds only part"
 screen_has "e edit, + incr"
 get_actor1

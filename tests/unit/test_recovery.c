@@ -131,28 +131,28 @@ Test(recovery, each_edit_its_own_file_list_newest_first_discard)
 	size_t n;
 	struct err e;
 
-	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0);
 	cr_assert_eq(n, 0);
 	cr_assert_eq(recovery_save("prof", a1, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_save("prof", b, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_save("prof", a2, &e), 0, "%s", e.msg);
 	cr_assert_str_neq(a1->id, a2->id, "one file per edit");
 	cr_assert_eq(strncmp(a1->id, a2->id, 16), 0, "the key's hash first");
-	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0, "%s", e.msg);
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0, "%s", e.msg);
 	cr_assert_eq(n, 3);
 	cr_assert_str_eq(value_map_get(list[0]->item, "n")->u.str.ptr, "2");
 	cr_assert_str_eq(value_map_get(list[1]->item, "n")->u.str.ptr, "7");
 	cr_assert_str_eq(value_map_get(list[2]->item, "n")->u.str.ptr, "1");
 	recovery_list_free(list, n);
 	/* Other profiles see none of them. */
-	cr_assert_eq(recovery_list("other", &list, &n, &e), 0);
+	cr_assert_eq(recovery_list("other", &list, &n, NULL, &e), 0);
 	cr_assert_eq(n, 0);
 
 	/* a1 saved again (its write failed once more): its own file. */
 	free(a1->reason);
 	a1->reason = xstrdup("version conflict");
 	cr_assert_eq(recovery_save("prof", a1, &e), 0, "%s", e.msg);
-	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0);
 	cr_assert_eq(n, 3);
 	recovery_list_free(list, n);
 	cr_assert_eq(recovery_load("prof", a1->id, &gone, &e), 0, "%s", e.msg);
@@ -162,7 +162,7 @@ Test(recovery, each_edit_its_own_file_list_newest_first_discard)
 	/* a2 saved and discarded: a1 stays. */
 	cr_assert_eq(recovery_discard("prof", a2->id, &e), 0, "%s", e.msg);
 	cr_assert_eq(recovery_discard("prof", a2->id, &e), 0, "twice is ok");
-	cr_assert_eq(recovery_list("prof", &list, &n, &e), 0);
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0);
 	cr_assert_eq(n, 2);
 	cr_assert_str_eq(value_map_get(list[1]->item, "n")->u.str.ptr, "1");
 	recovery_list_free(list, n);
@@ -177,6 +177,54 @@ Test(recovery, each_edit_its_own_file_list_newest_first_discard)
 	recovery_free(a1);
 	recovery_free(a2);
 	recovery_free(b);
+}
+
+/* Recovery files that cannot be read (a torn write, a file that is no
+ * recovery) are counted, not passed over in silence, and left where they
+ * are. */
+Test(recovery, unreadable_files_counted_and_kept)
+{
+	static const char *const bad_files[] = {
+		"0123-torn.json", "0456-other.json",
+	};
+	static const char *const texts[] = {
+		"{\"time\":\"2026-11-25T", "not json\n",
+	};
+	struct recovery *a = mk("a", "1", "2026-11-25T09:00:00+00:00");
+	struct recovery **list;
+	size_t n, bad = 99, i;
+	struct stat st;
+	struct err e;
+	char *d, *path;
+	FILE *fp;
+
+	cr_assert_eq(recovery_save("prof", a, &e), 0, "%s", e.msg);
+	d = recovery_directory("prof", &e);
+	cr_assert_not_null(d, "%s", e.msg);
+	for (i = 0; i < 2; i++) {
+		path = xasprintf("%s/%s", d, bad_files[i]);
+		fp = fopen(path, "w");
+		cr_assert_not_null(fp);
+		fputs(texts[i], fp);
+		fclose(fp);
+		free(path);
+	}
+	cr_assert_eq(recovery_list("prof", &list, &n, &bad, &e), 0, "%s",
+	    e.msg);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(bad, 2, "%zu unreadable", bad);
+	recovery_list_free(list, n);
+	for (i = 0; i < 2; i++) {
+		path = xasprintf("%s/%s", d, bad_files[i]);
+		cr_assert_eq(stat(path, &st), 0, "%s was removed", path);
+		free(path);
+	}
+	/* Asked for no count, the list is the same. */
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0);
+	cr_assert_eq(n, 1);
+	recovery_list_free(list, n);
+	free(d);
+	recovery_free(a);
 }
 
 Test(recovery, refuses_bad_ids_and_empty)
