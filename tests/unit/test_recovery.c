@@ -138,7 +138,8 @@ Test(recovery, each_edit_its_own_file_list_newest_first_discard)
 	cr_assert_eq(recovery_save("prof", a2, &e), 0, "%s", e.msg);
 	cr_assert_str_neq(a1->id, a2->id, "one file per edit");
 	cr_assert_eq(strncmp(a1->id, a2->id, 16), 0, "the key's hash first");
-	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(recovery_list("prof", &list, &n, NULL, &e), 0, "%s",
+	    e.msg);
 	cr_assert_eq(n, 3);
 	cr_assert_str_eq(value_map_get(list[0]->item, "n")->u.str.ptr, "2");
 	cr_assert_str_eq(value_map_get(list[1]->item, "n")->u.str.ptr, "7");
