@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,74 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
 	return rc;
 }
 
+/*
+ * A gzip file must end with its last member: zlib reads bytes after it
+ * that do not begin another member as trailing garbage and ends there in
+ * silence (gzip -d warns), so `cat a.gz b.jsonl` imported a alone. The
+ * file (fd, read with pread: its offset is gz's) is inflated member by
+ * member to its end; plain text (no gzip magic at its start) is left
+ * alone. -1 with ERR_INPUT when something follows, ERR_IO when it cannot
+ * be read.
+ */
+static int
+cmd_import_trailing(int fd, const char *file, struct err *e)
+{
+	unsigned char in[65536], out[65536];
+	z_stream zs;
+	off_t off = 0, left_at = -1;
+	bool boundary = false;
+	ssize_t n;
+	int rc = 0, zrc;
+
+	if ((n = pread(fd, in, 2, 0)) != 2 || in[0] != 0x1f || in[1] != 0x8b)
+		return n == -1 ? err_set(e, ERR_IO, "cannot read %s again: %s; "
+		    "nothing was written", file, strerror(errno)) : 0;
+	memset(&zs, 0, sizeof zs);
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		return err_set(e, ERR_INTERNAL, "zlib: inflateInit2 failed");
+	while (rc == 0 && left_at < 0 &&
+	    (n = pread(fd, in, sizeof in, off)) > 0) {
+		zs.next_in = in;
+		zs.avail_in = (uInt)n;
+		off += n;
+		while (zs.avail_in > 0) {
+			if (boundary) {
+				/* Another member, or the end. */
+				if (zs.next_in[0] != 0x1f || (zs.avail_in > 1 &&
+				    zs.next_in[1] != 0x8b)) {
+					left_at = off - (off_t)zs.avail_in;
+					break;
+				}
+				boundary = false;
+				inflateReset(&zs);
+			}
+			zs.next_out = out;
+			zs.avail_out = sizeof out;
+			zrc = inflate(&zs, Z_NO_FLUSH);
+			if (zrc == Z_STREAM_END)
+				boundary = true;
+			else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+				break;	/* damaged: the reading pass said so */
+		}
+	}
+	if (n == -1)
+		rc = err_set(e, ERR_IO, "cannot read %s again: %s; nothing "
+		    "was written", file, strerror(errno));
+	inflateEnd(&zs);
+	if (rc == 0 && left_at >= 0) {
+		struct stat st;
+		long long extra = fstat(fd, &st) == 0 ?
+		    (long long)(st.st_size - left_at) : 0;
+
+		rc = err_set(e, ERR_INPUT, "%s: %lld byte%s after the end of "
+		    "its gzip data that are not gzip (plain text appended to "
+		    "a .gz?), which zlib and gzip -d would drop; nothing was "
+		    "written", strcmp(file, "-") == 0 ? "stdin" : file, extra,
+		    extra == 1 ? "" : "s");
+	}
+	return rc;
+}
+
 /* After the check pass, *gz ready to be read again from its start: the
  * spool (when there is one), whole, else the file. Nothing is read twice
  * short: stdio drops what a failed flush held, and a stream that cannot
@@ -380,6 +449,9 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	}
 	if (rc == 0)
 		rc = cmd_import_again(&gz, spool, file, &e);
+	if (rc == 0)
+		rc = cmd_import_trailing(spool != NULL ? fileno(spool) : fd,
+		    file, &e);
 	if (rc == 0) {
 		/* The whole import is one write for undo. */
 		if (s.journal != NULL)

@@ -293,6 +293,29 @@ run dr export -p loc --table inj
 check_lines 0
 t_end "import of a gzip file cut short writes nothing"
 
+# Plain lines after a gzip member (cat a.gz b.jsonl) are refused, from a
+# file and from a pipe, not dropped as zlib would; two members are one
+# export.
+t_begin
+head -n 3 "$T_TMP/a.jsonl" >"$T_TMP/b.jsonl"
+cat "$T_TMP/a.jsonl.gz" "$T_TMP/b.jsonl" >"$T_TMP/mixed.gz"
+tail_bytes=$(wc -c <"$T_TMP/b.jsonl")
+run dr import -p loc --table inj "$T_TMP/mixed.gz"
+check_rc 2
+check_err_has "$T_TMP/mixed.gz: $tail_bytes bytes after the end of its gzip data that are not gzip"
+check_err_has "nothing was written"
+run_in "$T_TMP/mixed.gz" dr import -p loc --table inj -
+check_rc 2
+check_err_has "stdin: $tail_bytes bytes after the end of its gzip data"
+run dr export -p loc --table inj
+check_lines 0
+gzip -c "$T_TMP/b.jsonl" >"$T_TMP/b.jsonl.gz"
+cat "$T_TMP/a.jsonl.gz" "$T_TMP/b.jsonl.gz" >"$T_TMP/two.gz"
+run dr import -p loc --table inj "$T_TMP/two.gz"
+check_rc 0
+check_err_has "$((n_a + 3)) items written"
+t_end "import: plain text after a gzip member is refused; two members are read whole"
+
 t_begin
 run dr import -p locro "$T_TMP/a.jsonl"
 check_rc 2
