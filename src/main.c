@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,18 +86,23 @@ main_locale(void)
 /* What the run printed must all have reached standard output: a full
  * disk (`dynrepo list ... >file`) fails the run instead of leaving a
  * short file behind an exit status of 0, as coreutils' close_stdout
- * does. verb names the run (NULL: none). */
+ * does: standard output is closed here, and a failure of the close
+ * counts too (a file system that reports write errors then), unless
+ * standard output was closed from the start and nothing was printed.
+ * verb names the run (NULL: none). Nothing may print after. */
 static int
 main_stdout_done(const char *verb, int rc)
 {
-	bool flush_failed = fflush(stdout) == EOF;
+	bool pending = __fpending(stdout) != 0;
+	bool write_failed = ferror(stdout) != 0;
+	bool close_failed = fclose(stdout) != 0;
 	int saved = errno;
 
-	if (!flush_failed && !ferror(stdout))
+	if (!write_failed && (!close_failed || (saved == EBADF && !pending)))
 		return rc;
 	cmd_eprintf("dynrepo%s%s: cannot write standard output: %s\n",
 	    verb != NULL ? " " : "", verb != NULL ? verb : "",
-	    flush_failed ? strerror(saved) : "a write failed (disk full?)");
+	    close_failed ? strerror(saved) : "a write failed (disk full?)");
 	return rc == 0 ? err_exit_code(ERR_IO) : rc;
 }
 

@@ -785,6 +785,20 @@ check_rc 1
 check_err_has "dynrepo: cannot write standard output: No space left on device"
 t_end "list to a full disk exits 1, says so, and stops reading"
 
+# Standard output closed from the start: an error for what prints to it,
+# none for a verb that prints nothing there.
+t_begin
+run sh -c '"$1" --version >&-' sh "$DYNREPO_BIN"
+check_rc 1
+check_err_has "dynrepo: cannot write standard output: Bad file descriptor"
+printf '{"partition_ids":["closed"],"content_ids":["c"],"item":{}}\n' \
+    >"$T_TMP/closed.jsonl"
+run sh -c '"$1" --profiles "$2" put $3 <"$4" >&-' sh "$DYNREPO_BIN" \
+    "$T_PROFDIR" "$RW" "$T_TMP/closed.jsonl"
+check_rc 0
+check_err_has "1 item written"
+t_end "standard output closed: --version fails, a put (printing nothing there) does not"
+
 t_begin
 js 'for (let i = 39; i >= 0; i--)
 	console.log(JSON.stringify({ partition_ids: ["big"],
