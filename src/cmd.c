@@ -100,17 +100,25 @@ cmd_journal_off(void)
 
 volatile sig_atomic_t cmd_stop_signal;
 
+/* SIGINT and SIGTERM, and whether each is caught (not ignored from the
+ * start, as in a background job of a script or under nohup). */
+static const int cmd_stop_signals[2] = { SIGINT, SIGTERM };
+static volatile sig_atomic_t cmd_stop_caught[2];
+
 static void
 cmd_stop_handler(int sig)
 {
 	static const char msg[] = "\ndynrepo: stopping: the requests sent "
 	    "are answered and journaled, nothing more is sent (again to "
 	    "quit at once)\n";
-	int saved = errno;
+	int saved = errno, i;
 	ssize_t n;
 
 	cmd_stop_signal = sig;
-	signal(sig, SIG_DFL);
+	/* The next one, either of them, ends the process. */
+	for (i = 0; i < 2; i++)
+		if (cmd_stop_caught[i])
+			signal(cmd_stop_signals[i], SIG_DFL);
 	n = write(STDERR_FILENO, msg, sizeof msg - 1);
 	(void)n;
 	errno = saved;
@@ -119,16 +127,44 @@ cmd_stop_handler(int sig)
 void
 cmd_stop_on_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
+	int i;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cmd_stop_handler;
 	sigemptyset(&sa.sa_mask);
-	/* Reads of stdin go on; sleeps and waits end early (a backoff is
-	 * cancelled). */
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* No SA_RESTART: a read waiting on a terminal or a pipe ends
+	 * (EINTR), so the stop is seen before anything is written; sleeps
+	 * end early (a backoff is cancelled). */
+	sa.sa_flags = 0;
+	for (i = 0; i < 2; i++) {
+		if (sigaction(cmd_stop_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		cmd_stop_caught[i] = 1;
+		sigaction(cmd_stop_signals[i], &sa, NULL);
+	}
+}
+
+int
+cmd_stop_check(int rc, const char *what, struct err *e)
+{
+	if (rc != 0 || cmd_stop_signal == 0)
+		return rc;
+	return err_set(e, ERR_CANCELLED, "interrupted %s", what);
+}
+
+void
+cmd_stop_exit(void)
+{
+	int sig = cmd_stop_signal;
+
+	if (sig == 0)
+		return;
+	/* Dying of the signal, as a shell expects of a program it was sent
+	 * to (a loop of commands then stops too). */
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 int

@@ -46,6 +46,12 @@ extern volatile sig_atomic_t cmd_stop_signal;
  * stderr that the write is stopping, and gives the signal back its
  * default, so that a second one ends the process at once. */
 void	 cmd_stop_on_signals(void);
+/* After a verb a signal stopped (and everything is written and closed):
+ * end the process by that signal. Returns when there was none. */
+void	 cmd_stop_exit(void);
+/* ERR_CANCELLED in e when a signal asked to stop (what: where, e.g.
+ * "before the first write: nothing was written"); else rc. */
+int	 cmd_stop_check(int rc, const char *what, struct err *);
 
 /* The verbs; NULL-terminated by name. */
 extern const struct cmd_entry cmd_table[];

@@ -128,8 +128,8 @@ fail:
 
 /* Pass 1: check every line; copy them to spool when given. */
 static int
-cmd_import_check(const struct session *s, gzFile gz, FILE *spool,
-    bool changed_only, size_t *count, struct err *e)
+cmd_import_check(const struct session *s, gzFile gz, bool changed_only,
+    size_t *count, struct err *e)
 {
 	struct buf line = BUF_INIT;
 	size_t lineno = 0;
@@ -144,13 +144,6 @@ cmd_import_check(const struct session *s, gzFile gz, FILE *spool,
 			rc = err_set(e, ERR_CANCELLED, "interrupted at line "
 			    "%zu, before the first write: nothing was written",
 			    lineno);
-			break;
-		}
-		if (spool != NULL && (fwrite(buf_cstr(&line), 1, line.len,
-		    spool) != line.len || fputc('\n', spool) == EOF)) {
-			rc = err_set(e, ERR_IO, "cannot spool the input to a "
-			    "temporary file (disk full?); nothing was "
-			    "written");
 			break;
 		}
 		if (line.len == 0)
@@ -266,99 +259,124 @@ cmd_import_write(const struct session *s, gzFile gz, bool changed_only,
  * A gzip file must end with its last member: zlib reads bytes after it
  * that do not begin another member as trailing garbage and ends there in
  * silence (gzip -d warns), so `cat a.gz b.jsonl` imported a alone. The
- * file (fd, read with pread: its offset is gz's) is inflated member by
- * member to its end; plain text (no gzip magic at its start) is left
- * alone. -1 with ERR_INPUT when something follows, ERR_IO when it cannot
- * be read.
+ * file (fd from start, read with pread: its offset is gz's) is inflated
+ * member by member to its end; after each member, what follows must be
+ * nothing or the two bytes of gzip's magic. Plain text (no magic at its
+ * start) is left alone. -1 with ERR_INPUT when something else follows,
+ * ERR_IO when it cannot be read.
  */
 static int
-cmd_import_trailing(int fd, const char *file, struct err *e)
+cmd_import_trailing(int fd, off_t start, const char *file, struct err *e)
 {
-	unsigned char in[65536], out[65536];
+	unsigned char in[65536], out[65536], magic[2];
+	const char *what = strcmp(file, "-") == 0 ? "stdin" : file;
 	z_stream zs;
-	off_t off = 0, left_at = -1;
-	bool boundary = false;
-	ssize_t n;
-	int rc = 0, zrc;
+	off_t off = start, extra = -1;
+	ssize_t n, m;
+	int zrc;
 
-	if ((n = pread(fd, in, 2, 0)) != 2 || in[0] != 0x1f || in[1] != 0x8b)
-		return n == -1 ? err_set(e, ERR_IO, "cannot read %s again: %s; "
-		    "nothing was written", file, strerror(errno)) : 0;
-	memset(&zs, 0, sizeof zs);
-	if (inflateInit2(&zs, 15 + 16) != Z_OK)
-		return err_set(e, ERR_INTERNAL, "zlib: inflateInit2 failed");
-	while (rc == 0 && left_at < 0 &&
-	    (n = pread(fd, in, sizeof in, off)) > 0) {
-		zs.next_in = in;
-		zs.avail_in = (uInt)n;
-		off += n;
-		while (zs.avail_in > 0) {
-			if (boundary) {
-				/* Another member, or the end. */
-				if (zs.next_in[0] != 0x1f || (zs.avail_in > 1 &&
-				    zs.next_in[1] != 0x8b)) {
-					left_at = off - (off_t)zs.avail_in;
-					break;
-				}
-				boundary = false;
-				inflateReset(&zs);
+	if ((n = pread(fd, magic, 2, start)) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b) {
+		memset(&zs, 0, sizeof zs);
+		if (inflateInit2(&zs, 15 + 16) != Z_OK)
+			return err_set(e, ERR_INTERNAL, "zlib: inflateInit2 "
+			    "failed");
+		while ((n = pread(fd, in, sizeof in, off)) > 0) {
+			zs.next_in = in;
+			zs.avail_in = (uInt)n;
+			zrc = Z_OK;
+			while (zs.avail_in > 0 && zrc == Z_OK) {
+				zs.next_out = out;
+				zs.avail_out = sizeof out;
+				zrc = inflate(&zs, Z_NO_FLUSH);
 			}
-			zs.next_out = out;
-			zs.avail_out = sizeof out;
-			zrc = inflate(&zs, Z_NO_FLUSH);
-			if (zrc == Z_STREAM_END)
-				boundary = true;
-			else if (zrc != Z_OK && zrc != Z_BUF_ERROR)
+			if (zrc == Z_STREAM_END) {
+				/* Just past a member: another one, the end,
+				 * or something else. */
+				off += n - (ssize_t)zs.avail_in;
+				if ((m = pread(fd, magic, 2, off)) == 2 &&
+				    magic[0] == 0x1f && magic[1] == 0x8b) {
+					inflateReset(&zs);
+					continue;
+				}
+				n = m;
+				if (m > 0)
+					extra = off;
+				break;
+			}
+			if (zrc != Z_OK)
 				break;	/* damaged: the reading pass said so */
+			off += n;
 		}
+		inflateEnd(&zs);
 	}
 	if (n == -1)
-		rc = err_set(e, ERR_IO, "cannot read %s again: %s; nothing "
-		    "was written", file, strerror(errno));
-	inflateEnd(&zs);
-	if (rc == 0 && left_at >= 0) {
+		return err_set(e, ERR_IO, "cannot read %s again: %s; nothing "
+		    "was written", what, strerror(errno));
+	if (extra >= 0) {
 		struct stat st;
-		long long extra = fstat(fd, &st) == 0 ?
-		    (long long)(st.st_size - left_at) : 0;
+		long long left = fstat(fd, &st) == 0 ?
+		    (long long)(st.st_size - extra) : 0;
 
-		rc = err_set(e, ERR_INPUT, "%s: %lld byte%s after the end of "
-		    "its gzip data that are not gzip (plain text appended to "
-		    "a .gz?), which zlib and gzip -d would drop; nothing was "
-		    "written", strcmp(file, "-") == 0 ? "stdin" : file, extra,
-		    extra == 1 ? "" : "s");
-	}
-	return rc;
-}
-
-/* After the check pass, *gz ready to be read again from its start: the
- * spool (when there is one), whole, else the file. Nothing is read twice
- * short: stdio drops what a failed flush held, and a stream that cannot
- * seek would read as empty. */
-static int
-cmd_import_again(gzFile *gz, FILE *spool, const char *file, struct err *e)
-{
-	int fd;
-
-	if (spool == NULL) {
-		if (gzrewind(*gz) == -1)
-			return err_set(e, ERR_IO, "cannot read %s again; "
-			    "nothing was written", file);
-		return 0;
-	}
-	gzclose(*gz);
-	*gz = NULL;
-	if (fflush(spool) != 0 || ferror(spool) ||
-	    fseeko(spool, 0, SEEK_SET) != 0)
-		return err_set(e, ERR_IO, "cannot spool the input to a "
-		    "temporary file (disk full?); nothing was written");
-	if ((fd = dup(fileno(spool))) == -1 ||
-	    (*gz = gzdopen(fd, "rb")) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return err_set(e, ERR_IO, "cannot read the spooled input "
-		    "again; nothing was written");
+		return err_set(e, ERR_INPUT, "%s: %lld byte%s after the end "
+		    "of its gzip data that are not gzip (plain text appended "
+		    "to a .gz? zero padding?), which zlib and gzip -d would "
+		    "drop; nothing was written", what, left,
+		    left == 1 ? "" : "s");
 	}
 	return 0;
+}
+
+/*
+ * A stream read once (a pipe, a FIFO such as bash's <(...), a terminal):
+ * its bytes as they come (compressed or not) are copied to an unlinked
+ * temporary file first, *spool, and *fd becomes that file, at its start,
+ * read like any regular file by both passes and by cmd_import_trailing.
+ * *fd is closed (taken). Nothing is written to the table when it fails.
+ */
+static int
+cmd_import_spool(int *fd, FILE **spool, const char *file, struct err *e)
+{
+	const char *what = strcmp(file, "-") == 0 ? "stdin" : file;
+	char *chunk;
+	ssize_t n, w, off;
+	int out, rc = 0;
+
+	if ((*spool = scratch_tmpfile(e)) == NULL) {
+		close(*fd);
+		*fd = -1;
+		err_prefix(e, "%s is read twice, and nothing was written: ",
+		    what);
+		return -1;
+	}
+	out = fileno(*spool);
+	chunk = xmalloc(CMD_INPUT_BUFFER);
+	while (rc == 0 && (n = read(*fd, chunk, CMD_INPUT_BUFFER)) != 0) {
+		if (n == -1) {
+			rc = err_set(e, cmd_stop_signal != 0 ? ERR_CANCELLED :
+			    ERR_IO, "%s: %s; nothing was written", what,
+			    cmd_stop_signal != 0 ? "interrupted while reading "
+			    "it" : strerror(errno));
+			break;
+		}
+		for (off = 0; off < n; off += w) {
+			w = write(out, chunk + off, (size_t)(n - off));
+			if (w == -1) {
+				rc = err_set(e, ERR_IO, "cannot spool the "
+				    "input to a temporary file (%s); nothing "
+				    "was written", strerror(errno));
+				break;
+			}
+		}
+	}
+	free(chunk);
+	close(*fd);
+	*fd = -1;
+	if (rc == 0 && ((*fd = dup(out)) == -1 ||
+	    lseek(*fd, 0, SEEK_SET) == -1))
+		rc = err_set(e, ERR_IO, "cannot read the spooled input again: "
+		    "%s; nothing was written", strerror(errno));
+	return rc;
 }
 
 int
@@ -375,11 +393,11 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	struct session s;
 	bool changed_only = false;
 	FILE *spool = NULL;
-	char *spool_buffer = NULL;	/* spool's, freed after it */
 	gzFile gz = NULL;
 	struct stat st;
 	struct err e;
 	int opt, rc, fd;
+	off_t start;
 
 	cmd_common_init(&cc, g);
 	while ((opt = getopt_long(argc, argv, "p:", longopts, NULL)) != -1) {
@@ -413,23 +431,19 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	}
 	fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO) :
 	    open(file, O_RDONLY | O_CLOEXEC);
-	/* A stream read once (a pipe, a FIFO, a terminal) is spooled for
-	 * the second pass; a regular file is read again. */
-	if (fd != -1 && (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))) {
-		spool = scratch_tmpfile(&e);
-		if (spool == NULL) {
-			close(fd);
-			err_prefix(&e, "%s is read twice, and nothing was "
-			    "written: ", strcmp(file, "-") == 0 ? "stdin" :
-			    file);
-			session_close(&s);
-			return cmd_fail("import", &e);
-		}
-		spool_buffer = xmalloc(CMD_INPUT_BUFFER);
-		(void)setvbuf(spool, spool_buffer, _IOFBF, CMD_INPUT_BUFFER);
+	/* A stream read once (a pipe, a FIFO, a terminal) is spooled
+	 * first; a regular file is read twice where it is, from where it
+	 * starts (import - of a file partly read). */
+	if (fd != -1 && (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) &&
+	    cmd_import_spool(&fd, &spool, file, &e) == -1) {
+		if (spool != NULL)
+			fclose(spool);
+		session_close(&s);
+		return cmd_fail("import", &e);
 	}
+	start = fd == -1 ? -1 : lseek(fd, 0, SEEK_CUR);
 	/* gzread reads plain files as they are: .gz or not, both work. */
-	gz = fd == -1 ? NULL : gzdopen(fd, "rb");
+	gz = fd == -1 || start == -1 ? NULL : gzdopen(fd, "rb");
 	if (gz == NULL) {
 		err_set(&e, ERR_IO, "cannot read %s: %s", file,
 		    strerror(errno));
@@ -437,21 +451,26 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 			close(fd);
 		if (spool != NULL)
 			fclose(spool);
-		free(spool_buffer);
 		session_close(&s);
 		return cmd_fail("import", &e);
 	}
-	rc = cmd_import_check(&s, gz, spool, changed_only, &count, &e);
+	rc = cmd_import_check(&s, gz, changed_only, &count, &e);
+	/* Stopped while checking (a read cut short by the signal counts)
+	 * or right after: nothing is written. */
+	if (cmd_stop_signal != 0 && (rc == 0 || e.code == ERR_IO ||
+	    strstr(e.msg, "cannot be read") != NULL))
+		rc = cmd_stop_check(0, "before the first write: nothing was "
+		    "written", &e);
 	if (rc == -1 && e.code == ERR_INPUT) {
 		size_t n = strlen(e.msg);
 
 		snprintf(e.msg + n, sizeof e.msg - n, "; nothing was written");
 	}
+	if (rc == 0 && gzrewind(gz) == -1)
+		rc = err_set(&e, ERR_IO, "cannot read %s again; nothing was "
+		    "written", file);
 	if (rc == 0)
-		rc = cmd_import_again(&gz, spool, file, &e);
-	if (rc == 0)
-		rc = cmd_import_trailing(spool != NULL ? fileno(spool) : fd,
-		    file, &e);
+		rc = cmd_import_trailing(fd, start, file, &e);
 	if (rc == 0) {
 		/* The whole import is one write for undo. */
 		if (s.journal != NULL)
@@ -471,7 +490,6 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		gzclose(gz);
 	if (spool != NULL)
 		fclose(spool);
-	free(spool_buffer);
 	session_close(&s);
 	return rc == 0 ? 0 : cmd_fail("import", &e);
 }

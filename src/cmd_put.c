@@ -778,6 +778,11 @@ cmd_put_exec(const struct cmd_global *g, int argc, char **argv)
 	kept.max = memory > SIZE_MAX ? SIZE_MAX : (size_t)memory;
 	kept.spill_max = spill;
 	rc = cmd_put_check(&s, stdin, spool, &kept, &count, &e);
+	/* Stopped while checking (a read of stdin cut short by the signal
+	 * counts) or right after: nothing is written. */
+	if (cmd_stop_signal != 0 && (rc == 0 || e.code == ERR_IO))
+		rc = cmd_stop_check(0, "before the first write: nothing was "
+		    "written", &e);
 	if (rc == 0 && kept.as_text && count <= 1)
 		cmd_put_kept_drop(&kept);
 	/* The spilled records are read back from the start; if they

@@ -178,6 +178,14 @@ cmd_update_stdin(struct cmd_update *u, struct err *e)
 
 	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
 		buf_add(&all, chunk, n);
+	/* A read cut short must not parse as a shorter command. */
+	if (ferror(stdin)) {
+		buf_cleanup(&all);
+		return err_set(e, cmd_stop_signal != 0 ? ERR_CANCELLED :
+		    ERR_IO, "stdin: %s; nothing was written",
+		    cmd_stop_signal != 0 ? "interrupted while reading it" :
+		    "cannot be read");
+	}
 	doc = json_parse(buf_cstr(&all), all.len, e);
 	buf_cleanup(&all);
 	if (doc == NULL) {
@@ -397,7 +405,10 @@ cmd_update_exec(const struct cmd_global *g, int argc, char **argv)
 	}
 	ids_parse(&pids, partition);
 	ids_parse(&cids, content);
-	rc = repo_update(s.repo, &pids, &cids, &uc, require_exists, &e);
+	rc = cmd_stop_check(0, "before the write: nothing was written", &e);
+	if (rc == 0)
+		rc = repo_update(s.repo, &pids, &cids, &uc, require_exists,
+		    &e);
 	ids_cleanup(&pids);
 	ids_cleanup(&cids);
 	session_close(&s);

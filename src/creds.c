@@ -1358,8 +1358,10 @@ creds_prompt_tty(void *ctx, const char *prompt, char *answer, size_t size,
 		eof = true;
 	while (!eof) {
 		n = read(fd, &c, 1);
+		/* A signal the program catches (the CLI's Ctrl-C, asking a
+		 * writing verb to stop) ends the prompt: no code. */
 		if (n == -1 && errno == EINTR)
-			continue;
+			len = 0;
 		if (n <= 0) {
 			eof = true;
 			break;

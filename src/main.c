@@ -246,11 +246,9 @@ main(int argc, char **argv)
 		cmd_stop_on_signals();
 	rc = c->exec(&g, argc - i, argv + i);
 	rc = main_stdout_done(c->name, rc);
-	/* Stopped by a signal: the status a shell gives a process it
-	 * killed, after the write ended whole. */
-	if (cmd_stop_signal != 0)
-		rc = 128 + cmd_stop_signal;
 	http_global_cleanup();
 	log_close();
+	/* Stopped by a signal, once the write ended whole: die of it. */
+	cmd_stop_exit();
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -744,12 +745,21 @@ static bool
 repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
     const struct request *rq)
 {
+	sigset_t all, old;
+	int rc;
+
 	pf->r = r;
 	pf->rq = rq;
 	pf->rc = -1;
 	response_init(&pf->rs);
 	err_clear(&pf->e);
-	return pthread_create(&pf->thread, NULL, repo_prefetch_run, pf) == 0;
+	/* Signals go to the thread that asked (a Ctrl-C the CLI catches
+	 * ends its waits), not to this one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&pf->thread, NULL, repo_prefetch_run, pf);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc == 0;
 }
 
 /* Wait for the page: its response moves to *rs, its error to *e. */

@@ -253,17 +253,23 @@ repo_wave_fail(struct repo_wave *w, size_t seq, const struct err *e)
 	}
 }
 
-/* Append the journal's queued entries: one write, and an fsync every few
- * megabytes (journal_append), or now, at the end with the write's end
- * line (sync). */
+/* How repo_wave_journal appends. */
+enum repo_wave_jmode {
+	RW_APPEND,	/* an fsync every few megabytes (journal_append) */
+	RW_SYNC,	/* and an fsync now (journal_flush) */
+	RW_END		/* and the write's end line (journal_end) */
+};
+
+/* Append the journal's queued entries: one write, synced as mode says. */
 static void
-repo_wave_journal(struct repo_wave *w, bool sync)
+repo_wave_journal(struct repo_wave *w, enum repo_wave_jmode mode)
 {
 	struct err je;
 	int rc;
 
 	err_clear(&je);
-	rc = sync ? journal_end(w->r->journal, &je) :
+	rc = mode == RW_END ? journal_end(w->r->journal, &je) :
+	    mode == RW_SYNC ? journal_flush(w->r->journal, &je) :
 	    journal_append(w->r->journal, &je);
 	if (rc == -1) {
 		if (!w->jfailed)
@@ -346,7 +352,7 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 	repo_wave_release(w, c);
 	/* In the file before anything else is done: a process killed
 	 * after this loses none of the chunk's entries. */
-	repo_wave_journal(w, false);
+	repo_wave_journal(w, RW_APPEND);
 }
 
 /* Send a chunk's request on a free lane. */
@@ -392,6 +398,21 @@ repo_wave_next_due(struct repo_wave *w)
 	return best;
 }
 
+/* Asked to stop (Ctrl-C: repo_config.stop): nothing more is sent; the
+ * drain takes the answers of what is out and journals them. */
+static void
+repo_wave_check_stop(struct repo_wave *w)
+{
+	struct err se;
+
+	if (w->failed || !repo_stopping(w->r))
+		return;
+	err_set(&se, ERR_CANCELLED, "interrupted: the requests sent were "
+	    "answered and journaled, the rest not sent");
+	se.applied = ERR_APPLIED_NO;
+	repo_wave_fail(w, w->seq, &se);
+}
+
 /* Send the re-sends that are due, then ready chunks in input order,
  * while a lane is free. */
 static void
@@ -399,6 +420,7 @@ repo_wave_pump(struct repo_wave *w)
 {
 	struct repo_wave_chunk *c;
 
+	repo_wave_check_stop(w);
 	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
 	    (c = repo_wave_next_due(w)) != NULL && c->due <= w->waited_ms) {
 		w->nwaiting--;
@@ -692,15 +714,17 @@ repo_wave_seal(struct repo_wave *w)
 }
 
 /* Send everything taken (with send; else drop what was not sent yet),
- * wait for every answer, journal and sync. The window is empty after,
- * its failure (if any) kept. */
+ * wait for every answer, journal and sync, with the write's end line
+ * when end (the window's last drain). The window is empty after, its
+ * failure (if any) kept. */
 static void
-repo_wave_drain(struct repo_wave *w, bool send)
+repo_wave_drain(struct repo_wave *w, bool send, bool end)
 {
 	size_t i;
 
 	if (!send)
 		w->stopping = true;
+	repo_wave_check_stop(w);
 	if (!w->failed && !w->stopping) {
 		if (w->filling != NULL && w->filling->n > 0)
 			repo_wave_seal(w);
@@ -718,7 +742,7 @@ repo_wave_drain(struct repo_wave *w, bool send)
 		if (w->chunks[i].state != RW_FREE)
 			repo_wave_release(w, &w->chunks[i]);
 	if (w->r->journal != NULL)
-		repo_wave_journal(w, true);
+		repo_wave_journal(w, end ? RW_END : RW_SYNC);
 	w->stopping = false;
 }
 
@@ -750,14 +774,14 @@ repo_wave_result(const struct repo_wave *w, struct err *e)
 int
 repo_wave_flush(struct repo_wave *w, struct err *e)
 {
-	repo_wave_drain(w, true);
+	repo_wave_drain(w, true, true);
 	return repo_wave_result(w, e);
 }
 
 void
 repo_wave_stop(struct repo_wave *w, struct err *e)
 {
-	repo_wave_drain(w, false);
+	repo_wave_drain(w, false, true);
 	if (w->jfailed && e != NULL) {
 		enum err_applied applied = e->applied;
 		char first[sizeof e->msg];
@@ -774,7 +798,7 @@ repo_wave_abort(struct repo_wave *w, struct err *e)
 {
 	/* After every chunk taken: an earlier one's failure comes first. */
 	repo_wave_fail(w, w->seq, e);
-	repo_wave_drain(w, false);
+	repo_wave_drain(w, false, true);
 	return repo_wave_result(w, e);
 }
 
@@ -786,7 +810,7 @@ repo_wave_free(struct repo_wave *w)
 	if (w == NULL)
 		return;
 	/* Answers still out write into the chunks: wait for them. */
-	repo_wave_drain(w, false);
+	repo_wave_drain(w, false, true);
 	for (i = 0; i < w->nchunks; i++)
 		buf_cleanup(&w->chunks[i].before_text);
 	free(w->chunks);
@@ -826,22 +850,17 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	const struct value *sk = value_map_get(wr.value, w->r->sort_key);
 	uint64_t h = repo_wave_key_hash(pk, sk);
 	struct repo_wave_chunk *c;
-	struct err se;
 
-	/* Asked to stop (Ctrl-C): this item and the rest are not sent;
-	 * the drain takes the answers of what is out and journals them. */
-	if (!w->failed && repo_stopping(w->r)) {
-		err_set(&se, ERR_CANCELLED, "interrupted: the requests sent "
-		    "were answered and journaled, the rest not sent");
-		se.applied = ERR_APPLIED_NO;
-		repo_wave_fail(w, w->seq, &se);
-	}
+	/* This item and the rest are not sent once asked to stop. */
+	repo_wave_check_stop(w);
+	/* A key already in the window: what is taken is written first (the
+	 * write goes on: its end is not journaled yet). */
 	if (!w->failed && repo_wave_find_h(w, h, pk, sk) >= 0)
-		repo_wave_drain(w, true);
+		repo_wave_drain(w, true, false);
 	if (w->failed || ((c = w->filling) == NULL &&
 	    (c = repo_wave_chunk_new(w)) == NULL)) {
 		write_request_cleanup(&wr);
-		repo_wave_drain(w, false);
+		repo_wave_drain(w, false, true);
 		return repo_wave_result(w, e);
 	}
 	c->writes[c->n] = wr;
@@ -860,7 +879,7 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	repo_wave_take(w, false);
 	repo_wave_pump(w);
 	if (w->failed) {
-		repo_wave_drain(w, false);
+		repo_wave_drain(w, false, true);
 		return repo_wave_result(w, e);
 	}
 	return 0;

@@ -469,9 +469,11 @@ undo_last(struct repo *r, const struct undo_options *opt,
 		    "nothing was written", repo_name(r));
 	if (undo_list(r, &u.ws, &u.nws, e) == -1)
 		return -1;
-	if (u.nws == 0)
+	if (u.nws == 0) {
+		journal_writes_free(u.ws, 0);
 		return err_set(e, ERR_NOT_FOUND, "the journal holds no write "
 		    "of profile %s to table %s", repo_name(r), repo_table(r));
+	}
 	u.plans = xcalloc(u.nws, sizeof *u.plans);
 	rc = undo_run_plan(r, &u, opt->partial, &planned, &conflicts, e);
 	if (rc == 0 && (conflicts > 0 || opt->dry_run)) {

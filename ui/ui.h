@@ -13,7 +13,9 @@
 
 /*
  * The screen: a title bar (row 0), the top pane (rows 1 .. rows-3), the
- * status line (rows-2) and the message / command line (rows-1).
+ * status line (rows-2) and the message / command line (rows-1); a fresh
+ * error too long for its row takes up to 4 rows, the status line and the
+ * pane moving up.
  *
  * Keys map to command names through key tables: the top pane's first,
  * then the global one. A command is a function that changes state and

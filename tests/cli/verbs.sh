@@ -1100,10 +1100,9 @@ check_err_has "stdin is read twice, and nothing was written: cannot create a tem
 check_nothing_in spool
 t_end "put from a pipe: the spool is made in \$TMPDIR, and without one nothing is written"
 
-# import - from a pipe spools it to an unlinked file in $TMPDIR for the
-# second pass: without one, or when its last flush fails (its size
-# limited; every line still in stdio's buffer until then), nothing is
-# written, rather than the spool read back short, or empty.
+# import - from a pipe spools it to an unlinked file in $TMPDIR, whole,
+# before reading it: without one, or when a write to it fails (its size
+# limited), nothing is written, rather than the spool read back short.
 node -e '
 for (let i = 0; i < 100; i++)
 	console.log(JSON.stringify({ Item: {
@@ -1134,7 +1133,7 @@ run sh -c 'cat "$1" | (trap "" XFSZ; ulimit -f 100 &&
     exec "$2" --profiles "$3" import $4 -)' sh \
     "$T_TMP/spoolimp.jsonl" "$DYNREPO_BIN" "$T_PROFDIR" "$RW"
 check_rc 1
-check_err_has "cannot spool the input to a temporary file (disk full?); nothing was written"
+check_err_has "cannot spool the input to a temporary file (File too large); nothing was written"
 check_spoolimp
 run sh -c 'cat "$1" | TMPDIR="$2" "$3" --profiles "$4" import $5 -' sh \
     "$T_TMP/spoolimp.jsonl" "$T_TMP" "$DYNREPO_BIN" "$T_PROFDIR" "$RW"

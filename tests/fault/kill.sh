@@ -172,8 +172,11 @@ t_begin
 sed 's/"partition_ids":\["k"\]/"partition_ids":["s"]/' "$T_TMP/big.jsonl" \
     >"$T_TMP/big-s.jsonl"
 rm -f "$T_TMP/put.log"
-DYNREPO_LOG=$T_TMP/put.log "$DYNREPO_BIN" --profiles "$T_PROFDIR" put $RW \
-    <"$T_TMP/big-s.jsonl" >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
+# SIGINT as a terminal's Ctrl-C would send it: a background job of a
+# script starts with it ignored.
+DYNREPO_LOG=$T_TMP/put.log env --default-signal=INT "$DYNREPO_BIN" \
+    --profiles "$T_PROFDIR" put $RW <"$T_TMP/big-s.jsonl" \
+    >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
 PUT_PID=$!
 i=0
 while [ $i -lt 600 ]; do

@@ -794,6 +794,10 @@ Test(repo_wave, key_twice_ends_with_last_line_and_journals_in_order)
 	    &e), 0, "%s", e.msg);
 	cr_assert_eq(ngroups, 2);
 	cr_assert_eq(jw[0].n, 3);
+	/* The drain for the key seen twice does not end the write: one end
+	 * line, after the third entry. */
+	cr_assert(jw[0].complete, "the write reads back as not whole");
+	cr_assert_not(jw[0].unfinished);
 	cr_assert_str_eq(image_v(jw[0].entries[0]->before), "old");
 	cr_assert_str_eq(image_v(jw[0].entries[0]->after), "first");
 	cr_assert_null(jw[0].entries[1]->before);
