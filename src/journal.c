@@ -572,6 +572,13 @@ struct journal_collect {
 	bool			*reached;	/* its seq 0 was read */
 	long			*ends;		/* its end line's, or -1 */
 	size_t			 n, want;
+	/* End lines read before any entry of their write (newest first:
+	 * every write's end comes first), waiting for its first entry. */
+	struct journal_end_seen {
+		char	*id;
+		long	 end;
+	}			*early;
+	size_t			 nearly, capearly;
 };
 
 /* Add an entry to its group, newest first as the file is read; the
@@ -616,6 +623,39 @@ journal_collect_reverse(struct journal_write *g, long end)
 		g->complete = false;
 }
 
+/* Keep an end line read before its write's entries (the newest end line
+ * of a write counts: it is read first). */
+static void
+journal_collect_early(struct journal_collect *c,
+    const struct journal_entry *je)
+{
+	size_t i;
+
+	for (i = 0; i < c->nearly; i++)
+		if (strcmp(c->early[i].id, je->id) == 0)
+			return;
+	if (c->nearly == c->capearly) {
+		c->capearly = c->capearly ? c->capearly * 2 : 8;
+		c->early = xreallocarray(c->early, c->capearly,
+		    sizeof *c->early);
+	}
+	c->early[c->nearly].id = xstrdup(je->id);
+	c->early[c->nearly].end = je->end;
+	c->nearly++;
+}
+
+/* The count of id's end line read so far, or -1. */
+static long
+journal_collect_end_of(const struct journal_collect *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nearly; i++)
+		if (strcmp(c->early[i].id, id) == 0)
+			return c->early[i].end;
+	return -1;
+}
+
 /* journal_line_fn: keep the entries of the first `want` ids. */
 static int
 journal_collect_line(void *ctx, const char *line, size_t len)
@@ -639,22 +679,22 @@ journal_collect_line(void *ctx, const char *line, size_t len)
 	for (i = 0; i < c->n; i++)
 		if (strcmp(c->ids[i], je->id) == 0)
 			break;
+	if (je->end >= 0) {
+		/* Kept until the write's first entry is read; a write
+		 * whose entries are all gone takes no place. */
+		if (i == c->n && c->n < c->want)
+			journal_collect_early(c, je);
+		journal_entry_free(je);
+		return 0;
+	}
 	if (i == c->n) {
 		if (c->n == c->want) {
 			journal_entry_free(je);
 			return 0;
 		}
 		c->ids[c->n] = xstrdup(je->id);
-		c->ends[c->n] = -1;
+		c->ends[c->n] = journal_collect_end_of(c, je->id);
 		c->n++;
-	}
-	if (je->end >= 0) {
-		/* The newest end line of a write counts (it is read
-		 * first). */
-		if (c->ends[i] < 0)
-			c->ends[i] = je->end;
-		journal_entry_free(je);
-		return 0;
 	}
 	if (je->seq == 0)
 		c->reached[i] = true;
@@ -694,14 +734,11 @@ journal_last_writes(const char *path, const char *profile, const char *table,
 	for (i = 0; i < c.n; i++) {
 		journal_collect_reverse(&c.groups[i], c.ends[i]);
 		free(c.ids[i]);
-		/* An end line whose entries are all gone is no write to
-		 * show. */
-		if (c.groups[i].n > 0)
-			c.groups[n++] = c.groups[i];
-		else
-			free(c.groups[i].entries);
 	}
-	memset(c.groups + n, 0, (c.want - n) * sizeof *c.groups);
+	n = c.n;
+	for (i = 0; i < c.nearly; i++)
+		free(c.early[i].id);
+	free(c.early);
 	free(c.ids);
 	free(c.caps);
 	free(c.reached);

@@ -129,8 +129,9 @@ draw_str(int y, int x, int w, const char *s, attr_t attr)
 	return draw_text(y, x, w, s, strlen(s), 0, true, attr);
 }
 
-int
-draw_wrapped(int y, int x, int w, int maxlines, const char *s, attr_t attr)
+/* draw_wrapped's rows: drawn (y >= 0) or only counted. */
+static int
+draw_wrap(int y, int x, int w, int maxlines, const char *s, attr_t attr)
 {
 	struct buf b = BUF_INIT;
 	const char *t;
@@ -144,18 +145,32 @@ draw_wrapped(int y, int x, int w, int maxlines, const char *s, attr_t attr)
 	tl = b.len;
 	while (rows < maxlines) {
 		if (rows + 1 == maxlines || utf8_width(t, tl) <= w) {
-			draw_text(y + rows, x, w, t, tl, 0, true, attr);
+			if (y >= 0)
+				draw_text(y + rows, x, w, t, tl, 0, true, attr);
 			rows++;
 			break;
 		}
 		n = utf8_fit(t, tl, w, NULL);
 		if (n == 0)
 			n = 1;
-		draw_text(y + rows, x, w, t, n, 0, false, attr);
+		if (y >= 0)
+			draw_text(y + rows, x, w, t, n, 0, false, attr);
 		t += n;
 		tl -= n;
 		rows++;
 	}
 	buf_cleanup(&b);
 	return rows;
+}
+
+int
+draw_wrapped(int y, int x, int w, int maxlines, const char *s, attr_t attr)
+{
+	return draw_wrap(y < 0 ? 0 : y, x, w, maxlines, s, attr);
+}
+
+int
+draw_wrapped_rows(int w, int maxlines, const char *s)
+{
+	return draw_wrap(-1, 0, w, maxlines, s, A_NORMAL);
 }

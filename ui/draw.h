@@ -38,6 +38,8 @@ int	 draw_text(int y, int x, int w, const char *s, size_t len, int skip,
  * text remains). Returns the rows used. */
 int	 draw_wrapped(int y, int x, int w, int maxlines, const char *s,
 	     attr_t attr);
+/* The rows draw_wrapped would use for s in w columns, at most maxlines. */
+int	 draw_wrapped_rows(int w, int maxlines, const char *s);
 /* draw_text of a C string, no skip, with ellipsis. */
 int	 draw_str(int y, int x, int w, const char *s, attr_t attr);
 /* Fill w columns from (y, x) with blanks in attr. */

@@ -1395,17 +1395,14 @@ tui_read_keys(struct ui *ui)
 static int
 tui_msg_rows(const struct ui *ui, int rows, int cols)
 {
-	int n, w;
+	int n;
 
 	if (ui->msg == NULL || !ui->msg_error || !ui->msg_fresh ||
 	    cmdline_active() || cols <= 0)
 		return 1;
-	w = draw_width(ui->msg, strlen(ui->msg));
-	n = (w + cols - 1) / cols;
-	if (n > TUI_ERROR_ROWS)
-		n = TUI_ERROR_ROWS;
-	if (n > rows - 3)
-		n = rows - 3;
+	/* As draw_wrapped breaks it (a wide character never split). */
+	n = draw_wrapped_rows(cols, rows - 3 < TUI_ERROR_ROWS ? rows - 3 :
+	    TUI_ERROR_ROWS, ui->msg);
 	return n < 1 ? 1 : n;
 }
 
