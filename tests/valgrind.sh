@@ -50,10 +50,14 @@ mkdir -p "$logs" || {
 # not ours to judge.
 # valgrind makes its own files in $TMPDIR and cannot start without it:
 # the few processes run with a TMPDIR that is not there (the tests of
-# where dynrepo's temporary files go) run outside it.
+# where dynrepo's temporary files go) run outside it. So do those started
+# with standard output closed: valgrind's log would take its place.
 cat >"$tmp/dynrepo" <<EOF
 #!/bin/sh
 if [ -n "\${TMPDIR:-}" ] && [ ! -d "\$TMPDIR" ]; then
+	exec "$bin" "\$@"
+fi
+if [ ! -L /proc/\$\$/fd/1 ]; then
 	exec "$bin" "\$@"
 fi
 exec valgrind -q --error-exitcode=0 --leak-check=full \\
