@@ -352,6 +352,11 @@ cmd_import_spool(int *fd, FILE **spool, const char *file, struct err *e)
 	out = fileno(*spool);
 	chunk = xmalloc(CMD_INPUT_BUFFER);
 	while (rc == 0 && (n = read(*fd, chunk, CMD_INPUT_BUFFER)) != 0) {
+		if (cmd_stop_signal != 0) {
+			rc = err_set(e, ERR_CANCELLED, "%s: interrupted while "
+			    "reading it; nothing was written", what);
+			break;
+		}
 		if (n == -1) {
 			rc = err_set(e, cmd_stop_signal != 0 ? ERR_CANCELLED :
 			    ERR_IO, "%s: %s; nothing was written", what,
@@ -372,10 +377,14 @@ cmd_import_spool(int *fd, FILE **spool, const char *file, struct err *e)
 	free(chunk);
 	close(*fd);
 	*fd = -1;
-	if (rc == 0 && ((*fd = dup(out)) == -1 ||
-	    lseek(*fd, 0, SEEK_SET) == -1))
+	if (rc == 0 && ((*fd = fcntl(out, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    lseek(*fd, 0, SEEK_SET) == -1)) {
 		rc = err_set(e, ERR_IO, "cannot read the spooled input again: "
 		    "%s; nothing was written", strerror(errno));
+		if (*fd != -1)
+			close(*fd);
+		*fd = -1;
+	}
 	return rc;
 }
 

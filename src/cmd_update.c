@@ -176,8 +176,14 @@ cmd_update_stdin(struct cmd_update *u, struct err *e)
 	size_t n, i;
 	int rc = -1;
 
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+	while (cmd_stop_signal == 0 &&
+	    (n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
 		buf_add(&all, chunk, n);
+	if (cmd_stop_signal != 0) {
+		buf_cleanup(&all);
+		return err_set(e, ERR_CANCELLED, "stdin: interrupted while "
+		    "reading it; nothing was written");
+	}
 	/* A read cut short must not parse as a shorter command. */
 	if (ferror(stdin)) {
 		buf_cleanup(&all);

@@ -745,7 +745,7 @@ static bool
 repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
     const struct request *rq)
 {
-	sigset_t all, old;
+	sigset_t stop, old;
 	int rc;
 
 	pf->r = r;
@@ -753,10 +753,13 @@ repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
 	pf->rc = -1;
 	response_init(&pf->rs);
 	err_clear(&pf->e);
-	/* Signals go to the thread that asked (a Ctrl-C the CLI catches
-	 * ends its waits), not to this one. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* SIGINT and SIGTERM go to the thread that asked (a Ctrl-C the
+	 * CLI catches ends its waits), not to this one; the faults stay as
+	 * they were (see store_dynamodb_lane_post). */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	rc = pthread_create(&pf->thread, NULL, repo_prefetch_run, pf);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc == 0;

@@ -519,6 +519,12 @@ repo_put_changed(struct repo *r, struct content *const *cs, size_t n,
 	for (start = 0; start < n && rc == 0; start = i) {
 		struct repo_existing x = { NULL, 0 };
 
+		/* Asked to stop (Ctrl-C): nothing more is read or sent. */
+		if (repo_stopping(r)) {
+			rc = err_set(e, ERR_CANCELLED, "interrupted: what was "
+			    "sent is journaled, the rest not sent");
+			break;
+		}
 		/* One partition: [start, i). */
 		for (i = start + 1; i < n &&
 		    ids_equal(&sorted[i]->partition_ids,

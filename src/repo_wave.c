@@ -398,14 +398,20 @@ repo_wave_next_due(struct repo_wave *w)
 	return best;
 }
 
-/* Asked to stop (Ctrl-C: repo_config.stop): nothing more is sent; the
- * drain takes the answers of what is out and journals them. */
+/* Asked to stop (Ctrl-C: repo_config.stop) with something taken and not
+ * sent yet (always, from repo_wave_add: its item): that is not sent; the
+ * drain takes the answers of what is out and journals them. A window
+ * whose requests were all sent ends as it would have. */
 static void
-repo_wave_check_stop(struct repo_wave *w)
+repo_wave_check_stop(struct repo_wave *w, bool taking)
 {
 	struct err se;
 
 	if (w->failed || !repo_stopping(w->r))
+		return;
+	if (!taking && (w->filling == NULL || w->filling->n == 0) &&
+	    w->nfilled == 0 && w->nwaiting == 0 &&
+	    repo_wave_first(w, RW_READY) == NULL)
 		return;
 	err_set(&se, ERR_CANCELLED, "interrupted: the requests sent were "
 	    "answered and journaled, the rest not sent");
@@ -420,7 +426,7 @@ repo_wave_pump(struct repo_wave *w)
 {
 	struct repo_wave_chunk *c;
 
-	repo_wave_check_stop(w);
+	repo_wave_check_stop(w, false);
 	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
 	    (c = repo_wave_next_due(w)) != NULL && c->due <= w->waited_ms) {
 		w->nwaiting--;
@@ -724,7 +730,7 @@ repo_wave_drain(struct repo_wave *w, bool send, bool end)
 
 	if (!send)
 		w->stopping = true;
-	repo_wave_check_stop(w);
+	repo_wave_check_stop(w, false);
 	if (!w->failed && !w->stopping) {
 		if (w->filling != NULL && w->filling->n > 0)
 			repo_wave_seal(w);
@@ -852,7 +858,7 @@ repo_wave_add(struct repo_wave *w, struct write_request wr, struct err *e)
 	struct repo_wave_chunk *c;
 
 	/* This item and the rest are not sent once asked to stop. */
-	repo_wave_check_stop(w);
+	repo_wave_check_stop(w, true);
 	/* A key already in the window: what is taken is written first (the
 	 * write goes on: its end is not journaled yet). */
 	if (!w->failed && repo_wave_find_h(w, h, pk, sk) >= 0)

@@ -862,16 +862,20 @@ store_dynamodb_lane_tell(struct store_dynamodb_lane *l, struct store_job *j,
 static bool
 store_dynamodb_lane_post(struct store_dynamodb_lane *l, struct store_job *j)
 {
-	sigset_t all, old;
+	sigset_t stop, old;
 	int rc;
 
 	if (!l->started) {
 		pthread_mutex_init(&l->lock, NULL);
 		pthread_cond_init(&l->cond, NULL);
-		/* Signals go to the thread that made the lane: a Ctrl-C the
-		 * CLI catches ends its waits (a backoff), not a lane's. */
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
+		/* SIGINT and SIGTERM go to the thread that made the lane: a
+		 * Ctrl-C the CLI catches ends its waits (a backoff), not a
+		 * lane's. The faults stay as they were: blocked, the kernel
+		 * would kill the process past the browser's handler. */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &stop, &old);
 		rc = pthread_create(&l->thread, NULL, store_dynamodb_lane_run,
 		    l);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -58,19 +58,45 @@ put_bg()
 	PUT_PID=$!
 }
 
+# Wait (at most 60 s) until put.log has at least $2 lines matching $1, or
+# the put is over.
+wait_log()
+{
+	i=0
+	while [ $i -lt 600 ]; do
+		n=$(grep -c "$1" "$T_TMP/put.log" 2>/dev/null)
+		[ "${n:-0}" -ge "$2" ] && return 0
+		kill -0 "$PUT_PID" 2>/dev/null || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# Start `put $1...` from file $1 with SIGINT at its default, as a
+# terminal's Ctrl-C finds it (a background job of a script starts with it
+# ignored), wait until put.log has $3 lines matching $2, send SIGINT and
+# wait for the end: its status in rc.
+put_sigint()
+{
+	sig_in=$1 sig_pat=$2 sig_n=$3
+	shift 3
+	rm -f "$T_TMP/put.log"
+	DYNREPO_LOG=$T_TMP/put.log env --default-signal=INT "$DYNREPO_BIN" \
+	    --profiles "$T_PROFDIR" put "$@" <"$sig_in" \
+	    >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
+	PUT_PID=$!
+	wait_log "$sig_pat" "$sig_n"
+	kill -INT "$PUT_PID" 2>/dev/null
+	wait "$PUT_PID"
+	rc=$?
+	[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+}
+
 # Wait until the log shows at least $1 answered BatchWriteItem requests
 # (at most 60 s), then kill -9 the put.
 kill_after_acks()
 {
-	i=0
-	while [ $i -lt 600 ]; do
-		n=$(grep -c 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' \
-		    "$T_TMP/put.log" 2>/dev/null)
-		[ "${n:-0}" -ge "$1" ] && break
-		kill -0 "$PUT_PID" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_log 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' "$1"
 	kill -9 "$PUT_PID" 2>/dev/null
 	wait "$PUT_PID" 2>/dev/null
 	KILL_RC=$?
@@ -165,31 +191,24 @@ n=$(check_stored "$T_TMP/stored" all) || fail "the second put did not converge"
 [ "$n" = "$N" ] || fail "$n items after the second put"
 t_end "the same put again converges on all $N items"
 
+# Ctrl-C stops a put --changed-only that finds nothing changed too: it
+# reads no more.
+t_begin
+put_sigint "$T_TMP/big.jsonl" 'Query attempt [0-9]*/[0-9]*: HTTP 200' 5 \
+    $RW --changed-only
+grep -q "interrupted" "$T_TMP/put.err" || fail_file "stderr" "$T_TMP/put.err"
+grep -q "0 items written, .* unchanged" "$T_TMP/put.err" ||
+    fail_file "stderr" "$T_TMP/put.err"
+t_end "Ctrl-C stops a put --changed-only between its reads"
+
 # Ctrl-C (SIGINT) stops a put whole: what it sent is answered and
 # journaled, nothing more is sent, its write ends in the journal; plain
 # undo then deletes every item it wrote. Partition s: a part of its own.
 t_begin
 sed 's/"partition_ids":\["k"\]/"partition_ids":["s"]/' "$T_TMP/big.jsonl" \
     >"$T_TMP/big-s.jsonl"
-rm -f "$T_TMP/put.log"
-# SIGINT as a terminal's Ctrl-C would send it: a background job of a
-# script starts with it ignored.
-DYNREPO_LOG=$T_TMP/put.log env --default-signal=INT "$DYNREPO_BIN" \
-    --profiles "$T_PROFDIR" put $RW <"$T_TMP/big-s.jsonl" \
-    >"$T_TMP/put.out" 2>"$T_TMP/put.err" &
-PUT_PID=$!
-i=0
-while [ $i -lt 600 ]; do
-	n=$(grep -c 'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' \
-	    "$T_TMP/put.log" 2>/dev/null)
-	[ "${n:-0}" -ge 100 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -INT "$PUT_PID" 2>/dev/null
-wait "$PUT_PID"
-rc=$?
-[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+put_sigint "$T_TMP/big-s.jsonl" \
+    'BatchWriteItem attempt [0-9]*/[0-9]*: HTTP 200' 100 $RW
 grep -q "stopping" "$T_TMP/put.err" || fail "no word of stopping"
 grep -q "interrupted" "$T_TMP/put.err" || fail "no word of the interruption"
 written=$(sed -n 's/^dynrepo put: \([0-9]*\) items written$/\1/p' \
