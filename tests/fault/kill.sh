@@ -172,6 +172,9 @@ cmp -s "$T_TMP/stored" "$T_TMP/stored2" || fail "a refused undo wrote"
 run dr undo $RW --list -n 1
 check_rc 0
 check_out_has "(unfinished)"
+run dr undo $RW --list -n 1 --output jsonl
+check_rc 0
+check_out_has '"complete":false,"unfinished":true'
 run dr undo $RW --partial
 check_rc 0
 check_out_has "unfinished: only the items journaled"
