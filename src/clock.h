@@ -23,6 +23,19 @@ struct clock_ops {
  * getrandom (or /dev/urandom). Borrowed; safe from any thread. */
 const struct clock_ops *clock_system(void);
 
+/* A UTC time broken down, as gmtime_r's struct tm but for the year
+ * (itself, not less 1900) and the month (1 to 12). */
+struct clock_civil {
+	int64_t	year;
+	int	mon, mday, hour, min, sec;
+};
+
+/* Seconds since the epoch in UTC, without gmtime_r's lock. */
+void	 clock_civil(int64_t, struct clock_civil *);
+/* "YYYY-MM-DDTHH:MM:SS" at p, for a year of 0 to 9999 (any other is
+ * written modulo 10,000); returns the end (no NUL written). */
+char	*clock_format_civil(const struct clock_civil *, char *p);
+
 /* UTC ISO-8601 with microseconds and offset, as Python's isoformat():
  * "2026-11-25T09:14:03.512345+00:00" (always six digits, as
  * datetime.now(timezone.utc).isoformat() prints unless microsecond is 0,

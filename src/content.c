@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "json.h"
 #include "number.h"
 #include "xmalloc.h"
@@ -201,24 +202,16 @@ bad:
 void
 content_format_time(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	int year;
+	struct clock_civil c;
 
 	/* Four digits always: strftime's %Y writes the year 230 as "230",
 	 * which ISO 8601 (and so content_from_json) does not read back. */
-	memset(&tm, 0, sizeof tm);
-	if (gmtime_r(&tt, &tm) == NULL)
-		tm.tm_mday = 1;
-	year = tm.tm_year + 1900;
-	if (year < 0)
-		year = 0;
-	else if (year > 9999)
-		year = 9999;
-	snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02u+00:00", year,
-	    (unsigned char)(tm.tm_mon + 1), (unsigned char)tm.tm_mday,
-	    (unsigned char)tm.tm_hour, (unsigned char)tm.tm_min,
-	    (unsigned char)tm.tm_sec);
+	clock_civil(t, &c);
+	if (c.year < 0)
+		c.year = 0;
+	else if (c.year > 9999)
+		c.year = 9999;
+	memcpy(clock_format_civil(&c, out), "+00:00", sizeof "+00:00");
 }
 
 /* Fill ids from a JSON array of strings. */

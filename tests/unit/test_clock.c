@@ -51,6 +51,67 @@ Test(clock, iso_truncates_nanoseconds)
 	    "2026-11-25T07:14:03.000001+00:00");
 }
 
+/* clock_civil against gmtime_r, the reference, at t. */
+static void
+civil_is_gmtime(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct clock_civil c;
+	struct tm tm;
+
+	cr_assert_not_null(gmtime_r(&tt, &tm), "gmtime_r(%lld)",
+	    (long long)t);
+	clock_civil(t, &c);
+	cr_assert(c.year == (int64_t)tm.tm_year + 1900 &&
+	    c.mon == tm.tm_mon + 1 && c.mday == tm.tm_mday &&
+	    c.hour == tm.tm_hour && c.min == tm.tm_min && c.sec == tm.tm_sec,
+	    "t=%lld: %lld-%d-%d %d:%d:%d, gmtime_r %d-%d-%d %d:%d:%d",
+	    (long long)t, (long long)c.year, c.mon, c.mday, c.hour, c.min,
+	    c.sec, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+}
+
+/* The arithmetic breakdown is gmtime_r's: every day of the years around
+ * the epoch and 2000 and the turns of centuries and 400-year eras, then
+ * a million times spread over +-300,000 years (before the epoch too). */
+Test(clock, civil_is_gmtime)
+{
+	static const int64_t days[] = {
+		-719468, -719469, -146097, -36524, -1, 0, 10957, 11016,
+		-25567, 47482, 2932896,
+	};
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	int64_t t, span = INT64_C(300000) * 366 * 86400;
+	size_t i;
+	int d;
+
+	for (i = 0; i < sizeof days / sizeof days[0]; i++)
+		for (d = -800; d <= 800; d++) {
+			t = (days[i] + d) * 86400;
+			civil_is_gmtime(t);
+			civil_is_gmtime(t + 86399);
+			civil_is_gmtime(t - 1);
+		}
+	for (i = 0; i < 1000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		t = (int64_t)(x % (uint64_t)(2 * span)) - span;
+		civil_is_gmtime(t);
+	}
+}
+
+/* A year past 9999 or before 0 is printed the long way, still whole. */
+Test(clock, iso_far_years)
+{
+	char out[40];
+
+	cr_assert_str_eq(iso(253402300800, 0, out),
+	    "10000-01-01T00:00:00+00:00");
+	cr_assert_str_eq(iso(-62167219201, 0, out),
+	    "-001-12-31T23:59:59+00:00");
+}
+
 /* The system clock tells the time, measures and sleeps. */
 Test(clock, system_now_and_sleep)
 {
