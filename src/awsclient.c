@@ -668,6 +668,19 @@ awsclient_fail(struct err *err, const struct awsclient_attempt *a,
 	return -1;
 }
 
+int
+awsclient_credentials(struct awsclient *c, struct err *err)
+{
+	struct creds cr;
+	int rc;
+
+	if (c->creds == NULL)
+		return err_set(err, ERR_AUTH, "no AWS credentials provider");
+	rc = creds_provider_get(c->creds, &cr, err);
+	creds_cleanup(&cr);
+	return rc;
+}
+
 /* Append the body to out; when out is empty, hand the memory over
  * instead of copying a page of several megabytes. */
 static void

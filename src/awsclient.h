@@ -109,6 +109,12 @@ int	 awsclient_call_sink(struct awsclient *, const char *op,
 	     const char *body, size_t body_len, bool idempotent,
 	     const struct awsclient_sink *, struct err *);
 
+/* The credentials every call signs with, got now on this thread (from
+ * the provider's cache, or resolved, a prompt for an MFA code and all):
+ * a caller that hands its calls to threads of its own asks here first, so
+ * that a prompt is where a Ctrl-C ends it. */
+int	 awsclient_credentials(struct awsclient *, struct err *);
+
 /* From now on c learns and uses the clock skew and the retry quota of
  * `with` (which must outlive c): clients of one endpoint used at once,
  * on several threads, meet a skewed server clock once between them, and

@@ -932,6 +932,20 @@ store_dynamodb_start(struct store *st, struct store_job *j)
 			l = &sd->lanes[i];
 	assert(l != NULL || sd->nlanes == 1);
 	sd->started++;
+	/* A lane's thread blocks SIGINT: were it to resolve the
+	 * credentials, a prompt for an MFA code there would not end on a
+	 * Ctrl-C, and a second one would kill the process with the
+	 * terminal's echo off. They are got here (cached after the first
+	 * time: a lock and a copy), and a job that cannot have them fails
+	 * unsent. */
+	if (l != NULL && awsclient_credentials(sd->lanes[0].client,
+	    &j->err) != 0) {
+		j->lane = 0;
+		j->rc = -1;
+		response_init(&j->rs);
+		store_dynamodb_job_done(sd, j);
+		return;
+	}
 	/* Rendered here, where the request's values were just made (they
 	 * are still in this core's cache), not on the lane's thread. */
 	store_dynamodb_render_on(l != NULL ? l : &sd->lanes[0], j->rq);

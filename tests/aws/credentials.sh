@@ -240,6 +240,41 @@ else
 fi
 
 t_begin
+if command -v script >/dev/null 2>&1; then
+	# A put sends its batches from threads of its own, which block
+	# SIGINT. The code is asked for before the first of them, where a
+	# Ctrl-C ends the prompt: nothing is written, the put dies of the
+	# signal, and the terminal echoes again. (Were the prompt on such a
+	# thread, the Ctrl-C would be missed and the code typed after it
+	# taken.) The shell's trap keeps it alive to run stty.
+	i=0
+	while [ $i -lt 60 ]; do
+		printf '{"partition_ids":["mfa"],"content_ids":["c%d"],"item":{"n":%d}}\n' \
+		    $i $i
+		i=$((i + 1))
+	done >"$T_TMP/mfa.jsonl"
+	(sleep 1; printf '\003'; sleep 2; printf '123456\n'; sleep 3) |
+	    env -i PATH="$PATH" HOME="$AWS_HOME" \
+	    AWS_EC2_METADATA_DISABLED=true "$STSENV" AWS_PROFILE=mfa \
+	    DYNREPO_BIN="$DYNREPO_BIN" T_PROFDIR="$T_PROFDIR" \
+	    T_IN="$T_TMP/mfa.jsonl" \
+	    script -qec 'trap "echo trapped" INT; "$DYNREPO_BIN" --profiles \
+	    "$T_PROFDIR" --no-journal put -p ck <"$T_IN"; echo "rc=$?";
+	    stty -a' /dev/null >"$OUT" 2>"$ERR"
+	check_out_has "Enter MFA code for arn:aws:iam::123456789012:mfa/alice:"
+	check_out_has "no MFA code was given"
+	check_out_has "rc=130"
+	check_out_has "dynrepo put: 0 items written"
+	check_out_lacks "-echo "
+	run dr list $RW --partition mfa
+	check_rc 0
+	check_lines 0
+	t_end "mfa_serial: a Ctrl-C at the prompt of a put ends it, nothing written, echo back"
+else
+	t_end "mfa_serial: Ctrl-C at a put's prompt # SKIP no script(1)"
+fi
+
+t_begin
 log_reset
 aws_run "$STSENV" AWS_ACCESS_KEY_ID=AKIDSTANDIN \
     AWS_SECRET_ACCESS_KEY=standin-secret-do-not-log -- whoami -p ck-from-env
