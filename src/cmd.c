@@ -146,6 +146,18 @@ cmd_stop_on_signals(void)
 	}
 }
 
+void
+cmd_stop_off(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (cmd_stop_caught[i]) {
+			cmd_stop_caught[i] = 0;
+			signal(cmd_stop_signals[i], SIG_DFL);
+		}
+}
+
 int
 cmd_stop_check(int rc, const char *what, struct err *e)
 {

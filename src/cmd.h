@@ -46,6 +46,11 @@ extern volatile sig_atomic_t cmd_stop_signal;
  * stderr that the write is stopping, and gives the signal back its
  * default, so that a second one ends the process at once. */
 void	 cmd_stop_on_signals(void);
+/* A writing verb that turns out only to read (undo --list, --dry-run):
+ * the signals caught go back to their default and end it at once, as
+ * they end the verbs that read. (Caught, a signal while it waits on a
+ * full pipe would fail that write: no SA_RESTART.) */
+void	 cmd_stop_off(void);
 /* After a verb a signal stopped (and everything is written and closed):
  * end the process by that signal. Returns when there was none. */
 void	 cmd_stop_exit(void);

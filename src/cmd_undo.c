@@ -163,6 +163,9 @@ cmd_undo_exec(const struct cmd_global *g, int argc, char **argv)
 			return cmd_usage_error("undo", "--output: expected "
 			    "text or jsonl");
 	}
+	/* Listing and planning write nothing: nothing to end whole. */
+	if (list || uo.dry_run)
+		cmd_stop_off();
 	if (cc.so.no_journal)
 		return cmd_usage_error("undo", "undo reads and writes the "
 		    "journal: drop --no-journal / DYNREPO_JOURNAL=off");
