@@ -454,8 +454,13 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 	/* gzread reads plain files as they are: .gz or not, both work. */
 	gz = fd == -1 || start == -1 ? NULL : gzdopen(fd, "rb");
 	if (gz == NULL) {
-		err_set(&e, ERR_IO, "cannot read %s: %s", file,
-		    strerror(errno));
+		/* A FIFO's open waits for its writer: a Ctrl-C ends it. */
+		if (fd == -1 && errno == EINTR && cmd_stop_signal != 0)
+			(void)cmd_stop_check(0, "while opening its file, "
+			    "before the first write: nothing was written", &e);
+		else
+			err_set(&e, ERR_IO, "cannot read %s: %s", file,
+			    strerror(errno));
 		if (fd != -1)
 			close(fd);
 		if (spool != NULL)

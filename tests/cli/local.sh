@@ -441,6 +441,24 @@ run dr list -p loc --partition term
 check_lines 0
 t_end "put interrupted (SIGINT, SIGTERM) while it checks its stream writes nothing; an ignored SIGINT stays ignored"
 
+# import of a FIFO nobody has opened to write: its open waits, and a
+# Ctrl-C ends it with the usual words, not "Interrupted system call".
+t_begin
+rm -f "$T_TMP/imp.fifo"
+mkfifo "$T_TMP/imp.fifo"
+env --default-signal=INT "$DYNREPO_BIN" --profiles "$T_PROFDIR" \
+    import -p loc "$T_TMP/imp.fifo" >"$T_TMP/imp.out" 2>"$T_TMP/imp.err" &
+imp_pid=$!
+sleep 1
+[ -n "${VG_SUITE:-}" ] && sleep 3
+kill -INT $imp_pid
+wait $imp_pid
+rc=$?
+[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+grep -q "import: interrupted while opening its file, before the first write: nothing was written" \
+    "$T_TMP/imp.err" || fail_file "stderr" "$T_TMP/imp.err"
+t_end "import of a FIFO without a writer: Ctrl-C ends the wait, nothing written"
+
 # undo --list (and --dry-run) only read: a Ctrl-C ends it at once, as it
 # ends list, even while stdout waits on a full pipe (caught without
 # SA_RESTART, it failed that write: "cannot write standard output"). A
