@@ -105,12 +105,19 @@ volatile sig_atomic_t cmd_stop_signal;
 static const int cmd_stop_signals[2] = { SIGINT, SIGTERM };
 static volatile sig_atomic_t cmd_stop_caught[2];
 
+/* What the first signal says, set before it is caught. */
+static const char cmd_stop_journaled[] = "\ndynrepo: stopping: the requests "
+    "sent are answered and journaled, nothing more is sent (again to quit "
+    "at once)\n";
+static const char cmd_stop_unjournaled[] = "\ndynrepo: stopping: the "
+    "requests sent are answered, nothing more is sent (again to quit at "
+    "once)\n";
+static const char *cmd_stop_msg = cmd_stop_journaled;
+static size_t cmd_stop_msg_len = sizeof cmd_stop_journaled - 1;
+
 static void
 cmd_stop_handler(int sig)
 {
-	static const char msg[] = "\ndynrepo: stopping: the requests sent "
-	    "are answered and journaled, nothing more is sent (again to "
-	    "quit at once)\n";
 	int saved = errno, i;
 	ssize_t n;
 
@@ -119,16 +126,21 @@ cmd_stop_handler(int sig)
 	for (i = 0; i < 2; i++)
 		if (cmd_stop_caught[i])
 			signal(cmd_stop_signals[i], SIG_DFL);
-	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	n = write(STDERR_FILENO, cmd_stop_msg, cmd_stop_msg_len);
 	(void)n;
 	errno = saved;
 }
 
 void
-cmd_stop_on_signals(void)
+cmd_stop_on_signals(const struct cmd_global *g)
 {
 	struct sigaction sa, old;
 	int i;
+
+	if (g->no_journal || cmd_journal_off()) {
+		cmd_stop_msg = cmd_stop_unjournaled;
+		cmd_stop_msg_len = sizeof cmd_stop_unjournaled - 1;
+	}
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cmd_stop_handler;

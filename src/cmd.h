@@ -43,9 +43,10 @@ struct cmd_entry {
  * repo_config.stop. */
 extern volatile sig_atomic_t cmd_stop_signal;
 /* Catch SIGINT and SIGTERM: the first sets cmd_stop_signal, says on
- * stderr that the write is stopping, and gives the signal back its
- * default, so that a second one ends the process at once. */
-void	 cmd_stop_on_signals(void);
+ * stderr that the write is stopping (and journaled, unless g turns the
+ * journal off), and gives the signal back its default, so that a second
+ * one ends the process at once. */
+void	 cmd_stop_on_signals(const struct cmd_global *g);
 /* A writing verb that turns out only to read (undo --list, --dry-run):
  * the signals caught go back to their default and end it at once, as
  * they end the verbs that read. (Caught, a signal while it waits on a

@@ -243,7 +243,7 @@ main(int argc, char **argv)
 	    &e) == -1)
 		cmd_eprintf("dynrepo: %s\n", e.msg);
 	if ((c->flags & CMD_WRITES) != 0)
-		cmd_stop_on_signals();
+		cmd_stop_on_signals(&g);
 	rc = c->exec(&g, argc - i, argv + i);
 	rc = main_stdout_done(c->name, rc);
 	http_global_cleanup();

@@ -263,6 +263,8 @@ if command -v script >/dev/null 2>&1; then
 	    stty -a' /dev/null >"$OUT" 2>"$ERR"
 	check_out_has "Enter MFA code for arn:aws:iam::123456789012:mfa/alice:"
 	check_out_has "no MFA code was given"
+	# --no-journal: the stop does not promise a journal
+	check_out_has "stopping: the requests sent are answered, nothing more"
 	check_out_has "rc=130"
 	check_out_has "dynrepo put: 0 items written"
 	check_out_lacks "-echo "

@@ -426,6 +426,8 @@ put_sigint int env --default-signal=INT
 [ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
 grep -q "interrupted.*before the first write: nothing was written" \
     "$T_TMP/int.err" || fail_file "stderr" "$T_TMP/int.err"
+grep -q "stopping: the requests sent are answered and journaled" \
+    "$T_TMP/int.err" || fail_file "stderr" "$T_TMP/int.err"
 run dr list -p loc --partition int
 check_rc 0
 check_lines 0
