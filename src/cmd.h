@@ -124,11 +124,23 @@ int	 cmd_read_line(FILE *fp, struct buf *b);
 #define CMD_INPUT_BUFFER	(256 * 1024)
 /* Read stdin in blocks of CMD_INPUT_BUFFER; before its first read. */
 void	 cmd_buffer_stdin(void);
-/* Read get-batch's keys from fp, one JSON object a line, into *pids and
- * *cids (n of each, the caller's to free); -1 with e set on the first
- * bad line. */
-int	 cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids,
-	     size_t *n, struct err *e);
+/* get-batch's keys: n partitions' and contents' ids. Their arrays and
+ * strings are in blocks of the keys' own, a few hundred keys a block (a
+ * malloc an id cost as much as reading the line; issue 6): freed whole
+ * by cmd_keys_cleanup, never by ids_cleanup. */
+struct cmd_key_block;
+struct cmd_keys {
+	struct ids		*pids, *cids;
+	size_t			 n;
+	struct cmd_key_block	*blocks;
+	char			*at;		/* the last block's free part */
+	size_t			 left;
+};
+/* Read get-batch's keys from fp, one JSON object a line, into k (the
+ * caller's to clean up, also on -1); -1 with e set on the first bad
+ * line. */
+int	 cmd_get_batch_keys(FILE *fp, struct cmd_keys *k, struct err *e);
+void	 cmd_keys_cleanup(struct cmd_keys *);
 
 int	 cmd_profiles_exec(const struct cmd_global *, int, char **);
 int	 cmd_get_exec(const struct cmd_global *, int, char **);

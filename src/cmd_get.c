@@ -2,6 +2,7 @@
 /* dynrepo get and get-batch: items by key. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,14 +118,84 @@ cmd_key_str(const char *p, const char *end, const char **s, size_t *len)
 }
 
 #define CMD_KEY_IDS	32	/* ids in a key read without the parser */
+#define CMD_KEY_BLOCK	(64u << 10)	/* the keys' memory, a block */
 
-/* A list of plain strings at p, each a valid id, the ids (empty before):
- * read first, then copied with one allocation for the array. */
+/* A block of the keys' memory. */
+struct cmd_key_block {
+	struct cmd_key_block	*next;
+	size_t			 size;
+	max_align_t		 data[];
+};
+
+/* n bytes of the keys' memory, aligned for a pointer. */
+static void *
+cmd_keys_alloc(struct cmd_keys *k, size_t n)
+{
+	struct cmd_key_block *b;
+	void *p;
+
+	n = (n + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+	if (n > k->left) {
+		size_t size = n > CMD_KEY_BLOCK ? n : CMD_KEY_BLOCK;
+
+		b = xmalloc(sizeof *b + size);
+		b->next = k->blocks;
+		b->size = size;
+		k->blocks = b;
+		k->at = (char *)b->data;
+		k->left = size;
+	}
+	p = k->at;
+	k->at += n;
+	k->left -= n;
+	return p;
+}
+
+/* ids made of the n strings s[i] of len[i] bytes, in the keys' memory:
+ * the array, then the strings, one allocation for every few hundred
+ * keys rather than one an id. */
+static void
+cmd_keys_ids(struct cmd_keys *k, struct ids *ids, const char *const *s,
+    const size_t *len, size_t n)
+{
+	size_t i, total = n * sizeof *ids->v;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		total += len[i] + 1;
+	ids->v = cmd_keys_alloc(k, total);
+	p = (char *)(ids->v + n);
+	for (i = 0; i < n; i++) {
+		memcpy(p, s[i], len[i]);
+		p[len[i]] = '\0';
+		ids->v[i] = p;
+		p += len[i] + 1;
+	}
+	ids->n = n;
+}
+
+void
+cmd_keys_cleanup(struct cmd_keys *k)
+{
+	struct cmd_key_block *b;
+
+	while ((b = k->blocks) != NULL) {
+		k->blocks = b->next;
+		free(b);
+	}
+	free(k->pids);
+	free(k->cids);
+	memset(k, 0, sizeof *k);
+}
+
+/* A list of plain strings at p, each a valid id, as ids (empty before) in
+ * the keys' memory. */
 static const char *
-cmd_key_list(const char *p, const char *end, struct ids *ids)
+cmd_key_list(struct cmd_keys *k, const char *p, const char *end,
+    struct ids *ids)
 {
 	const char *s[CMD_KEY_IDS];
-	size_t len[CMD_KEY_IDS], n = 0, i;
+	size_t len[CMD_KEY_IDS], n = 0;
 
 	p = cmd_key_ws(p, end);
 	if (p >= end || *p++ != '[')
@@ -147,10 +218,7 @@ cmd_key_list(const char *p, const char *end, struct ids *ids)
 		if (*p++ != ',')
 			return NULL;
 	}
-	ids->v = xreallocarray(NULL, n, sizeof *ids->v);
-	for (i = 0; i < n; i++)
-		ids->v[i] = xstrndup(s[i], len[i]);
-	ids->n = n;
+	cmd_keys_ids(k, ids, s, len, n);
 	return p + 1;
 }
 
@@ -164,19 +232,19 @@ cmd_key_list(const char *p, const char *end, struct ids *ids)
  * instructions a key, as much as decoding the item; issue 6.)
  */
 static int
-cmd_get_batch_key_fast(const char *p, size_t len, struct ids *pids,
-    struct ids *cids)
+cmd_get_batch_key_fast(struct cmd_keys *k, const char *p, size_t len,
+    struct ids *pids, struct ids *cids)
 {
 	const char *end = p + len, *name;
 	struct ids *dst;
 	size_t nlen;
-	int seen = 0, k;
+	int seen = 0, m;
 
 	p = cmd_key_ws(p, end);
 	if (p >= end || *p++ != '{')
 		goto slow;
-	for (k = 0; k < 2; k++) {
-		if (k > 0 && (p >= end || *p++ != ','))
+	for (m = 0; m < 2; m++) {
+		if (m > 0 && (p >= end || *p++ != ','))
 			goto slow;
 		p = cmd_key_str(cmd_key_ws(p, end), end, &name, &nlen);
 		if (p == NULL)
@@ -194,7 +262,7 @@ cmd_get_batch_key_fast(const char *p, size_t len, struct ids *pids,
 		p = cmd_key_ws(p, end);
 		if (p >= end || *p++ != ':')
 			goto slow;
-		if ((p = cmd_key_list(p, end, dst)) == NULL)
+		if ((p = cmd_key_list(k, p, end, dst)) == NULL)
 			goto slow;
 		p = cmd_key_ws(p, end);
 	}
@@ -202,40 +270,83 @@ cmd_get_batch_key_fast(const char *p, size_t len, struct ids *pids,
 		goto slow;
 	return 0;
 slow:
-	ids_cleanup(pids);
-	ids_cleanup(cids);
+	/* What was kept of the line stays in the keys' memory, unused. */
+	ids_init(pids);
+	ids_init(cids);
 	return -1;
+}
+
+/* The ids of a key line read in full (doc): each list's strings checked,
+ * then kept as ids in the keys' memory. */
+static int
+cmd_get_batch_key_doc(struct cmd_keys *k, const struct value *doc,
+    size_t lineno, struct ids *dst[2], struct err *e)
+{
+	static const char *const names[2] = { "partition_ids", "content_ids" };
+	const struct value *l;
+	const char **s;
+	size_t *len, i, m;
+	int rc = 0;
+
+	for (m = 0; m < 2 && rc == 0; m++) {
+		l = doc->type == VT_M ? value_map_get(doc, names[m]) : NULL;
+		if (l == NULL || l->type != VT_L)
+			return err_set(e, ERR_INPUT, "stdin line %zu: "
+			    "expected {\"partition_ids\":[...],"
+			    "\"content_ids\":[...]}", lineno);
+		s = xcalloc(l->u.list.len + 1, sizeof *s);
+		len = xcalloc(l->u.list.len + 1, sizeof *len);
+		for (i = 0; i < l->u.list.len && rc == 0; i++) {
+			const struct value *v = l->u.list.items[i];
+
+			if (v->type != VT_S)
+				rc = err_set(e, ERR_INPUT, "stdin line %zu: "
+				    "ids must be strings", lineno);
+			else if (content_check_id(v->u.str.ptr,
+			    v->u.str.len, e) == -1) {
+				err_prefix(e, "stdin line %zu: ", lineno);
+				rc = -1;
+			} else {
+				s[i] = v->u.str.ptr;
+				len[i] = v->u.str.len;
+			}
+		}
+		if (rc == 0)
+			cmd_keys_ids(k, dst[m], s, len, l->u.list.len);
+		free(s);
+		free(len);
+	}
+	return rc;
 }
 
 /* Read the keys of a get-batch: one JSON object a line. */
 int
-cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
-    struct err *e)
+cmd_get_batch_keys(FILE *fp, struct cmd_keys *k, struct err *e)
 {
 	struct buf line = BUF_INIT;
 	size_t lineno = 0, cap = 0;
 	int r, rc = 0;
 
-	*n = 0;
+	memset(k, 0, sizeof *k);
 	while ((r = cmd_read_line(fp, &line)) == 1) {
 		struct value *doc;
-		const struct value *names[2];
 		struct ids *dst[2];
-		size_t k, i;
 
 		lineno++;
 		if (line.len == 0)
 			continue;
-		if (*n == cap) {
+		if (k->n == cap) {
 			cap = cap ? cap * 2 : 128;
-			*pids = xreallocarray(*pids, cap, sizeof **pids);
-			*cids = xreallocarray(*cids, cap, sizeof **cids);
+			k->pids = xreallocarray(k->pids, cap, sizeof *k->pids);
+			k->cids = xreallocarray(k->cids, cap, sizeof *k->cids);
 		}
-		ids_init(&(*pids)[*n]);
-		ids_init(&(*cids)[*n]);
-		if (cmd_get_batch_key_fast(line.data, line.len, &(*pids)[*n],
-		    &(*cids)[*n]) == 0) {
-			(*n)++;
+		dst[0] = &k->pids[k->n];
+		dst[1] = &k->cids[k->n];
+		ids_init(dst[0]);
+		ids_init(dst[1]);
+		if (cmd_get_batch_key_fast(k, line.data, line.len, dst[0],
+		    dst[1]) == 0) {
+			k->n++;
 			continue;
 		}
 		doc = json_parse(line.data, line.len, e);
@@ -244,40 +355,8 @@ cmd_get_batch_keys(FILE *fp, struct ids **pids, struct ids **cids, size_t *n,
 			rc = -1;
 			break;
 		}
-		dst[0] = &(*pids)[*n];
-		dst[1] = &(*cids)[*n];
-		(*n)++;
-		names[0] = doc->type == VT_M ? value_map_get(doc,
-		    "partition_ids") : NULL;
-		names[1] = doc->type == VT_M ? value_map_get(doc,
-		    "content_ids") : NULL;
-		for (k = 0; k < 2 && rc == 0; k++) {
-			const struct value *l = names[k];
-
-			if (l == NULL || l->type != VT_L) {
-				rc = err_set(e, ERR_INPUT, "stdin line %zu: "
-				    "expected {\"partition_ids\":[...],"
-				    "\"content_ids\":[...]}", lineno);
-				break;
-			}
-			for (i = 0; i < l->u.list.len; i++) {
-				const struct value *s = l->u.list.items[i];
-
-				if (s->type != VT_S) {
-					rc = err_set(e, ERR_INPUT, "stdin line "
-					    "%zu: ids must be strings", lineno);
-					break;
-				}
-				if (content_check_id(s->u.str.ptr,
-				    s->u.str.len, e) == -1) {
-					err_prefix(e, "stdin line %zu: ",
-					    lineno);
-					rc = -1;
-					break;
-				}
-				ids_push(dst[k], s->u.str.ptr, s->u.str.len);
-			}
-		}
+		k->n++;
+		rc = cmd_get_batch_key_doc(k, doc, lineno, dst, e);
 		value_free(doc);
 		if (rc != 0)
 			break;
@@ -305,8 +384,7 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 	};
 	struct cmd_common cc;
 	struct session s;
-	struct ids *pids = NULL, *cids = NULL;
-	size_t n = 0, i;
+	struct cmd_keys k;
 	enum output_format fmt;
 	struct output *out;
 	struct err e;
@@ -329,12 +407,12 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 		return cmd_usage_error("get-batch", "%s", e.msg);
 	/* Every key is read and checked before the first request. */
 	cmd_buffer_stdin();
-	rc = cmd_get_batch_keys(stdin, &pids, &cids, &n, &e);
+	rc = cmd_get_batch_keys(stdin, &k, &e);
 	if (rc == 0 && session_open(&s, &cc.so, &e) == 0) {
 		/* Printing only reads the contents: no copy of each item. */
 		repo_set_shared_contents(s.repo, true);
 		out = output_new(fmt, stdout);
-		rc = repo_get_batch(s.repo, pids, cids, n, cmd_get_print,
+		rc = repo_get_batch(s.repo, k.pids, k.cids, k.n, cmd_get_print,
 		    output_takes_lines(out) ? cmd_get_line : NULL, out, &e);
 		output_finish(out);
 		session_close(&s);
@@ -342,11 +420,6 @@ cmd_get_batch_exec(const struct cmd_global *g, int argc, char **argv)
 		session_close(&s);
 		rc = -1;
 	}
-	for (i = 0; i < n; i++) {
-		ids_cleanup(&pids[i]);
-		ids_cleanup(&cids[i]);
-	}
-	free(pids);
-	free(cids);
+	cmd_keys_cleanup(&k);
 	return rc == 0 ? 0 : cmd_fail("get-batch", &e);
 }
