@@ -674,10 +674,19 @@ awsclient_credentials(struct awsclient *c, struct err *err)
 	struct creds cr;
 	int rc;
 
-	if (c->creds == NULL)
-		return err_set(err, ERR_AUTH, "no AWS credentials provider");
-	rc = creds_provider_get(c->creds, &cr, err);
-	creds_cleanup(&cr);
+	err_clear(err);
+	if (c->config_error[0] != '\0')
+		rc = err_set(err, ERR_CONFIG, "%s", c->config_error);
+	else if (c->creds == NULL)
+		rc = err_set(err, ERR_AUTH, "no AWS credentials provider");
+	else {
+		rc = creds_provider_get(c->creds, &cr, err);
+		creds_cleanup(&cr);
+	}
+	/* Whatever failed, the call it stands for was not sent (a write
+	 * that says nothing of it would be journaled as maybe stored). */
+	if (rc != 0 && err != NULL)
+		err->applied = ERR_APPLIED_NO;
 	return rc;
 }
 

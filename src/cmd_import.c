@@ -438,8 +438,14 @@ cmd_import_exec(const struct cmd_global *g, int argc, char **argv)
 		session_close(&s);
 		return cmd_fail("import", &e);
 	}
-	fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO) :
-	    open(file, O_RDONLY | O_CLOEXEC);
+	/* Stopped already (a FIFO's open would then wait for good): as
+	 * if the open had been interrupted. */
+	if (cmd_stop_signal != 0) {
+		fd = -1;
+		errno = EINTR;
+	} else
+		fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO) :
+		    open(file, O_RDONLY | O_CLOEXEC);
 	/* A stream read once (a pipe, a FIFO, a terminal) is spooled
 	 * first; a regular file is read twice where it is, from where it
 	 * starts (import - of a file partly read). */

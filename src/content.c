@@ -199,18 +199,24 @@ bad:
 	    s);
 }
 
+#define CONTENT_TIME_MIN	INT64_C(-62135596800)	/* 0001-01-01 */
+#define CONTENT_TIME_MAX	INT64_C(253402300799)	/* 9999-12-31 */
+
 void
 content_format_time(int64_t t, char out[32])
 {
 	struct clock_civil c;
 
-	/* Four digits always: strftime's %Y writes the year 230 as "230",
-	 * which ISO 8601 (and so content_from_json) does not read back. */
+	/* Within the years Python's datetime holds, 1 to 9999, so that what
+	 * is printed is a date that exists (a year alone clamped would
+	 * make 10000-02-29 9999-02-29), and four digits always: strftime's
+	 * %Y writes the year 230 as "230", which ISO 8601 (and so
+	 * content_from_json) does not read back. */
+	if (t < CONTENT_TIME_MIN)
+		t = CONTENT_TIME_MIN;
+	else if (t > CONTENT_TIME_MAX)
+		t = CONTENT_TIME_MAX;
 	clock_civil(t, &c);
-	if (c.year < 0)
-		c.year = 0;
-	else if (c.year > 9999)
-		c.year = 9999;
 	memcpy(clock_format_civil(&c, out), "+00:00", sizeof "+00:00");
 }
 

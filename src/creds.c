@@ -1328,12 +1328,59 @@ done:
 	return rc;
 }
 
+/* The signal that came while the prompt had the terminal's echo off. */
+static volatile sig_atomic_t creds_prompt_signal;
+
+static void
+creds_prompt_catch(int sig)
+{
+	creds_prompt_signal = sig;
+}
+
+/* SIGINT and SIGTERM that would end the process as they are (their
+ * default) are caught while the echo is off, so that the terminal is
+ * given back first: how each was, in old[], and whether it was
+ * replaced, in caught[]. A handler of the program's (a writing verb's
+ * stop) already ends the read (no SA_RESTART); an ignored one stays. */
+static void
+creds_prompt_signals(struct sigaction old[2], bool caught[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = creds_prompt_catch;
+	sigemptyset(&sa.sa_mask);
+	creds_prompt_signal = 0;
+	for (i = 0; i < 2; i++)
+		caught[i] = sigaction(sigs[i], NULL, &old[i]) == 0 &&
+		    old[i].sa_handler == SIG_DFL &&
+		    sigaction(sigs[i], &sa, NULL) == 0;
+}
+
+/* Put back what creds_prompt_signals replaced; a signal that came meanwhile
+ * then ends the process, as it would have, the terminal as it was. */
+static void
+creds_prompt_signals_end(const struct sigaction old[2], const bool caught[2])
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (caught[i])
+			sigaction(sigs[i], &old[i], NULL);
+	if (creds_prompt_signal != 0)
+		raise(creds_prompt_signal);
+}
+
 int
 creds_prompt_tty(void *ctx, const char *prompt, char *answer, size_t size,
     struct err *err)
 {
 	struct termios old, quiet;
-	bool restore = false, eof = false;
+	struct sigaction old_sa[2];
+	bool restore = false, eof = false, caught[2];
 	size_t len = 0;
 	ssize_t n;
 	char c;
@@ -1348,6 +1395,7 @@ creds_prompt_tty(void *ctx, const char *prompt, char *answer, size_t size,
 		    "is no terminal to ask for it on; run where a terminal is "
 		    "available, or use a profile without mfa_serial");
 	}
+	creds_prompt_signals(old_sa, caught);
 	if (tcgetattr(fd, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
@@ -1377,6 +1425,7 @@ creds_prompt_tty(void *ctx, const char *prompt, char *answer, size_t size,
 	if (write(fd, "\n", 1) < 0)
 		eof = true;
 	close(fd);
+	creds_prompt_signals_end(old_sa, caught);
 	if (eof && len == 0)
 		return err_set(err, ERR_CANCELLED, "no MFA code was given");
 	return 0;

@@ -427,14 +427,19 @@ repo_wave_pump(struct repo_wave *w)
 	struct repo_wave_chunk *c;
 
 	repo_wave_check_stop(w, false);
+	/* A start may wait on a prompt (an MFA code) that a stop ends: the
+	 * stop is looked at after each. */
 	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
 	    (c = repo_wave_next_due(w)) != NULL && c->due <= w->waited_ms) {
 		w->nwaiting--;
 		repo_wave_start(w, c);
+		repo_wave_check_stop(w, false);
 	}
 	while (!w->failed && !w->stopping && w->inflight < w->lanes &&
-	    (c = repo_wave_first(w, RW_READY)) != NULL)
+	    (c = repo_wave_first(w, RW_READY)) != NULL) {
 		repo_wave_start(w, c);
+		repo_wave_check_stop(w, false);
+	}
 }
 
 /* After a failure or a stop, the chunks backing off are done: what they

@@ -239,6 +239,34 @@ else
 	t_end "mfa_serial on a terminal # SKIP no script(1)"
 fi
 
+# Run the shell line $1 under script(1), a terminal, as the MFA profile
+# (dynrepo as "$DYNREPO_BIN", put's input as "$T_IN"): once the prompt
+# for the code shows, a Ctrl-C, then 2 s later a code. The shell's trap
+# keeps it alive after the Ctrl-C to print dynrepo's status and run
+# stty. All of it in $OUT.
+mfa_ctrl_c()
+{
+	: >"$OUT"
+	(
+		i=0
+		while ! grep -q "Enter MFA code" "$OUT" 2>/dev/null &&
+		    [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		sleep 0.3
+		printf '\003'
+		sleep 2
+		printf '123456\n'
+		sleep 3
+	) | env -i PATH="$PATH" HOME="$AWS_HOME" \
+	    AWS_EC2_METADATA_DISABLED=true "$STSENV" AWS_PROFILE=mfa \
+	    DYNREPO_BIN="$DYNREPO_BIN" T_PROFDIR="$T_PROFDIR" \
+	    T_IN="$T_TMP/mfa.jsonl" \
+	    script -qec "trap 'echo trapped' INT; $1; echo rc=\$?; stty -a" \
+	    /dev/null >"$OUT" 2>"$ERR"
+}
+
 t_begin
 if command -v script >/dev/null 2>&1; then
 	# A put sends its batches from threads of its own, which block
@@ -246,21 +274,14 @@ if command -v script >/dev/null 2>&1; then
 	# Ctrl-C ends the prompt: nothing is written, the put dies of the
 	# signal, and the terminal echoes again. (Were the prompt on such a
 	# thread, the Ctrl-C would be missed and the code typed after it
-	# taken.) The shell's trap keeps it alive to run stty.
+	# taken.)
 	i=0
 	while [ $i -lt 60 ]; do
 		printf '{"partition_ids":["mfa"],"content_ids":["c%d"],"item":{"n":%d}}\n' \
 		    $i $i
 		i=$((i + 1))
 	done >"$T_TMP/mfa.jsonl"
-	(sleep 1; printf '\003'; sleep 2; printf '123456\n'; sleep 3) |
-	    env -i PATH="$PATH" HOME="$AWS_HOME" \
-	    AWS_EC2_METADATA_DISABLED=true "$STSENV" AWS_PROFILE=mfa \
-	    DYNREPO_BIN="$DYNREPO_BIN" T_PROFDIR="$T_PROFDIR" \
-	    T_IN="$T_TMP/mfa.jsonl" \
-	    script -qec 'trap "echo trapped" INT; "$DYNREPO_BIN" --profiles \
-	    "$T_PROFDIR" --no-journal put -p ck <"$T_IN"; echo "rc=$?";
-	    stty -a' /dev/null >"$OUT" 2>"$ERR"
+	mfa_ctrl_c '"$DYNREPO_BIN" --profiles "$T_PROFDIR" --no-journal put -p ck <"$T_IN"'
 	check_out_has "Enter MFA code for arn:aws:iam::123456789012:mfa/alice:"
 	check_out_has "no MFA code was given"
 	# --no-journal: the stop does not promise a journal
@@ -274,6 +295,21 @@ if command -v script >/dev/null 2>&1; then
 	t_end "mfa_serial: a Ctrl-C at the prompt of a put ends it, nothing written, echo back"
 else
 	t_end "mfa_serial: Ctrl-C at a put's prompt # SKIP no script(1)"
+fi
+
+t_begin
+if command -v script >/dev/null 2>&1; then
+	# A verb that reads ends at once on a Ctrl-C, the prompt's too:
+	# after the terminal has its echo back.
+	mfa_ctrl_c '"$DYNREPO_BIN" --profiles "$T_PROFDIR" list -p ck --partition p'
+	check_out_has "Enter MFA code for arn:aws:iam::123456789012:mfa/alice:"
+	check_out_has "rc=130"
+	check_out_lacks "stopping"
+	check_out_lacks "-echo "
+	check_out_lacks '"content_ids"'
+	t_end "mfa_serial: a Ctrl-C at the prompt of a list ends it, echo back"
+else
+	t_end "mfa_serial: Ctrl-C at a list's prompt # SKIP no script(1)"
 fi
 
 t_begin

@@ -454,6 +454,17 @@ imp_pid=$!
 sleep 1
 [ -n "${VG_SUITE:-}" ] && sleep 3
 kill -INT $imp_pid
+i=0
+while kill -0 $imp_pid 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $imp_pid 2>/dev/null; then
+	fail "still waiting 10 s after SIGINT"
+	# a writer releases the open; then nothing to read
+	exec 9>"$T_TMP/imp.fifo"
+	exec 9>&-
+fi
 wait $imp_pid
 rc=$?
 [ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"

@@ -110,14 +110,20 @@ Test(content, times)
 	    NULL), 0);
 	content_format_time(t, out);
 	cr_assert_str_eq(out, "2026-11-25T09:14:03+00:00");
-	/* A year Python cannot hold is clamped to 0 or 9999, four digits
-	 * always. */
+	/* A time past the years Python holds (1 to 9999) is clamped to
+	 * their ends, a date that exists, four digits always. */
 	content_format_time(INT64_C(253402300800), out);
-	cr_assert_str_eq(out, "9999-01-01T00:00:00+00:00");
+	cr_assert_str_eq(out, "9999-12-31T23:59:59+00:00");
+	content_format_time(INT64_C(253460000000), out);	/* 10001 */
+	cr_assert_str_eq(out, "9999-12-31T23:59:59+00:00");
 	content_format_time(INT64_C(-62167219201), out);
-	cr_assert_str_eq(out, "0000-12-31T23:59:59+00:00");
+	cr_assert_str_eq(out, "0001-01-01T00:00:00+00:00");
 	content_format_time(INT64_C(-62135596800), out);
 	cr_assert_str_eq(out, "0001-01-01T00:00:00+00:00");
+	content_format_time(INT64_C(-62135596799), out);
+	cr_assert_str_eq(out, "0001-01-01T00:00:01+00:00");
+	content_format_time(INT64_C(-54893199477), out);
+	cr_assert_str_eq(out, "0230-07-04T01:02:03+00:00");
 	cr_assert_eq(content_parse_time("2026-13-01", &t, NULL), -1);
 	cr_assert_eq(content_parse_time("2026-01-01T", &t, NULL), -1);
 }

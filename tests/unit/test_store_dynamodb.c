@@ -374,3 +374,63 @@ Test(store_dynamodb, capacity_is_asked_for_only_when_wanted)
 	buf_cleanup(&want);
 	buf_cleanup(&ft.sent);
 }
+
+/* An environment with no credentials anywhere, and no instance metadata
+ * to ask (nothing leaves the machine). */
+static const char *
+nocreds_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (strcmp(name, "AWS_EC2_METADATA_DISABLED") == 0)
+		return "true";
+	if (strcmp(name, "AWS_CONFIG_FILE") == 0 ||
+	    strcmp(name, "AWS_SHARED_CREDENTIALS_FILE") == 0)
+		return "/dev/null";
+	return NULL;
+}
+
+/*
+ * A job for a lane's thread gets its credentials on the caller's thread
+ * (where a prompt for an MFA code ends on a Ctrl-C). When they cannot be
+ * had, the job fails there, unsent, and says so: a write that said
+ * nothing of it would be journaled as maybe stored.
+ */
+Test(store_dynamodb, a_job_without_credentials_fails_unsent)
+{
+	struct creds_provider *creds = creds_provider_new(NULL,
+	    nocreds_getenv, NULL);
+	struct http_ops http = { .perform = fake_perform };
+	struct awsclient *clients[2];
+	struct store_job j, *done;
+	struct request rq;
+	struct store *st;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		clients[i] = awsclient_new(&(struct awsclient_config){
+			.endpoint = "http://127.0.0.1:1", .region = "us-east-1",
+		    }, &http, creds, NULL);
+	st = store_dynamodb_new_lanes(clients, 2);
+	cr_assert_eq(store_lanes(st), 1);
+	ft.answer = "{\"UnprocessedItems\":{}}";
+	buf_reset(&ft.sent);
+	capacity_request(&rq, OP_BATCH_WRITE_ITEM);
+	memset(&j, 0, sizeof j);
+	j.rq = &rq;
+	response_init(&j.rs);
+	err_clear(&j.err);
+	store_start(st, &j);
+	done = store_wait(st, true);
+	cr_assert_eq(done, &j);
+	cr_assert_eq(j.rc, -1);
+	cr_expect_eq(j.err.applied, ERR_APPLIED_NO, "%d: %s", j.err.applied,
+	    j.err.msg);
+	cr_expect_eq(ft.sent.len, 0, "a body was sent: %s", ft.sent.data);
+	response_cleanup(&j.rs);
+	request_cleanup(&rq);
+	store_free(st);
+	for (i = 0; i < 2; i++)
+		awsclient_free(clients[i]);
+	creds_provider_free(creds);
+	buf_cleanup(&ft.sent);
+}
