@@ -476,52 +476,57 @@ t_end "import of a FIFO without a writer: Ctrl-C ends the wait, nothing written"
 # ends list, even while stdout waits on a full pipe (caught without
 # SA_RESTART, it failed that write: "cannot write standard output"). A
 # journal of 3,000 writes (one put's lines, each under an id of its own)
-# lists in ~300 kB.
+# lists in ~300 kB. Not under valgrind: a process a signal ends by its
+# default action frees nothing, and its leaks would be reported.
 t_begin
-(
-	XDG_STATE_HOME=$T_TMP/st-list
-	export XDG_STATE_HOME
-	contents 1 | sed 's/"p"/"lst"/' |
-	    "$DYNREPO_BIN" --profiles "$T_PROFDIR" put -p loc 2>/dev/null
-)
-J=$T_TMP/st-list/dynrepo/journal.jsonl
-[ "$(wc -l <"$J")" = 2 ] || fail_file "the journal of one put" "$J"
-awk 'NR <= 2 { l[NR] = $0 }
-    END { for (k = 1; k <= 3000; k++) for (i = 1; i <= 2; i++) {
-	s = l[i]
-	if (match(s, /"id":"[^"]*/))
-		s = substr(s, 1, RSTART + RLENGTH - 1) "-" k \
-		    substr(s, RSTART + RLENGTH)
-	print s } }' "$J" >"$J.new" && mv "$J.new" "$J"
-rm -f "$T_TMP/out.fifo"
-mkfifo "$T_TMP/out.fifo"
-# The test holds the pipe open and reads nothing of it.
-exec 8<>"$T_TMP/out.fifo"
-XDG_STATE_HOME=$T_TMP/st-list env --default-signal=INT "$DYNREPO_BIN" \
-    --profiles "$T_PROFDIR" undo -p loc --list -n 3000 \
-    >"$T_TMP/out.fifo" 2>"$T_TMP/list.err" &
-list_pid=$!
-sleep 1
-[ -n "${VG_SUITE:-}" ] && sleep 3
-kill -INT $list_pid
-# Caught, the signal would leave it blocked on the pipe for good.
-i=0
-while kill -0 $list_pid 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -0 $list_pid 2>/dev/null &&
-    { fail "still running 10 s after SIGINT"; kill -KILL $list_pid; }
-wait $list_pid
-rc=$?
-exec 8<&-
-[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
-grep -q "stopping\|standard output" "$T_TMP/list.err" &&
-    fail_file "stderr" "$T_TMP/list.err"
-XDG_STATE_HOME=$T_TMP/st-list run dr undo -p loc --list -n 3000
-check_rc 0
-check_lines 3000
-[ "$(wc -c <"$OUT")" -gt 131072 ] || fail "the list is too short to fill a pipe"
-t_end "undo --list: Ctrl-C on a full pipe ends it at once"
+if [ -n "${VG_SUITE:-}" ]; then
+	t_end "undo --list: Ctrl-C on a full pipe # SKIP under valgrind"
+else
+	(
+		XDG_STATE_HOME=$T_TMP/st-list
+		export XDG_STATE_HOME
+		contents 1 | sed 's/"p"/"lst"/' |
+		    "$DYNREPO_BIN" --profiles "$T_PROFDIR" put -p loc 2>/dev/null
+	)
+	J=$T_TMP/st-list/dynrepo/journal.jsonl
+	[ "$(wc -l <"$J")" = 2 ] || fail_file "the journal of one put" "$J"
+	awk 'NR <= 2 { l[NR] = $0 }
+	    END { for (k = 1; k <= 3000; k++) for (i = 1; i <= 2; i++) {
+		s = l[i]
+		if (match(s, /"id":"[^"]*/))
+			s = substr(s, 1, RSTART + RLENGTH - 1) "-" k \
+			    substr(s, RSTART + RLENGTH)
+		print s } }' "$J" >"$J.new" && mv "$J.new" "$J"
+	rm -f "$T_TMP/out.fifo"
+	mkfifo "$T_TMP/out.fifo"
+	# The test holds the pipe open and reads nothing of it.
+	exec 8<>"$T_TMP/out.fifo"
+	XDG_STATE_HOME=$T_TMP/st-list env --default-signal=INT "$DYNREPO_BIN" \
+	    --profiles "$T_PROFDIR" undo -p loc --list -n 3000 \
+	    >"$T_TMP/out.fifo" 2>"$T_TMP/list.err" &
+	list_pid=$!
+	sleep 1
+	[ -n "${VG_SUITE:-}" ] && sleep 3
+	kill -INT $list_pid
+	# Caught, the signal would leave it blocked on the pipe for good.
+	i=0
+	while kill -0 $list_pid 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 $list_pid 2>/dev/null &&
+	    { fail "still running 10 s after SIGINT"; kill -KILL $list_pid; }
+	wait $list_pid
+	rc=$?
+	exec 8<&-
+	[ "$rc" = 130 ] || fail "exit status $rc after SIGINT, not 130"
+	grep -q "stopping\|standard output" "$T_TMP/list.err" &&
+	    fail_file "stderr" "$T_TMP/list.err"
+	XDG_STATE_HOME=$T_TMP/st-list run dr undo -p loc --list -n 3000
+	check_rc 0
+	check_lines 3000
+	[ "$(wc -c <"$OUT")" -gt 131072 ] || fail "the list is too short to fill a pipe"
+	t_end "undo --list: Ctrl-C on a full pipe ends it at once"
+fi
 
 t_done
