@@ -443,6 +443,21 @@ run dr list -p loc --partition term
 check_lines 0
 t_end "put interrupted (SIGINT, SIGTERM) while it checks its stream writes nothing; an ignored SIGINT stays ignored"
 
+# Once the process PID has had time to start (seconds under valgrind),
+# SIGINT it and give it 10 s to end: 1 when it is still running then.
+int_and_wait()
+{
+	sleep 1
+	[ -n "${VG_SUITE:-}" ] && sleep 3
+	kill -INT "$1"
+	int_wait_i=0
+	while kill -0 "$1" 2>/dev/null && [ $int_wait_i -lt 100 ]; do
+		sleep 0.1
+		int_wait_i=$((int_wait_i + 1))
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
 # import of a FIFO nobody has opened to write: its open waits, and a
 # Ctrl-C ends it with the usual words, not "Interrupted system call".
 t_begin
@@ -451,15 +466,7 @@ mkfifo "$T_TMP/imp.fifo"
 env --default-signal=INT "$DYNREPO_BIN" --profiles "$T_PROFDIR" \
     import -p loc "$T_TMP/imp.fifo" >"$T_TMP/imp.out" 2>"$T_TMP/imp.err" &
 imp_pid=$!
-sleep 1
-[ -n "${VG_SUITE:-}" ] && sleep 3
-kill -INT $imp_pid
-i=0
-while kill -0 $imp_pid 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 $imp_pid 2>/dev/null; then
+if ! int_and_wait $imp_pid; then
 	fail "still waiting 10 s after SIGINT"
 	# a writer releases the open; then nothing to read
 	exec 9>"$T_TMP/imp.fifo"
@@ -505,16 +512,8 @@ else
 	    --profiles "$T_PROFDIR" undo -p loc --list -n 3000 \
 	    >"$T_TMP/out.fifo" 2>"$T_TMP/list.err" &
 	list_pid=$!
-	sleep 1
-	[ -n "${VG_SUITE:-}" ] && sleep 3
-	kill -INT $list_pid
 	# Caught, the signal would leave it blocked on the pipe for good.
-	i=0
-	while kill -0 $list_pid 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -0 $list_pid 2>/dev/null &&
+	int_and_wait $list_pid ||
 	    { fail "still running 10 s after SIGINT"; kill -KILL $list_pid; }
 	wait $list_pid
 	rc=$?
