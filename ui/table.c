@@ -42,6 +42,8 @@ struct table_row {
 	uint16_t	 nmask;
 	unsigned char	 form;		/* enum table_form */
 	bool		 has_expiry;
+	bool		 loose;		/* table_loose: its cells may show
+					 * text its JSON does not hold */
 	char		 data[];
 };
 
@@ -54,11 +56,12 @@ struct table_cache_slot {
  * The search's index. The rows are in blocks of about TABLE_BLOCK_BYTES
  * of packed text, each with a bitmap of the hashed case-folded bigrams
  * and trigrams of its rows' text (their JSON, version and expiry date,
- * what table_row_may_match reads). A needle of two bytes or more with a
- * gram whose bit is not set is in no row of the block, so a search that
- * finds nothing tests a few bits a block instead of reading every row.
- * A bitmap takes 1/16 of the text it covers; a block whose rows have
- * ~20,000 distinct grams (varied prose) has about half its bits set.
+ * what table_row_may_match reads), and after it one bit for each byte
+ * (folded) the text holds. A needle with a gram or a byte whose bit is
+ * not set is in no row of the block, so a search that finds nothing
+ * tests a few bits a block instead of reading every row. A bitmap takes
+ * 1/16 of the text it covers; a block whose rows have ~20,000 distinct
+ * grams (varied prose) has about half its bits set.
  *
  * The bitmaps of 64 blocks in a row are kept sliced, a word a bit with a
  * bit a block, so that a gram is tested for 64 blocks at once: at a
@@ -67,7 +70,9 @@ struct table_cache_slot {
  */
 #define TABLE_BLOCK_BYTES	65536
 #define TABLE_BLOCK_SHIFT	15
-#define TABLE_GROUP_WORDS	(1U << TABLE_BLOCK_SHIFT)
+#define TABLE_GRAM_BITS		(1U << TABLE_BLOCK_SHIFT)
+#define TABLE_BYTE_BIT(c)	(TABLE_GRAM_BITS + (c))	/* a byte's bit */
+#define TABLE_GROUP_WORDS	(TABLE_GRAM_BITS + 256)
 #define TABLE_GRAMS_MAX		32	/* a longer needle tests its first */
 
 struct table_block {
@@ -82,8 +87,8 @@ struct table_block {
 struct table_group {
 	uint64_t	*words;		/* TABLE_GROUP_WORDS */
 	uint64_t	 open;		/* blocks with a row without a stored
-					 * item: its ids are in no JSON, so it
-					 * may hold any needle */
+					 * item (its ids are in no JSON) or a
+					 * loose one: it may hold any needle */
 };
 
 struct table_index {
@@ -119,6 +124,11 @@ struct table_needle {
 	bool		 indexed;	/* the index can answer for it */
 	uint32_t	 grams[TABLE_GRAMS_MAX];	/* its grams' bits */
 	size_t		 ngrams;
+	/* Its longest piece without JSON's punctuation, looked for in the
+	 * rows' text in its place when it is not plain (owned); NULL when
+	 * plain or when it has none. With a quote after the piece, the
+	 * text holds the run or run_alt (owned, else NULL). */
+	struct table_needle *run, *run_alt;
 };
 
 struct table_cache {
@@ -128,6 +138,8 @@ struct table_cache {
 	struct table_needle	 needle;
 	struct table_index	 index;
 };
+
+static void	table_needle_cleanup(struct table_needle *);
 
 /* Each byte as tolower gives it, as strcasestr folds. */
 static void
@@ -165,22 +177,33 @@ table_block_feed(struct table_index *ix, size_t k, const char *p, size_t n)
 	size_t i;
 
 	ix->b[k].bytes += n;
-	if (n < 2)
+	if (n == 0)
 		return;
-	key = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
 	if (k == ix->nb - 1) {
+		table_fill_set(ix->fill, TABLE_BYTE_BIT(fold[s[0]]));
+		if (n < 2)
+			return;
+		key = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
+		table_fill_set(ix->fill, TABLE_BYTE_BIT(fold[s[1]]));
 		table_fill_set(ix->fill, table_gram_bit(key));
 		for (i = 2; i < n; i++) {
 			key = (key << 8 | fold[s[i]]) & 0xffffff;
+			table_fill_set(ix->fill, TABLE_BYTE_BIT(key & 0xff));
 			table_fill_set(ix->fill, table_gram_bit(key & 0xffff));
 			table_fill_set(ix->fill,
 			    table_gram_bit(key | 1U << 24));
 		}
 		return;
 	}
+	w[TABLE_BYTE_BIT(fold[s[0]])] |= m;
+	if (n < 2)
+		return;
+	key = (uint32_t)fold[s[0]] << 8 | fold[s[1]];
+	w[TABLE_BYTE_BIT(fold[s[1]])] |= m;
 	w[table_gram_bit(key)] |= m;
 	for (i = 2; i < n; i++) {
 		key = (key << 8 | fold[s[i]]) & 0xffffff;
+		w[TABLE_BYTE_BIT(key & 0xff)] |= m;
 		w[table_gram_bit(key & 0xffff)] |= m;
 		w[table_gram_bit(key | 1U << 24)] |= m;
 	}
@@ -209,7 +232,7 @@ table_block_add(struct table_index *ix, size_t k, const struct table_row *r)
 	char text[32];
 	int n;
 
-	if (r->form == TF_ITEM) {
+	if (r->form == TF_ITEM || r->loose) {
 		ix->g[k / 64].open |= (uint64_t)1 << (k % 64);
 		ix->b[k].bytes += r->json_len;
 		return;
@@ -465,8 +488,7 @@ void
 table_cleanup(struct table *t)
 {
 	table_clear(t);
-	free(t->cache->needle.text);
-	free(t->cache->needle.folded);
+	table_needle_cleanup(&t->cache->needle);
 	free(t->cache);
 	t->cache = NULL;
 }
@@ -517,6 +539,38 @@ table_pack_item(struct buf *b, const struct value *item)
 		buf_adds(b, "{}");
 }
 
+/*
+ * Whether a cell of item may show text that its DynamoDB JSON does not
+ * hold, as folded: a map or a list is shown as JSON, which writes a
+ * number that JSON cannot carry as it is (".5", "+1") in its canonical
+ * form ("0.5"). DynamoDB writes numbers canonical; other writers may not.
+ */
+static bool
+table_loose(const struct value *v, int depth)
+{
+	size_t i;
+
+	switch (v->type) {
+	case VT_N:
+		return depth > 0 && !json_number_ok(v->u.str.ptr,
+		    v->u.str.len);
+	case VT_M:
+		for (i = 0; i < v->u.map.len; i++)
+			if (v->u.map.items[i].value != NULL &&
+			    table_loose(v->u.map.items[i].value, depth + 1))
+				return true;
+		return false;
+	case VT_L:
+	case VT_NS:
+		for (i = 0; i < v->u.list.len; i++)
+			if (table_loose(v->u.list.items[i], depth + 1))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 /* c packed into one allocation. */
 static struct table_row *
 table_pack(const struct content *c)
@@ -553,6 +607,7 @@ table_pack(const struct content *c)
 	r->version = c->current_version;
 	r->expiry = c->expiry;
 	r->has_expiry = c->has_expiry;
+	r->loose = c->item != NULL && table_loose(c->item, -1);
 	r->form = (unsigned char)form;
 	r->ncids = (uint16_t)c->content_ids.n;
 	r->nparts = (uint16_t)c->partition_ids.n;
@@ -1046,17 +1101,27 @@ table_cell(const struct table *t, size_t row, size_t col, struct buf *b,
 	}
 }
 
-/* Whether a needle can be looked for in a row's packed JSON: the cells
- * show strings unescaped and maps as plain JSON, so only a needle
- * without JSON's punctuation, quotes, backslashes and control bytes is
- * sure to appear in the DynamoDB JSON of any cell that holds it. */
+/*
+ * Whether byte c of a needle may be shown otherwise than the rows' packed
+ * JSON holds it: JSON's punctuation (a map or a list in a cell is shown
+ * as plain JSON, whose punctuation is not the DynamoDB JSON's), and what
+ * a JSON string escapes (a string in a cell is shown unescaped).
+ */
 static bool
-table_needle_plain(const char *needle)
+table_needle_breaks(unsigned char c)
 {
-	const unsigned char *p;
+	return c < 0x20 || strchr("\"\\{}[],:", c) != NULL;
+}
 
-	for (p = (const unsigned char *)needle; *p != '\0'; p++)
-		if (*p < 0x20 || strchr("\"\\{}[],:", *p) != NULL)
+/* Whether a needle can be looked for in a row's packed JSON as it is: it
+ * has no byte that table_needle_breaks. */
+static bool
+table_needle_plain(const char *needle, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (table_needle_breaks((unsigned char)needle[i]))
 			return false;
 	return true;
 }
@@ -1082,50 +1147,89 @@ table_only(const char *s, const char *set)
 	return true;
 }
 
-/* The bits of the needle's grams when the index can answer for it: a
- * needle that the JSON holds as typed (table_needle_plain), of two bytes
- * or more (one byte has no gram: every row is read), folded as the index
- * was (the locale may have changed since). */
+/* Add a gram's bit to the needle's, up to TABLE_GRAMS_MAX. */
+static void
+table_needle_gram(struct table_needle *nd, uint32_t bit)
+{
+	if (nd->ngrams < TABLE_GRAMS_MAX)
+		nd->grams[nd->ngrams++] = bit;
+}
+
+/*
+ * The bits of the needle's grams, folded as the index was (the locale
+ * may have changed since, and then the index cannot answer). A cell that
+ * shows the needle shows each piece of it between the bytes that
+ * table_needle_breaks, and the rows' text holds such a piece as it is:
+ * a byte's bit for a piece of one byte, else its bigram or trigrams.
+ * Each byte of the needle but a control byte is in the rows' text too
+ * (a quote or a backslash escaped, as one of the DynamoDB JSON's
+ * punctuation, or as it is).
+ */
 static void
 table_needle_grams(struct table_needle *nd, const struct table_index *ix)
 {
 	const unsigned char *f = nd->folded;
-	size_t k;
+	size_t i, a, n;
 
 	nd->ngrams = 0;
-	nd->indexed = nd->plain && nd->len >= 2 &&
-	    memcmp(nd->fold, ix->fold, sizeof nd->fold) == 0;
-	if (!nd->indexed)
+	nd->indexed = false;
+	if (memcmp(nd->fold, ix->fold, sizeof nd->fold) != 0)
 		return;
-	if (nd->len == 2)
-		nd->grams[nd->ngrams++] = table_gram_bit((uint32_t)f[0] << 8 |
-		    f[1]);
-	for (k = 2; k < nd->len && nd->ngrams < TABLE_GRAMS_MAX; k++)
-		nd->grams[nd->ngrams++] = table_gram_bit(1U << 24 |
-		    (uint32_t)f[k - 2] << 16 | (uint32_t)f[k - 1] << 8 | f[k]);
+	for (a = 0; a < nd->len; a = i + 1) {
+		for (i = a; i < nd->len && !table_needle_breaks(f[i]); i++)
+			continue;
+		n = i - a;
+		if (n == 1)
+			table_needle_gram(nd, TABLE_BYTE_BIT(f[a]));
+		else if (n == 2)
+			table_needle_gram(nd, table_gram_bit((uint32_t)f[a] <<
+			    8 | f[a + 1]));
+		for (n = a + 2; n < i; n++)
+			table_needle_gram(nd, table_gram_bit(1U << 24 |
+			    (uint32_t)f[n - 2] << 16 | (uint32_t)f[n - 1] <<
+			    8 | f[n]));
+		if (i < nd->len && f[i] >= 0x20)
+			table_needle_gram(nd, TABLE_BYTE_BIT(f[i]));
+	}
+	nd->indexed = nd->ngrams > 0;
 }
 
-/* The needle of table t's search made ready: the one kept when it is
- * the same, else needle's (the cache is the table's mutable part). */
-static const struct table_needle *
-table_needle_ready(const struct table *t, const char *needle)
+/* Free what a needle owns, and the needle of its run. */
+static void
+table_needle_cleanup(struct table_needle *nd)
 {
-	struct table_needle *nd = &t->cache->needle;
-	size_t i;
-
-	if (nd->text != NULL && strcmp(nd->text, needle) == 0)
-		return nd;
+	if (nd->run != NULL) {
+		table_needle_cleanup(nd->run);
+		free(nd->run);
+	}
+	if (nd->run_alt != NULL) {
+		table_needle_cleanup(nd->run_alt);
+		free(nd->run_alt);
+	}
 	free(nd->text);
 	free(nd->folded);
-	nd->text = xstrdup(needle);
-	nd->len = strlen(needle);
-	nd->plain = table_needle_plain(needle);
-	nd->number = table_only(needle, "0123456789-");
-	nd->time = table_only(needle, "0123456789-:+tT");
+	nd->run = nd->run_alt = NULL;
+	nd->text = NULL;
+	nd->folded = NULL;
+}
+
+/* nd made the needle of len bytes at text, but for its run: what it
+ * owned is freed. */
+static void
+table_needle_base(struct table_needle *nd, const char *text, size_t len)
+{
+	size_t i;
+
+	table_needle_cleanup(nd);
+	nd->text = xstrndup(text, len);
+	nd->len = len;
+	nd->plain = table_needle_plain(text, len);
+	nd->number = table_only(nd->text, "0123456789-");
+	nd->time = table_only(nd->text, "0123456789-:+tT");
 	table_fold_init(nd->fold);
 	nd->folded = xmalloc(nd->len + 1);
 	for (i = 0; i < nd->len; i++)
-		nd->folded[i] = nd->fold[(unsigned char)needle[i]];
+		nd->folded[i] = nd->fold[(unsigned char)text[i]];
 	nd->pick = 0;
 	for (i = 1; i < nd->len; i++)
 		if (table_commonness(nd->folded[i]) <
@@ -1135,6 +1239,65 @@ table_needle_ready(const struct table *t, const char *needle)
 	nd->pick_up = (unsigned char)toupper(nd->pick_lo);
 	if (nd->fold[nd->pick_up] != nd->pick_lo)
 		nd->pick_up = nd->pick_lo;
+}
+
+/*
+ * nd made the needle of len bytes at text, with its run when it is not
+ * plain: its longest piece between the bytes that table_needle_breaks,
+ * which a row's text must hold for a cell of the row to show the needle.
+ * A quote before the piece is kept with it: the row's JSON has one
+ * there too (the string's or the key's own, or the end of \", the quote
+ * a string in a cell shows unescaped). A quote after it ends a string or
+ * a key in a map's cell, and the JSON has it there too, or it is in a
+ * string, and the JSON has \": the run ends with the quote, run_alt with
+ * the backslash.
+ */
+static void
+table_needle_set(struct table_needle *nd, const char *text, size_t len)
+{
+	size_t i, a, best = 0, best_len = 0;
+	char *alt;
+
+	table_needle_base(nd, text, len);
+	if (nd->plain)
+		return;
+	for (a = 0; a < len; a = i + 1) {
+		for (i = a; i < len &&
+		    !table_needle_breaks((unsigned char)text[i]); i++)
+			continue;
+		if (i - a > best_len) {
+			best = a;
+			best_len = i - a;
+		}
+	}
+	if (best_len == 0)
+		return;
+	if (best > 0 && text[best - 1] == '"') {
+		best--;
+		best_len++;
+	}
+	if (best + best_len < len && text[best + best_len] == '"') {
+		alt = xstrndup(text + best, best_len + 1);
+		alt[best_len] = '\\';
+		nd->run_alt = xcalloc(1, sizeof *nd->run_alt);
+		table_needle_base(nd->run_alt, alt, best_len + 1);
+		free(alt);
+		best_len++;
+	}
+	nd->run = xcalloc(1, sizeof *nd->run);
+	table_needle_base(nd->run, text + best, best_len);
+}
+
+/* The needle of table t's search made ready: the one kept when it is
+ * the same, else needle's (the cache is the table's mutable part). */
+static const struct table_needle *
+table_needle_ready(const struct table *t, const char *needle)
+{
+	struct table_needle *nd = &t->cache->needle;
+
+	if (nd->text != NULL && strcmp(nd->text, needle) == 0)
+		return nd;
+	table_needle_set(nd, needle, strlen(needle));
 	nd->serial++;
 	table_needle_grams(nd, &t->cache->index);
 	return nd;
@@ -1181,17 +1344,15 @@ table_needle_in(const struct table_needle *nd, const char *p, size_t n)
 	    h + n - nd->len + nd->pick + 1, nd->pick_up);
 }
 
-/* Whether row r could hold the needle in a cell: false only when no cell
- * can (its JSON, its version and its expiry do not hold it). */
+/* Whether row r's text holds the needle as it is: its JSON, its version
+ * or its expiry. */
 static bool
-table_row_may_match(const struct table_row *r, const struct table_needle *nd)
+table_row_text_holds(const struct table_row *r,
+    const struct table_needle *nd)
 {
 	const char *json = r->data + r->json_off;
 	char text[32];
 
-	/* Without a stored item the ids are not in the JSON. */
-	if (!nd->plain || r->form == TF_ITEM)
-		return true;
 	if (table_needle_in(nd, json, r->json_len))
 		return true;
 	if (r->form == TF_BOTH &&
@@ -1210,6 +1371,24 @@ table_row_may_match(const struct table_row *r, const struct table_needle *nd)
 			return true;
 	}
 	return false;
+}
+
+/* Whether row r could hold the needle in a cell: false only when no cell
+ * can (its text does not hold the needle, or for a needle that is not
+ * plain, its run). */
+static bool
+table_row_may_match(const struct table_row *r, const struct table_needle *nd)
+{
+	/* Without a stored item the ids are not in the JSON; a row whose
+	 * maps show a number otherwise than its JSON holds it may show
+	 * any needle. */
+	if (r->form == TF_ITEM || r->loose)
+		return true;
+	if (!nd->plain)
+		return nd->run == NULL || table_row_text_holds(r, nd->run) ||
+		    (nd->run_alt != NULL &&
+		    table_row_text_holds(r, nd->run_alt));
+	return table_row_text_holds(r, nd);
 }
 
 /* Whether row i holds the needle in a cell: its packed text first. */

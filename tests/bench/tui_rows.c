@@ -302,6 +302,13 @@ main(int argc, char **argv)
 	tui_rows_searches(&t, 0, "nine toe", "miss");
 	tui_rows_searches(&t, 0, "zq", "miss");
 	tui_rows_searches(&t, 0, "Actor-999999", "far");
+	/* One byte, and JSON's punctuation: a map's cell is shown as JSON,
+	 * a list too, a string unescaped. */
+	tui_rows_searches(&t, 0, "~", "miss");
+	tui_rows_searches(&t, 0, "Dublin, Nowhere", "miss");
+	tui_rows_searches(&t, 0, "{\"city\":\"Atlantis\"", "miss");
+	tui_rows_searches(&t, 0, "[\"tag1\",\"tag2\"]", "miss");
+	tui_rows_searches(&t, mid, "\"Role 7\"", "hit");
 	printf("decoded         %lu rows in all\n", table_decodes(&t));
 	endwin();
 	delscreen(s);
