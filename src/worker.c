@@ -149,6 +149,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->recovery_dir);
 	free(ev->undo_report);
 	phist_free(ev->history, ev->nhistory);
+	free(ev->history_error);
 	content_free(ev->recovered);
 	free(ev->recovery_id);
 	free(ev->recovery_reason);
@@ -997,9 +998,12 @@ worker_run_open(struct worker *w, struct worker_qjob *qj,
 	done->region = xstrdup(w->session.region);
 	done->table = xstrdup(repo_table(w->repo));
 	worker_open_fields(w->session.schema, done);
-	/* Without a readable history the browser just lists less. */
-	if (phist_load(p->name, &done->history, &done->nhistory, &pe) == -1)
+	/* Without a readable history the browser lists less, and says
+	 * why. */
+	if (phist_load(p->name, &done->history, &done->nhistory, &pe) == -1) {
 		LOG_DEBUG("partition history: %s", pe.msg);
+		done->history_error = xstrdup(pe.msg);
+	}
 	/* The edits kept from before, to offer again. */
 	{
 		struct recovery **list = NULL;

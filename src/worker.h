@@ -201,6 +201,9 @@ struct worker_event {
 	 * recent first (phist; owned). */
 	char			**history;
 	size_t			 nhistory;
+	/* OPEN: why that history could not be read (owned; NULL when it
+	 * was, or when there is none yet). */
+	char			*history_error;
 	/* RECOVER: the kept edit as content (its version: the one the edit
 	 * began from, 0 for a new item), its id, reason and time (owned);
 	 * `item` is the item as stored now (NULL: none).

@@ -577,6 +577,17 @@ tui_history_has_ids(const struct ui *ui)
 	return false;
 }
 
+/* The message just shown, said again once the first page is in, when the
+ * only partition opens at once (its pane's own messages come first). */
+static void
+tui_say_after_page(struct ui *ui)
+{
+	if (ui->profile->npartitions == 0) {
+		free(ui->after_note);
+		ui->after_note = xstrdup(ui->msg);
+	}
+}
+
 static void
 tui_open_done(struct ui *ui, struct worker_event *ev)
 {
@@ -633,18 +644,15 @@ tui_open_done(struct ui *ui, struct worker_event *ev)
 		    "" : "s", ev->recovery_dir != NULL ? ev->recovery_dir :
 		    "the state directory's recovery/", ev->count > 0 ?
 		    "; the others: :recover" : "");
-		if (ui->profile->npartitions == 0) {
-			free(ui->after_note);
-			ui->after_note = xstrdup(ui->msg);
-		}
+		tui_say_after_page(ui);
 	} else if (ev->count > 0) {
 		ui_note(ui, "%zu unsaved edit%s from before: :recover",
 		    ev->count, ev->count == 1 ? "" : "s");
-		/* Said again once the first page is in. */
-		if (ui->profile->npartitions == 0) {
-			free(ui->after_note);
-			ui->after_note = xstrdup(ui->msg);
-		}
+		tui_say_after_page(ui);
+	} else if (ev->history_error != NULL) {
+		ui_error(ui, "the partitions opened before are not listed: %s",
+		    ev->history_error);
+		tui_say_after_page(ui);
 	}
 }
 

@@ -63,4 +63,19 @@ keys C-u C-g
 tui_stop
 t_end "Tab completes partition ids (profile, history) and the ids of the items loaded"
 
+t_begin
+# A history that cannot be read (here a directory where the file goes):
+# the pane says so and lists the profile's own; a partition still opens.
+tui_profile third "partitions       = studio-a"
+mkdir -p "$TUI_STATE/dynrepo/partitions/third"
+tui_start -p third
+wait_for "third: partitions" 10 || fail "the partitions pane did not open"
+wait_for "partitions opened before are not listed" 5 ||
+    fail "the unreadable history was not said"
+screen_has "studio-a"
+keys Enter
+wait_for "usa#actor1" 10 || fail "studio-a did not open"
+tui_stop
+t_end "a history that cannot be read is said, and the browser goes on"
+
 t_done
