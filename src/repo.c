@@ -7,7 +7,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -769,23 +768,12 @@ static bool
 repo_prefetch_start(struct repo_prefetch *pf, struct repo *r,
     const struct request *rq)
 {
-	sigset_t stop, old;
-	int rc;
-
 	if (!pf->started) {
 		pf->state = RP_IDLE;
 		pthread_mutex_init(&pf->lock, NULL);
 		pthread_cond_init(&pf->cond, NULL);
-		/* SIGINT and SIGTERM go to the thread that asked (a Ctrl-C
-		 * the CLI catches ends its waits), not to this one; the
-		 * faults stay as they were (see store_dynamodb_lane_post). */
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		pthread_sigmask(SIG_BLOCK, &stop, &old);
-		rc = pthread_create(&pf->thread, NULL, repo_prefetch_run, pf);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (rc != 0) {
+		if (store_thread_start(&pf->thread, repo_prefetch_run,
+		    pf) != 0) {
 			pthread_cond_destroy(&pf->cond);
 			pthread_mutex_destroy(&pf->lock);
 			return false;

@@ -5,6 +5,7 @@
 
 #include "store.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 int
@@ -74,4 +75,19 @@ store_free(struct store *st)
 {
 	if (st != NULL)
 		st->ops->free(st);
+}
+
+int
+store_thread_start(pthread_t *thread, void *(*run)(void *), void *arg)
+{
+	sigset_t stop, old;
+	int rc;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	rc = pthread_create(thread, NULL, run, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }

@@ -4,6 +4,7 @@
 #ifndef DYNREPO_STORE_H
 #define DYNREPO_STORE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -72,6 +73,12 @@ void	 store_start(struct store *, struct store_job *);
  * block, none is done yet). */
 struct store_job *store_wait(struct store *, bool block);
 void	 store_free(struct store *);
+
+/* A thread that runs requests for the thread that made it: SIGINT and
+ * SIGTERM stay with that thread (a Ctrl-C the CLI catches ends its
+ * waits), the faults as they were (blocked, the kernel would kill the
+ * process past the browser's handler). pthread_create's result. */
+int	 store_thread_start(pthread_t *, void *(*)(void *), void *);
 
 /* For stores: a queue of jobs done, first in first out (head, tail). */
 void	 store_jobs_push(struct store_job **head, struct store_job **tail,

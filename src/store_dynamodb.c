@@ -7,7 +7,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -862,24 +861,11 @@ store_dynamodb_lane_tell(struct store_dynamodb_lane *l, struct store_job *j,
 static bool
 store_dynamodb_lane_post(struct store_dynamodb_lane *l, struct store_job *j)
 {
-	sigset_t stop, old;
-	int rc;
-
 	if (!l->started) {
 		pthread_mutex_init(&l->lock, NULL);
 		pthread_cond_init(&l->cond, NULL);
-		/* SIGINT and SIGTERM go to the thread that made the lane: a
-		 * Ctrl-C the CLI catches ends its waits (a backoff), not a
-		 * lane's. The faults stay as they were: blocked, the kernel
-		 * would kill the process past the browser's handler. */
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		pthread_sigmask(SIG_BLOCK, &stop, &old);
-		rc = pthread_create(&l->thread, NULL, store_dynamodb_lane_run,
-		    l);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (rc != 0) {
+		if (store_thread_start(&l->thread, store_dynamodb_lane_run,
+		    l) != 0) {
 			pthread_cond_destroy(&l->cond);
 			pthread_mutex_destroy(&l->lock);
 			return false;
