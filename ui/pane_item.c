@@ -383,12 +383,24 @@ item_edit_done(struct ui *ui, struct pane *pane, const char *line)
 	struct pane_item *pi = (struct pane_item *)pane;
 
 	if (line == NULL) {
+		/* A conflict's edit stays for o, unless the prompt was for
+		 * another field: that dropped it (its file stays for
+		 * :recover), and there is nothing left to overwrite with. */
+		if (pi->state == IS_CONFLICT && pi->edit_text == NULL &&
+		    pi->ours == NULL)
+			pi->state = IS_IDLE;
 		if (pi->state != IS_CONFLICT)
 			item_drop_edit(pi);
 		return;
 	}
 	free(pi->edit_text);
 	pi->edit_text = xstrdup(line);
+	/* What was typed now is the edit: a kept edit's whole item from
+	 * before (:recover) is no longer what o would save. */
+	content_free(pi->ours);
+	pi->ours = NULL;
+	free(pi->ours_why);
+	pi->ours_why = NULL;
 	/* Saved against the version on screen (after a conflict, theirs). */
 	item_save(ui, pi, pi->c->current_version);
 }

@@ -239,4 +239,64 @@ check_out_has '"year":{"N":"1555"}'
 tui_stop
 t_end "a whole-item edit refused by a conflict is kept; :recover and o save it"
 
+# ---- a kept edit typed again, then a second conflict -----------------------
+TUI_ENV=
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2012
+check_rc 0
+colon "edit year"
+keys C-u
+type_text "1444"
+keys Enter
+screen_has "VERSION CONFLICT"
+tui_stop
+tui_start -p films
+screen_has "1 unsaved edit from before: :recover" 10
+colon "recover"
+screen_has "year  yours:  1444"
+# Typed again (1222), while someone else renames the item: a conflict
+# again, and o must save what was typed last, over the rename's version,
+# not the kept edit's whole item from before the rename.
+keys e C-u
+type_text "1222"
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set 'name="Ann Roe"'
+check_rc 0
+keys Enter
+screen_has "year  yours:  1222" 10
+keys o
+screen_has "saved: version" 10
+get_actor1
+check_out_has '"year":{"N":"1222"}'
+check_out_has '"name":{"S":"Ann Roe"}'
+[ -z "$(rec_files)" ] || fail "a recovery file is still there: $(rec_files)"
+tui_stop
+t_end "a kept edit typed again and refused again: o saves what was typed last"
+
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2013
+check_rc 0
+colon "edit year"
+keys C-u
+type_text "1111"
+keys Enter
+screen_has "VERSION CONFLICT"
+# Another field's prompt, left with C-g, then o: the first edit was
+# dropped when the prompt opened; nothing is overwritten, nothing dies.
+colon "incr name"
+screen_has "name += 1"
+keys C-g
+keys o
+screen_has "no conflict to overwrite" 5
+screen_lacks "[exit"
+get_actor1
+check_out_has '"year":{"N":"2013"}'
+tui_stop
+rm -f "$RECDIR"/*
+t_end "a conflict, another field's prompt cancelled, then o: no crash, nothing written"
+
 t_done
