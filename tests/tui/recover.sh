@@ -241,16 +241,24 @@ t_end "a whole-item edit refused by a conflict is kept; :recover and o save it"
 
 # ---- a kept edit typed again, then a second conflict -----------------------
 TUI_ENV=
+
+# On the item view, the year set to THEIRS behind it, then OURS typed: a
+# version conflict on the screen.
+year_conflict()
+{
+	open_actor1
+	run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+	    --set year="$1"
+	check_rc 0
+	colon "edit year"
+	keys C-u
+	type_text "$2"
+	keys Enter
+	screen_has "VERSION CONFLICT"
+}
+
 t_begin
-open_actor1
-run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
-    --set year=2012
-check_rc 0
-colon "edit year"
-keys C-u
-type_text "1444"
-keys Enter
-screen_has "VERSION CONFLICT"
+year_conflict 2012 1444
 tui_stop
 tui_start -p films
 screen_has "1 unsaved edit from before: :recover" 10
@@ -276,15 +284,7 @@ tui_stop
 t_end "a kept edit typed again and refused again: o saves what was typed last"
 
 t_begin
-open_actor1
-run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
-    --set year=2013
-check_rc 0
-colon "edit year"
-keys C-u
-type_text "1111"
-keys Enter
-screen_has "VERSION CONFLICT"
+year_conflict 2013 1111
 # Another field's prompt, left with C-g, then o: the first edit was
 # dropped when the prompt opened; nothing is overwritten, nothing dies.
 colon "incr name"
