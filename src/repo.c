@@ -969,8 +969,18 @@ repo_put_cond(struct repo *r, const struct content *c, struct expr *cond,
 	if (r->journal != NULL)
 		rq.return_values = RV_ALL_OLD;
 	rc = repo_execute(r, &rq, &rs, e);
-	/* Without an answer there is no before-image to keep. */
-	if (rc == 0 && r->journal != NULL) {
+	/* Without an answer there is no before-image to keep. An answer
+	 * whose old item is this put's own (its time stamp is new to the
+	 * microsecond) comes after an attempt that was stored and whose
+	 * answer was lost: what that attempt replaced is unknown, and an
+	 * entry with it as the before-image would undo to this very item. */
+	if (rc == 0 && r->journal != NULL && rs.item != NULL &&
+	    value_same(rs.item, rq.item))
+		rc = repo_journal_finish(r, err_set(e, ERR_IO,
+		    "written, but not journaled: an earlier attempt was "
+		    "stored and its answer lost, so the item it replaced is "
+		    "unknown and undo cannot restore it"), e);
+	else if (rc == 0 && r->journal != NULL) {
 		struct value *key = repo_key_of(r, rq.item);
 
 		repo_journal_add(r, key, rs.item, rq.item);

@@ -151,11 +151,29 @@ t_begin
 fault_next PutItem reset_after
 printf '%s\n' '{"partition_ids":["p"],"content_ids":["b"],"item":{"n":7}}' \
     >"$T_TMP/b.jsonl"
-run_in "$T_TMP/b.jsonl" dr put $FRW
+run_in "$T_TMP/b.jsonl" dr --no-journal put $FRW
 check_rc 0
 check_proxy requests.PutItem=2
 [ "$(field b n)" = 7 ] || fail "b.n is $(field b n)"
 t_end "put: a PutItem (idempotent) reset after sending is sent again"
+
+# Journaled, the retry's old item is the first attempt's own: what that
+# attempt replaced is unknown, so no entry is made (one would undo to
+# the item itself), and the put says so. The write stays written.
+t_begin
+fault_next PutItem reset_after
+printf '%s\n' '{"partition_ids":["p"],"content_ids":["b"],"item":{"n":8}}' \
+    >"$T_TMP/b.jsonl"
+run dr undo --list -n 1 --output jsonl $FRW
+last=$(cat "$OUT")
+run_in "$T_TMP/b.jsonl" dr put $FRW
+check_rc 1
+check_err_has "written, but not journaled: an earlier attempt was stored"
+check_proxy requests.PutItem=2
+[ "$(field b n)" = 8 ] || fail "b.n is $(field b n)"
+run dr undo --list -n 1 --output jsonl $FRW
+[ "$(cat "$OUT")" = "$last" ] || fail "the journal has a new entry: $(cat "$OUT")"
+t_end "put, journaled: a retry that finds its own item stored makes no entry, and says so"
 
 # ---- undo: a restore whose answer was lost is journaled ---------------
 # The undo of a put that created c is a DeleteItem guarded by the put's
