@@ -94,14 +94,35 @@ journal_path(const struct journal *j)
 	return j->path;
 }
 
+/* Whether the open file is still the one the path names: the man page
+ * says to delete the journal to start over, and a process that kept
+ * writing into the deleted file (a browser left open) would write
+ * entries no undo can read. */
+static bool
+journal_same_file(const struct journal *j)
+{
+	struct stat named, open;
+
+	return stat(j->path, &named) == 0 && fstat(j->fd, &open) == 0 &&
+	    named.st_dev == open.st_dev && named.st_ino == open.st_ino;
+}
+
 int
 journal_ready(struct journal *j, struct err *e)
 {
 	char *dir, *slash;
 	int rc;
 
-	if (j->fd != -1)
+	if (j->fd != -1 && journal_same_file(j))
 		return 0;
+	if (j->fd != -1) {
+		/* Deleted or replaced since: the file the path names now
+		 * (made again when gone). */
+		close(j->fd);
+		j->fd = -1;
+		j->appended_to = -1;
+		j->unsynced = 0;
+	}
 	if (j->path == NULL && (j->path = statedir_path(JOURNAL_FILE, e)) ==
 	    NULL) {
 		err_prefix(e, "journal: ");

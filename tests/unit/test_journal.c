@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -971,6 +972,58 @@ Test(journal, torn_append_is_cut_off)
 	cr_assert(w[0].complete);
 	cr_assert(w[1].complete);
 	journal_writes_free(w, n);
+	value_free(k1);
+	journal_free(j);
+}
+
+/* One whole write of one entry: key, before, after. */
+static void
+test_write_one(struct journal *j, const char *op, const struct value *key,
+    const struct value *before, const struct value *after)
+{
+	struct err e;
+
+	journal_start(j, op);
+	journal_add(j, "p", "t", key, before, after);
+	cr_assert_eq(journal_end(j, &e), 0, "%s", e.msg);
+}
+
+/* The operation of the only write of the journal, which is complete. */
+static void
+test_only_write(const char *op)
+{
+	struct journal_write *w;
+	size_t n = 5;
+	struct err e;
+
+	cr_assert_eq(journal_last_writes(jpath, "p", "t", &w, &n, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(n, 1, "one write, not %zu", n);
+	cr_assert_str_eq(w[0].entries[0]->operation, op);
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+}
+
+/* The journal deleted while a process keeps it open (a browser left
+ * running): its next write goes to the file the path names, made again,
+ * not into the deleted one, and reads back; so does one after the file
+ * was replaced. */
+Test(journal, deleted_or_replaced_file_is_opened_again)
+{
+	struct journal *j = journal_new(jpath, NULL);
+	struct value *k1 = J("{'pk':{'S':'a'},'sk':{'S':'1'}}");
+	char *moved = xasprintf("%s.old", jpath);
+
+	test_write_one(j, "put", k1, NULL, k1);
+	cr_assert_eq(unlink(jpath), 0);
+	test_write_one(j, "update", k1, k1, k1);
+	test_only_write("update");
+	/* Replaced by another file (moved aside, a new one made). */
+	cr_assert_eq(rename(jpath, moved), 0);
+	cr_assert_eq(close(open(jpath, O_WRONLY | O_CREAT, 0600)), 0);
+	test_write_one(j, "delete", k1, k1, NULL);
+	test_only_write("delete");
+	free(moved);
 	value_free(k1);
 	journal_free(j);
 }
