@@ -13,6 +13,7 @@
 enum { OPT_DRY_RUN = CMD_OPT_FIRST_OWN, OPT_LIST, OPT_PARTIAL };
 
 #define CMD_UNDO_LIST_DEFAULT	10
+#define CMD_UNDO_MAX		100000	/* -n: writes planned at once */
 #define CMD_UNDO_SHOW		50	/* items listed per write */
 
 /* Print s with control characters escaped (ids come from the table). */
@@ -138,8 +139,14 @@ cmd_undo_exec(const struct cmd_global *g, int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'n':
+			/* Bounded: the writes are planned together, and
+			 * their room is made before the journal is read. */
 			if (cmd_parse_long("-n", optarg, 1, &count, &e) == -1)
 				return cmd_usage_error("undo", "%s", e.msg);
+			if (count > CMD_UNDO_MAX)
+				return cmd_usage_error("undo", "-n: at most %d "
+				    "writes at once, got %lld",
+				    CMD_UNDO_MAX, count);
 			break;
 		case OPT_DRY_RUN: uo.dry_run = true; break;
 		case OPT_LIST: list = true; break;

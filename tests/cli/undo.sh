@@ -228,6 +228,15 @@ check_err_has "no write"
 t_end "undo with nothing journaled for the table fails clearly"
 
 t_begin
+run dr undo $P -n 100001
+check_rc 2
+check_err_has "-n: at most 100000 writes at once"
+run dr undo $P --list -n 100000000000
+check_rc 2
+check_err_has "-n: at most 100000 writes at once"
+t_end "undo -n past 100000 is a usage error (exit 2), not an abort"
+
+t_begin
 wc -l <"$JOURNAL" >"$T_TMP/n0"
 line off Off 1 >"$T_TMP/off.jsonl"
 DYNREPO_JOURNAL=off
