@@ -340,7 +340,11 @@ repo_wave_finish(struct repo_wave *w, struct repo_wave_chunk *c)
 		struct journal_image before = { c->before[k], NULL, 0 };
 		struct repo_key_view key;
 
-		if (unwritten[k])
+		/* A delete of an item gone before its image was read
+		 * (another deleter) changed nothing: no entry, which undo
+		 * would take for one to re-create. */
+		if (unwritten[k] || (c->writes[k].is_delete &&
+		    c->before[k] == NULL && c->before_len[k] == 0))
 			continue;
 		if (c->before_len[k] > 0) {
 			before.text = c->before_text.data + c->before_off[k];

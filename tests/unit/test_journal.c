@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "local_table.h"
 #include "repo.h"
+#include "repo_private.h"
 #include "statedir.h"
 #include "store_local.h"
 #include "undo.h"
@@ -551,6 +552,53 @@ name_of(const char *cid)
 	ids_cleanup(&p);
 	ids_cleanup(&k);
 	return out;
+}
+
+/*
+ * A batch delete of a key whose item is gone by the time its before-image
+ * is read (deleted by someone else after the prefix was listed) changed
+ * nothing: no entry, as an entry with neither image would have undo
+ * "re-create" it with a guarded delete, or refuse every write on it.
+ */
+Test(journal, batch_delete_of_a_gone_item_makes_no_entry)
+{
+	struct content *c1 = mk("a", "one");
+	struct journal_write *w;
+	struct repo_wave *wave;
+	struct write_request wr = { .is_delete = true };
+	struct content *got;
+	struct ids p, k;
+	struct err e;
+	size_t n = 1;
+
+	open_repo(false);
+	cr_assert_eq(repo_put(r, c1, &e), 0, "%s", e.msg);
+	ids_parse(&p, "p");
+	ids_parse(&k, "a");
+	cr_assert_eq(repo_get(r, &p, &k, &got, &e), 0, "%s", e.msg);
+	cr_assert_eq(repo_journal_start(r, "delete", &e), 0, "%s", e.msg);
+	wave = repo_wave_new(r);
+	wr.value = repo_key_of(r, got->stored);
+	cr_assert_eq(repo_wave_add(wave, wr, &e), 0, "%s", e.msg);
+	/* The same key but for its content id: no such item. */
+	wr.value = repo_key_of(r, got->stored);
+	value_map_set(wr.value, "_table_content_id", value_new_str("c#gone"));
+	cr_assert_eq(repo_wave_add(wave, wr, &e), 0, "%s", e.msg);
+	cr_assert_eq(repo_journal_finish(r, repo_wave_flush(wave, &e), &e),
+	    0, "%s", e.msg);
+	repo_wave_free(wave);
+	cr_assert_eq(journal_last_writes(jpath, "prof", "tbl", &w, &n, &e), 0,
+	    "%s", e.msg);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(w[0].entries[0]->operation, "delete");
+	cr_assert_eq(w[0].n, 1, "%zu entries: the gone item has one", w[0].n);
+	cr_assert_not_null(w[0].entries[0]->before);
+	cr_assert(w[0].complete);
+	journal_writes_free(w, n);
+	content_free(got);
+	ids_cleanup(&p);
+	ids_cleanup(&k);
+	close_repo_freeing(&c1, 1);
 }
 
 Test(journal, undo_put_update_and_redo)
