@@ -814,6 +814,10 @@ item_recover_put(struct ui *ui, struct pane_item *pi)
 	long long v = pi->theirs_absent ? 0 : pi->c->current_version;
 
 	c->current_version = v + 1;
+	/* A kept edit does not hold the expiry (no edit changes it): the
+	 * stored item's stays, as with $EDITOR, not dropped by the put. */
+	c->has_expiry = !pi->theirs_absent && pi->c->has_expiry;
+	c->expiry = c->has_expiry ? pi->c->expiry : 0;
 	j->item = c;
 	j->guarded = true;
 	j->current_version = v;

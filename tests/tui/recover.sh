@@ -242,12 +242,12 @@ t_end "a whole-item edit refused by a conflict is kept; :recover and o save it"
 # ---- a kept edit typed again, then a second conflict -----------------------
 TUI_ENV=
 
-# On the item view, the year set to THEIRS behind it, then OURS typed: a
-# version conflict on the screen.
+# On the item view (of ID, default usa#ny#actor1), the year set to THEIRS
+# behind it, then OURS typed: a version conflict on the screen.
 year_conflict()
 {
-	open_actor1
-	run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+	tui_open_item films "${3:-usa#ny#actor1}"
+	run dr update $RW --partition studio-a --content "${3:-usa#ny#actor1}" \
 	    --set year="$1"
 	check_rc 0
 	colon "edit year"
@@ -298,5 +298,26 @@ check_out_has '"year":{"N":"2013"}'
 tui_stop
 rm -f "$RECDIR"/*
 t_end "a conflict, another field's prompt cancelled, then o: no crash, nothing written"
+
+# ---- a kept edit of an item that expires -----------------------------------
+printf '%s\n' '{"partition_ids":["studio-a"],"content_ids":["usa","ny","actor0"],"item":{"name":"Bo","year":1990},"expiry":"2030-01-02T03:04:05Z"}' \
+    >"$T_TMP/a0.jsonl"
+run_in "$T_TMP/a0.jsonl" dr put $RW
+check_rc 0
+t_begin
+year_conflict 2014 1333 'usa#ny#actor0'
+tui_stop
+tui_start -p films
+screen_has "1 unsaved edit from before: :recover" 10
+colon "recover"
+screen_has "year  yours:  1333"
+keys o
+screen_has "the kept edit is gone" 10
+run dr get $RW --partition studio-a --content 'usa#ny#actor0' --output ddb
+check_rc 0
+check_out_has '"year":{"N":"1333"}'
+check_out_has '"_ttl":{"N":"1893553445"}'
+tui_stop
+t_end "a kept edit saved by o keeps the item's expiry"
 
 t_done
