@@ -97,6 +97,9 @@ struct pane_items {
 	struct value	*new_form;
 	size_t		 new_field;
 	unsigned long	 write_job;	/* put, count or delete on its way */
+	char		*new_kept;	/* the recovery file of the new item's
+					 * refused attempt: the next one is
+					 * kept in it, and ends it */
 	/* A prefix delete: the prefix and the count confirmed. */
 	struct ids	 del_prefix;
 	size_t		 del_count;
@@ -839,6 +842,8 @@ items_new_drop(struct pane_items *ip)
 	value_free(ip->new_form);
 	ip->new_form = NULL;
 	ip->new_field = 0;
+	free(ip->new_kept);
+	ip->new_kept = NULL;
 }
 
 /* Whether a write of this pane is on its way (says so). */
@@ -869,6 +874,8 @@ items_new_send(struct ui *ui, struct pane_items *ip)
 	j->guarded = true;
 	j->current_version = 0;
 	j->recover = true;
+	if (ip->new_kept != NULL)
+		j->recovery_id = xstrdup(ip->new_kept);
 	ip->write_job = ui_submit(ui, &ip->base, j);
 	ui_note(ui, "creating ...");
 }
@@ -1043,6 +1050,10 @@ items_write_event(struct ui *ui, struct pane_items *ip,
 	    ev->err.code != ERR_CONFLICT) {
 		/* Refused: the fields come back to be fixed, none lost. */
 		ui_error_err(ui, "not created", &ev->err);
+		if (ev->recovery_id != NULL) {
+			free(ip->new_kept);
+			ip->new_kept = xstrdup(ev->recovery_id);
+		}
 		ip->new_field = ui->nfields;
 		edit_prefill(ip->new_form, &pre);
 		ui_prompt(ui, &ip->base, CMDLINE_HIST_VALUE, "fields (a JSON "

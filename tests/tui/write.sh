@@ -223,6 +223,9 @@ get_item 'fr#actor5'
 check_out_has '"name":{"S":"Neo"}'
 check_out_has '"year":{"N":"1999"}'
 check_out_has '"tags":{"NULL":true}'
+# The refused attempt was kept; the one that went through ends it.
+kept=$(ls "$TUI_STATE/dynrepo/recovery/films_model" 2>/dev/null)
+[ -z "$kept" ] || fail "a recovery file is left after the create: $kept"
 t_end "with a model, c asks for the required fields; a refusal brings them back"
 
 # ---- read-only ----------------------------------------------------------------
