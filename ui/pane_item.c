@@ -82,6 +82,9 @@ struct pane_item {
 	 * saved in the same file, r drops it. A new edit forgets it (the
 	 * file stays, for :recover), so no edit ever replaces another's. */
 	char			*kept_id;
+	/* The same for the whole-item edit in the editor's file (E): its
+	 * retries go in its own file, whatever field edits come between. */
+	char			*json_kept;
 };
 
 enum {
@@ -600,7 +603,8 @@ item_json_done(struct pane_item *pi)
 	scratch_remove(pi->json_path);
 	free(pi->json_path);
 	free(pi->json_error);
-	pi->json_path = pi->json_error = NULL;
+	free(pi->json_kept);
+	pi->json_path = pi->json_error = pi->json_kept = NULL;
 }
 
 /* Run the editor until the text is an object or the person gives up,
@@ -667,7 +671,8 @@ item_json_run(struct ui *ui, struct pane_item *pi)
 	j->guarded = true;
 	j->current_version = pi->json_version;
 	j->recover = true;
-	item_job_kept(pi, j);
+	if (pi->json_kept != NULL)
+		j->recovery_id = xstrdup(pi->json_kept);
 	pi->state = IS_SAVING;
 	pi->job = ui_submit(ui, &pi->base, j);
 	ui_note(ui, "saving the item ...");
@@ -693,8 +698,15 @@ item_json_edit(struct ui *ui, struct pane_item *pi)
 		return;
 	pi->json_version = pi->c->current_version;
 	if (pi->json_path == NULL) {
-		/* A new whole-item edit, not a retry of a kept one. */
+		/* A new whole-item edit, not a retry of a kept one: an edit
+		 * of the pane (a field's, or one :recover brought back)
+		 * gives way to it; its file stays, for :recover. */
+		item_drop_edit(pi);
 		item_forget_kept(pi);
+		if (pi->state == IS_CONFLICT)
+			pi->state = IS_IDLE;
+		free(pi->json_kept);
+		pi->json_kept = NULL;
 		err_clear(&e);
 		json_emit(&json, pi->c->item, JSON_PRETTY);
 		buf_addc(&json, '\n');
@@ -724,7 +736,10 @@ item_json_saved(struct ui *ui, struct pane_item *pi, struct worker_event *ev)
 		ui_note(ui, "saved: version %lld", pi->c->current_version);
 		return;
 	}
-	item_keep(pi, ev);
+	if (ev->recovery_id != NULL) {
+		free(pi->json_kept);
+		pi->json_kept = xstrdup(ev->recovery_id);
+	}
 	free(pi->json_error);
 	pi->json_error = xstrdup(ev->err.msg);
 	if (ev->err.code == ERR_CONFLICT) {
@@ -854,6 +869,10 @@ item_recover_edit_json(struct ui *ui, struct pane_item *pi)
 	buf_cleanup(&json);
 	item_drop_edit(pi);
 	pi->state = IS_IDLE;
+	/* Saved in the kept edit's own file. */
+	free(pi->json_kept);
+	pi->json_kept = pi->kept_id;
+	pi->kept_id = NULL;
 	item_json_run(ui, pi);
 }
 
@@ -1378,6 +1397,7 @@ item_free(struct ui *ui, struct pane *pane)
 	item_drop_edit(pi);
 	/* A kept edit stays on disk: the person was told where. */
 	free(pi->kept_id);
+	free(pi->json_kept);
 	free(pi->json_path);
 	free(pi->json_error);
 	content_free(pi->c);

@@ -239,6 +239,32 @@ check_out_has '"year":{"N":"1555"}'
 tui_stop
 t_end "a whole-item edit refused by a conflict is kept; :recover and o save it"
 
+# A whole-item edit refused, a field's prompt opened and cancelled, then E
+# again and saved: the retry goes in the refused edit's file, which the
+# save ends (a field edit between does not make it forget the file).
+cat >"$T_TMP/ed2.sh" <<'SCRIPT'
+#!/bin/sh
+sed -i 's/"name": "[^"]*"/"name": "Ann Kim"/' "$1"
+SCRIPT
+chmod +x "$T_TMP/ed2.sh"
+TUI_ENV="VISUAL=$T_TMP/ed2.sh"
+t_begin
+open_actor1
+run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+    --set year=2015
+check_rc 0
+keys E
+screen_has "version conflict: nothing saved" 10
+[ "$(rec_files | wc -l)" = 1 ] || fail "$(rec_files | wc -l) files kept"
+colon "edit name"
+screen_has "name = "
+keys C-g
+keys E
+screen_has "saved: version" 10
+[ -z "$(rec_files)" ] || fail "a recovery file is still there: $(rec_files)"
+tui_stop
+t_end "a whole-item edit retried after a field's prompt ends its own recovery file"
+
 # ---- a kept edit typed again, then a second conflict -----------------------
 TUI_ENV=
 
