@@ -215,13 +215,20 @@ SCRIPT
 chmod +x "$T_TMP/ed.sh"
 TUI_ENV="VISUAL=$T_TMP/ed.sh"
 
+# On the item view, the year set to YEAR behind it, then E: the editor's
+# save meets a version conflict.
+json_conflict()
+{
+	open_actor1
+	run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
+	    --set year="$1"
+	check_rc 0
+	keys E
+	screen_has "version conflict: nothing saved" 10
+}
+
 t_begin
-open_actor1
-run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
-    --set year=2011
-check_rc 0
-keys E
-screen_has "version conflict: nothing saved" 10
+json_conflict 2011
 tui_stop
 f=$RECDIR/$(rec_files | head -n 1)
 grep -q 'Ann Zed' "$f" && grep -q '1555' "$f" ||
@@ -249,12 +256,7 @@ SCRIPT
 chmod +x "$T_TMP/ed2.sh"
 TUI_ENV="VISUAL=$T_TMP/ed2.sh"
 t_begin
-open_actor1
-run dr update $RW --partition studio-a --content 'usa#ny#actor1' \
-    --set year=2015
-check_rc 0
-keys E
-screen_has "version conflict: nothing saved" 10
+json_conflict 2015
 [ "$(rec_files | wc -l)" = 1 ] || fail "$(rec_files | wc -l) files kept"
 colon "edit name"
 screen_has "name = "
