@@ -44,6 +44,8 @@ struct worker_qjob {
 	double			 capacity0;	/* repo capacity at the start */
 	struct content		**batch;	/* worker thread only */
 	size_t			 nbatch, batchcap;
+	bool			 kept;		/* its edit is kept in a file
+						 * already (worker thread) */
 	struct worker_qjob	*next;		/* in the queue */
 	struct worker_qjob	*outer;		/* the job it runs inside */
 };
@@ -88,6 +90,7 @@ static const int worker_fault_signals[] = {
 
 static void	*worker_main(void *);
 static void	 worker_run(struct worker *, struct worker_qjob *);
+static void	 worker_keep_queued(struct worker *);
 
 /* Add an event and wake the reader; called with the lock held. */
 static void
@@ -305,6 +308,7 @@ worker_store_execute(struct store *st, const struct request *rq,
 		return err_set(e, ERR_CANCELLED, "cancelled");
 	}
 	pthread_mutex_unlock(&w->lock);
+	worker_keep_queued(w);
 	return store_execute(w->session.store, rq, rs, e);
 }
 
@@ -928,6 +932,65 @@ worker_recovery_end(struct worker *w, struct recovery *rec, int rc,
 	recovery_free(rec);
 }
 
+/* An edit's write not sent yet (j: an UPDATE or a PUT that keeps one)
+ * into its recovery file, as worker_recovery_begin keeps it: 0 and *rec
+ * NULL for a job that keeps none. */
+static int
+worker_keep_job(struct worker *w, const struct worker_job *j,
+    struct recovery **rec, struct err *e)
+{
+	*rec = NULL;
+	if (!j->recover || j->item == NULL)
+		return 0;
+	if (j->type == WJ_UPDATE)
+		return worker_recovery_begin(w, j, &j->partition,
+		    &j->content, worker_meant(j), j->current_version, rec, e);
+	if (j->type == WJ_PUT)
+		return worker_recovery_begin(w, j, &j->item->partition_ids,
+		    &j->item->content_ids, value_copy(j->item->item),
+		    j->guarded ? j->current_version : 0, rec, e);
+	return 0;
+}
+
+/*
+ * The edits queued behind the running job kept in their recovery files
+ * now, each once: a job of many requests (an export, a discovery) or one
+ * waiting to retry would otherwise leave them unkept until it ends, and a
+ * crash or a kill -9 on the way would lose them. Each job's file id goes
+ * with it, so its run keeps it in the same file and ends it. Queued jobs
+ * are taken off the queue by this thread alone, so they stay valid.
+ */
+static void
+worker_keep_queued(struct worker *w)
+{
+	struct worker_qjob *qj;
+	struct recovery *rec;
+	struct err e;
+
+	/* The worker's own thread only: a discovery's segments ask on
+	 * threads of their own. */
+	if (!w->open || !pthread_equal(pthread_self(), w->thread))
+		return;
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		for (qj = w->head; qj != NULL; qj = qj->next)
+			if (!qj->kept && qj->job->recover)
+				break;
+		if (qj != NULL)
+			qj->kept = true;
+		pthread_mutex_unlock(&w->lock);
+		if (qj == NULL)
+			return;
+		err_clear(&e);
+		if (worker_keep_job(w, qj->job, &rec, &e) == -1)
+			LOG_DEBUG("%s", e.msg);
+		if (rec != NULL && rec->id != NULL &&
+		    qj->job->recovery_id == NULL)
+			qj->job->recovery_id = xstrdup(rec->id);
+		recovery_free(rec);
+	}
+}
+
 /* The index in list of the recovery id, or n. */
 static size_t
 worker_recovery_find_id(struct recovery **list, size_t n, const char *id)
@@ -1405,15 +1468,7 @@ worker_main(void *arg)
 			w->tail = NULL;
 		pthread_mutex_unlock(&w->lock);
 		err_clear(&e);
-		if (j->recover && j->type == WJ_UPDATE && j->item != NULL)
-			(void)worker_recovery_begin(w, j, &j->partition,
-			    &j->content, worker_meant(j), j->current_version,
-			    &rec, &e);
-		else if (j->recover && j->type == WJ_PUT && j->item != NULL)
-			(void)worker_recovery_begin(w, j,
-			    &j->item->partition_ids,
-			    &j->item->content_ids, value_copy(j->item->item),
-			    j->guarded ? j->current_version : 0, &rec, &e);
+		(void)worker_keep_job(w, j, &rec, &e);
 		err_set(&e, ERR_CANCELLED, "not sent: dynrepo quit first");
 		worker_recovery_end(w, rec, -1, &e, NULL);
 		worker_qjob_free(qj);

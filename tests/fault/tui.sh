@@ -79,4 +79,39 @@ check_proxy 'requests.Query>=6' 'faults.reset_after>=1' 'faults.crc>=1' \
 tui_stop
 t_end "a 30% mixed fault rate: every one of 1000 items loads, in order"
 
+# An edit saved while an export of several slow pages runs waits behind
+# it; it is kept in a recovery file before the export's next request, so
+# a kill -9 before the export ends does not lose it.
+t_begin
+RECDIR=$TUI_STATE/dynrepo/recovery/slow
+rm -rf "$RECDIR"
+pctl config '{"reset":true,"rate":0}'
+tui_start -p slow
+wait_for "c000" 30 || fail "no items shown"
+pctl config '{"reset":true,"rate":1,"faults":["slow"],"ops":["Query"],"slow_ms":1500}'
+colon "export $T_TMP/slow-export.jsonl"
+keys Enter
+wait_for "item c000" 10 || fail "no item view of c000"
+colon "set i=4242"
+i=0
+while [ -z "$(ls "$RECDIR" 2>/dev/null)" ] && [ $i -lt 40 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sh_pid=$(pane_fmt pane_pid)
+dr_pid=$(pgrep -P "$sh_pid" | head -n 1)
+[ -n "$dr_pid" ] && kill -9 "$dr_pid"
+wait_for "[exit 137]" 10 || fail "dynrepo was not killed"
+[ "$(pstat requests.Query)" -lt 5 ] ||
+    fail "the export was over before the kill: $(pstat requests.Query) Queries"
+f=$(ls "$RECDIR" 2>/dev/null | head -n 1)
+if [ -z "$f" ]; then
+	fail "the queued edit was not kept before the kill"
+else
+	grep -q '4242' "$RECDIR/$f" || fail "the kept file lacks the edit"
+	grep -q 'pending' "$RECDIR/$f" || fail "the kept file is not pending"
+fi
+pctl config '{"reset":true,"rate":0}'
+t_end "an edit queued behind a slow export is kept before the export ends"
+
 t_done
