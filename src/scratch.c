@@ -156,7 +156,29 @@ scratch_put(const char *path, int flags, const char *text, size_t len,
 int
 scratch_write(const char *path, const char *text, size_t len, struct err *e)
 {
-	return scratch_put(path, O_TRUNC, text, len, e);
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd, rc = -1;
+
+	/* Replaced whole (a new file renamed over it): a write cut short
+	 * (a full disk, a crash) leaves the old text, which may be the
+	 * only copy of an edit that never parsed. mkostemp: 0600. */
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		err_set(e, ERR_IO, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (scratch_write_fd(fd, text, len) == -1 || fsync(fd) == -1) {
+		err_set(e, ERR_IO, "%s: %s", tmp, strerror(errno));
+		close(fd);
+	} else if (close(fd) == -1 || rename(tmp, path) == -1) {
+		err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+	} else {
+		rc = 0;
+	}
+	if (rc == -1)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }
 
 int

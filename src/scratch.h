@@ -22,8 +22,9 @@ FILE	*scratch_tmpfile(struct err *);
 /* The same, made with a name and unlinked at once, as scratch_tmpfile
  * does where the file system has no O_TMPFILE (for the tests). */
 FILE	*scratch_tmpfile_named(struct err *);
-/* Replace the content of the file at path (created with mode 0600 when
- * it does not exist; an existing file keeps its mode). ERR_IO. */
+/* Replace the file at path with one holding text, mode 0600: written
+ * beside it, synced, then renamed over it, so a write cut short leaves
+ * the old text whole. ERR_IO (path as it was). */
 int	 scratch_write(const char *path, const char *text, size_t len,
 	     struct err *);
 /* A new file at path (an existing one is refused, never replaced), mode

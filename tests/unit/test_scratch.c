@@ -156,3 +156,30 @@ Test(scratch, the_editors_file_is_made_in_tmpdir)
 	free(path);
 	cr_expect_eq(entries(), 0);
 }
+
+/* The editor's file is replaced whole: a new file renamed over the old
+ * (a write cut short would leave the old text), 0600, nothing left
+ * beside it. */
+Test(scratch, the_editors_file_is_replaced_whole)
+{
+	struct buf b = BUF_INIT;
+	struct stat before, after;
+	struct err e;
+	char *path = NULL;
+
+	err_clear(&e);
+	cr_assert_eq(scratch_new("item", "{}", 2, &path, &e), 0, "%s", e.msg);
+	cr_assert_eq(chmod(path, 0644), 0);
+	cr_assert_eq(stat(path, &before), 0);
+	cr_assert_eq(scratch_write(path, "{\"a\":1}", 7, &e), 0, "%s", e.msg);
+	cr_assert_eq(stat(path, &after), 0);
+	cr_expect_neq(before.st_ino, after.st_ino, "written in place");
+	cr_expect_eq(after.st_mode & 07777, 0600);
+	cr_assert_eq(scratch_read(path, &b, &e), 0, "%s", e.msg);
+	cr_expect_str_eq(buf_cstr(&b), "{\"a\":1}");
+	cr_expect_eq(entries(), 1, "a file left beside it");
+	buf_cleanup(&b);
+	scratch_remove(path);
+	free(path);
+	cr_expect_eq(entries(), 0);
+}
