@@ -182,14 +182,40 @@ repo_journal_add_write(struct repo *r, const struct value *key,
 		repo_journal_add_image(r, key, before, w->value);
 }
 
-/* Journal an update from its before-image: the after-image is the update
+/* The time stamp an update sets (SET _timestamp = :v), or NULL. */
+static const struct value *
+repo_update_stamp(const struct update *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		const struct update_clause *c = &u->clauses[i];
+
+		if (c->action == UPD_SET && c->path.n == 1 &&
+		    c->path.segs[0].name != NULL &&
+		    strcmp(c->path.segs[0].name, REPO_TIMESTAMP) == 0 &&
+		    c->operand != NULL && c->operand->kind == EX_VALUE)
+			return c->operand->value;
+	}
+	return NULL;
+}
+
+/*
+ * Journal an update from its before-image: the after-image is the update
  * applied to it (to the key alone when there was no item), as UpdateItem
- * applies it; when that cannot be computed, the item is read back. */
+ * applies it; when that cannot be computed, the item is read back. A read
+ * that fails, or that finds another time stamp than the update set
+ * (another write came between), leaves no entry: the update is reported
+ * written, but not journaled, rather than journaled with an after-image
+ * that is not its own (undo would take another writer's change for it,
+ * or a failed read for a delete).
+ */
 int
 repo_journal_update(struct repo *r, const struct request *rq,
     const struct value *before, struct err *e)
 {
 	struct value *after = value_copy(before != NULL ? before : rq->key);
+	const struct value *stamp, *got;
 	struct err ue;
 	int rc = 0;
 
@@ -200,6 +226,7 @@ repo_journal_update(struct repo *r, const struct request *rq,
 
 		value_free(after);
 		after = NULL;
+		err_clear(&ue);
 		request_init(&get, OP_GET_ITEM, r->table);
 		get.key = value_copy(rq->key);
 		get.consistent_read = true;
@@ -210,8 +237,20 @@ repo_journal_update(struct repo *r, const struct request *rq,
 		}
 		response_cleanup(&rs);
 		request_cleanup(&get);
+		stamp = repo_update_stamp(&rq->update);
+		got = after != NULL ? value_map_get(after, REPO_TIMESTAMP) :
+		    NULL;
+		if (ue.code != ERR_OK)
+			rc = err_set(e, ERR_IO, "written, but not journaled: "
+			    "the item could not be read back: %s", ue.msg);
+		else if (after == NULL || (stamp != NULL && (got == NULL ||
+		    !value_equal(got, stamp))))
+			rc = err_set(e, ERR_IO, "written, but not journaled: "
+			    "another write came before the item was read "
+			    "back, so what this update made is unknown");
 	}
-	repo_journal_add(r, rq->key, before, after);
+	if (rc == 0)
+		repo_journal_add(r, rq->key, before, after);
 	value_free(after);
 	return repo_journal_finish(r, rc, e);
 }

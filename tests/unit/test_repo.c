@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "ddbjson.h"
 #include "expr.h"
+#include "journal.h"
 #include "json.h"
 #include "repo.h"
 #include "store_dynamodb.h"
@@ -1230,4 +1232,117 @@ Test(repo, list_prefetch_keeps_order_errors_and_stops)
 	cr_assert_leq(fs.nsent, 2, "at most the one page asked for early");
 	ids_cleanup(&p);
 	ids_cleanup(&pre);
+}
+
+/* ---- an update's after-image read back ------------------------------ */
+
+/* How the read-back of answer_read_back answers: the item with the
+ * update's own time stamp, with another one, or not at all. */
+enum read_back { RB_OWN, RB_OTHER, RB_FAILS };
+static enum read_back read_back;
+
+/* UpdateItem: its old item holds n as a string, so that dynrepo cannot
+ * apply the increment to it itself; then the GetItem that reads back. */
+static int
+answer_read_back(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+#define RB_ITEM	"{\"_table_item_id\":{\"S\":" \
+	    "\"interop#film_actor#studio-a\"},\"_table_content_id\":{\"S\":" \
+	    "\"film_actor#usa#actor1\"},\"n\":{\"S\":\"%s\"}," \
+	    "\"_object_version\":{\"N\":\"%d\"},\"_timestamp\":{\"S\":\"%s\"}}"
+	char text[512];
+	struct err pe;
+
+	(void)f;
+	if (n == 0) {
+		cr_assert_eq(rq->op, OP_UPDATE_ITEM);
+		snprintf(text, sizeof text, RB_ITEM, "x", 1,
+		    "2025-01-01T00:00:00.000000+00:00");
+	} else {
+		cr_assert_eq(rq->op, OP_GET_ITEM);
+		if (read_back == RB_FAILS)
+			return err_set(e, ERR_IO, "connection reset");
+		snprintf(text, sizeof text, RB_ITEM, "y", read_back == RB_OWN ?
+		    2 : 3, read_back == RB_OWN ?
+		    "2025-11-25T09:14:03.512345+00:00" :
+		    "2025-11-25T09:14:04.000001+00:00");
+	}
+	rs->item = ddbjson_parse_item(text, strlen(text), &pe);
+	cr_assert_not_null(rs->item, "%s", pe.msg);
+	return 0;
+}
+
+/*
+ * An update whose after-image cannot be computed is read back: the item
+ * read is journaled only when it carries the update's own time stamp;
+ * another write's stamp, or a read that fails, leave no entry and say
+ * "written, but not journaled" (an entry would have undo take another
+ * writer's change, or a delete, for this update's).
+ */
+Test(repo, an_update_read_back_is_journaled_only_as_its_own)
+{
+	static const char *const want[] = { NULL, "another write came",
+	    "could not be read back" };
+	char dir[] = "/tmp/dynrepo-readback.XXXXXX", *path;
+	struct repo_config rc = {
+		.table = "app-data", .partition_prefix = "interop",
+		.partition_name = "film_actor", .content_type = "film_actor",
+		.name = "prof",
+	};
+	struct ids p = I("studio-a"), c = I("usa#actor1");
+	struct update_command uc = { 0 };
+	struct value *inc;
+	struct journal_write *w;
+	struct repo *r;
+	struct err e;
+	size_t n;
+	int mode;
+
+	cr_assert_not_null(mkdtemp(dir));
+	inc = jp("{\"n\":1}", &e);
+	uc.increment_attrs = inc;
+	for (mode = RB_OWN; mode <= RB_FAILS; mode++) {
+		path = xasprintf("%s/journal-%d.jsonl", dir, mode);
+		rc.journal = journal_new(path, &fake_clock);
+		r = repo_new(&rc, &fs.base, &fake_clock);
+		read_back = (enum read_back)mode;
+		fs.answer = answer_read_back;
+		fake_free(&fs.base);
+		fs.nsent = 0;
+		err_clear(&e);
+		if (want[mode] == NULL) {
+			cr_assert_eq(repo_update(r, &p, &c, &uc, true, &e), 0,
+			    "%s", e.msg);
+		} else {
+			cr_assert_eq(repo_update(r, &p, &c, &uc, true, &e), -1);
+			cr_expect_not_null(strstr(e.msg, want[mode]), "%s",
+			    e.msg);
+			cr_expect_not_null(strstr(e.msg, "written, but not "
+			    "journaled"), "%s", e.msg);
+		}
+		cr_assert_eq(fs.nsent, 2, "the update, then the read");
+		n = 1;
+		w = NULL;
+		cr_assert_eq(journal_last_writes(path, "prof", "app-data", &w,
+		    &n, &e), 0, "%s", e.msg);
+		if (want[mode] == NULL) {
+			cr_assert_eq(n, 1);
+			cr_expect_not_null(w[0].entries[0]->after);
+			cr_expect_str_eq(value_map_get(w[0].entries[0]->after,
+			    "n")->u.str.ptr, "y");
+		} else {
+			cr_expect_eq(n, 0, "an entry after a %s read",
+			    mode == RB_OTHER ? "foreign" : "failed");
+		}
+		journal_writes_free(w, n);
+		repo_free(r);
+		journal_free(rc.journal);
+		unlink(path);
+		free(path);
+	}
+	value_free(inc);
+	ids_cleanup(&p);
+	ids_cleanup(&c);
+	rmdir(dir);
 }
