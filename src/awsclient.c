@@ -43,6 +43,9 @@ struct awsclient {
 	char			*host;		/* the Host header */
 	char			*path;		/* the signed path */
 	char			 config_error[256]; /* set: every call fails */
+	/* The last call's answer came after an attempt that may have been
+	 * carried out (awsclient_retried_maybe). */
+	bool			 retried_maybe;
 	int			 max_attempts;
 	long			 connect_timeout_ms;
 	long			 timeout_ms;
@@ -721,6 +724,7 @@ awsclient_run(struct awsclient *c, const char *op, const char *body,
 	char note[128];
 
 	err_clear(err);
+	c->retried_maybe = false;
 	if (c->config_error[0] != '\0') {
 		err_set(err, ERR_CONFIG, "%s", c->config_error);
 		if (err != NULL)
@@ -736,6 +740,7 @@ awsclient_run(struct awsclient *c, const char *op, const char *body,
 		    c->clock->monotonic_ms(c->clock->ctx) - t0);
 
 		if (a.outcome == AWSCLIENT_OK) {
+			c->retried_maybe = earlier_maybe;
 			/* Standard mode refunds a retry that worked. */
 			awsclient_quota_refill(c, last_cost > 0 ? last_cost :
 			    AWSCLIENT_SUCCESS_REFILL);
@@ -870,4 +875,10 @@ awsclient_call(struct awsclient *c, const char *op, const char *body,
 
 	return awsclient_call2(c, op, body, body_len,
 	    !awsclient_type_in(op, unsafe), out, err);
+}
+
+bool
+awsclient_retried_maybe(const struct awsclient *c)
+{
+	return c->retried_maybe;
 }

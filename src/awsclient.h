@@ -108,6 +108,11 @@ struct awsclient_sink {
 int	 awsclient_call_sink(struct awsclient *, const char *op,
 	     const char *body, size_t body_len, bool idempotent,
 	     const struct awsclient_sink *, struct err *);
+/* Whether the last call's answer came to an attempt after one that may
+ * have been carried out (sent, and its answer lost): what that one did
+ * is unknown, and the answer does not tell it (a BatchWriteItem's
+ * UnprocessedItems may have been stored by it). */
+bool	 awsclient_retried_maybe(const struct awsclient *);
 
 /* The credentials every call signs with, got now on this thread (from
  * the provider's cache, or resolved, a prompt for an MFA code and all):

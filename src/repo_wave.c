@@ -497,6 +497,11 @@ repo_wave_answer(struct repo_wave *w, struct store_job *job)
 		repo_wave_finish(w, c);
 		return;
 	}
+	/* An earlier attempt of this request may have stored what this
+	 * answer lists as unprocessed: were the chunk given up, those items
+	 * would be journaled as may have been stored, not left out. */
+	if (job->rs.retried_maybe)
+		c->maybe_sent = true;
 	unprocessed = job->rs.nunprocessed_writes;
 	if (unprocessed > c->rq.nwrites) {
 		/* Not an answer to this request: what the server did with

@@ -117,6 +117,9 @@ struct response {
 	size_t			 nunprocessed_keys;
 	struct write_request	*unprocessed_writes;	/* BatchWrite */
 	size_t			 nunprocessed_writes;
+	/* The answer came to a retry of an attempt that may have been
+	 * carried out (awsclient_retried_maybe). */
+	bool			 retried_maybe;
 
 	char			**table_names;	/* ListTables */
 	size_t			 ntable_names;

@@ -756,6 +756,8 @@ store_dynamodb_send(struct store_dynamodb_lane *lane,
 	else if (rc == 0)
 		rc = store_dynamodb_parsed(rq->op, rq->table,
 		    ddbjson_stream_finish(lane->stream, e), rs, e);
+	if (rc == 0)
+		rs->retried_maybe = awsclient_retried_maybe(lane->client);
 	if (log_enabled())
 		LOG_DEBUG("%s table %s: %s, %zu bytes sent, %zu received, "
 		    "%zu items, capacity %.1f", request_op_name(rq->op),

@@ -241,6 +241,26 @@ if (JSON.stringify(want) !== JSON.stringify(got))
     "$T_TMP/q.jsonl" "$T_TMP/q.got"
 t_end "put: UnprocessedItems for 7 calls (4 with nothing done) are re-sent until stored"
 
+# A chunk whose first attempt was stored but its answer lost, and whose
+# retries then get all of it back unprocessed until the put gives up:
+# its items are stored (by the first attempt), so the journal must hold
+# them as may have been stored, not leave them out of a finished write.
+node -e 'for (let i = 0; i < 5; i++)
+	console.log(JSON.stringify({ partition_ids: ["lost"],
+	    content_ids: ["c" + i], item: { i } }));' >"$T_TMP/lost.jsonl"
+t_begin
+pctl config '{"reset":true,"rate":0,"script":[{"op":"BatchWriteItem","fault":"reset_after"},{"op":"BatchWriteItem","fault":"unprocessed_all","times":20}]}'
+run_in "$T_TMP/lost.jsonl" dr put $FRW
+check_rc 1
+check_err_has "unprocessed"
+[ "$(dr list $RW --partition lost 2>/dev/null | wc -l)" = 5 ] ||
+    fail "the first attempt did not store the 5 items"
+run dr undo --list -n 1 --output jsonl $FRW
+check_rc 0
+check_out_has '"operation":"put-batch","items":5,'
+pctl config '{"reset":true,"rate":0,"script":[]}'
+t_end "put: a chunk stored by an attempt whose answer was lost stays journaled when its retries come back unprocessed"
+
 js 'for (let i = 0; i < 60; i++) console.log(JSON.stringify({
 	partition_ids: ["q"], content_ids: ["c" + String(i).padStart(3, "0")] }));' \
     >"$T_TMP/q.keys"
