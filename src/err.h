@@ -31,10 +31,12 @@ enum err_code {
 enum err_applied {
 	ERR_APPLIED_UNSAID = 0,	/* no word: the code decides */
 	ERR_APPLIED_NO,		/* refused (a 4xx answer), or never sent */
-	ERR_APPLIED_MAYBE	/* sent, and no answer says it was not: a
+	ERR_APPLIED_MAYBE,	/* sent, and no answer says it was not: a
 				   connection lost or a timeout after
 				   sending, a 500, 502 or 504, a 200 that
 				   failed its checksum */
+	ERR_APPLIED_YES		/* carried out: what failed came after the
+				   write (its journal entry) */
 };
 
 struct err {

@@ -948,6 +948,18 @@ repo_list_between(struct repo *r, const struct ids *partition,
 	return repo_query(r, kc, opts, fn, ctx, e);
 }
 
+/* Whether two items carry the same time stamp (_timestamp). */
+static bool
+repo_same_stamp(const struct value *a, const struct value *b)
+{
+	const struct value *x = a != NULL ? value_map_get(a, REPO_TIMESTAMP) :
+	    NULL;
+	const struct value *y = b != NULL ? value_map_get(b, REPO_TIMESTAMP) :
+	    NULL;
+
+	return x != NULL && y != NULL && value_equal(x, y);
+}
+
 /* PutItem of c under a condition (taken; NULL: none), journaled. */
 static int
 repo_put_cond(struct repo *r, const struct content *c, struct expr *cond,
@@ -969,18 +981,22 @@ repo_put_cond(struct repo *r, const struct content *c, struct expr *cond,
 	if (r->journal != NULL)
 		rq.return_values = RV_ALL_OLD;
 	rc = repo_execute(r, &rq, &rs, e);
-	/* Without an answer there is no before-image to keep. An answer
-	 * whose old item is this put's own (its time stamp is new to the
-	 * microsecond) comes after an attempt that was stored and whose
-	 * answer was lost: what that attempt replaced is unknown, and an
-	 * entry with it as the before-image would undo to this very item. */
-	if (rc == 0 && r->journal != NULL && rs.item != NULL &&
-	    value_same(rs.item, rq.item))
-		rc = repo_journal_finish(r, err_set(e, ERR_IO,
-		    "written, but not journaled: an earlier attempt was "
-		    "stored and its answer lost, so the item it replaced is "
-		    "unknown and undo cannot restore it"), e);
-	else if (rc == 0 && r->journal != NULL) {
+	/* Without an answer there is no before-image to keep. An answer to
+	 * a retry whose old item has this put's time stamp (new to the
+	 * microsecond) had an attempt before it stored, and its answer
+	 * lost: what that attempt replaced is unknown, and an entry with
+	 * the old item as the before-image would undo to this very item.
+	 * The stamp, not the item: DynamoDB may give the item back in
+	 * another order, its numbers written otherwise. */
+	if (rc == 0 && r->journal != NULL && rs.retried_maybe &&
+	    repo_same_stamp(rs.item, rq.item)) {
+		err_set(e, ERR_IO, "written, but not journaled: an earlier "
+		    "attempt was stored and its answer lost, so the item it "
+		    "replaced is unknown and undo cannot restore it");
+		if (e != NULL)
+			e->applied = ERR_APPLIED_YES;
+		rc = repo_journal_finish(r, -1, e);
+	} else if (rc == 0 && r->journal != NULL) {
 		struct value *key = repo_key_of(r, rq.item);
 
 		repo_journal_add(r, key, rs.item, rq.item);

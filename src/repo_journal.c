@@ -64,9 +64,12 @@ repo_journal_finish(struct repo *r, int rc, struct err *e)
 		return rc;
 	}
 	err_clear(&je);
-	if (journal_end(r->journal, &je) == -1 && rc == 0)
-		return err_set(e, ERR_IO, "written, but not journaled: %s",
-		    je.msg);
+	if (journal_end(r->journal, &je) == -1 && rc == 0) {
+		err_set(e, ERR_IO, "written, but not journaled: %s", je.msg);
+		if (e != NULL)
+			e->applied = ERR_APPLIED_YES;
+		return -1;
+	}
 	return rc;
 }
 
@@ -248,6 +251,8 @@ repo_journal_update(struct repo *r, const struct request *rq,
 			rc = err_set(e, ERR_IO, "written, but not journaled: "
 			    "another write came before the item was read "
 			    "back, so what this update made is unknown");
+		if (rc != 0 && e != NULL)
+			e->applied = ERR_APPLIED_YES;
 	}
 	if (rc == 0)
 		repo_journal_add(r, rq->key, before, after);

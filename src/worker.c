@@ -153,6 +153,7 @@ worker_event_free(struct worker_event *ev)
 	free(ev->undo_report);
 	phist_free(ev->history, ev->nhistory);
 	free(ev->history_error);
+	free(ev->warning);
 	content_free(ev->recovered);
 	free(ev->recovery_id);
 	free(ev->recovery_reason);
@@ -932,6 +933,20 @@ worker_recovery_end(struct worker *w, struct recovery *rec, int rc,
 	recovery_free(rec);
 }
 
+/* A write carried out though what came after it failed (its journal
+ * entry): a save, whose recovery file goes and whose item is read back,
+ * the failure said beside it. */
+static int
+worker_written(int rc, struct err *e, struct worker_event *done)
+{
+	if (rc == 0 || e->applied != ERR_APPLIED_YES)
+		return rc;
+	free(done->warning);
+	done->warning = xstrdup(e->msg);
+	err_clear(e);
+	return 0;
+}
+
 /* An edit's write not sent yet (j: an UPDATE or a PUT that keeps one)
  * into its recovery file, as worker_recovery_begin keeps it: 0 and *rec
  * NULL for a job that keeps none. */
@@ -1117,8 +1132,8 @@ worker_run_update(struct worker *w, struct worker_qjob *qj,
 	    w->session.schema, &u, w->session.profile->allow_extra, e) == -1)
 		rc = -1;
 	else
-		rc = repo_update(w->repo, &j->partition, &j->content, &u,
-		    j->require_exists, e);
+		rc = worker_written(repo_update(w->repo, &j->partition,
+		    &j->content, &u, j->require_exists, e), e, done);
 	worker_recovery_end(w, rec, rc, e, done);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &j->partition, &j->content,
@@ -1224,9 +1239,10 @@ worker_run_put(struct worker *w, struct worker_qjob *qj,
 	if (schema_validate_item(w->session.schema, c->item, extra, e) == -1)
 		rc = -1;
 	else if (j->guarded)
-		rc = repo_put_guarded(w->repo, c, j->current_version, e);
+		rc = worker_written(repo_put_guarded(w->repo, c,
+		    j->current_version, e), e, done);
 	else
-		rc = repo_put(w->repo, c, e);
+		rc = worker_written(repo_put(w->repo, c, e), e, done);
 	worker_recovery_end(w, rec, rc, e, done);
 	if (rc == 0 || e->code == ERR_CONFLICT)
 		(void)repo_get(w->repo, &c->partition_ids, &c->content_ids,

@@ -204,6 +204,10 @@ struct worker_event {
 	/* OPEN: why that history could not be read (owned; NULL when it
 	 * was, or when there is none yet). */
 	char			*history_error;
+	/* UPDATE, PUT: a save that was carried out, though what came after
+	 * it failed ("written, but not journaled: ..."; owned, else NULL):
+	 * rc is 0, the recovery file gone, the item the one stored. */
+	char			*warning;
 	/* RECOVER: the kept edit as content (its version: the one the edit
 	 * began from, 0 for a new item), its id, reason and time (owned);
 	 * `item` is the item as stored now (NULL: none).

@@ -693,6 +693,9 @@ tui_event(struct ui *ui, struct worker_event *ev)
 			ui->after_note = NULL;
 		}
 	}
+	/* Saved, but something after it failed: said over "saved". */
+	if (ev->type == WE_DONE && ev->warning != NULL)
+		ui_error(ui, "saved; %s", ev->warning);
 	worker_event_free(ev);
 	ui->dirty = true;
 }

@@ -19,6 +19,7 @@
 #include "ddbjson.h"
 #include "journal.h"
 #include "local_table.h"
+#include "recovery.h"
 #include "repo.h"
 #include "repo_private.h"
 #include "statedir.h"
@@ -1140,14 +1141,16 @@ wait_done(struct worker *w, unsigned long id)
 	}
 }
 
-Test(journal, worker_undo_job)
+/* A worker with profile w (the embedded store of dir, its table made)
+ * open, the state directory under dir. */
+static struct worker *
+worker_open(void)
 {
 	char *profiles = xasprintf("%s/profiles", dir), *ini, *state;
-	struct worker_job *j;
 	struct worker_event *ev;
+	struct worker_job *j;
 	struct worker *w;
 	struct err e;
-	unsigned long id;
 	FILE *fp;
 
 	cr_assert_eq(statedir_mkdir(profiles, &e), 0);
@@ -1168,10 +1171,21 @@ Test(journal, worker_undo_job)
 	j = worker_job_new(WJ_OPEN);
 	j->profiles_dir = xstrdup(profiles);
 	j->profile = xstrdup("w");
-	id = worker_submit(w, j);
-	ev = wait_done(w, id);
+	ev = wait_done(w, worker_submit(w, j));
 	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
 	worker_event_free(ev);
+	free(state);
+	free(ini);
+	free(profiles);
+	return w;
+}
+
+Test(journal, worker_undo_job)
+{
+	struct worker_job *j;
+	struct worker_event *ev;
+	struct worker *w = worker_open();
+	unsigned long id;
 
 	j = worker_job_new(WJ_PUT);
 	j->item = mk("a", "saved");
@@ -1204,7 +1218,61 @@ Test(journal, worker_undo_job)
 	cr_assert_null(ev->item, "the put was undone");
 	worker_event_free(ev);
 	worker_free(w);
-	free(state);
-	free(ini);
-	free(profiles);
+}
+
+/*
+ * A browser save that was written but whose journal entry could not be
+ * appended (here a file size limit, as a full disk) is a save: rc 0, the
+ * item read back, the recovery file gone, the failure said as a warning.
+ * It was reported as not saved, its edit kept to be offered again.
+ */
+Test(journal, worker_save_written_but_not_journaled)
+{
+	struct worker *w = worker_open();
+	char *path = xasprintf("%s/state/dynrepo/journal.jsonl", dir);
+	struct recovery **list = NULL;
+	struct worker_event *ev;
+	struct worker_job *j;
+	struct rlimit rl, old;
+	struct stat sb;
+	size_t n = 9, i;
+	struct err e;
+	FILE *fp;
+
+	j = worker_job_new(WJ_PUT);
+	j->item = mk("a", "first");
+	ev = wait_done(w, worker_submit(w, j));
+	cr_assert_eq(ev->rc, 0, "%s", ev->err.msg);
+	worker_event_free(ev);
+	/* The journal made larger than the store's files, so that a limit
+	 * just past its end lets the store write and not the journal. */
+	fp = fopen(path, "a");
+	cr_assert_not_null(fp, "%s", path);
+	for (i = 0; i < 100000; i++)
+		fputs("{}\n", fp);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_eq(stat(path, &sb), 0, "%s", path);
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	rl = old;
+	rl.rlim_cur = (rlim_t)sb.st_size + 40;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+
+	j = worker_job_new(WJ_PUT);
+	j->item = mk("b", "second");
+	j->guarded = true;
+	j->recover = true;
+	ev = wait_done(w, worker_submit(w, j));
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	cr_expect_eq(ev->rc, 0, "%s", ev->err.msg);
+	cr_assert_not_null(ev->warning);
+	cr_expect_not_null(strstr(ev->warning, "written, but not journaled"),
+	    "%s", ev->warning);
+	cr_expect_not_null(ev->item, "the item read back");
+	worker_event_free(ev);
+	cr_assert_eq(recovery_list("w", &list, &n, NULL, &e), 0, "%s", e.msg);
+	cr_expect_eq(n, 0, "%zu recovery files left", n);
+	recovery_list_free(list, n);
+	worker_free(w);
+	free(path);
 }

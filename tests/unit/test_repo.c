@@ -1236,6 +1236,48 @@ Test(repo, list_prefetch_keeps_order_errors_and_stops)
 
 /* ---- an update's after-image read back ------------------------------ */
 
+/* The journal of journaled_repo's repository. */
+static struct journal *jr;
+
+/* A repository of profile prof over the fake store, journaling into
+ * DIR/journal-MODE.jsonl (*path, to be freed by journaled_repo_free). */
+static struct repo *
+journaled_repo(const char *dir, int mode, char **path)
+{
+	struct repo_config rc = {
+		.table = "app-data", .partition_prefix = "interop",
+		.partition_name = "film_actor", .content_type = "film_actor",
+		.name = "prof",
+	};
+
+	*path = xasprintf("%s/journal-%d.jsonl", dir, mode);
+	jr = rc.journal = journal_new(*path, &fake_clock);
+	return repo_new(&rc, &fs.base, &fake_clock);
+}
+
+/* The writes of path's journal (at most one looked for), into *w. */
+static size_t
+journaled_writes(const char *path, struct journal_write **w)
+{
+	size_t n = 1;
+	struct err e;
+
+	*w = NULL;
+	cr_assert_eq(journal_last_writes(path, "prof", "app-data", w, &n, &e),
+	    0, "%s", e.msg);
+	return n;
+}
+
+/* Free r, its journal and path (the file removed). */
+static void
+journaled_repo_free(struct repo *r, char *path)
+{
+	repo_free(r);
+	journal_free(jr);
+	unlink(path);
+	free(path);
+}
+
 /* How the read-back of answer_read_back answers: the item with the
  * update's own time stamp, with another one, or not at all. */
 enum read_back { RB_OWN, RB_OTHER, RB_FAILS };
@@ -1285,11 +1327,6 @@ Test(repo, an_update_read_back_is_journaled_only_as_its_own)
 	static const char *const want[] = { NULL, "another write came",
 	    "could not be read back" };
 	char dir[] = "/tmp/dynrepo-readback.XXXXXX", *path;
-	struct repo_config rc = {
-		.table = "app-data", .partition_prefix = "interop",
-		.partition_name = "film_actor", .content_type = "film_actor",
-		.name = "prof",
-	};
 	struct ids p = I("studio-a"), c = I("usa#actor1");
 	struct update_command uc = { 0 };
 	struct value *inc;
@@ -1303,9 +1340,7 @@ Test(repo, an_update_read_back_is_journaled_only_as_its_own)
 	inc = jp("{\"n\":1}", &e);
 	uc.increment_attrs = inc;
 	for (mode = RB_OWN; mode <= RB_FAILS; mode++) {
-		path = xasprintf("%s/journal-%d.jsonl", dir, mode);
-		rc.journal = journal_new(path, &fake_clock);
-		r = repo_new(&rc, &fs.base, &fake_clock);
+		r = journaled_repo(dir, mode, &path);
 		read_back = (enum read_back)mode;
 		fs.answer = answer_read_back;
 		fake_free(&fs.base);
@@ -1322,10 +1357,7 @@ Test(repo, an_update_read_back_is_journaled_only_as_its_own)
 			    "journaled"), "%s", e.msg);
 		}
 		cr_assert_eq(fs.nsent, 2, "the update, then the read");
-		n = 1;
-		w = NULL;
-		cr_assert_eq(journal_last_writes(path, "prof", "app-data", &w,
-		    &n, &e), 0, "%s", e.msg);
+		n = journaled_writes(path, &w);
 		if (want[mode] == NULL) {
 			cr_assert_eq(n, 1);
 			cr_expect_not_null(w[0].entries[0]->after);
@@ -1336,13 +1368,86 @@ Test(repo, an_update_read_back_is_journaled_only_as_its_own)
 			    mode == RB_OTHER ? "foreign" : "failed");
 		}
 		journal_writes_free(w, n);
-		repo_free(r);
-		journal_free(rc.journal);
-		unlink(path);
-		free(path);
+		journaled_repo_free(r, path);
 	}
 	value_free(inc);
 	ids_cleanup(&p);
 	ids_cleanup(&c);
+	rmdir(dir);
+}
+
+/* ---- a put whose retry finds its own first attempt ------------------ */
+
+/* How answer_put_retry answers: after a lost attempt with the put's own
+ * item (in another order, its number written otherwise, as DynamoDB may
+ * give it back), after a lost attempt with another write's item, or at
+ * once with the put's own stamp (no attempt before it). */
+enum put_retry { PR_OWN, PR_OTHER, PR_FIRST };
+static enum put_retry put_retry;
+
+static int
+answer_put_retry(struct fake_store *f, size_t n, const struct request *rq,
+    struct response *rs, struct err *e)
+{
+	const char *text = put_retry == PR_OTHER ?
+	    "{\"n\":{\"N\":\"1.5\"},\"_timestamp\":{\"S\":"
+	    "\"2025-11-25T09:14:02.000000+00:00\"}}" :
+	    "{\"_timestamp\":{\"S\":\"2025-11-25T09:14:03.512345+00:00\"},"
+	    "\"n\":{\"N\":\"1.5\"}}";
+	struct err pe;
+
+	(void)f;
+	(void)n;
+	(void)e;
+	cr_assert_eq(rq->op, OP_PUT_ITEM);
+	cr_assert_eq(rq->return_values, RV_ALL_OLD);
+	rs->retried_maybe = put_retry != PR_FIRST;
+	rs->item = ddbjson_parse_item(text, strlen(text), &pe);
+	cr_assert_not_null(rs->item, "%s", pe.msg);
+	return 0;
+}
+
+/*
+ * A journaled put whose answer came to a retry, and whose old item has
+ * the put's own time stamp, was stored by the attempt before: no entry
+ * (it would undo to the item itself), "written, but not journaled", even
+ * when the item comes back in another order with its numbers normalised.
+ * Another write's old item, or no attempt before, is journaled.
+ */
+Test(repo, a_put_retry_that_finds_its_own_item_is_not_journaled)
+{
+	char dir[] = "/tmp/dynrepo-putretry.XXXXXX", *path;
+	struct content *c = content_new();
+	struct repo *r;
+	struct journal_write *w;
+	int mode;
+	size_t n;
+	struct err e;
+
+	ids_parse(&c->partition_ids, "studio-a");
+	cr_assert_not_null(mkdtemp(dir));
+	ids_parse(&c->content_ids, "usa#actor1");
+	c->item = jp("{\"n\":1.50}", &e);
+	for (mode = PR_OWN; mode <= PR_FIRST; mode++) {
+		r = journaled_repo(dir, mode, &path);
+		put_retry = (enum put_retry)mode;
+		fs.answer = answer_put_retry;
+		err_clear(&e);
+		if (mode == PR_OWN) {
+			cr_assert_eq(repo_put(r, c, &e), -1);
+			cr_expect_not_null(strstr(e.msg, "written, but not "
+			    "journaled: an earlier attempt was stored"), "%s",
+			    e.msg);
+			cr_expect_eq(e.applied, ERR_APPLIED_YES);
+		} else {
+			cr_assert_eq(repo_put(r, c, &e), 0, "%s", e.msg);
+		}
+		n = journaled_writes(path, &w);
+		cr_expect_eq(n, mode == PR_OWN ? 0 : 1, "mode %d: %zu writes",
+		    mode, n);
+		journal_writes_free(w, n);
+		journaled_repo_free(r, path);
+	}
+	content_free(c);
 	rmdir(dir);
 }
