@@ -149,7 +149,10 @@ keys j Enter
 screen_has "items of studio-b#east"
 screen_has "uk#actor9"
 screen_has "1/1 item"
-keys Escape i
+# Apart: Esc with the next key in one read is Alt and that key.
+keys Escape
+screen_has "films: partitions"
+keys i
 screen_has "partition id:"
 type_text "studio-c"
 keys Enter

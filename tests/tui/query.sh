@@ -154,7 +154,10 @@ grep -q '^ *actor1 *item, version 1$' "$TUI_SCREEN" ||
     fail "no leaf line: actor1 item, version 1"
 keys Enter
 screen_has "item usa#ny#actor1 (version 1)"
-keys Escape BSpace
+# Apart: Esc with the next key in one read is Alt and that key.
+keys Escape
+screen_has "prefix usa # ny"
+keys BSpace
 screen_has "prefix usa "
 wait_for "ca#" >/dev/null
 screen_has "ny#"
